@@ -1,0 +1,824 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+
+	"placeplan"
+	"placeplan/geo"
+)
+
+// IngestReport says what an ingest loaded: one line per file, and the
+// warnings that did not stop it.
+type IngestReport struct {
+	Loaded   []string
+	Warnings []string
+	Revision int64
+}
+
+// IngestFiles reads every path (plain, .gz or .zip), recognises each file by
+// its content and stores them all in one transaction: if any file is bad,
+// nothing is stored. An indicator CSV's metadata is taken from a file of the
+// same name ending .meta.csv beside it, or from a metadata CSV among paths.
+func (s *Store) IngestFiles(ctx context.Context, paths []string, opts IngestOptions) (*IngestReport, error) {
+	if len(paths) == 0 {
+		return nil, placeplan.Errorf(placeplan.EINVALID, "no files to ingest")
+	}
+	given := map[string]bool{}
+	for _, p := range paths {
+		given[filepath.Clean(p)] = true
+	}
+	var parts []*Part
+	for _, p := range paths {
+		var progress func(read, total int64)
+		if opts.Progress != nil {
+			name := p
+			progress = func(read, total int64) { opts.Progress(name, read, total) }
+		}
+		ins, err := OpenInputs(p, progress)
+		if err != nil {
+			return nil, err
+		}
+		for _, in := range ins {
+			part, err := ParseInput(in, opts)
+			if err != nil {
+				return nil, err
+			}
+			parts = append(parts, part)
+			if part.pending != nil {
+				side := filepath.Join(filepath.Dir(p), metaSidecarName(filepath.Base(p)))
+				if _, err := os.Stat(side); err == nil && !given[filepath.Clean(side)] {
+					given[filepath.Clean(side)] = true
+					sins, err := OpenInputs(side, nil)
+					if err != nil {
+						return nil, err
+					}
+					mp, err := ParseInput(sins[0], opts)
+					if err != nil {
+						return nil, err
+					}
+					parts = append(parts, mp)
+				}
+			}
+		}
+	}
+	return s.Ingest(ctx, parts, opts)
+}
+
+// IngestInputs is IngestFiles over inputs already in memory.
+func (s *Store) IngestInputs(ctx context.Context, ins []Input, opts IngestOptions) (*IngestReport, error) {
+	var parts []*Part
+	for _, in := range ins {
+		part, err := ParseInput(in, opts)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, part)
+	}
+	return s.Ingest(ctx, parts, opts)
+}
+
+// ingestOrder stores files that define areas before the files that refer
+// to them.
+func ingestOrder(p *Part) int {
+	switch {
+	case p.Lookup != nil:
+		return 0
+	case p.Indicators != nil && p.Indicators.Kind == "iod":
+		return 1
+	case p.Boundaries != nil:
+		return 2
+	case p.MSOANames != nil:
+		return 3
+	case p.Centroids != nil:
+		return 4
+	case p.Meta != nil:
+		return 5
+	case p.Indicators != nil || p.pending != nil:
+		return 6
+	case p.Points != nil:
+		return 7
+	}
+	return 8
+}
+
+// Ingest stores parsed parts in one transaction; on any error the database
+// is left exactly as it was.
+func (s *Store) Ingest(ctx context.Context, parts []*Part, opts IngestOptions) (*IngestReport, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin ingest: %w", err)
+	}
+	defer tx.Rollback()
+	in := &ingest{tx: tx, ctx: ctx, now: s.Now().UTC(), report: &IngestReport{}}
+	fallback := opts.Geography
+	if fallback == "" {
+		fallback, err = in.onlyGeography(parts)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := resolvePending(parts, fallback); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(parts, func(i, j int) bool { return ingestOrder(parts[i]) < ingestOrder(parts[j]) })
+	var defs []*Part
+	for _, p := range parts {
+		var err error
+		switch {
+		case p.Lookup != nil:
+			err = in.lookup(p)
+		case p.Indicators != nil:
+			err = in.indicators(p)
+		case p.Boundaries != nil:
+			err = in.boundaries(p)
+		case p.MSOANames != nil:
+			err = in.msoaNames(p)
+		case p.Centroids != nil:
+			err = in.centroids(p)
+		case p.Points != nil:
+			err = in.points(p)
+		case p.Localities != nil, p.LocPolys != nil:
+			defs = append(defs, p) // after every area is in
+			continue
+		case p.Meta != nil:
+			in.report.Loaded = append(in.report.Loaded, p.Describe())
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		in.report.Loaded = append(in.report.Loaded, p.Describe())
+	}
+	if err := in.applyLookups(); err != nil {
+		return nil, err
+	}
+	if err := in.fillMSOAs(); err != nil {
+		return nil, err
+	}
+	for _, p := range defs {
+		if err := in.localities(p); err != nil {
+			return nil, err
+		}
+	}
+	if err := in.checkCoverage(); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'`); err != nil {
+		return nil, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'`).Scan(&in.report.Revision); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit ingest: %w", err)
+	}
+	return in.report, nil
+}
+
+type ingest struct {
+	tx     *sql.Tx
+	ctx    context.Context
+	now    time.Time
+	report *IngestReport
+	// touched records, per geography, the districts whose areas gained data,
+	// so coverage can be checked where it matters.
+	geomTouched    map[placeplan.Geography]bool
+	indTouched     []touched
+	pendingLookups []*Lookup
+}
+
+type touched struct {
+	geography placeplan.Geography
+	keys      []string
+	file      string
+	lads      map[string]bool
+	codes     map[string]bool
+}
+
+func (in *ingest) warnf(format string, args ...any) {
+	in.report.Warnings = append(in.report.Warnings, fmt.Sprintf(format, args...))
+}
+
+// onlyGeography returns the one geography with areas in the database or in
+// this ingest's own files, or "" when there are both or none.
+func (in *ingest) onlyGeography(parts []*Part) (placeplan.Geography, error) {
+	seen := map[placeplan.Geography]bool{}
+	rows, err := in.tx.QueryContext(in.ctx, `SELECT DISTINCT geography FROM areas`)
+	if err != nil {
+		return "", err
+	}
+	for rows.Next() {
+		var g string
+		if err := rows.Scan(&g); err != nil {
+			rows.Close()
+			return "", err
+		}
+		seen[placeplan.Geography(g)] = true
+	}
+	rows.Close()
+	for _, p := range parts {
+		switch {
+		case p.Indicators != nil:
+			seen[p.Indicators.Geography] = true
+		case p.Boundaries != nil:
+			seen[p.Boundaries.Geography] = true
+		}
+	}
+	if len(seen) == 1 {
+		for g := range seen {
+			return g, nil
+		}
+	}
+	return "", nil
+}
+
+func (in *ingest) dataset(p *Part, kind, format, vintage string, geog placeplan.Geography, publisher, licence, attribution string, records int) (int64, error) {
+	var id int64
+	err := in.tx.QueryRowContext(in.ctx, `INSERT INTO datasets (kind, format, vintage, geography, source, sha256,
+		publisher, licence, attribution, records, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		kind, format, vintage, string(geog), p.Input, p.SHA256, publisher, licence, attribution, records,
+		in.now.Format(time.RFC3339)).Scan(&id)
+	return id, err
+}
+
+const upsertArea = `INSERT INTO areas (geography, code, name, msoa_code, lad_code, lad_name) VALUES (?, ?, ?, ?, ?, ?)
+	ON CONFLICT (geography, code) DO UPDATE SET
+		name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE areas.name END,
+		msoa_code = CASE WHEN excluded.msoa_code <> '' THEN excluded.msoa_code ELSE areas.msoa_code END,
+		lad_code = CASE WHEN excluded.lad_code <> '' THEN excluded.lad_code ELSE areas.lad_code END,
+		lad_name = CASE WHEN excluded.lad_name <> '' THEN excluded.lad_name ELSE areas.lad_name END`
+
+func (in *ingest) upsertAreas(geog placeplan.Geography, areas []AreaRecord) error {
+	st, err := in.tx.PrepareContext(in.ctx, upsertArea)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, a := range areas {
+		if _, err := st.ExecContext(in.ctx, string(geog), a.Code, a.Name, a.MSOACode, a.LADCode, a.LADName); err != nil {
+			return fmt.Errorf("area %s: %w", a.Code, err)
+		}
+	}
+	return nil
+}
+
+func (in *ingest) upsertMSOAs(geog placeplan.Geography, ms []MSOAName) error {
+	st, err := in.tx.PrepareContext(in.ctx, `INSERT INTO msoas (geography, code, name, hcl_name) VALUES (?, ?, ?, ?)
+		ON CONFLICT (geography, code) DO UPDATE SET
+			name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE msoas.name END,
+			hcl_name = CASE WHEN excluded.hcl_name <> '' THEN excluded.hcl_name ELSE msoas.hcl_name END`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, m := range ms {
+		if _, err := st.ExecContext(in.ctx, string(geog), m.Code, m.Name, m.HCLName); err != nil {
+			return fmt.Errorf("msoa %s: %w", m.Code, err)
+		}
+	}
+	return nil
+}
+
+func (in *ingest) lookup(p *Part) error {
+	l := p.Lookup
+	if len(l.Changes) > 0 {
+		if _, err := in.dataset(p, "lookup", l.Format, "", "", ONS, OGL, ONSAttribution, len(l.Changes)); err != nil {
+			return err
+		}
+		st, err := in.tx.PrepareContext(in.ctx, `INSERT INTO lsoa_changes (lsoa11, lsoa21, change) VALUES (?, ?, ?)
+			ON CONFLICT (lsoa11, lsoa21) DO UPDATE SET change = excluded.change`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, c := range l.Changes {
+			if _, err := st.ExecContext(in.ctx, c.LSOA11, c.LSOA21, c.Change); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if _, err := in.dataset(p, "lookup", l.Format, "", l.Geography, ONS, OGL, ONSAttribution, len(l.Areas)); err != nil {
+		return err
+	}
+	if err := in.upsertMSOAs(l.Geography, l.MSOAs); err != nil {
+		return err
+	}
+	in.pendingLookups = append(in.pendingLookups, l)
+	return nil
+}
+
+// applyLookups adds parents to the areas stored by this ingest or before it.
+// A lookup does not create areas on its own: national lookups cover all of
+// England and Wales.
+func (in *ingest) applyLookups() error {
+	for _, l := range in.pendingLookups {
+		if err := in.applyLookup(l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (in *ingest) applyLookup(l *Lookup) error {
+	st, err := in.tx.PrepareContext(in.ctx, `UPDATE areas SET
+		msoa_code = CASE WHEN ? <> '' THEN ? ELSE msoa_code END,
+		lad_code = CASE WHEN lad_code = '' THEN ? ELSE lad_code END,
+		lad_name = CASE WHEN lad_name = '' THEN ? ELSE lad_name END,
+		name = CASE WHEN name = '' THEN ? ELSE name END
+		WHERE geography = ? AND code = ?`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, a := range l.Areas {
+		if _, err := st.ExecContext(in.ctx, a.MSOACode, a.MSOACode, a.LADCode, a.LADName, a.Name, string(l.Geography), a.Code); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (in *ingest) indicators(p *Part) error {
+	it := p.Indicators
+	dsID, err := in.dataset(p, it.Kind, it.Format, it.Vintage, it.Geography, it.Publisher, it.Licence, it.Attribution, len(it.Areas))
+	if err != nil {
+		return err
+	}
+	for _, w := range it.Warnings {
+		in.warnf("%s: %s", p.Input, w)
+	}
+	keep := make([]bool, len(it.Areas))
+	if it.Kind == "iod" {
+		// IoD files define the areas they cover.
+		if err := in.upsertAreas(it.Geography, it.Areas); err != nil {
+			return err
+		}
+		for j := range keep {
+			keep[j] = true
+		}
+	} else {
+		known, err := in.areaCodes(it.Geography)
+		if err != nil {
+			return err
+		}
+		if len(known) == 0 {
+			return placeplan.Errorf(placeplan.EINVALID, "%s: no %s areas are loaded: ingest boundaries or an IoD file for them first (or in the same command)", p.Input, it.Geography.Label())
+		}
+		skipped := 0
+		for j, a := range it.Areas {
+			keep[j] = known[a.Code]
+			if !keep[j] {
+				skipped++
+			}
+		}
+		if skipped == len(it.Areas) {
+			return placeplan.Errorf(placeplan.EINVALID, "%s: none of its %d areas is loaded (first %s)", p.Input, len(it.Areas), it.Areas[0].Code)
+		}
+		if skipped > 0 {
+			in.warnf("%s: %d rows are for %s areas that are not loaded, and were skipped", p.Input, skipped, it.Geography.Label())
+		}
+	}
+	indSt, err := in.tx.PrepareContext(in.ctx, `INSERT INTO indicators (dataset_id, geography, key, name, unit, direction, kind,
+		denominator, iod_index, vintage, confidential) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (geography, key) DO UPDATE SET dataset_id = excluded.dataset_id, name = excluded.name, unit = excluded.unit,
+			direction = excluded.direction, kind = excluded.kind, denominator = excluded.denominator,
+			iod_index = excluded.iod_index, vintage = excluded.vintage, confidential = excluded.confidential
+		RETURNING id`)
+	if err != nil {
+		return err
+	}
+	defer indSt.Close()
+	valSt, err := in.tx.PrepareContext(in.ctx, `INSERT INTO indicator_values (indicator_id, area_code, value) VALUES (?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer valSt.Close()
+	tc := touched{geography: it.Geography, file: p.Input, lads: map[string]bool{}, codes: map[string]bool{}}
+	for k, ind := range it.Indicators {
+		var id int64
+		if err := indSt.QueryRowContext(in.ctx, dsID, string(it.Geography), ind.Key, ind.Name, ind.Unit, int(ind.Direction), ind.Kind,
+			ind.Denominator, ind.Index, ind.Vintage, ind.Confidential).Scan(&id); err != nil {
+			return fmt.Errorf("indicator %s: %w", ind.Key, err)
+		}
+		if _, err := in.tx.ExecContext(in.ctx, `DELETE FROM indicator_values WHERE indicator_id = ?`, id); err != nil {
+			return err
+		}
+		for j, a := range it.Areas {
+			v := it.Values[k][j]
+			if !keep[j] || math.IsNaN(v) {
+				continue
+			}
+			if _, err := valSt.ExecContext(in.ctx, id, a.Code, v); err != nil {
+				return fmt.Errorf("indicator %s, area %s: %w", ind.Key, a.Code, err)
+			}
+		}
+		tc.keys = append(tc.keys, ind.Key)
+	}
+	for j, a := range it.Areas {
+		if keep[j] {
+			tc.codes[a.Code] = true
+		}
+	}
+	in.indTouched = append(in.indTouched, tc)
+	return nil
+}
+
+// areaCodes returns the codes of the areas of a geography stored so far.
+func (in *ingest) areaCodes(geog placeplan.Geography) (map[string]bool, error) {
+	rows, err := in.tx.QueryContext(in.ctx, `SELECT code FROM areas WHERE geography = ?`, string(geog))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out[c] = true
+	}
+	return out, rows.Err()
+}
+
+func (in *ingest) boundaries(p *Part) error {
+	b := p.Boundaries
+	if _, err := in.dataset(p, "boundaries", b.Format+" boundaries", "", b.Geography, ONS, OGL, ONSAttribution, len(b.Areas)); err != nil {
+		return err
+	}
+	for _, w := range b.Warnings {
+		in.warnf("%s: %s", p.Input, w)
+	}
+	if err := in.upsertAreas(b.Geography, b.Areas); err != nil {
+		return err
+	}
+	st, err := in.tx.PrepareContext(in.ctx, `UPDATE areas SET geometry = ?, min_lon = ?, min_lat = ?, max_lon = ?, max_lat = ?,
+		geometry_issue = ?,
+		point_lon = CASE WHEN point_kind = 'population-weighted centroid' THEN point_lon ELSE ? END,
+		point_lat = CASE WHEN point_kind = 'population-weighted centroid' THEN point_lat ELSE ? END,
+		point_kind = CASE WHEN point_kind = 'population-weighted centroid' THEN point_kind ELSE ? END
+		WHERE geography = ? AND code = ?`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, a := range b.Areas {
+		blob, err := wkb.Marshal(a.Geometry)
+		if err != nil {
+			return fmt.Errorf("area %s: encode geometry: %w", a.Code, err)
+		}
+		bd := a.Geometry.Bound()
+		if _, err := st.ExecContext(in.ctx, blob, bd.Min[0], bd.Min[1], bd.Max[0], bd.Max[1], a.Issue,
+			a.Point[0], a.Point[1], a.PointKind, string(b.Geography), a.Code); err != nil {
+			return fmt.Errorf("area %s: %w", a.Code, err)
+		}
+	}
+	if in.geomTouched == nil {
+		in.geomTouched = map[placeplan.Geography]bool{}
+	}
+	in.geomTouched[b.Geography] = true
+	return nil
+}
+
+func (in *ingest) msoaNames(p *Part) error {
+	m := p.MSOANames
+	if _, err := in.dataset(p, "names", "House of Commons Library MSOA names", "", m.Geography,
+		"House of Commons Library", "Open Parliament Licence", "MSOA names © House of Commons Library, Open Parliament Licence.", len(m.MSOAs)); err != nil {
+		return err
+	}
+	return in.upsertMSOAs(m.Geography, m.MSOAs)
+}
+
+func (in *ingest) centroids(p *Part) error {
+	c := p.Centroids
+	if _, err := in.dataset(p, "centroids", "ONS population-weighted centroids", "", c.Geography, ONS, OGL, ONSAttribution, len(c.Codes)); err != nil {
+		return err
+	}
+	st, err := in.tx.PrepareContext(in.ctx, `UPDATE areas SET point_lon = ?, point_lat = ?, point_kind = 'population-weighted centroid'
+		WHERE geography = ? AND code = ?`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n := 0
+	for i, code := range c.Codes {
+		res, err := st.ExecContext(in.ctx, c.Points[i][0], c.Points[i][1], string(c.Geography), code)
+		if err != nil {
+			return err
+		}
+		k, _ := res.RowsAffected()
+		n += int(k)
+	}
+	if n == 0 {
+		return placeplan.Errorf(placeplan.EINVALID, "%s: none of its %d centroids is for a loaded %s area", p.Input, len(c.Codes), c.Geography.Label())
+	}
+	if n < len(c.Codes) {
+		in.warnf("%s: %d of %d centroids are for areas not loaded, and were skipped", p.Input, len(c.Codes)-n, len(c.Codes))
+	}
+	return nil
+}
+
+func (in *ingest) points(p *Part) error {
+	pl := p.Points
+	dsID, err := in.dataset(p, "points", pl.Format, "", "", "", "", "", len(pl.Sites))
+	if err != nil {
+		return err
+	}
+	if _, err := in.tx.ExecContext(in.ctx, `DELETE FROM sites WHERE layer = ?`, pl.Layer); err != nil {
+		return err
+	}
+	st, err := in.tx.PrepareContext(in.ctx, `INSERT INTO sites (layer, id, dataset_id, name, kind, status, capacity, lon, lat, properties)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, s := range pl.Sites {
+		props, err := json.Marshal(s.Properties)
+		if err != nil {
+			return err
+		}
+		var capacity any
+		if !math.IsNaN(s.Capacity) {
+			capacity = s.Capacity
+		}
+		if _, err := st.ExecContext(in.ctx, pl.Layer, s.ID, dsID, s.Name, s.Kind, s.Status, capacity, s.Point[0], s.Point[1], string(props)); err != nil {
+			return fmt.Errorf("site %s: %w", s.ID, err)
+		}
+	}
+	return nil
+}
+
+// fillMSOAs gives areas without a parent MSOA the one their name implies:
+// ONS names each LSOA after its MSOA plus a letter ("Shropshire 027A" is in
+// MSOA "Shropshire 027").
+func (in *ingest) fillMSOAs() error {
+	_, err := in.tx.ExecContext(in.ctx, `UPDATE areas SET msoa_code = (
+			SELECT m.code FROM msoas m WHERE m.geography = areas.geography
+			AND m.name = substr(areas.name, 1, length(areas.name) - 1))
+		WHERE msoa_code = '' AND length(name) > 4 AND EXISTS (
+			SELECT 1 FROM msoas m WHERE m.geography = areas.geography
+			AND m.name = substr(areas.name, 1, length(areas.name) - 1))`)
+	return err
+}
+
+// checkCoverage warns about loaded areas that a new layer leaves out.
+func (in *ingest) checkCoverage() error {
+	for g := range in.geomTouched {
+		var missing, total int
+		if err := in.tx.QueryRowContext(in.ctx, `SELECT count(*) FILTER (WHERE geometry IS NULL), count(*) FROM areas WHERE geography = ?`,
+			string(g)).Scan(&missing, &total); err != nil {
+			return err
+		}
+		if missing > 0 {
+			in.warnf("%d of %d loaded %s areas have no boundary", missing, total, g.Label())
+		}
+	}
+	for _, tc := range in.indTouched {
+		// Areas in the same districts as the file's rows but absent from it.
+		rows, err := in.tx.QueryContext(in.ctx, `SELECT code, lad_code FROM areas WHERE geography = ?`, string(tc.geography))
+		if err != nil {
+			return err
+		}
+		lads := map[string]bool{}
+		all := map[string]string{}
+		for rows.Next() {
+			var c, l string
+			if err := rows.Scan(&c, &l); err != nil {
+				rows.Close()
+				return err
+			}
+			all[c] = l
+		}
+		rows.Close()
+		for c := range tc.codes {
+			lads[all[c]] = true
+		}
+		missing, total := 0, 0
+		for c, l := range all {
+			if !lads[l] {
+				continue
+			}
+			total++
+			if !tc.codes[c] {
+				missing++
+			}
+		}
+		if missing > 0 {
+			in.warnf("%s: %d of the %d loaded %s areas in its districts have no row in it", tc.file, missing, total, tc.geography.Label())
+		}
+	}
+	return nil
+}
+
+// localities stores locality definitions, resolving codes and names to the
+// areas now in the database.
+func (in *ingest) localities(p *Part) error {
+	type key struct {
+		scheme, name string
+		geog         placeplan.Geography
+	}
+	members := map[key]map[string]bool{}
+	defn := map[key][]string{}
+	var order []key
+	add := func(k key, codes []string, how string) {
+		if members[k] == nil {
+			members[k] = map[string]bool{}
+			order = append(order, k)
+		}
+		for _, c := range codes {
+			members[k][c] = true
+		}
+		defn[k] = append(defn[k], how)
+	}
+	geogs, err := in.loadedGeographies()
+	if err != nil {
+		return err
+	}
+	probs := &Problems{name: p.Input}
+	var dsID int64
+	switch {
+	case p.Localities != nil:
+		dsID, err = in.dataset(p, "localities", "locality definitions", "", "", "", "", "", len(p.Localities.Rows))
+		if err != nil {
+			return err
+		}
+		for _, r := range p.Localities.Rows {
+			where := fmt.Sprintf("%s line %d, locality %q", p.Input, r.Line, r.Locality)
+			targets := geogs
+			if r.Geography != "" {
+				targets = []placeplan.Geography{r.Geography}
+			}
+			found := false
+			for _, g := range targets {
+				var q string
+				var arg string
+				var how string
+				switch {
+				case r.MSOAName != "":
+					q, arg, how = `SELECT a.code FROM areas a JOIN msoas m ON m.geography = a.geography AND m.code = a.msoa_code
+						WHERE a.geography = ? AND (lower(m.hcl_name) = lower(?) OR lower(m.name) = lower(?))`, r.MSOAName, "MSOA "+r.MSOAName
+				case lsoaCode.MatchString(r.Code):
+					q, arg, how = `SELECT code FROM areas WHERE geography = ? AND code = ?`, r.Code, "LSOA "+r.Code
+				case msoaCode.MatchString(r.Code):
+					q, arg, how = `SELECT code FROM areas WHERE geography = ? AND msoa_code = ?`, r.Code, "MSOA "+r.Code
+				default:
+					q, arg, how = `SELECT code FROM areas WHERE geography = ? AND lad_code = ?`, r.Code, "district "+r.Code
+				}
+				var codes []string
+				var rows *sql.Rows
+				if r.MSOAName != "" {
+					rows, err = in.tx.QueryContext(in.ctx, q, string(g), arg, arg)
+				} else {
+					rows, err = in.tx.QueryContext(in.ctx, q, string(g), arg)
+				}
+				if err != nil {
+					return err
+				}
+				for rows.Next() {
+					var c string
+					if err := rows.Scan(&c); err != nil {
+						rows.Close()
+						return err
+					}
+					codes = append(codes, c)
+				}
+				rows.Close()
+				if len(codes) > 0 {
+					found = true
+					add(key{r.Scheme, r.Locality, g}, codes, how)
+				}
+			}
+			if !found {
+				what := r.Code
+				if r.MSOAName != "" {
+					what = "MSOA name " + r.MSOAName
+				}
+				probs.addf("%s: %s matches no loaded area", where, what)
+			}
+		}
+	case p.LocPolys != nil:
+		lp := p.LocPolys
+		dsID, err = in.dataset(p, "localities", "locality polygons", "", "", "", "", "", len(lp.Names))
+		if err != nil {
+			return err
+		}
+		for _, g := range geogs {
+			pts, err := in.areaPoints(g)
+			if err != nil {
+				return err
+			}
+			for i, name := range lp.Names {
+				var codes []string
+				bd := lp.Polygons[i].Bound()
+				for code, pt := range pts {
+					if bd.Contains(pt) && geo.Contains(lp.Polygons[i], pt) {
+						codes = append(codes, code)
+					}
+				}
+				if len(codes) > 0 {
+					add(key{lp.Scheme, name, g}, codes, "areas whose representative point lies inside the polygon")
+				}
+			}
+		}
+		for _, name := range lp.Names {
+			ok := false
+			for _, k := range order {
+				if k.name == name {
+					ok = true
+				}
+			}
+			if !ok {
+				probs.addf("%s: locality %q contains no loaded area's representative point", p.Input, name)
+			}
+		}
+	}
+	// An area belongs to at most one locality of a scheme.
+	owner := map[string]string{}
+	for _, k := range order {
+		for c := range members[k] {
+			ok := fmt.Sprintf("%s|%s|%s", k.scheme, k.geog, c)
+			if prev, dup := owner[ok]; dup && prev != k.name {
+				probs.addf("%s: area %s is in both %q and %q of %q", p.Input, c, prev, k.name, k.scheme)
+			}
+			owner[ok] = k.name
+		}
+	}
+	if err := probs.Err(); err != nil {
+		return err
+	}
+	for _, k := range order {
+		if _, err := in.tx.ExecContext(in.ctx, `DELETE FROM localities WHERE scheme = ? AND name = ? AND geography = ?`, k.scheme, k.name, string(k.geog)); err != nil {
+			return err
+		}
+		var id int64
+		how := "defined by " + strings.Join(uniq(defn[k]), ", ")
+		if err := in.tx.QueryRowContext(in.ctx, `INSERT INTO localities (dataset_id, scheme, name, geography, definition)
+			VALUES (?, ?, ?, ?, ?) RETURNING id`, dsID, k.scheme, k.name, string(k.geog), how).Scan(&id); err != nil {
+			return err
+		}
+		for c := range members[k] {
+			if _, err := in.tx.ExecContext(in.ctx, `INSERT INTO locality_areas (locality_id, geography, area_code) VALUES (?, ?, ?)`,
+				id, string(k.geog), c); err != nil {
+				return fmt.Errorf("locality %s, area %s: %w", k.name, c, err)
+			}
+		}
+	}
+	in.report.Loaded = append(in.report.Loaded, fmt.Sprintf("%s — %d localities", p.Describe(), len(order)))
+	return nil
+}
+
+func uniq(xs []string) []string {
+	if len(xs) > 6 {
+		return []string{fmt.Sprintf("%d codes (%s, …)", len(xs), strings.Join(xs[:3], ", "))}
+	}
+	return xs
+}
+
+func (in *ingest) loadedGeographies() ([]placeplan.Geography, error) {
+	rows, err := in.tx.QueryContext(in.ctx, `SELECT DISTINCT geography FROM areas ORDER BY geography`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []placeplan.Geography
+	for rows.Next() {
+		var g string
+		if err := rows.Scan(&g); err != nil {
+			return nil, err
+		}
+		out = append(out, placeplan.Geography(g))
+	}
+	return out, rows.Err()
+}
+
+func (in *ingest) areaPoints(g placeplan.Geography) (map[string]orb.Point, error) {
+	rows, err := in.tx.QueryContext(in.ctx, `SELECT code, point_lon, point_lat FROM areas WHERE geography = ? AND point_lon IS NOT NULL`, string(g))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]orb.Point{}
+	for rows.Next() {
+		var c string
+		var p orb.Point
+		if err := rows.Scan(&c, &p[0], &p[1]); err != nil {
+			return nil, err
+		}
+		out[c] = p
+	}
+	return out, rows.Err()
+}

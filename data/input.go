@@ -1,0 +1,217 @@
+package data
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"placeplan"
+)
+
+// maxInputBytes bounds what one decompressed input may hold (4 GiB), so a
+// hostile archive cannot exhaust memory.
+const maxInputBytes = 4 << 30
+
+// Input is one file to ingest, decompressed: its display name, its bytes,
+// and for a shapefile the sidecar files (.dbf, .prj, .cpg) keyed by their
+// lower-case extension.
+type Input struct {
+	Name     string
+	Data     []byte
+	Sidecars map[string][]byte
+}
+
+// SHA256 returns the hex SHA-256 of the input's bytes.
+func (in Input) SHA256() string {
+	h := sha256.Sum256(in.Data)
+	return hex.EncodeToString(h[:])
+}
+
+// OpenInputs reads the file at p, decompressing .gz and expanding .zip
+// archives, and returns the inputs it holds. A shapefile (.shp) comes with
+// its .dbf, .prj and .cpg sidecars, from beside it on disk or in the zip.
+// The reader progress, if not nil, is told how many compressed bytes have
+// been read.
+func OpenInputs(p string, progress func(read, total int64)) ([]Input, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, placeplan.Errorf(placeplan.EINVALID, "%s: %w", p, unwrapPathError(err))
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, placeplan.Errorf(placeplan.EINVALID, "%s: %w", p, err)
+	}
+	if st.IsDir() {
+		return nil, placeplan.Errorf(placeplan.EINVALID, "%s: is a directory, not a file", p)
+	}
+	var r io.Reader = f
+	if progress != nil {
+		r = &progressReader{r: f, total: st.Size(), report: progress}
+	}
+	raw, err := io.ReadAll(io.LimitReader(r, maxInputBytes+1))
+	if err != nil {
+		return nil, placeplan.Errorf(placeplan.EINVALID, "%s: %w", p, err)
+	}
+	name := filepath.Base(p)
+	ins, err := expand(name, raw)
+	if err != nil {
+		return nil, err
+	}
+	// A plain .shp on disk: pick up its sidecars.
+	for i := range ins {
+		if strings.EqualFold(path.Ext(ins[i].Name), ".shp") && ins[i].Sidecars == nil && len(ins) == 1 {
+			ins[i].Sidecars = map[string][]byte{}
+			base := strings.TrimSuffix(p, filepath.Ext(p))
+			for _, ext := range []string{".dbf", ".prj", ".cpg"} {
+				for _, cand := range []string{base + ext, base + strings.ToUpper(ext)} {
+					if b, err := os.ReadFile(cand); err == nil {
+						ins[i].Sidecars[ext] = b
+						break
+					}
+				}
+			}
+		}
+	}
+	return ins, nil
+}
+
+// ReadInputs is OpenInputs over bytes already in memory, named name.
+func ReadInputs(name string, r io.Reader) ([]Input, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, maxInputBytes+1))
+	if err != nil {
+		return nil, placeplan.Errorf(placeplan.EINVALID, "%s: %w", name, err)
+	}
+	return expand(name, raw)
+}
+
+func expand(name string, raw []byte) ([]Input, error) {
+	if len(raw) > maxInputBytes {
+		return nil, placeplan.Errorf(placeplan.EINVALID, "%s: larger than 4 GiB", name)
+	}
+	switch {
+	case len(raw) >= 2 && raw[0] == 0x1f && raw[1] == 0x8b:
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return nil, placeplan.Errorf(placeplan.EINVALID, "%s: bad gzip data: %w", name, err)
+		}
+		data, err := io.ReadAll(io.LimitReader(zr, maxInputBytes+1))
+		if err != nil {
+			return nil, placeplan.Errorf(placeplan.EINVALID, "%s: bad gzip data: %w", name, err)
+		}
+		inner := strings.TrimSuffix(strings.TrimSuffix(name, ".gz"), ".GZ")
+		return expand(inner, data)
+	case len(raw) >= 4 && string(raw[:4]) == "PK\x03\x04":
+		return expandZip(name, raw)
+	}
+	return []Input{{Name: name, Data: raw}}, nil
+}
+
+// expandZip returns each member of a zip archive as an input, grouping a
+// shapefile's parts into one input.
+func expandZip(name string, raw []byte) ([]Input, error) {
+	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		return nil, placeplan.Errorf(placeplan.EINVALID, "%s: bad zip archive: %w", name, err)
+	}
+	members := map[string][]byte{}
+	var order []string
+	var total int64
+	for _, f := range zr.File {
+		if f.FileInfo().IsDir() || strings.HasPrefix(f.Name, "__MACOSX/") || strings.HasPrefix(path.Base(f.Name), ".") {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, placeplan.Errorf(placeplan.EINVALID, "%s: %s: %w", name, f.Name, err)
+		}
+		b, err := io.ReadAll(io.LimitReader(rc, maxInputBytes-total+1))
+		rc.Close()
+		if err != nil {
+			return nil, placeplan.Errorf(placeplan.EINVALID, "%s: %s: %w", name, f.Name, err)
+		}
+		total += int64(len(b))
+		if total > maxInputBytes {
+			return nil, placeplan.Errorf(placeplan.EINVALID, "%s: expands to more than 4 GiB", name)
+		}
+		members[f.Name] = b
+		order = append(order, f.Name)
+	}
+	sort.Strings(order)
+	var out []Input
+	used := map[string]bool{}
+	for _, m := range order {
+		if !strings.EqualFold(path.Ext(m), ".shp") {
+			continue
+		}
+		base := strings.TrimSuffix(m, path.Ext(m))
+		in := Input{Name: name + "/" + m, Data: members[m], Sidecars: map[string][]byte{}}
+		used[m] = true
+		for _, o := range order {
+			if strings.EqualFold(strings.TrimSuffix(o, path.Ext(o)), base) && o != m {
+				in.Sidecars[strings.ToLower(path.Ext(o))] = members[o]
+				used[o] = true
+			}
+		}
+		out = append(out, in)
+	}
+	for _, m := range order {
+		if used[m] {
+			continue
+		}
+		switch strings.ToLower(path.Ext(m)) {
+		case ".shx", ".dbf", ".prj", ".cpg", ".xml", ".txt", ".pdf", ".md", ".sbn", ".sbx", ".qmd", ".qix":
+			continue // sidecars of nothing, or documentation
+		}
+		sub, err := expand(name+"/"+m, members[m])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sub...)
+	}
+	if len(out) == 0 {
+		return nil, placeplan.Errorf(placeplan.EINVALID, "%s: zip archive holds no file placeplan can read", name)
+	}
+	return out, nil
+}
+
+type progressReader struct {
+	r      io.Reader
+	read   int64
+	total  int64
+	report func(read, total int64)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.read += int64(n)
+	p.report(p.read, p.total)
+	return n, err
+}
+
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// describeBytes formats a byte count for progress messages.
+func describeBytes(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f kB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

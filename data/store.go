@@ -1,0 +1,424 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+
+	"placeplan"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Store is placeplan's SQLite database: datasets, small areas, indicators,
+// point layers and localities. Exported methods open their own transaction.
+type Store struct {
+	db   *sql.DB
+	path string
+	// Now is the clock used to stamp ingests; tests may replace it.
+	Now func() time.Time
+}
+
+// Open opens (creating if needed) the SQLite database at path and applies
+// any migrations it has not seen. The path ":memory:" opens a private
+// in-memory database.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, placeplan.Errorf(placeplan.EINVALID, "empty database path")
+	}
+	dsn := "file:" + path + "?_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_journal_mode=WAL&_synchronous=NORMAL"
+	memory := path == ":memory:"
+	if memory {
+		dsn = "file::memory:?_foreign_keys=on&_txlock=immediate"
+	}
+	db, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if memory {
+		// Every connection to :memory: is a new database: keep exactly one.
+		db.SetMaxOpenConns(1)
+	}
+	s := &Store{db: db, path: path, Now: time.Now}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path returns the path the store was opened with.
+func (s *Store) Path() string { return s.path }
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// migrate applies the embedded migrations in file-name order, each in its
+// own transaction, recording each in schema_migrations.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		body, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`,
+			name, time.Now().UTC().Format(time.RFC3339)); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Migrations returns the names of the migrations applied, in order.
+func (s *Store) Migrations(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT name FROM schema_migrations ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// Revision returns the data revision, which every ingest increments.
+func (s *Store) Revision(ctx context.Context) (int64, error) {
+	var v string
+	if err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'revision'`).Scan(&v); err != nil {
+		return 0, err
+	}
+	return strconv.ParseInt(v, 10, 64)
+}
+
+// Datasets lists every ingested dataset, oldest first.
+func (s *Store) Datasets(ctx context.Context) ([]placeplan.Dataset, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, format, vintage, geography, source, sha256,
+		publisher, licence, attribution, records, ingested_at FROM datasets ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []placeplan.Dataset
+	for rows.Next() {
+		var d placeplan.Dataset
+		var geog, at string
+		if err := rows.Scan(&d.ID, &d.Kind, &d.Format, &d.Vintage, &geog, &d.Source, &d.SHA256,
+			&d.Publisher, &d.Licence, &d.Attribution, &d.Records, &at); err != nil {
+			return nil, err
+		}
+		d.Geography = placeplan.Geography(geog)
+		d.IngestedAt, _ = time.Parse(time.RFC3339, at)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// AreaQuery selects small areas. Empty fields select everything.
+type AreaQuery struct {
+	Geography    placeplan.Geography
+	LAD          string     // local authority district code
+	Codes        []string   // only these codes
+	Bound        *orb.Bound // only areas whose bounding box meets this one (WGS84)
+	WithGeometry bool       // load boundaries (otherwise Geometry is nil)
+}
+
+// Areas returns the small areas matching q, ordered by geography and code.
+func (s *Store) Areas(ctx context.Context, q AreaQuery) ([]placeplan.Area, error) {
+	geomCol := "NULL"
+	if q.WithGeometry {
+		geomCol = "a.geometry"
+	}
+	var where []string
+	var args []any
+	if q.Geography != "" {
+		where = append(where, "a.geography = ?")
+		args = append(args, string(q.Geography))
+	}
+	if q.LAD != "" {
+		where = append(where, "a.lad_code = ?")
+		args = append(args, q.LAD)
+	}
+	if q.Bound != nil {
+		where = append(where, "a.max_lon >= ? AND a.min_lon <= ? AND a.max_lat >= ? AND a.min_lat <= ?")
+		args = append(args, q.Bound.Min[0], q.Bound.Max[0], q.Bound.Min[1], q.Bound.Max[1])
+	}
+	if len(q.Codes) > 0 {
+		where = append(where, "a.code IN (SELECT value FROM json_each(?))")
+		b, _ := json.Marshal(q.Codes)
+		args = append(args, string(b))
+	}
+	query := `SELECT a.geography, a.code, a.name, a.msoa_code, COALESCE(NULLIF(m.hcl_name, ''), m.name, ''),
+		a.lad_code, a.lad_name, ` + geomCol + `, a.point_lon, a.point_lat, a.point_kind
+		FROM areas a LEFT JOIN msoas m ON m.geography = a.geography AND m.code = a.msoa_code`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY a.geography, a.code"
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []placeplan.Area
+	for rows.Next() {
+		var a placeplan.Area
+		var geog string
+		var geom []byte
+		var lon, lat sql.NullFloat64
+		if err := rows.Scan(&geog, &a.Code, &a.Name, &a.MSOACode, &a.MSOAName, &a.LADCode, &a.LADName,
+			&geom, &lon, &lat, &a.PointKind); err != nil {
+			return nil, err
+		}
+		a.Geography = placeplan.Geography(geog)
+		if lon.Valid && lat.Valid {
+			a.Point = orb.Point{lon.Float64, lat.Float64}
+		}
+		if len(geom) > 0 {
+			g, err := wkb.Unmarshal(geom)
+			if err != nil {
+				return nil, fmt.Errorf("area %s: stored geometry: %w", a.Code, err)
+			}
+			a.Geometry = toMultiPolygon(g)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Area returns one small area with its boundary.
+func (s *Store) Area(ctx context.Context, geog placeplan.Geography, code string) (placeplan.Area, error) {
+	as, err := s.Areas(ctx, AreaQuery{Geography: geog, Codes: []string{code}, WithGeometry: true})
+	if err != nil {
+		return placeplan.Area{}, err
+	}
+	if len(as) == 0 {
+		return placeplan.Area{}, placeplan.Errorf(placeplan.ENOTFOUND, "no %s area %q", geog.Label(), code)
+	}
+	return as[0], nil
+}
+
+// Geographies returns the geographies that have areas, with their counts.
+func (s *Store) Geographies(ctx context.Context) (map[placeplan.Geography]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT geography, count(*) FROM areas GROUP BY geography`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[placeplan.Geography]int{}
+	for rows.Next() {
+		var g string
+		var n int
+		if err := rows.Scan(&g, &n); err != nil {
+			return nil, err
+		}
+		out[placeplan.Geography(g)] = n
+	}
+	return out, rows.Err()
+}
+
+// Indicators lists the indicators held for a geography ("" for all),
+// ordered by geography and key.
+func (s *Store) Indicators(ctx context.Context, geog placeplan.Geography) ([]placeplan.Indicator, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, dataset_id, geography, key, name, unit, direction, kind,
+		denominator, iod_index, vintage, confidential FROM indicators
+		WHERE ? = '' OR geography = ? ORDER BY geography, key`, string(geog), string(geog))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []placeplan.Indicator
+	for rows.Next() {
+		var ind placeplan.Indicator
+		var g string
+		var dir int
+		if err := rows.Scan(&ind.ID, &ind.DatasetID, &g, &ind.Key, &ind.Name, &ind.Unit, &dir, &ind.Kind,
+			&ind.Denominator, &ind.Index, &ind.Vintage, &ind.Confidential); err != nil {
+			return nil, err
+		}
+		ind.Geography = placeplan.Geography(g)
+		ind.Direction = placeplan.Direction(dir)
+		out = append(out, ind)
+	}
+	return out, rows.Err()
+}
+
+// Values returns every value of one indicator, ordered by area code.
+func (s *Store) Values(ctx context.Context, indicatorID int64) ([]placeplan.Value, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT area_code, value FROM indicator_values
+		WHERE indicator_id = ? ORDER BY area_code`, indicatorID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []placeplan.Value
+	for rows.Next() {
+		var v placeplan.Value
+		if err := rows.Scan(&v.Area, &v.Value); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// AreaValues returns every indicator value held for one area, keyed by
+// indicator key.
+func (s *Store) AreaValues(ctx context.Context, geog placeplan.Geography, code string) (map[string]float64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT i.key, v.value FROM indicator_values v
+		JOIN indicators i ON i.id = v.indicator_id WHERE i.geography = ? AND v.area_code = ?`, string(geog), code)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]float64{}
+	for rows.Next() {
+		var k string
+		var v float64
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		out[k] = v
+	}
+	return out, rows.Err()
+}
+
+// Localities lists the localities of a geography ("" for all) with their
+// member areas, ordered by scheme and name.
+func (s *Store) Localities(ctx context.Context, geog placeplan.Geography) ([]placeplan.Locality, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT l.id, l.scheme, l.name, l.geography, l.definition,
+		COALESCE((SELECT json_group_array(area_code) FROM (SELECT area_code FROM locality_areas
+			WHERE locality_id = l.id ORDER BY area_code)), '[]')
+		FROM localities l WHERE ? = '' OR l.geography = ? ORDER BY l.scheme, l.name`, string(geog), string(geog))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []placeplan.Locality
+	for rows.Next() {
+		var l placeplan.Locality
+		var g, members string
+		if err := rows.Scan(&l.ID, &l.Scheme, &l.Name, &g, &l.Definition, &members); err != nil {
+			return nil, err
+		}
+		l.Geography = placeplan.Geography(g)
+		if err := json.Unmarshal([]byte(members), &l.Areas); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// PointLayers returns the names of the point layers held, with their sizes.
+func (s *Store) PointLayers(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT layer, count(*) FROM sites GROUP BY layer`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var l string
+		var n int
+		if err := rows.Scan(&l, &n); err != nil {
+			return nil, err
+		}
+		out[l] = n
+	}
+	return out, rows.Err()
+}
+
+// Sites returns the points of one layer ("" for every layer), ordered by
+// layer and id.
+func (s *Store) Sites(ctx context.Context, layer string) ([]placeplan.Site, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT layer, id, name, kind, status, capacity, lon, lat, properties
+		FROM sites WHERE ? = '' OR layer = ? ORDER BY layer, id`, layer, layer)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []placeplan.Site
+	for rows.Next() {
+		var st placeplan.Site
+		var capacity sql.NullFloat64
+		var props string
+		if err := rows.Scan(&st.Layer, &st.ID, &st.Name, &st.Kind, &st.Status, &capacity,
+			&st.Point[0], &st.Point[1], &props); err != nil {
+			return nil, err
+		}
+		st.Capacity = math.NaN()
+		if capacity.Valid {
+			st.Capacity = capacity.Float64
+		}
+		if err := json.Unmarshal([]byte(props), &st.Properties); err != nil {
+			return nil, fmt.Errorf("site %s/%s: properties: %w", st.Layer, st.ID, err)
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// asMultiPolygon returns polygonal geometry as a MultiPolygon (nil otherwise).
+func toMultiPolygon(g orb.Geometry) orb.MultiPolygon {
+	switch t := g.(type) {
+	case orb.Polygon:
+		return orb.MultiPolygon{t}
+	case orb.MultiPolygon:
+		return t
+	}
+	return nil
+}
