@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -39,41 +40,65 @@ func (s *Store) IngestFiles(ctx context.Context, paths []string, opts IngestOpti
 	for _, p := range paths {
 		given[filepath.Clean(p)] = true
 	}
+	// Read and parse the files concurrently (two at a time: the machine
+	// this is tuned for has two cores), keeping the order given.
+	results := make([][]*Part, len(paths))
+	errs := make([]error, len(paths))
+	sem := make(chan struct{}, 2)
+	var wg sync.WaitGroup
+	for i, p := range paths {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			results[i], errs[i] = parseFile(p, opts)
+		}()
+	}
+	wg.Wait()
 	var parts []*Part
-	for _, p := range paths {
-		var progress func(read, total int64)
-		if opts.Progress != nil {
-			name := p
-			progress = func(read, total int64) { opts.Progress(name, read, total) }
+	for i, p := range paths {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		ins, err := OpenInputs(p, progress)
-		if err != nil {
-			return nil, err
-		}
-		for _, in := range ins {
-			part, err := ParseInput(in, opts)
-			if err != nil {
-				return nil, err
+		parts = append(parts, results[i]...)
+		for _, part := range results[i] {
+			if part.pending == nil {
+				continue
 			}
-			parts = append(parts, part)
-			if part.pending != nil {
-				side := filepath.Join(filepath.Dir(p), metaSidecarName(filepath.Base(p)))
-				if _, err := os.Stat(side); err == nil && !given[filepath.Clean(side)] {
-					given[filepath.Clean(side)] = true
-					sins, err := OpenInputs(side, nil)
-					if err != nil {
-						return nil, err
-					}
-					mp, err := ParseInput(sins[0], opts)
-					if err != nil {
-						return nil, err
-					}
-					parts = append(parts, mp)
+			side := filepath.Join(filepath.Dir(p), metaSidecarName(filepath.Base(p)))
+			if _, err := os.Stat(side); err == nil && !given[filepath.Clean(side)] {
+				given[filepath.Clean(side)] = true
+				mps, err := parseFile(side, opts)
+				if err != nil {
+					return nil, err
 				}
+				parts = append(parts, mps...)
 			}
 		}
 	}
 	return s.Ingest(ctx, parts, opts)
+}
+
+// parseFile opens and parses every input in one file.
+func parseFile(p string, opts IngestOptions) ([]*Part, error) {
+	var progress func(read, total int64)
+	if opts.Progress != nil {
+		progress = func(read, total int64) { opts.Progress(p, read, total) }
+	}
+	ins, err := OpenInputs(p, progress)
+	if err != nil {
+		return nil, err
+	}
+	var parts []*Part
+	for _, in := range ins {
+		part, err := ParseInput(in, opts)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, part)
+	}
+	return parts, nil
 }
 
 // IngestInputs is IngestFiles over inputs already in memory.
@@ -401,11 +426,8 @@ func (in *ingest) indicators(p *Part) error {
 		return err
 	}
 	defer indSt.Close()
-	valSt, err := in.tx.PrepareContext(in.ctx, `INSERT INTO indicator_values (indicator_id, area_code, value) VALUES (?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer valSt.Close()
+	vals := newBatchInsert(in, `INSERT INTO indicator_values (indicator_id, area_code, value) VALUES `, 3)
+	defer vals.close()
 	tc := touched{geography: it.Geography, file: p.Input, lads: map[string]bool{}, codes: map[string]bool{}}
 	for k, ind := range it.Indicators {
 		var id int64
@@ -421,9 +443,12 @@ func (in *ingest) indicators(p *Part) error {
 			if !keep[j] || math.IsNaN(v) {
 				continue
 			}
-			if _, err := valSt.ExecContext(in.ctx, id, a.Code, v); err != nil {
+			if err := vals.add(id, a.Code, v); err != nil {
 				return fmt.Errorf("indicator %s, area %s: %w", ind.Key, a.Code, err)
 			}
+		}
+		if err := vals.flush(); err != nil {
+			return fmt.Errorf("indicator %s: %w", ind.Key, err)
 		}
 		tc.keys = append(tc.keys, ind.Key)
 	}
@@ -821,4 +846,57 @@ func (in *ingest) areaPoints(g placeplan.Geography) (map[string]orb.Point, error
 		out[c] = p
 	}
 	return out, rows.Err()
+}
+
+// batchInsert inserts many rows per statement: one cgo call per few hundred
+// rows instead of one per row.
+type batchInsert struct {
+	in     *ingest
+	prefix string
+	width  int
+	full   *sql.Stmt
+	args   []any
+}
+
+const batchRows = 256
+
+func newBatchInsert(in *ingest, prefix string, width int) *batchInsert {
+	return &batchInsert{in: in, prefix: prefix, width: width}
+}
+
+func (b *batchInsert) sql(rows int) string {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", b.width), ", ") + ")"
+	return b.prefix + strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
+}
+
+func (b *batchInsert) add(vals ...any) error {
+	b.args = append(b.args, vals...)
+	if len(b.args) < batchRows*b.width {
+		return nil
+	}
+	if b.full == nil {
+		st, err := b.in.tx.PrepareContext(b.in.ctx, b.sql(batchRows))
+		if err != nil {
+			return err
+		}
+		b.full = st
+	}
+	_, err := b.full.ExecContext(b.in.ctx, b.args...)
+	b.args = b.args[:0]
+	return err
+}
+
+func (b *batchInsert) flush() error {
+	if len(b.args) == 0 {
+		return nil
+	}
+	_, err := b.in.tx.ExecContext(b.in.ctx, b.sql(len(b.args)/b.width), b.args...)
+	b.args = b.args[:0]
+	return err
+}
+
+func (b *batchInsert) close() {
+	if b.full != nil {
+		b.full.Close()
+	}
 }

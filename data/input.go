@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -58,10 +59,11 @@ func OpenInputs(p string, progress func(read, total int64)) ([]Input, error) {
 	if progress != nil {
 		r = &progressReader{r: f, total: st.Size(), report: progress}
 	}
-	raw, err := io.ReadAll(io.LimitReader(r, maxInputBytes+1))
-	if err != nil {
+	buf := bytes.NewBuffer(make([]byte, 0, st.Size()+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(r, maxInputBytes+1)); err != nil {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "%s: %w", p, err)
 	}
+	raw := buf.Bytes()
 	name := filepath.Base(p)
 	ins, err := expand(name, raw)
 	if err != nil {
@@ -104,7 +106,16 @@ func expand(name string, raw []byte) ([]Input, error) {
 		if err != nil {
 			return nil, placeplan.Errorf(placeplan.EINVALID, "%s: bad gzip data: %w", name, err)
 		}
-		data, err := io.ReadAll(io.LimitReader(zr, maxInputBytes+1))
+		// The gzip trailer holds the uncompressed size (mod 4 GiB): size the
+		// buffer once instead of growing it by doubling.
+		var buf bytes.Buffer
+		if n := len(raw); n >= 8 {
+			if size := int(binary.LittleEndian.Uint32(raw[n-4:])); size < maxInputBytes {
+				buf.Grow(size + bytes.MinRead)
+			}
+		}
+		_, err = buf.ReadFrom(io.LimitReader(zr, maxInputBytes+1))
+		data := buf.Bytes()
 		if err != nil {
 			return nil, placeplan.Errorf(placeplan.EINVALID, "%s: bad gzip data: %w", name, err)
 		}

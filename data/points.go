@@ -42,7 +42,7 @@ type pointColumns struct {
 
 func findPointColumns(t *table) (pointColumns, bool) {
 	pc := pointColumns{id: t.col("id", "site id", "site code", "code", "urn", "ods code"),
-		name: t.col("name", "site name", "site", "centre name", "town", "establishmentname", "establishment name", "practice name"),
+		name:     t.col("name", "site name", "site", "centre name", "town", "establishmentname", "establishment name", "practice name"),
 		capacity: t.col("capacity"), kind: t.col("kind", "type", "site type"), status: t.col("status", "current status")}
 	if x, y := t.col("lon", "long", "longitude", "lon wgs84", "x lon"), t.col("lat", "latitude", "lat wgs84"); x >= 0 && y >= 0 {
 		pc.x, pc.y, pc.crs = x, y, geo.WGS84

@@ -1,0 +1,399 @@
+// Command placeplan ingests deprivation and service-demand data for small
+// areas, and serves it as map layers. Run "placeplan help" for usage.
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"placeplan"
+	"placeplan/api"
+	"placeplan/data"
+	"placeplan/geo"
+)
+
+// version is set at link time: -ldflags "-X main.version=…".
+var version = "dev"
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitError    = 1  // anything else, including internal errors
+	exitUsage    = 2  // bad flags or arguments
+	exitDataErr  = 65 // the input data is invalid or unsupported
+	exitNotFound = 66 // a file, area or layer that does not exist
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// usageError marks a mistake in the command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "placeplan: %v\nRun 'placeplan help' for usage.\n", err)
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "placeplan: %s\n", placeplan.ErrorMessage(err))
+	switch placeplan.ErrorCode(err) {
+	case placeplan.EINVALID, placeplan.EUNSUPPORTED:
+		return exitDataErr
+	case placeplan.ENOTFOUND:
+		return exitNotFound
+	case placeplan.EINTERNAL:
+		fmt.Fprintf(stderr, "placeplan: detail: %v\n", err)
+	}
+	return exitError
+}
+
+// Config is everything the command line can set.
+type Config struct {
+	DB            string  // SQLite database path; "" for the embedded default (serve only)
+	Addr          string  // HOST:PORT to serve on
+	Format        string  // csv, json or table
+	LAD           string  // local authority district code filter
+	Geography     string  // lsoa11 or lsoa21
+	CRS           string  // CRS for vector files that do not name one
+	Layer         string  // point layer name
+	Quiet         bool    // no progress output
+	SuppressBelow float64 // small-number suppression threshold for confidential counts
+	Paths         []string
+}
+
+const usage = `placeplan — population-health site selection and rollout planning
+
+Usage:
+  placeplan ingest --db FILE [--crs EPSG:27700] [--geography lsoa11|lsoa21] [--layer NAME] [--quiet] PATH...
+  placeplan areas --db FILE [--lad CODE] [--geography lsoa11|lsoa21] [--format csv|json]
+  placeplan localities --db FILE [--geography lsoa11|lsoa21] [--format csv|json]
+  placeplan datasets --db FILE [--format csv|json]
+  placeplan serve [--db FILE] [--addr HOST:PORT] [--suppress-below N]
+  placeplan version
+
+ingest recognises each file by its content: English Indices of Deprivation
+files (IoD2019 Files 1-9 and the combined file on LSOA 2011, IoD2025 on LSOA
+2021), indicator CSVs with a metadata CSV, boundaries (GeoJSON, ESRI
+Shapefile, GeoPackage; WGS84 or British National Grid), point layers (CSV or
+GeoJSON), ONS lookups, centroids, MSOA names and locality definitions. Files
+may be gzipped or zipped. All files of one ingest are stored in one
+transaction: if any is bad, nothing is stored.
+
+serve without --db serves the embedded default dataset (Shropshire, Telford
+and Wrekin, Oxfordshire). Its first line on stdout is "listening on URL".
+`
+
+// run is the program: it parses args and runs one subcommand.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageError{"no command given"}
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "help", "-h", "--help":
+		if len(rest) > 0 {
+			return run(ctx, []string{rest[0], "--help"}, stdout, stderr)
+		}
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "version", "--version":
+		fmt.Fprintf(stdout, "placeplan %s\n", version)
+		return nil
+	}
+	cfg, err := parseFlags(cmd, rest, stdout)
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "ingest":
+		return cmdIngest(ctx, cfg, stdout, stderr)
+	case "areas":
+		return cmdAreas(ctx, cfg, stdout)
+	case "localities":
+		return cmdLocalities(ctx, cfg, stdout)
+	case "datasets":
+		return cmdDatasets(ctx, cfg, stdout)
+	case "serve":
+		return cmdServe(ctx, cfg, stdout, stderr)
+	}
+	return usageError{fmt.Sprintf("unknown command %q", cmd)}
+}
+
+// parseFlags parses the flags of one subcommand, allowing flags after
+// positional arguments ("ingest a.csv --db x.db").
+func parseFlags(cmd string, args []string, stdout io.Writer) (Config, error) {
+	cfg := Config{Format: "csv", Addr: api.DefaultAddr}
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	fs.Usage = func() { fmt.Fprint(stdout, usage) }
+	switch cmd {
+	case "ingest":
+		fs.StringVar(&cfg.DB, "db", "", "SQLite database `FILE` (created if missing)")
+		fs.StringVar(&cfg.CRS, "crs", "", "CRS of vector files that do not name one: EPSG:27700 or EPSG:4326")
+		fs.StringVar(&cfg.Geography, "geography", "", "geography of indicator CSVs whose codes exist in both vintages: lsoa11 or lsoa21")
+		fs.StringVar(&cfg.Layer, "layer", "", "point layer `NAME` (default: the file name); for GeoPackages, the table to read")
+		fs.BoolVar(&cfg.Quiet, "quiet", false, "no progress output")
+	case "areas", "localities", "datasets":
+		fs.StringVar(&cfg.DB, "db", "", "SQLite database `FILE`")
+		fs.StringVar(&cfg.Format, "format", "csv", "output format: csv or json")
+		fs.StringVar(&cfg.Geography, "geography", "", "only this geography: lsoa11 or lsoa21")
+		if cmd == "areas" {
+			fs.StringVar(&cfg.LAD, "lad", "", "only areas in this local authority district `CODE`")
+		}
+	case "serve":
+		fs.StringVar(&cfg.DB, "db", "", "SQLite database `FILE` (default: the embedded default dataset, in memory)")
+		fs.StringVar(&cfg.Addr, "addr", api.DefaultAddr, "`HOST:PORT` to listen on (port 0 picks a free port)")
+		fs.Float64Var(&cfg.SuppressBelow, "suppress-below", 5, "withhold confidential counts from 1 to N-1 (0 switches suppression off)")
+	default:
+		return cfg, usageError{fmt.Sprintf("unknown command %q", cmd)}
+	}
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return cfg, err
+			}
+			return cfg, usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		cfg.Paths = append(cfg.Paths, args[0])
+		args = args[1:]
+	}
+	switch {
+	case cmd != "serve" && cfg.DB == "":
+		return cfg, usageError{cmd + ": --db FILE is required"}
+	case cmd == "ingest" && len(cfg.Paths) == 0:
+		return cfg, usageError{"ingest: give at least one file to ingest"}
+	case cmd != "ingest" && len(cfg.Paths) > 0:
+		return cfg, usageError{fmt.Sprintf("%s: unexpected argument %q", cmd, cfg.Paths[0])}
+	case cfg.Format != "csv" && cfg.Format != "json":
+		return cfg, usageError{fmt.Sprintf("--format %q: use csv or json", cfg.Format)}
+	case cfg.Geography != "" && cfg.Geography != string(placeplan.LSOA2011) && cfg.Geography != string(placeplan.LSOA2021):
+		return cfg, usageError{fmt.Sprintf("--geography %q: use lsoa11 or lsoa21", cfg.Geography)}
+	case cfg.SuppressBelow < 0:
+		return cfg, usageError{"--suppress-below must not be negative"}
+	}
+	return cfg, nil
+}
+
+// openExisting opens a database that must already exist, so that a typo in
+// --db is reported instead of creating an empty database.
+func openExisting(ctx context.Context, path string) (*data.Store, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, placeplan.Errorf(placeplan.ENOTFOUND, "database %s does not exist (create it with placeplan ingest --db %s FILE...)", path, path)
+	}
+	return data.Open(ctx, path)
+}
+
+func cmdIngest(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
+	opts := data.IngestOptions{Geography: placeplan.Geography(cfg.Geography), Layer: cfg.Layer}
+	if cfg.CRS != "" {
+		c, err := geo.ParseCRS(cfg.CRS)
+		if err != nil {
+			return usageError{"--crs: " + err.Error()}
+		}
+		opts.CRS = c
+	}
+	if !cfg.Quiet {
+		opts.Progress = progressPrinter(stderr)
+	}
+	s, err := data.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	start := time.Now()
+	rep, err := s.IngestFiles(ctx, cfg.Paths, opts)
+	if err != nil {
+		return err
+	}
+	for _, l := range rep.Loaded {
+		fmt.Fprintf(stdout, "loaded %s\n", l)
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(stdout, "warning: %s\n", w)
+	}
+	fmt.Fprintf(stdout, "ingest complete in %.1f s: %s is at revision %d\n", time.Since(start).Seconds(), cfg.DB, rep.Revision)
+	return nil
+}
+
+// progressPrinter reports reading progress of files over 1 MB in steps of
+// 10 %.
+func progressPrinter(w io.Writer) func(file string, read, total int64) {
+	last := map[string]int64{}
+	return func(file string, read, total int64) {
+		if total < 1<<20 {
+			return
+		}
+		step := read * 10 / total
+		if prev, ok := last[file]; ok && step <= prev {
+			return
+		}
+		last[file] = step
+		fmt.Fprintf(w, "reading %s: %3d%% of %.1f MB\n", file, step*10, float64(total)/(1<<20))
+	}
+}
+
+func cmdAreas(ctx context.Context, cfg Config, stdout io.Writer) error {
+	s, err := openExisting(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	areas, err := s.Areas(ctx, data.AreaQuery{Geography: placeplan.Geography(cfg.Geography), LAD: cfg.LAD})
+	if err != nil {
+		return err
+	}
+	if cfg.LAD != "" && len(areas) == 0 {
+		return placeplan.Errorf(placeplan.ENOTFOUND, "no areas in district %s", cfg.LAD)
+	}
+	header := []string{"code", "name", "msoa_code", "lad_code", "vintage", "lon", "lat"}
+	rows := make([][]string, len(areas))
+	for i, a := range areas {
+		lon, lat := "", ""
+		if a.PointKind != "" {
+			lon, lat = coord(a.Point[0]), coord(a.Point[1])
+		}
+		rows[i] = []string{a.Code, a.Name, a.MSOACode, a.LADCode, string(a.Geography), lon, lat}
+	}
+	return writeRows(stdout, cfg.Format, header, rows)
+}
+
+func cmdLocalities(ctx context.Context, cfg Config, stdout io.Writer) error {
+	s, err := openExisting(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	locs, err := s.Localities(ctx, placeplan.Geography(cfg.Geography))
+	if err != nil {
+		return err
+	}
+	header := []string{"scheme", "locality", "geography", "area_count", "definition", "area_codes"}
+	rows := make([][]string, len(locs))
+	for i, l := range locs {
+		rows[i] = []string{l.Scheme, l.Name, string(l.Geography), strconv.Itoa(len(l.Areas)), l.Definition, strings.Join(l.Areas, ";")}
+	}
+	return writeRows(stdout, cfg.Format, header, rows)
+}
+
+func cmdDatasets(ctx context.Context, cfg Config, stdout io.Writer) error {
+	s, err := openExisting(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ds, err := s.Datasets(ctx)
+	if err != nil {
+		return err
+	}
+	header := []string{"id", "kind", "format", "vintage", "geography", "source", "records", "licence", "attribution", "ingested_at"}
+	rows := make([][]string, len(ds))
+	for i, d := range ds {
+		rows[i] = []string{strconv.FormatInt(d.ID, 10), d.Kind, d.Format, d.Vintage, string(d.Geography), d.Source,
+			strconv.Itoa(d.Records), d.Licence, d.Attribution, d.IngestedAt.Format(time.RFC3339)}
+	}
+	return writeRows(stdout, cfg.Format, header, rows)
+}
+
+func coord(v float64) string { return strconv.FormatFloat(v, 'f', 6, 64) }
+
+// writeRows writes a table as CSV, or as JSON objects keyed by the header
+// (numbers where a column holds numbers).
+func writeRows(w io.Writer, format string, header []string, rows [][]string) error {
+	if format == "json" {
+		out := make([]map[string]any, len(rows))
+		for i, r := range rows {
+			m := map[string]any{}
+			for j, h := range header {
+				m[h] = jsonValue(h, r[j])
+			}
+			out[i] = m
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	cw := csv.NewWriter(w)
+	cw.Write(header)
+	cw.WriteAll(rows)
+	return cw.Error()
+}
+
+func jsonValue(col, v string) any {
+	switch col {
+	case "lon", "lat", "records", "area_count", "id":
+		if v == "" {
+			return nil
+		}
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			return f
+		}
+	case "area_codes":
+		if v == "" {
+			return []string{}
+		}
+		return strings.Split(v, ";")
+	}
+	return v
+}
+
+func cmdServe(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
+	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	var s *data.Store
+	var err error
+	if cfg.DB == "" {
+		if s, err = data.Open(ctx, ":memory:"); err != nil {
+			return err
+		}
+		rep, err := data.LoadDefault(ctx, s)
+		if err != nil {
+			s.Close()
+			return err
+		}
+		logger.Info("loaded the embedded default dataset", "files", len(rep.Loaded))
+	} else if s, err = openExisting(ctx, cfg.DB); err != nil {
+		return err
+	}
+	defer s.Close()
+	srv := api.NewServer(api.Config{Addr: cfg.Addr, Version: version,
+		Disclosure: placeplan.Disclosure{MinCount: cfg.SuppressBelow}}, s, logger)
+	if err := srv.Start(); err != nil {
+		return placeplan.Errorf(placeplan.EINVALID, "serve on %s: %w", cfg.Addr, err)
+	}
+	fmt.Fprintf(stdout, "listening on %s\n", srv.URL())
+	if f, ok := stdout.(*os.File); ok {
+		f.Sync()
+	}
+	<-ctx.Done()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	logger.Info("shutting down")
+	return srv.Shutdown(shutdownCtx)
+}
