@@ -292,7 +292,7 @@ func checkLonLat(b orb.Bound) error {
 		}
 	}
 	if b.Min[0] < -180 || b.Max[0] > 180 || b.Min[1] < -90 || b.Max[1] > 90 {
-		if b.Min[0] >= -10000 && b.Max[0] <= 800000 && b.Min[1] >= -20000 && b.Max[1] <= 1400000 {
+		if math.Abs(b.Min[0]) > 180 && math.Abs(b.Min[1]) > 90 && b.Min[0] >= -10000 && b.Max[0] <= 800000 && b.Min[1] >= -20000 && b.Max[1] <= 1400000 {
 			return fmt.Errorf("coordinates such as (%.0f, %.0f) look like British National Grid metres, but the file is read as WGS84: declare EPSG:27700 (a \"crs\" member, a .prj, or --crs EPSG:27700)", b.Min[0], b.Min[1])
 		}
 		return fmt.Errorf("coordinates such as (%g, %g) are outside longitude/latitude range", b.Min[0], b.Min[1])
