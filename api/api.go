@@ -1,0 +1,218 @@
+// Package api is placeplan's HTTP layer: an echo v4 router over the data
+// store that serves health checks, the loaded data as JSON and GeoJSON, and
+// the web page from package frontend.
+//
+// Everything HTTP-specific lives here: wire models with their json tags and
+// converters from the domain types (model.go), the one mapping from
+// placeplan error codes to HTTP status and RFC 9457 problem documents
+// (error.go), middleware (middleware.go) and the route table (routes.go),
+// with one file per group of routes. cmd/ builds a Server with NewServer
+// and never touches echo.
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"placeplan"
+	"placeplan/data"
+	"placeplan/frontend"
+)
+
+// Config configures a Server. Zero durations and an empty Addr take the
+// defaults below; a zero Disclosure switches small-number suppression off.
+type Config struct {
+	// Addr is the host:port to listen on; port 0 picks a free port.
+	// Default DefaultAddr.
+	Addr string
+	// ReadTimeout bounds reading a whole request, headers included.
+	// Default DefaultReadTimeout.
+	ReadTimeout time.Duration
+	// WriteTimeout bounds writing a response. Default DefaultWriteTimeout.
+	WriteTimeout time.Duration
+	// IdleTimeout bounds how long a keep-alive connection waits for the
+	// next request. Default DefaultIdleTimeout.
+	IdleTimeout time.Duration
+	// Disclosure is the small-number suppression applied to every
+	// indicator value served.
+	Disclosure placeplan.Disclosure
+	// Version is the program version, reported by /healthz when set.
+	Version string
+	// FrontendDir, when set, serves the web page from this directory on
+	// disk instead of the files embedded in package frontend (for working
+	// on the page without rebuilding).
+	FrontendDir string
+}
+
+// Defaults for the zero fields of Config.
+const (
+	DefaultAddr         = "127.0.0.1:8080"
+	DefaultReadTimeout  = 15 * time.Second
+	DefaultWriteTimeout = 60 * time.Second // whole-county GeoJSON layers are a few megabytes
+	DefaultIdleTimeout  = 120 * time.Second
+)
+
+// withDefaults returns cfg with its zero fields set to the defaults.
+func (cfg Config) withDefaults() Config {
+	if cfg.Addr == "" {
+		cfg.Addr = DefaultAddr
+	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = DefaultReadTimeout
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = DefaultWriteTimeout
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	return cfg
+}
+
+// Store is what the HTTP layer reads from storage. *data.Store satisfies it.
+type Store interface {
+	Ping(ctx context.Context) error
+	Revision(ctx context.Context) (int64, error)
+	Datasets(ctx context.Context) ([]placeplan.Dataset, error)
+	Geographies(ctx context.Context) (map[placeplan.Geography]int, error)
+	Areas(ctx context.Context, q data.AreaQuery) ([]placeplan.Area, error)
+	Indicators(ctx context.Context, geog placeplan.Geography) ([]placeplan.Indicator, error)
+	Values(ctx context.Context, indicatorID int64) ([]placeplan.Value, error)
+	AreaValues(ctx context.Context, geog placeplan.Geography, code string) (map[string]float64, error)
+	Localities(ctx context.Context, geog placeplan.Geography) ([]placeplan.Locality, error)
+	PointLayers(ctx context.Context) (map[string]int, error)
+	Sites(ctx context.Context, layer string) ([]placeplan.Site, error)
+}
+
+var _ Store = (*data.Store)(nil)
+
+// Server is placeplan's HTTP server. Build it with NewServer; Start
+// listens, Shutdown stops it, Handler serves requests without a listener.
+type Server struct {
+	cfg      Config
+	store    Store
+	logger   *slog.Logger
+	frontend fs.FS
+	echo     *echo.Echo
+	http     *http.Server
+	routes   []Route
+
+	mu   sync.Mutex
+	ln   net.Listener
+	done chan struct{} // closed when Serve has returned
+}
+
+// NewServer returns a Server over store, logging to logger (nil discards
+// the log). It registers every route but does not listen.
+func NewServer(cfg Config, store Store, logger *slog.Logger) *Server {
+	cfg = cfg.withDefaults()
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, store: store, logger: logger, frontend: frontend.FS()}
+	if cfg.FrontendDir != "" {
+		s.frontend = os.DirFS(cfg.FrontendDir)
+	}
+
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	e.JSONSerializer = jsonSerializer{}
+	e.IPExtractor = echo.ExtractIPDirect() // no proxy is trusted to set X-Forwarded-For
+	e.Use(s.requestID, s.accessLog, s.recover, gzipBodies)
+	s.echo = e
+	for _, r := range s.routeTable() {
+		s.register(r)
+	}
+
+	s.http = &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           e,
+		ReadTimeout:       cfg.ReadTimeout,
+		ReadHeaderTimeout: cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	return s
+}
+
+// Handler returns the server's router, for tests and for embedding.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Start listens on the configured address and serves in the background. It
+// returns once the listener is open, so URL is valid as soon as it returns.
+func (s *Server) Start() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln != nil {
+		return placeplan.Errorf(placeplan.ECONFLICT, "server already started on %s", s.ln.Addr())
+	}
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
+	}
+	s.ln = ln
+	s.done = make(chan struct{})
+	go func() {
+		defer close(s.done)
+		// Serve runs until Shutdown; anything else ends it early, and is
+		// logged here because no caller is waiting for it.
+		if err := s.http.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			s.logger.Error("http server stopped", slog.Any("err", err))
+		}
+	}()
+	return nil
+}
+
+// URL returns the base URL the server answers on, such as
+// "http://127.0.0.1:8080", or "" before Start. A wildcard listen address
+// (0.0.0.0, ::) is reported as 127.0.0.1.
+func (s *Server) URL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln == nil {
+		return ""
+	}
+	addr, ok := s.ln.Addr().(*net.TCPAddr)
+	if !ok {
+		return "http://" + s.ln.Addr().String()
+	}
+	host := "127.0.0.1"
+	if !addr.IP.IsUnspecified() && addr.IP != nil {
+		host = addr.IP.String()
+	}
+	return "http://" + net.JoinHostPort(host, fmt.Sprint(addr.Port))
+}
+
+// Shutdown stops accepting connections and waits, until ctx ends, for the
+// requests in flight to finish. It is a no-op before Start and may be
+// called more than once.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	done := s.done
+	s.mu.Unlock()
+	if done == nil {
+		return nil
+	}
+	if err := s.http.Shutdown(ctx); err != nil {
+		return fmt.Errorf("shut down http server: %w", err)
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("shut down http server: %w", ctx.Err())
+	}
+}

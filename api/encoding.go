@@ -1,0 +1,47 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// geoJSONContentType is the media type of GeoJSON (RFC 7946).
+const geoJSONContentType = "application/geo+json"
+
+// writeGeoJSON sends fc as application/geo+json.
+func writeGeoJSON(c echo.Context, fc *geojson.FeatureCollection) error {
+	c.Response().Header().Set(echo.HeaderContentType, geoJSONContentType)
+	return c.JSON(http.StatusOK, fc)
+}
+
+// roundMultiPolygon returns a copy of mp with every coordinate rounded to
+// 6 decimal places, leaving mp (which the caller may share) untouched.
+func roundMultiPolygon(mp orb.MultiPolygon) orb.MultiPolygon {
+	return orb.Round(mp.Clone(), coordFactor).(orb.MultiPolygon)
+}
+
+// jsonSerializer is echo's JSON serializer without HTML escaping, so that
+// "Cosford & Albrighton" goes out as written rather than as \u0026.
+type jsonSerializer struct{}
+
+// Serialize writes i as JSON to the response.
+func (jsonSerializer) Serialize(c echo.Context, i any, indent string) error {
+	enc := json.NewEncoder(c.Response())
+	enc.SetEscapeHTML(false)
+	if indent != "" {
+		enc.SetIndent("", indent)
+	}
+	return enc.Encode(i)
+}
+
+// Deserialize reads the request body as JSON into i.
+func (jsonSerializer) Deserialize(c echo.Context, i any) error {
+	if err := json.NewDecoder(c.Request().Body).Decode(i); err != nil {
+		return invalidf("request body: %v", err)
+	}
+	return nil
+}

@@ -1,0 +1,125 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"placeplan"
+)
+
+// problemContentType is the media type of RFC 9457 problem documents.
+const problemContentType = "application/problem+json"
+
+// problem is an RFC 9457 problem document. Type is always "about:blank",
+// so Title is the HTTP status phrase; Code and RequestID are extension
+// members that let a client branch on the error and quote the request.
+type problem struct {
+	Type      string `json:"type"`
+	Title     string `json:"title"`
+	Status    int    `json:"status"`
+	Detail    string `json:"detail,omitempty"`
+	Instance  string `json:"instance,omitempty"`
+	Code      string `json:"code,omitempty"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// statusOf maps a placeplan error code to its HTTP status. It is the only
+// place that does.
+func statusOf(code string) int {
+	switch code {
+	case placeplan.EINVALID:
+		return http.StatusBadRequest
+	case placeplan.ENOTFOUND:
+		return http.StatusNotFound
+	case placeplan.ECONFLICT:
+		return http.StatusConflict
+	case placeplan.EPRECONDITION:
+		return http.StatusPreconditionFailed
+	case placeplan.EUNSUPPORTED:
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusInternalServerError
+}
+
+// handleError is the router's one error handler: it turns any error a
+// handler, middleware or the router returns into a problem document, and
+// logs server-side failures (once, here).
+func (s *Server) handleError(err error, c echo.Context) {
+	req := c.Request()
+	if c.Response().Committed {
+		// Too late for a problem document: the status line has gone.
+		s.logger.LogAttrs(req.Context(), slog.LevelError, "error after response started",
+			slog.String("request_id", requestIDOf(c)), slog.Any("err", err))
+		return
+	}
+	p := problem{Type: "about:blank", Instance: req.URL.Path, RequestID: requestIDOf(c)}
+
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		// The router's 404 and 405, or a status chosen by a handler.
+		p.Status = he.Code
+		switch he.Code {
+		case http.StatusNotFound:
+			p.Code = placeplan.ENOTFOUND
+			p.Detail = fmt.Sprintf("nothing at %s", req.URL.Path)
+		case http.StatusMethodNotAllowed:
+			p.Detail = fmt.Sprintf("%s is not allowed on %s", req.Method, req.URL.Path)
+			if allow, ok := c.Get(echo.ContextKeyHeaderAllow).(string); ok && allow != "" {
+				p.Detail += "; allowed: " + allow
+			}
+		default:
+			if msg, ok := he.Message.(string); ok && msg != http.StatusText(he.Code) {
+				p.Detail = msg
+			}
+		}
+		if he.Code >= 500 {
+			s.logger.LogAttrs(req.Context(), slog.LevelError, "request failed",
+				slog.String("request_id", p.RequestID), slog.Int("status", he.Code), slog.Any("err", he.Internal))
+		}
+	case errors.Is(err, context.Canceled) && req.Context().Err() != nil:
+		// The client went away; nobody will read the answer.
+		p.Status = http.StatusServiceUnavailable
+		p.Detail = "request cancelled"
+	default:
+		code := placeplan.ErrorCode(err)
+		p.Status = statusOf(code)
+		p.Code = code
+		p.Detail = placeplan.ErrorMessage(err)
+		if p.Status >= 500 {
+			p.Detail = "internal error; quote request id " + p.RequestID
+			s.logger.LogAttrs(req.Context(), slog.LevelError, "request failed",
+				slog.String("request_id", p.RequestID), slog.Any("err", err))
+		}
+	}
+	p.Title = http.StatusText(p.Status)
+
+	h := c.Response().Header()
+	h.Del("ETag") // an error is not the representation the tag names
+	h.Set("Cache-Control", "no-store")
+	if req.Method == http.MethodHead {
+		if err := c.NoContent(p.Status); err != nil {
+			s.logger.LogAttrs(req.Context(), slog.LevelWarn, "write problem", slog.Any("err", err))
+		}
+		return
+	}
+	h.Set(echo.HeaderContentType, problemContentType)
+	if err := c.JSON(p.Status, p); err != nil {
+		s.logger.LogAttrs(req.Context(), slog.LevelWarn, "write problem", slog.Any("err", err))
+	}
+}
+
+// invalidf returns a placeplan EINVALID error: the request is at fault.
+func invalidf(format string, args ...any) error {
+	return placeplan.Errorf(placeplan.EINVALID, format, args...)
+}
+
+// notFoundf returns a placeplan ENOTFOUND error.
+func notFoundf(format string, args ...any) error {
+	return placeplan.Errorf(placeplan.ENOTFOUND, format, args...)
+}

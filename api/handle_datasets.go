@@ -1,0 +1,21 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// handleDatasets answers GET /api/v1/datasets: every ingested dataset with
+// its source, licence and attribution, oldest first.
+func (s *Server) handleDatasets(c echo.Context) error {
+	ds, err := s.store.Datasets(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	out := make([]datasetResponse, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, toDatasetResponse(d))
+	}
+	return c.JSON(http.StatusOK, out)
+}

@@ -1,0 +1,102 @@
+package api
+
+import (
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb/geojson"
+
+	"placeplan"
+	"placeplan/data"
+)
+
+// handleAreasLayer answers GET /api/v1/layers/areas?geography=&lad=&bbox=&fields=:
+// the small areas of one geography as GeoJSON MultiPolygons (WGS84, 6
+// decimals) carrying their names, parents and indicator values. Areas
+// without a boundary are left out.
+func (s *Server) handleAreasLayer(c echo.Context) error {
+	ctx := c.Request().Context()
+	held, err := s.store.Geographies(ctx)
+	if err != nil {
+		return err
+	}
+	geog, err := layerGeography(c.QueryParam("geography"), held)
+	if err != nil {
+		return err
+	}
+	bound, err := parseBBox(c.QueryParam("bbox"))
+	if err != nil {
+		return err
+	}
+	var inds []placeplan.Indicator
+	if geog != "" {
+		if inds, err = s.store.Indicators(ctx, geog); err != nil {
+			return err
+		}
+	}
+	if inds, err = selectFields(inds, c.QueryParams(), geog); err != nil {
+		return err
+	}
+	fc := geojson.NewFeatureCollection()
+	if geog == "" {
+		return writeGeoJSON(c, fc) // nothing loaded
+	}
+
+	areas, err := s.store.Areas(ctx, data.AreaQuery{
+		Geography: geog, LAD: c.QueryParam("lad"), Bound: bound, WithGeometry: true})
+	if err != nil {
+		return err
+	}
+	// One query per indicator: each returns the whole geography, which is
+	// fine at county scale.
+	values := make([]map[string]float64, len(inds))
+	for i, ind := range inds {
+		vs, err := s.store.Values(ctx, ind.ID)
+		if err != nil {
+			return err
+		}
+		values[i] = make(map[string]float64, len(vs))
+		for _, v := range vs {
+			values[i][v.Area] = v.Value
+		}
+	}
+	for _, a := range areas {
+		if len(a.Geometry) == 0 {
+			continue
+		}
+		f := geojson.NewFeature(roundMultiPolygon(a.Geometry))
+		f.ID = a.Code
+		f.Properties = areaProperties(a, inds, values, s.cfg.Disclosure)
+		fc.Append(f)
+	}
+	return writeGeoJSON(c, fc)
+}
+
+// areaProperties builds an area feature's properties: its names and
+// parents, then each indicator value it has (values[i] holds inds[i]'s
+// values by area code). A value the disclosure policy withholds is left
+// out and its key listed in "suppressed".
+func areaProperties(a placeplan.Area, inds []placeplan.Indicator, values []map[string]float64, d placeplan.Disclosure) geojson.Properties {
+	p := geojson.Properties{
+		"code":      a.Code,
+		"name":      a.Name,
+		"msoa_code": a.MSOACode,
+		"msoa_name": a.MSOAName,
+		"lad_code":  a.LADCode,
+		"lad_name":  a.LADName,
+	}
+	var suppressed []string
+	for i, ind := range inds {
+		v, ok := values[i][a.Code]
+		if !ok {
+			continue
+		}
+		if pv, ok := publish(ind, v, d); ok {
+			p[ind.Key] = pv
+		} else {
+			suppressed = append(suppressed, ind.Key)
+		}
+	}
+	if len(suppressed) > 0 {
+		p["suppressed"] = suppressed
+	}
+	return p
+}

@@ -1,0 +1,71 @@
+package api
+
+import (
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"placeplan/data"
+)
+
+// handleLocalitiesLayer answers GET /api/v1/layers/localities?geography=:
+// the localities of one geography as GeoJSON. A locality's geometry is the
+// MultiPolygon of its member areas' polygons side by side: they are not
+// dissolved, so shared inner edges remain (a client drawing outlines can
+// drop edges that occur twice). Localities none of whose areas has a
+// boundary are left out.
+func (s *Server) handleLocalitiesLayer(c echo.Context) error {
+	ctx := c.Request().Context()
+	held, err := s.store.Geographies(ctx)
+	if err != nil {
+		return err
+	}
+	geog, err := layerGeography(c.QueryParam("geography"), held)
+	if err != nil {
+		return err
+	}
+	fc := geojson.NewFeatureCollection()
+	if geog == "" {
+		return writeGeoJSON(c, fc)
+	}
+	locs, err := s.store.Localities(ctx, geog)
+	if err != nil {
+		return err
+	}
+	var codes []string
+	for _, l := range locs {
+		codes = append(codes, l.Areas...)
+	}
+	if len(codes) == 0 {
+		return writeGeoJSON(c, fc) // an empty Codes would select every area
+	}
+	areas, err := s.store.Areas(ctx, data.AreaQuery{Geography: geog, Codes: codes, WithGeometry: true})
+	if err != nil {
+		return err
+	}
+	geoms := make(map[string]orb.MultiPolygon, len(areas))
+	for _, a := range areas {
+		if len(a.Geometry) > 0 {
+			geoms[a.Code] = roundMultiPolygon(a.Geometry)
+		}
+	}
+	for _, l := range locs {
+		var mp orb.MultiPolygon
+		for _, code := range l.Areas {
+			mp = append(mp, geoms[code]...)
+		}
+		if len(mp) == 0 {
+			continue
+		}
+		f := geojson.NewFeature(mp)
+		f.ID = l.ID
+		f.Properties = geojson.Properties{
+			"id":         l.ID,
+			"scheme":     l.Scheme,
+			"name":       l.Name,
+			"area_count": len(l.Areas),
+		}
+		fc.Append(f)
+	}
+	return writeGeoJSON(c, fc)
+}

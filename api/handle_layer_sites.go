@@ -1,0 +1,61 @@
+package api
+
+import (
+	"math"
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"placeplan"
+)
+
+// handleSitesLayer answers GET /api/v1/layers/sites?layer=NAME: one point
+// layer as GeoJSON Points (WGS84, 6 decimals).
+func (s *Server) handleSitesLayer(c echo.Context) error {
+	ctx := c.Request().Context()
+	name := c.QueryParam("layer")
+	if name == "" {
+		return invalidf("missing layer: name a point layer (see /api/v1/layers)")
+	}
+	layers, err := s.store.PointLayers(ctx)
+	if err != nil {
+		return err
+	}
+	if _, ok := layers[name]; !ok {
+		return notFoundf("no point layer %q", name)
+	}
+	sites, err := s.store.Sites(ctx, name)
+	if err != nil {
+		return err
+	}
+	fc := geojson.NewFeatureCollection()
+	for _, st := range sites {
+		f := geojson.NewFeature(orb.Round(st.Point, coordFactor))
+		f.ID = st.ID
+		f.Properties = siteProperties(st)
+		fc.Append(f)
+	}
+	return writeGeoJSON(c, fc)
+}
+
+// siteProperties builds a site feature's properties: id, name, kind,
+// status, capacity when known, then the site's own properties, which never
+// replace those five.
+func siteProperties(st placeplan.Site) geojson.Properties {
+	p := geojson.Properties{
+		"id":     st.ID,
+		"name":   st.Name,
+		"kind":   st.Kind,
+		"status": st.Status,
+	}
+	if !math.IsNaN(st.Capacity) && !math.IsInf(st.Capacity, 0) {
+		p["capacity"] = st.Capacity
+	}
+	for k, v := range st.Properties {
+		if _, taken := p[k]; !taken && k != "capacity" {
+			p[k] = v
+		}
+	}
+	return p
+}

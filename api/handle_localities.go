@@ -1,0 +1,25 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// handleLocalities answers GET /api/v1/localities?geography=: the
+// localities of one geography (or all) with their member area codes.
+func (s *Server) handleLocalities(c echo.Context) error {
+	geog, err := parseGeography(c.QueryParam("geography"))
+	if err != nil {
+		return err
+	}
+	locs, err := s.store.Localities(c.Request().Context(), geog)
+	if err != nil {
+		return err
+	}
+	out := make([]localityResponse, 0, len(locs))
+	for _, l := range locs {
+		out = append(out, toLocalityResponse(l))
+	}
+	return c.JSON(http.StatusOK, out)
+}

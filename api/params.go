@@ -1,0 +1,109 @@
+package api
+
+import (
+	"math"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"placeplan"
+)
+
+// parseGeography parses a geography parameter: "" (any), lsoa11 or lsoa21.
+func parseGeography(s string) (placeplan.Geography, error) {
+	switch g := placeplan.Geography(s); g {
+	case "", placeplan.LSOA2011, placeplan.LSOA2021:
+		return g, nil
+	}
+	return "", invalidf("unknown geography %q: want lsoa11 or lsoa21", s)
+}
+
+// layerGeography parses the geography of a map layer request. Left empty,
+// it is the only geography loaded, or lsoa11 when both are; it stays empty
+// when nothing is loaded.
+func layerGeography(s string, held map[placeplan.Geography]int) (placeplan.Geography, error) {
+	g, err := parseGeography(s)
+	if err != nil || g != "" {
+		return g, err
+	}
+	if held[placeplan.LSOA2011] > 0 {
+		return placeplan.LSOA2011, nil
+	}
+	if held[placeplan.LSOA2021] > 0 {
+		return placeplan.LSOA2021, nil
+	}
+	return "", nil
+}
+
+// parseBBox parses a bbox parameter, "minLon,minLat,maxLon,maxLat" in
+// WGS84 degrees. It returns nil for an empty parameter.
+func parseBBox(s string) (*orb.Bound, error) {
+	if s == "" {
+		return nil, nil
+	}
+	parts := strings.Split(s, ",")
+	if len(parts) != 4 {
+		return nil, invalidf("bbox: want 4 numbers minLon,minLat,maxLon,maxLat, got %d", len(parts))
+	}
+	names := [4]string{"minLon", "minLat", "maxLon", "maxLat"}
+	var v [4]float64
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, invalidf("bbox: %s %q is not a number", names[i], p)
+		}
+		v[i] = f
+	}
+	for _, i := range []int{0, 2} {
+		if v[i] < -180 || v[i] > 180 {
+			return nil, invalidf("bbox: %s %g is outside -180..180", names[i], v[i])
+		}
+	}
+	for _, i := range []int{1, 3} {
+		if v[i] < -90 || v[i] > 90 {
+			return nil, invalidf("bbox: %s %g is outside -90..90", names[i], v[i])
+		}
+	}
+	if v[0] > v[2] {
+		return nil, invalidf("bbox: minLon %g is greater than maxLon %g", v[0], v[2])
+	}
+	if v[1] > v[3] {
+		return nil, invalidf("bbox: minLat %g is greater than maxLat %g", v[1], v[3])
+	}
+	return &orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
+}
+
+// selectFields narrows inds to the comma-separated indicator keys of the
+// fields parameter. Without the parameter every indicator is kept; an
+// empty one keeps none. An unknown key is an error that names it.
+func selectFields(inds []placeplan.Indicator, q url.Values, geog placeplan.Geography) ([]placeplan.Indicator, error) {
+	if !q.Has("fields") {
+		return inds, nil
+	}
+	byKey := make(map[string]placeplan.Indicator, len(inds))
+	for _, ind := range inds {
+		byKey[ind.Key] = ind
+	}
+	seen := map[string]bool{}
+	var out []placeplan.Indicator
+	for _, f := range strings.Split(q.Get("fields"), ",") {
+		f = strings.TrimSpace(f)
+		if f == "" || seen[f] {
+			continue
+		}
+		ind, ok := byKey[f]
+		if !ok {
+			if geog == "" {
+				return nil, invalidf("unknown field %q: no indicators are loaded", f)
+			}
+			return nil, invalidf("unknown field %q: no such indicator for %s (see /api/v1/layers)", f, geog.Label())
+		}
+		seen[f] = true
+		out = append(out, ind)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out, nil
+}

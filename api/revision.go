@@ -1,0 +1,61 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// revision makes a data-derived response conditional on the store
+// revision, which every ingest increments: the response carries
+// ETag: W/"rev-N" and Cache-Control: no-cache (so clients revalidate every
+// time and see a new ingest at once), and a matching If-None-Match is
+// answered 304 without running the handler.
+//
+// The revision is read before the data. If an ingest lands in between, the
+// response pairs newer data with the older tag, so the client's next
+// request misses and fetches again; the other order could pin stale data
+// under a new tag.
+func (s *Server) revision(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		rev, err := s.store.Revision(c.Request().Context())
+		if err != nil {
+			return fmt.Errorf("read data revision: %w", err)
+		}
+		tag := fmt.Sprintf(`W/"rev-%d"`, rev)
+		if notModified(c, tag) {
+			return c.NoContent(http.StatusNotModified)
+		}
+		return next(c)
+	}
+}
+
+// notModified sets the ETag and Cache-Control headers for tag and reports
+// whether the request's If-None-Match already names it.
+func notModified(c echo.Context, tag string) bool {
+	h := c.Response().Header()
+	h.Set("ETag", tag)
+	h.Set("Cache-Control", "no-cache")
+	return etagMatch(c.Request().Header.Get("If-None-Match"), tag)
+}
+
+// etagMatch reports whether an If-None-Match header value names tag, using
+// the weak comparison RFC 9110 prescribes for If-None-Match.
+func etagMatch(header, tag string) bool {
+	header = strings.TrimSpace(header)
+	if header == "" {
+		return false
+	}
+	if header == "*" {
+		return true
+	}
+	want := strings.TrimPrefix(tag, "W/")
+	for _, t := range strings.Split(header, ",") {
+		if strings.TrimPrefix(strings.TrimSpace(t), "W/") == want {
+			return true
+		}
+	}
+	return false
+}

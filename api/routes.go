@@ -1,0 +1,87 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Role is what a caller must be to use a route. Roles are ordered: an
+// admin may do what an analyst may, and an analyst what a viewer may.
+type Role string
+
+// Roles.
+const (
+	RolePublic  Role = "public"  // health checks and the web page: never behind authentication
+	RoleViewer  Role = "viewer"  // reads data and results
+	RoleAnalyst Role = "analyst" // ingests data and runs analyses
+	RoleAdmin   Role = "admin"   // manages the installation
+)
+
+// Route describes one registered route: its method, its echo path pattern,
+// the role it needs and a one-line summary.
+type Route struct {
+	Method  string
+	Path    string
+	Role    Role
+	Summary string
+}
+
+// route is a Route with its handler and how it is served.
+type route struct {
+	Route
+	// revisioned marks a data-derived response: it carries the store
+	// revision as a weak ETag, Cache-Control: no-cache, and answers a
+	// matching If-None-Match with 304.
+	revisioned bool
+	handler    echo.HandlerFunc
+}
+
+// routeTable lists every route the server serves. New routes go here, so
+// that each is registered with its role in one place.
+func (s *Server) routeTable() []route {
+	get := func(path string, role Role, revisioned bool, h echo.HandlerFunc, summary string) route {
+		return route{Route: Route{Method: http.MethodGet, Path: path, Role: role, Summary: summary},
+			revisioned: revisioned, handler: h}
+	}
+	return []route{
+		get("/healthz", RolePublic, false, s.handleHealthz, "liveness: the process answers"),
+		get("/readyz", RolePublic, false, s.handleReadyz, "readiness: the data store answers"),
+
+		get("/api/v1/datasets", RoleViewer, true, s.handleDatasets, "ingested datasets with licence and attribution"),
+		get("/api/v1/areas", RoleViewer, true, s.handleAreas, "small areas, without boundaries"),
+		get("/api/v1/areas/:geography/:code", RoleViewer, true, s.handleAreaProfile, "one small area with its indicator values"),
+		get("/api/v1/localities", RoleViewer, true, s.handleLocalities, "localities with their member areas"),
+		get("/api/v1/layers", RoleViewer, true, s.handleLayers, "the map layers available"),
+		get("/api/v1/layers/areas", RoleViewer, true, s.handleAreasLayer, "small areas with indicator values as GeoJSON"),
+		get("/api/v1/layers/localities", RoleViewer, true, s.handleLocalitiesLayer, "localities as GeoJSON"),
+		get("/api/v1/layers/sites", RoleViewer, true, s.handleSitesLayer, "one point layer as GeoJSON"),
+
+		get("/", RolePublic, false, s.handleIndex, "the web page"),
+		get("/:file", RolePublic, false, s.handleAsset, "the web page's scripts and styles"),
+	}
+}
+
+// register adds r to the router behind the authorisation hook and, for
+// data-derived routes, the revision check.
+func (s *Server) register(r route) {
+	mw := []echo.MiddlewareFunc{s.authorize(r.Role)}
+	if r.revisioned {
+		mw = append(mw, s.revision)
+	}
+	s.echo.Add(r.Method, r.Path, r.handler, mw...)
+	s.routes = append(s.routes, r.Route)
+}
+
+// Routes returns the routes the server serves, in registration order.
+func (s *Server) Routes() []Route {
+	return append([]Route(nil), s.routes...)
+}
+
+// authorize is where authentication and authorisation plug in: every route
+// passes through it with the role it needs. placeplan has no users yet, so
+// for now it lets every request through.
+func (s *Server) authorize(need Role) echo.MiddlewareFunc {
+	_ = need
+	return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
+}
