@@ -270,6 +270,8 @@ func (in *ingest) onlyGeography(parts []*Part) (placeplan.Geography, error) {
 }
 
 func (in *ingest) dataset(p *Part, kind, format, vintage string, geog placeplan.Geography, publisher, licence, attribution string, records int) (int64, error) {
+	pv := Provenance{publisher, licence, attribution}.over(p.Provenance)
+	publisher, licence, attribution = pv.Publisher, pv.Licence, pv.Attribution
 	var id int64
 	err := in.tx.QueryRowContext(in.ctx, `INSERT INTO datasets (kind, format, vintage, geography, source, sha256,
 		publisher, licence, attribution, records, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,

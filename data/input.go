@@ -26,9 +26,33 @@ const maxInputBytes = 4 << 30
 // and for a shapefile the sidecar files (.dbf, .prj, .cpg) keyed by their
 // lower-case extension.
 type Input struct {
-	Name     string
-	Data     []byte
-	Sidecars map[string][]byte
+	Name       string
+	Data       []byte
+	Sidecars   map[string][]byte
+	Provenance Provenance // where the file came from, when the caller knows better than the reader
+}
+
+// Provenance says who published a dataset, under which licence, and the
+// attribution line that must travel with anything derived from it. Empty
+// fields leave what the reader recognised.
+type Provenance struct {
+	Publisher   string
+	Licence     string
+	Attribution string
+}
+
+// over returns p with the non-empty fields of q laid over it.
+func (p Provenance) over(q Provenance) Provenance {
+	if q.Publisher != "" {
+		p.Publisher = q.Publisher
+	}
+	if q.Licence != "" {
+		p.Licence = q.Licence
+	}
+	if q.Attribution != "" {
+		p.Attribution = q.Attribution
+	}
+	return p
 }
 
 // SHA256 returns the hex SHA-256 of the input's bytes.

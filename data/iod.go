@@ -311,7 +311,7 @@ func readIoDTable(t *table) (*IndicatorTable, error) {
 			if !known {
 				return nil, placeplan.Errorf(placeplan.EINVALID, "%s line 1 column %d: %q is not a column of the published IoD files", t.name, i+1, h)
 			}
-			ind = placeplan.Indicator{Key: key, Name: strings.TrimSpace(h), Unit: m.unit, Kind: m.kind,
+			ind = placeplan.Indicator{Key: key, Name: readableName(h), Unit: m.unit, Kind: m.kind,
 				Direction: placeplan.HigherIsWorse, Denominator: m.denominator, Index: m.index}
 			underlying++
 		}
@@ -332,7 +332,11 @@ func readIoDTable(t *table) (*IndicatorTable, error) {
 	if err := fillIndicatorTable(it, t, ids, cols, reg, n); err != nil {
 		return nil, err
 	}
-	if len(it.Areas) != n {
+	hasRanks := false
+	for _, d := range defs {
+		hasRanks = hasRanks || d.Kind == placeplan.KindRank || d.Kind == placeplan.KindDecile
+	}
+	if hasRanks && len(it.Areas) != n {
 		it.Warnings = append(it.Warnings, fmt.Sprintf("%d areas, not all %d in England: ranks and deciles are national, so they are kept as published", len(it.Areas), n))
 	}
 	return it, nil
@@ -531,4 +535,24 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// acronyms stay in capitals when a snake_case header is made readable.
+var acronyms = map[string]string{"idaci": "IDACI", "idaopi": "IDAOPI", "gp": "GP", "km": "(km)", "imd": "IMD"}
+
+// readableName turns a snake_case header into words ("acute_morbidity_indicator"
+// → "Acute morbidity indicator") and leaves a published header as it is.
+func readableName(h string) string {
+	h = strings.TrimSpace(h)
+	if strings.ContainsAny(h, " ()") || h != strings.ToLower(h) {
+		return h
+	}
+	words := strings.Split(h, "_")
+	for i, w := range words {
+		if a, ok := acronyms[w]; ok {
+			words[i] = a
+		}
+	}
+	out := strings.Join(words, " ")
+	return strings.ToUpper(out[:1]) + out[1:]
 }

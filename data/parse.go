@@ -19,6 +19,9 @@ type IngestOptions struct {
 	Geography placeplan.Geography
 	// Layer names the point layer (by default, the file name).
 	Layer string
+	// Provenance, where set, overrides what readers assume of every file's
+	// publisher, licence and attribution.
+	Provenance Provenance
 	// Progress, if set, is told how far through each file reading is.
 	Progress func(file string, read, total int64)
 }
@@ -27,6 +30,7 @@ type IngestOptions struct {
 type Part struct {
 	Input      string
 	SHA256     string
+	Provenance Provenance // overrides, from the input and the options
 	Indicators *IndicatorTable
 	Meta       *IndicatorMeta
 	Boundaries *BoundarySet
@@ -67,7 +71,7 @@ func (p *Part) Kind() string {
 
 // ParseInput recognises an input by its content and reads it.
 func ParseInput(in Input, opts IngestOptions) (*Part, error) {
-	p := &Part{Input: in.Name, SHA256: in.SHA256()}
+	p := &Part{Input: in.Name, SHA256: in.SHA256(), Provenance: opts.Provenance.over(in.Provenance)}
 	data := bytes.TrimSpace(trimBOM(in.Data))
 	ext := strings.ToLower(path.Ext(in.Name))
 	switch {

@@ -72,14 +72,15 @@ func exitCode(err error, stderr io.Writer) int {
 
 // Config is everything the command line can set.
 type Config struct {
-	DB            string  // SQLite database path; "" for the embedded default (serve only)
-	Addr          string  // HOST:PORT to serve on
-	Format        string  // csv, json or table
-	LAD           string  // local authority district code filter
-	Geography     string  // lsoa11 or lsoa21
-	CRS           string  // CRS for vector files that do not name one
-	Layer         string  // point layer name
-	Quiet         bool    // no progress output
+	DB            string // SQLite database path; "" for the embedded default (serve only)
+	Addr          string // HOST:PORT to serve on
+	Format        string // csv, json or table
+	LAD           string // local authority district code filter
+	Geography     string // lsoa11 or lsoa21
+	CRS           string // CRS for vector files that do not name one
+	Layer         string // point layer name
+	Quiet         bool   // no progress output
+	Provenance    data.Provenance
 	SuppressBelow float64 // small-number suppression threshold for confidential counts
 	Paths         []string
 }
@@ -87,7 +88,8 @@ type Config struct {
 const usage = `placeplan — population-health site selection and rollout planning
 
 Usage:
-  placeplan ingest --db FILE [--crs EPSG:27700] [--geography lsoa11|lsoa21] [--layer NAME] [--quiet] PATH...
+  placeplan ingest --db FILE [--crs EPSG:27700] [--geography lsoa11|lsoa21] [--layer NAME] [--quiet]
+                   [--publisher TEXT] [--licence TEXT] [--attribution TEXT] PATH...
   placeplan areas --db FILE [--lad CODE] [--geography lsoa11|lsoa21] [--format csv|json]
   placeplan localities --db FILE [--geography lsoa11|lsoa21] [--format csv|json]
   placeplan datasets --db FILE [--format csv|json]
@@ -157,6 +159,9 @@ func parseFlags(cmd string, args []string, stdout io.Writer) (Config, error) {
 		fs.StringVar(&cfg.Geography, "geography", "", "geography of indicator CSVs whose codes exist in both vintages: lsoa11 or lsoa21")
 		fs.StringVar(&cfg.Layer, "layer", "", "point layer `NAME` (default: the file name); for GeoPackages, the table to read")
 		fs.BoolVar(&cfg.Quiet, "quiet", false, "no progress output")
+		fs.StringVar(&cfg.Provenance.Publisher, "publisher", "", "who published the files (recorded with the datasets)")
+		fs.StringVar(&cfg.Provenance.Licence, "licence", "", "the files' licence")
+		fs.StringVar(&cfg.Provenance.Attribution, "attribution", "", "the attribution line the licence requires")
 	case "areas", "localities", "datasets":
 		fs.StringVar(&cfg.DB, "db", "", "SQLite database `FILE`")
 		fs.StringVar(&cfg.Format, "format", "csv", "output format: csv or json")
@@ -212,7 +217,7 @@ func openExisting(ctx context.Context, path string) (*data.Store, error) {
 }
 
 func cmdIngest(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
-	opts := data.IngestOptions{Geography: placeplan.Geography(cfg.Geography), Layer: cfg.Layer}
+	opts := data.IngestOptions{Geography: placeplan.Geography(cfg.Geography), Layer: cfg.Layer, Provenance: cfg.Provenance}
 	if cfg.CRS != "" {
 		c, err := geo.ParseCRS(cfg.CRS)
 		if err != nil {

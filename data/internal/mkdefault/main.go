@@ -95,9 +95,20 @@ func run(shared, out, registry string) error {
 				laNameFilter("Laname"))
 		}},
 		{"msoa21 names", func() error {
+			// An LSOA is named after its MSOA plus a letter; select the MSOAs
+			// the default areas are named after (E01027305 "West
+			// Northamptonshire 048E" lies in Cherwell since 2024).
+			names, err := codesOf(in("iod2025_lsoa21/imd2025_lsoa21_subset_shropshire_telford_oxfordshire.csv"), "lsoa21_name")
+			if err != nil {
+				return err
+			}
+			msoas := map[string]bool{}
+			for n := range names {
+				msoas[n[:len(n)-1]] = true
+			}
 			return selectCSV(in("msoa_names_and_towns/MSOA-Names-2021_houseofcommonslibrary.csv"),
 				filepath.Join(out, "msoa21_names_hcl.csv.gz"), []string{"msoa21cd", "msoa21nm", "msoa21hclnm"}, nil,
-				laNameFilter("localauthorityname"))
+				func(h map[string]int, row []string) bool { return msoas[row[h["msoa21nm"]]] })
 		}},
 		{"towns", func() error {
 			return selectCSV(in("msoa_names_and_towns/shropshire_market_towns_coordinates.csv"),
