@@ -27,6 +27,10 @@ type Error struct {
 	Code    string
 	Message string
 	Err     error
+
+	// included is set when Message already contains Err's text (Errorf
+	// with %w), so Error does not repeat it.
+	included bool
 }
 
 // Error returns the message followed by the wrapped error, if any.
@@ -34,7 +38,7 @@ func (e *Error) Error() string {
 	switch {
 	case e.Message == "" && e.Err != nil:
 		return e.Err.Error()
-	case e.Err != nil:
+	case e.Err != nil && !e.included:
 		return e.Message + ": " + e.Err.Error()
 	default:
 		return e.Message
@@ -48,7 +52,8 @@ func (e *Error) Unwrap() error { return e.Err }
 // its operand as usual.
 func Errorf(code, format string, args ...any) *Error {
 	err := fmt.Errorf(format, args...)
-	return &Error{Code: code, Message: err.Error(), Err: errors.Unwrap(err)}
+	inner := errors.Unwrap(err)
+	return &Error{Code: code, Message: err.Error(), Err: inner, included: inner != nil}
 }
 
 // Wrap returns err as an *Error with the given code and a context message.
@@ -79,9 +84,8 @@ func ErrorMessage(err error) string {
 	if err == nil {
 		return ""
 	}
-	var e *Error
-	if errors.As(err, &e) && e.Code != EINTERNAL {
-		return e.Error()
+	if ErrorCode(err) != EINTERNAL {
+		return err.Error()
 	}
 	return "internal error"
 }
