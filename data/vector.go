@@ -23,7 +23,7 @@ func ReadGeoJSON(r io.Reader) (*FeatureSet, error) {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "%w", err)
 	}
 	b = trimBOM(b)
-	fc, err := geojson.UnmarshalFeatureCollection(b)
+	fc, err := unmarshalFeatureCollection(b)
 	if err != nil {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "not a GeoJSON FeatureCollection: %s", jsonErr(b, err))
 	}
@@ -58,6 +58,37 @@ func ReadGeoJSON(r io.Reader) (*FeatureSet, error) {
 		fs.Features = append(fs.Features, Feature{Properties: props, Geometry: f.Geometry})
 	}
 	return fs, nil
+}
+
+// unmarshalFeatureCollection decodes a FeatureCollection, decoding large
+// ones' features in parallel.
+func unmarshalFeatureCollection(b []byte) (*geojson.FeatureCollection, error) {
+	if len(b) < 1<<20 {
+		return geojson.UnmarshalFeatureCollection(b)
+	}
+	members, raw, err := splitFeatureCollection(b)
+	if err != nil {
+		return geojson.UnmarshalFeatureCollection(b)
+	}
+	if t, ok := members["type"]; !ok || string(t) != `"FeatureCollection"` {
+		return geojson.UnmarshalFeatureCollection(b)
+	}
+	features, err := decodeFeatures(raw)
+	if err != nil {
+		return geojson.UnmarshalFeatureCollection(b) // for its error position
+	}
+	fc := &geojson.FeatureCollection{Type: "FeatureCollection", Features: features, ExtraMembers: geojson.Properties{}}
+	for k, v := range members {
+		if k == "type" || k == "features" {
+			continue
+		}
+		var x any
+		if err := json.Unmarshal(v, &x); err != nil {
+			return geojson.UnmarshalFeatureCollection(b)
+		}
+		fc.ExtraMembers[k] = x
+	}
+	return fc, nil
 }
 
 func trimBOM(b []byte) []byte {
