@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"path/filepath"
+	"syscall"
 	"testing"
 )
 
@@ -27,5 +28,10 @@ func BenchmarkIngestEngland(b *testing.B) {
 			b.Fatalf("loaded %v", rep.Loaded)
 		}
 		s.Close()
+	}
+	// Peak resident memory of the whole benchmark process (Linux: KiB).
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
+		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MiB")
 	}
 }
