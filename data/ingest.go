@@ -90,7 +90,11 @@ func parseFile(p string, opts IngestOptions) ([]*Part, error) {
 	if err != nil {
 		return nil, err
 	}
-	var parts []*Part
+	return parseInputs(ins, opts)
+}
+
+func parseInputs(ins []Input, opts IngestOptions) ([]*Part, error) {
+	parts := make([]*Part, 0, len(ins))
 	for _, in := range ins {
 		part, err := ParseInput(in, opts)
 		if err != nil {
@@ -103,13 +107,9 @@ func parseFile(p string, opts IngestOptions) ([]*Part, error) {
 
 // IngestInputs is IngestFiles over inputs already in memory.
 func (s *Store) IngestInputs(ctx context.Context, ins []Input, opts IngestOptions) (*IngestReport, error) {
-	var parts []*Part
-	for _, in := range ins {
-		part, err := ParseInput(in, opts)
-		if err != nil {
-			return nil, err
-		}
-		parts = append(parts, part)
+	parts, err := parseInputs(ins, opts)
+	if err != nil {
+		return nil, err
 	}
 	return s.Ingest(ctx, parts, opts)
 }

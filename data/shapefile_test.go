@@ -177,23 +177,13 @@ func asMultiPolygon(t testing.TB, g orb.Geometry) orb.MultiPolygon {
 // holes clockwise.
 func assertRFC7946Orientation(t testing.TB, where string, g orb.Geometry) {
 	t.Helper()
-	for pi, p := range asMultiPolygonNoRewind(g) {
+	for pi, p := range toMultiPolygon(g) {
 		for ri, r := range p {
 			if a := ringArea2(r); (ri == 0) != (a > 0) {
 				t.Errorf("%s: polygon %d ring %d has signed area %g: not RFC 7946 orientation", where, pi+1, ri+1, a/2)
 			}
 		}
 	}
-}
-
-func asMultiPolygonNoRewind(g orb.Geometry) orb.MultiPolygon {
-	switch g := g.(type) {
-	case orb.Polygon:
-		return orb.MultiPolygon{g}
-	case orb.MultiPolygon:
-		return g
-	}
-	return nil
 }
 
 // comparePolygons checks got and want have the same polygons, rings and
@@ -263,7 +253,7 @@ func compareLSOAs(t *testing.T, fs *FeatureSet, ref []refFeature) {
 		if _, ok := f.Geometry.(orb.MultiPolygon); ok {
 			multis++
 		}
-		for _, p := range asMultiPolygonNoRewind(f.Geometry) {
+		for _, p := range toMultiPolygon(f.Geometry) {
 			holes += len(p) - 1
 		}
 	}
@@ -450,7 +440,7 @@ func everyRingAPolygon(g orb.Geometry) orb.Geometry {
 		return nil
 	}
 	var out orb.MultiPolygon
-	for _, p := range asMultiPolygonNoRewind(g) {
+	for _, p := range toMultiPolygon(g) {
 		for _, r := range p {
 			out = append(out, orb.Polygon{r})
 		}
@@ -903,7 +893,7 @@ func FuzzReadShapefile(f *testing.F) {
 			return
 		}
 		for i, f := range fs.Features {
-			for _, p := range asMultiPolygonNoRewind(f.Geometry) {
+			for _, p := range toMultiPolygon(f.Geometry) {
 				if len(p) == 0 {
 					t.Fatalf("feature %d: polygon without rings", i+1)
 				}
