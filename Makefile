@@ -7,7 +7,7 @@ LDFLAGS := -X main.version=$(VERSION)
 BIN     := bin/placeplan
 ADDR    ?= 127.0.0.1:8080
 
-.PHONY: all build run test vet fmt-check fuzz bench generate clean
+.PHONY: all build run test test-go test-browser deps vet fmt-check fuzz bench generate clean
 
 all: build
 
@@ -23,9 +23,29 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
-# Every test: unit, table, golden, real-data, GDAL-oracle and end-to-end.
-test: fmt-check vet
+# Every test: unit, table, golden, real-data, GDAL-oracle, end-to-end and
+# browser. It installs what the tests need first (see deps).
+test: fmt-check vet deps test-go test-browser
+
+test-go:
 	$(GO) test -count=1 -timeout 20m ./...
+
+# The web page in headless Debian Chromium, driven by playwright-core.
+test-browser: build
+	cd frontend && PLACEPLAN_BIN=$(CURDIR)/$(BIN) npm test
+
+# Debian packages the tests use — GDAL (the oracle for shapefiles,
+# GeoPackages and reprojection) and Chromium — installed with apt-get when
+# missing and we are root; and the npm packages of the browser test.
+DEB_NEEDED = $(if $(shell command -v ogr2ogr),,gdal-bin) $(if $(wildcard /usr/bin/chromium),,chromium)
+deps:
+	@if [ -n "$(strip $(DEB_NEEDED))" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing $(strip $(DEB_NEEDED))"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_NEEDED) >/dev/null; \
+	  else echo "the tests need: $(strip $(DEB_NEEDED)) (sudo apt-get install $(strip $(DEB_NEEDED)))"; exit 1; fi; \
+	fi
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 
 # A short run of every fuzz target (go test -fuzz takes one target at a time).
 FUZZTIME ?= 20s
