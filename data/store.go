@@ -422,3 +422,21 @@ func toMultiPolygon(g orb.Geometry) orb.MultiPolygon {
 	}
 	return nil
 }
+
+// LSOAChanges returns the ONS LSOA 2011 → 2021 lookup as ingested.
+func (s *Store) LSOAChanges(ctx context.Context) ([]LSOAChange, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT lsoa11, lsoa21, change FROM lsoa_changes ORDER BY lsoa11, lsoa21`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []LSOAChange
+	for rows.Next() {
+		var c LSOAChange
+		if err := rows.Scan(&c.LSOA11, &c.LSOA21, &c.Change); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
