@@ -91,6 +91,19 @@ var IndexNames = map[string]string{
 	"indoors": "Indoors sub-domain", "outdoors": "Outdoors sub-domain",
 }
 
+// indexNeedNames name what each index's score measures, in words that read
+// well in a sentence ("driven mainly by income deprivation affecting
+// children").
+var indexNeedNames = map[string]string{
+	"imd": "Multiple deprivation (IMD)", "income": "Income deprivation", "employment": "Employment deprivation",
+	"education": "Education, skills and training deprivation", "health": "Health deprivation and disability",
+	"crime": "Crime", "barriers": "Barriers to housing and services", "living_env": "Living environment deprivation",
+	"idaci": "Income deprivation affecting children (IDACI)", "idaopi": "Income deprivation affecting older people (IDAOPI)",
+	"cyp": "Children and young people's education deprivation", "adult_skills": "Adult skills deprivation",
+	"geographical_barriers": "Geographical barriers to services", "wider_barriers": "Wider barriers to housing",
+	"indoors": "Poor housing conditions (indoors living environment)", "outdoors": "Poor outdoor living environment",
+}
+
 // indexDenominator is the population an index's measures are weighted by.
 func indexDenominator(index string) string {
 	switch index {
@@ -139,7 +152,7 @@ func iodColumn(h string, n int) (placeplan.Indicator, bool) {
 	name := IndexNames[index]
 	switch measure {
 	case "score":
-		ind.Name, ind.Kind, ind.Unit = name+" score", placeplan.KindScore, "score"
+		ind.Name, ind.Kind, ind.Unit = indexNeedNames[index], placeplan.KindScore, "score"
 		switch index {
 		case "income", "employment", "idaci", "idaopi":
 			ind.Kind, ind.Unit = placeplan.KindRate, "proportion of the population deprived"
@@ -151,7 +164,7 @@ func iodColumn(h string, n int) (placeplan.Indicator, bool) {
 		ind.Name, ind.Kind, ind.Direction = name+" decile", placeplan.KindDecile, placeplan.HigherIsBetter
 		ind.Unit = "national decile (1 = most deprived 10 %)"
 	case "exp":
-		ind.Name, ind.Kind, ind.Unit = name+" score, exponentially transformed", placeplan.KindScore, "transformed score (0 to 100)"
+		ind.Name, ind.Kind, ind.Unit = indexNeedNames[index]+", exponentially transformed score", placeplan.KindScore, "transformed score (0 to 100)"
 	}
 	return ind, true
 }
@@ -311,7 +324,11 @@ func readIoDTable(t *table) (*IndicatorTable, error) {
 			if !known {
 				return nil, placeplan.Errorf(placeplan.EINVALID, "%s line 1 column %d: %q is not a column of the published IoD files", t.name, i+1, h)
 			}
-			ind = placeplan.Indicator{Key: key, Name: readableName(h), Unit: m.unit, Kind: m.kind,
+			name := underlyingNames[key]
+			if name == "" {
+				name = readableName(h)
+			}
+			ind = placeplan.Indicator{Key: key, Name: name, Unit: m.unit, Kind: m.kind,
 				Direction: placeplan.HigherIsWorse, Denominator: m.denominator, Index: m.index}
 			underlying++
 		}

@@ -9,6 +9,22 @@ type underlyingIndicator struct {
 	kind, unit, denominator, index string
 }
 
+// underlyingNames name the File 8 indicators placeplan's scenarios use most
+// in words that read well in a sentence.
+var underlyingNames = map[string]string{
+	"acute_morbidity_indicator":                                        "Emergency hospital admissions (acute morbidity)",
+	"mood_and_anxiety_disorders_indicator":                             "Mood and anxiety disorders",
+	"comparative_illness_and_disability_ratio_indicator":               "Illness and disability limiting work (comparative ratio)",
+	"staying_on_in_education_post_16_indicator":                        "Young people not staying on in education after 16",
+	"entry_to_higher_education_indicator":                              "Young people not entering higher education",
+	"years_of_potential_life_lost_indicator":                           "Years of potential life lost",
+	"mental_health_indicator":                                          "Mental health",
+	"income_domain_numerator":                                          "People in income deprivation",
+	"income_deprivation_affecting_children_index_idaci_numerator":      "Children in income-deprived families",
+	"income_deprivation_affecting_older_people_index_idaopi_numerator": "Older people in income deprivation",
+	"employment_domain_numerator":                                      "People in employment deprivation",
+}
+
 // underlyingMeta lists the File 8 indicators of IoD2019 and IoD2025 by the
 // snake_case form of their published headers.
 var underlyingMeta = map[string]underlyingIndicator{
