@@ -82,6 +82,12 @@ type Config struct {
 	Quiet         bool   // no progress output
 	Provenance    data.Provenance
 	SuppressBelow float64 // small-number suppression threshold for confidential counts
+	IoD           string  // summarise: an IoD file in a published layout
+	Underlying    string  // summarise: IoD File 8 (for the income and employment scale)
+	By            string  // summarise: lad, msoa or locality
+	Localities    string  // summarise: a locality definition CSV
+	Scenario      string  // score: the scenario file (YAML or JSON)
+	Scheme        string  // vintages: the locality scheme to compare
 	Paths         []string
 }
 
@@ -93,7 +99,11 @@ Usage:
   placeplan areas --db FILE [--lad CODE] [--geography lsoa11|lsoa21] [--format csv|json]
   placeplan localities --db FILE [--geography lsoa11|lsoa21] [--format csv|json]
   placeplan datasets --db FILE [--format csv|json]
+  placeplan indicators --db FILE [--geography lsoa11|lsoa21] [--format csv|json]
+  placeplan vintages --db FILE --scheme NAME [--format csv|json]
   placeplan serve [--db FILE] [--addr HOST:PORT] [--suppress-below N]
+  placeplan summarise --iod FILE [--underlying FILE] [--by lad|msoa|locality] [--localities FILE] [--format csv|json]
+  placeplan score --scenario FILE [--db FILE] [--format table|csv|json]
   placeplan version
 
 ingest recognises each file by its content: English Indices of Deprivation
@@ -139,8 +149,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdLocalities(ctx, cfg, stdout)
 	case "datasets":
 		return cmdDatasets(ctx, cfg, stdout)
+	case "indicators":
+		return cmdIndicators(ctx, cfg, stdout)
+	case "vintages":
+		return cmdVintages(ctx, cfg, stdout)
 	case "serve":
 		return cmdServe(ctx, cfg, stdout, stderr)
+	case "summarise", "summarize":
+		return cmdSummarise(ctx, cfg, stdout, stderr)
+	case "score":
+		return cmdScore(ctx, cfg, stdout, stderr)
 	}
 	return usageError{fmt.Sprintf("unknown command %q", cmd)}
 }
@@ -162,7 +180,11 @@ func parseFlags(cmd string, args []string, stdout io.Writer) (Config, error) {
 		fs.StringVar(&cfg.Provenance.Publisher, "publisher", "", "who published the files (recorded with the datasets)")
 		fs.StringVar(&cfg.Provenance.Licence, "licence", "", "the files' licence")
 		fs.StringVar(&cfg.Provenance.Attribution, "attribution", "", "the attribution line the licence requires")
-	case "areas", "localities", "datasets":
+	case "vintages":
+		fs.StringVar(&cfg.DB, "db", "", "SQLite database `FILE`")
+		fs.StringVar(&cfg.Scheme, "scheme", "", "the locality scheme to compare (placeplan localities lists them)")
+		fs.StringVar(&cfg.Format, "format", "csv", "output format: csv or json")
+	case "areas", "localities", "datasets", "indicators":
 		fs.StringVar(&cfg.DB, "db", "", "SQLite database `FILE`")
 		fs.StringVar(&cfg.Format, "format", "csv", "output format: csv or json")
 		fs.StringVar(&cfg.Geography, "geography", "", "only this geography: lsoa11 or lsoa21")
@@ -173,6 +195,16 @@ func parseFlags(cmd string, args []string, stdout io.Writer) (Config, error) {
 		fs.StringVar(&cfg.DB, "db", "", "SQLite database `FILE` (default: the embedded default dataset, in memory)")
 		fs.StringVar(&cfg.Addr, "addr", api.DefaultAddr, "`HOST:PORT` to listen on (port 0 picks a free port)")
 		fs.Float64Var(&cfg.SuppressBelow, "suppress-below", 5, "withhold confidential counts from 1 to N-1 (0 switches suppression off)")
+	case "summarise", "summarize":
+		fs.StringVar(&cfg.IoD, "iod", "", "IoD `FILE` in a published layout (File 7, the combined file, or Files 1-3 with File 6 populations)")
+		fs.StringVar(&cfg.Underlying, "underlying", "", "IoD File 8 (underlying indicators) `FILE`, for the income and employment scale")
+		fs.StringVar(&cfg.By, "by", "lad", "group small areas by: lad, msoa or locality")
+		fs.StringVar(&cfg.Localities, "localities", "", "locality definition CSV `FILE` for --by locality (default: the embedded localities)")
+		fs.StringVar(&cfg.Format, "format", "csv", "output format: csv or json")
+	case "score":
+		fs.StringVar(&cfg.Scenario, "scenario", "", "scenario `FILE` (YAML or JSON; see docs/SCENARIOS.md)")
+		fs.StringVar(&cfg.DB, "db", "", "SQLite database `FILE` (default: the scenario's, else the embedded default dataset)")
+		fs.StringVar(&cfg.Format, "format", "table", "output format: table, csv or json")
 	default:
 		return cfg, usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}
@@ -191,13 +223,23 @@ func parseFlags(cmd string, args []string, stdout io.Writer) (Config, error) {
 		args = args[1:]
 	}
 	switch {
-	case cmd != "serve" && cfg.DB == "":
+	case (cmd == "summarise" || cmd == "summarize") && cfg.IoD == "":
+		return cfg, usageError{"summarise: --iod FILE is required"}
+	case (cmd == "summarise" || cmd == "summarize") && cfg.By != "lad" && cfg.By != "msoa" && cfg.By != "locality":
+		return cfg, usageError{fmt.Sprintf("--by %q: use lad, msoa or locality", cfg.By)}
+	case cmd == "vintages" && cfg.Scheme == "":
+		return cfg, usageError{"vintages: --scheme NAME is required"}
+	case cmd == "score" && cfg.Scenario == "":
+		return cfg, usageError{"score: --scenario FILE is required"}
+	case cmd == "score" && cfg.Format != "table" && cfg.Format != "csv" && cfg.Format != "json":
+		return cfg, usageError{fmt.Sprintf("--format %q: use table, csv or json", cfg.Format)}
+	case cmd != "serve" && cmd != "summarise" && cmd != "summarize" && cmd != "score" && cfg.DB == "":
 		return cfg, usageError{cmd + ": --db FILE is required"}
 	case cmd == "ingest" && len(cfg.Paths) == 0:
 		return cfg, usageError{"ingest: give at least one file to ingest"}
 	case cmd != "ingest" && len(cfg.Paths) > 0:
 		return cfg, usageError{fmt.Sprintf("%s: unexpected argument %q", cmd, cfg.Paths[0])}
-	case cfg.Format != "csv" && cfg.Format != "json":
+	case cmd != "score" && cfg.Format != "csv" && cfg.Format != "json":
 		return cfg, usageError{fmt.Sprintf("--format %q: use csv or json", cfg.Format)}
 	case cfg.Geography != "" && cfg.Geography != string(placeplan.LSOA2011) && cfg.Geography != string(placeplan.LSOA2021):
 		return cfg, usageError{fmt.Sprintf("--geography %q: use lsoa11 or lsoa21", cfg.Geography)}

@@ -50,6 +50,22 @@ func run(shared, out, registry string) error {
 				filepath.Join(registry, "lsoa11_lsoa21.csv.gz"), []string{"F_LSOA11CD", "LSOA21CD", "CHGIND"},
 				[]string{"lsoa11cd", "lsoa21cd", "chgind"}, nil)
 		}},
+		{"msoa names registry", func() error {
+			// Every MSOA 2011 and 2021 in England and Wales: code, ONS name
+			// (an LSOA is named after its MSOA plus a letter) and House of
+			// Commons Library name.
+			for _, y := range []struct{ src, yy string }{
+				{"MSOA-Names-1.14_2011msoas_houseofcommonslibrary.csv", "11"},
+				{"MSOA-Names-2021_houseofcommonslibrary.csv", "21"},
+			} {
+				cols := []string{"msoa" + y.yy + "cd", "msoa" + y.yy + "nm", "msoa" + y.yy + "hclnm"}
+				if err := selectCSV(in("msoa_names_and_towns/"+y.src),
+					filepath.Join(registry, "msoa"+y.yy+"_names.csv.gz"), cols, nil, nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
 		{"iod2019", func() error {
 			return selectCSV(in("iod2019_lsoa11/iod2019_lsoa11_subset_shropshire_telford_oxfordshire.csv"),
 				filepath.Join(out, "iod2019_lsoa11.csv.gz"), nil, nil, ladFilter("lad19cd"))
