@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/paulmach/orb"
@@ -258,7 +259,7 @@ func nodeRing(v []orb.Point, sc *scratch) []orb.Point {
 		dx, dy := b[0]-a[0], b[1]-a[1]
 		param := func(p orb.Point) float64 { return (p[0]-a[0])*dx + (p[1]-a[1])*dy }
 		slices.SortFunc(ins, func(p, q orb.Point) int {
-			if c := compareFloat(param(p), param(q)); c != 0 {
+			if c := cmp.Compare(param(p), param(q)); c != 0 {
 				return c
 			}
 			return comparePoints(p, q)
@@ -271,16 +272,6 @@ func nodeRing(v []orb.Point, sc *scratch) []orb.Point {
 	}
 	out = append(out, v[m])
 	return closedDistinct(out, out[:0:0])
-}
-
-func compareFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // splitLoops cuts a noded closed ring at every repeated vertex into closed

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -75,7 +76,7 @@ func Explain(r NeedResult, i int) string {
 		return b.String()
 	}
 	order := slices.Clone(used)
-	slices.SortStableFunc(order, func(x, y int) int { return -cmpFloat(l.Shares[x], l.Shares[y]) })
+	slices.SortStableFunc(order, func(x, y int) int { return -cmp.Compare(l.Shares[x], l.Shares[y]) })
 	first := order[0]
 	fmt.Fprintf(&b, ", driven mainly by %s (%s of its score)", name(first), pctText(l.Shares[first]))
 	drivers := 1
@@ -102,8 +103,8 @@ func explainSigned(b *strings.Builder, l LocalityNeed, used []int, name func(int
 			down = append(down, j)
 		}
 	}
-	slices.SortStableFunc(up, func(x, y int) int { return -cmpFloat(l.Contributions[x], l.Contributions[y]) })
-	slices.SortStableFunc(down, func(x, y int) int { return cmpFloat(l.Contributions[x], l.Contributions[y]) })
+	slices.SortStableFunc(up, func(x, y int) int { return -cmp.Compare(l.Contributions[x], l.Contributions[y]) })
+	slices.SortStableFunc(down, func(x, y int) int { return cmp.Compare(l.Contributions[x], l.Contributions[y]) })
 	var parts []string
 	if len(up) > 0 {
 		s := fmt.Sprintf("raised most by %s (%s)", name(up[0]), signedText(l.Contributions[up[0]]))
@@ -278,7 +279,7 @@ func ExplainSensitivity(u UncertaintyResult) string {
 	}
 	idx := slices.Clone(u.Sensitivity)
 	idx = slices.DeleteFunc(idx, func(si SensitivityIndex) bool { return !slices.Contains(varied, si.Factor) })
-	slices.SortStableFunc(idx, func(x, y SensitivityIndex) int { return -cmpFloat(x.Total, y.Total) })
+	slices.SortStableFunc(idx, func(x, y SensitivityIndex) int { return -cmp.Compare(x.Total, y.Total) })
 	var claims []string
 	for n, si := range idx {
 		if n == 0 {
@@ -429,14 +430,4 @@ func joinWords(items []string, conj string) string {
 		return items[0]
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " " + conj + " " + items[len(items)-1]
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
