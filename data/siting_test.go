@@ -51,7 +51,10 @@ func TestReadSitingInputsRefuse(t *testing.T) {
 			_, err := ReadCandidatesCSV("c.csv", strings.NewReader("id,lon,lat\nS,329348,329906\n"))
 			return err
 		}, "look like British National Grid"},
-		{"matrix without cost", func() error { _, _, err := ReadODMatrix("m.csv", strings.NewReader("origin,destination\na,b\n")); return err }, "needs origin, destination and minutes"},
+		{"matrix without cost", func() error {
+			_, _, err := ReadODMatrix("m.csv", strings.NewReader("origin,destination\na,b\n"))
+			return err
+		}, "needs origin, destination and minutes"},
 		{"negative travel time", func() error {
 			_, _, err := ReadODMatrix("m.csv", strings.NewReader("origin,destination,minutes\na,O,-3\n"))
 			return err
