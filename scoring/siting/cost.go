@@ -1,0 +1,321 @@
+// Package siting chooses where to put services: it builds a sparse travel-cost
+// network between demand points and candidate sites and solves the classic
+// location models over it — the maximal covering location problem (MCLP),
+// the p-median problem and the location set covering problem (LSCP) — with
+// exact solvers for small instances and greedy plus vertex-substitution
+// heuristics, with Lagrangian bounds, for large ones.
+//
+// Coordinates are WGS84 (EPSG:4326) lon,lat. Travel cost is the great-circle
+// (haversine) distance times a circuity factor, optionally divided by a speed
+// to give minutes, or comes from an imported origin–destination matrix.
+// Everything is deterministic: ties are broken by site id.
+package siting
+
+import (
+	"math"
+	"sort"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
+	"github.com/tidwall/rtree"
+
+	"placeplan"
+)
+
+// DefaultCircuity is the ratio of road distance to great-circle distance used
+// when CostOptions.Circuity is zero.
+const DefaultCircuity = 1.3
+
+// Unit is the unit of a network's travel costs.
+type Unit string
+
+// The units a travel cost can be in.
+const (
+	Kilometres Unit = "km"
+	Minutes    Unit = "minutes"
+)
+
+// Demand is a demand point: where people are, in WGS84 lon,lat, and how much
+// they count (population, need-weighted population, ...).
+type Demand struct {
+	ID     string
+	Point  orb.Point // WGS84 lon,lat
+	Weight float64   // ≥ 0
+}
+
+// Candidate is a place where a service could be sited, in WGS84 lon,lat.
+// Capacity is carried for callers but not used by the models in this
+// package; NaN means no capacity.
+type Candidate struct {
+	ID       string
+	Point    orb.Point // WGS84 lon,lat
+	Capacity float64   // NaN = none; not used by MCLP, p-median or LSCP here
+}
+
+// CostOptions says how great-circle distance becomes a travel cost and which
+// pairs are kept. Exactly one of StandardKm and StandardMinutes must be set;
+// +Inf keeps every pair (a complete network, for small instances).
+type CostOptions struct {
+	Circuity        float64 // road ÷ great-circle distance, ≥ 1; 0 means DefaultCircuity
+	SpeedKmh        float64 // required with StandardMinutes
+	StandardKm      float64 // keep pairs with travel distance ≤ this, km
+	StandardMinutes float64 // keep pairs with travel time ≤ this, minutes
+}
+
+// Arc is one kept demand–site pair: the index of the site in the network's
+// candidates and the travel cost in the network's unit.
+type Arc struct {
+	Site int
+	Cost float64
+}
+
+// Network is a sparse demand × candidate travel-cost structure holding only
+// the pairs within the service standard. It is read-only once built.
+type Network struct {
+	Demands    []Demand
+	Candidates []Candidate
+	Unit       Unit
+	Standard   float64 // in Unit; pairs with cost ≤ Standard are kept
+
+	start []int // arcs of demand i are arcs[start[i]:start[i+1]]
+	arcs  []Arc // per demand, sorted by cost then site id
+}
+
+// Reach returns the arcs of demand i (an index into Demands), cheapest first.
+// The slice is shared: do not modify it.
+func (n *Network) Reach(i int) []Arc { return n.arcs[n.start[i]:n.start[i+1]] }
+
+// Pairs returns the number of demand–site pairs kept.
+func (n *Network) Pairs() int { return len(n.arcs) }
+
+// TotalWeight returns the summed weight of all demand.
+func (n *Network) TotalWeight() float64 {
+	var t float64
+	for _, d := range n.Demands {
+		t += d.Weight
+	}
+	return t
+}
+
+func validatePoints(demands []Demand, candidates []Candidate) error {
+	seen := make(map[string]bool, len(demands))
+	for _, d := range demands {
+		switch {
+		case d.ID == "":
+			return placeplan.Errorf(placeplan.EINVALID, "siting: demand with empty id")
+		case seen[d.ID]:
+			return placeplan.Errorf(placeplan.EINVALID, "siting: duplicate demand id %q", d.ID)
+		case math.IsNaN(d.Weight) || math.IsInf(d.Weight, 0) || d.Weight < 0:
+			return placeplan.Errorf(placeplan.EINVALID, "siting: demand %q: weight %v is not a finite non-negative number", d.ID, d.Weight)
+		}
+		if err := checkPoint("demand", d.ID, d.Point); err != nil {
+			return err
+		}
+		seen[d.ID] = true
+	}
+	seen = make(map[string]bool, len(candidates))
+	for _, c := range candidates {
+		switch {
+		case c.ID == "":
+			return placeplan.Errorf(placeplan.EINVALID, "siting: candidate site with empty id")
+		case seen[c.ID]:
+			return placeplan.Errorf(placeplan.EINVALID, "siting: duplicate candidate site id %q", c.ID)
+		case c.Capacity < 0 || math.IsInf(c.Capacity, -1):
+			return placeplan.Errorf(placeplan.EINVALID, "siting: site %q: negative capacity %v", c.ID, c.Capacity)
+		}
+		if err := checkPoint("site", c.ID, c.Point); err != nil {
+			return err
+		}
+		seen[c.ID] = true
+	}
+	return nil
+}
+
+func checkPoint(kind, id string, p orb.Point) error {
+	lon, lat := p[0], p[1]
+	if math.IsNaN(lon) || math.IsNaN(lat) || lon < -180 || lon > 180 || lat < -90 || lat > 90 {
+		return placeplan.Errorf(placeplan.EINVALID, "siting: %s %q: point (%v, %v) is not a WGS84 lon,lat", kind, id, lon, lat)
+	}
+	return nil
+}
+
+// BuildNetwork computes travel costs from every demand point to every
+// candidate site within the service standard: great-circle distance ×
+// circuity, in km, or ÷ SpeedKmh × 60 in minutes. Candidates are indexed in
+// an R-tree and each demand point searches a lon/lat box that contains the
+// standard's radius, so building is near-linear in the number of kept pairs.
+func BuildNetwork(demands []Demand, candidates []Candidate, opts CostOptions) (*Network, error) {
+	if err := validatePoints(demands, candidates); err != nil {
+		return nil, err
+	}
+	circuity := opts.Circuity
+	if circuity == 0 {
+		circuity = DefaultCircuity
+	}
+	if math.IsNaN(circuity) || math.IsInf(circuity, 0) || circuity < 1 {
+		return nil, placeplan.Errorf(placeplan.EINVALID, "siting: circuity %v must be at least 1", opts.Circuity)
+	}
+	var unit Unit
+	var standard, radiusKm float64 // radiusKm: great-circle radius of the standard
+	switch {
+	case opts.StandardKm > 0 && opts.StandardMinutes > 0:
+		return nil, placeplan.Errorf(placeplan.EINVALID, "siting: give a standard in km or in minutes, not both")
+	case opts.StandardKm > 0:
+		unit, standard = Kilometres, opts.StandardKm
+		radiusKm = standard / circuity
+	case opts.StandardMinutes > 0:
+		if !(opts.SpeedKmh > 0) || math.IsInf(opts.SpeedKmh, 0) {
+			return nil, placeplan.Errorf(placeplan.EINVALID, "siting: a standard in minutes needs a positive speed in km/h, got %v", opts.SpeedKmh)
+		}
+		unit, standard = Minutes, opts.StandardMinutes
+		radiusKm = standard / 60 * opts.SpeedKmh / circuity
+	default:
+		return nil, placeplan.Errorf(placeplan.EINVALID, "siting: a positive service standard (km or minutes) is required")
+	}
+	cost := func(d, c orb.Point) float64 {
+		km := geo.DistanceHaversine(d, c) / 1000 * circuity
+		if unit == Minutes {
+			return km / opts.SpeedKmh * 60
+		}
+		return km
+	}
+
+	n := &Network{Demands: demands, Candidates: candidates, Unit: unit, Standard: standard}
+	n.start = make([]int, len(demands)+1)
+	var buf []Arc
+	if math.IsInf(radiusKm, 1) || radiusKm*1000 >= math.Pi*orb.EarthRadius {
+		for i, d := range demands {
+			buf = buf[:0]
+			for j, c := range candidates {
+				buf = append(buf, Arc{Site: j, Cost: cost(d.Point, c.Point)})
+			}
+			n.appendArcs(buf)
+			n.start[i+1] = len(n.arcs)
+		}
+		return n, nil
+	}
+
+	var tr rtree.RTreeG[int]
+	for j, c := range candidates {
+		p := [2]float64{c.Point[0], c.Point[1]}
+		tr.Insert(p, p, j)
+	}
+	// A 1 % margin covers rounding; the radius uses orb's (equatorial) Earth
+	// radius, the same as the distance.
+	dLatDeg := radiusKm * 1000 / orb.EarthRadius * 180 / math.Pi * 1.01
+	for i, d := range demands {
+		buf = buf[:0]
+		visit := func(_, _ [2]float64, j int) bool {
+			if c := cost(d.Point, candidates[j].Point); c <= standard {
+				buf = append(buf, Arc{Site: j, Cost: c})
+			}
+			return true
+		}
+		lon, lat := d.Point[0], d.Point[1]
+		minLat, maxLat := lat-dLatDeg, lat+dLatDeg
+		maxAbsLat := math.Max(math.Abs(minLat), math.Abs(maxLat))
+		if maxLat >= 90 || minLat <= -90 || maxAbsLat >= 89 {
+			// Near a pole every longitude may be in reach.
+			tr.Search([2]float64{-180, math.Max(minLat, -90)}, [2]float64{180, math.Min(maxLat, 90)}, visit)
+		} else {
+			dLonDeg := dLatDeg / math.Cos(maxAbsLat*math.Pi/180)
+			if dLonDeg >= 180 {
+				tr.Search([2]float64{-180, minLat}, [2]float64{180, maxLat}, visit)
+			} else {
+				tr.Search([2]float64{lon - dLonDeg, minLat}, [2]float64{lon + dLonDeg, maxLat}, visit)
+				// Wrap across the antimeridian.
+				if lon-dLonDeg < -180 {
+					tr.Search([2]float64{lon - dLonDeg + 360, minLat}, [2]float64{180, maxLat}, visit)
+				}
+				if lon+dLonDeg > 180 {
+					tr.Search([2]float64{-180, minLat}, [2]float64{lon + dLonDeg - 360, maxLat}, visit)
+				}
+			}
+		}
+		n.appendArcs(buf)
+		n.start[i+1] = len(n.arcs)
+	}
+	return n, nil
+}
+
+// appendArcs sorts one demand's arcs by cost, then site id, and appends them.
+func (n *Network) appendArcs(buf []Arc) {
+	sort.Slice(buf, func(a, b int) bool {
+		if buf[a].Cost != buf[b].Cost {
+			return buf[a].Cost < buf[b].Cost
+		}
+		return n.Candidates[buf[a].Site].ID < n.Candidates[buf[b].Site].ID
+	})
+	n.arcs = append(n.arcs, buf...)
+}
+
+// ODRow is one row of an imported origin–destination matrix: from a demand
+// point to a candidate site, with the travel cost in the matrix's unit.
+type ODRow struct {
+	OriginID      string // demand id
+	DestinationID string // candidate site id
+	Cost          float64
+}
+
+// MatrixOptions describes an imported origin–destination matrix: the unit of
+// its costs and the service standard (rows costing more are dropped; +Inf
+// keeps all rows).
+type MatrixOptions struct {
+	Unit     Unit
+	Standard float64
+}
+
+// NetworkFromMatrix builds a Network from imported origin–destination rows.
+// Unknown origin or destination ids, duplicate pairs and negative or NaN
+// costs are refused, naming the row; rows with +Inf cost (unreachable) and
+// rows beyond the standard are dropped.
+func NetworkFromMatrix(demands []Demand, candidates []Candidate, rows []ODRow, opts MatrixOptions) (*Network, error) {
+	if err := validatePoints(demands, candidates); err != nil {
+		return nil, err
+	}
+	if opts.Unit != Kilometres && opts.Unit != Minutes {
+		return nil, placeplan.Errorf(placeplan.EINVALID, "siting: matrix unit %q is neither %q nor %q", opts.Unit, Kilometres, Minutes)
+	}
+	if !(opts.Standard > 0) {
+		return nil, placeplan.Errorf(placeplan.EINVALID, "siting: a positive service standard is required, got %v", opts.Standard)
+	}
+	di := make(map[string]int, len(demands))
+	for i, d := range demands {
+		di[d.ID] = i
+	}
+	ci := make(map[string]int, len(candidates))
+	for j, c := range candidates {
+		ci[c.ID] = j
+	}
+	per := make([][]Arc, len(demands))
+	type pair struct{ i, j int }
+	seen := make(map[pair]bool, len(rows))
+	for r, row := range rows {
+		i, ok := di[row.OriginID]
+		if !ok {
+			return nil, placeplan.Errorf(placeplan.EINVALID, "siting: matrix row %d: unknown demand id %q", r+1, row.OriginID)
+		}
+		j, ok := ci[row.DestinationID]
+		if !ok {
+			return nil, placeplan.Errorf(placeplan.EINVALID, "siting: matrix row %d: unknown site id %q", r+1, row.DestinationID)
+		}
+		if math.IsNaN(row.Cost) || row.Cost < 0 {
+			return nil, placeplan.Errorf(placeplan.EINVALID, "siting: matrix row %d (%q → %q): cost %v is negative or NaN", r+1, row.OriginID, row.DestinationID, row.Cost)
+		}
+		if seen[pair{i, j}] {
+			return nil, placeplan.Errorf(placeplan.EINVALID, "siting: matrix row %d: duplicate pair %q → %q", r+1, row.OriginID, row.DestinationID)
+		}
+		seen[pair{i, j}] = true
+		if math.IsInf(row.Cost, 1) || row.Cost > opts.Standard {
+			continue
+		}
+		per[i] = append(per[i], Arc{Site: j, Cost: row.Cost})
+	}
+	n := &Network{Demands: demands, Candidates: candidates, Unit: opts.Unit, Standard: opts.Standard}
+	n.start = make([]int, len(demands)+1)
+	for i := range per {
+		n.appendArcs(per[i])
+		n.start[i+1] = len(n.arcs)
+	}
+	return n, nil
+}

@@ -1,0 +1,431 @@
+package siting
+
+import (
+	"container/heap"
+	"math"
+	"sort"
+)
+
+// apply opens site j over the running best values cur, recording changes
+// on undo when it is not nil, and returns the gain.
+func (in *instance) apply(j int32, cur []float64, undo *[]change) float64 {
+	var gain float64
+	for t := in.cStart[j]; t < in.cStart[j+1]; t++ {
+		i, v := in.cDem[t], in.cVal[t]
+		if v > cur[i] {
+			if undo != nil {
+				*undo = append(*undo, change{i, cur[i]})
+			}
+			gain += v - cur[i]
+			cur[i] = v
+		}
+	}
+	return gain
+}
+
+// gain is the marginal value of opening j given the running best values cur.
+func (in *instance) gain(j int32, cur []float64) float64 {
+	var g float64
+	for t := in.cStart[j]; t < in.cStart[j+1]; t++ {
+		if d := in.cVal[t] - cur[in.cDem[t]]; d > 0 {
+			g += d
+		}
+	}
+	return g
+}
+
+type change struct {
+	i   int32
+	old float64
+}
+
+// topSum returns the sum of the k largest values of xs (xs is reordered).
+func topSum(xs []float64, k int) float64 {
+	if k <= 0 {
+		return 0
+	}
+	sort.Sort(sort.Reverse(sort.Float64Slice(xs)))
+	var s float64
+	for q := 0; q < k && q < len(xs); q++ {
+		s += xs[q]
+	}
+	return s
+}
+
+// search enumerates every set of k free sites in a fixed order, keeping the
+// first strictly best one. With prune it is a branch and bound: the sites are
+// tried in order of decreasing initial gain from a greedy incumbent, and a
+// node is cut when its value plus the largest remaining marginal gains cannot
+// beat the incumbent (valid because f is submodular). It reports false when
+// the node budget ran out.
+func (in *instance) search(prune bool, maxNodes int) (solution, bool) {
+	cur := make([]float64, in.nd)
+	var base float64
+	for _, j := range in.fixed {
+		base += in.apply(j, cur, nil)
+	}
+	order := append([]int32(nil), in.free...)
+	solver := Exhaustive
+	bestVal := math.Inf(-1)
+	var best []int32
+	if prune {
+		solver = BranchAndBound
+		g := make([]float64, in.nc)
+		for _, j := range order {
+			g[j] = in.gain(j, cur)
+		}
+		sort.SliceStable(order, func(a, b int) bool { return g[order[a]] > g[order[b]] })
+		gs := in.greedy(nil)
+		bestVal, best = gs.value, gs.sites[len(in.fixed):]
+	}
+	chosen := make([]int32, 0, in.k)
+	var undo []change
+	nodes := 0
+	aborted := false
+	gains := make([]float64, 0, len(order))
+	var rec func(pos int, val float64)
+	rec = func(pos int, val float64) {
+		if aborted {
+			return
+		}
+		nodes++
+		if prune && nodes > maxNodes {
+			aborted = true
+			return
+		}
+		if len(chosen) == in.k {
+			if val > bestVal+in.eps {
+				bestVal = val
+				best = append([]int32(nil), chosen...)
+			}
+			return
+		}
+		need := in.k - len(chosen)
+		if prune {
+			gains = gains[:0]
+			for _, j := range order[pos:] {
+				gains = append(gains, in.gain(j, cur))
+			}
+			if val+topSum(gains, need) <= bestVal+in.eps {
+				return
+			}
+		}
+		for q := pos; q <= len(order)-need; q++ {
+			j := order[q]
+			mark := len(undo)
+			g := in.apply(j, cur, &undo)
+			chosen = append(chosen, j)
+			rec(q+1, val+g)
+			chosen = chosen[:len(chosen)-1]
+			for u := len(undo) - 1; u >= mark; u-- {
+				cur[undo[u].i] = undo[u].old
+			}
+			undo = undo[:mark]
+		}
+	}
+	rec(0, base)
+	if aborted {
+		return solution{}, false
+	}
+	sites := append(append([]int32(nil), in.fixed...), best...)
+	v := in.value(sites)
+	return solution{sites: sites, value: v, bound: v, solver: solver, provenOptimal: true}, true
+}
+
+// celfItem is a candidate in the lazy greedy queue with the gain computed
+// when round sites had been chosen.
+type celfItem struct {
+	j     int32
+	gain  float64
+	round int
+}
+
+type celfQueue struct {
+	items []celfItem
+	rank  []int32
+}
+
+func (q *celfQueue) Len() int { return len(q.items) }
+func (q *celfQueue) Less(a, b int) bool {
+	if q.items[a].gain != q.items[b].gain {
+		return q.items[a].gain > q.items[b].gain
+	}
+	return q.rank[q.items[a].j] < q.rank[q.items[b].j]
+}
+func (q *celfQueue) Swap(a, b int) { q.items[a], q.items[b] = q.items[b], q.items[a] }
+func (q *celfQueue) Push(x any)    { q.items = append(q.items, x.(celfItem)) }
+func (q *celfQueue) Pop() any {
+	it := q.items[len(q.items)-1]
+	q.items = q.items[:len(q.items)-1]
+	return it
+}
+
+// greedy opens the fixed sites and then, k times, the free site with the
+// largest marginal gain (ties to the smaller id), evaluating gains lazily
+// (CELF): a stale gain is an upper bound on the current one, so only the
+// head of the queue needs recomputing. cur, if not nil, receives the best
+// values.
+func (in *instance) greedy(cur []float64) solution {
+	if cur == nil {
+		cur = make([]float64, in.nd)
+	}
+	sites := append(make([]int32, 0, len(in.fixed)+in.k), in.fixed...)
+	var val float64
+	for _, j := range in.fixed {
+		val += in.apply(j, cur, nil)
+	}
+	q := &celfQueue{items: make([]celfItem, 0, len(in.free)), rank: in.rank}
+	for _, j := range in.free {
+		q.items = append(q.items, celfItem{j: j, gain: in.gain(j, cur), round: 0})
+	}
+	heap.Init(q)
+	for round := 0; round < in.k; {
+		top := &q.items[0]
+		if top.round == round {
+			it := heap.Pop(q).(celfItem)
+			val += in.apply(it.j, cur, nil)
+			sites = append(sites, it.j)
+			round++
+			continue
+		}
+		top.gain = in.gain(top.j, cur)
+		top.round = round
+		heap.Fix(q, 0)
+	}
+	return solution{sites: sites, value: val, solver: GreedySwap}
+}
+
+// greedySwap runs lazy greedy, then Teitz–Bart vertex substitution until no
+// single swap of a chosen free site for an unchosen one improves f, then
+// bounds the optimum by the better of a Lagrangian relaxation and the
+// top-k marginal gains over the final solution.
+func (in *instance) greedySwap(pr Problem) solution {
+	s := in.greedy(nil)
+	sites, val, best1, open := in.swap(s.sites)
+
+	// Lagrangian heuristic: the best relaxed solution, polished by swaps,
+	// may beat greedy+swap.
+	ub, y := in.lagrangian(pr.LagrangianIterations, val)
+	if y != nil {
+		if ys, yv, yb, yo := in.swap(y); yv > val+in.eps {
+			sites, val, best1, open = ys, yv, yb, yo
+		}
+	}
+	s.sites, s.value = sites, val
+
+	// Bound: OPT ≤ f(S) + the k largest marginal gains over S, or the
+	// Lagrangian bound, whichever is tighter.
+	gains := make([]float64, 0, len(in.free))
+	for _, j := range in.free {
+		if !open[j] {
+			gains = append(gains, in.gain(j, best1))
+		}
+	}
+	s.bound = math.Min(val+topSum(gains, in.k), ub)
+	s.provenOptimal = s.bound-val <= in.eps
+	return s
+}
+
+// swap runs Teitz–Bart vertex substitution from sites (fixed sites first):
+// each unchosen free site in id order replaces the chosen free site whose
+// removal gives the largest improvement, until a full pass improves nothing.
+// It returns the sites, f, each demand point's best value and the open set.
+func (in *instance) swap(start []int32) ([]int32, float64, []float64, []bool) {
+	sites := append([]int32(nil), start...)
+	open := make([]bool, in.nc)
+	for _, j := range sites {
+		open[j] = true
+	}
+	best1 := make([]float64, in.nd)
+	best2 := make([]float64, in.nd)
+	site1 := make([]int32, in.nd)
+	posOf := make([]int32, in.nc)
+	loss := make([]float64, len(sites))
+	refresh := func() {
+		for p := range posOf {
+			posOf[p] = -1
+		}
+		for p, j := range sites {
+			posOf[j] = int32(p)
+			loss[p] = 0
+		}
+		for i := 0; i < in.nd; i++ {
+			b1, b2, s1 := 0.0, 0.0, int32(-1)
+			for t := in.dStart[i]; t < in.dStart[i+1]; t++ {
+				j := in.dSite[t]
+				if !open[j] {
+					continue
+				}
+				v := in.dVal[t]
+				switch {
+				case v > b1 || v == b1 && s1 >= 0 && in.rank[j] < in.rank[s1]:
+					b2, b1, s1 = b1, v, j
+				case v > b2:
+					b2 = v
+				}
+			}
+			best1[i], best2[i], site1[i] = b1, b2, s1
+			if s1 >= 0 {
+				loss[posOf[s1]] += b2 - b1
+			}
+		}
+	}
+	refresh()
+	nfixed := len(in.fixed)
+	adj := make([]float64, len(sites))
+	var touched []int32
+	const maxPasses = 100
+	for pass, improved := 0, true; improved && pass < maxPasses && in.k > 0; pass++ {
+		improved = false
+		for _, j := range in.free {
+			if open[j] {
+				continue
+			}
+			var g float64
+			touched = touched[:0]
+			for t := in.cStart[j]; t < in.cStart[j+1]; t++ {
+				i, a := in.cDem[t], in.cVal[t]
+				g1 := math.Max(a-best1[i], 0)
+				g += g1
+				if s1 := site1[i]; s1 >= 0 {
+					p := posOf[s1]
+					if adj[p] == 0 {
+						touched = append(touched, p)
+					}
+					adj[p] += math.Max(a, best2[i]) - best2[i] - g1
+				}
+			}
+			bestP, bestDelta := -1, in.eps
+			for p := nfixed; p < len(sites); p++ {
+				if d := loss[p] + g + adj[p]; d > bestDelta || d == bestDelta && bestP >= 0 && in.rank[sites[p]] < in.rank[sites[bestP]] {
+					bestP, bestDelta = p, d
+				}
+			}
+			for _, p := range touched {
+				adj[p] = 0
+			}
+			if bestP >= 0 {
+				open[sites[bestP]] = false
+				open[j] = true
+				sites[bestP] = j
+				refresh()
+				improved = true
+			}
+		}
+	}
+	var val float64
+	for _, v := range best1 {
+		val += v
+	}
+	return sites, val, best1, open
+}
+
+// lagrangian bounds max f from above by relaxing "each demand point is
+// served by at most one site" with multipliers λ_i ≥ 0:
+//
+//	L(λ) = Σ_i λ_i + Σ_{j fixed} ρ_j + (sum of the k largest ρ_j over free j),
+//	ρ_j  = Σ_i max(v_ij − λ_i, 0),
+//
+// minimised by subgradient optimisation (Held–Karp steps towards the
+// heuristic value best). It returns the smallest L seen and the feasible
+// set (fixed sites plus the k free sites of largest ρ) with the largest f
+// met on the way, nil if none beat best.
+func (in *instance) lagrangian(iters int, best float64) (float64, []int32) {
+	var bestY []int32
+	cur := make([]float64, in.nd)
+	lam := make([]float64, in.nd)
+	for i := 0; i < in.nd; i++ {
+		for t := in.dStart[i]; t < in.dStart[i+1]; t++ {
+			lam[i] = math.Max(lam[i], in.dVal[t])
+		}
+	}
+	rho := make([]float64, in.nc)
+	order := append([]int32(nil), in.free...)
+	cnt := make([]int32, in.nd)
+	ub := math.Inf(1)
+	theta, stall := 2.0, 0
+	for it := 0; it < iters; it++ {
+		for j := 0; j < in.nc; j++ {
+			var r float64
+			for t := in.cStart[j]; t < in.cStart[j+1]; t++ {
+				if d := in.cVal[t] - lam[in.cDem[t]]; d > 0 {
+					r += d
+				}
+			}
+			rho[j] = r
+		}
+		sort.Slice(order, func(a, b int) bool {
+			ja, jb := order[a], order[b]
+			if rho[ja] != rho[jb] {
+				return rho[ja] > rho[jb]
+			}
+			return in.rank[ja] < in.rank[jb]
+		})
+		var l float64
+		for _, v := range lam {
+			l += v
+		}
+		for _, j := range in.fixed {
+			l += rho[j]
+		}
+		for _, j := range order[:in.k] {
+			l += rho[j]
+		}
+		if it%5 == 0 {
+			for i := range cur {
+				cur[i] = 0
+			}
+			var f float64
+			for _, j := range in.fixed {
+				f += in.apply(j, cur, nil)
+			}
+			for _, j := range order[:in.k] {
+				f += in.apply(j, cur, nil)
+			}
+			if f > best+in.eps {
+				best = f
+				bestY = append(append(bestY[:0], in.fixed...), order[:in.k]...)
+			}
+		}
+		if l < ub-in.eps {
+			ub, stall = l, 0
+		} else if stall++; stall >= 20 {
+			theta, stall = theta/2, 0
+		}
+		if ub-best <= in.eps || theta < 1e-3 {
+			break
+		}
+		for i := range cnt {
+			cnt[i] = 0
+		}
+		mark := func(j int32) {
+			for t := in.cStart[j]; t < in.cStart[j+1]; t++ {
+				if i := in.cDem[t]; in.cVal[t] > lam[i] {
+					cnt[i]++
+				}
+			}
+		}
+		for _, j := range in.fixed {
+			mark(j)
+		}
+		for _, j := range order[:in.k] {
+			mark(j)
+		}
+		var norm float64
+		for i := range cnt {
+			g := 1 - float64(cnt[i])
+			if lam[i] <= 0 && g > 0 {
+				continue
+			}
+			norm += g * g
+		}
+		if norm == 0 {
+			break
+		}
+		step := theta * (l - best) / norm
+		for i := range lam {
+			lam[i] = math.Max(0, lam[i]-step*(1-float64(cnt[i])))
+		}
+	}
+	return ub, bestY
+}
