@@ -88,6 +88,7 @@ type Config struct {
 	Localities    string  // summarise: a locality definition CSV
 	Scenario      string  // score: the scenario file (YAML or JSON)
 	Scheme        string  // vintages: the locality scheme to compare
+	Sites         SitesConfig
 	Paths         []string
 }
 
@@ -104,6 +105,9 @@ Usage:
   placeplan serve [--db FILE] [--addr HOST:PORT] [--suppress-below N]
   placeplan summarise --iod FILE [--underlying FILE] [--by lad|msoa|locality] [--localities FILE] [--format csv|json]
   placeplan score --scenario FILE [--db FILE] [--format table|csv|json]
+  placeplan sites --demand FILE --candidates FILE [--matrix FILE] --model mclp|pmedian|lscp --p N
+                  --standard-km R | --standard-min M [--circuity F] [--speed-kmh V] [--fixed ID,...]
+                  [--exclude ID,...] [--target-share S] [--seed S] [--format json|csv]
   placeplan version
 
 ingest recognises each file by its content: English Indices of Deprivation
@@ -159,6 +163,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdSummarise(ctx, cfg, stdout, stderr)
 	case "score":
 		return cmdScore(ctx, cfg, stdout, stderr)
+	case "sites":
+		return cmdSites(ctx, cfg, stdout)
 	}
 	return usageError{fmt.Sprintf("unknown command %q", cmd)}
 }
@@ -180,6 +186,8 @@ func parseFlags(cmd string, args []string, stdout io.Writer) (Config, error) {
 		fs.StringVar(&cfg.Provenance.Publisher, "publisher", "", "who published the files (recorded with the datasets)")
 		fs.StringVar(&cfg.Provenance.Licence, "licence", "", "the files' licence")
 		fs.StringVar(&cfg.Provenance.Attribution, "attribution", "", "the attribution line the licence requires")
+	case "sites":
+		sitesFlags(fs, &cfg)
 	case "vintages":
 		fs.StringVar(&cfg.DB, "db", "", "SQLite database `FILE`")
 		fs.StringVar(&cfg.Scheme, "scheme", "", "the locality scheme to compare (placeplan localities lists them)")
@@ -227,13 +235,17 @@ func parseFlags(cmd string, args []string, stdout io.Writer) (Config, error) {
 		return cfg, usageError{"summarise: --iod FILE is required"}
 	case (cmd == "summarise" || cmd == "summarize") && cfg.By != "lad" && cfg.By != "msoa" && cfg.By != "locality":
 		return cfg, usageError{fmt.Sprintf("--by %q: use lad, msoa or locality", cfg.By)}
+	case cmd == "sites":
+		if err := cfg.Sites.check(); err != nil {
+			return cfg, err
+		}
 	case cmd == "vintages" && cfg.Scheme == "":
 		return cfg, usageError{"vintages: --scheme NAME is required"}
 	case cmd == "score" && cfg.Scenario == "":
 		return cfg, usageError{"score: --scenario FILE is required"}
 	case cmd == "score" && cfg.Format != "table" && cfg.Format != "csv" && cfg.Format != "json":
 		return cfg, usageError{fmt.Sprintf("--format %q: use table, csv or json", cfg.Format)}
-	case cmd != "serve" && cmd != "summarise" && cmd != "summarize" && cmd != "score" && cfg.DB == "":
+	case cmd != "serve" && cmd != "summarise" && cmd != "summarize" && cmd != "score" && cmd != "sites" && cfg.DB == "":
 		return cfg, usageError{cmd + ": --db FILE is required"}
 	case cmd == "ingest" && len(cfg.Paths) == 0:
 		return cfg, usageError{"ingest: give at least one file to ingest"}

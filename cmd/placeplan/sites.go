@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	"placeplan"
+	"placeplan/data"
+	"placeplan/scoring/siting"
+)
+
+// SitesConfig is the command line of "placeplan sites".
+type SitesConfig struct {
+	Demand, Candidates, Matrix string
+	Model                      string  // mclp, pmedian or lscp
+	P                          int     // sites to open, fixed ones included
+	StandardKm, StandardMin    float64 // the service standard: one of the two
+	Circuity                   float64 // road distance ÷ great-circle distance
+	SpeedKmh                   float64 // for a standard in minutes
+	Fixed, Exclude             string  // comma-separated site ids
+	TargetShare                float64 // lscp: share of demand weight to cover
+	Seed                       int64
+	Format                     string
+}
+
+func sitesFlags(fs *flag.FlagSet, cfg *Config) {
+	s := &cfg.Sites
+	fs.StringVar(&s.Demand, "demand", "", "demand points CSV `FILE`: id,lon,lat,weight")
+	fs.StringVar(&s.Candidates, "candidates", "", "candidate sites CSV `FILE`: id,lon,lat[,capacity]")
+	fs.StringVar(&s.Matrix, "matrix", "", "travel matrix CSV `FILE` (origin,destination,minutes|km) instead of great-circle distance")
+	fs.StringVar(&s.Model, "model", "", "mclp (maximal covering), pmedian or lscp (set covering)")
+	fs.IntVar(&s.P, "p", 0, "number of sites to open, fixed sites included (mclp, pmedian)")
+	fs.Float64Var(&s.StandardKm, "standard-km", 0, "service standard in km")
+	fs.Float64Var(&s.StandardMin, "standard-min", 0, "service standard in minutes")
+	fs.Float64Var(&s.Circuity, "circuity", siting.DefaultCircuity, "road distance ÷ great-circle distance (1 = great-circle)")
+	fs.Float64Var(&s.SpeedKmh, "speed-kmh", 40, "average travel speed for a standard in minutes, km/h")
+	fs.StringVar(&s.Fixed, "fixed", "", "site ids that stay open, comma-separated")
+	fs.StringVar(&s.Exclude, "exclude", "", "site ids that may not be chosen, comma-separated")
+	fs.Float64Var(&s.TargetShare, "target-share", 1, "lscp: the share of demand weight to cover")
+	fs.Int64Var(&s.Seed, "seed", 1, "random seed (the solvers are deterministic; recorded in the output)")
+	fs.StringVar(&s.Format, "format", "json", "output format: json or csv")
+}
+
+func (s SitesConfig) check() error {
+	switch {
+	case s.Demand == "" || s.Candidates == "":
+		return usageError{"sites: --demand FILE and --candidates FILE are required"}
+	case s.Model != "mclp" && s.Model != "pmedian" && s.Model != "lscp":
+		return usageError{fmt.Sprintf("sites: --model %q: use mclp, pmedian or lscp", s.Model)}
+	case s.Model != "lscp" && s.P < 1:
+		return usageError{"sites: --p N (1 or more) is required for " + s.Model}
+	case (s.StandardKm > 0) == (s.StandardMin > 0):
+		return usageError{"sites: give one service standard: --standard-km R or --standard-min M"}
+	case s.Circuity < 1:
+		return usageError{"sites: --circuity must be 1 or more"}
+	case s.StandardMin > 0 && s.SpeedKmh <= 0:
+		return usageError{"sites: --speed-kmh must be above 0"}
+	case s.TargetShare <= 0 || s.TargetShare > 1:
+		return usageError{"sites: --target-share must be above 0 and at most 1"}
+	case s.Format != "json" && s.Format != "csv":
+		return usageError{fmt.Sprintf("sites: --format %q: use json or csv", s.Format)}
+	}
+	return nil
+}
+
+// sitesResult is the JSON answer of "placeplan sites". For MCLP the
+// objective is the demand weight covered and upper_bound bounds the
+// optimum from above; for p-median the objective is the weighted travel
+// cost, lower_bound bounds the optimum from below and upper_bound is the
+// objective found; for LSCP the objective is the number of sites.
+type sitesResult struct {
+	Model         string   `json:"model"`
+	Selected      []string `json:"selected"`
+	Objective     float64  `json:"objective"`
+	UpperBound    float64  `json:"upper_bound"`
+	LowerBound    *float64 `json:"lower_bound,omitempty"`
+	Gap           float64  `json:"gap"`
+	CoveredWeight float64  `json:"covered_weight"`
+	TotalWeight   float64  `json:"total_weight"`
+	Solver        string   `json:"solver"`
+	ProvenOptimal bool     `json:"proven_optimal"`
+	P             int      `json:"p"`
+	Standard      float64  `json:"standard"`
+	Unit          string   `json:"unit"`
+	Circuity      float64  `json:"circuity,omitempty"`
+	Seed          int64    `json:"seed"`
+}
+
+func cmdSites(ctx context.Context, cfg Config, stdout io.Writer) error {
+	s := cfg.Sites
+	demand, err := readWith(s.Demand, data.ReadDemandCSV)
+	if err != nil {
+		return err
+	}
+	cands, err := readWith(s.Candidates, data.ReadCandidatesCSV)
+	if err != nil {
+		return err
+	}
+	ds := make([]siting.Demand, len(demand))
+	for i, d := range demand {
+		ds[i] = siting.Demand{ID: d.ID, Point: d.Point, Weight: d.Weight}
+	}
+	cs := make([]siting.Candidate, len(cands))
+	for i, c := range cands {
+		cs[i] = siting.Candidate{ID: c.ID, Point: c.Point, Capacity: c.Capacity}
+	}
+	var net *siting.Network
+	standard, unit := s.StandardKm, siting.Kilometres
+	if s.StandardMin > 0 {
+		standard, unit = s.StandardMin, siting.Minutes
+	}
+	if s.Matrix != "" {
+		f, err := os.Open(s.Matrix)
+		if err != nil {
+			return placeplan.Errorf(placeplan.ENOTFOUND, "--matrix: %w", err)
+		}
+		rows, mUnit, err := data.ReadODMatrix(s.Matrix, f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+		if siting.Unit(mUnit) != unit {
+			return placeplan.Errorf(placeplan.EINVALID, "%s is in %s but the service standard is in %s", s.Matrix, mUnit, unit)
+		}
+		od := make([]siting.ODRow, len(rows))
+		for i, r := range rows {
+			od[i] = siting.ODRow{OriginID: r.Origin, DestinationID: r.Destination, Cost: r.Cost}
+		}
+		net, err = siting.NetworkFromMatrix(ds, cs, od, siting.MatrixOptions{Unit: unit, Standard: standard})
+		if err != nil {
+			return err
+		}
+	} else {
+		opts := siting.CostOptions{Circuity: s.Circuity, SpeedKmh: s.SpeedKmh}
+		if unit == siting.Minutes {
+			opts.StandardMinutes = standard
+		} else {
+			opts.StandardKm = standard
+		}
+		if net, err = siting.BuildNetwork(ds, cs, opts); err != nil {
+			return err
+		}
+	}
+	pr := siting.Problem{P: s.P, Fixed: splitIDs(s.Fixed), Excluded: splitIDs(s.Exclude)}
+	var res *siting.Result
+	switch s.Model {
+	case "mclp":
+		res, err = siting.MCLP(net, pr)
+	case "pmedian":
+		res, err = siting.PMedian(net, pr)
+	case "lscp":
+		res, err = siting.LSCP(net, pr, s.TargetShare)
+	}
+	if err != nil {
+		return err
+	}
+	out := sitesResult{Model: s.Model, Selected: res.Selected, Objective: res.Objective, UpperBound: res.UpperBound,
+		Gap: res.Gap, CoveredWeight: res.CoveredWeight, TotalWeight: res.TotalWeight, Solver: string(res.Solver),
+		ProvenOptimal: res.ProvenOptimal, P: len(res.Selected), Standard: standard, Unit: string(unit), Seed: s.Seed}
+	if s.Matrix == "" {
+		out.Circuity = s.Circuity
+	}
+	if s.Model != "mclp" {
+		lb := res.LowerBound
+		out.LowerBound = &lb
+		out.UpperBound = res.Objective
+	}
+	if out.Selected == nil {
+		out.Selected = []string{}
+	}
+	if s.Format == "csv" {
+		return writeSitesCSV(stdout, out, cands)
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// writeSitesCSV writes one row per selected site, in the order chosen.
+func writeSitesCSV(w io.Writer, r sitesResult, cands []data.Candidate) error {
+	at := map[string]data.Candidate{}
+	for _, c := range cands {
+		at[c.ID] = c
+	}
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"order", "id", "lon", "lat", "capacity"})
+	for i, id := range r.Selected {
+		c := at[id]
+		capacity := ""
+		if !math.IsNaN(c.Capacity) {
+			capacity = strconv.FormatFloat(c.Capacity, 'f', -1, 64)
+		}
+		cw.Write([]string{strconv.Itoa(i + 1), id, coord(c.Point[0]), coord(c.Point[1]), capacity})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func readWith[T any](path string, read func(string, io.Reader) (T, error)) (T, error) {
+	var zero T
+	f, err := os.Open(path)
+	if err != nil {
+		return zero, placeplan.Errorf(placeplan.ENOTFOUND, "%s: %w", path, unwrapOS(err))
+	}
+	defer f.Close()
+	return read(path, f)
+}
+
+func unwrapOS(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+func splitIDs(s string) []string {
+	var out []string
+	for _, id := range strings.Split(s, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
+}
