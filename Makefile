@@ -35,9 +35,10 @@ test-browser: build
 	cd frontend && PLACEPLAN_BIN=$(CURDIR)/$(BIN) npm test
 
 # Debian packages the tests use — GDAL (the oracle for shapefiles,
-# GeoPackages and reprojection) and Chromium — installed with apt-get when
+# GeoPackages and reprojection), Chromium, and CBC (the exact MILP oracle for
+# site selection) — installed with apt-get when
 # missing and we are root; and the npm packages of the browser test.
-DEB_NEEDED = $(if $(shell command -v ogr2ogr),,gdal-bin) $(if $(wildcard /usr/bin/chromium),,chromium)
+DEB_NEEDED = $(if $(shell command -v ogr2ogr),,gdal-bin) $(if $(wildcard /usr/bin/chromium),,chromium) $(if $(shell command -v cbc),,coinor-cbc)
 deps:
 	@if [ -n "$(strip $(DEB_NEEDED))" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
