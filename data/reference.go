@@ -1,7 +1,6 @@
 package data
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -294,5 +293,3 @@ func LocalitiesFromPolygons(name string, fs *FeatureSet, crs geo.CRS) (*Locality
 	}
 	return lp, nil
 }
-
-var _ = fmt.Sprint

@@ -173,11 +173,7 @@ func ReadODMatrix(name string, r io.Reader) ([]ODCost, string, error) {
 }
 
 func readCSVFrom(name string, r io.Reader) (*table, error) {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, placeplan.Errorf(placeplan.EINVALID, "%s: %w", name, err)
-	}
-	ins, err := ReadInputs(name, strings.NewReader(string(b)))
+	ins, err := ReadInputs(name, r)
 	if err != nil {
 		return nil, err
 	}

@@ -11,11 +11,17 @@ import (
 	"placeplan/scoring"
 )
 
-// Store is what scoring a scenario reads. *data.Store satisfies it.
-type Store interface {
+// AreaData is the small-area data every use case here reads: indicators,
+// their values and localities. *data.Store satisfies it.
+type AreaData interface {
 	Indicators(ctx context.Context, geog placeplan.Geography) ([]placeplan.Indicator, error)
 	Values(ctx context.Context, indicatorID int64) ([]placeplan.Value, error)
 	Localities(ctx context.Context, geog placeplan.Geography) ([]placeplan.Locality, error)
+}
+
+// Store is what scoring a scenario reads. *data.Store satisfies it.
+type Store interface {
+	AreaData
 	Datasets(ctx context.Context) ([]placeplan.Dataset, error)
 }
 

@@ -11,9 +11,7 @@ import (
 
 // VintageStore is what CompareVintages reads. *data.Store satisfies it.
 type VintageStore interface {
-	Indicators(ctx context.Context, geog placeplan.Geography) ([]placeplan.Indicator, error)
-	Values(ctx context.Context, indicatorID int64) ([]placeplan.Value, error)
-	Localities(ctx context.Context, geog placeplan.Geography) ([]placeplan.Locality, error)
+	AreaData
 	LSOAChanges(ctx context.Context) ([]data.LSOAChange, error)
 }
 

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -132,11 +134,9 @@ func scoreDocument(res *scenario.Result) scoreDoc {
 }
 
 func sortRows(rows []scoreRow) {
-	for i := 1; i < len(rows); i++ {
-		for j := i; j > 0 && (rows[j].Rank < rows[j-1].Rank || (rows[j].Rank == rows[j-1].Rank && rows[j].Locality < rows[j-1].Locality)); j-- {
-			rows[j], rows[j-1] = rows[j-1], rows[j]
-		}
-	}
+	slices.SortFunc(rows, func(a, b scoreRow) int {
+		return cmp.Or(cmp.Compare(a.Rank, b.Rank), strings.Compare(a.Locality, b.Locality))
+	})
 }
 
 func writeScoreJSON(w io.Writer, res *scenario.Result) error {

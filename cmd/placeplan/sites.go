@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -120,7 +121,7 @@ func cmdSites(ctx context.Context, cfg Config, stdout io.Writer) error {
 	if s.Matrix != "" {
 		f, err := os.Open(s.Matrix)
 		if err != nil {
-			return placeplan.Errorf(placeplan.ENOTFOUND, "--matrix: %w", err)
+			return placeplan.Errorf(placeplan.ENOTFOUND, "--matrix %s: %w", s.Matrix, errors.Unwrap(err))
 		}
 		rows, mUnit, err := data.ReadODMatrix(s.Matrix, f)
 		f.Close()
@@ -208,17 +209,10 @@ func readWith[T any](path string, read func(string, io.Reader) (T, error)) (T, e
 	var zero T
 	f, err := os.Open(path)
 	if err != nil {
-		return zero, placeplan.Errorf(placeplan.ENOTFOUND, "%s: %w", path, unwrapOS(err))
+		return zero, placeplan.Errorf(placeplan.ENOTFOUND, "%s: %w", path, errors.Unwrap(err))
 	}
 	defer f.Close()
 	return read(path, f)
-}
-
-func unwrapOS(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
 }
 
 func splitIDs(s string) []string {
