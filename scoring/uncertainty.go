@@ -140,47 +140,13 @@ func Uncertainty(in NeedInput, s UncertaintySettings) (UncertaintyResult, error)
 	case s.TopK < 1 || s.TopK > n:
 		return UncertaintyResult{}, placeplan.Errorf(placeplan.EINVALID, "top %d of %d localities: want 1 to %d", s.TopK, n, n)
 	}
-	s.Methods = uniqueOrDefault(s.Methods, in.Method)
-	s.Aggregations = uniqueOrDefault(s.Aggregations, in.Aggregation)
-	for _, a := range s.Aggregations {
-		if !a.valid() {
-			return UncertaintyResult{}, placeplan.Errorf(placeplan.EINVALID, "unknown aggregation %q: want arithmetic or geometric", string(a))
-		}
+	model, s, err := newMCModel(in, s)
+	if err != nil {
+		return UncertaintyResult{}, err
 	}
-	model := mcModel{n: n, k: k}
-	for _, m := range s.Methods {
-		if !m.valid() {
-			return UncertaintyResult{}, placeplan.Errorf(placeplan.EINVALID, "unknown normalisation method %q: want zscore, minmax, rank or exponential", string(m))
-		}
-		cols, err := normalisedColumns(in, m)
-		if err != nil {
-			return UncertaintyResult{}, err
-		}
-		ms := methodScores{arith: rowMajor(cols, n)}
-		if slices.Contains(s.Aggregations, Geometric) {
-			ms.geo = rowMajor(logScaledColumns(in, m, cols), n)
-		}
-		model.methods = append(model.methods, ms)
-	}
-	model.aggs = s.Aggregations
-	model.scores = make([]float64, n)
-	model.order = make([]int, n)
 
-	pcg := rand.NewPCG(s.Seed, s.Seed^0x9e3779b97f4a7c15)
-	rng := rand.New(pcg)
-	alpha := make([]float64, k)
-	for j, w := range base.Weights {
-		alpha[j] = s.Concentration * w
-	}
-	sample := func(d *mcDraw) {
-		if s.Concentration == 0 {
-			copy(d.w, base.Weights)
-		} else {
-			dirichletInto(d.w, alpha, base.Weights, pcg)
-		}
-		d.m = rng.IntN(len(s.Methods))
-		d.a = rng.IntN(len(s.Aggregations))
-	}
+	sampler := newDrawSampler(s, base.Weights)
+	sample := sampler.sample
 
 	N := s.Draws
 	a, b := newMCDraw(k), newMCDraw(k)
@@ -272,6 +238,68 @@ func Uncertainty(in NeedInput, s UncertaintySettings) (UncertaintyResult, error)
 	return res, nil
 }
 
+// newMCModel fills in the settings' default lists and normalises every
+// indicator once per method drawn from.
+func newMCModel(in NeedInput, s UncertaintySettings) (mcModel, UncertaintySettings, error) {
+	n, k := len(in.Localities), len(in.Indicators)
+	s.Methods = uniqueOrDefault(s.Methods, in.Method)
+	s.Aggregations = uniqueOrDefault(s.Aggregations, in.Aggregation)
+	for _, a := range s.Aggregations {
+		if !a.valid() {
+			return mcModel{}, s, placeplan.Errorf(placeplan.EINVALID, "unknown aggregation %q: want arithmetic or geometric", string(a))
+		}
+	}
+	model := mcModel{n: n, k: k}
+	for _, m := range s.Methods {
+		if !m.valid() {
+			return mcModel{}, s, placeplan.Errorf(placeplan.EINVALID, "unknown normalisation method %q: want zscore, minmax, rank or exponential", string(m))
+		}
+		cols, err := normalisedColumns(in, m)
+		if err != nil {
+			return mcModel{}, s, err
+		}
+		ms := methodScores{arith: rowMajor(cols, n)}
+		if slices.Contains(s.Aggregations, Geometric) {
+			ms.geo = rowMajor(logScaledColumns(in, m, cols), n)
+		}
+		model.methods = append(model.methods, ms)
+	}
+	model.aggs = s.Aggregations
+	model.scores = make([]float64, n)
+	model.order = make([]int, n)
+
+	return model, s, nil
+}
+
+// drawSampler draws weights (Dirichlet around the chosen ones), a method
+// and an aggregation from one seeded PCG stream.
+type drawSampler struct {
+	s     UncertaintySettings
+	base  []float64
+	alpha []float64
+	pcg   *rand.PCG
+	rng   *rand.Rand
+}
+
+func newDrawSampler(s UncertaintySettings, base []float64) *drawSampler {
+	pcg := rand.NewPCG(s.Seed, s.Seed^0x9e3779b97f4a7c15)
+	ds := &drawSampler{s: s, base: base, alpha: make([]float64, len(base)), pcg: pcg, rng: rand.New(pcg)}
+	for j, w := range base {
+		ds.alpha[j] = s.Concentration * w
+	}
+	return ds
+}
+
+func (ds *drawSampler) sample(d *mcDraw) {
+	if ds.s.Concentration == 0 {
+		copy(d.w, ds.base)
+	} else {
+		dirichletInto(d.w, ds.alpha, ds.base, ds.pcg)
+	}
+	d.m = ds.rng.IntN(len(ds.s.Methods))
+	d.a = ds.rng.IntN(len(ds.s.Aggregations))
+}
+
 // sobolAcc accumulates one locality's sums for the sensitivity estimators,
 // on ranks centred at the chosen rank.
 type sobolAcc struct {
@@ -304,6 +332,14 @@ type mcModel struct {
 }
 
 func (mm *mcModel) ranks(dst []int, w []float64, m, a int) {
+	mm.score(w, m, a)
+	rankInto(dst, mm.order, mm.scores)
+}
+
+// score fills mm.scores for one draw: the weighted sum of normalised values,
+// or of their logs under geometric aggregation (which ranks the same as the
+// score).
+func (mm *mcModel) score(w []float64, m, a int) {
 	x := mm.methods[m].arith
 	if mm.aggs[a] == Geometric {
 		x = mm.methods[m].geo // ranking on the log-score ranks the score
@@ -317,7 +353,6 @@ func (mm *mcModel) ranks(dst []int, w []float64, m, a int) {
 		}
 		mm.scores[i] = s
 	}
-	rankInto(dst, mm.order, mm.scores)
 }
 
 func rowMajor(cols [][]float64, n int) []float64 {
