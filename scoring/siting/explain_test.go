@@ -1,0 +1,72 @@
+package siting
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+// Within 30 km Shrewsbury (S) and Oswestry (O) both reach a and b; Ludlow
+// (L) alone reaches c.
+func TestExplainSelection(t *testing.T) {
+	d, c := toy()
+	n, err := BuildNetwork(d, c, CostOptions{Circuity: 1, StandardKm: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := ExplainSelection(n, []string{"O", "S", "L"}, ExplainOptions{Noun: "children", Fixed: []string{"O"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		id                   string
+		reach, unique, serve float64
+		overlap              string
+		maxCostKm            float64 // roughly
+	}{
+		{"O", 15, 0, 5, "S", 0.5},
+		{"S", 15, 0, 10, "O", 0.5},
+		{"L", 7, 7, 7, "", 0.5},
+	}
+	for k, w := range want {
+		e := ex[k]
+		if e.ID != w.id || e.Reach != w.reach || e.Unique != w.unique || e.Served != w.serve {
+			t.Errorf("%s: reach %v unique %v served %v, want %+v", e.ID, e.Reach, e.Unique, e.Served, w)
+		}
+		if got := ""; len(e.Overlaps) > 0 {
+			got = e.Overlaps[0].Site
+			if got != w.overlap || e.Overlaps[0].Weight != 15 {
+				t.Errorf("%s overlaps %+v, want %s by 15", e.ID, e.Overlaps, w.overlap)
+			}
+		} else if w.overlap != "" {
+			t.Errorf("%s: no overlap, want %s", e.ID, w.overlap)
+		}
+		if !(e.MaxCost < w.maxCostKm) || math.Abs(e.ReachShare-w.reach/22) > 1e-12 {
+			t.Errorf("%s: max cost %v km, share %v", e.ID, e.MaxCost, e.ReachShare)
+		}
+	}
+	for _, s := range []string{"O is already open", "O reaches 15.0 children within 30.0 km (68 %", "adds resilience rather than reach", "overlaps most with S (15.0 shared)"} {
+		if !strings.Contains(ex[0].Text, s) {
+			t.Errorf("Oswestry's explanation %q lacks %q", ex[0].Text, s)
+		}
+	}
+	if !strings.Contains(ex[2].Text, "No other chosen site reaches any of it") || strings.Contains(ex[2].Text, "already open") {
+		t.Errorf("Ludlow: %q", ex[2].Text)
+	}
+	for _, bad := range [][]string{{"X"}, {"S", "S"}} {
+		if _, err := ExplainSelection(n, bad, ExplainOptions{}); err == nil {
+			t.Errorf("selection %v accepted", bad)
+		}
+	}
+}
+
+func TestAmount(t *testing.T) {
+	for _, c := range []struct {
+		x    float64
+		want string
+	}{{1234567.4, "1,234,567"}, {-1234, "-1,234"}, {100, "100"}, {99.94, "99.9"}, {0.456, "0.46"}, {0, "0.00"}} {
+		if got := Amount(c.x); got != c.want {
+			t.Errorf("Amount(%v) = %q, want %q", c.x, got, c.want)
+		}
+	}
+}
