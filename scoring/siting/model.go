@@ -29,11 +29,13 @@ const (
 )
 
 // Problem is what to solve over a Network: how many sites, which are forced
-// open or shut, and solver limits. Zero limits take the defaults above.
+// open or shut, fairness constraints, and solver limits. Zero limits take the
+// defaults above.
 type Problem struct {
 	P        int      // sites to open, fixed sites included (ignored by LSCP)
 	Fixed    []string // site ids always open; they count toward P
 	Excluded []string // site ids never opened
+	Groups   []Group  // every model opens at least Min sites of each group
 	Solver   Solver
 
 	// UnreachableCost (p-median only, in the network's unit) is what a demand
@@ -47,17 +49,25 @@ type Problem struct {
 	LagrangianIterations int // subgradient iterations for the greedy+swap bound
 }
 
-// Result is a solution. For MCLP, Objective is the covered demand weight and
-// UpperBound bounds the optimum from above; for p-median, Objective is the
-// weighted travel cost (weight × unit) and LowerBound bounds the optimum from
-// below; for LSCP, Objective is the number of sites and LowerBound the fewest
-// sites that could possibly reach the target.
+// Result is a solution. For MCLP and CapacitatedMCLP, Objective is the
+// covered (served) demand weight and UpperBound bounds the optimum from
+// above; for p-median, Objective is the weighted travel cost (weight × unit)
+// and LowerBound bounds the optimum from below; for LSCP, Objective is the
+// number of sites and LowerBound the fewest sites that could possibly reach
+// the target.
+//
+// Served[k] is the demand weight that Selected[k] serves. For MCLP, p-median
+// and LSCP each covered demand point's whole weight goes to its nearest open
+// site within the standard (ties to the smaller site id); for
+// CapacitatedMCLP it is the flow into the site, at most its capacity. Served
+// sums to CoveredWeight.
 type Result struct {
-	Selected      []string // site ids in the order chosen (fixed sites first)
+	Selected      []string  // site ids in the order chosen (fixed sites first)
+	Served        []float64 // demand weight served by each selected site, aligned with Selected
 	Objective     float64
-	UpperBound    float64 // MCLP; equals Objective when ProvenOptimal
+	UpperBound    float64 // MCLP and CapacitatedMCLP; equals Objective when ProvenOptimal
 	LowerBound    float64 // p-median and LSCP
-	CoveredWeight float64 // demand weight with an open site within the standard
+	CoveredWeight float64 // demand weight with an open site within the standard; for CapacitatedMCLP, the weight served within capacity
 	TotalWeight   float64
 	Solver        Solver
 	ProvenOptimal bool
@@ -77,6 +87,7 @@ type instance struct {
 	cStart []int32
 	cDem   []int32
 	cVal   []float64
+	cArc   []int32 // index of each candidate-major pair in the demand-major arrays
 
 	ids      []string
 	rank     []int32 // rank of each candidate in id order
@@ -84,9 +95,10 @@ type instance struct {
 	fixed    []int32 // in id order
 	isFixed  []bool
 	excluded []bool
-	free     []int32 // candidates neither fixed nor excluded, in id order
-	k        int     // free slots: p − len(fixed)
-	eps      float64 // tolerance on objective comparisons
+	free     []int32   // candidates neither fixed nor excluded, in id order
+	k        int       // free slots: p − len(fixed)
+	eps      float64   // tolerance on objective comparisons
+	groups   *groupSet // nil without group minimums
 }
 
 func newInstance(n *Network, pr Problem, value func(i int, a Arc) float64) (*instance, error) {
@@ -136,6 +148,10 @@ func newInstance(n *Network, pr Problem, value func(i int, a Arc) float64) (*ins
 			in.free = append(in.free, j)
 		}
 	}
+	var err error
+	if in.groups, err = newGroupSet(pr.Groups, index, in); err != nil {
+		return nil, err
+	}
 
 	// Demand-major values, then the candidate-major transpose.
 	in.dStart = make([]int32, in.nd+1)
@@ -161,11 +177,13 @@ func newInstance(n *Network, pr Problem, value func(i int, a Arc) float64) (*ins
 	in.cStart = append([]int32(nil), count...)
 	in.cDem = make([]int32, len(in.dSite))
 	in.cVal = make([]float64, len(in.dSite))
+	in.cArc = make([]int32, len(in.dSite))
 	for i := 0; i < in.nd; i++ {
 		for t := in.dStart[i]; t < in.dStart[i+1]; t++ {
 			j := in.dSite[t]
 			in.cDem[count[j]] = int32(i)
 			in.cVal[count[j]] = in.dVal[t]
+			in.cArc[count[j]] = t
 			count[j]++
 		}
 	}
@@ -181,7 +199,7 @@ func (in *instance) setP(p int) error {
 		return placeplan.Errorf(placeplan.EINVALID, "siting: p = %d needs more sites than the %d available", p, len(in.fixed)+len(in.free))
 	}
 	in.k = p - len(in.fixed)
-	return nil
+	return in.checkGroups(p)
 }
 
 // binomial returns C(n, k), saturating at limit+1.
@@ -278,18 +296,27 @@ func (in *instance) names(sites []int32) []string {
 	return out
 }
 
-// coveredWeight sums the weight of demand with an open site in the network.
-func coveredWeight(n *Network, open []bool) float64 {
-	var w float64
+// servedNearest gives each demand point's weight to its nearest open site in
+// the network (Reach is ordered by cost, then site id) and returns the weight
+// each of sites serves and the total.
+func servedNearest(n *Network, sites []int32) ([]float64, float64) {
+	open := openSet(len(n.Candidates), sites)
+	load := make([]float64, len(n.Candidates))
+	var total float64
 	for i, d := range n.Demands {
 		for _, a := range n.Reach(i) {
 			if open[a.Site] {
-				w += d.Weight
+				load[a.Site] += d.Weight
+				total += d.Weight
 				break
 			}
 		}
 	}
-	return w
+	served := make([]float64, len(sites))
+	for k, j := range sites {
+		served[k] = load[j]
+	}
+	return served, total
 }
 
 func openSet(nc int, sites []int32) []bool {
@@ -301,8 +328,9 @@ func openSet(nc int, sites []int32) []bool {
 }
 
 // MCLP solves the maximal covering location problem: open P sites (the fixed
-// ones included) to maximise the demand weight with an open site within the
-// network's standard. UpperBound is an upper bound on the optimum.
+// ones included, every group's minimum met) to maximise the demand weight
+// with an open site within the network's standard. UpperBound is an upper
+// bound on the optimum.
 func MCLP(n *Network, pr Problem) (*Result, error) {
 	in, err := newInstance(n, pr, func(i int, _ Arc) float64 { return n.Demands[i].Weight })
 	if err != nil {
@@ -315,8 +343,10 @@ func MCLP(n *Network, pr Problem) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	served, _ := servedNearest(n, s.sites)
 	r := &Result{
 		Selected:      in.names(s.sites),
+		Served:        served,
 		Objective:     s.value,
 		UpperBound:    math.Max(s.bound, s.value),
 		CoveredWeight: s.value,
@@ -334,7 +364,7 @@ func MCLP(n *Network, pr Problem) (*Result, error) {
 }
 
 // PMedian solves the p-median problem: open P sites (the fixed ones
-// included) to minimise the weighted travel cost from each demand point to
+// included, every group's minimum met) to minimise the weighted travel cost from each demand point to
 // its nearest open site. Only pairs kept in the network count as reachable;
 // a demand point with no open site in reach costs UnreachableCost (default:
 // the network's standard), so the model minimises Σ w_i · min(U, c_i(S)) —
@@ -371,11 +401,13 @@ func PMedian(n *Network, pr Problem) (*Result, error) {
 	}
 	total := n.TotalWeight()
 	base := total * u
+	served, covered := servedNearest(n, s.sites)
 	r := &Result{
 		Selected:      in.names(s.sites),
+		Served:        served,
 		Objective:     math.Max(base-s.value, 0),
 		LowerBound:    math.Max(base-math.Max(s.bound, s.value), 0),
-		CoveredWeight: coveredWeight(n, openSet(in.nc, s.sites)),
+		CoveredWeight: covered,
 		TotalWeight:   total,
 		Solver:        s.solver,
 		ProvenOptimal: s.provenOptimal,
@@ -390,12 +422,12 @@ func PMedian(n *Network, pr Problem) (*Result, error) {
 }
 
 // LSCP solves the location set covering problem: the fewest sites (fixed
-// ones included) whose coverage within the network's standard reaches
-// targetShare (0 < targetShare ≤ 1) of the total demand weight. It solves
-// MCLP for p = len(Fixed), len(Fixed)+1, ... and stops at the first p that
-// reaches the target; the answer is proven optimal when every smaller p was
-// proven unable to reach it (its MCLP upper bound falls short). Problem.P is
-// ignored. Objective is the number of sites, LowerBound the smallest p whose
+// ones included, every group's minimum met) whose coverage within the
+// network's standard reaches targetShare (0 < targetShare ≤ 1) of the total
+// demand weight. It solves MCLP for p = the fewest sites that meet the
+// groups, then p+1, ... and stops at the first p that reaches the target;
+// the answer is proven optimal when every smaller p was proven unable to
+// reach it (its MCLP upper bound falls short). Problem.P is ignored. Objective is the number of sites, LowerBound the smallest p whose
 // MCLP bound reaches the target.
 func LSCP(n *Network, pr Problem, targetShare float64) (*Result, error) {
 	if !(targetShare > 0 && targetShare <= 1) {
@@ -409,7 +441,8 @@ func LSCP(n *Network, pr Problem, targetShare float64) (*Result, error) {
 	target := targetShare*total - in.eps
 	lower := -1
 	proven := true
-	for p := len(in.fixed); p <= len(in.fixed)+len(in.free); p++ {
+	// Smaller p cannot meet the groups.
+	for p := len(in.fixed) + in.groupNeed(); p <= len(in.fixed)+len(in.free); p++ {
 		if err := in.setP(p); err != nil {
 			return nil, err
 		}
@@ -421,8 +454,10 @@ func LSCP(n *Network, pr Problem, targetShare float64) (*Result, error) {
 			lower = p
 		}
 		if s.value >= target {
+			served, _ := servedNearest(n, s.sites)
 			r := &Result{
 				Selected:      in.names(s.sites),
+				Served:        served,
 				Objective:     float64(p),
 				LowerBound:    float64(lower),
 				CoveredWeight: s.value,

@@ -523,75 +523,167 @@ func TestInvalidInput(t *testing.T) {
 	checkInvalid(t, err, "target share")
 }
 
-// TestMCLPAgainstCBC compares MCLP optima with CBC's on an LP file, when
-// Debian's coinor-cbc is installed.
+// lpModel writes the MCLP (capacitated when capacitated is true) as a CPLEX
+// LP file for CBC: binary y_j opens site j; with capacities, continuous
+// x_ij ≤ y_j is the share of demand i served by site j, Σ_j x_ij ≤ 1 and
+// Σ_i w_i x_ij ≤ cap_j y_j; without, z_i ≤ Σ_{j in reach} y_j. Fixed,
+// excluded and group constraints are added as rows.
+func lpModel(n *Network, pr Problem, capacitated bool) string {
+	idx := map[string]int{}
+	for j, c := range n.Candidates {
+		idx[c.ID] = j
+	}
+	var b strings.Builder
+	b.WriteString("Maximize\n obj:")
+	for i, dm := range n.Demands {
+		if capacitated {
+			for _, a := range n.Reach(i) {
+				fmt.Fprintf(&b, " + %g x%d_%d", dm.Weight, i, a.Site)
+			}
+		} else {
+			fmt.Fprintf(&b, " + %g z%d", dm.Weight, i)
+		}
+	}
+	b.WriteString("\nSubject To\n")
+	for i := range n.Demands {
+		if capacitated {
+			fmt.Fprintf(&b, " d%d:", i)
+			for _, a := range n.Reach(i) {
+				fmt.Fprintf(&b, " + x%d_%d", i, a.Site)
+			}
+			b.WriteString(" <= 1\n")
+			for _, a := range n.Reach(i) {
+				fmt.Fprintf(&b, " o%d_%d: x%d_%d - y%d <= 0\n", i, a.Site, i, a.Site, a.Site)
+			}
+			continue
+		}
+		fmt.Fprintf(&b, " c%d: z%d", i, i)
+		for _, a := range n.Reach(i) {
+			fmt.Fprintf(&b, " - y%d", a.Site)
+		}
+		b.WriteString(" <= 0\n")
+	}
+	if capacitated {
+		served := make([][]string, len(n.Candidates))
+		for i, dm := range n.Demands {
+			for _, a := range n.Reach(i) {
+				served[a.Site] = append(served[a.Site], fmt.Sprintf(" + %g x%d_%d", dm.Weight, i, a.Site))
+			}
+		}
+		for j, c := range n.Candidates {
+			if math.IsNaN(c.Capacity) || len(served[j]) == 0 {
+				continue
+			}
+			fmt.Fprintf(&b, " k%d:%s - %g y%d <= 0\n", j, strings.Join(served[j], ""), c.Capacity, j)
+		}
+	}
+	b.WriteString(" p:")
+	for j := range n.Candidates {
+		fmt.Fprintf(&b, " + y%d", j)
+	}
+	fmt.Fprintf(&b, " = %d\n", pr.P)
+	for _, id := range pr.Fixed {
+		fmt.Fprintf(&b, " fix%d: y%d = 1\n", idx[id], idx[id])
+	}
+	for _, id := range pr.Excluded {
+		fmt.Fprintf(&b, " ex%d: y%d = 0\n", idx[id], idx[id])
+	}
+	for k, g := range pr.Groups {
+		fmt.Fprintf(&b, " g%d:", k)
+		for _, id := range g.Sites {
+			fmt.Fprintf(&b, " + y%d", idx[id])
+		}
+		fmt.Fprintf(&b, " >= %d\n", g.Min)
+	}
+	b.WriteString("Bounds\n")
+	for i := range n.Demands {
+		if capacitated {
+			for _, a := range n.Reach(i) {
+				fmt.Fprintf(&b, " 0 <= x%d_%d <= 1\n", i, a.Site)
+			}
+		} else {
+			fmt.Fprintf(&b, " 0 <= z%d <= 1\n", i)
+		}
+	}
+	b.WriteString("Binary\n")
+	for j := range n.Candidates {
+		fmt.Fprintf(&b, " y%d\n", j)
+	}
+	b.WriteString("End\n")
+	return b.String()
+}
+
+// cbcOptimum solves an LP file with CBC and returns its proven optimum.
+func cbcOptimum(t *testing.T, cbc, model string) float64 {
+	t.Helper()
+	dir := t.TempDir()
+	lp, sol := filepath.Join(dir, "model.lp"), filepath.Join(dir, "model.sol")
+	if err := os.WriteFile(lp, []byte(model), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(cbc, lp, "solve", "solu", sol).CombinedOutput(); err != nil {
+		t.Fatalf("cbc: %v\n%s", err, out)
+	}
+	text, err := os.ReadFile(sol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`objective value\s+(-?[0-9.eE+-]+)`).FindSubmatch(text)
+	if m == nil {
+		t.Fatalf("no objective in cbc solution:\n%s", text)
+	}
+	if !strings.HasPrefix(string(text), "Optimal") {
+		t.Fatalf("cbc did not prove optimality:\n%.200s", text)
+	}
+	want, _ := strconv.ParseFloat(string(m[1]), 64)
+	return math.Abs(want) // cbc may report the minimisation sign
+}
+
+// TestMCLPAgainstCBC compares MCLP optima, with and without groups, with
+// CBC's on an LP file, when Debian's coinor-cbc is installed.
 func TestMCLPAgainstCBC(t *testing.T) {
 	cbc, err := exec.LookPath("cbc")
 	if err != nil {
 		t.Skip("cbc not found on PATH (Debian package coinor-cbc): skipping the LP oracle comparison")
 	}
-	for _, seed := range []uint64{41, 42, 43} {
-		d, c := randomInstance(seed, 150, 40)
-		n, err := BuildNetwork(d, c, CostOptions{StandardKm: 12})
-		if err != nil {
-			t.Fatal(err)
+	ids := func(from, to int) []string {
+		var out []string
+		for j := from; j < to; j++ {
+			out = append(out, fmt.Sprintf("s%03d", j))
 		}
-		const p = 6
-		var b strings.Builder
-		b.WriteString("Maximize\n obj:")
-		for i, dm := range d {
-			fmt.Fprintf(&b, " + %g z%d", dm.Weight, i)
-		}
-		b.WriteString("\nSubject To\n")
-		for i := range d {
-			fmt.Fprintf(&b, " c%d: z%d", i, i)
-			for _, a := range n.Reach(i) {
-				fmt.Fprintf(&b, " - y%d", a.Site)
+		return out
+	}
+	cases := []struct {
+		name   string
+		seed   uint64
+		fixed  []string
+		groups []Group
+	}{
+		{"seed 41", 41, nil, nil},
+		{"seed 42", 42, nil, nil},
+		{"seed 43", 43, nil, nil},
+		{"seed 44 with disjoint groups", 44, nil, []Group{{"north", ids(0, 10), 2}, {"central", ids(10, 25), 2}, {"south", ids(25, 40), 2}}},
+		{"seed 45 with overlapping groups and a fixed site", 45, []string{"s007"}, []Group{{"rural", ids(0, 15), 3}, {"deprived", ids(10, 30), 3}, {"coast", ids(36, 40), 1}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d, c := randomInstance(tc.seed, 150, 40)
+			n, err := BuildNetwork(d, c, CostOptions{StandardKm: 12})
+			if err != nil {
+				t.Fatal(err)
 			}
-			b.WriteString(" <= 0\n")
-		}
-		b.WriteString(" p:")
-		for j := range c {
-			fmt.Fprintf(&b, " + y%d", j)
-		}
-		fmt.Fprintf(&b, " = %d\nBounds\n", p)
-		for i := range d {
-			fmt.Fprintf(&b, " 0 <= z%d <= 1\n", i)
-		}
-		b.WriteString("Binary\n")
-		for j := range c {
-			fmt.Fprintf(&b, " y%d\n", j)
-		}
-		b.WriteString("End\n")
-		dir := t.TempDir()
-		lp, sol := filepath.Join(dir, "mclp.lp"), filepath.Join(dir, "mclp.sol")
-		if err := os.WriteFile(lp, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if out, err := exec.Command(cbc, lp, "solve", "solu", sol).CombinedOutput(); err != nil {
-			t.Fatalf("cbc: %v\n%s", err, out)
-		}
-		text, err := os.ReadFile(sol)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := regexp.MustCompile(`objective value\s+(-?[0-9.eE+-]+)`).FindSubmatch(text)
-		if m == nil {
-			t.Fatalf("no objective in cbc solution:\n%s", text)
-		}
-		if !strings.HasPrefix(string(text), "Optimal") {
-			t.Fatalf("cbc did not prove optimality:\n%.200s", text)
-		}
-		want, _ := strconv.ParseFloat(string(m[1]), 64)
-		want = math.Abs(want) // cbc may report the minimisation sign
-		r, err := MCLP(n, Problem{P: p})
-		if err != nil {
-			t.Fatal(err)
-		}
-		// 40 candidates and p = 6 are solved exactly: the objective must be
-		// cbc's optimum, and the bound must not cut below it.
-		if !r.ProvenOptimal || math.Abs(r.Objective-want) > 1e-6 || r.UpperBound < want-1e-6 {
-			t.Errorf("seed %d: ours %+v, cbc optimum %v", seed, r, want)
-		}
+			pr := Problem{P: 6, Fixed: tc.fixed, Groups: tc.groups}
+			want := cbcOptimum(t, cbc, lpModel(n, pr, false))
+			r, err := MCLP(n, pr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// 40 candidates and p = 6 are solved exactly: the objective must
+			// be cbc's optimum, and the bound must not cut below it.
+			if !r.ProvenOptimal || math.Abs(r.Objective-want) > 1e-6 || r.UpperBound < want-1e-6 {
+				t.Errorf("ours %+v, cbc optimum %v", r, want)
+			}
+			checkResult(t, n, r, pr.P, pr)
+		})
 	}
 }

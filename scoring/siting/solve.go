@@ -53,11 +53,13 @@ func topSum(xs []float64, k int) float64 {
 }
 
 // search enumerates every set of k free sites in a fixed order, keeping the
-// first strictly best one. With prune it is a branch and bound: the sites are
-// tried in order of decreasing initial gain from a greedy incumbent, and a
-// node is cut when its value plus the largest remaining marginal gains cannot
-// beat the incumbent (valid because f is submodular). It reports false when
-// the node budget ran out.
+// first strictly best one that meets the groups; nodes whose remaining
+// choices cannot meet a group's deficit are skipped. With prune it is a
+// branch and bound: the sites are tried in order of decreasing initial gain
+// from a greedy incumbent, and a node is cut when its value plus the largest
+// remaining marginal gains cannot beat the incumbent (valid because f is
+// submodular; ignoring the groups only loosens the cut). It reports false
+// when the node budget ran out.
 func (in *instance) search(prune bool, maxNodes int) (solution, bool) {
 	cur := make([]float64, in.nd)
 	var base float64
@@ -78,6 +80,11 @@ func (in *instance) search(prune bool, maxNodes int) (solution, bool) {
 		gs := in.greedy(nil)
 		bestVal, best = gs.value, gs.sites[len(in.fixed):]
 	}
+	var st *groupState
+	var suf []int32
+	if in.groups != nil {
+		st, suf = in.groups.state(), in.groups.suffixCounts(order)
+	}
 	chosen := make([]int32, 0, in.k)
 	var undo []change
 	nodes := 0
@@ -91,6 +98,9 @@ func (in *instance) search(prune bool, maxNodes int) (solution, bool) {
 		nodes++
 		if prune && nodes > maxNodes {
 			aborted = true
+			return
+		}
+		if st != nil && !st.canComplete(suf, pos, in.k-len(chosen)) {
 			return
 		}
 		if len(chosen) == in.k {
@@ -115,7 +125,13 @@ func (in *instance) search(prune bool, maxNodes int) (solution, bool) {
 			mark := len(undo)
 			g := in.apply(j, cur, &undo)
 			chosen = append(chosen, j)
+			if st != nil {
+				st.open(j)
+			}
 			rec(q+1, val+g)
+			if st != nil {
+				st.close(j)
+			}
 			chosen = chosen[:len(chosen)-1]
 			for u := len(undo) - 1; u >= mark; u-- {
 				cur[undo[u].i] = undo[u].old
@@ -161,10 +177,12 @@ func (q *celfQueue) Pop() any {
 }
 
 // greedy opens the fixed sites and then, k times, the free site with the
-// largest marginal gain (ties to the smaller id), evaluating gains lazily
-// (CELF): a stale gain is an upper bound on the current one, so only the
-// head of the queue needs recomputing. cur, if not nil, receives the best
-// values.
+// largest marginal gain (ties to the smaller id) among those that leave the
+// groups meetable, evaluating gains lazily (CELF): a stale gain is an upper
+// bound on the current one, so only the head of the queue needs
+// recomputing. A site that may not be opened this round waits aside with its
+// gain, still an upper bound, and rejoins the queue after the round. cur, if
+// not nil, receives the best values.
 func (in *instance) greedy(cur []float64) solution {
 	if cur == nil {
 		cur = make([]float64, in.nd)
@@ -179,12 +197,28 @@ func (in *instance) greedy(cur []float64) solution {
 		q.items = append(q.items, celfItem{j: j, gain: in.gain(j, cur), round: 0})
 	}
 	heap.Init(q)
-	for round := 0; round < in.k; {
+	var st *groupState
+	if in.groups != nil {
+		st = in.groups.state()
+	}
+	var aside []celfItem
+	for round := 0; round < in.k && q.Len() > 0; {
 		top := &q.items[0]
+		if st != nil && !st.allowed(top.j, in.k-round) {
+			aside = append(aside, heap.Pop(q).(celfItem))
+			continue
+		}
 		if top.round == round {
 			it := heap.Pop(q).(celfItem)
 			val += in.apply(it.j, cur, nil)
 			sites = append(sites, it.j)
+			if st != nil {
+				st.open(it.j)
+			}
+			for _, a := range aside {
+				heap.Push(q, a)
+			}
+			aside = aside[:0]
 			round++
 			continue
 		}
@@ -214,7 +248,8 @@ func (in *instance) greedySwap(pr Problem) solution {
 	s.sites, s.value = sites, val
 
 	// Bound: OPT ≤ f(S) + the k largest marginal gains over S, or the
-	// Lagrangian bound, whichever is tighter.
+	// Lagrangian bound, whichever is tighter. Both bound the problem without
+	// groups, a relaxation, so they bound the problem with them too.
 	gains := make([]float64, 0, len(in.free))
 	for _, j := range in.free {
 		if !open[j] {
@@ -226,10 +261,11 @@ func (in *instance) greedySwap(pr Problem) solution {
 	return s
 }
 
-// swap runs Teitz–Bart vertex substitution from sites (fixed sites first):
-// each unchosen free site in id order replaces the chosen free site whose
-// removal gives the largest improvement, until a full pass improves nothing.
-// It returns the sites, f, each demand point's best value and the open set.
+// swap runs Teitz–Bart vertex substitution from sites (fixed sites first,
+// the groups met): each unchosen free site in id order replaces the chosen
+// free site whose removal gives the largest improvement among the swaps that
+// keep every group at its minimum, until a full pass improves nothing. It
+// returns the sites, f, each demand point's best value and the open set.
 func (in *instance) swap(start []int32) ([]int32, float64, []float64, []bool) {
 	sites := append([]int32(nil), start...)
 	open := make([]bool, in.nc)
@@ -272,6 +308,13 @@ func (in *instance) swap(start []int32) ([]int32, float64, []float64, []bool) {
 	}
 	refresh()
 	nfixed := len(in.fixed)
+	var st *groupState
+	if in.groups != nil {
+		st = in.groups.state()
+		for _, j := range sites[nfixed:] {
+			st.open(j)
+		}
+	}
 	adj := make([]float64, len(sites))
 	var touched []int32
 	const maxPasses = 100
@@ -297,6 +340,9 @@ func (in *instance) swap(start []int32) ([]int32, float64, []float64, []bool) {
 			}
 			bestP, bestDelta := -1, in.eps
 			for p := nfixed; p < len(sites); p++ {
+				if st != nil && !st.swapOK(sites[p], j) {
+					continue
+				}
 				if d := loss[p] + g + adj[p]; d > bestDelta || d == bestDelta && bestP >= 0 && in.rank[sites[p]] < in.rank[sites[bestP]] {
 					bestP, bestDelta = p, d
 				}
@@ -305,6 +351,10 @@ func (in *instance) swap(start []int32) ([]int32, float64, []float64, []bool) {
 				adj[p] = 0
 			}
 			if bestP >= 0 {
+				if st != nil {
+					st.close(sites[bestP])
+					st.open(j)
+				}
 				open[sites[bestP]] = false
 				open[j] = true
 				sites[bestP] = j
@@ -327,9 +377,10 @@ func (in *instance) swap(start []int32) ([]int32, float64, []float64, []bool) {
 //	ρ_j  = Σ_i max(v_ij − λ_i, 0),
 //
 // minimised by subgradient optimisation (Held–Karp steps towards the
-// heuristic value best). It returns the smallest L seen and the feasible
-// set (fixed sites plus the k free sites of largest ρ) with the largest f
-// met on the way, nil if none beat best.
+// heuristic value best). The groups are relaxed too, so L bounds the problem
+// with them. It returns the smallest L seen and the feasible set (fixed
+// sites plus the first k free sites in decreasing ρ that keep the groups
+// meetable) with the largest f met on the way, nil if none beat best.
 func (in *instance) lagrangian(iters int, best float64) (float64, []int32) {
 	var bestY []int32
 	cur := make([]float64, in.nd)
@@ -375,16 +426,14 @@ func (in *instance) lagrangian(iters int, best float64) (float64, []int32) {
 			for i := range cur {
 				cur[i] = 0
 			}
+			y := in.feasiblePick(order)
 			var f float64
-			for _, j := range in.fixed {
-				f += in.apply(j, cur, nil)
-			}
-			for _, j := range order[:in.k] {
+			for _, j := range y {
 				f += in.apply(j, cur, nil)
 			}
 			if f > best+in.eps {
 				best = f
-				bestY = append(append(bestY[:0], in.fixed...), order[:in.k]...)
+				bestY = y
 			}
 		}
 		if l < ub-in.eps {
