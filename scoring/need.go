@@ -154,10 +154,12 @@ func (in NeedInput) check() ([]float64, error) {
 			return nil, placeplan.Errorf(placeplan.EINVALID, "indicator %q is given twice", ind.Key)
 		}
 	}
-	for i, name := range in.Localities {
-		if slices.Contains(in.Localities[:i], name) {
+	seen := make(map[string]bool, n) // small areas can be scored too: 30,000+ of them
+	for _, name := range in.Localities {
+		if seen[name] {
 			return nil, placeplan.Errorf(placeplan.EINVALID, "locality %q is given twice", name)
 		}
+		seen[name] = true
 	}
 	for j, col := range in.Values {
 		if len(col) != n {

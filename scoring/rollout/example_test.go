@@ -47,10 +47,10 @@ func ExampleSequence() {
 	}
 	fmt.Printf("%s, proven optimal %v; %.0f%% of the maximum area under the coverage curve\n", plan.Solver, plan.ProvenOptimal, 100*plan.AUCShare)
 	// Output:
-	// Phase 1 (1 Oct 2026) opens Oswestry: 2,400 more children reached (need weight +24); 0% of children in the most deprived decile now within reach.
-	// Phase 2 (1 Apr 2027) opens North Shrewsbury: 5,200 more children reached (need weight +52); 64% of children in the most deprived decile now within reach.
-	// Phase 3 (1 Oct 2027) opens Market Drayton: 1,600 more children reached (need weight +16); 92% of children in the most deprived decile now within reach.
-	// Phase 4 (1 Apr 2028) opens Ludlow: 1,300 more children reached (need weight +13); 92% of children in the most deprived decile now within reach.
-	// Phase 5 (1 Oct 2028) opens Whitchurch: 650 more children reached (need weight +6.5); 92% of children in the most deprived decile now within reach.
+	// Phase 1 (1 Oct 2026) opens Oswestry: 2,400 more children reached (need weight +24); 0 % of children in the most deprived decile now within reach.
+	// Phase 2 (1 Apr 2027) opens North Shrewsbury: 5,200 more children reached (need weight +52); 64 % of children in the most deprived decile now within reach.
+	// Phase 3 (1 Oct 2027) opens Market Drayton: 1,600 more children reached (need weight +16); 92 % of children in the most deprived decile now within reach.
+	// Phase 4 (1 Apr 2028) opens Ludlow: 1,300 more children reached (need weight +13); 92 % of children in the most deprived decile now within reach.
+	// Phase 5 (1 Oct 2028) opens Whitchurch: 650 more children reached (need weight +6.5); 92 % of children in the most deprived decile now within reach.
 	// exact, proven optimal true; 71% of the maximum area under the coverage curve
 }

@@ -172,7 +172,7 @@ func (p *problem) summary(pp PhasePlan) string {
 		}
 		b.WriteString("opens " + joinAnd(ids))
 	}
-	fmt.Fprintf(&b, ": %s more %s reached (need weight +%s); ", formatCount(pp.NewPopulation), p.noun, formatNumber(pp.NewWeight))
+	fmt.Fprintf(&b, ": %s more %s reached (%s +%s); ", formatCount(pp.NewPopulation), p.noun, p.weightName, p.weightText(pp.NewWeight))
 	if p.totalMD > 0 {
 		fmt.Fprintf(&b, "%s of %s in the most deprived decile now within reach.", formatPercent(pp.MostDeprivedShare), p.noun)
 	} else {
@@ -209,9 +209,10 @@ func formatNumber(x float64) string {
 	return withCommas(s)
 }
 
-// formatPercent formats a share as a whole percentage: 0.414 → "41%".
+// formatPercent formats a share as a whole percentage: 0.414 → "41 %"
+// (with a space, as the rest of placeplan's texts write it).
 func formatPercent(s float64) string {
-	return strconv.FormatFloat(math.Round(100*s), 'f', 0, 64) + "%"
+	return strconv.FormatFloat(math.Round(100*s), 'f', 0, 64) + " %"
 }
 
 // withCommas puts thousands separators into a decimal number.

@@ -87,6 +87,10 @@ type Input struct {
 
 	ProfileNames []string // names of the Profile variables; empty = "profile 1", "profile 2", …
 	Noun         string   // plural noun for the population in summaries, e.g. "children"; empty = "people"
+	WeightName   string   // what the weight is called in summaries, e.g. "children in income-deprived families"; empty = "need weight"
+	// WeightText formats a weight in summaries; nil formats the number.
+	// Callers use it to withhold small confidential counts.
+	WeightText func(float64) string
 
 	Solver         Solver
 	MaxExactSites  int // Auto solves exactly up to this many non-fixed sites (at most MaxExactSitesLimit); 0 = DefaultMaxExactSites
@@ -122,6 +126,8 @@ type problem struct {
 	totalWeight, totalPop, totalMD float64
 	profileNames                   []string
 	noun                           string
+	weightName                     string
+	weightText                     func(float64) string
 	eps                            float64 // tolerance on objective comparisons (weight·days)
 }
 
@@ -243,6 +249,13 @@ func newProblem(in Input) (*problem, error) {
 	p.noun = in.Noun
 	if p.noun == "" {
 		p.noun = "people"
+	}
+	p.weightName, p.weightText = in.WeightName, in.WeightText
+	if p.weightName == "" {
+		p.weightName = "need weight"
+	}
+	if p.weightText == nil {
+		p.weightText = formatNumber
 	}
 
 	// Sites.

@@ -314,7 +314,7 @@ func TestSequenceShropshire(t *testing.T) {
 	if got := pl.Phases[4].MostDeprivedShare; math.Abs(got-wantShare) > 1e-12 {
 		t.Errorf("final most-deprived share %v, want %v", got, wantShare)
 	}
-	if got, want := pl.Phases[1].Summary, "Phase 2 (1 Apr 2027) opens North Shrewsbury: 5,200 more children reached (need weight +52); 64% of children in the most deprived decile now within reach."; got != want {
+	if got, want := pl.Phases[1].Summary, "Phase 2 (1 Apr 2027) opens North Shrewsbury: 5,200 more children reached (need weight +52); 64 % of children in the most deprived decile now within reach."; got != want {
 		t.Errorf("summary\n got %q\nwant %q", got, want)
 	}
 }
@@ -677,7 +677,7 @@ func TestFormatting(t *testing.T) {
 		{formatNumber(52.5), "52.5"},
 		{formatNumber(0), "0"},
 		{formatNumber(0.357), "0.36"},
-		{formatPercent(0.414), "41%"},
+		{formatPercent(0.414), "41 %"},
 		{joinAnd([]string{"a", "b", "c"}), "a, b and c"},
 		{formatP(1.0 / 384), "0.0026"},
 	} {
