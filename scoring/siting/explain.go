@@ -38,7 +38,15 @@ type SiteExplanation struct {
 	// MeanCost is the weight-averaged travel cost from the demand the site
 	// serves, MaxCost the largest; both NaN when it serves none.
 	MeanCost, MaxCost float64
-	Text              string
+	// Alternative is the unchosen candidate that would reach the most in
+	// this site's place (the others kept), and AlternativeLoss how much less
+	// the chosen sites would then reach in all (0 for an equal
+	// alternative; below 0 only when the selection is not optimal).
+	// Alternative is empty when every candidate is chosen or
+	// excluded, or for fixed sites.
+	Alternative     string
+	AlternativeLoss float64
+	Text            string
 }
 
 // ExplainOptions words the explanations.
@@ -48,6 +56,11 @@ type ExplainOptions struct {
 	Noun string
 	// Fixed are sites that were kept open rather than chosen.
 	Fixed []string
+	// Amount formats demand weights in the text; nil means Amount. Callers
+	// use it to withhold small confidential counts.
+	Amount func(float64) string
+	// Excluded are candidates never considered as alternatives.
+	Excluded []string
 }
 
 // ExplainSelection explains each selected site (in the order given): the
@@ -117,6 +130,7 @@ func ExplainSelection(n *Network, selected []string, opts ExplainOptions) ([]Sit
 			}
 		}
 	}
+	alternatives(n, selected, pos, out, opts)
 	for p := range out {
 		e := &out[p]
 		if total > 0 {
@@ -143,6 +157,10 @@ func explainText(e SiteExplanation, n *Network, opts ExplainOptions) string {
 	if noun == "" {
 		noun = "demand"
 	}
+	amount := opts.Amount
+	if amount == nil {
+		amount = Amount
+	}
 	var b strings.Builder
 	if e.Fixed {
 		fmt.Fprintf(&b, "%s is already open (kept, not chosen). ", e.ID)
@@ -155,25 +173,94 @@ func explainText(e SiteExplanation, n *Network, opts ExplainOptions) string {
 		fmt.Fprintf(&b, "%s reaches no %s %s.", e.ID, noun, within)
 		return b.String()
 	}
-	fmt.Fprintf(&b, "%s reaches %s %s %s (%s of all).", e.ID, Amount(e.Reach), noun, within, percent(e.ReachShare))
+	fmt.Fprintf(&b, "%s reaches %s %s %s (%s of all).", e.ID, amount(e.Reach), noun, within, percent(e.ReachShare))
 	switch {
 	case e.Unique >= e.Reach*(1-1e-9):
 		b.WriteString(" No other chosen site reaches any of it, so closing this site would lose all of it.")
 	case e.Unique > 0:
 		fmt.Fprintf(&b, " %s of it (%s) is reached by no other chosen site: closing this site would lose that.",
-			Amount(e.Unique), percent(e.Unique/e.Reach))
+			amount(e.Unique), percent(e.Unique/e.Reach))
 	default:
 		b.WriteString(" Every part of it is also reached by another chosen site, so it adds resilience rather than reach.")
 	}
 	if len(e.Overlaps) > 0 {
 		o := e.Overlaps[0]
-		fmt.Fprintf(&b, " It overlaps most with %s (%s shared).", o.Site, Amount(o.Weight))
+		fmt.Fprintf(&b, " It overlaps most with %s (%s shared).", o.Site, amount(o.Weight))
+	}
+	switch {
+	case e.Alternative == "":
+	case e.AlternativeLoss < -1e-9*math.Max(e.Reach, 1):
+		fmt.Fprintf(&b, " %s would reach %s more in its place.", e.Alternative, amount(-e.AlternativeLoss))
+	case e.AlternativeLoss <= 1e-9*math.Max(e.Reach, 1):
+		fmt.Fprintf(&b, " %s could take its place with no loss of reach.", e.Alternative)
+	default:
+		fmt.Fprintf(&b, " The closest alternative, %s, would reach %s less in its place.", e.Alternative, amount(e.AlternativeLoss))
 	}
 	if e.Served > 0 {
 		fmt.Fprintf(&b, " The %s it serves (nearest to it) are on average %s %s away, the furthest %s.",
 			noun, Amount(e.MeanCost), unitWord(n.Unit), Amount(e.MaxCost))
 	}
 	return b.String()
+}
+
+// alternatives finds, for each chosen site that is not fixed, the unchosen
+// candidate whose swap for it loses the least reach: one pass over the
+// network's pairs per chosen site.
+func alternatives(n *Network, selected []string, pos map[int]int, out []SiteExplanation, opts ExplainOptions) {
+	cnt := make([]int32, len(n.Demands)) // chosen sites reaching each demand point
+	for i := range n.Demands {
+		for _, a := range n.Reach(i) {
+			if _, ok := pos[a.Site]; ok {
+				cnt[i]++
+			}
+		}
+	}
+	skip := make([]bool, len(n.Candidates))
+	for j := range pos {
+		skip[j] = true
+	}
+	for j, c := range n.Candidates {
+		if slices.Contains(opts.Excluded, c.ID) {
+			skip[j] = true
+		}
+	}
+	gain := make([]float64, len(n.Candidates))
+	for p := range selected {
+		if out[p].Fixed {
+			continue
+		}
+		clear(gain)
+		for i, d := range n.Demands {
+			left := cnt[i] // chosen sites reaching i once p is closed
+			for _, a := range n.Reach(i) {
+				if q, ok := pos[a.Site]; ok && q == p {
+					left--
+					break
+				}
+			}
+			if left > 0 {
+				continue
+			}
+			for _, a := range n.Reach(i) {
+				if !skip[a.Site] {
+					gain[a.Site] += d.Weight
+				}
+			}
+		}
+		best := -1
+		for j := range n.Candidates {
+			if skip[j] {
+				continue
+			}
+			if best < 0 || gain[j] > gain[best] || gain[j] == gain[best] && n.Candidates[j].ID < n.Candidates[best].ID {
+				best = j
+			}
+		}
+		if best >= 0 {
+			out[p].Alternative = n.Candidates[best].ID
+			out[p].AlternativeLoss = out[p].Unique - gain[best] // < 0 only when the selection is not optimal
+		}
+	}
 }
 
 func unitWord(u Unit) string {

@@ -60,6 +60,33 @@ func TestExplainSelection(t *testing.T) {
 	}
 }
 
+// With Oswestry unchosen it is the alternative to both: it reaches just
+// what Shrewsbury does, and nothing Ludlow does.
+func TestExplainAlternatives(t *testing.T) {
+	d, c := toy()
+	n, err := BuildNetwork(d, c, CostOptions{Circuity: 1, StandardKm: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := ExplainSelection(n, []string{"S", "L"}, ExplainOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ex[0].Alternative != "O" || ex[0].AlternativeLoss != 0 || !strings.Contains(ex[0].Text, "O could take its place with no loss of reach") {
+		t.Errorf("S: alternative %q loses %v: %s", ex[0].Alternative, ex[0].AlternativeLoss, ex[0].Text)
+	}
+	if ex[1].Alternative != "O" || ex[1].AlternativeLoss != 7 || !strings.Contains(ex[1].Text, "The closest alternative, O, would reach 7.0 less in its place") {
+		t.Errorf("L: alternative %q loses %v: %s", ex[1].Alternative, ex[1].AlternativeLoss, ex[1].Text)
+	}
+	ex, err = ExplainSelection(n, []string{"S", "L"}, ExplainOptions{Excluded: []string{"O"}, Fixed: []string{"L"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ex[0].Alternative != "" || ex[1].Alternative != "" {
+		t.Errorf("alternatives %q, %q: O is excluded and L fixed", ex[0].Alternative, ex[1].Alternative)
+	}
+}
+
 func TestAmount(t *testing.T) {
 	for _, c := range []struct {
 		x    float64
