@@ -165,7 +165,7 @@ func explainText(e SiteExplanation, n *Network, opts ExplainOptions) string {
 	if e.Fixed {
 		fmt.Fprintf(&b, "%s is already open (kept, not chosen). ", e.ID)
 	}
-	within := fmt.Sprintf("within %s %s", Amount(n.Standard), unitWord(n.Unit))
+	within := fmt.Sprintf("within %s %s", strconv.FormatFloat(n.Standard, 'f', -1, 64), unitWord(n.Unit))
 	if math.IsInf(n.Standard, 1) {
 		within = "at any distance"
 	}
@@ -193,6 +193,8 @@ func explainText(e SiteExplanation, n *Network, opts ExplainOptions) string {
 		fmt.Fprintf(&b, " %s would reach %s more in its place.", e.Alternative, amount(-e.AlternativeLoss))
 	case e.AlternativeLoss <= 1e-9*math.Max(e.Reach, 1):
 		fmt.Fprintf(&b, " %s could take its place with no loss of reach.", e.Alternative)
+	case e.AlternativeLoss < 0.01*e.Reach:
+		fmt.Fprintf(&b, " %s would do almost as well in its place (%s less): practically a tie.", e.Alternative, amount(e.AlternativeLoss))
 	default:
 		fmt.Fprintf(&b, " The closest alternative, %s, would reach %s less in its place.", e.Alternative, amount(e.AlternativeLoss))
 	}

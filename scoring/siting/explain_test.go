@@ -45,7 +45,7 @@ func TestExplainSelection(t *testing.T) {
 			t.Errorf("%s: max cost %v km, share %v", e.ID, e.MaxCost, e.ReachShare)
 		}
 	}
-	for _, s := range []string{"O is already open", "O reaches 15.0 children within 30.0 km (68 %", "adds resilience rather than reach", "overlaps most with S (15.0 shared)"} {
+	for _, s := range []string{"O is already open", "O reaches 15.0 children within 30 km (68 %", "adds resilience rather than reach", "overlaps most with S (15.0 shared)"} {
 		if !strings.Contains(ex[0].Text, s) {
 			t.Errorf("Oswestry's explanation %q lacks %q", ex[0].Text, s)
 		}
