@@ -3,6 +3,7 @@ package siting
 import (
 	"encoding/binary"
 	"fmt"
+	"sort"
 	"strings"
 
 	"placeplan"
@@ -30,15 +31,24 @@ const maxGroupStates = 1 << 22
 type groupSet struct {
 	names      []string
 	min        []int
-	of         [][]int32 // groups of each candidate, ascending; empty if excluded
-	typeOf     []int32   // membership type of each free candidate; -1 if in no group or not free
-	types      [][]int32 // groups of each type, ascending
-	local      []int32   // index of each group within its cluster
-	clusters   [][]int32 // groups of each cluster of overlapping groups
-	clusterTyp [][]int32 // types of each cluster
-	fixedCount []int     // fixed sites in each group
-	availInit  []int     // free sites of each type
+	of         [][]int32        // groups of each candidate, ascending; empty if excluded
+	typeOf     []int32          // membership type of each free candidate; -1 if in no group or not free
+	types      [][]int32        // groups of each type, ascending
+	local      []int32          // index of each group within its cluster
+	clusters   [][]int32        // groups of each cluster of overlapping groups
+	clusterTyp [][]int32        // types of each cluster, most groups first
+	conflict   [][]bool         // per cluster, [a*len+b]: local groups a and b share a type
+	cache      []map[string]int // per cluster: clusterNeed's answers by deficits and capped availability
+	fixedCount []int            // fixed sites in each group
+	availInit  []int            // free sites of each type
 }
+
+// Limits of the cluster searches: nodes of the branch and bound before the
+// exact dynamic programme takes over, and cached cluster answers.
+const (
+	groupSearchNodes = 20_000
+	groupCacheSize   = 1 << 16
+)
 
 // newGroupSet validates groups against the instance's candidates (index
 // maps site id to candidate) and returns nil when no group asks for a site.
@@ -163,9 +173,24 @@ func newGroupSet(groups []Group, index map[string]int32, in *instance) (*groupSe
 		gs.clusters[c] = append(gs.clusters[c], int32(g))
 	}
 	gs.clusterTyp = make([][]int32, len(gs.clusters))
+	gs.conflict = make([][]bool, len(gs.clusters))
+	gs.cache = make([]map[string]int, len(gs.clusters))
+	for c, members := range gs.clusters {
+		gs.conflict[c] = make([]bool, len(members)*len(members))
+		gs.cache[c] = map[string]int{}
+	}
 	for t, ts := range gs.types {
 		c := clusterOf[ts[0]]
 		gs.clusterTyp[c] = append(gs.clusterTyp[c], int32(t))
+		size := len(gs.clusters[c])
+		for _, a := range ts {
+			for _, b := range ts {
+				gs.conflict[c][int(gs.local[a])*size+int(gs.local[b])] = true
+			}
+		}
+	}
+	for _, ts := range gs.clusterTyp {
+		sort.SliceStable(ts, func(a, b int) bool { return len(gs.types[ts[a]]) > len(gs.types[ts[b]]) })
 	}
 	for c, members := range gs.clusters {
 		states := float64(len(gs.clusterTyp[c]) + 1)
@@ -287,6 +312,10 @@ func (st *groupState) needed() int {
 	return total
 }
 
+// clusterNeed returns the fewest free sites that meet cluster c's groups.
+// Taking more sites of a type than the largest deficit among its groups
+// never helps, so availability is capped there; the answer depends only on
+// the deficits and the capped availability, and is cached on them.
 func (st *groupState) clusterNeed(c int) int {
 	gs := st.gs
 	groups, types := gs.clusters[c], gs.clusterTyp[c]
@@ -299,10 +328,133 @@ func (st *groupState) clusterNeed(c int) int {
 	if !short {
 		return 0
 	}
+	avail := make([]int, len(types))
+	var key []byte
+	for _, d := range def {
+		key = binary.AppendUvarint(key, uint64(d))
+	}
+	for k, t := range types {
+		for _, g := range gs.types[t] {
+			avail[k] = max(avail[k], def[gs.local[g]])
+		}
+		avail[k] = min(avail[k], st.avail[t])
+		key = binary.AppendUvarint(key, uint64(avail[k]))
+	}
+	if v, ok := gs.cache[c][string(key)]; ok {
+		return v
+	}
+	v, ok := gs.coverSearch(c, def, avail)
+	if !ok {
+		v = gs.coverDP(c, def, avail)
+	}
+	if len(gs.cache[c]) >= groupCacheSize {
+		clear(gs.cache[c])
+	}
+	gs.cache[c][string(key)] = v
+	return v
+}
+
+// coverSearch finds the fewest sites, avail[k] at most of cluster c's k-th
+// type, that cover the deficits def by branch and bound: types with the
+// most groups first, as many sites as useful first; a node is cut when its
+// count plus a lower bound (the deficits of groups that share no type, which
+// no one site can serve together) cannot beat the best, or when some group
+// can no longer be met. It reports false if it ran out of nodes.
+func (gs *groupSet) coverSearch(c int, def, avail []int) (int, bool) {
+	groups, types := gs.clusters[c], gs.clusterTyp[c]
+	size := len(groups)
+	conflict := gs.conflict[c]
+	best := noCover
+	nodes := 0
+	rank := make([]int, size)
+	var picked []int
+	lower := func(def []int) int {
+		for k := range rank {
+			rank[k] = k
+		}
+		sort.Slice(rank, func(a, b int) bool {
+			return def[rank[a]] > def[rank[b]] || def[rank[a]] == def[rank[b]] && rank[a] < rank[b]
+		})
+		picked = picked[:0]
+		lb := 0
+	next:
+		for _, a := range rank {
+			if def[a] == 0 {
+				break
+			}
+			for _, b := range picked {
+				if conflict[a*size+b] {
+					continue next
+				}
+			}
+			picked = append(picked, a)
+			lb += def[a]
+		}
+		return lb
+	}
+	// left[k*size+g]: sites of types k.. serving local group g.
+	left := make([]int, (len(types)+1)*size)
+	for k := len(types) - 1; k >= 0; k-- {
+		copy(left[k*size:(k+1)*size], left[(k+1)*size:(k+2)*size])
+		for _, g := range gs.types[types[k]] {
+			left[k*size+int(gs.local[g])] += avail[k]
+		}
+	}
+	bufs := make([][]int, len(types)+1)
+	for k := range bufs {
+		bufs[k] = make([]int, size)
+	}
+	var rec func(k int, def []int, used int)
+	rec = func(k int, def []int, used int) {
+		if nodes > groupSearchNodes {
+			return
+		}
+		nodes++
+		for g, d := range def {
+			if d > left[k*size+g] {
+				return
+			}
+		}
+		lb := lower(def)
+		if lb == 0 {
+			best = min(best, used)
+			return
+		}
+		if used+lb >= best || k == len(types) {
+			return
+		}
+		hi := 0
+		for _, g := range gs.types[types[k]] {
+			hi = max(hi, def[gs.local[g]])
+		}
+		next := bufs[k+1]
+		for n := min(hi, avail[k]); n >= 0; n-- {
+			copy(next, def)
+			for _, g := range gs.types[types[k]] {
+				next[gs.local[g]] = max(next[gs.local[g]]-n, 0)
+			}
+			rec(k+1, next, used+n)
+		}
+	}
+	rec(0, append(bufs[0][:0], def...), 0)
+	return best, nodes <= groupSearchNodes
+}
+
+// coverDP is coverSearch's exact fallback: a dynamic programme over the
+// types and the remaining deficits, at most maxGroupStates states.
+func (gs *groupSet) coverDP(c int, def, avail []int) int {
+	types := gs.clusterTyp[c]
 	memo := map[string]int{}
 	var key []byte
-	var rec func(ti int, def []int) int
-	rec = func(ti int, def []int) int {
+	encode := func(k int, def []int) string {
+		key = binary.AppendUvarint(key[:0], uint64(k))
+		for _, d := range def {
+			key = binary.AppendUvarint(key, uint64(d))
+		}
+		return string(key)
+	}
+	var rec func(k int, def []int) int
+	rec = func(k int, def []int) int {
 		done := true
 		for _, d := range def {
 			if d > 0 {
@@ -313,38 +465,29 @@ func (st *groupState) clusterNeed(c int) int {
 		if done {
 			return 0
 		}
-		if ti == len(types) {
+		if k == len(types) {
 			return noCover
 		}
-		key = binary.AppendUvarint(key[:0], uint64(ti))
-		for _, d := range def {
-			key = binary.AppendUvarint(key, uint64(d))
-		}
-		if v, ok := memo[string(key)]; ok {
+		if v, ok := memo[encode(k, def)]; ok {
 			return v
 		}
-		t := types[ti]
+		t := types[k]
 		hi := 0
 		for _, g := range gs.types[t] {
 			hi = max(hi, def[gs.local[g]])
 		}
-		hi = min(hi, st.avail[t])
 		best := noCover
 		next := make([]int, len(def))
-		for n := hi; n >= 0; n-- {
+		for n := min(hi, avail[k]); n >= 0; n-- {
 			copy(next, def)
 			for _, g := range gs.types[t] {
 				next[gs.local[g]] = max(next[gs.local[g]]-n, 0)
 			}
-			if v := rec(ti+1, next); v < noCover && n+v < best {
+			if v := rec(k+1, next); v < noCover && n+v < best {
 				best = n + v
 			}
 		}
-		key = binary.AppendUvarint(key[:0], uint64(ti))
-		for _, d := range def {
-			key = binary.AppendUvarint(key, uint64(d))
-		}
-		memo[string(key)] = best
+		memo[encode(k, def)] = best
 		return best
 	}
 	return rec(0, def)

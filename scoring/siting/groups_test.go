@@ -424,3 +424,76 @@ func TestFixedSitesCountTowardGroups(t *testing.T) {
 		t.Errorf("got %+v, %v; want S,O covering 15", r, err)
 	}
 }
+
+// TestGroupNeedMatchesBruteForce checks the fewest sites that meet the
+// groups — by the cluster branch and bound and by the dynamic programme
+// behind it — against trying every set of sites, on random overlapping
+// groups, some sites fixed or excluded.
+func TestGroupNeedMatchesBruteForce(t *testing.T) {
+	for seed := uint64(400); seed < 460; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 31))
+		nc := 8 + rng.IntN(5)
+		d, c := randomInstance(seed, 5, nc)
+		n, err := BuildNetwork(d, c, CostOptions{StandardKm: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		groups := make([]Group, 2+rng.IntN(4))
+		for k := range groups {
+			g := Group{Name: fmt.Sprint("g", k), Min: 1 + rng.IntN(3)}
+			for _, j := range rng.Perm(nc)[:g.Min+rng.IntN(4)] {
+				g.Sites = append(g.Sites, c[j].ID)
+			}
+			groups[k] = g
+		}
+		pr := Problem{Groups: groups}
+		if rng.IntN(2) == 0 {
+			pr.Fixed = []string{c[0].ID}
+		}
+		if rng.IntN(2) == 0 {
+			pr.Excluded = []string{c[1].ID}
+		}
+		in, err := newInstance(n, pr, func(i int, _ Arc) float64 { return n.Demands[i].Weight })
+		if err != nil {
+			continue // a group larger than its non-excluded sites
+		}
+		want := -1
+		met := groupChecker(n, groups)
+		for p := len(pr.Fixed); p <= nc && want < 0; p++ {
+			eachSet(n, p, pr.Fixed, pr.Excluded, func(open []bool) {
+				if want < 0 && met(open) {
+					want = p - len(pr.Fixed)
+				}
+			})
+		}
+		got := in.groupNeed()
+		if got != want {
+			t.Errorf("seed %d groups %+v: need %d sites, brute force %d", seed, groups, got, want)
+		}
+		// Both cluster solvers on every cluster, from the start and after
+		// opening a few sites.
+		st := in.groups.state()
+		opened := map[int32]bool{}
+		for step := 0; step < 3; step++ {
+			for c := range in.groups.clusters {
+				def := make([]int, len(in.groups.clusters[c]))
+				for k, g := range in.groups.clusters[c] {
+					def[k] = st.deficit(g)
+				}
+				avail := make([]int, len(in.groups.clusterTyp[c]))
+				for k, ty := range in.groups.clusterTyp[c] {
+					avail[k] = st.avail[ty]
+				}
+				bb, ok := in.groups.coverSearch(c, def, avail)
+				dp := in.groups.coverDP(c, def, avail)
+				if !ok || bb != dp {
+					t.Errorf("seed %d cluster %d def %v avail %v: search %d (%v), programme %d", seed, c, def, avail, bb, ok, dp)
+				}
+			}
+			if j := in.free[rng.IntN(len(in.free))]; !opened[j] {
+				opened[j] = true
+				st.open(j)
+			}
+		}
+	}
+}
