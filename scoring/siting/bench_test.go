@@ -148,3 +148,77 @@ func BenchmarkPMedianEnglandClustered(b *testing.B) {
 	b.ReportMetric(100*r.Gap, "gap%")
 	b.Logf("solver %s, cost %.0f, bound %.0f, gap %.4f%%", r.Solver, r.Objective, r.LowerBound, 100*r.Gap)
 }
+
+// capacitate gives every site a seeded capacity of 20,000–60,000: a site
+// reaches about 60,000 weight of uniform demand within 10 km, so most
+// capacities bind.
+func capacitate(c []Candidate) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for j := range c {
+		c[j].Capacity = float64(20000 + rng.IntN(40000))
+	}
+}
+
+func benchCapacitated(b *testing.B, n *Network, pr Problem) {
+	b.ReportAllocs()
+	var r *Result
+	var err error
+	for b.Loop() {
+		if r, err = CapacitatedMCLP(n, pr); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(r.Objective, "served")
+	b.ReportMetric(r.UpperBound, "bound")
+	b.ReportMetric(100*r.Gap, "gap%")
+	b.Logf("pairs %d, solver %s, served %.0f of %.0f, bound %.0f, gap %.4f%%, proven %v", n.Pairs(), r.Solver, r.Objective, r.TotalWeight, r.UpperBound, 100*r.Gap, r.ProvenOptimal)
+}
+
+func BenchmarkCapacitatedMCLPEngland(b *testing.B) {
+	d, c := englandInstance()
+	capacitate(c)
+	n, err := BuildNetwork(d, c, CostOptions{StandardKm: 10})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, p := range []int{50, 200} {
+		b.Run(fmt.Sprintf("p=%d", p), func(b *testing.B) { benchCapacitated(b, n, Problem{P: p}) })
+	}
+}
+
+func BenchmarkCapacitatedMCLPEnglandClustered(b *testing.B) {
+	d, c := clusteredEngland()
+	capacitate(c)
+	n, err := BuildNetwork(d, c, CostOptions{StandardKm: 10})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchCapacitated(b, n, Problem{P: 50})
+}
+
+// BenchmarkCapacitatedMCLPCounty is a county-sized instance (2,000 demand
+// points, 120 candidate sites over 0.8° × 0.6°, 8 km standard) that Auto
+// solves exactly by branch and bound.
+func BenchmarkCapacitatedMCLPCounty(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	pt := func() orb.Point { return orb.Point{-1.6 + 0.8*rng.Float64(), 51.5 + 0.6*rng.Float64()} }
+	d := make([]Demand, 2000)
+	for i := range d {
+		d[i] = Demand{ID: fmt.Sprintf("d%05d", i), Point: pt(), Weight: float64(1 + rng.IntN(20))}
+	}
+	c := make([]Candidate, 120)
+	for j := range c {
+		c[j] = Candidate{ID: fmt.Sprintf("s%04d", j), Point: pt(), Capacity: float64(400 + rng.IntN(400))}
+	}
+	n, err := BuildNetwork(d, c, CostOptions{StandardKm: 8})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, s := range []Solver{Auto, GreedySwap} {
+		name := string(s)
+		if s == Auto {
+			name = "auto"
+		}
+		b.Run(name+"/p=10", func(b *testing.B) { benchCapacitated(b, n, Problem{P: 10, Solver: s}) })
+	}
+}

@@ -1,9 +1,10 @@
 // Package siting chooses where to put services: it builds a sparse travel-cost
 // network between demand points and candidate sites and solves the classic
 // location models over it — the maximal covering location problem (MCLP),
-// the p-median problem and the location set covering problem (LSCP) — with
-// exact solvers for small instances and greedy plus vertex-substitution
-// heuristics, with Lagrangian bounds, for large ones.
+// its capacitated form, the p-median problem and the location set covering
+// problem (LSCP), each with optional fairness groups (at least so many sites
+// in each area) — with exact solvers for small instances and greedy plus
+// vertex-substitution heuristics, with upper or lower bounds, for large ones.
 //
 // Coordinates are WGS84 (EPSG:4326) lon,lat. Travel cost is the great-circle
 // (haversine) distance times a circuity factor, optionally divided by a speed
@@ -44,12 +45,13 @@ type Demand struct {
 }
 
 // Candidate is a place where a service could be sited, in WGS84 lon,lat.
-// Capacity is carried for callers but not used by the models in this
-// package; NaN means no capacity.
+// Capacity is the demand weight the site can serve, used by CapacitatedMCLP
+// (MCLP, p-median and LSCP ignore it); NaN means no limit and 0 a site that
+// can serve no one.
 type Candidate struct {
 	ID       string
 	Point    orb.Point // WGS84 lon,lat
-	Capacity float64   // NaN = none; not used by MCLP, p-median or LSCP here
+	Capacity float64   // demand weight, ≥ 0; NaN = no limit; used only by CapacitatedMCLP
 }
 
 // CostOptions says how great-circle distance becomes a travel cost and which

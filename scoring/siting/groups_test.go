@@ -223,6 +223,7 @@ func TestGroupsAgainstBruteForce(t *testing.T) {
 // take every slot, so any careless pick would strand a group.
 func TestGroupsTightGreedy(t *testing.T) {
 	d, c := randomInstance(61, 200, 32)
+	randomCapacities(rand.New(rand.NewPCG(61, 1)), c, 8000)
 	n, err := BuildNetwork(d, c, CostOptions{StandardKm: 15})
 	if err != nil {
 		t.Fatal(err)
@@ -267,6 +268,21 @@ func TestGroupsTightGreedy(t *testing.T) {
 				checkResult(t, n, m, tc.p, pr)
 				if m.LowerBound > wantCost*(1+1e-9) || (s == BranchAndBound && math.Abs(m.Objective-wantCost) > 1e-6*wantCost) {
 					t.Errorf("p-median objective %v, bound %v, optimum %v", m.Objective, m.LowerBound, wantCost)
+				}
+				// Capacitated: branch and bound's proven optimum is the
+				// reference for greedy+swap.
+				cr, err := CapacitatedMCLP(n, pr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkCapacitated(t, n, cr, pr)
+				pr.Solver = BranchAndBound
+				exact, err := CapacitatedMCLP(n, pr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !exact.ProvenOptimal || cr.Objective > exact.Objective+1e-6 || cr.UpperBound < exact.Objective-1e-6 {
+					t.Errorf("capacitated %s objective %v, bound %v; proven optimum %v", s, cr.Objective, cr.UpperBound, exact.Objective)
 				}
 			})
 		}

@@ -20,10 +20,12 @@ const (
 	GreedySwap     Solver = "greedy+swap"
 )
 
-// Defaults for Problem's zero values.
+// Defaults for Problem's zero values. CapacitatedMCLP's branch and bound
+// has its own, smaller node budget: each of its nodes updates a maximum flow.
 const (
 	DefaultMaxCombinations       = 200_000
 	DefaultMaxNodes              = 2_000_000
+	DefaultCapacitatedMaxNodes   = 100_000
 	DefaultLagrangianIterations  = 1000
 	DefaultBranchAndBoundMaxFree = 120
 )
@@ -45,7 +47,7 @@ type Problem struct {
 	UnreachableCost float64
 
 	MaxCombinations      int // exhaustive search when C(free, P−fixed) ≤ this
-	MaxNodes             int // branch-and-bound node budget
+	MaxNodes             int // branch-and-bound node budget (0: DefaultMaxNodes, or DefaultCapacitatedMaxNodes for CapacitatedMCLP)
 	LagrangianIterations int // subgradient iterations for the greedy+swap bound
 }
 
