@@ -75,7 +75,7 @@ func CapacitatedMCLP(n *Network, pr Problem) (*Result, error) {
 	if r.UpperBound > 0 {
 		r.Gap = (r.UpperBound - r.Objective) / r.UpperBound
 	}
-	if r.ProvenOptimal || r.Gap <= 1e-12 {
+	if r.ProvenOptimal || r.Gap <= ProvenGap {
 		r.Gap, r.ProvenOptimal, r.UpperBound = 0, true, r.Objective
 	}
 	return r, nil
@@ -652,7 +652,7 @@ func (m *flowModel) greedySwap(pr Problem) solution {
 	s.sites = m.swap(s.sites)
 	s.value = m.value
 	s.bound = m.bound(s.sites, pr.LagrangianIterations)
-	s.provenOptimal = s.bound-s.value <= m.in.eps
+	s.provenOptimal = s.bound-s.value <= math.Max(m.in.eps, ProvenGap*s.value)
 	return s
 }
 

@@ -20,6 +20,12 @@ const (
 	GreedySwap     Solver = "greedy+swap"
 )
 
+// ProvenGap is the relative gap between a solution and its bound below
+// which the solution is reported as proven optimal: the bound and the
+// objective are sums of floating-point weights, so they rarely meet
+// exactly.
+const ProvenGap = 1e-9
+
 // Defaults for Problem's zero values. CapacitatedMCLP's branch and bound
 // has its own, smaller node budget: each of its nodes updates a maximum flow.
 const (
@@ -249,10 +255,10 @@ func (in *instance) solve(pr Problem) (solution, error) {
 	pr = withDefaults(pr)
 	switch pr.Solver {
 	case Exhaustive:
-		s, _ := in.search(false, 0)
+		s, _ := in.search(false, 0, nil)
 		return s, nil
 	case BranchAndBound:
-		if s, ok := in.search(true, pr.MaxNodes); ok {
+		if s, ok := in.search(true, pr.MaxNodes, nil); ok {
 			return s, nil
 		}
 		return in.greedySwap(pr), nil
@@ -260,15 +266,20 @@ func (in *instance) solve(pr Problem) (solution, error) {
 		return in.greedySwap(pr), nil
 	case Auto:
 		if binomial(len(in.free), in.k, pr.MaxCombinations) <= pr.MaxCombinations {
-			s, _ := in.search(false, 0)
+			s, _ := in.search(false, 0, nil)
 			return s, nil
 		}
-		if len(in.free) <= DefaultBranchAndBoundMaxFree {
-			if s, ok := in.search(true, pr.MaxNodes); ok {
-				return s, nil
-			}
+		// Greedy+swap first: when its Lagrangian bound meets it, it is
+		// proven optimal and the search is not needed (Oxfordshire's 86
+		// neighbourhoods: 15 ms instead of 3 s); else it seeds the search.
+		g := in.greedySwap(pr)
+		if g.provenOptimal || len(in.free) > DefaultBranchAndBoundMaxFree {
+			return g, nil
 		}
-		return in.greedySwap(pr), nil
+		if s, ok := in.search(true, pr.MaxNodes, &g); ok {
+			return s, nil
+		}
+		return g, nil
 	}
 	return solution{}, placeplan.Errorf(placeplan.EINVALID, "siting: unknown solver %q", pr.Solver)
 }
@@ -359,7 +370,7 @@ func MCLP(n *Network, pr Problem) (*Result, error) {
 	if r.UpperBound > 0 {
 		r.Gap = (r.UpperBound - r.Objective) / r.UpperBound
 	}
-	if r.Gap <= 1e-12 {
+	if r.Gap <= ProvenGap {
 		r.Gap, r.ProvenOptimal, r.UpperBound = 0, true, r.Objective
 	}
 	return r, nil
@@ -417,7 +428,7 @@ func PMedian(n *Network, pr Problem) (*Result, error) {
 	if r.Objective > 0 {
 		r.Gap = (r.Objective - r.LowerBound) / r.Objective
 	}
-	if r.Gap <= 1e-12 {
+	if r.Gap <= ProvenGap {
 		r.Gap, r.ProvenOptimal, r.LowerBound = 0, true, r.Objective
 	}
 	return r, nil

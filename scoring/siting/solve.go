@@ -60,7 +60,7 @@ func topSum(xs []float64, k int) float64 {
 // remaining marginal gains cannot beat the incumbent (valid because f is
 // submodular; ignoring the groups only loosens the cut). It reports false
 // when the node budget ran out.
-func (in *instance) search(prune bool, maxNodes int) (solution, bool) {
+func (in *instance) search(prune bool, maxNodes int, incumbent *solution) (solution, bool) {
 	cur := make([]float64, in.nd)
 	var base float64
 	for _, j := range in.fixed {
@@ -77,7 +77,11 @@ func (in *instance) search(prune bool, maxNodes int) (solution, bool) {
 			g[j] = in.gain(j, cur)
 		}
 		sort.SliceStable(order, func(a, b int) bool { return g[order[a]] > g[order[b]] })
-		gs := in.greedy(nil)
+		gs := incumbent
+		if gs == nil {
+			g := in.greedy(nil)
+			gs = &g
+		}
 		bestVal, best = gs.value, gs.sites[len(in.fixed):]
 	}
 	var st *groupState
@@ -257,7 +261,7 @@ func (in *instance) greedySwap(pr Problem) solution {
 		}
 	}
 	s.bound = math.Min(val+topSum(gains, in.k), ub)
-	s.provenOptimal = s.bound-val <= in.eps
+	s.provenOptimal = s.bound-val <= math.Max(in.eps, ProvenGap*val)
 	return s
 }
 
