@@ -38,6 +38,9 @@ type Scenario struct {
 	Aggregation   string      `yaml:"aggregation" json:"aggregation"`
 	Uncertainty   Uncertainty `yaml:"uncertainty" json:"uncertainty"`
 	Disclosure    *Disclosure `yaml:"disclosure,omitempty" json:"disclosure,omitempty"`
+	// Sites, when present, is the site selection and phased rollout that
+	// placeplan plan works out.
+	Sites *Sites `yaml:"sites,omitempty" json:"sites,omitempty"`
 
 	// dir is the folder the document was read from; relative paths in it
 	// are taken from there.
@@ -135,11 +138,14 @@ func ReadFile(path string) (*Scenario, error) {
 
 // DBPath returns the database the scenario names, resolved against the
 // scenario file's folder, or "" for the embedded default dataset.
-func (sc *Scenario) DBPath() string {
-	if sc.Dataset.DB == "" || filepath.IsAbs(sc.Dataset.DB) || sc.dir == "" {
-		return sc.Dataset.DB
+func (sc *Scenario) DBPath() string { return sc.resolve(sc.Dataset.DB) }
+
+// resolve takes a relative path from the scenario file's folder.
+func (sc *Scenario) resolve(path string) string {
+	if path == "" || filepath.IsAbs(path) || sc.dir == "" {
+		return path
 	}
-	return filepath.Join(sc.dir, sc.Dataset.DB)
+	return filepath.Join(sc.dir, path)
 }
 
 // YAML returns the document as YAML.
@@ -244,6 +250,9 @@ func (sc *Scenario) check(name string) error {
 	}
 	if sc.Disclosure != nil && sc.Disclosure.SuppressBelow < 0 {
 		return fail("disclosure.suppress_below", "negative")
+	}
+	if sc.Sites != nil {
+		return sc.Sites.check(fail)
 	}
 	return nil
 }

@@ -86,7 +86,7 @@ type Config struct {
 	Underlying    string  // summarise: IoD File 8 (for the income and employment scale)
 	By            string  // summarise: lad, msoa or locality
 	Localities    string  // summarise: a locality definition CSV
-	Scenario      string  // score: the scenario file (YAML or JSON)
+	Scenario      string  // score, plan: the scenario file (YAML or JSON)
 	Scheme        string  // vintages: the locality scheme to compare
 	Sites         SitesConfig
 	Paths         []string
@@ -108,6 +108,7 @@ Usage:
   placeplan sites --demand FILE --candidates FILE [--matrix FILE] --model mclp|pmedian|lscp --p N
                   --standard-km R | --standard-min M [--circuity F] [--speed-kmh V] [--fixed ID,...]
                   [--exclude ID,...] [--target-share S] [--seed S] [--format json|csv]
+  placeplan plan --scenario FILE [--db FILE] [--format table|json]
   placeplan version
 
 ingest recognises each file by its content: English Indices of Deprivation
@@ -165,6 +166,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdScore(ctx, cfg, stdout, stderr)
 	case "sites":
 		return cmdSites(ctx, cfg, stdout)
+	case "plan":
+		return cmdPlan(ctx, cfg, stdout)
 	}
 	return usageError{fmt.Sprintf("unknown command %q", cmd)}
 }
@@ -213,6 +216,10 @@ func parseFlags(cmd string, args []string, stdout io.Writer) (Config, error) {
 		fs.StringVar(&cfg.Scenario, "scenario", "", "scenario `FILE` (YAML or JSON; see docs/SCENARIOS.md)")
 		fs.StringVar(&cfg.DB, "db", "", "SQLite database `FILE` (default: the scenario's, else the embedded default dataset)")
 		fs.StringVar(&cfg.Format, "format", "table", "output format: table, csv or json")
+	case "plan":
+		fs.StringVar(&cfg.Scenario, "scenario", "", "scenario `FILE` with a sites section (YAML or JSON; see docs/SCENARIOS.md)")
+		fs.StringVar(&cfg.DB, "db", "", "SQLite database `FILE` (default: the scenario's, else the embedded default dataset)")
+		fs.StringVar(&cfg.Format, "format", "table", "output format: table or json")
 	default:
 		return cfg, usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}
@@ -241,17 +248,19 @@ func parseFlags(cmd string, args []string, stdout io.Writer) (Config, error) {
 		}
 	case cmd == "vintages" && cfg.Scheme == "":
 		return cfg, usageError{"vintages: --scheme NAME is required"}
-	case cmd == "score" && cfg.Scenario == "":
-		return cfg, usageError{"score: --scenario FILE is required"}
+	case (cmd == "score" || cmd == "plan") && cfg.Scenario == "":
+		return cfg, usageError{cmd + ": --scenario FILE is required"}
+	case cmd == "plan" && cfg.Format != "table" && cfg.Format != "json":
+		return cfg, usageError{fmt.Sprintf("--format %q: use table or json", cfg.Format)}
 	case cmd == "score" && cfg.Format != "table" && cfg.Format != "csv" && cfg.Format != "json":
 		return cfg, usageError{fmt.Sprintf("--format %q: use table, csv or json", cfg.Format)}
-	case cmd != "serve" && cmd != "summarise" && cmd != "summarize" && cmd != "score" && cmd != "sites" && cfg.DB == "":
+	case cmd != "serve" && cmd != "summarise" && cmd != "summarize" && cmd != "score" && cmd != "plan" && cmd != "sites" && cfg.DB == "":
 		return cfg, usageError{cmd + ": --db FILE is required"}
 	case cmd == "ingest" && len(cfg.Paths) == 0:
 		return cfg, usageError{"ingest: give at least one file to ingest"}
 	case cmd != "ingest" && len(cfg.Paths) > 0:
 		return cfg, usageError{fmt.Sprintf("%s: unexpected argument %q", cmd, cfg.Paths[0])}
-	case cmd != "score" && cfg.Format != "csv" && cfg.Format != "json":
+	case cmd != "score" && cmd != "plan" && cfg.Format != "csv" && cfg.Format != "json":
 		return cfg, usageError{fmt.Sprintf("--format %q: use csv or json", cfg.Format)}
 	case cfg.Geography != "" && cfg.Geography != string(placeplan.LSOA2011) && cfg.Geography != string(placeplan.LSOA2021):
 		return cfg, usageError{fmt.Sprintf("--geography %q: use lsoa11 or lsoa21", cfg.Geography)}

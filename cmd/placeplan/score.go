@@ -207,7 +207,7 @@ func wrap(text string, width int, indent string) string {
 	var b strings.Builder
 	line := 0
 	// Keep "5 %" together: join a number and its per cent sign.
-	text = strings.ReplaceAll(text, " %", "\u00a0%")
+	text = strings.ReplaceAll(text, " %", "\ue000%") // not a space to strings.Fields (U+00A0 would be)
 	for i, word := range strings.Fields(text) {
 		if i > 0 && line+1+len([]rune(word)) > width {
 			b.WriteString("\n" + indent)
@@ -219,5 +219,5 @@ func wrap(text string, width int, indent string) string {
 		b.WriteString(word)
 		line += len([]rune(word))
 	}
-	return strings.ReplaceAll(b.String(), "\u00a0%", " %")
+	return strings.ReplaceAll(b.String(), "\ue000%", " %")
 }

@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"placeplan"
+	"placeplan/api"
+	"placeplan/scenario"
+	"placeplan/scoring/siting"
+)
+
+// cmdPlan works out a scenario's rollout plan: sites, phased order,
+// evaluation design, stability and explanations.
+func cmdPlan(ctx context.Context, cfg Config, stdout io.Writer) error {
+	sc, err := scenario.ReadFile(cfg.Scenario)
+	if err != nil {
+		return err
+	}
+	st, err := openScenarioStore(ctx, cfg.DB, sc)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res, err := scenario.Plan(ctx, st, sc)
+	if err != nil {
+		return err
+	}
+	doc := api.NewPlanDocument(res)
+	if cfg.Format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(doc)
+	}
+	return writePlanTable(stdout, doc)
+}
+
+// figure formats a demand figure, or says it is withheld.
+func figure(v *float64, suppressBelow float64) string {
+	if v == nil {
+		if suppressBelow > 0 {
+			return fmt.Sprintf("<%s", siting.Amount(suppressBelow))
+		}
+		return "–"
+	}
+	return siting.Amount(*v)
+}
+
+func pct(x float64) string {
+	if math.IsNaN(x) {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f %%", 100*x)
+}
+
+// writePlanTable prints the plan for reading: the sites and why, the phased
+// order, the evaluation design, stability, and the need ranking behind it.
+func writePlanTable(w io.Writer, d api.PlanDocument) error {
+	unit := d.Unit
+	fmt.Fprintf(w, "%s\n%s (%s)\n\n", d.Scenario, d.Scheme, placeplan.Geography(d.Geography).Label())
+	fmt.Fprintf(w, "%s\n\n", wrap(fmt.Sprintf("Demand: %s in %d small areas, %s in all (%s %s). Service standard: %s %s.",
+		d.Demand.Noun, d.Demand.Areas, figure(d.Demand.TotalWeight, d.SuppressedBelow), siting.Amount(d.Demand.TotalPopulation),
+		populationWord(d.Demand.Population), strconv.FormatFloat(d.Standard, 'f', -1, 64), unit), 78, ""))
+
+	s := d.Selection
+	proof := "the gap to the best possible is " + pct(s.Gap)
+	if s.ProvenOptimal {
+		proof = "proven optimal"
+	}
+	fmt.Fprintf(w, "%s\n", wrap(fmt.Sprintf("Sites (%s, %d teams, %s: %s): %s of %s %s within %s %s.",
+		d.Model, d.Teams, s.Solver, proof, figure(s.CoveredWeight, d.SuppressedBelow), figure(s.TotalWeight, d.SuppressedBelow),
+		d.Demand.Noun, strconv.FormatFloat(d.Standard, 'f', -1, 64), unit), 78, ""))
+	if s.UpperBound != nil && !s.ProvenOptimal {
+		fmt.Fprintf(w, "No choice of sites can reach more than %s.\n", figure(s.UpperBound, d.SuppressedBelow))
+	}
+	if s.LowerBound != nil && !s.ProvenOptimal {
+		fmt.Fprintf(w, "No choice of sites can need less travel than %s.\n", siting.Amount(*s.LowerBound))
+	}
+	fmt.Fprintln(w)
+	stab := map[string]api.PlanStability{}
+	if d.Robustness != nil {
+		for _, c := range d.Robustness.Candidates {
+			stab[c.ID] = c
+		}
+	}
+	tw := tabwriter.NewWriter(w, 2, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "site\tlocality\treach\treached by no other\tmean %s\tchosen in draws\tchosen in standards\t\n", unit)
+	for _, site := range d.Sites {
+		name := site.ID
+		if site.Fixed {
+			name += " (live)"
+		}
+		draws, stds := "–", "–"
+		if c, ok := stab[site.ID]; ok {
+			if c.Draws != nil {
+				draws = pct(*c.Draws)
+			}
+			if c.Standards != nil {
+				stds = pct(*c.Standards)
+			}
+		}
+		mean := "–"
+		if site.MeanTravel != nil {
+			mean = fmt.Sprintf("%.1f", *site.MeanTravel)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", name, site.Locality, figure(site.Reach, d.SuppressedBelow),
+			figure(site.Unique, d.SuppressedBelow), mean, draws, stds)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nWhy these sites:")
+	for _, site := range d.Sites {
+		fmt.Fprintf(w, "- %s\n", wrap(site.Explanation, 78, "  "))
+	}
+
+	r := d.Rollout
+	proof = "proven the best order"
+	if !r.ProvenOptimal {
+		proof = "the best order found"
+	}
+	fmt.Fprintf(w, "\n%s\n\n", wrap(fmt.Sprintf("Rollout (%s, %s): %s of the need-time that opening everything at once would give, to %s.",
+		r.Solver, proof, pct(r.AUCShare), r.End), 78, ""))
+	tw = tabwriter.NewWriter(w, 2, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "phase\tstarts\topens\tnew %s\tnew %s\t%s reached\tmost deprived reached\t\n", shortNoun(d.Demand.Noun), populationWord(d.Demand.Population), shortNoun(d.Demand.Noun))
+	for _, p := range r.Phases {
+		ids := make([]string, len(p.Sites))
+		for k, o := range p.Sites {
+			ids[k] = o.ID
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", p.Label, p.Start, strings.Join(ids, ", "), figure(p.NewWeight, d.SuppressedBelow),
+			siting.Amount(p.NewPopulation), pct(p.WeightShare), pct(p.MostDeprivedShare))
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	for _, p := range r.Phases {
+		fmt.Fprintf(w, "- %s\n", wrap(p.Summary, 78, "  "))
+	}
+
+	if e := d.Evaluation; e != nil {
+		fmt.Fprintf(w, "\nEvaluation (stepped wedge, seed %d): randomised order %s.\n%s\n", e.Seed, strings.Join(e.Order, ", "), wrap(e.Verdict, 78, ""))
+		if len(e.Balance) > 0 {
+			fmt.Fprintln(w, "\nBalance across the phases of the randomised order (areas newly reached):")
+			tw = tabwriter.NewWriter(w, 2, 0, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprintf(tw, "phase\tsites\tareas\tmean %s\t%s\tmost deprived\t%s\t\n", shortNoun(d.Demand.Noun), populationWord(d.Demand.Population), strings.Join(e.Profile, "\t"))
+			for _, b := range e.Balance {
+				cells := make([]string, len(b.ProfileMeans))
+				for k, m := range b.ProfileMeans {
+					cells[k] = "–"
+					if m != nil {
+						cells[k] = fmt.Sprintf("%.2f", *m)
+					}
+				}
+				md := "–"
+				if b.MostDeprivedShare != nil {
+					md = pct(*b.MostDeprivedShare)
+				}
+				fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%s\t\n", b.Label, b.Sites, b.Units, figure(b.MeanWeight, d.SuppressedBelow),
+					siting.Amount(b.Population), md, strings.Join(cells, "\t"))
+			}
+			tw.Flush()
+		}
+	}
+	if len(d.Comparisons) > 0 {
+		fmt.Fprintln(w, "\nComparison areas (not yet reached, matched on the deprivation profile):")
+		for _, c := range d.Comparisons {
+			fmt.Fprintf(w, "- %s\n", wrap(c.Summary, 78, "  "))
+		}
+	}
+	if rb := d.Robustness; rb != nil {
+		fmt.Fprintf(w, "\nStability:\n%s\n", wrap(rb.Summary, 78, ""))
+	}
+
+	fmt.Fprintln(w, "\nNeed ranking of the localities:")
+	tw = tabwriter.NewWriter(w, 2, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "rank\tlocality\tneed score\t5–95 %% rank\t\n")
+	for _, l := range d.Localities {
+		interval := "–"
+		if l.RankP5 != nil {
+			interval = fmt.Sprintf("%d–%d", *l.RankP5, *l.RankP95)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%.3f\t%s\t\n", l.Rank, l.Locality, l.NeedScore, interval)
+	}
+	tw.Flush()
+	if len(d.Warnings) > 0 {
+		fmt.Fprintln(w, "\nWarnings:")
+		for _, s := range d.Warnings {
+			fmt.Fprintf(w, "- %s\n", wrap(s, 78, "  "))
+		}
+	}
+	fmt.Fprintln(w, "\nSources:")
+	for _, s := range d.Attribution {
+		fmt.Fprintf(w, "- %s\n", wrap(s, 78, "  "))
+	}
+	return nil
+}
+
+// populationWord names a population indicator in a column heading.
+func populationWord(key string) string {
+	switch key {
+	case "pop_children_0_15":
+		return "children"
+	case "pop_60_plus":
+		return "people 60+"
+	case "pop_working_age", "pop_16_59":
+		return "adults"
+	}
+	return "people"
+}
+
+// shortNoun shortens the demand noun for a column heading.
+func shortNoun(noun string) string {
+	if strings.HasPrefix(noun, "need-weighted") || len(noun) > 20 {
+		return "demand"
+	}
+	return noun
+}
