@@ -105,7 +105,7 @@ Usage:
   placeplan serve [--db FILE] [--addr HOST:PORT] [--suppress-below N]
   placeplan summarise --iod FILE [--underlying FILE] [--by lad|msoa|locality] [--localities FILE] [--format csv|json]
   placeplan score --scenario FILE [--db FILE] [--format table|csv|json]
-  placeplan sites --demand FILE --candidates FILE [--matrix FILE] --model mclp|pmedian|lscp --p N
+  placeplan sites --demand FILE --candidates FILE [--matrix FILE] --model mclp|pmedian|lscp|capacitated --p N
                   --standard-km R | --standard-min M [--circuity F] [--speed-kmh V] [--fixed ID,...]
                   [--exclude ID,...] [--target-share S] [--seed S] [--format json|csv]
   placeplan plan --scenario FILE [--db FILE] [--format table|json]

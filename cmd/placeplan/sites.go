@@ -37,7 +37,7 @@ func sitesFlags(fs *flag.FlagSet, cfg *Config) {
 	fs.StringVar(&s.Demand, "demand", "", "demand points CSV `FILE`: id,lon,lat,weight")
 	fs.StringVar(&s.Candidates, "candidates", "", "candidate sites CSV `FILE`: id,lon,lat[,capacity]")
 	fs.StringVar(&s.Matrix, "matrix", "", "travel matrix CSV `FILE` (origin,destination,minutes|km) instead of great-circle distance")
-	fs.StringVar(&s.Model, "model", "", "mclp (maximal covering), pmedian or lscp (set covering)")
+	fs.StringVar(&s.Model, "model", "", "mclp (maximal covering), pmedian, lscp (set covering) or capacitated (mclp within each site's capacity)")
 	fs.IntVar(&s.P, "p", 0, "number of sites to open, fixed sites included (mclp, pmedian)")
 	fs.Float64Var(&s.StandardKm, "standard-km", 0, "service standard in km")
 	fs.Float64Var(&s.StandardMin, "standard-min", 0, "service standard in minutes")
@@ -54,8 +54,8 @@ func (s SitesConfig) check() error {
 	switch {
 	case s.Demand == "" || s.Candidates == "":
 		return usageError{"sites: --demand FILE and --candidates FILE are required"}
-	case s.Model != "mclp" && s.Model != "pmedian" && s.Model != "lscp":
-		return usageError{fmt.Sprintf("sites: --model %q: use mclp, pmedian or lscp", s.Model)}
+	case s.Model != "mclp" && s.Model != "pmedian" && s.Model != "lscp" && s.Model != "capacitated":
+		return usageError{fmt.Sprintf("sites: --model %q: use mclp, pmedian, lscp or capacitated", s.Model)}
 	case s.Model != "lscp" && s.P < 1:
 		return usageError{"sites: --p N (1 or more) is required for " + s.Model}
 	case (s.StandardKm > 0) == (s.StandardMin > 0):
@@ -78,21 +78,22 @@ func (s SitesConfig) check() error {
 // cost, lower_bound bounds the optimum from below and upper_bound is the
 // objective found; for LSCP the objective is the number of sites.
 type sitesResult struct {
-	Model         string   `json:"model"`
-	Selected      []string `json:"selected"`
-	Objective     float64  `json:"objective"`
-	UpperBound    float64  `json:"upper_bound"`
-	LowerBound    *float64 `json:"lower_bound,omitempty"`
-	Gap           float64  `json:"gap"`
-	CoveredWeight float64  `json:"covered_weight"`
-	TotalWeight   float64  `json:"total_weight"`
-	Solver        string   `json:"solver"`
-	ProvenOptimal bool     `json:"proven_optimal"`
-	P             int      `json:"p"`
-	Standard      float64  `json:"standard"`
-	Unit          string   `json:"unit"`
-	Circuity      float64  `json:"circuity,omitempty"`
-	Seed          int64    `json:"seed"`
+	Model         string    `json:"model"`
+	Selected      []string  `json:"selected"`
+	Served        []float64 `json:"served"`
+	Objective     float64   `json:"objective"`
+	UpperBound    float64   `json:"upper_bound"`
+	LowerBound    *float64  `json:"lower_bound,omitempty"`
+	Gap           float64   `json:"gap"`
+	CoveredWeight float64   `json:"covered_weight"`
+	TotalWeight   float64   `json:"total_weight"`
+	Solver        string    `json:"solver"`
+	ProvenOptimal bool      `json:"proven_optimal"`
+	P             int       `json:"p"`
+	Standard      float64   `json:"standard"`
+	Unit          string    `json:"unit"`
+	Circuity      float64   `json:"circuity,omitempty"`
+	Seed          int64     `json:"seed"`
 }
 
 func cmdSites(ctx context.Context, cfg Config, stdout io.Writer) error {
@@ -159,23 +160,25 @@ func cmdSites(ctx context.Context, cfg Config, stdout io.Writer) error {
 		res, err = siting.PMedian(net, pr)
 	case "lscp":
 		res, err = siting.LSCP(net, pr, s.TargetShare)
+	case "capacitated":
+		res, err = siting.CapacitatedMCLP(net, pr)
 	}
 	if err != nil {
 		return err
 	}
-	out := sitesResult{Model: s.Model, Selected: res.Selected, Objective: res.Objective, UpperBound: res.UpperBound,
+	out := sitesResult{Model: s.Model, Selected: res.Selected, Served: res.Served, Objective: res.Objective, UpperBound: res.UpperBound,
 		Gap: res.Gap, CoveredWeight: res.CoveredWeight, TotalWeight: res.TotalWeight, Solver: string(res.Solver),
 		ProvenOptimal: res.ProvenOptimal, P: len(res.Selected), Standard: standard, Unit: string(unit), Seed: s.Seed}
 	if s.Matrix == "" {
 		out.Circuity = s.Circuity
 	}
-	if s.Model != "mclp" {
+	if s.Model == "pmedian" || s.Model == "lscp" {
 		lb := res.LowerBound
 		out.LowerBound = &lb
 		out.UpperBound = res.Objective
 	}
 	if out.Selected == nil {
-		out.Selected = []string{}
+		out.Selected, out.Served = []string{}, []float64{}
 	}
 	if s.Format == "csv" {
 		return writeSitesCSV(stdout, out, cands)
@@ -185,21 +188,23 @@ func cmdSites(ctx context.Context, cfg Config, stdout io.Writer) error {
 	return enc.Encode(out)
 }
 
-// writeSitesCSV writes one row per selected site, in the order chosen.
+// writeSitesCSV writes one row per selected site, in the order chosen, with
+// the demand weight it serves.
 func writeSitesCSV(w io.Writer, r sitesResult, cands []data.Candidate) error {
 	at := map[string]data.Candidate{}
 	for _, c := range cands {
 		at[c.ID] = c
 	}
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"order", "id", "lon", "lat", "capacity"})
+	cw.Write([]string{"order", "id", "lon", "lat", "capacity", "served"})
 	for i, id := range r.Selected {
 		c := at[id]
 		capacity := ""
 		if !math.IsNaN(c.Capacity) {
 			capacity = strconv.FormatFloat(c.Capacity, 'f', -1, 64)
 		}
-		cw.Write([]string{strconv.Itoa(i + 1), id, coord(c.Point[0]), coord(c.Point[1]), capacity})
+		cw.Write([]string{strconv.Itoa(i + 1), id, coord(c.Point[0]), coord(c.Point[1]), capacity,
+			strconv.FormatFloat(r.Served[i], 'f', -1, 64)})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -55,8 +55,24 @@ func TestSitesCommand(t *testing.T) {
 	}
 	out, _, code := runCLI(t, "sites", "--demand", demand, "--candidates", cands, "--model", "mclp", "--p", "2", "--standard-km", "5", "--circuity", "1", "--format", "csv")
 	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
-	if code != 0 || err != nil || len(rows) != 3 || strings.Join(rows[0], ",") != "order,id,lon,lat,capacity" {
+	if code != 0 || err != nil || len(rows) != 3 || strings.Join(rows[0], ",") != "order,id,lon,lat,capacity,served" {
 		t.Errorf("csv: %v %v", rows, err)
+	}
+	// Capacities: S serves at most 30 and L 20, so with both open and a
+	// 100 km standard everything (22) is served, split within capacity.
+	decode("--model", "capacitated", "--p", "2", "--standard-km", "100", "--circuity", "1")
+	if res.Objective != 22 || len(res.Served) != 2 || res.Served[0]+res.Served[1] != 22 || !res.ProvenOptimal {
+		t.Errorf("capacitated: %+v", res)
+	}
+	writeFile(t, cands, "id,lon,lat,capacity\nS,-2.754,52.708,8\nO,-3.051,52.862,4\nL,-2.719,52.368,6\n")
+	decode("--model", "capacitated", "--p", "2", "--standard-km", "100", "--circuity", "1")
+	if res.Objective != 14 || strings.Join(sorted(res.Selected), ",") != "L,S" {
+		t.Errorf("capacitated, capacities 8, 4 and 6: %+v", res)
+	}
+	for i, id := range res.Selected {
+		if capacity := map[string]float64{"S": 8, "L": 6}[id]; res.Served[i] > capacity {
+			t.Errorf("%s serves %v, over its capacity %v", id, res.Served[i], capacity)
+		}
 	}
 	// Mistakes.
 	for _, c := range []struct {
