@@ -48,6 +48,12 @@ type Config struct {
 	Disclosure placeplan.Disclosure
 	// Version is the program version, reported by /healthz when set.
 	Version string
+	// TileCacheBytes bounds the memory of the encoded-tile cache. Default
+	// DefaultTileCacheBytes.
+	TileCacheBytes int64
+	// CORSOrigins are the origins allowed to call the API from a browser
+	// ("*" for any); none, the default, switches CORS off.
+	CORSOrigins []string
 	// FrontendDir, when set, serves the web page from this directory on
 	// disk instead of the files embedded in package frontend (for working
 	// on the page without rebuilding).
@@ -60,6 +66,8 @@ const (
 	DefaultReadTimeout  = 15 * time.Second
 	DefaultWriteTimeout = 60 * time.Second // whole-county GeoJSON layers are a few megabytes
 	DefaultIdleTimeout  = 120 * time.Second
+	// DefaultTileCacheBytes is the default bound on cached tiles: 256 MiB.
+	DefaultTileCacheBytes = 256 << 20
 )
 
 // withDefaults returns cfg with its zero fields set to the defaults.
@@ -75,6 +83,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.TileCacheBytes <= 0 {
+		cfg.TileCacheBytes = DefaultTileCacheBytes
 	}
 	return cfg
 }
@@ -106,6 +117,7 @@ type Server struct {
 	echo     *echo.Echo
 	http     *http.Server
 	routes   []Route
+	tiles    *tileState
 
 	mu   sync.Mutex
 	ln   net.Listener
@@ -119,7 +131,7 @@ func NewServer(cfg Config, store Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, store: store, logger: logger, frontend: frontend.FS()}
+	s := &Server{cfg: cfg, store: store, logger: logger, frontend: frontend.FS(), tiles: newTileState(cfg)}
 	if cfg.FrontendDir != "" {
 		s.frontend = os.DirFS(cfg.FrontendDir)
 	}
@@ -130,7 +142,7 @@ func NewServer(cfg Config, store Store, logger *slog.Logger) *Server {
 	e.HTTPErrorHandler = s.handleError
 	e.JSONSerializer = jsonSerializer{}
 	e.IPExtractor = echo.ExtractIPDirect() // no proxy is trusted to set X-Forwarded-For
-	e.Use(s.requestID, s.accessLog, s.recover, gzipBodies)
+	e.Use(s.requestID, s.accessLog, s.recover, s.metrics, s.cors, gzipBodies)
 	s.echo = e
 	for _, r := range s.routeTable() {
 		s.register(r)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -489,8 +490,9 @@ func TestURLWildcardAddress(t *testing.T) {
 
 func TestConfigDefaults(t *testing.T) {
 	got := Config{WriteTimeout: time.Second}.withDefaults()
-	want := Config{Addr: DefaultAddr, ReadTimeout: DefaultReadTimeout, WriteTimeout: time.Second, IdleTimeout: DefaultIdleTimeout}
-	if got != want {
+	want := Config{Addr: DefaultAddr, ReadTimeout: DefaultReadTimeout, WriteTimeout: time.Second, IdleTimeout: DefaultIdleTimeout,
+		TileCacheBytes: DefaultTileCacheBytes}
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("withDefaults = %+v, want %+v", got, want)
 	}
 }

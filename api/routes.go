@@ -44,7 +44,7 @@ func (s *Server) routeTable() []route {
 		return route{Route: Route{Method: http.MethodGet, Path: path, Role: role, Summary: summary},
 			revisioned: revisioned, handler: h}
 	}
-	return []route{
+	routes := []route{
 		get("/healthz", RolePublic, false, s.handleHealthz, "liveness: the process answers"),
 		get("/readyz", RolePublic, false, s.handleReadyz, "readiness: the data store answers"),
 
@@ -57,10 +57,13 @@ func (s *Server) routeTable() []route {
 		get("/api/v1/layers/areas", RoleViewer, true, s.handleAreasLayer, "small areas with indicator values as GeoJSON"),
 		get("/api/v1/layers/localities", RoleViewer, true, s.handleLocalitiesLayer, "localities as GeoJSON"),
 		get("/api/v1/layers/sites", RoleViewer, true, s.handleSitesLayer, "one point layer as GeoJSON"),
-
+	}
+	routes = append(routes, s.tileRoutes()...)
+	routes = append(routes, s.ogcRoutes()...)
+	return append(routes,
 		get("/", RolePublic, false, s.handleIndex, "the web page"),
 		get("/:file", RolePublic, false, s.handleAsset, "the web page's scripts and styles"),
-	}
+	)
 }
 
 // register adds r to the router behind the authorisation hook and, for
