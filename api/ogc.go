@@ -1,5 +1,524 @@
 package api
 
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// OGC API – Features, Part 1: Core, with the GeoJSON encoding
+// (OGC 17-069r4), under /ogc. The collections are the map layers:
+//
+//   - areas: small areas with their indicator values, ids are area codes;
+//   - localities: localities as the polygons of their member areas, ids
+//     are the locality ids of /api/v1/localities;
+//   - sites: the points of every point layer in one collection, ids are
+//     "LAYER:ID" and the property "layer" names the layer.
+//
+// areas and localities serve one geography: the one layers default to
+// (lsoa11 when both are loaded), or the one the extension parameter
+// geography names. sites takes layer=NAME to keep one point layer.
+
+// ogcDefaultLimit and ogcMaxLimit bound a page of items. A larger limit is
+// served as ogcMaxLimit, as the standard requires, not refused.
+const (
+	ogcDefaultLimit = 10
+	ogcMaxLimit     = 10000
+)
+
+// crs84 is the CRS of every coordinate served: WGS84 longitude, latitude.
+const crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+
+// ogcConformsTo lists the conformance classes implemented. The OpenAPI
+// class is not claimed: the OpenAPI document is version 3.1, and the
+// published standard's class (oas30) requires 3.0.
+func ogcConformsTo() []string {
+	return []string{
+		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	}
+}
+
+// ogcState is what the OGC and OpenAPI routes share: their collections,
+// the collection extents cached per data revision, and the OpenAPI
+// document built on first use.
+type ogcState struct {
+	s           *Server
+	collections []*ogcCollection
+	extents     extentCache
+	openAPI     openAPICache
+}
+
 // ogcRoutes are the OGC API – Features routes under /ogc and the OpenAPI
-// document. (Filled in by the OGC work of issue 5.)
-func (s *Server) ogcRoutes() []route { return nil }
+// document.
+func (s *Server) ogcRoutes() []route {
+	o := &ogcState{s: s}
+	o.collections = []*ogcCollection{o.areasCollection(), o.localitiesCollection(), o.sitesCollection()}
+	get := func(path string, role Role, revisioned bool, h echo.HandlerFunc, summary string) route {
+		return route{Route: Route{Method: http.MethodGet, Path: path, Role: role, Summary: summary},
+			revisioned: revisioned, handler: h}
+	}
+	return []route{
+		get("/api/openapi.json", RolePublic, false, o.handleOpenAPI, "the OpenAPI 3.1 definition of this API"),
+		get("/ogc", RoleViewer, false, o.handleLanding, "OGC API – Features landing page"),
+		get("/ogc/conformance", RoleViewer, false, o.handleConformance, "the OGC API conformance classes implemented"),
+		get("/ogc/collections", RoleViewer, true, o.handleCollections, "the feature collections: areas, localities and sites"),
+		get("/ogc/collections/:collectionId", RoleViewer, true, o.handleCollection, "one feature collection"),
+		get("/ogc/collections/:collectionId/items", RoleViewer, true, o.handleItems,
+			"a collection's features, filtered by bbox and paged by limit and offset"),
+		get("/ogc/collections/:collectionId/items/:featureId", RoleViewer, true, o.handleFeature, "one feature"),
+	}
+}
+
+// ogcCollection is one feature collection and how to read it.
+type ogcCollection struct {
+	id, title, description string
+	// itemParams and featureParams are the extension query parameters
+	// its items and single features accept beside the standard ones.
+	itemParams, featureParams []string
+	// items returns the features q selects, in a stable order, with the
+	// number that match in all pages.
+	items func(ctx context.Context, q ogcQuery) ([]ogcFeature, int, error)
+	// feature returns one feature, or an ENOTFOUND error.
+	feature func(ctx context.Context, q ogcQuery, id string) (ogcFeature, error)
+	// extent returns the bound of every feature (WGS84), nil when there
+	// are none.
+	extent func(ctx context.Context) (*orb.Bound, error)
+}
+
+// ogcQuery is a parsed items or feature request.
+type ogcQuery struct {
+	bbox   *orb.Bound // nil: everywhere
+	limit  int
+	offset int
+	extra  url.Values // the collection's extension parameters
+}
+
+// Wire models of OGC API – Features.
+
+// ogcLink is a link of OGC API – Features (OGC API – Common link schema).
+type ogcLink struct {
+	Href  string `json:"href"`
+	Rel   string `json:"rel"`
+	Type  string `json:"type,omitempty"`
+	Title string `json:"title,omitempty"`
+}
+
+// ogcLandingResponse is the landing page.
+type ogcLandingResponse struct {
+	Title       string    `json:"title"`
+	Description string    `json:"description"`
+	Links       []ogcLink `json:"links"`
+}
+
+// ogcConformanceResponse is the conformance declaration.
+type ogcConformanceResponse struct {
+	ConformsTo []string `json:"conformsTo"`
+}
+
+// ogcCollectionsResponse lists the collections.
+type ogcCollectionsResponse struct {
+	Links       []ogcLink               `json:"links"`
+	Collections []ogcCollectionResponse `json:"collections"`
+}
+
+// ogcCollectionResponse describes one collection. Extent is left out
+// while the collection is empty.
+type ogcCollectionResponse struct {
+	ID          string     `json:"id"`
+	Title       string     `json:"title"`
+	Description string     `json:"description"`
+	Links       []ogcLink  `json:"links"`
+	Extent      *ogcExtent `json:"extent,omitempty"`
+	ItemType    string     `json:"itemType"`
+	CRS         []string   `json:"crs"`
+}
+
+// ogcExtent is a collection's extent: space only, the data have no time.
+type ogcExtent struct {
+	Spatial ogcSpatialExtent `json:"spatial"`
+}
+
+// ogcSpatialExtent is one bounding box, minLon, minLat, maxLon, maxLat.
+type ogcSpatialExtent struct {
+	BBox [][4]float64 `json:"bbox"`
+	CRS  string       `json:"crs"`
+}
+
+// ogcFeature is a GeoJSON Feature; Links only on a single feature.
+type ogcFeature struct {
+	Type       string             `json:"type"`
+	ID         any                `json:"id"`
+	Geometry   *geojson.Geometry  `json:"geometry"`
+	Properties geojson.Properties `json:"properties"`
+	Links      []ogcLink          `json:"links,omitempty"`
+}
+
+// newOGCFeature returns a feature of geometry g, whose coordinates the
+// caller has rounded.
+func newOGCFeature(id any, g orb.Geometry, props geojson.Properties) ogcFeature {
+	return ogcFeature{Type: "Feature", ID: id, Geometry: geojson.NewGeometry(g), Properties: props}
+}
+
+// ogcFeatureCollection is one page of items.
+type ogcFeatureCollection struct {
+	Type           string       `json:"type"`
+	Features       []ogcFeature `json:"features"`
+	Links          []ogcLink    `json:"links"`
+	TimeStamp      string       `json:"timeStamp"`
+	NumberMatched  int          `json:"numberMatched"`
+	NumberReturned int          `json:"numberReturned"`
+}
+
+// handleLanding answers GET /ogc: the landing page.
+func (o *ogcState) handleLanding(c echo.Context) error {
+	if err := checkQuery(c.QueryParams(), false); err != nil {
+		return err
+	}
+	base := baseURL(c)
+	return c.JSON(http.StatusOK, ogcLandingResponse{
+		Title:       "placeplan",
+		Description: "Small areas, localities and sites of placeplan as OGC API – Features collections",
+		Links: []ogcLink{
+			{Href: base + "/ogc", Rel: "self", Type: echo.MIMEApplicationJSON, Title: "this document"},
+			{Href: base + "/api/openapi.json", Rel: "service-desc", Type: echo.MIMEApplicationJSON,
+				Title: "the API definition (OpenAPI 3.1)"},
+			{Href: base + "/ogc/conformance", Rel: "conformance", Type: echo.MIMEApplicationJSON,
+				Title: "the conformance classes implemented"},
+			{Href: base + "/ogc/collections", Rel: "data", Type: echo.MIMEApplicationJSON,
+				Title: "the feature collections"},
+		},
+	})
+}
+
+// handleConformance answers GET /ogc/conformance.
+func (o *ogcState) handleConformance(c echo.Context) error {
+	if err := checkQuery(c.QueryParams(), false); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, ogcConformanceResponse{ConformsTo: ogcConformsTo()})
+}
+
+// handleCollections answers GET /ogc/collections.
+func (o *ogcState) handleCollections(c echo.Context) error {
+	if err := checkQuery(c.QueryParams(), false); err != nil {
+		return err
+	}
+	base := baseURL(c)
+	out := ogcCollectionsResponse{
+		Links:       []ogcLink{{Href: base + "/ogc/collections", Rel: "self", Type: echo.MIMEApplicationJSON, Title: "this document"}},
+		Collections: []ogcCollectionResponse{},
+	}
+	for _, col := range o.collections {
+		r, err := o.describe(c.Request().Context(), base, col, "collection")
+		if err != nil {
+			return err
+		}
+		out.Collections = append(out.Collections, r)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// handleCollection answers GET /ogc/collections/{collectionId}.
+func (o *ogcState) handleCollection(c echo.Context) error {
+	col, err := o.collection(c)
+	if err != nil {
+		return err
+	}
+	if err := checkQuery(c.QueryParams(), false); err != nil {
+		return err
+	}
+	r, err := o.describe(c.Request().Context(), baseURL(c), col, "self")
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
+}
+
+// describe returns a collection's metadata. Its first link, of relation
+// rel, is the collection itself: "self" alone, "collection" in the list.
+func (o *ogcState) describe(ctx context.Context, base string, col *ogcCollection, rel string) (ogcCollectionResponse, error) {
+	href := base + "/ogc/collections/" + url.PathEscape(col.id)
+	r := ogcCollectionResponse{
+		ID: col.id, Title: col.title, Description: col.description, ItemType: "feature", CRS: []string{crs84},
+		Links: []ogcLink{
+			{Href: href, Rel: rel, Type: echo.MIMEApplicationJSON, Title: col.title},
+			{Href: href + "/items", Rel: "items", Type: geoJSONContentType, Title: col.title + " as GeoJSON"},
+		},
+	}
+	rev, err := o.s.store.Revision(ctx)
+	if err != nil {
+		return r, err
+	}
+	b, err := o.extents.get(col.id, rev, func() (*orb.Bound, error) { return col.extent(ctx) })
+	if err != nil {
+		return r, err
+	}
+	if b != nil {
+		// Rounded outwards, so that the box still holds every feature.
+		r.Extent = &ogcExtent{Spatial: ogcSpatialExtent{CRS: crs84, BBox: [][4]float64{{
+			floorCoord(b.Min[0]), floorCoord(b.Min[1]), ceilCoord(b.Max[0]), ceilCoord(b.Max[1])}}}}
+	}
+	return r, nil
+}
+
+// handleItems answers GET /ogc/collections/{collectionId}/items: one page
+// of features with links to the next and previous pages.
+func (o *ogcState) handleItems(c echo.Context) error {
+	col, err := o.collection(c)
+	if err != nil {
+		return err
+	}
+	params := c.QueryParams()
+	if err := checkQuery(params, true, append([]string{"bbox", "limit", "offset", "datetime"}, col.itemParams...)...); err != nil {
+		return err
+	}
+	q, err := parseItemsQuery(params, col.itemParams)
+	if err != nil {
+		return err
+	}
+	feats, matched, err := col.items(c.Request().Context(), q)
+	if err != nil {
+		return err
+	}
+	if feats == nil {
+		feats = []ogcFeature{} // "features": [], not null
+	}
+
+	base := baseURL(c)
+	collHref := base + "/ogc/collections/" + url.PathEscape(col.id)
+	page := func(offset int) string {
+		v := url.Values{}
+		for k, vs := range params {
+			v[k] = vs
+		}
+		v.Set("limit", strconv.Itoa(q.limit))
+		v.Set("offset", strconv.Itoa(offset))
+		return collHref + "/items?" + v.Encode()
+	}
+	links := []ogcLink{
+		{Href: base + c.Request().URL.RequestURI(), Rel: "self", Type: geoJSONContentType, Title: "this page"},
+		{Href: collHref, Rel: "collection", Type: echo.MIMEApplicationJSON, Title: col.title},
+	}
+	if next := q.offset + len(feats); len(feats) > 0 && next < matched {
+		links = append(links, ogcLink{Href: page(next), Rel: "next", Type: geoJSONContentType, Title: "the next page"})
+	}
+	if q.offset > 0 {
+		links = append(links, ogcLink{Href: page(max(0, q.offset-q.limit)), Rel: "prev", Type: geoJSONContentType,
+			Title: "the previous page"})
+	}
+	return writeJSONAs(c, geoJSONContentType, ogcFeatureCollection{
+		Type:           "FeatureCollection",
+		Features:       feats,
+		Links:          links,
+		TimeStamp:      time.Now().UTC().Format(time.RFC3339),
+		NumberMatched:  matched,
+		NumberReturned: len(feats),
+	})
+}
+
+// handleFeature answers GET /ogc/collections/{collectionId}/items/{featureId}.
+func (o *ogcState) handleFeature(c echo.Context) error {
+	col, err := o.collection(c)
+	if err != nil {
+		return err
+	}
+	id, err := pathParam(c, "featureId")
+	if err != nil {
+		return err
+	}
+	params := c.QueryParams()
+	if err := checkQuery(params, true, col.featureParams...); err != nil {
+		return err
+	}
+	q := ogcQuery{extra: pick(params, col.featureParams)}
+	f, err := col.feature(c.Request().Context(), q, id)
+	if err != nil {
+		return err
+	}
+	base := baseURL(c)
+	collHref := base + "/ogc/collections/" + url.PathEscape(col.id)
+	f.Links = []ogcLink{
+		{Href: base + c.Request().URL.RequestURI(), Rel: "self", Type: geoJSONContentType, Title: "this feature"},
+		{Href: collHref, Rel: "collection", Type: echo.MIMEApplicationJSON, Title: col.title},
+	}
+	return writeJSONAs(c, geoJSONContentType, f)
+}
+
+// collection returns the collection the path names.
+func (o *ogcState) collection(c echo.Context) (*ogcCollection, error) {
+	id, err := pathParam(c, "collectionId")
+	if err != nil {
+		return nil, err
+	}
+	for _, col := range o.collections {
+		if col.id == id {
+			return col, nil
+		}
+	}
+	return nil, notFoundf("no collection %q: the collections are areas, localities and sites", id)
+}
+
+// checkQuery rejects a query parameter that is neither f nor one of
+// allowed, since OGC API – Features answers unknown parameters with 400
+// (/req/core/query-param-unknown), and an f other than json (or geojson,
+// for features).
+func checkQuery(q url.Values, features bool, allowed ...string) error {
+	for _, k := range sortedKeys(q) {
+		if k == "f" || slices.Contains(allowed, k) {
+			continue
+		}
+		if len(allowed) == 0 {
+			return invalidf("unknown query parameter %q: only f is accepted here", k)
+		}
+		return invalidf("unknown query parameter %q: want f or %s", k, strings.Join(allowed, ", "))
+	}
+	if !q.Has("f") {
+		return nil
+	}
+	switch f := q.Get("f"); {
+	case f == "json", features && f == "geojson":
+		return nil
+	case features:
+		return invalidf("f: unsupported format %q: want json or geojson", f)
+	default:
+		return invalidf("f: unsupported format %q: want json", f)
+	}
+}
+
+// parseItemsQuery parses an items request's bbox, limit, offset and
+// datetime, and keeps the collection's extension parameters.
+func parseItemsQuery(q url.Values, extra []string) (ogcQuery, error) {
+	out := ogcQuery{limit: ogcDefaultLimit, extra: pick(q, extra)}
+	var err error
+	if out.bbox, err = parseOGCBBox(q.Get("bbox")); err != nil {
+		return out, err
+	}
+	if q.Has("limit") {
+		s := q.Get("limit")
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return out, invalidf("limit %q: want a whole number from 1 to %d", s, ogcMaxLimit)
+		}
+		out.limit = min(n, ogcMaxLimit)
+	}
+	if q.Has("offset") {
+		s := q.Get("offset")
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 0 {
+			return out, invalidf("offset %q: want a whole number, 0 or more", s)
+		}
+		out.offset = n
+	}
+	if q.Has("datetime") {
+		// No feature has a time, so every feature matches a valid
+		// datetime (/req/core/fc-time-response C).
+		if err := checkDatetime(q.Get("datetime")); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// parseOGCBBox parses an OGC bbox: four numbers, or six with heights,
+// which are ignored (the data are flat). It returns nil for "".
+func parseOGCBBox(s string) (*orb.Bound, error) {
+	if parts := strings.Split(s, ","); len(parts) == 6 {
+		for _, i := range []int{2, 5} {
+			if _, err := strconv.ParseFloat(strings.TrimSpace(parts[i]), 64); err != nil {
+				return nil, invalidf("bbox: height %q is not a number", parts[i])
+			}
+		}
+		s = strings.Join([]string{parts[0], parts[1], parts[3], parts[4]}, ",")
+	}
+	return parseBBox(s)
+}
+
+// checkDatetime checks a datetime parameter: an RFC 3339 date-time or an
+// interval of two, either end open ("" or "..").
+func checkDatetime(s string) error {
+	ends := strings.Split(s, "/")
+	if len(ends) > 2 {
+		return invalidf("datetime %q: want a date-time or an interval start/end", s)
+	}
+	open := 0
+	for _, e := range ends {
+		if len(ends) == 2 && (e == "" || e == "..") {
+			open++
+			continue
+		}
+		if _, err := time.Parse(time.RFC3339, e); err != nil {
+			return invalidf("datetime %q: %q is not an RFC 3339 date-time such as 2025-01-31T00:00:00Z", s, e)
+		}
+	}
+	if open == 2 {
+		return invalidf("datetime %q: an interval needs at least one end", s)
+	}
+	return nil
+}
+
+// pick returns the values of q named in keys.
+func pick(q url.Values, keys []string) url.Values {
+	out := url.Values{}
+	for _, k := range keys {
+		if q.Has(k) {
+			out[k] = q[k]
+		}
+	}
+	return out
+}
+
+// pathParam returns a path parameter decoded. echo leaves parameters
+// percent-encoded when the request path carries an escape that changes
+// its meaning, such as %2F.
+func pathParam(c echo.Context, name string) (string, error) {
+	v := c.Param(name)
+	if c.Request().URL.RawPath == "" {
+		return v, nil
+	}
+	u, err := url.PathUnescape(v)
+	if err != nil {
+		return "", invalidf("%s %q: bad percent-encoding", name, v)
+	}
+	return u, nil
+}
+
+// baseURL returns the scheme and host the client used, for absolute links
+// (clients such as GDAL follow them as they are): https behind TLS or as
+// an X-Forwarded-Proto of http or https says, as for TileJSON.
+func baseURL(c echo.Context) string {
+	req := c.Request()
+	scheme := "http"
+	if req.TLS != nil {
+		scheme = "https"
+	} else if p := strings.ToLower(req.Header.Get(echo.HeaderXForwardedProto)); p == "http" || p == "https" {
+		scheme = p
+	}
+	host := req.Host
+	if host == "" || strings.ContainsAny(host, "/?#@\\ ") {
+		host = "localhost" // HTTP/1.0 without Host, or a Host no URL can hold
+	}
+	return scheme + "://" + host
+}
+
+// writeJSONAs sends v as JSON under the media type ctype.
+func writeJSONAs(c echo.Context, ctype string, v any) error {
+	c.Response().Header().Set(echo.HeaderContentType, ctype)
+	return c.JSON(http.StatusOK, v)
+}
+
+// pageOf returns the page of items from offset, at most limit long.
+func pageOf[T any](items []T, offset, limit int) []T {
+	if offset >= len(items) {
+		return nil
+	}
+	return items[offset:min(len(items), offset+limit)]
+}

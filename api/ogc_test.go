@@ -1,0 +1,621 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"placeplan"
+	"placeplan/data"
+)
+
+// ogcItems is a decoded items response.
+type ogcItems struct {
+	Type     string `json:"type"`
+	Features []struct {
+		Type       string          `json:"type"`
+		ID         any             `json:"id"`
+		Geometry   json.RawMessage `json:"geometry"`
+		Properties map[string]any  `json:"properties"`
+	} `json:"features"`
+	Links          []ogcLink `json:"links"`
+	TimeStamp      string    `json:"timeStamp"`
+	NumberMatched  int       `json:"numberMatched"`
+	NumberReturned int       `json:"numberReturned"`
+}
+
+// getItems fetches an items page, checking its status, media type,
+// precision and counts.
+func getItems(t *testing.T, h http.Handler, target string) ogcItems {
+	t.Helper()
+	rec := get(t, h, target)
+	var page ogcItems
+	decode(t, rec, http.StatusOK, geoJSONContentType, &page)
+	if m := tooPrecise.FindString(rec.Body.String()); m != "" {
+		t.Errorf("%s: coordinate %s has more than 6 decimals", target, m)
+	}
+	if page.Type != "FeatureCollection" || page.NumberReturned != len(page.Features) || page.TimeStamp == "" {
+		t.Errorf("%s: type %q, numberReturned %d for %d features, timeStamp %q", target, page.Type,
+			page.NumberReturned, len(page.Features), page.TimeStamp)
+	}
+	if !strings.Contains(rec.Body.String(), `"features":[`) {
+		t.Errorf("%s: features is not an array", target)
+	}
+	return page
+}
+
+// linkTo returns the request URI of the link with rel, "" if none.
+func linkTo(t *testing.T, links []ogcLink, rel string) string {
+	t.Helper()
+	for _, l := range links {
+		if l.Rel == rel {
+			u, err := url.Parse(l.Href)
+			if err != nil || !u.IsAbs() {
+				t.Fatalf("link %s: href %q is not an absolute URL", rel, l.Href)
+			}
+			return u.RequestURI()
+		}
+	}
+	return ""
+}
+
+// allItems follows next links from target and returns every feature id
+// in order, checking that prev links lead back.
+func allItems(t *testing.T, h http.Handler, target string) []any {
+	t.Helper()
+	var ids []any
+	matched := -1
+	for pages := 0; target != ""; pages++ {
+		if pages > 2000 {
+			t.Fatal("next links never end")
+		}
+		page := getItems(t, h, target)
+		if matched >= 0 && page.NumberMatched != matched {
+			t.Fatalf("%s: numberMatched %d, was %d", target, page.NumberMatched, matched)
+		}
+		matched = page.NumberMatched
+		for _, f := range page.Features {
+			ids = append(ids, f.ID)
+		}
+		if pages > 0 && linkTo(t, page.Links, "prev") == "" {
+			t.Errorf("%s: no prev link", target)
+		}
+		target = linkTo(t, page.Links, "next")
+	}
+	if len(ids) != matched {
+		t.Errorf("paging gave %d features, numberMatched %d", len(ids), matched)
+	}
+	return ids
+}
+
+// ingestConfidential adds a confidential count indicator, referrals, for
+// three Shropshire areas: 3 (withheld below 5), 12 and 0.
+func ingestConfidential(t *testing.T, store *data.Store) {
+	t.Helper()
+	dir := t.TempDir()
+	csv := "lsoa11cd,referrals\nE01028826,3\nE01028827,12\nE01028828,0\n"
+	meta := "indicator,name,unit,direction,kind,denominator,confidential\n" +
+		"referrals,Early help referrals,referrals,higher_is_worse,count,children,yes\n"
+	if err := os.WriteFile(filepath.Join(dir, "referrals.csv"), []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "referrals.meta.csv"), []byte(meta), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.IngestFiles(context.Background(), []string{filepath.Join(dir, "referrals.csv")},
+		data.IngestOptions{Geography: placeplan.LSOA2011}); err != nil {
+		t.Fatalf("ingest: %v", err)
+	}
+}
+
+func TestOGCLandingAndConformance(t *testing.T) {
+	srv, _ := newServer(t, Config{}, newStore(t))
+	h := srv.Handler()
+
+	var landing ogcLandingResponse
+	decode(t, get(t, h, "/ogc"), http.StatusOK, "application/json", &landing)
+	rels := map[string]string{}
+	for _, l := range landing.Links {
+		rels[l.Rel] = l.Type
+		if !strings.HasPrefix(l.Href, "http://example.com/") {
+			t.Errorf("link %s: href %q, want an absolute URL on the request's host", l.Rel, l.Href)
+		}
+		if rec := get(t, h, linkTo(t, landing.Links, l.Rel)); rec.Code != http.StatusOK {
+			t.Errorf("link %s (%s) answers %d", l.Rel, l.Href, rec.Code)
+		}
+	}
+	want := map[string]string{"self": "application/json", "service-desc": "application/json",
+		"conformance": "application/json", "data": "application/json"}
+	if !reflect.DeepEqual(rels, want) {
+		t.Errorf("landing page links %v, want %v", rels, want)
+	}
+	if linkTo(t, landing.Links, "service-desc") != "/api/openapi.json" {
+		t.Errorf("service-desc is %s", linkTo(t, landing.Links, "service-desc"))
+	}
+
+	// Behind a TLS-terminating proxy, links keep the client's scheme.
+	decode(t, get(t, h, "/ogc", "X-Forwarded-Proto", "https"), http.StatusOK, "application/json", &landing)
+	if href := landing.Links[0].Href; href != "https://example.com/ogc" {
+		t.Errorf("self link behind a proxy: %s", href)
+	}
+
+	var conf ogcConformanceResponse
+	decode(t, get(t, h, "/ogc/conformance?f=json"), http.StatusOK, "application/json", &conf)
+	for _, c := range []string{"core", "geojson"} {
+		if !slices.Contains(conf.ConformsTo, "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"+c) {
+			t.Errorf("conformsTo %v lacks %s", conf.ConformsTo, c)
+		}
+	}
+	if rec := get(t, h, "/ogc"); rec.Header().Get("ETag") != "" {
+		t.Errorf("the landing page is not data-derived but has ETag %s", rec.Header().Get("ETag"))
+	}
+}
+
+// TestOGCEmptyStore checks that the collections exist, empty, before any
+// ingest.
+func TestOGCEmptyStore(t *testing.T) {
+	srv, _ := newServer(t, Config{}, newStore(t))
+	h := srv.Handler()
+	var cols ogcCollectionsResponse
+	decode(t, get(t, h, "/ogc/collections"), http.StatusOK, "application/json", &cols)
+	var ids []string
+	for _, c := range cols.Collections {
+		ids = append(ids, c.ID)
+		if c.Extent != nil {
+			t.Errorf("%s: extent %v on an empty store", c.ID, c.Extent)
+		}
+	}
+	if !reflect.DeepEqual(ids, []string{"areas", "localities", "sites"}) {
+		t.Errorf("collections %v", ids)
+	}
+	for _, id := range ids {
+		page := getItems(t, h, "/ogc/collections/"+id+"/items?bbox=-3,52,-2,53")
+		if page.NumberMatched != 0 || len(page.Features) != 0 || linkTo(t, page.Links, "next") != "" {
+			t.Errorf("%s: %+v, want no features and no next link", id, page)
+		}
+	}
+	decodeProblem(t, get(t, h, "/ogc/collections/areas/items/E01028826"), http.StatusNotFound)
+	decodeProblem(t, get(t, h, "/ogc/collections/localities/items/1"), http.StatusNotFound)
+	decodeProblem(t, get(t, h, "/ogc/collections/sites/items/towns:Shrewsbury"), http.StatusNotFound)
+}
+
+// TestOGCParameters checks the answers to bad and edge-case parameters.
+func TestOGCParameters(t *testing.T) {
+	srv, _ := newServer(t, Config{}, loadDefault(t))
+	h := srv.Handler()
+	const items = "/ogc/collections/areas/items"
+	for _, tc := range []struct {
+		name, target string
+		status       int
+		detail       string // for errors, a substring of the detail
+		returned     int    // for 200, the features returned; -1 for any
+	}{
+		{"default limit", items, 200, "", 10},
+		{"limit 1", items + "?limit=1", 200, "", 1},
+		{"limit above the maximum is served as the maximum", items + "?limit=20000", 200, "", 708},
+		{"limit 0", items + "?limit=0", 400, `limit "0": want a whole number from 1 to 10000`, 0},
+		{"negative limit", items + "?limit=-5", 400, `limit "-5"`, 0},
+		{"fractional limit", items + "?limit=2.5", 400, `limit "2.5"`, 0},
+		{"limit not a number", items + "?limit=ten", 400, `limit "ten"`, 0},
+		{"offset past the end", items + "?offset=5000", 200, "", 0},
+		{"last page", items + "?offset=700", 200, "", 8},
+		{"negative offset", items + "?offset=-1", 400, `offset "-1": want a whole number, 0 or more`, 0},
+		{"offset not a number", items + "?offset=x", 400, `offset "x"`, 0},
+		{"bbox with 3 numbers", items + "?bbox=1,2,3", 400, "bbox: want 4 numbers minLon,minLat,maxLon,maxLat, got 3", 0},
+		{"bbox with 5 numbers", items + "?bbox=1,2,3,4,5", 400, "got 5", 0},
+		{"bbox not a number", items + "?bbox=west,52,-2,53", 400, `bbox: minLon "west" is not a number`, 0},
+		{"bbox NaN", items + "?bbox=-3,NaN,-2,53", 400, `bbox: minLat "NaN" is not a number`, 0},
+		{"bbox inverted", items + "?bbox=-2,52,-3,53", 400, "bbox: minLon -2 is greater than maxLon -3", 0},
+		{"bbox latitude out of range", items + "?bbox=-3,52,-2,95", 400, "bbox: maxLat 95 is outside -90..90", 0},
+		{"bbox with heights", items + "?bbox=-2.80,52.68,0,-2.70,52.74,100", 200, "", -1},
+		{"bbox with a bad height", items + "?bbox=-3.2,52.3,low,-2.2,53.0,100", 400, `bbox: height "low" is not a number`, 0},
+		{"bbox far away", items + "?bbox=10,10,11,11", 200, "", 0},
+		{"datetime instant", items + "?datetime=2025-01-31T00:00:00Z", 200, "", 10},
+		{"datetime open interval", items + "?datetime=../2025-01-31T00:00:00Z", 200, "", 10},
+		{"datetime not a date", items + "?datetime=yesterday", 400, `datetime "yesterday"`, 0},
+		{"datetime both ends open", items + "?datetime=../..", 400, "an interval needs at least one end", 0},
+		{"unknown parameter", items + "?colour=red", 400, `unknown query parameter "colour"`, 0},
+		{"layer is for sites", items + "?layer=towns", 400, `unknown query parameter "layer"`, 0},
+		{"f json", items + "?f=json", 200, "", 10},
+		{"f geojson", items + "?f=geojson", 200, "", 10},
+		{"f html", items + "?f=html", 400, `f: unsupported format "html": want json or geojson`, 0},
+		{"f html on metadata", "/ogc/collections?f=html", 400, `unsupported format "html": want json`, 0},
+		{"f geojson on metadata", "/ogc?f=geojson", 400, `unsupported format "geojson": want json`, 0},
+		{"unknown parameter on metadata", "/ogc/conformance?limit=3", 400, `unknown query parameter "limit": only f`, 0},
+		{"unknown geography", items + "?geography=lsoa01", 400, `unknown geography "lsoa01"`, 0},
+		{"lsoa21", items + "?geography=lsoa21&limit=1000", 200, "", 742},
+		{"unknown point layer", "/ogc/collections/sites/items?layer=pubs", 400, `layer: no point layer "pubs"`, 0},
+		{"unknown collection", "/ogc/collections/catchments", 404, `no collection "catchments"`, 0},
+		{"unknown collection items", "/ogc/collections/catchments/items", 404, `no collection "catchments"`, 0},
+		{"unknown collection feature", "/ogc/collections/nope/items/1", 404, `no collection "nope"`, 0},
+		{"unknown area", "/ogc/collections/areas/items/E01999999", 404, `no feature "E01999999" in collection areas`, 0},
+		{"area of the other geography", "/ogc/collections/areas/items/E01014141?geography=lsoa21&f=json", 404, "(lsoa21)", 0},
+		{"area of lsoa21", "/ogc/collections/areas/items/E01034751?geography=lsoa21", 200, "", -1},
+		{"locality id not a number", "/ogc/collections/localities/items/Oswestry", 404, `no feature "Oswestry"`, 0},
+		{"unknown locality", "/ogc/collections/localities/items/999999", 404, `no feature "999999"`, 0},
+		{"site id without layer", "/ogc/collections/sites/items/Shrewsbury", 404, "ids are LAYER:ID", 0},
+		{"unknown site", "/ogc/collections/sites/items/towns:Atlantis", 404, `no feature "towns:Atlantis"`, 0},
+		{"unknown parameter on a feature", "/ogc/collections/areas/items/E01028826?limit=1", 400, `unknown query parameter "limit"`, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.status != http.StatusOK {
+				p := decodeProblem(t, get(t, h, tc.target), tc.status)
+				if !strings.Contains(p.Detail, tc.detail) {
+					t.Errorf("detail %q, want it to contain %q", p.Detail, tc.detail)
+				}
+				return
+			}
+			if strings.Contains(tc.target, "/items/") {
+				var f ogcFeature
+				decode(t, get(t, h, tc.target), http.StatusOK, geoJSONContentType, &f)
+				return
+			}
+			page := getItems(t, h, tc.target)
+			if tc.returned >= 0 && len(page.Features) != tc.returned {
+				t.Errorf("%d features, want %d", len(page.Features), tc.returned)
+			}
+		})
+	}
+}
+
+func TestParseItemsQuery(t *testing.T) {
+	for _, tc := range []struct {
+		query string
+		want  ogcQuery
+	}{
+		{"", ogcQuery{limit: 10, extra: url.Values{}}},
+		{"limit=20000&offset=30", ogcQuery{limit: ogcMaxLimit, offset: 30, extra: url.Values{}}},
+		{"limit=+7", ogcQuery{limit: 7, extra: url.Values{}}},
+		{"geography=lsoa21&layer=towns", ogcQuery{limit: 10, extra: url.Values{"geography": {"lsoa21"}}}},
+		{"bbox=-3,52,0,-2,53,10", ogcQuery{limit: 10, extra: url.Values{},
+			bbox: &orb.Bound{Min: orb.Point{-3, 52}, Max: orb.Point{-2, 53}}}},
+	} {
+		q, _ := url.ParseQuery(tc.query)
+		got, err := parseItemsQuery(q, []string{"geography"})
+		if err != nil || !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("parseItemsQuery(%q) = %+v, %v; want %+v", tc.query, got, err, tc.want)
+		}
+	}
+}
+
+// TestOGCAreas checks the areas collection against the areas map layer:
+// the same features, geometry and properties, suppression included.
+func TestOGCAreas(t *testing.T) {
+	store := loadDefault(t)
+	ingestConfidential(t, store)
+	srv, logs := newServer(t, Config{Disclosure: placeplan.Disclosure{MinCount: 5}}, store)
+	h := srv.Handler()
+
+	layer := decodeFC(t, get(t, h, "/api/v1/layers/areas?geography=lsoa11"))
+	byID := map[any]int{}
+	for i, f := range layer.Features {
+		byID[f.ID] = i
+	}
+
+	t.Run("paging reads every area once, in code order", func(t *testing.T) {
+		ids := allItems(t, h, "/ogc/collections/areas/items?limit=100")
+		if len(ids) != len(layer.Features) || len(ids) != 708 {
+			t.Fatalf("%d areas through paging, the layer has %d", len(ids), len(layer.Features))
+		}
+		for i, id := range ids {
+			if id != layer.Features[i].ID {
+				t.Fatalf("feature %d is %v, the layer's is %v", i, id, layer.Features[i].ID)
+			}
+		}
+		// The default page size, with links both ways.
+		first := getItems(t, h, "/ogc/collections/areas/items")
+		if first.NumberMatched != 708 || len(first.Features) != 10 || linkTo(t, first.Links, "prev") != "" {
+			t.Errorf("first page: %d of %d, prev %q", len(first.Features), first.NumberMatched, linkTo(t, first.Links, "prev"))
+		}
+		next := linkTo(t, first.Links, "next")
+		if q, _ := url.ParseQuery(strings.SplitN(next, "?", 2)[1]); q.Get("offset") != "10" || q.Get("limit") != "10" {
+			t.Errorf("next link %s, want offset 10 and limit 10", next)
+		}
+		if self := linkTo(t, first.Links, "self"); self != "/ogc/collections/areas/items" {
+			t.Errorf("self link %s", self)
+		}
+		second := getItems(t, h, next)
+		if prev := linkTo(t, second.Links, "prev"); !strings.Contains(prev, "offset=0") {
+			t.Errorf("second page's prev link %s, want offset 0", prev)
+		}
+	})
+
+	t.Run("features equal the map layer's", func(t *testing.T) {
+		page := getItems(t, h, "/ogc/collections/areas/items?bbox=-3.2,52.3,-2.2,53.0&limit=10000")
+		if page.NumberMatched != len(page.Features) || len(page.Features) == 0 {
+			t.Fatalf("%d features of %d matched", len(page.Features), page.NumberMatched)
+		}
+		referrals := 0
+		for _, f := range page.Features {
+			i, ok := byID[f.ID]
+			if !ok {
+				t.Fatalf("feature %v is not in the areas layer", f.ID)
+			}
+			lf := layer.Features[i]
+			if !reflect.DeepEqual(f.Properties, lf.Props) {
+				t.Errorf("%v: properties\n%v\nthe layer's\n%v", f.ID, f.Properties, lf.Props)
+			}
+			if string(f.Geometry) != string(lf.Geometry) {
+				t.Errorf("%v: geometry differs from the layer's", f.ID)
+			}
+			if _, ok := f.Properties["referrals"]; ok {
+				referrals++
+			}
+		}
+		if referrals != 2 {
+			t.Errorf("%d areas show referrals, want 2 (E01028827 and E01028828)", referrals)
+		}
+	})
+
+	t.Run("a small confidential count is withheld", func(t *testing.T) {
+		var f ogcFeature
+		decode(t, get(t, h, "/ogc/collections/areas/items/E01028826"), http.StatusOK, geoJSONContentType, &f)
+		if _, shown := f.Properties["referrals"]; shown {
+			t.Errorf("E01028826 shows referrals %v", f.Properties["referrals"])
+		}
+		if s, _ := f.Properties["suppressed"].([]any); !slices.Contains(s, any("referrals")) {
+			t.Errorf("E01028826 suppressed = %v, want referrals listed", f.Properties["suppressed"])
+		}
+		decode(t, get(t, h, "/ogc/collections/areas/items/E01028827"), http.StatusOK, geoJSONContentType, &f)
+		if f.Properties["referrals"] != 12.0 {
+			t.Errorf("E01028827 referrals = %v, want 12", f.Properties["referrals"])
+		}
+	})
+
+	t.Run("bbox keeps what the map layer keeps", func(t *testing.T) {
+		bbox := "-2.80,52.68,-2.70,52.74"
+		want := decodeFC(t, get(t, h, "/api/v1/layers/areas?geography=lsoa11&fields=&bbox="+bbox))
+		got := allItems(t, h, "/ogc/collections/areas/items?limit=7&bbox="+bbox)
+		withHeights := allItems(t, h, "/ogc/collections/areas/items?limit=7&bbox=-2.80,52.68,-10,-2.70,52.74,900")
+		if !reflect.DeepEqual(withHeights, got) {
+			t.Errorf("a bbox with heights keeps %v, without %v", withHeights, got)
+		}
+		if len(got) != len(want.Features) || len(got) == 0 {
+			t.Fatalf("%d features, the layer has %d", len(got), len(want.Features))
+		}
+		for i, f := range want.Features {
+			if got[i] != f.ID {
+				t.Errorf("feature %d: %v, the layer's %v", i, got[i], f.ID)
+			}
+		}
+	})
+
+	t.Run("one feature", func(t *testing.T) {
+		rec := get(t, h, "/ogc/collections/areas/items/E01028826")
+		var f ogcFeature
+		decode(t, rec, http.StatusOK, geoJSONContentType, &f)
+		lf := layer.Features[byID["E01028826"]]
+		var raw struct {
+			Geometry json.RawMessage `json:"geometry"`
+		}
+		json.Unmarshal(rec.Body.Bytes(), &raw)
+		if f.ID != "E01028826" || f.Type != "Feature" || string(raw.Geometry) != string(lf.Geometry) {
+			t.Errorf("feature %v, type %s; geometry equal to the layer's: %v", f.ID, f.Type, string(raw.Geometry) == string(lf.Geometry))
+		}
+		rels := map[string]string{}
+		for _, l := range f.Links {
+			rels[l.Rel] = l.Href
+		}
+		if rels["self"] != "http://example.com/ogc/collections/areas/items/E01028826" ||
+			rels["collection"] != "http://example.com/ogc/collections/areas" {
+			t.Errorf("links %v", f.Links)
+		}
+	})
+
+	if strings.Contains(logs.String(), `"level":"ERROR"`) {
+		t.Errorf("errors logged:\n%s", logs)
+	}
+}
+
+func TestOGCLocalitiesAndSites(t *testing.T) {
+	srv, _ := newServer(t, Config{}, loadDefault(t))
+	h := srv.Handler()
+
+	t.Run("localities equal the map layer's", func(t *testing.T) {
+		layer := decodeFC(t, get(t, h, "/api/v1/layers/localities"))
+		ids := allItems(t, h, "/ogc/collections/localities/items?limit=3")
+		if len(ids) != len(layer.Features) || len(ids) == 0 {
+			t.Fatalf("%d localities, the layer has %d", len(ids), len(layer.Features))
+		}
+		for i, f := range layer.Features {
+			if ids[i] != f.ID {
+				t.Errorf("locality %d: %v, the layer's %v", i, ids[i], f.ID)
+			}
+		}
+		one := layer.Features[0]
+		rec := get(t, h, "/ogc/collections/localities/items/"+jsonNumber(one.ID))
+		var f struct {
+			ID         any             `json:"id"`
+			Geometry   json.RawMessage `json:"geometry"`
+			Properties map[string]any  `json:"properties"`
+		}
+		decode(t, rec, http.StatusOK, geoJSONContentType, &f)
+		if f.ID != one.ID || string(f.Geometry) != string(one.Geometry) || !reflect.DeepEqual(f.Properties, one.Props) {
+			t.Errorf("locality %v: %v %v, the layer's %v %v", one.ID, f.ID, f.Properties, one.ID, one.Props)
+		}
+	})
+
+	t.Run("localities bbox", func(t *testing.T) {
+		// Oswestry's areas are north-west of Shrewsbury; Ludlow's south.
+		names := func(target string) []string {
+			var out []string
+			for _, f := range getItems(t, h, target).Features {
+				out = append(out, f.Properties["name"].(string))
+			}
+			return out
+		}
+		near := names("/ogc/collections/localities/items?limit=100&bbox=-3.10,52.84,-3.00,52.88")
+		if !slices.Contains(near, "Oswestry") || slices.Contains(near, "Ludlow") {
+			t.Errorf("localities meeting a box in Oswestry: %v", near)
+		}
+		if far := names("/ogc/collections/localities/items?bbox=1,51,1.1,51.1"); len(far) != 0 {
+			t.Errorf("localities meeting a box in Kent: %v", far)
+		}
+	})
+
+	t.Run("sites", func(t *testing.T) {
+		layer := decodeFC(t, get(t, h, "/api/v1/layers/sites?layer=towns"))
+		page := getItems(t, h, "/ogc/collections/sites/items?layer=towns&limit=1000")
+		if len(page.Features) != len(layer.Features) || len(page.Features) == 0 {
+			t.Fatalf("%d towns, the layer has %d", len(page.Features), len(layer.Features))
+		}
+		for i, f := range page.Features {
+			lf := layer.Features[i]
+			if f.ID != "towns:"+lf.ID.(string) || f.Properties["layer"] != "towns" || string(f.Geometry) != string(lf.Geometry) {
+				t.Errorf("site %v, layer %v; the layer's %v", f.ID, f.Properties["layer"], lf.ID)
+			}
+			delete(f.Properties, "layer")
+			if !reflect.DeepEqual(f.Properties, lf.Props) {
+				t.Errorf("site %v: properties %v, the layer's %v", f.ID, f.Properties, lf.Props)
+			}
+		}
+		all := getItems(t, h, "/ogc/collections/sites/items?limit=1000")
+		if all.NumberMatched < len(page.Features) {
+			t.Errorf("sites has %d features, towns alone %d", all.NumberMatched, len(page.Features))
+		}
+
+		var f ogcFeature
+		decode(t, get(t, h, "/ogc/collections/sites/items/towns:Shrewsbury"), http.StatusOK, geoJSONContentType, &f)
+		if f.ID != "towns:Shrewsbury" || f.Properties["name"] != "Shrewsbury" {
+			t.Errorf("towns:Shrewsbury = %v %v", f.ID, f.Properties)
+		}
+		// An encoded colon names the same feature.
+		if rec := get(t, h, "/ogc/collections/sites/items/towns%3AShrewsbury"); rec.Code != http.StatusOK {
+			t.Errorf("towns%%3AShrewsbury: status %d", rec.Code)
+		}
+
+		inBox := getItems(t, h, "/ogc/collections/sites/items?bbox=-2.80,52.68,-2.70,52.74")
+		if len(inBox.Features) != 1 || inBox.Features[0].ID != "towns:Shrewsbury" {
+			t.Errorf("sites in a box around Shrewsbury: %+v", inBox.Features)
+		}
+	})
+}
+
+// jsonNumber formats a decoded JSON number as the integer it holds.
+func jsonNumber(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func TestOGCCollections(t *testing.T) {
+	store := &failingStore{Store: loadDefault(t), revision: 7}
+	srv, _ := newServer(t, Config{}, store)
+	h := srv.Handler()
+
+	var cols ogcCollectionsResponse
+	decode(t, get(t, h, "/ogc/collections"), http.StatusOK, "application/json", &cols)
+	england := orb.Bound{Min: orb.Point{-6.5, 49.8}, Max: orb.Point{2, 55.9}}
+	for _, c := range cols.Collections {
+		if c.Extent == nil || len(c.Extent.Spatial.BBox) != 1 || c.Extent.Spatial.CRS != crs84 {
+			t.Fatalf("%s: extent %+v", c.ID, c.Extent)
+		}
+		b := c.Extent.Spatial.BBox[0]
+		box := orb.Bound{Min: orb.Point{b[0], b[1]}, Max: orb.Point{b[2], b[3]}}
+		if !england.Contains(box.Min) || !england.Contains(box.Max) || box.Min[0] >= box.Max[0] {
+			t.Errorf("%s: extent %v is not a box in England", c.ID, b)
+		}
+		if c.ItemType != "feature" || !slices.Contains(c.CRS, crs84) || c.Title == "" || c.Description == "" {
+			t.Errorf("%s: %+v", c.ID, c)
+		}
+		if linkTo(t, c.Links, "items") != "/ogc/collections/"+c.ID+"/items" {
+			t.Errorf("%s: links %v", c.ID, c.Links)
+		}
+
+		var one ogcCollectionResponse
+		decode(t, get(t, h, "/ogc/collections/"+c.ID), http.StatusOK, "application/json", &one)
+		if linkTo(t, one.Links, "self") != "/ogc/collections/"+c.ID || !reflect.DeepEqual(one.Extent, c.Extent) {
+			t.Errorf("%s alone: links %v, extent %v", c.ID, one.Links, one.Extent)
+		}
+	}
+
+	// The areas extent holds every area.
+	layer := decodeFC(t, get(t, h, "/api/v1/layers/areas?fields="))
+	b := cols.Collections[0].Extent.Spatial.BBox[0]
+	box := orb.Bound{Min: orb.Point{b[0], b[1]}, Max: orb.Point{b[2], b[3]}}
+	for _, f := range layer.Features {
+		if fb := multiPolygonBound(t, f.Geometry); !box.Contains(fb.Min) || !box.Contains(fb.Max) {
+			t.Fatalf("area %v (%v) is outside the areas extent %v", f.ID, fb, b)
+		}
+	}
+
+	// Data routes carry the revision; a new one is seen at once.
+	for _, target := range []string{"/ogc/collections", "/ogc/collections/areas", "/ogc/collections/areas/items",
+		"/ogc/collections/areas/items/E01028826"} {
+		rec := get(t, h, target)
+		if rec.Header().Get("ETag") != `W/"rev-7"` {
+			t.Errorf("%s: ETag %q", target, rec.Header().Get("ETag"))
+		}
+		if again := get(t, h, target, "If-None-Match", `W/"rev-7"`); again.Code != http.StatusNotModified {
+			t.Errorf("%s: revalidation answers %d", target, again.Code)
+		}
+	}
+	store.revision = 8
+	if rec := get(t, h, "/ogc/collections", "If-None-Match", `W/"rev-7"`); rec.Code != 200 || rec.Header().Get("ETag") != `W/"rev-8"` {
+		t.Errorf("after a new revision: %d, ETag %s", rec.Code, rec.Header().Get("ETag"))
+	}
+}
+
+func TestExtentCache(t *testing.T) {
+	var c extentCache
+	calls := 0
+	compute := func() (*orb.Bound, error) {
+		calls++
+		return &orb.Bound{Max: orb.Point{float64(calls), 0}}, nil
+	}
+	for _, tc := range []struct {
+		rev       int64
+		wantCalls int
+	}{{1, 1}, {1, 1}, {2, 2}, {2, 2}, {1, 3}} {
+		b, err := c.get("areas", tc.rev, compute)
+		if err != nil || calls != tc.wantCalls || b.Max[0] != float64(calls) {
+			t.Errorf("rev %d: bound %v, %d computations; want %d", tc.rev, b, calls, tc.wantCalls)
+		}
+	}
+}
+
+func TestCheckDatetime(t *testing.T) {
+	for _, tc := range []struct {
+		in string
+		ok bool
+	}{
+		{"2025-01-31T00:00:00Z", true},
+		{"2025-01-31T10:00:00+01:00", true},
+		{"2025-01-01T00:00:00Z/2025-12-31T00:00:00Z", true},
+		{"../2025-12-31T00:00:00Z", true},
+		{"2025-01-01T00:00:00Z/..", true},
+		{"/2025-12-31T00:00:00Z", true},
+		{"2025-01-01T00:00:00Z/", true},
+		{"", false},
+		{"..", false},
+		{"../..", false},
+		{"/", false},
+		{"2025-01-31", false}, // RFC 3339 section 5.6 date-time only
+		{"a/b/c", false},
+	} {
+		if err := checkDatetime(tc.in); (err == nil) != tc.ok {
+			t.Errorf("checkDatetime(%q) = %v, want ok %v", tc.in, err, tc.ok)
+		}
+	}
+}
+
+func TestPathParamDecodes(t *testing.T) {
+	srv, _ := newServer(t, Config{}, loadDefault(t))
+	// A slash in a feature id arrives as %2F and must not split the path.
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, "/ogc/collections/sites/items/towns%2FShrewsbury", nil)
+	srv.Handler().ServeHTTP(rec, req)
+	p := decodeProblem(t, rec, http.StatusNotFound)
+	if !strings.Contains(p.Detail, `"towns/Shrewsbury"`) {
+		t.Errorf("detail %q, want the decoded id", p.Detail)
+	}
+}

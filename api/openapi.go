@@ -1,0 +1,437 @@
+package api
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/labstack/echo/v4"
+)
+
+// The OpenAPI 3.1 document at /api/openapi.json is generated from the
+// routes the server registered (Server.Routes: method, path, role,
+// summary) and, for each path, the details in routeDocs: parameters,
+// media type, statuses. A route without an entry is still listed, with
+// its path parameters as strings, and the tests fail until it gets one.
+
+// routeDoc documents one route beyond what the route table says.
+type routeDoc struct {
+	tag    string
+	params []openAPIParameter // path parameters must match the route's
+	// content is the media type of a 200 body and schema its schema
+	// (nil for any).
+	content string
+	schema  schema
+	// revisioned says the route is data-derived: it sends the data
+	// revision as a weak ETag and answers If-None-Match with 304.
+	revisioned bool
+	// status lists the other statuses it answers, such as 204, 304 (for
+	// another kind of ETag), 400 or 404; errors carry a problem document.
+	status []int
+}
+
+// schema is a JSON Schema (2020-12, as OpenAPI 3.1 uses).
+type schema = map[string]any
+
+// routeDocs documents every route by its echo path. A new route needs an
+// entry here: TestOpenAPIDocumentsEveryRoute fails without one.
+func routeDocs() map[string]routeDoc {
+	geography := queryParam("geography", "small-area geography: lsoa11 (LSOA 2011) or lsoa21 (LSOA 2021); "+
+		"for layers, the one loaded by default, lsoa11 when both are", enumSchema("lsoa11", "lsoa21"))
+	lad := queryParam("lad", "local authority district code, such as E06000051", schema{"type": "string"})
+	bbox := queryParam("bbox", "minLon,minLat,maxLon,maxLat in WGS84 degrees (CRS84); features whose bounding "+
+		"box meets it", schema{"type": "array", "minItems": 4, "maxItems": 4, "items": schema{"type": "number"}})
+	bbox.Style, bbox.Explode = "form", new(false)
+	fields := queryParam("fields", "comma-separated indicator keys to include (all when absent, none when empty)",
+		schema{"type": "string"})
+	f := queryParam("f", "response format", enumSchema("json"))
+	fFeatures := queryParam("f", "response format", enumSchema("json", "geojson"))
+	collectionID := pathParamDoc("collectionId", "collection id", enumSchema("areas", "localities", "sites"))
+	ogcGeography := queryParam("geography", "areas and localities: small-area geography (default: the layers' "+
+		"default, lsoa11 when both are loaded)", enumSchema("lsoa11", "lsoa21"))
+
+	ogcBBox := queryParam("bbox", "minLon,minLat,maxLon,maxLat in WGS84 degrees (CRS84), or six numbers with "+
+		"heights, which are ignored; features whose bounding box meets it (sites: points inside it)",
+		schema{"type": "array", "oneOf": []schema{{"minItems": 4, "maxItems": 4}, {"minItems": 6, "maxItems": 6}},
+			"items": schema{"type": "number"}})
+	ogcBBox.Style, ogcBBox.Explode = "form", new(false)
+	limit := queryParam("limit", fmt.Sprintf("features per page; more than %d is served as %d", ogcMaxLimit, ogcMaxLimit),
+		schema{"type": "integer", "minimum": 1, "maximum": ogcMaxLimit, "default": ogcDefaultLimit})
+	limit.Style, limit.Explode = "form", new(false)
+	offset := queryParam("offset", "features to skip (the next and prev links carry it)",
+		schema{"type": "integer", "minimum": 0, "default": 0})
+	datetime := queryParam("datetime", "RFC 3339 date-time or interval; no feature has a time, so every "+
+		"feature matches", schema{"type": "string"})
+	datetime.Style, datetime.Explode = "form", new(false)
+	layer := queryParam("layer", "sites: keep the points of this point layer", schema{"type": "string"})
+
+	jsonArray := schema{"type": "array", "items": schema{"type": "object"}}
+	geoJSON := ref("GeoJSONFeatureCollection")
+	const appJSON = echo.MIMEApplicationJSON
+	return map[string]routeDoc{
+		"/healthz": {tag: "health", content: appJSON, schema: ref("Health")},
+		"/readyz":  {tag: "health", content: appJSON, schema: ref("Health"), status: []int{503}},
+
+		"/api/openapi.json": {tag: "api", content: appJSON, schema: schema{"type": "object"}, status: []int{304}},
+		"/api/v1/datasets":  {tag: "data", content: appJSON, schema: jsonArray, revisioned: true},
+		"/api/v1/areas": {tag: "data", content: appJSON, schema: jsonArray, revisioned: true,
+			params: []openAPIParameter{geography, lad}, status: []int{400}},
+		"/api/v1/areas/:geography/:code": {tag: "data", content: appJSON, schema: schema{"type": "object"},
+			revisioned: true, status: []int{400, 404}, params: []openAPIParameter{
+				pathParamDoc("geography", "small-area geography", enumSchema("lsoa11", "lsoa21")),
+				pathParamDoc("code", "area code, such as E01028826", schema{"type": "string"})}},
+		"/api/v1/localities": {tag: "data", content: appJSON, schema: jsonArray, revisioned: true,
+			params: []openAPIParameter{geography}, status: []int{400}},
+		"/api/v1/indicators": {tag: "data", content: appJSON, schema: jsonArray, revisioned: true,
+			params: []openAPIParameter{geography}, status: []int{400}},
+		"/api/v1/layers": {tag: "layers", content: appJSON, schema: jsonArray, revisioned: true},
+		"/api/v1/layers/areas": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,
+			params: []openAPIParameter{geography, lad, bbox, fields}, status: []int{400}},
+		"/api/v1/layers/localities": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,
+			params: []openAPIParameter{geography}, status: []int{400}},
+		"/api/v1/layers/sites": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,
+			params: []openAPIParameter{required(queryParam("layer", "point layer name (see /api/v1/layers)",
+				schema{"type": "string"}))}, status: []int{400, 404}},
+
+		"/ogc": {tag: "ogc", content: appJSON, schema: ref("LandingPage"),
+			params: []openAPIParameter{f}, status: []int{400}},
+		"/ogc/conformance": {tag: "ogc", content: appJSON, schema: ref("ConformanceDeclaration"),
+			params: []openAPIParameter{f}, status: []int{400}},
+		"/ogc/collections": {tag: "ogc", content: appJSON, schema: ref("Collections"), revisioned: true,
+			params: []openAPIParameter{f}, status: []int{400}},
+		"/ogc/collections/:collectionId": {tag: "ogc", content: appJSON, schema: ref("Collection"), revisioned: true,
+			params: []openAPIParameter{collectionID, f}, status: []int{400, 404}},
+		"/ogc/collections/:collectionId/items": {tag: "ogc", content: geoJSONContentType,
+			schema: ref("FeatureCollection"), revisioned: true, status: []int{400, 404},
+			params: []openAPIParameter{collectionID, ogcBBox, limit, offset, datetime, ogcGeography, layer, fFeatures}},
+		"/ogc/collections/:collectionId/items/:featureId": {tag: "ogc", content: geoJSONContentType,
+			schema: ref("Feature"), revisioned: true, status: []int{400, 404},
+			params: []openAPIParameter{collectionID, pathParamDoc("featureId",
+				"areas: area code; localities: locality id; sites: LAYER:ID", schema{"type": "string"}),
+				ogcGeography, fFeatures}},
+
+		"/tiles/:layer/:z/:x/:y": {tag: "tiles", content: "application/vnd.mapbox-vector-tile", revisioned: true,
+			status: []int{204, 400, 404}, params: []openAPIParameter{
+				pathParamDoc("layer", "tile layer", enumSchema("areas", "localities", "sites")),
+				pathParamDoc("z", "zoom", schema{"type": "integer", "minimum": 0}),
+				pathParamDoc("x", "tile column", schema{"type": "integer", "minimum": 0}),
+				pathParamDoc("y", "tile row and extension, such as 1234.mvt", schema{"type": "string", "pattern": `^[0-9]+\.mvt$`}),
+				geography}},
+		"/tiles/:layer": {tag: "tiles", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
+			status: []int{400, 404}, params: []openAPIParameter{
+				pathParamDoc("layer", "TileJSON 3.0 of a tile layer", enumSchema("areas.json", "localities.json", "sites.json")),
+				geography}},
+		"/api/v1/breaks": {tag: "layers", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
+			status: []int{400}, params: []openAPIParameter{
+				required(queryParam("layer", "layer to classify", enumSchema("areas"))),
+				required(queryParam("field", "indicator key (see /api/v1/indicators)", schema{"type": "string"})),
+				queryParam("method", "classification method", schema{"type": "string",
+					"enum": []string{"quantile", "equal", "jenks", "stddev"}, "default": "quantile"}),
+				queryParam("classes", "number of classes", schema{"type": "integer", "minimum": 2, "maximum": 12, "default": 5}),
+				geography}},
+		"/metrics": {tag: "health", content: "text/plain"},
+
+		"/": {tag: "web", content: "text/html", status: []int{304}},
+		"/:file": {tag: "web", content: "*/*", status: []int{304, 404},
+			params: []openAPIParameter{pathParamDoc("file", "a top-level file of the web page, such as app.js",
+				schema{"type": "string"})}},
+	}
+}
+
+// OpenAPI 3.1 wire types (the parts used).
+
+// openAPIDocument is the root of an OpenAPI document.
+type openAPIDocument struct {
+	OpenAPI    string                                 `json:"openapi"`
+	Info       openAPIInfo                            `json:"info"`
+	Tags       []openAPITag                           `json:"tags"`
+	Paths      map[string]map[string]openAPIOperation `json:"paths"` // path → lower-case method → operation
+	Components openAPIComponents                      `json:"components"`
+}
+
+// openAPIInfo is the document's info object.
+type openAPIInfo struct {
+	Title       string `json:"title"`
+	Version     string `json:"version"`
+	Description string `json:"description"`
+}
+
+// openAPITag names a group of operations.
+type openAPITag struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+// openAPIOperation is one method on one path. Role is the x-role
+// extension: the role the route needs.
+type openAPIOperation struct {
+	Summary     string                     `json:"summary"`
+	OperationID string                     `json:"operationId"`
+	Tags        []string                   `json:"tags,omitempty"`
+	Parameters  []openAPIParameter         `json:"parameters,omitempty"`
+	Responses   map[string]openAPIResponse `json:"responses"`
+	Role        string                     `json:"x-role"`
+}
+
+// openAPIParameter is a path, query or header parameter.
+type openAPIParameter struct {
+	Name        string `json:"name"`
+	In          string `json:"in"`
+	Description string `json:"description,omitempty"`
+	Required    bool   `json:"required,omitempty"`
+	Schema      schema `json:"schema"`
+	Style       string `json:"style,omitempty"`
+	Explode     *bool  `json:"explode,omitempty"`
+}
+
+// openAPIResponse is one response of an operation.
+type openAPIResponse struct {
+	Description string                    `json:"description"`
+	Headers     map[string]openAPIHeader  `json:"headers,omitempty"`
+	Content     map[string]openAPIContent `json:"content,omitempty"`
+}
+
+// openAPIHeader is a response header.
+type openAPIHeader struct {
+	Description string `json:"description"`
+	Schema      schema `json:"schema"`
+}
+
+// openAPIContent is a body's schema under one media type.
+type openAPIContent struct {
+	Schema schema `json:"schema,omitempty"`
+}
+
+// openAPIComponents holds the shared schemas.
+type openAPIComponents struct {
+	Schemas map[string]schema `json:"schemas"`
+}
+
+// buildOpenAPI returns the OpenAPI document of routes, taking details
+// from docs.
+func buildOpenAPI(routes []Route, version string, docs map[string]routeDoc) openAPIDocument {
+	if version == "" {
+		version = "dev"
+	}
+	d := openAPIDocument{
+		OpenAPI: "3.1.0",
+		Info: openAPIInfo{Title: "placeplan", Version: version,
+			Description: "Population-health site selection planner: the loaded small areas, indicators, " +
+				"localities and sites as JSON and GeoJSON, and as OGC API – Features collections under /ogc. " +
+				"Errors are RFC 9457 problem documents. x-role is the role each operation needs."},
+		Tags: []openAPITag{
+			{Name: "health", Description: "liveness, readiness and metrics"},
+			{Name: "api", Description: "this document"},
+			{Name: "data", Description: "the loaded data as JSON"},
+			{Name: "layers", Description: "map layers as GeoJSON (WGS84, 6 decimals)"},
+			{Name: "tiles", Description: "Mapbox Vector Tiles and TileJSON"},
+			{Name: "ogc", Description: "OGC API – Features, Part 1: Core, GeoJSON"},
+			{Name: "web", Description: "the web page"},
+		},
+		Paths:      map[string]map[string]openAPIOperation{},
+		Components: openAPIComponents{Schemas: openAPISchemas()},
+	}
+	for _, r := range routes {
+		doc, ok := docs[r.Path]
+		if !ok {
+			doc = routeDoc{content: "*/*"}
+			for _, name := range routeParams(r.Path) {
+				doc.params = append(doc.params, pathParamDoc(name, "", schema{"type": "string"}))
+			}
+		}
+		op := openAPIOperation{
+			Summary:     r.Summary,
+			OperationID: operationID(r),
+			Parameters:  slices.Clone(doc.params),
+			Responses:   map[string]openAPIResponse{},
+			Role:        string(r.Role),
+		}
+		if doc.tag != "" {
+			op.Tags = []string{doc.tag}
+		}
+		ok200 := openAPIResponse{Description: r.Summary}
+		if doc.content != "" {
+			ok200.Content = map[string]openAPIContent{doc.content: {Schema: doc.schema}}
+		}
+		statuses := slices.Clone(doc.status)
+		if doc.revisioned {
+			ok200.Headers = map[string]openAPIHeader{
+				"ETag": {Description: `the data revision, W/"rev-N"`, Schema: schema{"type": "string"}},
+			}
+			op.Parameters = append(op.Parameters, openAPIParameter{Name: "If-None-Match", In: "header",
+				Description: "an ETag from an earlier response: 304 while the data are unchanged",
+				Schema:      schema{"type": "string"}})
+			statuses = append(statuses, http.StatusNotModified)
+		}
+		op.Responses["200"] = ok200
+		for _, st := range statuses {
+			resp := openAPIResponse{Description: http.StatusText(st)}
+			if st >= 400 {
+				resp.Content = map[string]openAPIContent{problemContentType: {Schema: ref("Problem")}}
+			}
+			op.Responses[strconv.Itoa(st)] = resp
+		}
+		op.Responses["default"] = openAPIResponse{Description: "an unexpected error",
+			Content: map[string]openAPIContent{problemContentType: {Schema: ref("Problem")}}}
+
+		p := openAPIPath(r.Path)
+		if d.Paths[p] == nil {
+			d.Paths[p] = map[string]openAPIOperation{}
+		}
+		d.Paths[p][strings.ToLower(r.Method)] = op
+	}
+	return d
+}
+
+// openAPIPath turns an echo path pattern into an OpenAPI path template:
+// /areas/:code becomes /areas/{code}.
+func openAPIPath(path string) string {
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		if name, ok := strings.CutPrefix(s, ":"); ok {
+			segs[i] = "{" + name + "}"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// routeParams returns the names of an echo path's parameters.
+func routeParams(path string) []string {
+	var names []string
+	for _, s := range strings.Split(path, "/") {
+		if name, ok := strings.CutPrefix(s, ":"); ok {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// operationID names an operation after its method and path:
+// GET /api/v1/areas/:geography/:code is getApiV1AreasGeographyCode.
+func operationID(r Route) string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(r.Method))
+	for _, word := range strings.FieldsFunc(r.Path, func(c rune) bool {
+		return !unicode.IsLetter(c) && !unicode.IsDigit(c)
+	}) {
+		b.WriteString(strings.ToUpper(word[:1]) + word[1:])
+	}
+	if r.Path == "/" {
+		b.WriteString("Root")
+	}
+	return b.String()
+}
+
+// queryParam, pathParamDoc and required build parameters.
+func queryParam(name, description string, s schema) openAPIParameter {
+	return openAPIParameter{Name: name, In: "query", Description: description, Schema: s}
+}
+
+func pathParamDoc(name, description string, s schema) openAPIParameter {
+	return openAPIParameter{Name: name, In: "path", Description: description, Required: true, Schema: s}
+}
+
+func required(p openAPIParameter) openAPIParameter {
+	p.Required = true
+	return p
+}
+
+// enumSchema is a string schema with the given values.
+func enumSchema(values ...string) schema {
+	return schema{"type": "string", "enum": values}
+}
+
+// ref refers to a schema of the components.
+func ref(name string) schema {
+	return schema{"$ref": "#/components/schemas/" + name}
+}
+
+// openAPISchemas are the shared schemas: the problem document and the
+// OGC API – Features responses.
+func openAPISchemas() map[string]schema {
+	str := schema{"type": "string"}
+	integer := schema{"type": "integer", "minimum": 0}
+	links := schema{"type": "array", "items": ref("Link")}
+	object := func(required []string, props schema) schema {
+		return schema{"type": "object", "required": required, "properties": props}
+	}
+	return map[string]schema{
+		"Problem": object([]string{"type", "title", "status"}, schema{
+			"type": str, "title": str, "status": schema{"type": "integer"}, "detail": str, "instance": str,
+			"code":       schema{"type": "string", "description": "placeplan error code: invalid, not_found, …"},
+			"request_id": schema{"type": "string", "description": "quote it when reporting a problem"},
+		}),
+		"Health": object([]string{"status"}, schema{"status": str, "version": str}),
+		"Link": object([]string{"href", "rel"}, schema{
+			"href": schema{"type": "string", "format": "uri"}, "rel": str, "type": str, "title": str}),
+		"LandingPage": object([]string{"links"}, schema{"title": str, "description": str, "links": links}),
+		"ConformanceDeclaration": object([]string{"conformsTo"}, schema{
+			"conformsTo": schema{"type": "array", "items": str}}),
+		"Collection": object([]string{"id", "links"}, schema{
+			"id": str, "title": str, "description": str, "links": links, "itemType": str,
+			"crs": schema{"type": "array", "items": str},
+			"extent": object(nil, schema{"spatial": object(nil, schema{
+				"bbox": schema{"type": "array", "items": schema{"type": "array", "minItems": 4, "maxItems": 4,
+					"items": schema{"type": "number"}}},
+				"crs": str,
+			})}),
+		}),
+		"Collections": object([]string{"links", "collections"}, schema{
+			"links": links, "collections": schema{"type": "array", "items": ref("Collection")}}),
+		"Feature": object([]string{"type", "geometry", "properties"}, schema{
+			"type": enumSchema("Feature"), "id": schema{"type": []string{"string", "integer"}},
+			"geometry": schema{"type": []string{"object", "null"}}, "properties": schema{"type": []string{"object", "null"}},
+			"links": links,
+		}),
+		"FeatureCollection": object([]string{"type", "features"}, schema{
+			"type": enumSchema("FeatureCollection"), "features": schema{"type": "array", "items": ref("Feature")},
+			"links": links, "timeStamp": schema{"type": "string", "format": "date-time"},
+			"numberMatched": integer, "numberReturned": integer,
+		}),
+		"GeoJSONFeatureCollection": object([]string{"type", "features"}, schema{
+			"type": enumSchema("FeatureCollection"), "features": schema{"type": "array", "items": ref("Feature")},
+		}),
+	}
+}
+
+// openAPICache holds the encoded document, built on first use (when the
+// route table is complete) with its strong ETag.
+type openAPICache struct {
+	once sync.Once
+	body []byte
+	etag string
+	err  error
+}
+
+// handleOpenAPI answers GET /api/openapi.json: this API's OpenAPI 3.1
+// document. It is served as application/json, which every client reads
+// (GDAL refuses the OpenAPI media type of version 3.1).
+func (o *ogcState) handleOpenAPI(c echo.Context) error {
+	cache := &o.openAPI
+	cache.once.Do(func() {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", " ")
+		if cache.err = enc.Encode(buildOpenAPI(o.s.Routes(), o.s.cfg.Version, routeDocs())); cache.err != nil {
+			return
+		}
+		sum := sha256.Sum256(buf.Bytes())
+		cache.body, cache.etag = buf.Bytes(), `"`+hex.EncodeToString(sum[:12])+`"`
+	})
+	if cache.err != nil {
+		return fmt.Errorf("encode openapi document: %w", cache.err)
+	}
+	if notModified(c, cache.etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, cache.body)
+}
