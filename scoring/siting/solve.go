@@ -1,9 +1,13 @@
 package siting
 
 import (
+	"cmp"
 	"container/heap"
 	"math"
+	"runtime"
+	"slices"
 	"sort"
+	"sync"
 )
 
 // apply opens site j over the running best values cur, recording changes
@@ -281,6 +285,28 @@ func (in *instance) swap(start []int32) ([]int32, float64, []float64, []bool) {
 	site1 := make([]int32, in.nd)
 	posOf := make([]int32, in.nc)
 	loss := make([]float64, len(sites))
+	// best values of demand point i over the open sites, and its share of
+	// the loss of closing its best site.
+	update := func(i int32) {
+		b1, b2, s1 := 0.0, 0.0, int32(-1)
+		for t := in.dStart[i]; t < in.dStart[i+1]; t++ {
+			j := in.dSite[t]
+			if !open[j] {
+				continue
+			}
+			v := in.dVal[t]
+			switch {
+			case v > b1 || v == b1 && s1 >= 0 && in.rank[j] < in.rank[s1]:
+				b2, b1, s1 = b1, v, j
+			case v > b2:
+				b2 = v
+			}
+		}
+		best1[i], best2[i], site1[i] = b1, b2, s1
+		if s1 >= 0 {
+			loss[posOf[s1]] += b2 - b1
+		}
+	}
 	refresh := func() {
 		for p := range posOf {
 			posOf[p] = -1
@@ -290,27 +316,45 @@ func (in *instance) swap(start []int32) ([]int32, float64, []float64, []bool) {
 			loss[p] = 0
 		}
 		for i := 0; i < in.nd; i++ {
-			b1, b2, s1 := 0.0, 0.0, int32(-1)
-			for t := in.dStart[i]; t < in.dStart[i+1]; t++ {
-				j := in.dSite[t]
-				if !open[j] {
-					continue
-				}
-				v := in.dVal[t]
-				switch {
-				case v > b1 || v == b1 && s1 >= 0 && in.rank[j] < in.rank[s1]:
-					b2, b1, s1 = b1, v, j
-				case v > b2:
-					b2 = v
-				}
-			}
-			best1[i], best2[i], site1[i] = b1, b2, s1
-			if s1 >= 0 {
-				loss[posOf[s1]] += b2 - b1
-			}
+			update(int32(i))
 		}
 	}
 	refresh()
+	// exchange closes the site at position p and opens j there, updating
+	// only the demand points either of them reaches; every 64 exchanges a
+	// full refresh clears rounding drift from the running losses.
+	stamp := make([]int32, in.nd)
+	var affected []int32
+	exchanges := int32(0)
+	exchange := func(p int, j int32) {
+		out := sites[p]
+		exchanges++
+		affected = affected[:0]
+		for _, k := range [2]int32{out, j} {
+			for t := in.cStart[k]; t < in.cStart[k+1]; t++ {
+				if i := in.cDem[t]; stamp[i] != exchanges {
+					stamp[i] = exchanges
+					affected = append(affected, i)
+				}
+			}
+		}
+		for _, i := range affected {
+			if s1 := site1[i]; s1 >= 0 {
+				loss[posOf[s1]] -= best2[i] - best1[i]
+			}
+		}
+		open[out], open[j] = false, true
+		posOf[out], posOf[j] = -1, int32(p)
+		sites[p] = j
+		loss[p] = 0
+		if exchanges%64 == 0 {
+			refresh()
+			return
+		}
+		for _, i := range affected {
+			update(i)
+		}
+	}
 	nfixed := len(in.fixed)
 	var st *groupState
 	if in.groups != nil {
@@ -359,10 +403,7 @@ func (in *instance) swap(start []int32) ([]int32, float64, []float64, []bool) {
 					st.close(sites[bestP])
 					st.open(j)
 				}
-				open[sites[bestP]] = false
-				open[j] = true
-				sites[bestP] = j
-				refresh()
+				exchange(bestP, j)
 				improved = true
 			}
 		}
@@ -380,11 +421,19 @@ func (in *instance) swap(start []int32) ([]int32, float64, []float64, []bool) {
 //	L(λ) = Σ_i λ_i + Σ_{j fixed} ρ_j + (sum of the k largest ρ_j over free j),
 //	ρ_j  = Σ_i max(v_ij − λ_i, 0),
 //
-// minimised by subgradient optimisation (Held–Karp steps towards the
-// heuristic value best). The groups are relaxed too, so L bounds the problem
-// with them. It returns the smallest L seen and the feasible set (fixed
+// minimised by subgradient optimisation (Held–Karp steps towards the best
+// value found; the step factor halves after 40 iterations without a lower
+// L). The groups are relaxed too, so L bounds the problem with them.
+//
+// It is also a heuristic. Every fifth iteration the relaxed choice (fixed
 // sites plus the first k free sites in decreasing ρ that keep the groups
-// meetable) with the largest f met on the way, nil if none beat best.
+// meetable) is evaluated. And it rounds the relaxation: the share of
+// iterations in which each site is among the k chosen tends to the LP
+// optimum's site values, so at a third, two thirds and the end of the run
+// the k most often chosen sites are polished by swaps (on England, 32,844
+// LSOAs and 6,791 MSOA centres, this is 0.6 % better than greedy + swap).
+// Each better value also sharpens the steps. It returns the smallest L
+// seen and the best set found, nil if none beat best.
 func (in *instance) lagrangian(iters int, best float64) (float64, []int32) {
 	var bestY []int32
 	cur := make([]float64, in.nd)
@@ -395,27 +444,36 @@ func (in *instance) lagrangian(iters int, best float64) (float64, []int32) {
 		}
 	}
 	rho := make([]float64, in.nc)
+	freq := make([]float64, in.nc)
 	order := append([]int32(nil), in.free...)
 	cnt := make([]int32, in.nd)
 	ub := math.Inf(1)
 	theta, stall := 2.0, 0
-	for it := 0; it < iters; it++ {
-		for j := 0; j < in.nc; j++ {
-			var r float64
-			for t := in.cStart[j]; t < in.cStart[j+1]; t++ {
-				if d := in.cVal[t] - lam[in.cDem[t]]; d > 0 {
-					r += d
-				}
-			}
-			rho[j] = r
+	byRho := func(a, b int32) int {
+		if rho[a] != rho[b] {
+			return cmp.Compare(rho[b], rho[a])
 		}
-		sort.Slice(order, func(a, b int) bool {
-			ja, jb := order[a], order[b]
-			if rho[ja] != rho[jb] {
-				return rho[ja] > rho[jb]
+		return cmp.Compare(in.rank[a], in.rank[b])
+	}
+	round := func() {
+		byFreq := append([]int32(nil), in.free...)
+		slices.SortFunc(byFreq, func(a, b int32) int {
+			if freq[a] != freq[b] {
+				return cmp.Compare(freq[b], freq[a])
 			}
-			return in.rank[ja] < in.rank[jb]
+			return cmp.Compare(in.rank[a], in.rank[b])
 		})
+		if sites, v, _, _ := in.swap(in.feasiblePick(byFreq)); v > best+in.eps {
+			best, bestY = v, sites
+		}
+	}
+	for it := 0; it < iters; it++ {
+		in.rhoInto(rho, lam)
+		if in.groups == nil {
+			topK(order, in.k, byRho) // the first k of order are the k largest, sorted
+		} else {
+			slices.SortFunc(order, byRho) // feasiblePick may look past the first k
+		}
 		var l float64
 		for _, v := range lam {
 			l += v
@@ -425,32 +483,31 @@ func (in *instance) lagrangian(iters int, best float64) (float64, []int32) {
 		}
 		for _, j := range order[:in.k] {
 			l += rho[j]
+			freq[j]++
 		}
 		if it%5 == 0 {
-			for i := range cur {
-				cur[i] = 0
-			}
+			clear(cur)
 			y := in.feasiblePick(order)
 			var f float64
 			for _, j := range y {
 				f += in.apply(j, cur, nil)
 			}
 			if f > best+in.eps {
-				best = f
-				bestY = y
+				best, bestY = f, y
 			}
+		}
+		if it == iters/3 || it == 2*iters/3 {
+			round()
 		}
 		if l < ub-in.eps {
 			ub, stall = l, 0
-		} else if stall++; stall >= 20 {
+		} else if stall++; stall >= 40 {
 			theta, stall = theta/2, 0
 		}
 		if ub-best <= in.eps || theta < 1e-3 {
 			break
 		}
-		for i := range cnt {
-			cnt[i] = 0
-		}
+		clear(cnt)
 		mark := func(j int32) {
 			for t := in.cStart[j]; t < in.cStart[j+1]; t++ {
 				if i := in.cDem[t]; in.cVal[t] > lam[i] {
@@ -480,5 +537,88 @@ func (in *instance) lagrangian(iters int, best float64) (float64, []int32) {
 			lam[i] = math.Max(0, lam[i]-step*(1-float64(cnt[i])))
 		}
 	}
+	if in.k > 0 {
+		round()
+	}
 	return ub, bestY
+}
+
+// rhoInto computes ρ_j = Σ_i max(v_ij − λ_i, 0) for every site, over the
+// candidate-major arrays, split across the processors when the network is
+// large (it is most of the cost of a subgradient iteration).
+func (in *instance) rhoInto(rho, lam []float64) {
+	work := func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			var r float64
+			for t := in.cStart[j]; t < in.cStart[j+1]; t++ {
+				if d := in.cVal[t] - lam[in.cDem[t]]; d > 0 {
+					r += d
+				}
+			}
+			rho[j] = r
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	if len(in.cDem) < 200_000 || workers < 2 {
+		work(0, in.nc)
+		return
+	}
+	// Split by arcs, not by sites, so the workers finish together.
+	var wg sync.WaitGroup
+	lo := 0
+	for w := 1; w <= workers; w++ {
+		target := int32(int64(len(in.cDem)) * int64(w) / int64(workers))
+		hi := lo
+		for hi < in.nc && (in.cStart[hi] < target || w == workers) {
+			hi++
+		}
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			work(lo, hi)
+		}(lo, hi)
+		lo = hi
+	}
+	wg.Wait()
+}
+
+// topK reorders xs so that its first k elements are the k smallest under
+// compare, in order — a partial selection sort through a bounded heap, O(n log k).
+func topK(xs []int32, k int, compare func(a, b int32) int) {
+	if k <= 0 {
+		return
+	}
+	if k >= len(xs) {
+		slices.SortFunc(xs, compare)
+		return
+	}
+	// Max-heap (under cmp) of the k best so far in xs[:k].
+	h := xs[:k]
+	down := func(i int) {
+		for {
+			l := 2*i + 1
+			if l >= k {
+				return
+			}
+			c := l
+			if r := l + 1; r < k && compare(h[r], h[l]) > 0 {
+				c = r
+			}
+			if compare(h[c], h[i]) <= 0 {
+				return
+			}
+			h[i], h[c] = h[c], h[i]
+			i = c
+		}
+	}
+	for i := k/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for i := k; i < len(xs); i++ {
+		if compare(xs[i], h[0]) < 0 {
+			xs[i], h[0] = h[0], xs[i]
+			down(0)
+		}
+	}
+	slices.SortFunc(h, compare)
 }
