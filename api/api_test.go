@@ -420,8 +420,12 @@ func TestRoutesHaveRoles(t *testing.T) {
 		t.Fatal("no routes")
 	}
 	for _, r := range routes {
+		// Data is for viewers; health, the web page, the API description
+		// and metrics are public.
 		want := RolePublic
-		if strings.HasPrefix(r.Path, "/api/") {
+		switch {
+		case r.Path == "/api/openapi.json":
+		case strings.HasPrefix(r.Path, "/api/"), r.Path == "/ogc", strings.HasPrefix(r.Path, "/ogc/"), strings.HasPrefix(r.Path, "/tiles/"):
 			want = RoleViewer
 		}
 		if r.Role != want {

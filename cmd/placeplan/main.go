@@ -81,13 +81,14 @@ type Config struct {
 	Layer         string // point layer name
 	Quiet         bool   // no progress output
 	Provenance    data.Provenance
-	SuppressBelow float64 // small-number suppression threshold for confidential counts
-	IoD           string  // summarise: an IoD file in a published layout
-	Underlying    string  // summarise: IoD File 8 (for the income and employment scale)
-	By            string  // summarise: lad, msoa or locality
-	Localities    string  // summarise: a locality definition CSV
-	Scenario      string  // score, plan: the scenario file (YAML or JSON)
-	Scheme        string  // vintages: the locality scheme to compare
+	SuppressBelow float64  // small-number suppression threshold for confidential counts
+	CORSOrigins   []string // serve: origins whose browser pages may read the API
+	IoD           string   // summarise: an IoD file in a published layout
+	Underlying    string   // summarise: IoD File 8 (for the income and employment scale)
+	By            string   // summarise: lad, msoa or locality
+	Localities    string   // summarise: a locality definition CSV
+	Scenario      string   // score, plan: the scenario file (YAML or JSON)
+	Scheme        string   // vintages: the locality scheme to compare
 	Sites         SitesConfig
 	Paths         []string
 }
@@ -102,7 +103,7 @@ Usage:
   placeplan datasets --db FILE [--format csv|json]
   placeplan indicators --db FILE [--geography lsoa11|lsoa21] [--format csv|json]
   placeplan vintages --db FILE --scheme NAME [--format csv|json]
-  placeplan serve [--db FILE] [--addr HOST:PORT] [--suppress-below N]
+  placeplan serve [--db FILE] [--addr HOST:PORT] [--suppress-below N] [--cors-origin ORIGIN]
   placeplan summarise --iod FILE [--underlying FILE] [--by lad|msoa|locality] [--localities FILE] [--format csv|json]
   placeplan score --scenario FILE [--db FILE] [--format table|csv|json]
   placeplan sites --demand FILE --candidates FILE [--matrix FILE] --model mclp|pmedian|lscp|capacitated --p N
@@ -206,6 +207,10 @@ func parseFlags(cmd string, args []string, stdout io.Writer) (Config, error) {
 		fs.StringVar(&cfg.DB, "db", "", "SQLite database `FILE` (default: the embedded default dataset, in memory)")
 		fs.StringVar(&cfg.Addr, "addr", api.DefaultAddr, "`HOST:PORT` to listen on (port 0 picks a free port)")
 		fs.Float64Var(&cfg.SuppressBelow, "suppress-below", 5, "withhold confidential counts from 1 to N-1 (0 switches suppression off)")
+		fs.Func("cors-origin", "allow browser pages from this `ORIGIN` (e.g. https://maps.example.org, or *) to read the API; repeatable", func(v string) error {
+			cfg.CORSOrigins = append(cfg.CORSOrigins, v)
+			return nil
+		})
 	case "summarise", "summarize":
 		fs.StringVar(&cfg.IoD, "iod", "", "IoD `FILE` in a published layout (File 7, the combined file, or Files 1-3 with File 6 populations)")
 		fs.StringVar(&cfg.Underlying, "underlying", "", "IoD File 8 (underlying indicators) `FILE`, for the income and employment scale")
@@ -450,7 +455,7 @@ func cmdServe(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer s.Close()
-	srv := api.NewServer(api.Config{Addr: cfg.Addr, Version: version,
+	srv := api.NewServer(api.Config{Addr: cfg.Addr, Version: version, CORSOrigins: cfg.CORSOrigins,
 		Disclosure: placeplan.Disclosure{MinCount: cfg.SuppressBelow}}, s, logger)
 	if err := srv.Start(); err != nil {
 		return placeplan.Errorf(placeplan.EINVALID, "serve on %s: %w", cfg.Addr, err)
