@@ -103,10 +103,13 @@ type instance struct {
 	fixed    []int32 // in id order
 	isFixed  []bool
 	excluded []bool
-	free     []int32   // candidates neither fixed nor excluded, in id order
-	k        int       // free slots: p − len(fixed)
-	eps      float64   // tolerance on objective comparisons
-	groups   *groupSet // nil without group minimums
+	free     []int32 // candidates neither fixed nor excluded, in id order
+	k        int     // free slots: p − len(fixed)
+	eps      float64 // tolerance on objective comparisons
+	// uniform is true when every pair of a demand point has the same value
+	// (MCLP: its weight), which makes the Lagrangian's ρ a plain gather.
+	uniform bool
+	groups  *groupSet // nil without group minimums
 }
 
 func newInstance(n *Network, pr Problem, value func(i int, a Arc) float64) (*instance, error) {
@@ -196,6 +199,15 @@ func newInstance(n *Network, pr Problem, value func(i int, a Arc) float64) (*ins
 		}
 	}
 	in.eps = 1e-9 * math.Max(scale, 1)
+	in.uniform = true
+	for i := 0; i < in.nd && in.uniform; i++ {
+		for t := in.dStart[i] + 1; t < in.dStart[i+1]; t++ {
+			if in.dVal[t] != in.dVal[in.dStart[i]] {
+				in.uniform = false
+				break
+			}
+		}
+	}
 	return in, nil
 }
 

@@ -444,6 +444,7 @@ func (in *instance) lagrangian(iters int, best float64) (float64, []int32) {
 		}
 	}
 	rho := make([]float64, in.nc)
+	reduced := make([]float64, in.nd)
 	freq := make([]float64, in.nc)
 	order := append([]int32(nil), in.free...)
 	cnt := make([]int32, in.nd)
@@ -468,7 +469,7 @@ func (in *instance) lagrangian(iters int, best float64) (float64, []int32) {
 		}
 	}
 	for it := 0; it < iters; it++ {
-		in.rhoInto(rho, lam)
+		in.rhoInto(rho, lam, reduced)
 		if in.groups == nil {
 			topK(order, in.k, byRho) // the first k of order are the k largest, sorted
 		} else {
@@ -546,7 +547,7 @@ func (in *instance) lagrangian(iters int, best float64) (float64, []int32) {
 // rhoInto computes ρ_j = Σ_i max(v_ij − λ_i, 0) for every site, over the
 // candidate-major arrays, split across the processors when the network is
 // large (it is most of the cost of a subgradient iteration).
-func (in *instance) rhoInto(rho, lam []float64) {
+func (in *instance) rhoInto(rho, lam, reduced []float64) {
 	work := func(lo, hi int) {
 		for j := lo; j < hi; j++ {
 			var r float64
@@ -556,6 +557,25 @@ func (in *instance) rhoInto(rho, lam []float64) {
 				}
 			}
 			rho[j] = r
+		}
+	}
+	if in.uniform {
+		// Every pair of demand i is worth v_i: ρ_j sums the reduced values
+		// max(v_i − λ_i, 0), computed once per demand point.
+		for i := 0; i < in.nd; i++ {
+			reduced[i] = 0
+			if s := in.dStart[i]; s < in.dStart[i+1] {
+				reduced[i] = max(in.dVal[s]-lam[i], 0)
+			}
+		}
+		work = func(lo, hi int) {
+			for j := lo; j < hi; j++ {
+				var r float64
+				for _, i := range in.cDem[in.cStart[j]:in.cStart[j+1]] {
+					r += reduced[i]
+				}
+				rho[j] = r
+			}
 		}
 	}
 	workers := min(runtime.GOMAXPROCS(0), 8)
