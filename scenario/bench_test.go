@@ -16,7 +16,7 @@ func BenchmarkShropshireExact(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	sc, err := ReadFile("../docs/scenarios/shropshire-five-teams.yaml")
+	sc, err := ReadFile("defaults/shropshire-five-teams.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func BenchmarkPlanShropshire(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	sc, err := ReadFile("../docs/scenarios/shropshire-five-teams.yaml")
+	sc, err := ReadFile("defaults/shropshire-five-teams.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}

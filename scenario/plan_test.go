@@ -18,7 +18,7 @@ import (
 
 func readScenario(t *testing.T, name string) *Scenario {
 	t.Helper()
-	sc, err := ReadFile(filepath.Join("..", "docs", "scenarios", name))
+	sc, err := ReadFile(filepath.Join("defaults", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +278,7 @@ func TestPlanSuppressesSmallConfidentialCounts(t *testing.T) {
 // TestSitesValidation refuses bad sites sections, naming the field, before
 // anything is computed.
 func TestSitesValidation(t *testing.T) {
-	base, err := os.ReadFile(filepath.Join("..", "docs", "scenarios", "shropshire-five-teams.yaml"))
+	base, err := os.ReadFile(filepath.Join("defaults", "shropshire-five-teams.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

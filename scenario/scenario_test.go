@@ -21,7 +21,7 @@ uncertainty: {draws: 100, seed: 1, concentration: 20, top_k: 3}
 `
 
 func TestReadExample(t *testing.T) {
-	sc, err := ReadFile(filepath.Join("..", "docs", "scenarios", "shropshire-need.yaml"))
+	sc, err := ReadFile(filepath.Join("defaults", "shropshire-need.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,7 +41,7 @@ var _ Store = (*data.Store)(nil)
 // embedded default data and compares the ranking, intervals and
 // explanations with the golden file.
 func TestScoreShropshire(t *testing.T) {
-	sc, err := ReadFile(filepath.Join("..", "docs", "scenarios", "shropshire-need.yaml"))
+	sc, err := ReadFile(filepath.Join("defaults", "shropshire-need.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestScoreShropshire(t *testing.T) {
 // moves the Monte Carlo figures but not the base ranking.
 func TestScoreReproducible(t *testing.T) {
 	st := loadDefault(t)
-	example, err := os.ReadFile(filepath.Join("..", "docs", "scenarios", "shropshire-need.yaml"))
+	example, err := os.ReadFile(filepath.Join("defaults", "shropshire-need.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

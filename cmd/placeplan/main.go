@@ -218,11 +218,11 @@ func parseFlags(cmd string, args []string, stdout io.Writer) (Config, error) {
 		fs.StringVar(&cfg.Localities, "localities", "", "locality definition CSV `FILE` for --by locality (default: the embedded localities)")
 		fs.StringVar(&cfg.Format, "format", "csv", "output format: csv or json")
 	case "score":
-		fs.StringVar(&cfg.Scenario, "scenario", "", "scenario `FILE` (YAML or JSON; see docs/SCENARIOS.md)")
+		fs.StringVar(&cfg.Scenario, "scenario", "", "scenario `FILE` (YAML or JSON; see docs/SCENARIOS.md), or a built-in scenario id")
 		fs.StringVar(&cfg.DB, "db", "", "SQLite database `FILE` (default: the scenario's, else the embedded default dataset)")
 		fs.StringVar(&cfg.Format, "format", "table", "output format: table, csv or json")
 	case "plan":
-		fs.StringVar(&cfg.Scenario, "scenario", "", "scenario `FILE` with a sites section (YAML or JSON; see docs/SCENARIOS.md)")
+		fs.StringVar(&cfg.Scenario, "scenario", "", "scenario `FILE` with a sites section (YAML or JSON; see docs/SCENARIOS.md), or a built-in scenario id")
 		fs.StringVar(&cfg.DB, "db", "", "SQLite database `FILE` (default: the scenario's, else the embedded default dataset)")
 		fs.StringVar(&cfg.Format, "format", "table", "output format: table or json")
 	default:

@@ -19,7 +19,7 @@ import (
 // cmdPlan works out a scenario's rollout plan: sites, phased order,
 // evaluation design, stability and explanations.
 func cmdPlan(ctx context.Context, cfg Config, stdout io.Writer) error {
-	sc, err := scenario.ReadFile(cfg.Scenario)
+	sc, err := scenario.Open(cfg.Scenario)
 	if err != nil {
 		return err
 	}

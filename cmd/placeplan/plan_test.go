@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-const fiveTeams = "../../docs/scenarios/shropshire-five-teams.yaml"
+const fiveTeams = "../../scenario/defaults/shropshire-five-teams.yaml"
 
 // TestPlanCommand prints the documented five-team plan: the table is
 // compared with the golden file (go test -run PlanCommand -update rewrites

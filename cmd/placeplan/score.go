@@ -20,7 +20,7 @@ import (
 // cmdScore ranks a scenario's localities by need, with rank intervals and
 // explanations.
 func cmdScore(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
-	sc, err := scenario.ReadFile(cfg.Scenario)
+	sc, err := scenario.Open(cfg.Scenario)
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ func runCLI(t *testing.T, args ...string) (string, string, int) {
 	return o.String(), e.String(), code
 }
 
-const example = "../../docs/scenarios/shropshire-need.yaml"
+const example = "../../scenario/defaults/shropshire-need.yaml"
 
 func TestScoreCommand(t *testing.T) {
 	out, errOut, code := runCLI(t, "score", "--scenario", example, "--format", "json")
