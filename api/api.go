@@ -118,6 +118,7 @@ type Server struct {
 	http     *http.Server
 	routes   []Route
 	tiles    *tileState
+	results  scenarioResults // plans and scores of named scenarios, by data revision
 
 	mu   sync.Mutex
 	ln   net.Listener

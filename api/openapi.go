@@ -36,7 +36,13 @@ type routeDoc struct {
 	// status lists the other statuses it answers, such as 204, 304 (for
 	// another kind of ETag), 400 or 404; errors carry a problem document.
 	status []int
+	// post, when set, documents the POST on the same path: the body it
+	// takes (media type → schema) and its own parameters (none when nil).
+	post map[string]schema
 }
+
+// appJSONType is the JSON media type.
+const appJSONType = "application/json"
 
 // schema is a JSON Schema (2020-12, as OpenAPI 3.1 uses).
 type schema = map[string]any
@@ -73,6 +79,10 @@ func routeDocs() map[string]routeDoc {
 	datetime.Style, datetime.Explode = "form", new(false)
 	layer := queryParam("layer", "sites: keep the points of this point layer", schema{"type": "string"})
 
+	scenarioID := required(queryParam("scenario", "scenario id (see /api/v1/scenarios)", schema{"type": "string"}))
+	scenarioBody := map[string]schema{ // a scenario document; see docs/SCENARIOS.md
+		"application/yaml": {"type": "string"}, appJSONType: {"type": "object", "required": []string{"placeplan_scenario", "name"}},
+	}
 	jsonArray := schema{"type": "array", "items": schema{"type": "object"}}
 	geoJSON := ref("GeoJSONFeatureCollection")
 	const appJSON = echo.MIMEApplicationJSON
@@ -100,6 +110,18 @@ func routeDocs() map[string]routeDoc {
 		"/api/v1/layers/sites": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,
 			params: []openAPIParameter{required(queryParam("layer", "point layer name (see /api/v1/layers)",
 				schema{"type": "string"}))}, status: []int{400, 404}},
+		"/api/v1/layers/catchments": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,
+			params: []openAPIParameter{scenarioID, bbox}, status: []int{400, 404}},
+		"/api/v1/layers/phases": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,
+			params: []openAPIParameter{scenarioID, bbox}, status: []int{400, 404}},
+
+		"/api/v1/scenarios": {tag: "scenarios", content: appJSON, schema: jsonArray},
+		"/api/v1/scenarios/:id": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, status: []int{404},
+			params: []openAPIParameter{pathParamDoc("id", "scenario id (see /api/v1/scenarios)", schema{"type": "string"})}},
+		"/api/v1/scores": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
+			params: []openAPIParameter{scenarioID}, status: []int{400, 404}, post: scenarioBody},
+		"/api/v1/plans": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
+			params: []openAPIParameter{scenarioID}, status: []int{400, 404}, post: scenarioBody},
 
 		"/ogc": {tag: "ogc", content: appJSON, schema: ref("LandingPage"),
 			params: []openAPIParameter{f}, status: []int{400}},
@@ -177,8 +199,16 @@ type openAPIOperation struct {
 	OperationID string                     `json:"operationId"`
 	Tags        []string                   `json:"tags,omitempty"`
 	Parameters  []openAPIParameter         `json:"parameters,omitempty"`
+	RequestBody *openAPIRequestBody        `json:"requestBody,omitempty"`
 	Responses   map[string]openAPIResponse `json:"responses"`
 	Role        string                     `json:"x-role"`
+}
+
+// openAPIRequestBody is the body an operation takes.
+type openAPIRequestBody struct {
+	Description string                    `json:"description,omitempty"`
+	Required    bool                      `json:"required"`
+	Content     map[string]openAPIContent `json:"content"`
 }
 
 // openAPIParameter is a path, query or header parameter.
@@ -233,6 +263,7 @@ func buildOpenAPI(routes []Route, version string, docs map[string]routeDoc) open
 			{Name: "data", Description: "the loaded data as JSON"},
 			{Name: "layers", Description: "map layers as GeoJSON (WGS84, 6 decimals)"},
 			{Name: "tiles", Description: "Mapbox Vector Tiles and TileJSON"},
+			{Name: "scenarios", Description: "scenarios, their need rankings and rollout plans"},
 			{Name: "ogc", Description: "OGC API – Features, Part 1: Core, GeoJSON"},
 			{Name: "web", Description: "the web page"},
 		},
@@ -256,6 +287,14 @@ func buildOpenAPI(routes []Route, version string, docs map[string]routeDoc) open
 		}
 		if doc.tag != "" {
 			op.Tags = []string{doc.tag}
+		}
+		if r.Method == http.MethodPost {
+			op.Parameters = nil
+			op.RequestBody = &openAPIRequestBody{Required: true, Content: map[string]openAPIContent{}}
+			for mt, sch := range doc.post {
+				op.RequestBody.Content[mt] = openAPIContent{Schema: sch}
+			}
+			doc.revisioned = false // computed from the body, not cached by revision
 		}
 		ok200 := openAPIResponse{Description: r.Summary}
 		if doc.content != "" {

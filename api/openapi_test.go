@@ -123,6 +123,9 @@ func TestOpenAPIRevisioned(t *testing.T) {
 		if !ok {
 			continue // reported by TestOpenAPIDocumentsEveryRoute
 		}
+		if r.Method == http.MethodPost {
+			d.revisioned = false // a POST is computed from its body (see buildOpenAPI)
+		}
 		if d.revisioned != r.revisioned {
 			t.Errorf("%s %s: routeDocs says revisioned %v, the route table %v", r.Method, r.Path, d.revisioned, r.revisioned)
 		}

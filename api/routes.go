@@ -44,6 +44,9 @@ func (s *Server) routeTable() []route {
 		return route{Route: Route{Method: http.MethodGet, Path: path, Role: role, Summary: summary},
 			revisioned: revisioned, handler: h}
 	}
+	post := func(path string, role Role, h echo.HandlerFunc, summary string) route {
+		return route{Route: Route{Method: http.MethodPost, Path: path, Role: role, Summary: summary}, handler: h}
+	}
 	routes := []route{
 		get("/healthz", RolePublic, false, s.handleHealthz, "liveness: the process answers"),
 		get("/readyz", RolePublic, false, s.handleReadyz, "readiness: the data store answers"),
@@ -57,6 +60,15 @@ func (s *Server) routeTable() []route {
 		get("/api/v1/layers/areas", RoleViewer, true, s.handleAreasLayer, "small areas with indicator values as GeoJSON"),
 		get("/api/v1/layers/localities", RoleViewer, true, s.handleLocalitiesLayer, "localities as GeoJSON"),
 		get("/api/v1/layers/sites", RoleViewer, true, s.handleSitesLayer, "one point layer as GeoJSON"),
+		get("/api/v1/layers/catchments", RoleViewer, true, s.handleCatchmentsLayer, "a plan's catchments: the areas each chosen site serves, as GeoJSON"),
+		get("/api/v1/layers/phases", RoleViewer, true, s.handlePhasesLayer, "a plan's rollout phases: the areas first reached in each, as GeoJSON"),
+
+		get("/api/v1/scenarios", RoleViewer, false, s.handleScenarios, "the scenarios shipped with placeplan"),
+		get("/api/v1/scenarios/:id", RoleViewer, false, s.handleScenario, "one scenario document"),
+		get("/api/v1/scores", RoleViewer, true, s.handleScore, "a named scenario's need ranking of its localities"),
+		post("/api/v1/scores", RoleAnalyst, s.handlePostScore, "the need ranking of the scenario document sent"),
+		get("/api/v1/plans", RoleViewer, true, s.handlePlan, "a named scenario's rollout plan: sites, phases, evaluation, stability"),
+		post("/api/v1/plans", RoleAnalyst, s.handlePostPlan, "the rollout plan of the scenario document sent"),
 	}
 	routes = append(routes, s.tileRoutes()...)
 	routes = append(routes, s.ogcRoutes()...)

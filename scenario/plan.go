@@ -101,6 +101,12 @@ type PlanResult struct {
 	Groups      []siting.Group
 	Selection   *siting.Result
 	Explanation []siting.SiteExplanation // in the order of Selection.Selected
+	// ServedBy[i] is the position in Selection.Selected of the chosen site
+	// nearest demand area i within the standard, −1 when none reaches it;
+	// ReachedIn[i] the rollout phase (index into Rollout.Phases) in which
+	// it is first reached, −1 when never. Maps draw catchments and phases
+	// from them.
+	ServedBy, ReachedIn []int
 	Rollout     *rollout.Plan
 	Evaluation  *rollout.Evaluation  // nil unless sites.evaluation.stepped_wedge
 	Comparisons []rollout.Comparison // nil unless sites.evaluation.comparison_areas
@@ -193,6 +199,7 @@ func Plan(ctx context.Context, st PlanStore, sc *Scenario) (*PlanResult, error) 
 	if res.Rollout, err = rollout.Sequence(in); err != nil {
 		return nil, err
 	}
+	res.ServedBy, res.ReachedIn = servedBy(net, res.Selection.Selected), reachedIn(len(res.Demand), res.Rollout)
 	implemented := res.Rollout
 	if ss.Evaluation.SteppedWedge {
 		opts := rollout.RandomiseOptions{Seed: ss.Evaluation.Seed, StratumSize: ss.Evaluation.StratumSize,
@@ -910,6 +917,48 @@ func (pb *planBuilder) rolloutInput(net *siting.Network, selected []string) (rol
 	in.ProfileNames = pb.profileKeys
 	in.Noun = populationNoun(pb.ss.Demand.Population)
 	return in, nil
+}
+
+// servedBy gives each demand point the position of its nearest chosen site
+// within the standard (ties to the lower id, as in siting), or −1.
+func servedBy(net *siting.Network, selected []string) []int {
+	pos := map[int]int{}
+	for p, id := range selected {
+		for j, c := range net.Candidates {
+			if c.ID == id {
+				pos[j] = p
+			}
+		}
+	}
+	out := make([]int, len(net.Demands))
+	for i := range net.Demands {
+		out[i] = -1
+		best := math.Inf(1)
+		for _, a := range net.Reach(i) {
+			p, ok := pos[a.Site]
+			if !ok {
+				continue
+			}
+			if a.Cost < best || a.Cost == best && selected[p] < selected[out[i]] {
+				out[i], best = p, a.Cost
+			}
+		}
+	}
+	return out
+}
+
+// reachedIn gives each demand point the phase in which it is first reached.
+func reachedIn(n int, plan *rollout.Plan) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = -1
+	}
+	for k, ph := range plan.Phases {
+		for _, i := range ph.NewlyCovered {
+			out[i] = k
+		}
+	}
+	return out
 }
 
 // populationNoun names the people a population indicator counts.

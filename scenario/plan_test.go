@@ -130,6 +130,32 @@ func TestPlanShropshire(t *testing.T) {
 		t.Errorf("phase starts %v … %v, want every six months from 1 April 2026", ro.Phases[1].Start, ro.Phases[4].Start)
 	}
 
+	// Every area reached is served by a chosen site and first reached in
+	// a phase, and the weight of the areas served adds up to the coverage.
+	var served float64
+	for i, d := range res.Demand {
+		if (res.ServedBy[i] < 0) != (res.ReachedIn[i] < 0) {
+			t.Fatalf("%s: served by %d but reached in phase %d", d.Code, res.ServedBy[i], res.ReachedIn[i])
+		}
+		if res.ServedBy[i] >= 0 {
+			served += d.Weight
+		}
+	}
+	if math.Abs(served-sel.CoveredWeight) > 1e-6 {
+		t.Errorf("areas served weigh %.3f, the selection covers %.3f", served, sel.CoveredWeight)
+	}
+	for p, e := range res.Explanation {
+		var w float64
+		for i, d := range res.Demand {
+			if res.ServedBy[i] == p {
+				w += d.Weight
+			}
+		}
+		if math.Abs(w-e.Served) > 1e-6 {
+			t.Errorf("%s serves %.3f by ServedBy, %.3f by its explanation", e.ID, w, e.Served)
+		}
+	}
+
 	// Explanations, evaluation, comparison areas, stability.
 	if len(res.Explanation) != 5 || !strings.Contains(res.Explanation[0].Text, "Oswestry is already open") {
 		t.Errorf("explanations: %+v", res.Explanation)

@@ -1,18 +1,17 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"placeplan"
+	"placeplan/api"
 	"placeplan/data"
 	"placeplan/scenario"
 )
@@ -63,91 +62,15 @@ func openScenarioStore(ctx context.Context, flagDB string, sc *scenario.Scenario
 	return st, nil
 }
 
-// scoreRow is one locality of a scored scenario on the wire.
-type scoreRow struct {
-	Rank            int                `json:"rank"`
-	Locality        string             `json:"locality"`
-	NeedScore       float64            `json:"need_score"`
-	MedianRank      *int               `json:"median_rank,omitempty"`
-	RankP5          *int               `json:"rank_p5,omitempty"`
-	RankP95         *int               `json:"rank_p95,omitempty"`
-	TopKProbability *float64           `json:"p_top_k,omitempty"`
-	Contributions   map[string]float64 `json:"contributions"`
-	Explanation     string             `json:"explanation"`
-}
-
-type sensitivityRow struct {
-	Factor string  `json:"factor"`
-	First  float64 `json:"first_order"`
-	Total  float64 `json:"total"`
-}
-
-type scoreDoc struct {
-	Scenario    string             `json:"scenario"`
-	Geography   string             `json:"geography"`
-	Scheme      string             `json:"scheme"`
-	TopK        int                `json:"top_k,omitempty"`
-	Draws       int                `json:"draws,omitempty"`
-	Seed        uint64             `json:"seed,omitempty"`
-	Method      string             `json:"method"`
-	Weights     map[string]float64 `json:"weights"`
-	Localities  []scoreRow         `json:"localities"`
-	Sensitivity []sensitivityRow   `json:"sensitivity,omitempty"`
-	Summary     string             `json:"sensitivity_summary,omitempty"`
-	Warnings    []string           `json:"warnings"`
-	Attribution []string           `json:"attribution"`
-}
-
-// scoreRows orders the localities by rank, then name.
-func scoreDocument(res *scenario.Result) scoreDoc {
-	doc := scoreDoc{Scenario: res.Scenario.Name, Geography: string(res.Geography), Scheme: res.Scenario.Localities.Scheme,
-		Method: res.Method, Weights: map[string]float64{}, Warnings: res.Warnings, Attribution: res.Attribution,
-		Summary: res.Sensitivity}
-	if doc.Warnings == nil {
-		doc.Warnings = []string{}
-	}
-	for j, ind := range res.Need.Indicators {
-		doc.Weights[ind.Key] = res.Need.Weights[j]
-	}
-	for i, l := range res.Need.Localities {
-		row := scoreRow{Rank: l.Rank, Locality: l.Locality, NeedScore: l.Score, Explanation: res.Explanations[i],
-			Contributions: map[string]float64{}}
-		for j, ind := range res.Need.Indicators {
-			row.Contributions[ind.Key] = l.Contributions[j]
-		}
-		if u := res.Uncertainty; u != nil {
-			lu := u.Localities[i]
-			row.MedianRank, row.RankP5, row.RankP95 = &lu.MedianRank, &lu.RankP5, &lu.RankP95
-			p := lu.TopKProbability
-			row.TopKProbability = &p
-		}
-		doc.Localities = append(doc.Localities, row)
-	}
-	if u := res.Uncertainty; u != nil {
-		doc.TopK, doc.Draws, doc.Seed = u.Settings.TopK, u.Settings.Draws, u.Settings.Seed
-		for _, s := range u.Sensitivity {
-			doc.Sensitivity = append(doc.Sensitivity, sensitivityRow{Factor: string(s.Factor), First: s.First, Total: s.Total})
-		}
-	}
-	sortRows(doc.Localities)
-	return doc
-}
-
-func sortRows(rows []scoreRow) {
-	slices.SortFunc(rows, func(a, b scoreRow) int {
-		return cmp.Or(cmp.Compare(a.Rank, b.Rank), strings.Compare(a.Locality, b.Locality))
-	})
-}
-
 func writeScoreJSON(w io.Writer, res *scenario.Result) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(scoreDocument(res))
+	return enc.Encode(api.NewScoreDocument(res))
 }
 
 func writeScoreCSV(w io.Writer, res *scenario.Result) error {
-	doc := scoreDocument(res)
+	doc := api.NewScoreDocument(res)
 	cw := csv.NewWriter(w)
 	header := []string{"rank", "locality", "need_score", "median_rank", "rank_p5", "rank_p95", "p_top_k", "explanation"}
 	cw.Write(header)
@@ -164,7 +87,7 @@ func writeScoreCSV(w io.Writer, res *scenario.Result) error {
 }
 
 func writeScoreTable(w io.Writer, res *scenario.Result) error {
-	doc := scoreDocument(res)
+	doc := api.NewScoreDocument(res)
 	fmt.Fprintf(w, "%s\n%s (%s)\n\n", doc.Scenario, doc.Scheme, placeplan.Geography(doc.Geography).Label())
 	tw := tabwriter.NewWriter(w, 2, 0, 2, ' ', tabwriter.AlignRight)
 	if res.Uncertainty != nil {

@@ -1,0 +1,266 @@
+package api
+
+import (
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"placeplan/data"
+	"placeplan/scenario"
+)
+
+// maxScenarioBytes bounds a posted scenario document.
+const maxScenarioBytes = 1 << 20
+
+// scenarioSummary is one scenario in the list.
+type scenarioSummary struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Plan        bool   `json:"plan"` // it has a sites section: /api/v1/plans?scenario=ID
+}
+
+// handleScenarios answers GET /api/v1/scenarios: the scenarios placeplan
+// ships for the embedded default data.
+func (s *Server) handleScenarios(c echo.Context) error {
+	all, err := scenario.Builtins()
+	if err != nil {
+		return err
+	}
+	out := make([]scenarioSummary, len(all))
+	for i, b := range all {
+		out[i] = scenarioSummary{ID: b.ID, Name: b.Scenario.Name, Description: strings.TrimSpace(b.Scenario.Description), Plan: b.Scenario.Sites != nil}
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// handleScenario answers GET /api/v1/scenarios/{id}: the scenario document.
+func (s *Server) handleScenario(c echo.Context) error {
+	sc, err := lookupScenario(c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, sc)
+}
+
+// handleScore answers GET /api/v1/scores?scenario=ID: the scenario's need
+// ranking of its localities, with intervals and explanations.
+func (s *Server) handleScore(c echo.Context) error {
+	res, err := s.scoreOf(c.Request().Context(), c.QueryParam("scenario"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, NewScoreDocument(res))
+}
+
+// handlePlan answers GET /api/v1/plans?scenario=ID: the scenario's sites,
+// phased rollout, evaluation design and stability.
+func (s *Server) handlePlan(c echo.Context) error {
+	res, err := s.planOf(c.Request().Context(), c.QueryParam("scenario"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, NewPlanDocument(res))
+}
+
+// readPostedScenario reads a scenario document (YAML or JSON) from the
+// request body. A posted scenario runs on the server's data: it may not
+// name files on the server.
+func readPostedScenario(c echo.Context) (*scenario.Scenario, error) {
+	body, err := io.ReadAll(io.LimitReader(c.Request().Body, maxScenarioBytes+1))
+	if err != nil {
+		return nil, invalidf("reading the scenario: %v", err)
+	}
+	if len(body) > maxScenarioBytes {
+		return nil, invalidf("scenario: larger than %d bytes", maxScenarioBytes)
+	}
+	sc, err := scenario.Read("scenario", strings.NewReader(string(body)))
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case sc.Dataset.DB != "":
+		return nil, invalidf("dataset.db: a scenario sent to the server runs on the server's data; remove dataset.db")
+	case sc.Sites != nil && sc.Sites.Matrix != "":
+		return nil, invalidf("sites.matrix: files on the server cannot be named over HTTP; use the command line for a travel matrix")
+	case sc.Sites != nil && sc.Sites.Candidates.File != "":
+		return nil, invalidf("sites.candidates.file: files on the server cannot be named over HTTP; load the candidates as a point layer and use source: layer")
+	}
+	return sc, nil
+}
+
+// handlePostScore answers POST /api/v1/scores with a scenario document in
+// the body: its need ranking on the server's data.
+func (s *Server) handlePostScore(c echo.Context) error {
+	sc, err := readPostedScenario(c)
+	if err != nil {
+		return err
+	}
+	res, err := scenario.Score(c.Request().Context(), s.store, sc)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, NewScoreDocument(res))
+}
+
+// handlePostPlan answers POST /api/v1/plans with a scenario document (with
+// a sites section) in the body: its plan on the server's data.
+func (s *Server) handlePostPlan(c echo.Context) error {
+	sc, err := readPostedScenario(c)
+	if err != nil {
+		return err
+	}
+	res, err := scenario.Plan(c.Request().Context(), s.store, sc)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, NewPlanDocument(res))
+}
+
+// planAreas returns the boundaries of a plan's demand areas by code.
+func (s *Server) planAreas(c echo.Context, res *scenario.PlanResult) (map[string]orb.MultiPolygon, error) {
+	codes := make([]string, len(res.Demand))
+	for i, d := range res.Demand {
+		codes[i] = d.Code
+	}
+	areas, err := s.store.Areas(c.Request().Context(), data.AreaQuery{Geography: res.Score.Geography, Codes: codes, WithGeometry: true})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]orb.MultiPolygon, len(areas))
+	for _, a := range areas {
+		if len(a.Geometry) > 0 {
+			out[a.Code] = a.Geometry
+		}
+	}
+	return out, nil
+}
+
+// groupFeatures builds one feature per group of demand areas (group[i] is
+// area i's group, −1 for none), keeping those that meet bbox.
+func groupFeatures(res *scenario.PlanResult, geoms map[string]orb.MultiPolygon, group []int, n int, bbox *orb.Bound) []orb.MultiPolygon {
+	out := make([]orb.MultiPolygon, n)
+	for i, g := range group {
+		if g >= 0 {
+			out[g] = append(out[g], geoms[res.Demand[i].Code]...)
+		}
+	}
+	for g, mp := range out {
+		if len(mp) == 0 || bbox != nil && !mp.Bound().Intersects(*bbox) {
+			out[g] = nil
+			continue
+		}
+		out[g] = roundMultiPolygon(mp)
+	}
+	return out
+}
+
+// handleCatchmentsLayer answers GET /api/v1/layers/catchments?scenario=ID&bbox=:
+// one feature per chosen site, the areas it serves (those whose nearest
+// chosen site within the standard it is), side by side as a MultiPolygon,
+// with the site's order, phase, reach and explanation. Demand figures
+// small-number suppression covers are left out.
+func (s *Server) handleCatchmentsLayer(c echo.Context) error {
+	bbox, err := parseBBox(c.QueryParam("bbox"))
+	if err != nil {
+		return err
+	}
+	res, err := s.planOf(c.Request().Context(), c.QueryParam("scenario"))
+	if err != nil {
+		return err
+	}
+	geoms, err := s.planAreas(c, res)
+	if err != nil {
+		return err
+	}
+	doc := NewPlanDocument(res)
+	phaseOf, orderOf := map[string]string{}, map[string]int{}
+	for _, ph := range doc.Rollout.Phases {
+		for _, o := range ph.Sites {
+			phaseOf[o.ID] = ph.Label
+		}
+	}
+	for k, id := range doc.Rollout.Order {
+		orderOf[id] = k + 1
+	}
+	fc := geojson.NewFeatureCollection()
+	for p, mp := range groupFeatures(res, geoms, res.ServedBy, len(res.Selection.Selected), bbox) {
+		if mp == nil {
+			continue
+		}
+		site := doc.Sites[p]
+		f := geojson.NewFeature(mp)
+		f.ID = site.ID
+		f.Properties = withoutNil(geojson.Properties{
+			"site": site.ID, "locality": site.Locality, "fixed": site.Fixed,
+			"order": orderOf[site.ID], "phase": phaseOf[site.ID],
+			"site_lon": site.Lon, "site_lat": site.Lat,
+			"reach": site.Reach, "served": site.Served, "unique": site.Unique,
+			"mean_travel": site.MeanTravel, "max_travel": site.MaxTravel, "unit": doc.Unit,
+			"explanation": site.Explanation,
+		})
+		fc.Append(f)
+	}
+	return writeGeoJSON(c, fc)
+}
+
+// handlePhasesLayer answers GET /api/v1/layers/phases?scenario=ID&bbox=:
+// one feature per rollout phase, the areas first reached in it, with the
+// phase's sites, start date and coverage figures.
+func (s *Server) handlePhasesLayer(c echo.Context) error {
+	bbox, err := parseBBox(c.QueryParam("bbox"))
+	if err != nil {
+		return err
+	}
+	res, err := s.planOf(c.Request().Context(), c.QueryParam("scenario"))
+	if err != nil {
+		return err
+	}
+	geoms, err := s.planAreas(c, res)
+	if err != nil {
+		return err
+	}
+	doc := NewPlanDocument(res)
+	fc := geojson.NewFeatureCollection()
+	for k, mp := range groupFeatures(res, geoms, res.ReachedIn, len(res.Rollout.Phases), bbox) {
+		if mp == nil {
+			continue
+		}
+		ph := doc.Rollout.Phases[k]
+		ids := make([]string, len(ph.Sites))
+		for q, o := range ph.Sites {
+			ids[q] = o.ID
+		}
+		f := geojson.NewFeature(mp)
+		f.ID = k + 1
+		f.Properties = withoutNil(geojson.Properties{
+			"phase": k + 1, "label": ph.Label, "start": ph.Start, "sites": strings.Join(ids, ", "),
+			"new_weight": ph.NewWeight, "new_population": ph.NewPopulation,
+			"cumulative_weight_share": ph.WeightShare, "cumulative_population_share": ph.PopulationShare,
+			"cumulative_most_deprived_share": ph.MostDeprivedShare, "summary": ph.Summary,
+		})
+		fc.Append(f)
+	}
+	return writeGeoJSON(c, fc)
+}
+
+// withoutNil drops nil and nil-pointer properties (withheld or unknown
+// figures), so clients never see "null" typed as text.
+func withoutNil(p geojson.Properties) geojson.Properties {
+	for k, v := range p {
+		if v == nil {
+			delete(p, k)
+		} else if f, ok := v.(*float64); ok {
+			if f == nil {
+				delete(p, k)
+			} else {
+				p[k] = *f
+			}
+		}
+	}
+	return p
+}

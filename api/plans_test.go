@@ -1,0 +1,189 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"placeplan/data"
+	"placeplan/scenario"
+)
+
+// post sends a body through h.
+func post(t *testing.T, h http.Handler, target, contentType, body string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// TestScenarioRoutes serves the shipped scenarios, their scores and plans,
+// and the plan's catchments and phases, over the embedded default data,
+// and checks them against the same use cases called directly.
+func TestScenarioRoutes(t *testing.T) {
+	store := loadDefault(t)
+	srv, _ := newServer(t, Config{}, store)
+	h := srv.Handler()
+
+	var list []scenarioSummary
+	decode(t, get(t, h, "/api/v1/scenarios"), http.StatusOK, "application/json", &list)
+	if len(list) != 3 || list[1].ID != "shropshire-five-teams" || !list[1].Plan || list[2].Plan {
+		t.Fatalf("scenarios %+v", list)
+	}
+	var doc map[string]any
+	decode(t, get(t, h, "/api/v1/scenarios/shropshire-five-teams"), http.StatusOK, "application/json", &doc)
+	if doc["name"] != "Shropshire — five integrated teams (Oswestry live)" || doc["sites"] == nil {
+		t.Errorf("scenario document %v", doc)
+	}
+	decodeProblem(t, get(t, h, "/api/v1/scenarios/atlantis"), http.StatusNotFound)
+
+	// The plan, as the use case gives it.
+	rec := get(t, h, "/api/v1/plans?scenario=shropshire-five-teams")
+	var plan PlanDocument
+	decode(t, rec, http.StatusOK, "application/json", &plan)
+	sc, err := scenario.LookupBuiltin("shropshire-five-teams")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := scenario.Plan(context.Background(), store, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(plan.Selection.Selected, ",") != strings.Join(want.Selection.Selected, ",") || !plan.Selection.ProvenOptimal ||
+		len(plan.Rollout.Phases) != 5 || plan.Evaluation == nil || plan.Robustness == nil {
+		t.Errorf("plan %+v", plan.Selection)
+	}
+	tag := rec.Header().Get("ETag")
+	if !strings.HasPrefix(tag, `W/"rev-`) {
+		t.Errorf("ETag %q", tag)
+	}
+	if rec := get(t, h, "/api/v1/plans?scenario=shropshire-five-teams", "If-None-Match", tag); rec.Code != http.StatusNotModified {
+		t.Errorf("If-None-Match: %d", rec.Code)
+	}
+	var score ScoreDocument
+	decode(t, get(t, h, "/api/v1/scores?scenario=shropshire-need"), http.StatusOK, "application/json", &score)
+	if len(score.Localities) != 18 || score.Localities[0].Rank != 1 || score.Draws != 1000 {
+		t.Errorf("score: %d localities, first %+v", len(score.Localities), score.Localities[0])
+	}
+
+	// Catchments: one feature per chosen site, the areas it serves.
+	fc := decodeFC(t, get(t, h, "/api/v1/layers/catchments?scenario=shropshire-five-teams"))
+	if len(fc.Features) != 5 {
+		t.Fatalf("%d catchments, want 5", len(fc.Features))
+	}
+	served := map[string]int{}
+	for i := range want.Demand {
+		if p := want.ServedBy[i]; p >= 0 {
+			served[want.Selection.Selected[p]]++
+		}
+	}
+	for _, f := range fc.Features {
+		site, _ := f.Props["site"].(string)
+		var g struct{ Coordinates [][][][2]float64 }
+		if err := json.Unmarshal(f.Geometry, &g); err != nil || len(g.Coordinates) != served[site] {
+			t.Errorf("%s: %d polygons, serves %d areas (%v)", site, len(g.Coordinates), served[site], err)
+		}
+		if f.Props["explanation"] == nil || f.Props["order"] == nil || f.Props["phase"] == "" {
+			t.Errorf("%s: properties %v", site, f.Props)
+		}
+		if tooPrecise.Match(f.Geometry) {
+			t.Errorf("%s: coordinates with more than 6 decimals", site)
+		}
+	}
+	// A bbox around Ludlow and Craven Arms leaves out the northern sites.
+	south := decodeFC(t, get(t, h, "/api/v1/layers/catchments?scenario=shropshire-five-teams&bbox=-2.9,52.3,-2.6,52.45"))
+	if len(south.Features) == 0 || len(south.Features) >= 5 {
+		t.Errorf("%d catchments meet the bbox", len(south.Features))
+	}
+	phases := decodeFC(t, get(t, h, "/api/v1/layers/phases?scenario=shropshire-five-teams"))
+	if len(phases.Features) != 5 || phases.Features[0].Props["label"] != "Live" || phases.Features[0].Props["sites"] != "Oswestry" {
+		t.Errorf("phases: %d, first %v", len(phases.Features), phases.Features[0].Props)
+	}
+
+	// Mistakes.
+	for _, c := range []struct {
+		target string
+		status int
+		want   string
+	}{
+		{"/api/v1/plans", 400, "scenario: missing"},
+		{"/api/v1/plans?scenario=atlantis", 404, `no scenario "atlantis"`},
+		{"/api/v1/plans?scenario=shropshire-need", 400, "has no sites section"},
+		{"/api/v1/layers/catchments?scenario=shropshire-five-teams&bbox=1,2,3", 400, "bbox"},
+		{"/api/v1/scores?scenario=", 400, "scenario: missing"},
+	} {
+		p := decodeProblem(t, get(t, h, c.target), c.status)
+		if !strings.Contains(p.Detail, c.want) {
+			t.Errorf("%s: %q, want %q", c.target, p.Detail, c.want)
+		}
+	}
+}
+
+// TestPostedScenarios computes a scenario sent in the body, in YAML or
+// JSON, and refuses one that names files on the server.
+func TestPostedScenarios(t *testing.T) {
+	srv, _ := newServer(t, Config{}, loadDefault(t))
+	h := srv.Handler()
+	body, err := os.ReadFile(filepath.Join("..", "scenario", "defaults", "shropshire-five-teams.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	yaml := strings.Replace(string(body), "teams: 5", "teams: 4", 1)
+	var plan PlanDocument
+	decode(t, post(t, h, "/api/v1/plans", "application/yaml", yaml), http.StatusOK, "application/json", &plan)
+	if len(plan.Selection.Selected) != 4 || plan.Selection.Selected[0] != "Oswestry" {
+		t.Errorf("four teams: %v", plan.Selection.Selected)
+	}
+	var score ScoreDocument
+	decode(t, post(t, h, "/api/v1/scores", "application/json", `{"placeplan_scenario": 1, "name": "IDACI only",
+		"dataset": {"geography": "lsoa11"}, "localities": {"scheme": "Oxfordshire early intervention areas"},
+		"indicators": [{"key": "idaci_score", "weight": 1}], "normalisation": "rank", "aggregation": "arithmetic",
+		"uncertainty": {"draws": 0}}`), http.StatusOK, "application/json", &score)
+	if len(score.Localities) != 3 || score.Scenario != "IDACI only" {
+		t.Errorf("posted score %+v", score)
+	}
+	for _, c := range []struct{ name, from, to, want string }{
+		{"a database on the server", "geography: lsoa11", "geography: lsoa11\n  db: /etc/passwd", "dataset.db"},
+		{"a matrix on the server", "model: mclp", "model: mclp\n  matrix: /etc/passwd", "sites.matrix"},
+		{"an invalid field", "teams: 5", "teams: -1", "sites.teams"},
+	} {
+		p := decodeProblem(t, post(t, h, "/api/v1/plans", "application/yaml", strings.Replace(string(body), c.from, c.to, 1)), http.StatusBadRequest)
+		if !strings.Contains(p.Detail, c.want) || strings.Contains(p.Detail, "root:") {
+			t.Errorf("%s: %q", c.name, p.Detail)
+		}
+	}
+	if rec := post(t, h, "/api/v1/plans", "application/yaml", strings.Repeat("#", maxScenarioBytes+10)); rec.Code != http.StatusBadRequest {
+		t.Errorf("oversized body: %d", rec.Code)
+	}
+}
+
+// A new ingest is seen at once: the plan is recomputed for the new data
+// revision, with a new ETag.
+func TestPlanFollowsTheData(t *testing.T) {
+	store := loadDefault(t)
+	srv, _ := newServer(t, Config{}, store)
+	h := srv.Handler()
+	first := get(t, h, "/api/v1/plans?scenario=oxfordshire-hubs")
+	if first.Code != http.StatusOK {
+		t.Fatalf("%d: %s", first.Code, first.Body)
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "towns2.csv")
+	if err := os.WriteFile(p, []byte("name,lon,lat\nDidcot,-1.24,51.61\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.IngestFiles(context.Background(), []string{p}, data.IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	second := get(t, h, "/api/v1/plans?scenario=oxfordshire-hubs", "If-None-Match", first.Header().Get("ETag"))
+	if second.Code != http.StatusOK || second.Header().Get("ETag") == first.Header().Get("ETag") {
+		t.Errorf("after an ingest: %d, ETag %s (was %s)", second.Code, second.Header().Get("ETag"), first.Header().Get("ETag"))
+	}
+}
