@@ -107,10 +107,10 @@ type PlanResult struct {
 	// it is first reached, −1 when never. Maps draw catchments and phases
 	// from them.
 	ServedBy, ReachedIn []int
-	Rollout     *rollout.Plan
-	Evaluation  *rollout.Evaluation  // nil unless sites.evaluation.stepped_wedge
-	Comparisons []rollout.Comparison // nil unless sites.evaluation.comparison_areas
-	Robustness  *RobustnessResult    // nil unless sites.robustness asks
+	Rollout             *rollout.Plan
+	Evaluation          *rollout.Evaluation  // nil unless sites.evaluation.stepped_wedge
+	Comparisons         []rollout.Comparison // nil unless sites.evaluation.comparison_areas
+	Robustness          *RobustnessResult    // nil unless sites.robustness asks
 	// SuppressBelow is the small-number threshold for demand figures when
 	// demand is a confidential count; 0 when figures need no suppression.
 	SuppressBelow float64
