@@ -101,16 +101,18 @@ type PlanResult struct {
 	Groups      []siting.Group
 	Selection   *siting.Result
 	Explanation []siting.SiteExplanation // in the order of Selection.Selected
+	Rollout     *rollout.Plan
+	Evaluation  *rollout.Evaluation  // nil unless sites.evaluation.stepped_wedge
+	Comparisons []rollout.Comparison // nil unless sites.evaluation.comparison_areas
+	Robustness  *RobustnessResult    // nil unless sites.robustness asks
+
 	// ServedBy[i] is the position in Selection.Selected of the chosen site
 	// nearest demand area i within the standard, −1 when none reaches it;
 	// ReachedIn[i] the rollout phase (index into Rollout.Phases) in which
 	// it is first reached, −1 when never. Maps draw catchments and phases
 	// from them.
 	ServedBy, ReachedIn []int
-	Rollout             *rollout.Plan
-	Evaluation          *rollout.Evaluation  // nil unless sites.evaluation.stepped_wedge
-	Comparisons         []rollout.Comparison // nil unless sites.evaluation.comparison_areas
-	Robustness          *RobustnessResult    // nil unless sites.robustness asks
+
 	// SuppressBelow is the small-number threshold for demand figures when
 	// demand is a confidential count; 0 when figures need no suppression.
 	SuppressBelow float64
