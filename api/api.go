@@ -119,6 +119,7 @@ type Server struct {
 	routes   []Route
 	tiles    *tileState
 	results  scenarioResults // plans and scores of named scenarios, by data revision
+	ranks    rankTables      // indicator values sorted by need, for area ranks
 
 	mu   sync.Mutex
 	ln   net.Listener

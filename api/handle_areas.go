@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"placeplan"
 	"placeplan/data"
 )
 
@@ -54,11 +55,47 @@ func (s *Server) handleAreaProfile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// MHCLG's published ranks and deciles, by index (imd, income, …).
+	published := map[string][2]float64{}
+	for _, ind := range inds {
+		v, ok := values[ind.Key]
+		if !ok || ind.Index == "" {
+			continue
+		}
+		p := published[ind.Index]
+		switch ind.Kind {
+		case placeplan.KindRank:
+			p[0] = v
+		case placeplan.KindDecile:
+			p[1] = v
+		}
+		published[ind.Index] = p
+	}
 	out := areaProfileResponse{areaResponse: toAreaResponse(areas[0]), Indicators: []indicatorValueResponse{}}
 	for _, ind := range inds {
-		if v, ok := values[ind.Key]; ok {
-			out.Indicators = append(out.Indicators, toIndicatorValueResponse(ind, v, s.cfg.Disclosure))
+		v, ok := values[ind.Key]
+		if !ok {
+			continue
 		}
+		r := toIndicatorValueResponse(ind, v, s.cfg.Disclosure)
+		switch {
+		case r.Suppressed || ind.Direction == 0:
+		case ind.Kind != placeplan.KindCount && ind.Kind != placeplan.KindRate && ind.Kind != placeplan.KindScore:
+		case (ind.Key == ind.Index+"_score" || ind.Key == ind.Index+"_exp") && published[ind.Index][0] > 0 && published[ind.Index][1] > 0:
+			// The domain's own score: its published rank (File 8's
+			// indicators share the domain's index but not its rank).
+			rank, decile := int(published[ind.Index][0]), int(published[ind.Index][1])
+			r.Rank, r.Decile, r.RankOf, r.RankBasis = &rank, &decile, national(geog), basisPublished
+		default:
+			ar, err := s.rankOf(ctx, ind, v)
+			if err != nil {
+				return err
+			}
+			if ar.Of > 0 {
+				r.Rank, r.Decile, r.RankOf, r.RankBasis = &ar.Rank, &ar.Decile, ar.Of, ar.Basis
+			}
+		}
+		out.Indicators = append(out.Indicators, r)
 	}
 	return c.JSON(http.StatusOK, out)
 }

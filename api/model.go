@@ -99,6 +99,15 @@ type indicatorValueResponse struct {
 	Direction  string   `json:"direction"`
 	Value      *float64 `json:"value"`
 	Suppressed bool     `json:"suppressed,omitempty"`
+	// Rank (1 = most need) and Decile (1 = the most needy tenth) among
+	// RankOf areas; RankBasis says whether they are MHCLG's published
+	// national ones, computed over all of England's areas, or over the
+	// areas loaded. Absent for suppressed values, ranks, deciles and
+	// populations.
+	Rank      *int   `json:"rank,omitempty"`
+	Decile    *int   `json:"decile,omitempty"`
+	RankOf    int    `json:"rank_of,omitempty"`
+	RankBasis string `json:"rank_basis,omitempty"`
 }
 
 func toIndicatorValueResponse(ind placeplan.Indicator, v float64, d placeplan.Disclosure) indicatorValueResponse {

@@ -187,3 +187,51 @@ func TestPlanFollowsTheData(t *testing.T) {
 		t.Errorf("after an ingest: %d, ETag %s (was %s)", second.Code, second.Header().Get("ETag"), first.Header().Get("ETag"))
 	}
 }
+
+// TestAreaProfileRanks: an IoD domain score carries MHCLG's published
+// national rank and decile; another indicator is ranked among the areas
+// loaded, most need first, and agrees with a count done here.
+func TestAreaProfileRanks(t *testing.T) {
+	store := loadDefault(t)
+	srv, _ := newServer(t, Config{}, store)
+	var prof areaProfileResponse
+	decode(t, get(t, srv.Handler(), "/api/v1/areas/lsoa11/E01028826"), http.StatusOK, "application/json", &prof)
+	byKey := map[string]indicatorValueResponse{}
+	for _, r := range prof.Indicators {
+		byKey[r.Key] = r
+	}
+	imd := byKey["imd_score"]
+	if imd.Rank == nil || imd.RankBasis != basisPublished || imd.RankOf != 32844 ||
+		float64(*imd.Rank) != *byKey["imd_rank"].Value || float64(*imd.Decile) != *byKey["imd_decile"].Value {
+		t.Errorf("imd_score rank %+v, published rank %v decile %v", imd, *byKey["imd_rank"].Value, *byKey["imd_decile"].Value)
+	}
+	if byKey["imd_rank"].Rank != nil || byKey["pop_total"].Rank != nil {
+		t.Error("ranks and populations are not ranked again")
+	}
+	am := byKey["acute_morbidity_indicator"]
+	if am.Rank == nil || am.RankBasis != basisLoaded {
+		t.Fatalf("acute morbidity: %+v", am)
+	}
+	inds, err := store.Indicators(context.Background(), "lsoa11")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ind := range inds {
+		if ind.Key != "acute_morbidity_indicator" {
+			continue
+		}
+		vals, err := store.Values(context.Background(), ind.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		more := 0
+		for _, v := range vals {
+			if v.Value > *am.Value { // higher is worse
+				more++
+			}
+		}
+		if *am.Rank != more+1 || am.RankOf != len(vals) || *am.Decile != min(10, (10*(more+1)+len(vals)-1)/len(vals)) {
+			t.Errorf("rank %d decile %d of %d; counted rank %d of %d", *am.Rank, *am.Decile, am.RankOf, more+1, len(vals))
+		}
+	}
+}
