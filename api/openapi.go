@@ -115,6 +115,11 @@ func routeDocs() map[string]routeDoc {
 		"/api/v1/layers/phases": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,
 			params: []openAPIParameter{scenarioID, bbox}, status: []int{400, 404}},
 
+		"/api/v1/summaries": {tag: "data", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
+			params: []openAPIParameter{geography,
+				queryParam("by", "the groups: lad (districts), msoa or locality", enumSchema("lad", "msoa", "locality")),
+				queryParam("scheme", "by=locality: the locality scheme (see /api/v1/localities)", schema{"type": "string"})},
+			status: []int{400, 404}},
 		"/api/v1/scenarios": {tag: "scenarios", content: appJSON, schema: jsonArray},
 		"/api/v1/scenarios/:id": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, status: []int{404},
 			params: []openAPIParameter{pathParamDoc("id", "scenario id (see /api/v1/scenarios)", schema{"type": "string"})}},

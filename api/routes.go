@@ -63,6 +63,8 @@ func (s *Server) routeTable() []route {
 		get("/api/v1/layers/catchments", RoleViewer, true, s.handleCatchmentsLayer, "a plan's catchments: the areas each chosen site serves, as GeoJSON"),
 		get("/api/v1/layers/phases", RoleViewer, true, s.handlePhasesLayer, "a plan's rollout phases: the areas first reached in each, as GeoJSON"),
 
+		get("/api/v1/summaries", RoleViewer, true, s.handleSummaries, "MHCLG's IoD summary measures for districts, MSOAs or localities"),
+
 		get("/api/v1/scenarios", RoleViewer, false, s.handleScenarios, "the scenarios shipped with placeplan"),
 		get("/api/v1/scenarios/:id", RoleViewer, false, s.handleScenario, "one scenario document"),
 		get("/api/v1/scores", RoleViewer, true, s.handleScore, "a named scenario's need ranking of its localities"),
