@@ -8,10 +8,11 @@ import (
 	"placeplan/data"
 )
 
-// handleAreasLayer answers GET /api/v1/layers/areas?geography=&lad=&bbox=&fields=:
+// handleAreasLayer answers GET /api/v1/layers/areas?geography=&lad=&bbox=&fields=&scenario=:
 // the small areas of one geography as GeoJSON MultiPolygons (WGS84, 6
-// decimals) carrying their names, parents and indicator values. Areas
-// without a boundary are left out.
+// decimals) carrying their names, parents and indicator values, and with
+// scenario=ID what that scenario says of each (see areasOf). Areas without
+// a boundary are left out.
 func (s *Server) handleAreasLayer(c echo.Context) error {
 	ctx := c.Request().Context()
 	held, err := s.store.Geographies(ctx)
@@ -39,6 +40,15 @@ func (s *Server) handleAreasLayer(c echo.Context) error {
 	if geog == "" {
 		return writeGeoJSON(c, fc) // nothing loaded
 	}
+	var named *scenarioAreas
+	if id := c.QueryParam("scenario"); id != "" {
+		if named, err = s.areasOf(ctx, id); err != nil {
+			return err
+		}
+		if named.geography != geog {
+			return invalidf("scenario %s is on %s, the layer on %s: ask for geography=%s", id, named.geography.Label(), geog.Label(), named.geography)
+		}
+	}
 
 	areas, err := s.store.Areas(ctx, data.AreaQuery{
 		Geography: geog, LAD: c.QueryParam("lad"), Bound: bound, WithGeometry: true})
@@ -65,6 +75,11 @@ func (s *Server) handleAreasLayer(c echo.Context) error {
 		f := geojson.NewFeature(roundMultiPolygon(a.Geometry))
 		f.ID = a.Code
 		f.Properties = areaProperties(a, inds, values, s.cfg.Disclosure)
+		if named != nil {
+			for k, v := range named.props[a.Code] {
+				f.Properties[k] = v
+			}
+		}
 		fc.Append(f)
 	}
 	return writeGeoJSON(c, fc)

@@ -104,7 +104,9 @@ func routeDocs() map[string]routeDoc {
 			params: []openAPIParameter{geography}, status: []int{400}},
 		"/api/v1/layers": {tag: "layers", content: appJSON, schema: jsonArray, revisioned: true},
 		"/api/v1/layers/areas": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,
-			params: []openAPIParameter{geography, lad, bbox, fields}, status: []int{400}},
+			params: []openAPIParameter{geography, lad, bbox, fields, queryParam("scenario", "a scenario id: adds its need "+
+				"score, rank and share, locality and locality rank, and (with a plan) the serving site and phase", schema{"type": "string"})},
+			status: []int{400, 404}},
 		"/api/v1/layers/localities": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,
 			params: []openAPIParameter{geography}, status: []int{400}},
 		"/api/v1/layers/sites": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,

@@ -235,3 +235,55 @@ func TestAreaProfileRanks(t *testing.T) {
 		}
 	}
 }
+
+// TestAreasLayerWithScenario: a named scenario adds its area-level need,
+// locality rank and, with a plan, the serving site and phase.
+func TestAreasLayerWithScenario(t *testing.T) {
+	store := loadDefault(t)
+	srv, _ := newServer(t, Config{}, store)
+	h := srv.Handler()
+	fc := decodeFC(t, get(t, h, "/api/v1/layers/areas?lad=E06000051&fields=imd_score&scenario=shropshire-five-teams"))
+	if len(fc.Features) != 193 {
+		t.Fatalf("%d Shropshire areas, want 193", len(fc.Features))
+	}
+	ranks := map[float64]bool{}
+	servedBy := map[string]int{}
+	for _, f := range fc.Features {
+		p := f.Props
+		rank, ok := p["need_rank"].(float64)
+		if !ok || p["locality"] == nil || p["locality_need_rank"] == nil || p["need_share"] == nil {
+			t.Fatalf("%v: properties %v", f.ID, p)
+		}
+		ranks[rank] = true
+		if site, ok := p["served_by"].(string); ok {
+			servedBy[site]++
+			if p["reached_in"] == nil {
+				t.Errorf("%v is served by %s but reached in no phase", f.ID, site)
+			}
+		}
+	}
+	if len(ranks) < 150 {
+		t.Errorf("only %d distinct area ranks among 193 areas", len(ranks))
+	}
+	plan := decodeFC(t, get(t, h, "/api/v1/layers/catchments?scenario=shropshire-five-teams"))
+	for _, f := range plan.Features {
+		var g struct{ Coordinates [][][][2]float64 }
+		if err := json.Unmarshal(f.Geometry, &g); err != nil {
+			t.Fatal(err)
+		}
+		site := f.Props["site"].(string)
+		if servedBy[site] == 0 {
+			t.Errorf("%s serves no area on the areas layer", site)
+		}
+	}
+	// Oxfordshire's scenario on Oxfordshire's districts.
+	fc = decodeFC(t, get(t, h, "/api/v1/layers/areas?lad=E07000178&fields=&scenario=oxfordshire-hubs"))
+	if len(fc.Features) == 0 || fc.Features[0].Props["locality"] != "Central" {
+		t.Errorf("Oxford: %d areas, first %v", len(fc.Features), fc.Features[0].Props)
+	}
+	decodeProblem(t, get(t, h, "/api/v1/layers/areas?scenario=atlantis"), http.StatusNotFound)
+	p := decodeProblem(t, get(t, h, "/api/v1/layers/areas?geography=lsoa21&scenario=shropshire-need"), http.StatusBadRequest)
+	if !strings.Contains(p.Detail, "geography=lsoa11") {
+		t.Errorf("geography mismatch: %q", p.Detail)
+	}
+}

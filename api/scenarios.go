@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/paulmach/orb/geojson"
+
+	"placeplan"
 	"placeplan/scenario"
 )
 
@@ -34,7 +37,14 @@ type resultEntry struct {
 	done  chan struct{}
 	plan  *scenario.PlanResult
 	score *scenario.Result
+	areas *scenarioAreas
 	err   error
+}
+
+// scenarioAreas is what a scenario adds to each small area on the map.
+type scenarioAreas struct {
+	geography placeplan.Geography
+	props     map[string]geojson.Properties // by area code
 }
 
 // get returns the result for key, computing it with compute when absent.
@@ -110,4 +120,81 @@ func (s *Server) scoreOf(ctx context.Context, id string) (*scenario.Result, erro
 		e.score, e.err = scenario.Score(context.WithoutCancel(ctx), s.store, sc)
 	})
 	return e.score, e.err
+}
+
+// areasOf returns, for the named scenario on the current data, the
+// properties it adds to each small area: the area's own need score, rank
+// (1 = most need among the areas scored) and need share; its locality in
+// the scenario's scheme and that locality's need rank; and, for a scenario
+// with a plan, the chosen site serving it and the phase it is first
+// reached in.
+func (s *Server) areasOf(ctx context.Context, id string) (*scenarioAreas, error) {
+	sc, err := lookupScenario(id)
+	if err != nil {
+		return nil, err
+	}
+	rev, err := s.store.Revision(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read data revision: %w", err)
+	}
+	e := s.results.get(resultKey{"areas", id, rev}, func(e *resultEntry) {
+		e.areas, e.err = s.computeAreas(context.WithoutCancel(ctx), id, sc)
+	})
+	return e.areas, e.err
+}
+
+func (s *Server) computeAreas(ctx context.Context, id string, sc *scenario.Scenario) (*scenarioAreas, error) {
+	res, err := s.scoreOf(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	an, err := scenario.ScoreAreas(ctx, s.store, res)
+	if err != nil {
+		return nil, err
+	}
+	out := &scenarioAreas{geography: res.Geography, props: map[string]geojson.Properties{}}
+	for i, code := range an.Input.Localities {
+		out.props[code] = geojson.Properties{"need_score": an.Scores[i], "need_rank": an.Ranks[i], "need_share": an.Shares[i]}
+	}
+	locs, err := s.store.Localities(ctx, res.Geography)
+	if err != nil {
+		return nil, err
+	}
+	rank := map[string]int{}
+	for _, l := range res.Need.Localities {
+		rank[l.Locality] = l.Rank
+	}
+	for _, l := range locs {
+		if l.Scheme != sc.Localities.Scheme || rank[l.Name] == 0 {
+			continue
+		}
+		for _, code := range l.Areas {
+			p := out.props[code]
+			if p == nil {
+				p = geojson.Properties{}
+				out.props[code] = p
+			}
+			p["locality"], p["locality_need_rank"] = l.Name, rank[l.Name]
+		}
+	}
+	if sc.Sites != nil {
+		plan, err := s.planOf(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		for i, d := range plan.Demand {
+			p := out.props[d.Code]
+			if p == nil {
+				p = geojson.Properties{}
+				out.props[d.Code] = p
+			}
+			if k := plan.ServedBy[i]; k >= 0 {
+				p["served_by"] = plan.Selection.Selected[k]
+			}
+			if k := plan.ReachedIn[i]; k >= 0 {
+				p["reached_in"] = plan.Rollout.Phases[k].Label
+			}
+		}
+	}
+	return out, nil
 }

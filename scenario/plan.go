@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -366,7 +365,7 @@ func newPlanBuilder(ctx context.Context, st PlanStore, sc *Scenario, score *Resu
 	}
 
 	// Need shares over every loaded area.
-	if err := pb.needShares(ctx, byKey, byCode); err != nil {
+	if err := pb.needShares(ctx); err != nil {
 		return nil, err
 	}
 
@@ -483,82 +482,27 @@ func (pb *planBuilder) loadProfile(byKey map[string]placeplan.Indicator, values 
 	return nil
 }
 
-// needShares scores every loaded area with a value for every indicator
-// on the scenario's weights, normalisation and aggregation, and gives each
-// demand area the share of those areas whose need is lower (ties counted
-// half): 0 for the least needy, near 1 for the neediest. A share, unlike
-// a z-score, has a true zero, so it can weight a population; and it is the
-// same whatever the normalisation's scale, so the uncertainty draws can be
-// compared.
-func (pb *planBuilder) needShares(ctx context.Context, byKey map[string]placeplan.Indicator, byCode map[string]placeplan.Area) error {
-	need := pb.score.Need
-	in := scoring.NeedInput{Indicators: need.Indicators, Weights: need.Weights, Method: need.Method, Aggregation: need.Aggregation}
-	cols := make([]map[string]float64, len(need.Indicators))
-	for j, ind := range need.Indicators {
-		vals, err := pb.st.Values(ctx, byKey[ind.Key].ID)
-		if err != nil {
-			return err
-		}
-		cols[j] = make(map[string]float64, len(vals))
-		ref := make([]float64, 0, len(vals))
-		for _, v := range vals {
-			cols[j][v.Area] = v.Value
-			ref = append(ref, v.Value)
-		}
-		r, err := scoring.NewReference(ind.Key, ref)
-		if err != nil {
-			return err
-		}
-		in.References = append(in.References, r)
-	}
-	codes := make([]string, 0, len(byCode))
-	for code := range byCode {
-		codes = append(codes, code)
-	}
-	sort.Strings(codes)
-	in.Values = make([][]float64, len(cols))
-	row := map[string]int{}
-	for _, code := range codes {
-		ok := true
-		for _, c := range cols {
-			if v, has := c[code]; !has || math.IsNaN(v) {
-				ok = false
-				break
-			}
-		}
-		if !ok {
-			continue
-		}
-		row[code] = len(in.Localities)
-		in.Localities = append(in.Localities, code)
-		for j, c := range cols {
-			in.Values[j] = append(in.Values[j], c[code])
-		}
-	}
-	if len(in.Localities) < 2 {
-		return placeplan.Errorf(placeplan.EINVALID, "sites: fewer than 2 areas have a value for every indicator of the scenario")
-	}
-	res, err := scoring.Need(in)
+// needShares gives each demand area its need share among all loaded areas
+// (ScoreAreas). A share, unlike a z-score, has a true zero, so it can
+// weight a population; and it is the same whatever the normalisation's
+// scale, so the uncertainty draws can be compared.
+func (pb *planBuilder) needShares(ctx context.Context) error {
+	an, err := ScoreAreas(ctx, pb.st, pb.score)
 	if err != nil {
-		return err
+		return placeplan.Wrap(placeplan.ErrorCode(err), err, "sites")
 	}
-	scores := make([]float64, len(res.Localities))
-	for i, l := range res.Localities {
-		scores[i] = l.Score
-	}
-	shares := NeedShares(scores)
-	pb.areaNeed = in
+	pb.areaNeed = an.Input
 	pb.needIndex = make([]int, len(pb.demand))
 	unscored := 0
 	for i := range pb.demand {
-		r, ok := row[pb.demand[i].Code]
+		r, ok := an.Row(pb.demand[i].Code)
 		if !ok {
 			pb.needIndex[i] = -1
 			unscored++
 			continue
 		}
 		pb.needIndex[i] = r
-		pb.demand[i].NeedShare = shares[r]
+		pb.demand[i].NeedShare = an.Shares[r]
 	}
 	if unscored > 0 && pb.ss.Demand.Weight == "need" {
 		pb.warnf("%d demand areas lack a value for some indicator of the scenario and carry no need-weighted demand", unscored)
