@@ -1,11 +1,287 @@
 package api
 
-// tileState holds what the vector-tile routes share: the tile layers built
-// per data revision and the encoded-tile cache. (Filled in by the tiles
-// work of issue 5.)
-type tileState struct{}
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"sync"
+	"time"
 
-func newTileState(cfg Config) *tileState { return &tileState{} }
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb/maptile"
 
-// tileRoutes are the vector-tile, TileJSON and classification routes.
-func (s *Server) tileRoutes() []route { return nil }
+	"placeplan"
+	"placeplan/geo/tile"
+)
+
+// The vector tile layers, by the name in their URLs, which is also their
+// MVT layer name and TileJSON vector layer id. (Catchments, the fourth
+// layer of issue 5, need scenarios, which the server does not hold yet.)
+const (
+	tileAreas      = "areas"      // small areas of one geography, with every indicator
+	tileLocalities = "localities" // localities of one geography, as their member areas' polygons
+	tileSites      = "sites"      // every point layer, each point naming its layer
+)
+
+// tileLayerNames lists the tile layers in a fixed order.
+func tileLayerNames() []string { return []string{tileAreas, tileLocalities, tileSites} }
+
+// tileState holds what the vector-tile routes share: the tile layers, built
+// lazily from the store once per data revision, the catalogue of what is
+// loaded at that revision, the encoded-tile cache keyed by revision, and —
+// because the Server has no field of its own for them — the server's
+// metrics.
+type tileState struct {
+	cache   *tile.Cache
+	catalog revCache[*tileCatalog] // one entry, key ""
+	layers  revCache[*tileLayer]   // by tileLayerID.String()
+	metrics *serverMetrics
+
+	mu     sync.Mutex
+	maxRev int64 // the newest revision seen; older tiles have been purged
+}
+
+// newTileState returns the tile state of a server with cfg (defaults
+// applied): an empty cache of cfg.TileCacheBytes and no layers yet.
+func newTileState(cfg Config) *tileState {
+	cache := tile.NewCache(cfg.TileCacheBytes)
+	return &tileState{cache: cache, metrics: newServerMetrics(cache)}
+}
+
+// tileRoutes are the vector-tile, TileJSON and classification routes and
+// the metrics endpoint. Tiles and TileJSON are data-derived: they carry the
+// revision ETag and answer If-None-Match with 304.
+func (s *Server) tileRoutes() []route {
+	get := func(path string, role Role, revisioned bool, h echo.HandlerFunc, summary string) route {
+		return route{Route: Route{Method: http.MethodGet, Path: path, Role: role, Summary: summary},
+			revisioned: revisioned, handler: h}
+	}
+	routes := []route{
+		get("/tiles/:layer/:z/:x/:y", RoleViewer, true, s.handleTile,
+			"one Mapbox Vector Tile, /tiles/{layer}/{z}/{x}/{y}.mvt, of the areas, localities or sites layer; 204 when empty"),
+		get("/tiles/:layer", RoleViewer, true, s.handleTileJSON,
+			"TileJSON 3.0 of a tile layer, /tiles/{layer}.json"),
+		get("/api/v1/breaks", RoleViewer, true, s.handleBreaks,
+			"legend class breaks of an indicator: quantile, equal, jenks or stddev, with a colour-blind-safe palette"),
+	}
+	return append(routes, s.metricsRoutes()...)
+}
+
+// tileCatalog is what the store held at one revision that every tile
+// request consults, read once per revision rather than once per request.
+type tileCatalog struct {
+	geographies map[placeplan.Geography]int // areas held, by geography
+	datasets    []placeplan.Dataset         // for attributions
+}
+
+// tileLayerID names one buildable tile layer: a layer name and, for areas
+// and localities, the geography.
+type tileLayerID struct {
+	name string
+	geog placeplan.Geography // "" for sites, or when no areas are loaded
+}
+
+// String returns the id as the cache and the metrics name it:
+// "areas/lsoa11", "sites".
+func (id tileLayerID) String() string {
+	if id.geog == "" {
+		return id.name
+	}
+	return id.name + "/" + string(id.geog)
+}
+
+// tileLayer is one tile layer built at one data revision: one or more
+// bands, each a tile.Layer of the same name and features over its own
+// zoom range, so that low zooms can carry fewer properties.
+type tileLayer struct {
+	id          tileLayerID
+	rev         int64         // the revision read before the data it holds
+	bands       []*tile.Layer // by zoom, ranges not overlapping
+	attribution string        // the datasets' attributions, HTML-escaped for TileJSON
+}
+
+// band returns the band that covers zoom z, or nil when none does.
+func (tl *tileLayer) band(z maptile.Zoom) *tile.Layer {
+	for _, b := range tl.bands {
+		if lo, hi := b.ZoomRange(); z >= lo && z <= hi {
+			return b
+		}
+	}
+	return nil
+}
+
+// tileLayerFor returns the tile layer a request names: layer name, with
+// the geography of its ?geography= parameter (areas and localities),
+// built at the current data revision or a later one.
+func (s *Server) tileLayerFor(c echo.Context, name string) (*tileLayer, error) {
+	ctx := c.Request().Context()
+	rev, err := s.store.Revision(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read data revision: %w", err)
+	}
+	cat, err := s.tileCatalog(ctx, rev)
+	if err != nil {
+		return nil, err
+	}
+	id := tileLayerID{name: name}
+	if name != tileSites {
+		if id.geog, err = layerGeography(c.QueryParam("geography"), cat.geographies); err != nil {
+			return nil, err
+		}
+	}
+	tl, _, err := s.tiles.layers.get(ctx, id.String(), rev, func(ctx context.Context) (*tileLayer, error) {
+		return s.buildTileLayer(ctx, id, rev, cat)
+	})
+	return tl, err
+}
+
+// tileCatalog returns the catalogue at revision rev (or later). The first
+// request to see a new revision also drops the cached tiles of older ones.
+func (s *Server) tileCatalog(ctx context.Context, rev int64) (*tileCatalog, error) {
+	cat, _, err := s.tiles.catalog.get(ctx, "", rev, func(ctx context.Context) (*tileCatalog, error) {
+		geogs, err := s.store.Geographies(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ds, err := s.store.Datasets(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return &tileCatalog{geographies: geogs, datasets: ds}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.tiles.purgeBefore(rev)
+	return cat, nil
+}
+
+// purgeBefore drops cached tiles of revisions older than rev the first time
+// rev is seen. They could never be served again; the LRU order would
+// evict them in time, but this frees their memory at once.
+func (ts *tileState) purgeBefore(rev int64) {
+	ts.mu.Lock()
+	if rev <= ts.maxRev {
+		ts.mu.Unlock()
+		return
+	}
+	ts.maxRev = rev
+	ts.mu.Unlock()
+	ts.cache.Purge(func(k tile.CacheKey) bool { return k.Revision < rev })
+}
+
+// buildTileLayer reads one tile layer from the store, timing and counting
+// the build.
+func (s *Server) buildTileLayer(ctx context.Context, id tileLayerID, rev int64, cat *tileCatalog) (*tileLayer, error) {
+	start := time.Now()
+	var tl *tileLayer
+	var err error
+	switch id.name {
+	case tileAreas:
+		tl, err = s.buildAreasTileLayer(ctx, id.geog, cat)
+	case tileLocalities:
+		tl, err = s.buildLocalitiesTileLayer(ctx, id.geog, cat)
+	case tileSites:
+		tl, err = s.buildSitesTileLayer(ctx, cat)
+	default:
+		err = fmt.Errorf("no tile layer %q", id.name) // the handlers check names first
+	}
+	result := "ok"
+	if err != nil {
+		result = "error"
+		err = fmt.Errorf("build tile layer %s at revision %d: %w", id, rev, err)
+	} else {
+		tl.id, tl.rev = id, rev
+	}
+	s.tiles.metrics.builds.WithLabelValues(id.String(), result).Inc()
+	s.tiles.metrics.buildDur.WithLabelValues(id.String()).Observe(time.Since(start).Seconds())
+	return tl, err
+}
+
+// revCache holds one value per key, built lazily for a data revision and
+// built again when a newer revision is asked for. Callers asking for the
+// same key at once share one build (a small singleflight), and a build
+// outlives the request that started it, so one client going away does not
+// fail the others. A failed build is forgotten, so the next request tries
+// again. When a newer revision is first asked for, the finished values of
+// older revisions are dropped, so that at most one revision's layers stay
+// in memory besides builds in flight. The zero value is ready to use.
+type revCache[T any] struct {
+	mu      sync.Mutex
+	entries map[string]*revEntry[T]
+	maxRev  int64
+}
+
+// revEntry is one value of a revCache, ready once done is closed.
+type revEntry[T any] struct {
+	rev  int64
+	done chan struct{}
+	val  T
+	err  error
+}
+
+// get returns the value for key built at revision rev or later, with the
+// revision it was built at, building it with build if there is none. A
+// request that read an older revision than the newest value's is given the
+// newest value: newer data under an older ETag only makes the client fetch
+// again, never keeps it on stale data. It waits for a build in flight
+// until ctx ends.
+func (rc *revCache[T]) get(ctx context.Context, key string, rev int64, build func(context.Context) (T, error)) (T, int64, error) {
+	rc.mu.Lock()
+	e := rc.entries[key]
+	if e == nil || e.rev < rev {
+		if rc.entries == nil {
+			rc.entries = map[string]*revEntry[T]{}
+		}
+		if rev > rc.maxRev {
+			rc.maxRev = rev
+			for k, old := range rc.entries {
+				if old.rev < rev && isDone(old.done) {
+					delete(rc.entries, k)
+				}
+			}
+		}
+		e = &revEntry[T]{rev: rev, done: make(chan struct{})}
+		rc.entries[key] = e
+		go rc.run(context.WithoutCancel(ctx), key, e, build)
+	}
+	rc.mu.Unlock()
+
+	select {
+	case <-e.done:
+		return e.val, e.rev, e.err
+	case <-ctx.Done():
+		var zero T
+		return zero, 0, ctx.Err()
+	}
+}
+
+// run builds e, turning a panic into an error (it runs outside any
+// request, where nothing else would recover it).
+func (rc *revCache[T]) run(ctx context.Context, key string, e *revEntry[T], build func(context.Context) (T, error)) {
+	defer close(e.done)
+	defer func() {
+		if r := recover(); r != nil {
+			e.err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+		}
+		if e.err != nil {
+			rc.mu.Lock()
+			if rc.entries[key] == e {
+				delete(rc.entries, key)
+			}
+			rc.mu.Unlock()
+		}
+	}()
+	e.val, e.err = build(ctx)
+}
+
+// isDone reports whether ch is closed.
+func isDone(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}

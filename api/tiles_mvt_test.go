@@ -1,0 +1,399 @@
+package api
+
+import (
+	"context"
+	"math"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/maptile"
+
+	"placeplan"
+	"placeplan/data"
+	"placeplan/geo/tile"
+)
+
+// tileUnits returns a WGS84 point in the tile coordinates of t (4096 per
+// side, y down), unrounded.
+func tileUnits(t maptile.Tile, p orb.Point) orb.Point {
+	n := math.Exp2(float64(t.Z))
+	siny := math.Sin(p[1] * math.Pi / 180)
+	wx := p[0]/360 + 0.5
+	wy := 0.5 - 0.25*math.Log((1+siny)/(1-siny))/math.Pi
+	return orb.Point{(wx*n - float64(t.X)) * tile.Extent, (wy*n - float64(t.Y)) * tile.Extent}
+}
+
+// checkTileGeometry fails when a vertex of a decoded feature lies outside
+// the tile's extent widened by the default buffer.
+func checkTileGeometry(t *testing.T, l *mvt.Layer) {
+	t.Helper()
+	lo, hi := -float64(tile.DefaultBufferPixels), float64(tile.Extent+tile.DefaultBufferPixels)
+	for _, f := range l.Features {
+		bad := false
+		visit(f.Geometry, func(p orb.Point) {
+			if p[0] < lo || p[0] > hi || p[1] < lo || p[1] > hi {
+				bad = true
+			}
+		})
+		if bad {
+			t.Errorf("layer %s feature %v has a vertex outside [%v, %v]: bound %v", l.Name, f.Properties["code"], lo, hi, f.Geometry.Bound())
+		}
+	}
+}
+
+// visit calls fn with every vertex of g.
+func visit(g orb.Geometry, fn func(orb.Point)) {
+	switch g := g.(type) {
+	case orb.Point:
+		fn(g)
+	case orb.MultiPoint:
+		for _, p := range g {
+			fn(p)
+		}
+	case orb.Polygon:
+		for _, r := range g {
+			for _, p := range r {
+				fn(p)
+			}
+		}
+	case orb.MultiPolygon:
+		for _, poly := range g {
+			visit(poly, fn)
+		}
+	}
+}
+
+// onlyLayer returns the one layer of a decoded tile, checking its name,
+// version and extent.
+func onlyLayer(t *testing.T, layers mvt.Layers, name string) *mvt.Layer {
+	t.Helper()
+	if len(layers) != 1 || layers[0].Name != name {
+		var names []string
+		for _, l := range layers {
+			names = append(names, l.Name)
+		}
+		t.Fatalf("tile layers %v, want [%s]", names, name)
+	}
+	if l := layers[0]; l.Version != 2 || l.Extent != tile.Extent {
+		t.Errorf("layer %s: version %d, extent %d; want 2, %d", name, l.Version, l.Extent, tile.Extent)
+	}
+	return layers[0]
+}
+
+// TestTileAreas decodes areas tiles of the default dataset and checks them
+// against the store: which areas are in a tile, their properties (numbers
+// stay numbers, withheld values are absent) and their geometry.
+func TestTileAreas(t *testing.T) {
+	store := loadDefault(t)
+	ingestReferrals(t, store)
+	srv, logs := newServer(t, Config{Disclosure: placeplan.Disclosure{MinCount: 5}}, store)
+	h := srv.Handler()
+	ctx := context.Background()
+	areas, err := store.Areas(ctx, data.AreaQuery{Geography: placeplan.LSOA2011, WithGeometry: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inds, err := store.Indicators(ctx, placeplan.LSOA2011)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("features in the tile", func(t *testing.T) {
+		for _, tc := range []struct {
+			name string
+			t    maptile.Tile
+		}{
+			{"Shrewsbury z10", tileAt(-2.75, 52.71, 10)},
+			{"Shrewsbury z12", tileAt(-2.75, 52.71, 12)},
+			{"Oxford z13", tileAt(-1.2578, 51.7520, 13)},
+			{"Telford z8 (overview)", tileAt(-2.45, 52.68, 8)},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				l := onlyLayer(t, decodeTile(t, get(t, h, tilePath(tileAreas, tc.t))), tileAreas)
+				checkTileGeometry(t, l)
+				got := map[string]bool{}
+				for _, f := range l.Features {
+					code, _ := f.Properties["code"].(string)
+					if got[code] {
+						t.Errorf("area %q twice", code)
+					}
+					got[code] = true
+				}
+				// Every area with a vertex well inside the tile must be
+				// there; every area there must reach the buffered tile.
+				const margin = 8 // tile units
+				buf := float64(tile.DefaultBufferPixels)
+				for _, a := range areas {
+					inside := false
+					wb := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+					visit(a.Geometry, func(p orb.Point) {
+						u := tileUnits(tc.t, p)
+						wb = wb.Extend(u)
+						if u[0] > margin && u[0] < tile.Extent-margin && u[1] > margin && u[1] < tile.Extent-margin {
+							inside = true
+						}
+					})
+					reaches := wb.Max[0] >= -buf && wb.Min[0] <= tile.Extent+buf && wb.Max[1] >= -buf && wb.Min[1] <= tile.Extent+buf
+					if inside && !got[a.Code] {
+						t.Errorf("area %s lies inside the tile but is missing", a.Code)
+					}
+					if got[a.Code] && !reaches {
+						t.Errorf("area %s (tile units %v) is in the tile but never reaches it", a.Code, wb)
+					}
+				}
+				if len(got) < 5 {
+					t.Errorf("only %d areas in the tile", len(got))
+				}
+			})
+		}
+	})
+
+	t.Run("detail properties", func(t *testing.T) {
+		for _, code := range []string{"E01028826", "E01028827", "E01028828", "E01014102"} {
+			i := slices.IndexFunc(areas, func(a placeplan.Area) bool { return a.Code == code })
+			if i < 0 {
+				t.Fatalf("no area %s", code)
+			}
+			a := areas[i]
+			tl := maptile.At(a.Point, 12)
+			l := onlyLayer(t, decodeTile(t, get(t, h, tilePath(tileAreas, tl))), tileAreas)
+			j := slices.IndexFunc(l.Features, func(f *geojson.Feature) bool { return f.Properties["code"] == code })
+			if j < 0 {
+				t.Fatalf("area %s missing from the tile %v holding its point", code, tl)
+			}
+			p := l.Features[j].Properties
+			want := map[string]any{"code": a.Code, "name": a.Name, "msoa_code": a.MSOACode, "msoa_name": a.MSOAName,
+				"lad_code": a.LADCode, "lad_name": a.LADName}
+			vals, err := store.AreaValues(ctx, placeplan.LSOA2011, code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ind := range inds {
+				v, ok := vals[ind.Key]
+				if !ok {
+					continue
+				}
+				if _, withheld := srv.cfg.Disclosure.Apply(ind, v); !withheld {
+					want[ind.Key] = v // decoded MVT numbers are float64
+				}
+			}
+			for k, w := range want {
+				if got, ok := p[k]; !ok || got != w {
+					t.Errorf("%s: %s = %#v (present %v), want %#v", code, k, got, ok, w)
+				}
+			}
+			for k := range p {
+				if _, ok := want[k]; !ok && k != "suppressed" {
+					t.Errorf("%s: unexpected property %s = %v", code, k, p[k])
+				}
+			}
+			switch code {
+			case "E01028826": // referrals 3: withheld below 5
+				if _, ok := p["referrals"]; ok || p["suppressed"] != "referrals" {
+					t.Errorf("%s: referrals %v, suppressed %v; want it withheld and named", code, p["referrals"], p["suppressed"])
+				}
+			case "E01028827", "E01028828": // 12 and 0 are shown
+				if _, ok := p["referrals"].(float64); !ok || p["suppressed"] != nil {
+					t.Errorf("%s: referrals %#v, suppressed %v; want a number, nothing withheld", code, p["referrals"], p["suppressed"])
+				}
+			}
+		}
+	})
+
+	t.Run("overview band carries codes, names and deciles", func(t *testing.T) {
+		l := onlyLayer(t, decodeTile(t, get(t, h, tilePath(tileAreas, tileAt(-2.45, 52.68, areasDetailMinZoom-1)))), tileAreas)
+		keys := map[string]bool{}
+		for _, f := range l.Features {
+			for k, v := range f.Properties {
+				keys[k] = true
+				if strings.HasSuffix(k, "_decile") {
+					if d, ok := v.(float64); !ok || d < 1 || d > 10 || d != math.Trunc(d) {
+						t.Fatalf("%v: %s = %#v, want a whole number from 1 to 10", f.Properties["code"], k, v)
+					}
+				}
+			}
+		}
+		var want []string
+		for _, ind := range inds {
+			if ind.Kind == placeplan.KindDecile {
+				want = append(want, ind.Key)
+			}
+		}
+		want = append(want, overviewFields()...)
+		sort.Strings(want)
+		got := make([]string, 0, len(keys))
+		for k := range keys {
+			got = append(got, k)
+		}
+		sort.Strings(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("overview properties %v, want %v", got, want)
+		}
+	})
+
+	if strings.Contains(logs.String(), `"level":"ERROR"`) {
+		t.Errorf("errors logged:\n%s", logs)
+	}
+}
+
+func TestTileLocalitiesAndSites(t *testing.T) {
+	store := loadDefault(t)
+	srv, _ := newServer(t, Config{}, store)
+	h := srv.Handler()
+	ctx := context.Background()
+
+	locs, err := store.Localities(ctx, placeplan.LSOA2011)
+	if err != nil || len(locs) == 0 {
+		t.Fatalf("localities: %d, %v", len(locs), err)
+	}
+	l := onlyLayer(t, decodeTile(t, get(t, h, tilePath(tileLocalities, tileAt(-2.75, 52.71, 9)))), tileLocalities)
+	checkTileGeometry(t, l)
+	if len(l.Features) == 0 {
+		t.Fatal("no localities around Shrewsbury")
+	}
+	for _, f := range l.Features {
+		id, _ := f.Properties["id"].(float64)
+		i := slices.IndexFunc(locs, func(loc placeplan.Locality) bool { return float64(loc.ID) == id })
+		if i < 0 {
+			t.Fatalf("feature id property %v names no locality", f.Properties["id"])
+		}
+		if f.ID != id {
+			t.Errorf("locality %v: MVT id %v, want its id", id, f.ID)
+		}
+		if loc := locs[i]; f.Properties["name"] != loc.Name || f.Properties["scheme"] != loc.Scheme ||
+			f.Properties["area_count"] != float64(len(loc.Areas)) {
+			t.Errorf("locality %v: properties %v, want %s, %s, %d areas", id, f.Properties, loc.Name, loc.Scheme, len(loc.Areas))
+		}
+		if _, ok := f.Geometry.(orb.MultiPolygon); !ok {
+			if _, ok := f.Geometry.(orb.Polygon); !ok {
+				t.Errorf("locality %v: geometry %T", id, f.Geometry)
+			}
+		}
+	}
+
+	sites, err := store.Sites(ctx, "")
+	if err != nil || len(sites) == 0 {
+		t.Fatalf("sites: %d, %v", len(sites), err)
+	}
+	st := sites[0]
+	tl := maptile.At(st.Point, 12)
+	l = onlyLayer(t, decodeTile(t, get(t, h, tilePath(tileSites, tl))), tileSites)
+	checkTileGeometry(t, l)
+	i := slices.IndexFunc(l.Features, func(f *geojson.Feature) bool { return f.Properties["id"] == st.ID })
+	if i < 0 {
+		t.Fatalf("site %s/%s missing from tile %v", st.Layer, st.ID, tl)
+	}
+	f := l.Features[i]
+	if f.Properties["layer"] != st.Layer || f.Properties["name"] != st.Name {
+		t.Errorf("site properties %v, want layer %s, name %s", f.Properties, st.Layer, st.Name)
+	}
+	p, ok := f.Geometry.(orb.Point)
+	want := tileUnits(tl, st.Point)
+	if !ok || math.Abs(p[0]-math.Floor(want[0])) > 1 || math.Abs(p[1]-math.Floor(want[1])) > 1 {
+		t.Errorf("site at %v, want about %v", f.Geometry, want)
+	}
+}
+
+func TestTileEmpty(t *testing.T) {
+	srv, _ := newServer(t, Config{}, loadDefault(t))
+	empty, _ := newServer(t, Config{}, newStore(t))
+	for _, tc := range []struct {
+		name string
+		h    http.Handler
+		path string
+	}{
+		{"the Atlantic", srv.Handler(), tilePath(tileAreas, tileAt(-30, 45, 10))},
+		{"below the areas' zoom range", srv.Handler(), tilePath(tileAreas, tileAt(-2.75, 52.71, 3))},
+		{"beyond the max zoom", srv.Handler(), tilePath(tileAreas, tileAt(-2.75, 52.71, 16))},
+		{"no sites here", srv.Handler(), tilePath(tileSites, tileAt(150, -30, 8))},
+		{"empty store", empty.Handler(), tilePath(tileAreas, tileAt(-2.75, 52.71, 10))},
+		{"empty store, localities", empty.Handler(), tilePath(tileLocalities, tileAt(-2.75, 52.71, 10))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for range 2 { // encoded, then from the cache
+				rec := get(t, tc.h, tc.path, "Accept-Encoding", "gzip")
+				if rec.Code != http.StatusNoContent || rec.Body.Len() != 0 {
+					t.Fatalf("status %d with %d bytes, want 204 and no body", rec.Code, rec.Body.Len())
+				}
+				if ct, ce := rec.Header().Get("Content-Type"), rec.Header().Get("Content-Encoding"); ct != "" || ce != "" {
+					t.Errorf("Content-Type %q, Content-Encoding %q on a 204", ct, ce)
+				}
+				if rec.Header().Get("ETag") == "" {
+					t.Error("no ETag on an empty tile")
+				}
+			}
+		})
+	}
+}
+
+func TestTileGzip(t *testing.T) {
+	srv, _ := newServer(t, Config{}, loadDefault(t))
+	h := srv.Handler()
+	path := tilePath(tileAreas, tileAt(-2.75, 52.71, 11))
+	var sizes [2]int
+	for i, accept := range []string{"gzip, deflate", ""} {
+		for _, pass := range []string{"encoded", "cached"} {
+			rec := get(t, h, path, "Accept-Encoding", accept)
+			want := ""
+			if accept != "" {
+				want = "gzip"
+			}
+			if ce := rec.Header().Get("Content-Encoding"); ce != want {
+				t.Errorf("Accept-Encoding %q, %s: Content-Encoding %q, want %q", accept, pass, ce, want)
+			}
+			if !strings.Contains(rec.Header().Get("Vary"), "Accept-Encoding") {
+				t.Errorf("Vary = %q", rec.Header().Get("Vary"))
+			}
+			sizes[i] = rec.Body.Len()
+			layers := decodeTile(t, rec) // undoes gzip once; a second layer would not decode
+			onlyLayer(t, layers, tileAreas)
+		}
+	}
+	if sizes[0] >= sizes[1] {
+		t.Errorf("gzipped tile %d bytes, plain %d", sizes[0], sizes[1])
+	}
+}
+
+func TestTileProblems(t *testing.T) {
+	srv, logs := newServer(t, Config{}, loadDefault(t))
+	h := srv.Handler()
+	for _, tc := range []struct {
+		name, path string
+		status     int
+		detail     string
+	}{
+		{"unknown layer", "/tiles/roads/10/504/334.mvt", 404, `no tile layer "roads"`},
+		{"catchments need scenarios", "/tiles/catchments/10/504/334.mvt", 404, `no tile layer "catchments"`},
+		{"other format", "/tiles/areas/10/504/334.png", 404, `no tile "334.png"`},
+		{"zoom not a number", "/tiles/areas/ten/504/334.mvt", 400, `tile zoom "ten"`},
+		{"negative zoom", "/tiles/areas/-1/0/0.mvt", 400, `tile zoom "-1"`},
+		{"zoom too deep", "/tiles/areas/23/0/0.mvt", 400, `tile zoom "23": want a whole number from 0 to 22`},
+		{"x not a number", "/tiles/areas/10/5.5/334.mvt", 400, `tile x "5.5"`},
+		{"x outside the zoom", "/tiles/areas/10/1024/334.mvt", 400, "tile x 1024 is outside 0 to 1023 at zoom 10"},
+		{"y outside the zoom", "/tiles/areas/2/0/4.mvt", 400, "tile y 4 is outside 0 to 3 at zoom 2"},
+		{"y empty", "/tiles/areas/2/0/.mvt", 400, `tile y ""`},
+		{"unknown geography", "/tiles/areas/10/504/334.mvt?geography=lsoa01", 400, `unknown geography "lsoa01"`},
+		{"unknown tile set", "/tiles/roads.json", 404, `no tile set "roads.json"`},
+		{"tile set without .json", "/tiles/areas", 404, `no tile set "areas"`},
+		{"tile set with bad geography", "/tiles/localities.json?geography=msoa", 400, `unknown geography "msoa"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := decodeProblem(t, get(t, h, tc.path), tc.status)
+			if !strings.Contains(p.Detail, tc.detail) {
+				t.Errorf("detail %q, want it to contain %q", p.Detail, tc.detail)
+			}
+			if want := map[int]string{400: placeplan.EINVALID, 404: placeplan.ENOTFOUND}[tc.status]; p.Code != want {
+				t.Errorf("code %q, want %q", p.Code, want)
+			}
+		})
+	}
+	if strings.Contains(logs.String(), `"level":"ERROR"`) {
+		t.Errorf("client errors logged as errors:\n%s", logs)
+	}
+}
