@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"placeplan"
+	"placeplan/scenario"
 )
 
 // The -update flag rewrites golden files. Another test file of this
@@ -199,27 +200,30 @@ func TestSummariseByLocality(t *testing.T) {
 	}
 	// Every Shropshire LSOA is in one Shropshire locality, every
 	// Oxfordshire LSOA in one Oxfordshire area.
-	ia, err := readIoDAreas(iod)
+	ia, err := scenario.ReadIoDAreas(context.Background(), scenario.IoDFiles{IoD: iod})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defs, err := readLocalityDefs("")
+	defs, err := scenario.ReadLocalityDefs("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	members, schemes, err := ia.resolveLocalities(defs, func(f string, a ...any) { t.Errorf("warning: "+f, a...) })
+	locs, warnings, err := ia.ResolveLocalities(defs)
+	for _, w := range warnings {
+		t.Errorf("warning: %s", w)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(schemes) != 2 {
-		t.Fatalf("schemes %v", schemes)
+	members := map[string]int{} // scheme → LSOAs
+	for _, l := range locs {
+		members[l.Scheme] += len(l.Areas)
+	}
+	if len(members) != 2 {
+		t.Fatalf("schemes %v", members)
 	}
 	for scheme, want := range map[string]int{"Shropshire early help localities": 193, "Oxfordshire early intervention areas": 407} {
-		n := 0
-		for _, areas := range members[scheme] {
-			n += len(areas)
-		}
-		if n != want {
+		if n := members[scheme]; n != want {
 			t.Errorf("%s: %d LSOAs, want %d", scheme, n, want)
 		}
 	}
