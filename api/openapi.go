@@ -117,10 +117,24 @@ func routeDocs() map[string]routeDoc {
 		"/api/v1/layers/phases": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,
 			params: []openAPIParameter{scenarioID, bbox}, status: []int{400, 404}},
 
-		"/api/v1/summaries": {tag: "data", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
-			params: []openAPIParameter{geography,
-				queryParam("by", "the groups: lad (districts), msoa or locality", enumSchema("lad", "msoa", "locality")),
-				queryParam("scheme", "by=locality: the locality scheme (see /api/v1/localities)", schema{"type": "string"})},
+		"/api/v1/summaries": {tag: "data", content: appJSON, revisioned: true,
+			schema: schema{"type": "object", "required": []string{"by", "geography", "groups", "warnings", "attribution"},
+				"properties": schema{"by": schema{"type": "string"}, "geography": schema{"type": "string"},
+					"scheme": schema{"type": "string"}, "warnings": schema{"type": "array", "items": schema{"type": "string"}},
+					"attribution": schema{"type": "array", "items": schema{"type": "string"}},
+					"groups": schema{"type": "array", "items": schema{"type": "object", "required": []string{"code", "name"},
+						"properties": schema{"code": schema{"type": "string"}, "name": schema{"type": "string"}},
+						"description": "code (district or MSOA code, or scheme/locality), name, then each measure under " +
+							"the name of its column in placeplan summarise's CSV, such as imd_average_score or " +
+							"imd_rank_of_average_score; null where the group has none",
+						"additionalProperties": schema{"type": []string{"number", "null"}}}}}},
+			params: []openAPIParameter{
+				queryParam("geography", "small-area geography: lsoa11 (LSOA 2011) or lsoa21 (LSOA 2021); lsoa11 "+
+					"when it is loaded", enumSchema("lsoa11", "lsoa21")),
+				queryParam("by", "the groups: lad (districts), msoa or locality",
+					schema{"type": "string", "enum": []string{"lad", "msoa", "locality"}, "default": "lad"}),
+				queryParam("scheme", "by=locality, and required then: the locality scheme (see /api/v1/localities)",
+					schema{"type": "string"})},
 			status: []int{400, 404}},
 		"/api/v1/scenarios": {tag: "scenarios", content: appJSON, schema: jsonArray},
 		"/api/v1/scenarios/:id": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, status: []int{404},
