@@ -34,7 +34,7 @@ func TestScenarioRoutes(t *testing.T) {
 
 	var list []scenarioSummary
 	decode(t, get(t, h, "/api/v1/scenarios"), http.StatusOK, "application/json", &list)
-	if len(list) != 3 || list[1].ID != "shropshire-five-teams" || !list[1].Plan || list[2].Plan {
+	if len(list) != 4 || list[1].ID != "shropshire-five-teams" || !list[1].Plan || list[3].Plan {
 		t.Fatalf("scenarios %+v", list)
 	}
 	var doc map[string]any

@@ -31,7 +31,6 @@ func Builtins() ([]Builtin, error) {
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(names)
 	out := make([]Builtin, 0, len(names))
 	for _, name := range names {
 		b, err := builtinFS.ReadFile(name)
@@ -44,6 +43,7 @@ func Builtins() ([]Builtin, error) {
 		}
 		out = append(out, Builtin{ID: strings.TrimSuffix(path.Base(name), ".yaml"), Scenario: sc})
 	}
+	sort.Slice(out, func(a, b int) bool { return out[a].ID < out[b].ID })
 	return out, nil
 }
 

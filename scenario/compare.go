@@ -396,13 +396,23 @@ func comparisonSummary(c *Comparison, items []Compared) []string {
 		}
 		out = append(out, fmt.Sprintf("They differ in %d assumption(s): %s.", len(fields), strings.Join(fields, ", ")))
 	}
-	moved := 0
+	moved, both := 0, 0
+	last := len(c.Labels) - 1
 	for _, l := range c.Localities {
-		if l.Change != 0 {
-			moved++
+		if l.Ranks[0] > 0 && l.Ranks[last] > 0 {
+			both++
+			if l.Change != 0 {
+				moved++
+			}
 		}
 	}
-	out = append(out, fmt.Sprintf("%d of %d localities change rank between %s and %s.", moved, len(c.Localities), c.Labels[0], c.Labels[len(c.Labels)-1]))
+	if both == 0 {
+		out = append(out, fmt.Sprintf("%s and %s rank different localities.", c.Labels[0], c.Labels[last]))
+	} else if moved == 0 {
+		out = append(out, fmt.Sprintf("No locality changes need rank (%d ranked by both).", both))
+	} else {
+		out = append(out, fmt.Sprintf("%d of the %d localities ranked by both change need rank between %s and %s.", moved, both, c.Labels[0], c.Labels[last]))
+	}
 	for k, it := range items {
 		if it.Plan == nil {
 			continue

@@ -49,6 +49,36 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// scenarioArgs checks "placeplan scenario ACTION [ARG...]".
+func (cfg *Config) scenarioArgs() error {
+	if len(cfg.Paths) == 0 {
+		return usageError{"scenario: give an action: list, show, history, create, update, archive, export or import"}
+	}
+	s := &cfg.Scen
+	s.Action, s.Args = cfg.Paths[0], cfg.Paths[1:]
+	need := map[string]int{"list": 0, "show": 1, "history": 1, "export": 1, "create": 0, "update": 1, "archive": 1}
+	n, ok := need[s.Action]
+	switch {
+	case s.Action == "import":
+		if len(s.Args) == 0 {
+			return usageError{"scenario import: give the scenario files to import"}
+		}
+	case !ok:
+		return usageError{fmt.Sprintf("scenario %q: use list, show, history, create, update, archive, export or import", s.Action)}
+	case len(s.Args) != n:
+		return usageError{fmt.Sprintf("scenario %s: want %d argument(s), got %d", s.Action, n, len(s.Args))}
+	case (s.Action == "create" || s.Action == "update") && s.File == "":
+		return usageError{"scenario " + s.Action + ": --file FILE is required"}
+	case (s.Action == "update" || s.Action == "archive") && s.Base < 1:
+		return usageError{"scenario " + s.Action + ": --base REVISION is required (placeplan scenario show ID gives it)"}
+	case s.DocType != "yaml" && s.DocType != "json":
+		return usageError{fmt.Sprintf("--as %q: use yaml or json", s.DocType)}
+	case cfg.Format != "table" && cfg.Format != "json":
+		return usageError{fmt.Sprintf("--format %q: use table or json", cfg.Format)}
+	}
+	return nil
+}
+
 func exitCode(err error, stderr io.Writer) int {
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return exitOK
@@ -90,6 +120,7 @@ type Config struct {
 	Scenario      string   // score, plan: the scenario file (YAML or JSON)
 	Scheme        string   // vintages: the locality scheme to compare
 	Sites         SitesConfig
+	Scen          ScenarioConfig // scenario, compare
 	Paths         []string
 }
 
@@ -110,6 +141,9 @@ Usage:
                   --standard-km R | --standard-min M [--circuity F] [--speed-kmh V] [--fixed ID,...]
                   [--exclude ID,...] [--target-share S] [--seed S] [--format json|csv]
   placeplan plan --scenario FILE [--db FILE] [--format table|json]
+  placeplan scenario list|show|history|create|update|archive|export|import [ID[@REV]|FILE...] [--db FILE]
+                     [--file FILE] [--base REV] [--author NAME] [--note TEXT] [--all] [--as yaml|json] [--out FILE]
+  placeplan compare A B [C...] [--db FILE] [--format table|json]
   placeplan version
 
 ingest recognises each file by its content: English Indices of Deprivation
@@ -169,6 +203,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdSites(ctx, cfg, stdout)
 	case "plan":
 		return cmdPlan(ctx, cfg, stdout)
+	case "scenario":
+		return cmdScenario(ctx, cfg, stdout)
+	case "compare":
+		return cmdCompare(ctx, cfg, stdout)
 	}
 	return usageError{fmt.Sprintf("unknown command %q", cmd)}
 }
@@ -221,6 +259,19 @@ func parseFlags(cmd string, args []string, stdout io.Writer) (Config, error) {
 		fs.StringVar(&cfg.Scenario, "scenario", "", "scenario `FILE` (YAML or JSON; see docs/SCENARIOS.md), or a built-in scenario id")
 		fs.StringVar(&cfg.DB, "db", "", "SQLite database `FILE` (default: the scenario's, else the embedded default dataset)")
 		fs.StringVar(&cfg.Format, "format", "table", "output format: table, csv or json")
+	case "scenario":
+		fs.StringVar(&cfg.DB, "db", "", "SQLite database `FILE` holding the scenarios (default: the embedded data, read only)")
+		fs.StringVar(&cfg.Scen.File, "file", "", "create, update: the scenario `FILE` (YAML or JSON)")
+		fs.IntVar(&cfg.Scen.Base, "base", 0, "update, archive: the revision your change starts from (a stale one is refused)")
+		fs.StringVar(&cfg.Scen.Author, "author", "", "who makes the change (default: $USER)")
+		fs.StringVar(&cfg.Scen.Note, "note", "", "a short note on the change")
+		fs.BoolVar(&cfg.Scen.All, "all", false, "list: archived scenarios too")
+		fs.StringVar(&cfg.Scen.Out, "out", "", "export: write to `FILE` instead of stdout")
+		fs.StringVar(&cfg.Scen.DocType, "as", "yaml", "show, export: yaml or json")
+		fs.StringVar(&cfg.Format, "format", "table", "list: table or json")
+	case "compare":
+		fs.StringVar(&cfg.DB, "db", "", "SQLite database `FILE` (default: the embedded default data)")
+		fs.StringVar(&cfg.Format, "format", "table", "output format: table or json")
 	case "plan":
 		fs.StringVar(&cfg.Scenario, "scenario", "", "scenario `FILE` with a sites section (YAML or JSON; see docs/SCENARIOS.md), or a built-in scenario id")
 		fs.StringVar(&cfg.DB, "db", "", "SQLite database `FILE` (default: the scenario's, else the embedded default dataset)")
@@ -259,6 +310,16 @@ func parseFlags(cmd string, args []string, stdout io.Writer) (Config, error) {
 		return cfg, usageError{fmt.Sprintf("--format %q: use table or json", cfg.Format)}
 	case cmd == "score" && cfg.Format != "table" && cfg.Format != "csv" && cfg.Format != "json":
 		return cfg, usageError{fmt.Sprintf("--format %q: use table, csv or json", cfg.Format)}
+	case cmd == "scenario":
+		if err := cfg.scenarioArgs(); err != nil {
+			return cfg, err
+		}
+	case cmd == "compare" && len(cfg.Paths) < 2:
+		return cfg, usageError{"compare: give two or more scenarios: ids (id or id@revision), built-in ids or files"}
+	case cmd == "compare" && cfg.Format != "table" && cfg.Format != "json":
+		return cfg, usageError{fmt.Sprintf("--format %q: use table or json", cfg.Format)}
+	case cmd == "compare":
+		cfg.Scen.Args = cfg.Paths
 	case cmd != "serve" && cmd != "summarise" && cmd != "summarize" && cmd != "score" && cmd != "plan" && cmd != "sites" && cfg.DB == "":
 		return cfg, usageError{cmd + ": --db FILE is required"}
 	case cmd == "ingest" && len(cfg.Paths) == 0:
