@@ -103,6 +103,18 @@ type Store interface {
 	Localities(ctx context.Context, geog placeplan.Geography) ([]placeplan.Locality, error)
 	PointLayers(ctx context.Context) (map[string]int, error)
 	Sites(ctx context.Context, layer string) ([]placeplan.Site, error)
+
+	// The scenario registry and its results cache.
+	CreateScenario(ctx context.Context, id, name string, doc []byte, author, note string) (data.ScenarioRevision, error)
+	Scenario(ctx context.Context, id string) (data.ScenarioRecord, error)
+	Scenarios(ctx context.Context, includeArchived bool) ([]data.ScenarioRecord, error)
+	ScenarioRevision(ctx context.Context, id string, rev int) (data.ScenarioRevision, error)
+	ScenarioRevisions(ctx context.Context, id string) ([]data.ScenarioRevision, error)
+	UpdateScenario(ctx context.Context, id string, baseRevision int, name string, doc []byte, author, note, changes string) (data.ScenarioRevision, error)
+	ArchiveScenario(ctx context.Context, id string, baseRevision int, author, note string) error
+	EnsureScenario(ctx context.Context, id, name string, doc []byte, author, note string) (bool, error)
+	PutScenarioResult(ctx context.Context, id string, rev int, dataRevision int64, kind string, result []byte) error
+	ScenarioResult(ctx context.Context, id string, rev int, dataRevision int64, kind string) ([]byte, bool, error)
 }
 
 var _ Store = (*data.Store)(nil)

@@ -424,8 +424,8 @@ func TestRoutesHaveRoles(t *testing.T) {
 		// and metrics are public.
 		want := RolePublic
 		switch {
-		case r.Method == http.MethodPost:
-			want = RoleAnalyst // runs an analysis
+		case r.Method != http.MethodGet:
+			want = RoleAnalyst // runs an analysis or changes a scenario
 		case r.Path == "/api/openapi.json":
 		case strings.HasPrefix(r.Path, "/api/"), r.Path == "/ogc", strings.HasPrefix(r.Path, "/ogc/"), strings.HasPrefix(r.Path, "/tiles/"):
 			want = RoleViewer

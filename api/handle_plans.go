@@ -16,37 +16,6 @@ import (
 // maxScenarioBytes bounds a posted scenario document.
 const maxScenarioBytes = 1 << 20
 
-// scenarioSummary is one scenario in the list.
-type scenarioSummary struct {
-	ID          string `json:"id"`
-	Name        string `json:"name"`
-	Description string `json:"description,omitempty"`
-	Plan        bool   `json:"plan"` // it has a sites section: /api/v1/plans?scenario=ID
-}
-
-// handleScenarios answers GET /api/v1/scenarios: the scenarios placeplan
-// ships for the embedded default data.
-func (s *Server) handleScenarios(c echo.Context) error {
-	all, err := scenario.Builtins()
-	if err != nil {
-		return err
-	}
-	out := make([]scenarioSummary, len(all))
-	for i, b := range all {
-		out[i] = scenarioSummary{ID: b.ID, Name: b.Scenario.Name, Description: strings.TrimSpace(b.Scenario.Description), Plan: b.Scenario.Sites != nil}
-	}
-	return c.JSON(http.StatusOK, out)
-}
-
-// handleScenario answers GET /api/v1/scenarios/{id}: the scenario document.
-func (s *Server) handleScenario(c echo.Context) error {
-	sc, err := lookupScenario(c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, sc)
-}
-
 // handleScore answers GET /api/v1/scores?scenario=ID: the scenario's need
 // ranking of its localities, with intervals and explanations.
 func (s *Server) handleScore(c echo.Context) error {

@@ -79,7 +79,9 @@ func routeDocs() map[string]routeDoc {
 	datetime.Style, datetime.Explode = "form", new(false)
 	layer := queryParam("layer", "sites: keep the points of this point layer", schema{"type": "string"})
 
-	scenarioID := required(queryParam("scenario", "scenario id (see /api/v1/scenarios)", schema{"type": "string"}))
+	scenarioID := required(queryParam("scenario", "scenario id or id@revision (see /api/v1/scenarios)", schema{"type": "string"}))
+	scenarioPath := pathParamDoc("id", "scenario id (see /api/v1/scenarios)", schema{"type": "string"})
+	revPath := pathParamDoc("rev", "revision number, from 1", schema{"type": "integer", "minimum": 1})
 	scenarioBody := map[string]schema{ // a scenario document; see docs/SCENARIOS.md
 		"application/yaml": {"type": "string"}, appJSONType: {"type": "object", "required": []string{"placeplan_scenario", "name"}},
 	}
@@ -136,9 +138,21 @@ func routeDocs() map[string]routeDoc {
 				queryParam("scheme", "by=locality, and required then: the locality scheme (see /api/v1/localities)",
 					schema{"type": "string"})},
 			status: []int{400, 404}},
-		"/api/v1/scenarios": {tag: "scenarios", content: appJSON, schema: jsonArray},
-		"/api/v1/scenarios/:id": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, status: []int{404},
-			params: []openAPIParameter{pathParamDoc("id", "scenario id (see /api/v1/scenarios)", schema{"type": "string"})}},
+		"/api/v1/scenarios": {tag: "scenarios", content: appJSON, schema: jsonArray, status: []int{400, 409},
+			params: []openAPIParameter{queryParam("all", "true: archived scenarios too", enumSchema("true", "false"))},
+			post:   scenarioBody},
+		"/api/v1/scenarios/:id": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, status: []int{304, 400, 404, 409},
+			params: []openAPIParameter{scenarioPath}, post: scenarioBody},
+		"/api/v1/scenarios/:id/revisions": {tag: "scenarios", content: appJSON, schema: jsonArray, status: []int{404},
+			params: []openAPIParameter{scenarioPath}},
+		"/api/v1/scenarios/:id/revisions/:rev": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"},
+			status: []int{304, 400, 404}, params: []openAPIParameter{scenarioPath, revPath}},
+		"/api/v1/scenarios/:id/revisions/:rev/:kind": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"},
+			status: []int{304, 400, 404}, params: []openAPIParameter{scenarioPath, revPath,
+				pathParamDoc("kind", "the result", enumSchema("plan", "score"))}},
+		"/api/v1/compare": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, status: []int{400, 404},
+			params: []openAPIParameter{required(queryParam("ids", "two or more scenarios, comma-separated: id or id@revision",
+				schema{"type": "string"}))}},
 		"/api/v1/scores": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
 			params: []openAPIParameter{scenarioID}, status: []int{400, 404}, post: scenarioBody},
 		"/api/v1/plans": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
@@ -309,13 +323,32 @@ func buildOpenAPI(routes []Route, version string, docs map[string]routeDoc) open
 		if doc.tag != "" {
 			op.Tags = []string{doc.tag}
 		}
-		if r.Method == http.MethodPost {
-			op.Parameters = nil
-			op.RequestBody = &openAPIRequestBody{Required: true, Content: map[string]openAPIContent{}}
-			for mt, sch := range doc.post {
-				op.RequestBody.Content[mt] = openAPIContent{Schema: sch}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			// Writes take the path's parameters only, a body (POST, PUT)
+			// and If-Match (PUT, DELETE); they are not cached by revision.
+			var path []openAPIParameter
+			for _, p := range op.Parameters {
+				if p.In == "path" {
+					path = append(path, p)
+				}
 			}
-			doc.revisioned = false // computed from the body, not cached by revision
+			op.Parameters = path
+			if r.Method == http.MethodPost || r.Method == http.MethodPut {
+				op.RequestBody = &openAPIRequestBody{Required: true, Content: map[string]openAPIContent{}}
+				for mt, sch := range doc.post {
+					op.RequestBody.Content[mt] = openAPIContent{Schema: sch}
+				}
+			}
+			if r.Method == http.MethodPut || r.Method == http.MethodDelete {
+				op.Parameters = append(op.Parameters, openAPIParameter{Name: "If-Match", In: "header", Required: true,
+					Description: `the ETag of the revision the change starts from, such as "r3"`, Schema: schema{"type": "string"}})
+				doc.status = append(slices.Clone(doc.status), http.StatusPreconditionFailed, http.StatusPreconditionRequired)
+			}
+			if r.Method == http.MethodDelete {
+				doc.content, doc.schema = "", nil
+				doc.status = append(doc.status, http.StatusNoContent)
+			}
+			doc.revisioned = false
 		}
 		ok200 := openAPIResponse{Description: r.Summary}
 		if doc.content != "" {

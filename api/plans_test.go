@@ -32,9 +32,12 @@ func TestScenarioRoutes(t *testing.T) {
 	srv, _ := newServer(t, Config{}, store)
 	h := srv.Handler()
 
-	var list []scenarioSummary
+	if _, err := scenario.SeedBuiltins(context.Background(), store); err != nil {
+		t.Fatal(err)
+	}
+	var list []scenarioListItem
 	decode(t, get(t, h, "/api/v1/scenarios"), http.StatusOK, "application/json", &list)
-	if len(list) != 4 || list[1].ID != "shropshire-five-teams" || !list[1].Plan || list[3].Plan {
+	if len(list) != 4 || list[1].ID != "shropshire-five-teams" || list[1].Revision != 1 || list[1].Author != "placeplan" {
 		t.Fatalf("scenarios %+v", list)
 	}
 	var doc map[string]any

@@ -9,7 +9,8 @@ import (
 )
 
 // revision makes a data-derived response conditional on the store
-// revision, which every ingest increments: the response carries
+// revision, which every ingest increments (and on the scenario revision
+// when the request names a scenario): the response carries
 // ETag: W/"rev-N" and Cache-Control: no-cache (so clients revalidate every
 // time and see a new ingest at once), and a matching If-None-Match is
 // answered 304 without running the handler.
@@ -25,6 +26,14 @@ func (s *Server) revision(next echo.HandlerFunc) echo.HandlerFunc {
 			return fmt.Errorf("read data revision: %w", err)
 		}
 		tag := fmt.Sprintf(`W/"rev-%d"`, rev)
+		// A named scenario changes with its own revisions: the tag names
+		// the revision the reference resolves to ("id@3"). A bad reference
+		// is left for the handler to report.
+		if ref := c.QueryParam("scenario"); ref != "" {
+			if n, err := s.lookupScenario(c.Request().Context(), ref); err == nil {
+				tag = fmt.Sprintf(`W/"rev-%d-%s"`, rev, n.label)
+			}
+		}
 		if notModified(c, tag) {
 			return c.NoContent(http.StatusNotModified)
 		}

@@ -44,8 +44,11 @@ func (s *Server) routeTable() []route {
 		return route{Route: Route{Method: http.MethodGet, Path: path, Role: role, Summary: summary},
 			revisioned: revisioned, handler: h}
 	}
+	write := func(method, path string, h echo.HandlerFunc, summary string) route {
+		return route{Route: Route{Method: method, Path: path, Role: RoleAnalyst, Summary: summary}, handler: h}
+	}
 	post := func(path string, role Role, h echo.HandlerFunc, summary string) route {
-		return route{Route: Route{Method: http.MethodPost, Path: path, Role: role, Summary: summary}, handler: h}
+		return write(http.MethodPost, path, h, summary)
 	}
 	routes := []route{
 		get("/healthz", RolePublic, false, s.handleHealthz, "liveness: the process answers"),
@@ -65,8 +68,15 @@ func (s *Server) routeTable() []route {
 
 		get("/api/v1/summaries", RoleViewer, true, s.handleSummaries, "MHCLG's IoD summary measures for districts, MSOAs or localities"),
 
-		get("/api/v1/scenarios", RoleViewer, false, s.handleScenarios, "the scenarios shipped with placeplan"),
-		get("/api/v1/scenarios/:id", RoleViewer, false, s.handleScenario, "one scenario document"),
+		get("/api/v1/scenarios", RoleViewer, false, s.handleScenarios, "the stored scenarios (all=true: archived ones too)"),
+		post("/api/v1/scenarios", RoleAnalyst, s.handleCreateScenario, "store a new scenario (validated against the data)"),
+		get("/api/v1/scenarios/:id", RoleViewer, false, s.handleGetScenario, "a scenario's current document; its ETag names the revision"),
+		write(http.MethodPut, "/api/v1/scenarios/:id", s.handleUpdateScenario, "store a new revision (If-Match: the revision it starts from; 412 when stale)"),
+		write(http.MethodDelete, "/api/v1/scenarios/:id", s.handleArchiveScenario, "archive a scenario (If-Match; its revisions are kept)"),
+		get("/api/v1/scenarios/:id/revisions", RoleViewer, false, s.handleScenarioRevisions, "a scenario's revisions: who, when, note, what changed"),
+		get("/api/v1/scenarios/:id/revisions/:rev", RoleViewer, false, s.handleGetScenarioRevision, "one revision's document"),
+		get("/api/v1/scenarios/:id/revisions/:rev/:kind", RoleViewer, false, s.handleRevisionResult, "one revision's plan or score on the current data, kept once computed"),
+		get("/api/v1/compare", RoleViewer, false, s.handleCompare, "scenarios side by side: assumptions, ranks, sites, phases, equity, area coverage"),
 		get("/api/v1/scores", RoleViewer, true, s.handleScore, "a named scenario's need ranking of its localities"),
 		post("/api/v1/scores", RoleAnalyst, s.handlePostScore, "the need ranking of the scenario document sent"),
 		get("/api/v1/plans", RoleViewer, true, s.handlePlan, "a named scenario's rollout plan: sites, phases, evaluation, stability"),

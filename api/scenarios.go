@@ -78,37 +78,60 @@ func (r *scenarioResults) get(key resultKey, compute func(e *resultEntry)) *resu
 	return e
 }
 
-// lookupScenario finds a scenario by id among the shipped ones.
-func lookupScenario(id string) (*scenario.Scenario, error) {
-	if id == "" {
-		return nil, invalidf("scenario: missing: name a scenario (GET /api/v1/scenarios lists them)")
+// namedScenario is a scenario a request names: "id" (the current
+// revision) or "id@revision" from the registry, else a shipped scenario by
+// id. Label names it exactly: "id@revision", or "id" for a shipped one.
+type namedScenario struct {
+	label string
+	sc    *scenario.Scenario
+}
+
+// lookupScenario resolves a scenario reference.
+func (s *Server) lookupScenario(ctx context.Context, ref string) (namedScenario, error) {
+	if ref == "" {
+		return namedScenario{}, invalidf("scenario: missing: name a scenario (GET /api/v1/scenarios lists them)")
 	}
-	return scenario.LookupBuiltin(id)
+	id, rev, err := scenario.ParseRef(ref)
+	if err != nil {
+		return namedScenario{}, err
+	}
+	saved, err := scenario.Get(ctx, s.store, id, rev)
+	if err == nil {
+		return namedScenario{label: saved.Label(), sc: saved.Scenario}, nil
+	}
+	if placeplan.ErrorCode(err) != placeplan.ENOTFOUND || rev != 0 {
+		return namedScenario{}, err
+	}
+	sc, berr := scenario.LookupBuiltin(id)
+	if berr != nil {
+		return namedScenario{}, placeplan.Errorf(placeplan.ENOTFOUND, "no scenario %q", id)
+	}
+	return namedScenario{label: id, sc: sc}, nil
 }
 
 // planOf returns the plan of the named scenario on the current data.
-func (s *Server) planOf(ctx context.Context, id string) (*scenario.PlanResult, error) {
-	sc, err := lookupScenario(id)
+func (s *Server) planOf(ctx context.Context, ref string) (*scenario.PlanResult, error) {
+	n, err := s.lookupScenario(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
-	if sc.Sites == nil {
-		return nil, invalidf("scenario %s has no sites section, so it has no plan", id)
+	if n.sc.Sites == nil {
+		return nil, invalidf("scenario %s has no sites section, so it has no plan", ref)
 	}
 	rev, err := s.store.Revision(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read data revision: %w", err)
 	}
-	e := s.results.get(resultKey{"plan", id, rev}, func(e *resultEntry) {
+	e := s.results.get(resultKey{"plan", n.label, rev}, func(e *resultEntry) {
 		// Detached from the request: others may be waiting for this result.
-		e.plan, e.err = scenario.Plan(context.WithoutCancel(ctx), s.store, sc)
+		e.plan, e.err = scenario.Plan(context.WithoutCancel(ctx), s.store, n.sc)
 	})
 	return e.plan, e.err
 }
 
 // scoreOf returns the need ranking of the named scenario on the current data.
-func (s *Server) scoreOf(ctx context.Context, id string) (*scenario.Result, error) {
-	sc, err := lookupScenario(id)
+func (s *Server) scoreOf(ctx context.Context, ref string) (*scenario.Result, error) {
+	n, err := s.lookupScenario(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -116,8 +139,8 @@ func (s *Server) scoreOf(ctx context.Context, id string) (*scenario.Result, erro
 	if err != nil {
 		return nil, fmt.Errorf("read data revision: %w", err)
 	}
-	e := s.results.get(resultKey{"score", id, rev}, func(e *resultEntry) {
-		e.score, e.err = scenario.Score(context.WithoutCancel(ctx), s.store, sc)
+	e := s.results.get(resultKey{"score", n.label, rev}, func(e *resultEntry) {
+		e.score, e.err = scenario.Score(context.WithoutCancel(ctx), s.store, n.sc)
 	})
 	return e.score, e.err
 }
@@ -128,8 +151,8 @@ func (s *Server) scoreOf(ctx context.Context, id string) (*scenario.Result, erro
 // the scenario's scheme and that locality's need rank; and, for a scenario
 // with a plan, the chosen site serving it and the phase it is first
 // reached in.
-func (s *Server) areasOf(ctx context.Context, id string) (*scenarioAreas, error) {
-	sc, err := lookupScenario(id)
+func (s *Server) areasOf(ctx context.Context, ref string) (*scenarioAreas, error) {
+	n, err := s.lookupScenario(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -137,8 +160,8 @@ func (s *Server) areasOf(ctx context.Context, id string) (*scenarioAreas, error)
 	if err != nil {
 		return nil, fmt.Errorf("read data revision: %w", err)
 	}
-	e := s.results.get(resultKey{"areas", id, rev}, func(e *resultEntry) {
-		e.areas, e.err = s.computeAreas(context.WithoutCancel(ctx), id, sc)
+	e := s.results.get(resultKey{"areas", n.label, rev}, func(e *resultEntry) {
+		e.areas, e.err = s.computeAreas(context.WithoutCancel(ctx), n.label, n.sc)
 	})
 	return e.areas, e.err
 }

@@ -23,6 +23,7 @@ import (
 	"placeplan/api"
 	"placeplan/data"
 	"placeplan/geo"
+	"placeplan/scenario"
 )
 
 // version is set at link time: -ldflags "-X main.version=…".
@@ -516,6 +517,13 @@ func cmdServe(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer s.Close()
+	// The shipped scenarios, so a new user sees plans and comparisons at
+	// once; stored ones are never overwritten.
+	if added, err := scenario.SeedBuiltins(ctx, s); err != nil {
+		return err
+	} else if len(added) > 0 {
+		logger.Info("stored the shipped scenarios", "ids", added)
+	}
 	srv := api.NewServer(api.Config{Addr: cfg.Addr, Version: version, CORSOrigins: cfg.CORSOrigins,
 		Disclosure: placeplan.Disclosure{MinCount: cfg.SuppressBelow}}, s, logger)
 	if err := srv.Start(); err != nil {

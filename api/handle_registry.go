@@ -1,0 +1,287 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"placeplan"
+	"placeplan/scenario"
+)
+
+// The scenario registry over HTTP. A scenario's ETag names its revision,
+// "r3"; PUT and DELETE must send it back in If-Match, and a stale one is
+// refused with 412, so two people editing cannot lose each other's
+// changes. Until accounts exist, who made a change comes from the author
+// query parameter.
+
+// scenarioListItem is one scenario in the list.
+type scenarioListItem struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Revision int    `json:"revision"`
+	Updated  string `json:"updated"` // RFC 3339, UTC
+	Author   string `json:"author"`
+	Archived bool   `json:"archived,omitempty"`
+}
+
+// scenarioRevisionItem is one revision in a scenario's history.
+type scenarioRevisionItem struct {
+	Revision int    `json:"revision"`
+	Name     string `json:"name"`
+	Author   string `json:"author"`
+	Note     string `json:"note"`
+	Changes  string `json:"changes"`
+	Created  string `json:"created"` // RFC 3339, UTC
+}
+
+// savedResponse answers a create or update.
+type savedResponse struct {
+	ID       string `json:"id"`
+	Revision int    `json:"revision"`
+	Name     string `json:"name"`
+	Changes  string `json:"changes,omitempty"`
+}
+
+const timeLayout = "2006-01-02T15:04:05Z"
+
+func revisionTag(rev int) string { return fmt.Sprintf(`"r%d"`, rev) }
+
+// ifMatchRevision reads the revision an If-Match header names; a missing
+// header is 428, a malformed one 400.
+func ifMatchRevision(c echo.Context) (int, error) {
+	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
+	if h == "" {
+		return 0, echo.NewHTTPError(http.StatusPreconditionRequired,
+			"If-Match is required: send the ETag of the revision your change starts from (GET the scenario for it)")
+	}
+	tag := strings.Trim(strings.TrimPrefix(h, "W/"), `"`)
+	n, err := strconv.Atoi(strings.TrimPrefix(tag, "r"))
+	if err != nil || !strings.HasPrefix(tag, "r") || n < 1 {
+		return 0, invalidf("If-Match %s: want a scenario ETag such as \"r3\"", h)
+	}
+	return n, nil
+}
+
+func authorOf(c echo.Context) string {
+	if a := strings.TrimSpace(c.QueryParam("author")); a != "" {
+		return a
+	}
+	return "anonymous"
+}
+
+// handleScenarios answers GET /api/v1/scenarios[?all=true]: the stored
+// scenarios (archived ones too with all=true).
+func (s *Server) handleScenarios(c echo.Context) error {
+	recs, err := scenario.List(c.Request().Context(), s.store, c.QueryParam("all") == "true")
+	if err != nil {
+		return err
+	}
+	out := make([]scenarioListItem, len(recs))
+	for i, r := range recs {
+		out[i] = scenarioListItem{ID: r.ID, Name: r.Name, Revision: r.Revision, Updated: r.UpdatedAt.UTC().Format(timeLayout),
+			Author: r.Author, Archived: r.Archived}
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// handleCreateScenario answers POST /api/v1/scenarios[?author=&note=]
+// with a scenario document (YAML or JSON) in the body: it is validated
+// against the data and stored as revision 1 (201, Location, ETag).
+func (s *Server) handleCreateScenario(c echo.Context) error {
+	sc, err := readPostedScenario(c)
+	if err != nil {
+		return err
+	}
+	saved, err := scenario.Create(c.Request().Context(), s.store, sc, authorOf(c), c.QueryParam("note"))
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Location", "/api/v1/scenarios/"+saved.ID)
+	c.Response().Header().Set("ETag", revisionTag(saved.Revision))
+	return c.JSON(http.StatusCreated, savedResponse{ID: saved.ID, Revision: saved.Revision, Name: sc.Name})
+}
+
+// handleGetScenario answers GET /api/v1/scenarios/{id}: the current
+// document, its ETag naming the revision.
+func (s *Server) handleGetScenario(c echo.Context) error {
+	return s.sendRevision(c, 0)
+}
+
+// handleGetScenarioRevision answers GET /api/v1/scenarios/{id}/revisions/{rev}.
+func (s *Server) handleGetScenarioRevision(c echo.Context) error {
+	rev, err := strconv.Atoi(c.Param("rev"))
+	if err != nil || rev < 1 {
+		return invalidf("revision %q: want a number from 1", c.Param("rev"))
+	}
+	return s.sendRevision(c, rev)
+}
+
+func (s *Server) sendRevision(c echo.Context, rev int) error {
+	saved, err := scenario.Get(c.Request().Context(), s.store, c.Param("id"), rev)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("ETag", revisionTag(saved.Revision))
+	h.Set("Cache-Control", "no-cache")
+	if etagMatch(c.Request().Header.Get("If-None-Match"), revisionTag(saved.Revision)) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.JSON(http.StatusOK, saved.Scenario)
+}
+
+// handleUpdateScenario answers PUT /api/v1/scenarios/{id}[?author=&note=]
+// with If-Match naming the revision the change starts from: the new
+// document is validated and stored as the next revision; 412 when someone
+// else changed the scenario first.
+func (s *Server) handleUpdateScenario(c echo.Context) error {
+	base, err := ifMatchRevision(c)
+	if err != nil {
+		return err
+	}
+	sc, err := readPostedScenario(c)
+	if err != nil {
+		return err
+	}
+	saved, err := scenario.Update(c.Request().Context(), s.store, c.Param("id"), base, sc, authorOf(c), c.QueryParam("note"))
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("ETag", revisionTag(saved.Revision))
+	return c.JSON(http.StatusOK, savedResponse{ID: saved.ID, Revision: saved.Revision, Name: sc.Name, Changes: saved.Changes})
+}
+
+// handleArchiveScenario answers DELETE /api/v1/scenarios/{id} with
+// If-Match: the scenario is archived (its revisions are kept).
+func (s *Server) handleArchiveScenario(c echo.Context) error {
+	base, err := ifMatchRevision(c)
+	if err != nil {
+		return err
+	}
+	if err := scenario.Archive(c.Request().Context(), s.store, c.Param("id"), base, authorOf(c), c.QueryParam("note")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// handleScenarioRevisions answers GET /api/v1/scenarios/{id}/revisions:
+// every revision, oldest first, with who, when, the note and what changed.
+func (s *Server) handleScenarioRevisions(c echo.Context) error {
+	revs, err := scenario.History(c.Request().Context(), s.store, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	out := make([]scenarioRevisionItem, len(revs))
+	for i, r := range revs {
+		out[i] = scenarioRevisionItem{Revision: r.Revision, Name: r.Name, Author: r.Author, Note: r.Note, Changes: r.Changes,
+			Created: r.CreatedAt.UTC().Format(timeLayout)}
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// handleRevisionResult answers GET /api/v1/scenarios/{id}/revisions/{rev}/{kind}
+// (kind plan or score): the result of that revision on the current data,
+// computed once and kept in the registry, so that re-opening it is
+// instant and identical.
+func (s *Server) handleRevisionResult(c echo.Context) error {
+	ctx := c.Request().Context()
+	kind := c.Param("kind")
+	if kind != "plan" && kind != "score" {
+		return notFoundf("nothing at %s: a revision has a plan and a score", c.Request().URL.Path)
+	}
+	rev, err := strconv.Atoi(c.Param("rev"))
+	if err != nil || rev < 1 {
+		return invalidf("revision %q: want a number from 1", c.Param("rev"))
+	}
+	id := c.Param("id")
+	saved, err := scenario.Get(ctx, s.store, id, rev)
+	if err != nil {
+		return err
+	}
+	dataRev, err := s.store.Revision(ctx)
+	if err != nil {
+		return err
+	}
+	tag := fmt.Sprintf(`W/"rev-%d-r%d"`, dataRev, rev)
+	if notModified(c, tag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	if b, ok, err := s.store.ScenarioResult(ctx, id, rev, dataRev, kind); err != nil {
+		return err
+	} else if ok {
+		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, b)
+	}
+	var doc any
+	ref := saved.Label()
+	switch kind {
+	case "plan":
+		res, err := s.planOf(ctx, ref)
+		if err != nil {
+			return err
+		}
+		doc = NewPlanDocument(res)
+	default:
+		res, err := s.scoreOf(ctx, ref)
+		if err != nil {
+			return err
+		}
+		doc = NewScoreDocument(res)
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	// Keep it only if the data did not change while it was computed.
+	if now, err := s.store.Revision(ctx); err == nil && now == dataRev {
+		if err := s.store.PutScenarioResult(ctx, id, rev, dataRev, kind, b); err != nil {
+			return err
+		}
+	}
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, b)
+}
+
+// handleCompare answers GET /api/v1/compare?ids=A,B[,C…]: the scenarios
+// (id, id@revision or a shipped id) side by side.
+func (s *Server) handleCompare(c echo.Context) error {
+	ctx := c.Request().Context()
+	refs := strings.Split(c.QueryParam("ids"), ",")
+	if len(refs) < 2 || slicesContainsEmpty(refs) {
+		return invalidf("ids: give two or more scenarios, comma-separated (id or id@revision)")
+	}
+	var items []scenario.Compared
+	for _, ref := range refs {
+		n, err := s.lookupScenario(ctx, strings.TrimSpace(ref))
+		if err != nil {
+			return err
+		}
+		it := scenario.Compared{Label: n.label, Scenario: n.sc}
+		if n.sc.Sites != nil {
+			if it.Plan, err = s.planOf(ctx, n.label); err != nil {
+				return placeplan.Wrap(placeplan.ErrorCode(err), err, "%s", n.label)
+			}
+			it.Score = it.Plan.Score
+		} else if it.Score, err = s.scoreOf(ctx, n.label); err != nil {
+			return placeplan.Wrap(placeplan.ErrorCode(err), err, "%s", n.label)
+		}
+		items = append(items, it)
+	}
+	cmp, err := scenario.Compare(items)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, NewCompareDocument(cmp))
+}
+
+func slicesContainsEmpty(xs []string) bool {
+	for _, x := range xs {
+		if strings.TrimSpace(x) == "" {
+			return true
+		}
+	}
+	return false
+}
