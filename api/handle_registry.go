@@ -8,8 +8,10 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb/geojson"
 
 	"placeplan"
+	"placeplan/data"
 	"placeplan/scenario"
 )
 
@@ -248,33 +250,88 @@ func (s *Server) handleRevisionResult(c echo.Context) error {
 // handleCompare answers GET /api/v1/compare?ids=A,B[,C…]: the scenarios
 // (id, id@revision or a shipped id) side by side.
 func (s *Server) handleCompare(c echo.Context) error {
+	cmp, err := s.compare(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, NewCompareDocument(cmp))
+}
+
+// handleCompareLayer answers GET /api/v1/layers/compare?ids=A,B[&bbox=]:
+// the demand areas of the first two plans as GeoJSON, each with its
+// coverage status — both, a_only, b_only or neither — for a map of where
+// the scenarios differ.
+func (s *Server) handleCompareLayer(c echo.Context) error {
+	bbox, err := parseBBox(c.QueryParam("bbox"))
+	if err != nil {
+		return err
+	}
+	cmp, err := s.compare(c)
+	if err != nil {
+		return err
+	}
+	if len(cmp.Areas) == 0 {
+		return invalidf("ids: the layer needs two scenarios with plans on one geography")
+	}
+	var plan *scenario.PlanResult
+	for _, ref := range cmp.Labels {
+		if p, err := s.planOf(c.Request().Context(), ref); err == nil {
+			plan = p
+			break
+		}
+	}
+	ctx := c.Request().Context()
+	codes := make([]string, len(cmp.Areas))
+	for i, a := range cmp.Areas {
+		codes[i] = a.Code
+	}
+	areas, err := s.store.Areas(ctx, data.AreaQuery{Geography: plan.Score.Geography, Codes: codes, Bound: bbox, WithGeometry: true})
+	if err != nil {
+		return err
+	}
+	status := make(map[string]string, len(cmp.Areas))
+	for _, a := range cmp.Areas {
+		status[a.Code] = a.Status
+	}
+	fc := geojson.NewFeatureCollection()
+	for _, a := range areas {
+		if len(a.Geometry) == 0 {
+			continue
+		}
+		f := geojson.NewFeature(roundMultiPolygon(a.Geometry))
+		f.ID = a.Code
+		f.Properties = geojson.Properties{"code": a.Code, "name": a.Name, "status": status[a.Code],
+			"a": cmp.Labels[0], "b": cmp.Labels[1]}
+		fc.Append(f)
+	}
+	return writeGeoJSON(c, fc)
+}
+
+// compare resolves the ids parameter and compares the scenarios.
+func (s *Server) compare(c echo.Context) (*scenario.Comparison, error) {
 	ctx := c.Request().Context()
 	refs := strings.Split(c.QueryParam("ids"), ",")
 	if len(refs) < 2 || slicesContainsEmpty(refs) {
-		return invalidf("ids: give two or more scenarios, comma-separated (id or id@revision)")
+		return nil, invalidf("ids: give two or more scenarios, comma-separated (id or id@revision)")
 	}
 	var items []scenario.Compared
 	for _, ref := range refs {
 		n, err := s.lookupScenario(ctx, strings.TrimSpace(ref))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		it := scenario.Compared{Label: n.label, Scenario: n.sc}
 		if n.sc.Sites != nil {
 			if it.Plan, err = s.planOf(ctx, n.label); err != nil {
-				return placeplan.Wrap(placeplan.ErrorCode(err), err, "%s", n.label)
+				return nil, placeplan.Wrap(placeplan.ErrorCode(err), err, "%s", n.label)
 			}
 			it.Score = it.Plan.Score
 		} else if it.Score, err = s.scoreOf(ctx, n.label); err != nil {
-			return placeplan.Wrap(placeplan.ErrorCode(err), err, "%s", n.label)
+			return nil, placeplan.Wrap(placeplan.ErrorCode(err), err, "%s", n.label)
 		}
 		items = append(items, it)
 	}
-	cmp, err := scenario.Compare(items)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, NewCompareDocument(cmp))
+	return scenario.Compare(items)
 }
 
 func slicesContainsEmpty(xs []string) bool {

@@ -130,6 +130,17 @@ func TestRegistryRoutes(t *testing.T) {
 		t.Errorf("compare: %v, %d areas, labels %v", fields, len(cmp.Areas), cmp.Labels)
 	}
 	decodeProblem(t, get(t, h, "/api/v1/compare?ids="+created.ID), http.StatusBadRequest)
+	layer := decodeFC(t, get(t, h, "/api/v1/layers/compare?ids="+created.ID+"@1,"+created.ID))
+	statuses := map[string]int{}
+	for _, f := range layer.Features {
+		statuses[f.Props["status"].(string)]++
+		if want := cmp.Areas[f.ID.(string)]; f.Props["status"] != want {
+			t.Errorf("%v: layer says %v, comparison %s", f.ID, f.Props["status"], want)
+		}
+	}
+	if len(layer.Features) != 193 || statuses["b_only"] == 0 {
+		t.Errorf("compare layer: %d features, %v", len(layer.Features), statuses)
+	}
 
 	// Archive.
 	decodeProblem(t, send(t, h, http.MethodDelete, url, "", "If-Match", `"r2"`), http.StatusPreconditionFailed)
