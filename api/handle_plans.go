@@ -90,6 +90,24 @@ func (s *Server) handlePostPlan(c echo.Context) error {
 	return c.JSON(http.StatusOK, NewPlanDocument(res))
 }
 
+// planLayer is what the plan layers start from: the named scenario's plan,
+// its demand areas' boundaries, its wire form and the bbox asked for.
+func (s *Server) planLayer(c echo.Context) (*scenario.PlanResult, map[string]orb.MultiPolygon, PlanDocument, *orb.Bound, error) {
+	bbox, err := parseBBox(c.QueryParam("bbox"))
+	if err != nil {
+		return nil, nil, PlanDocument{}, nil, err
+	}
+	res, err := s.planOf(c.Request().Context(), c.QueryParam("scenario"))
+	if err != nil {
+		return nil, nil, PlanDocument{}, nil, err
+	}
+	geoms, err := s.planAreas(c, res)
+	if err != nil {
+		return nil, nil, PlanDocument{}, nil, err
+	}
+	return res, geoms, NewPlanDocument(res), bbox, nil
+}
+
 // planAreas returns the boundaries of a plan's demand areas by code.
 func (s *Server) planAreas(c echo.Context, res *scenario.PlanResult) (map[string]orb.MultiPolygon, error) {
 	codes := make([]string, len(res.Demand))
@@ -134,19 +152,10 @@ func groupFeatures(res *scenario.PlanResult, geoms map[string]orb.MultiPolygon, 
 // with the site's order, phase, reach and explanation. Demand figures
 // small-number suppression covers are left out.
 func (s *Server) handleCatchmentsLayer(c echo.Context) error {
-	bbox, err := parseBBox(c.QueryParam("bbox"))
+	res, geoms, doc, bbox, err := s.planLayer(c)
 	if err != nil {
 		return err
 	}
-	res, err := s.planOf(c.Request().Context(), c.QueryParam("scenario"))
-	if err != nil {
-		return err
-	}
-	geoms, err := s.planAreas(c, res)
-	if err != nil {
-		return err
-	}
-	doc := NewPlanDocument(res)
 	phaseOf, orderOf := map[string]string{}, map[string]int{}
 	for _, ph := range doc.Rollout.Phases {
 		for _, o := range ph.Sites {
@@ -181,19 +190,10 @@ func (s *Server) handleCatchmentsLayer(c echo.Context) error {
 // one feature per rollout phase, the areas first reached in it, with the
 // phase's sites, start date and coverage figures.
 func (s *Server) handlePhasesLayer(c echo.Context) error {
-	bbox, err := parseBBox(c.QueryParam("bbox"))
+	res, geoms, doc, bbox, err := s.planLayer(c)
 	if err != nil {
 		return err
 	}
-	res, err := s.planOf(c.Request().Context(), c.QueryParam("scenario"))
-	if err != nil {
-		return err
-	}
-	geoms, err := s.planAreas(c, res)
-	if err != nil {
-		return err
-	}
-	doc := NewPlanDocument(res)
 	fc := geojson.NewFeatureCollection()
 	for k, mp := range groupFeatures(res, geoms, res.ReachedIn, len(res.Rollout.Phases), bbox) {
 		if mp == nil {

@@ -47,6 +47,16 @@ type scenarioAreas struct {
 	props     map[string]geojson.Properties // by area code
 }
 
+// of returns area code's properties, adding an empty set when absent.
+func (a *scenarioAreas) of(code string) geojson.Properties {
+	p := a.props[code]
+	if p == nil {
+		p = geojson.Properties{}
+		a.props[code] = p
+	}
+	return p
+}
+
 // get returns the result for key, computing it with compute when absent.
 func (r *scenarioResults) get(key resultKey, compute func(e *resultEntry)) *resultEntry {
 	r.mu.Lock()
@@ -192,11 +202,7 @@ func (s *Server) computeAreas(ctx context.Context, id string, sc *scenario.Scena
 			continue
 		}
 		for _, code := range l.Areas {
-			p := out.props[code]
-			if p == nil {
-				p = geojson.Properties{}
-				out.props[code] = p
-			}
+			p := out.of(code)
 			p["locality"], p["locality_need_rank"] = l.Name, rank[l.Name]
 		}
 	}
@@ -206,11 +212,7 @@ func (s *Server) computeAreas(ctx context.Context, id string, sc *scenario.Scena
 			return nil, err
 		}
 		for i, d := range plan.Demand {
-			p := out.props[d.Code]
-			if p == nil {
-				p = geojson.Properties{}
-				out.props[d.Code] = p
-			}
+			p := out.of(d.Code)
 			if k := plan.ServedBy[i]; k >= 0 {
 				p["served_by"] = plan.Selection.Selected[k]
 			}
