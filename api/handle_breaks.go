@@ -90,9 +90,9 @@ func (s *Server) handleBreaks(c echo.Context) error {
 		classes = n
 	}
 
-	rev, err := s.store.Revision(ctx)
+	rev, err := s.requestRevision(c)
 	if err != nil {
-		return fmt.Errorf("read data revision: %w", err)
+		return err
 	}
 	cat, err := s.tileCatalog(ctx, rev)
 	if err != nil {

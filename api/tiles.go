@@ -111,14 +111,33 @@ func (tl *tileLayer) band(z maptile.Zoom) *tile.Layer {
 	return nil
 }
 
+// ctxRevision is the echo context key under which the revision middleware
+// may leave the data revision it read (an int64), so that a handler need
+// not read it again.
+const ctxRevision = "placeplan.revision"
+
+// requestRevision returns the data revision a request is answered at: the
+// one the revision middleware read (before any data, so the ETag never
+// names newer data than the response holds), else the store's now.
+func (s *Server) requestRevision(c echo.Context) (int64, error) {
+	if rev, ok := c.Get(ctxRevision).(int64); ok {
+		return rev, nil
+	}
+	rev, err := s.store.Revision(c.Request().Context())
+	if err != nil {
+		return 0, fmt.Errorf("read data revision: %w", err)
+	}
+	return rev, nil
+}
+
 // tileLayerFor returns the tile layer a request names: layer name, with
 // the geography of its ?geography= parameter (areas and localities),
-// built at the current data revision or a later one.
+// built at the request's data revision or a later one.
 func (s *Server) tileLayerFor(c echo.Context, name string) (*tileLayer, error) {
 	ctx := c.Request().Context()
-	rev, err := s.store.Revision(ctx)
+	rev, err := s.requestRevision(c)
 	if err != nil {
-		return nil, fmt.Errorf("read data revision: %w", err)
+		return nil, err
 	}
 	cat, err := s.tileCatalog(ctx, rev)
 	if err != nil {

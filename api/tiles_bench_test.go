@@ -13,6 +13,7 @@ import (
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/scoring/classify"
 )
 
 // sampleAreaTiles draws n tiles, seeded, each holding part of an area: a
@@ -43,7 +44,9 @@ func sampleAreaTiles(areas []placeplan.Area, n int, minZ, maxZ maptile.Zoom, see
 // encode, compress), and reports the 50th and 99th percentile latency over
 // 2,000 tiles at zooms 6–14 (targets: 10 ms and 50 ms); "cached" asks for
 // the same tile again and again. The tile layer is built once, before
-// timing; its build time is logged.
+// timing; its build time is logged. "breaks/METHOD" times
+// /api/v1/breaks?field=imd_score for all 32,844 areas, 7 classes
+// (target: under 200 ms), reading the values from the store each time.
 func BenchmarkTilesEngland(b *testing.B) {
 	store := englandStore(b, b.TempDir())
 	areas, err := store.Areas(b.Context(), data.AreaQuery{Geography: placeplan.LSOA2011, WithGeometry: true})
@@ -77,6 +80,18 @@ func BenchmarkTilesEngland(b *testing.B) {
 			}
 		}
 	})
+	for _, m := range classify.Methods() {
+		b.Run("breaks/"+string(m), func(b *testing.B) {
+			h := newTBServer(store, Config{}).Handler()
+			path := "/api/v1/breaks?layer=areas&field=imd_score&classes=7&method=" + string(m)
+			b.ReportAllocs()
+			for b.Loop() {
+				if rec := getTB(h, path); rec.Code != http.StatusOK {
+					b.Fatalf("%s: status %d: %s", path, rec.Code, rec.Body)
+				}
+			}
+		})
+	}
 }
 
 // benchmarkTileRequests requests tiles one per iteration and reports the

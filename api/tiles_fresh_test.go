@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -384,4 +385,32 @@ func featureByCode(t *testing.T, layers mvt.Layers, code string) *geojson.Featur
 		return nil
 	}
 	return l.Features[i]
+}
+
+// revisionStore is a store whose revision the test sets and counts reads
+// of.
+type revisionStore struct {
+	Store
+	rev   int64
+	reads atomic.Int32
+}
+
+func (s *revisionStore) Revision(context.Context) (int64, error) {
+	s.reads.Add(1)
+	return s.rev, nil
+}
+
+// TestRequestRevision checks that handlers take the revision the revision
+// middleware left in the context, and read the store only without it.
+func TestRequestRevision(t *testing.T) {
+	store := &revisionStore{Store: newStore(t), rev: 9}
+	srv, _ := newServer(t, Config{}, store)
+	c := srv.echo.NewContext(httptest.NewRequest(http.MethodGet, "/", nil), httptest.NewRecorder())
+	if rev, err := srv.requestRevision(c); rev != 9 || err != nil || store.reads.Load() != 1 {
+		t.Errorf("without the middleware's: revision %d, %v, %d store reads; want 9 from the store", rev, err, store.reads.Load())
+	}
+	c.Set(ctxRevision, int64(7))
+	if rev, err := srv.requestRevision(c); rev != 7 || err != nil || store.reads.Load() != 1 {
+		t.Errorf("with the middleware's: revision %d, %v, %d store reads; want 7 and no read", rev, err, store.reads.Load())
+	}
 }
