@@ -16,11 +16,12 @@ import (
 )
 
 // The vector tile layers, by the name in their URLs, which is also their
-// MVT layer name and TileJSON vector layer id. (Catchments, the fourth
-// layer of issue 5, need scenarios, which the server does not hold yet.)
+// MVT layer name and TileJSON vector layer id. (A scenario's catchments,
+// and its need on the areas, are served as GeoJSON layers but not yet as
+// tiles.)
 const (
 	tileAreas      = "areas"      // small areas of one geography, with every indicator
-	tileLocalities = "localities" // localities of one geography, as their member areas' polygons
+	tileLocalities = "localities" // localities of one geography, as the union of their member areas
 	tileSites      = "sites"      // every point layer, each point naming its layer
 )
 
@@ -50,8 +51,8 @@ func newTileState(cfg Config) *tileState {
 }
 
 // tileRoutes are the vector-tile, TileJSON and classification routes and
-// the metrics endpoint. Tiles and TileJSON are data-derived: they carry the
-// revision ETag and answer If-None-Match with 304.
+// the metrics endpoint. All but the metrics are data-derived: they carry
+// the revision ETag and answer If-None-Match with 304.
 func (s *Server) tileRoutes() []route {
 	get := func(path string, role Role, revisioned bool, h echo.HandlerFunc, summary string) route {
 		return route{Route: Route{Method: http.MethodGet, Path: path, Role: role, Summary: summary},
