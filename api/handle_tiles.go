@@ -39,7 +39,7 @@ func (s *Server) handleTile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	key := tile.CacheKey{Layer: tl.id.String(), Revision: tl.rev, Z: uint32(t.Z), X: t.X, Y: t.Y}
+	key := tileCacheKey(tl, t)
 	gz, ok := s.tiles.cache.Get(key)
 	var raw []byte
 	if !ok {
@@ -71,6 +71,14 @@ func (s *Server) handleTile(c echo.Context) error {
 	}
 	h.Set(echo.HeaderContentLength, strconv.Itoa(len(raw)))
 	return c.Blob(http.StatusOK, mvtContentType, raw)
+}
+
+// tileCacheKey returns the cache key of tile t of tl: its layer id and the
+// data revision the layer was built at, so that a tile encoded from older
+// data — even one stored late, by a request that began before an ingest —
+// is never found for a newer revision.
+func tileCacheKey(tl *tileLayer, t maptile.Tile) tile.CacheKey {
+	return tile.CacheKey{Layer: tl.id.String(), Revision: tl.rev, Z: uint32(t.Z), X: t.X, Y: t.Y}
 }
 
 // parseTile parses a tile address from its URL parts: z, x and "{y}.mvt".

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -78,6 +79,13 @@ func TestTileFreshness(t *testing.T) {
 	}
 	if st := srv.tiles.cache.Stats(); st.Entries != 1 {
 		t.Errorf("cache holds %d tiles after the new revision's first, want 1: the old revision's were not purged", st.Entries)
+	}
+	// A request that began before the ingest may store its tile after
+	// it: that tile, of the old revision, is never served.
+	old := &tileLayer{id: tileLayerID{name: tileAreas, geog: placeplan.LSOA2011}, rev: rev}
+	srv.tiles.cache.Put(tileCacheKey(old, tileAtPoint(area.Point, 12)), before.Body.Bytes())
+	if again := get(t, h, paths[0], "Accept-Encoding", "gzip"); bytes.Equal(again.Body.Bytes(), before.Body.Bytes()) {
+		t.Error("a tile stored late under the old revision was served at the new one")
 	}
 	var tj map[string]any
 	decode(t, get(t, h, "/tiles/areas.json", "If-None-Match", tag), http.StatusOK, "application/json", &tj)
