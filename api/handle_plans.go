@@ -156,6 +156,14 @@ func (s *Server) handleCatchmentsLayer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return writeGeoJSON(c, catchments(res, geoms, doc, bbox))
+}
+
+// catchments is the catchments collection of a plan: one feature per
+// chosen site, the areas it serves, with the site's order, phase, reach and
+// explanation (withheld figures left out), keeping features that meet bbox
+// (nil for all). Coordinates are rounded to 6 decimals.
+func catchments(res *scenario.PlanResult, geoms map[string]orb.MultiPolygon, doc PlanDocument, bbox *orb.Bound) *geojson.FeatureCollection {
 	phaseOf, orderOf := map[string]string{}, map[string]int{}
 	for _, ph := range doc.Rollout.Phases {
 		for _, o := range ph.Sites {
@@ -183,7 +191,7 @@ func (s *Server) handleCatchmentsLayer(c echo.Context) error {
 		})
 		fc.Append(f)
 	}
-	return writeGeoJSON(c, fc)
+	return fc
 }
 
 // handlePhasesLayer answers GET /api/v1/layers/phases?scenario=ID&bbox=:

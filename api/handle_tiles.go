@@ -78,7 +78,7 @@ func (s *Server) handleTile(c echo.Context) error {
 // data — even one stored late, by a request that began before an ingest —
 // is never found for a newer revision.
 func tileCacheKey(tl *tileLayer, t maptile.Tile) tile.CacheKey {
-	return tile.CacheKey{Layer: tl.id.String(), Revision: tl.rev, Z: uint32(t.Z), X: t.X, Y: t.Y}
+	return tile.CacheKey{Layer: tl.id.String(), Revision: tl.rev, Scenario: tl.id.scenario, Z: uint32(t.Z), X: t.X, Y: t.Y}
 }
 
 // parseTile parses a tile address from its URL parts: z, x and "{y}.mvt".
@@ -189,6 +189,9 @@ func tileSetFiles() []string {
 func tileSetTitle(id tileLayerID) (string, string) {
 	switch id.name {
 	case tileAreas:
+		if id.scenario != "" {
+			return "placeplan areas (" + id.scenario + ")", "The areas of scenario " + id.scenario + " with its need and plan"
+		}
 		if id.geog == "" {
 			return "placeplan areas", "Small areas (none loaded)"
 		}
@@ -201,6 +204,8 @@ func tileSetTitle(id tileLayerID) (string, string) {
 		}
 		return "placeplan localities (" + id.geog.Label() + ")",
 			"Localities of " + id.geog.Label() + " areas, each the union of its member areas"
+	case tileCatchments:
+		return "placeplan catchments (" + id.scenario + ")", "The areas each chosen site of scenario " + id.scenario + " serves"
 	}
 	return "placeplan sites", "Every point layer; each point's layer property names its layer"
 }
@@ -222,8 +227,15 @@ func tileURLTemplate(c echo.Context, name string) string {
 		host = "localhost" // HTTP/1.0 without Host, or a Host no URL can hold
 	}
 	u := (&url.URL{Scheme: scheme, Host: host, Path: "/tiles/" + name + "/"}).String() + "{z}/{x}/{y}.mvt"
-	if g := c.QueryParam("geography"); g != "" && name != tileSites {
-		u += "?" + url.Values{"geography": {g}}.Encode()
+	q := url.Values{}
+	if g := c.QueryParam("geography"); g != "" && name != tileSites && name != tileCatchments {
+		q.Set("geography", g)
+	}
+	if sc := c.QueryParam("scenario"); sc != "" {
+		q.Set("scenario", sc)
+	}
+	if len(q) > 0 {
+		u += "?" + q.Encode()
 	}
 	return u
 }

@@ -25,6 +25,7 @@ func (s *Server) revision(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return fmt.Errorf("read data revision: %w", err)
 		}
+		c.Set(ctxRevision, rev) // handlers answer at this revision
 		tag := fmt.Sprintf(`W/"rev-%d"`, rev)
 		// A named scenario changes with its own revisions: the tag names
 		// the revision the reference resolves to ("id@3"). A bad reference

@@ -16,9 +16,9 @@ import (
 )
 
 // The vector tile layers, by the name in their URLs, which is also their
-// MVT layer name and TileJSON vector layer id. (A scenario's catchments,
-// and its need on the areas, are served as GeoJSON layers but not yet as
-// tiles.)
+// MVT layer name and TileJSON vector layer id. With ?scenario=, areas are
+// the scenario's areas with its need and plan, and catchments (which needs
+// a scenario, see handle_tiles_scenario.go) its sites' catchments.
 const (
 	tileAreas      = "areas"      // small areas of one geography, with every indicator
 	tileLocalities = "localities" // localities of one geography, as the union of their member areas
@@ -26,7 +26,7 @@ const (
 )
 
 // tileLayerNames lists the tile layers in a fixed order.
-func tileLayerNames() []string { return []string{tileAreas, tileLocalities, tileSites} }
+func tileLayerNames() []string { return []string{tileAreas, tileLocalities, tileSites, tileCatchments} }
 
 // tileState holds what the vector-tile routes share: the tile layers, built
 // lazily from the store once per data revision, the catalogue of what is
@@ -79,17 +79,22 @@ type tileCatalog struct {
 // tileLayerID names one buildable tile layer: a layer name and, for areas
 // and localities, the geography.
 type tileLayerID struct {
-	name string
-	geog placeplan.Geography // "" for sites, or when no areas are loaded
+	name     string
+	geog     placeplan.Geography // "" for sites, or when no areas are loaded
+	scenario string              // the scenario label (id@revision) of scenario layers
 }
 
 // String returns the id as the cache and the metrics name it:
 // "areas/lsoa11", "sites".
 func (id tileLayerID) String() string {
-	if id.geog == "" {
-		return id.name
+	s := id.name
+	if id.geog != "" {
+		s += "/" + string(id.geog)
 	}
-	return id.name + "/" + string(id.geog)
+	if id.scenario != "" {
+		s += "/" + id.scenario
+	}
+	return s
 }
 
 // tileLayer is one tile layer built at one data revision: one or more
@@ -145,7 +150,17 @@ func (s *Server) tileLayerFor(c echo.Context, name string) (*tileLayer, error) {
 		return nil, err
 	}
 	id := tileLayerID{name: name}
-	if name != tileSites {
+	if ref := c.QueryParam("scenario"); ref != "" || name == tileCatchments {
+		if name != tileAreas && name != tileCatchments {
+			return nil, invalidf("scenario: the %s tiles do not depend on a scenario", name)
+		}
+		n, err := s.lookupScenario(ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		id.scenario = n.label
+	}
+	if name != tileSites && name != tileCatchments {
 		if id.geog, err = layerGeography(c.QueryParam("geography"), cat.geographies); err != nil {
 			return nil, err
 		}
@@ -198,7 +213,13 @@ func (s *Server) buildTileLayer(ctx context.Context, id tileLayerID, rev int64, 
 	var tl *tileLayer
 	var err error
 	switch id.name {
+	case tileCatchments:
+		tl, err = s.buildCatchmentsTileLayer(ctx, id.scenario, cat)
 	case tileAreas:
+		if id.scenario != "" {
+			tl, err = s.buildScenarioAreasTileLayer(ctx, id.scenario, id.geog, cat)
+			break
+		}
 		tl, err = s.buildAreasTileLayer(ctx, id.geog, cat)
 	case tileLocalities:
 		tl, err = s.buildLocalitiesTileLayer(ctx, id.geog, cat)

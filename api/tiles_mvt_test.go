@@ -369,7 +369,7 @@ func TestTileProblems(t *testing.T) {
 		detail     string
 	}{
 		{"unknown layer", "/tiles/roads/10/504/334.mvt", 404, `no tile layer "roads"`},
-		{"catchments need scenarios", "/tiles/catchments/10/504/334.mvt", 404, `no tile layer "catchments"`},
+		{"catchments need a scenario", "/tiles/catchments/10/504/334.mvt", 400, "scenario: missing"},
 		{"other format", "/tiles/areas/10/504/334.png", 404, `no tile "334.png"`},
 		{"zoom not a number", "/tiles/areas/ten/504/334.mvt", 400, `tile zoom "ten"`},
 		{"negative zoom", "/tiles/areas/-1/0/0.mvt", 400, `tile zoom "-1"`},

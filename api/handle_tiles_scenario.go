@@ -1,0 +1,116 @@
+package api
+
+import (
+	"context"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"placeplan"
+	"placeplan/data"
+	"placeplan/geo/tile"
+)
+
+// Tile layers of a named scenario. They are built per data revision and
+// scenario revision (the layer id carries the scenario label, "id@3"), so
+// an edited scenario is drawn afresh on the next request, as an ingest is.
+
+// tileCatchments is a plan's catchments as tiles: one feature per chosen
+// site, the union of the areas it serves.
+const tileCatchments = "catchments"
+
+// buildCatchmentsTileLayer builds the catchments of the scenario labelled
+// label, with the properties of the GeoJSON layer.
+func (s *Server) buildCatchmentsTileLayer(ctx context.Context, label string, cat *tileCatalog) (*tileLayer, error) {
+	res, err := s.planOf(ctx, label)
+	if err != nil {
+		return nil, err
+	}
+	codes := make([]string, len(res.Demand))
+	for i, d := range res.Demand {
+		codes[i] = d.Code
+	}
+	areas, err := s.store.Areas(ctx, data.AreaQuery{Geography: res.Score.Geography, Codes: codes, WithGeometry: true})
+	if err != nil {
+		return nil, err
+	}
+	geoms := map[string]orb.MultiPolygon{}
+	for _, a := range areas {
+		geoms[a.Code] = a.Geometry
+	}
+	fc := catchments(res, geoms, NewPlanDocument(res), nil)
+	for _, f := range fc.Features { // one outline per catchment, as localities
+		f.Geometry = dissolve(f.Geometry.(orb.MultiPolygon))
+	}
+	l, err := tile.NewLayer(tileCatchments, fc, tile.LayerOptions{
+		MaxZoom: tileMaxZoom,
+		Fields: map[string]string{
+			"site": "the chosen site", "locality": "its locality", "fixed": "already open",
+			"order": "its place in the rollout", "phase": "the phase it opens in",
+			"reach": "demand within the standard", "served": "demand it is nearest to",
+			"unique": "demand no other chosen site reaches", "mean_travel": "mean travel of the demand it serves",
+			"explanation": "why it was chosen, in words",
+		},
+		Description: "the areas each chosen site serves, for scenario " + label,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &tileLayer{bands: []*tile.Layer{l}, attribution: attribution(cat.datasets, func(d placeplan.Dataset) bool {
+		return d.Kind == "boundaries" && d.Geography == res.Score.Geography || d.Kind == "localities"
+	})}, nil
+}
+
+// buildScenarioAreasTileLayer builds the areas of a scenario's localities
+// with what the scenario says of each (areasOf): need score, rank and
+// share, locality and its rank, and with a plan the serving site and phase.
+func (s *Server) buildScenarioAreasTileLayer(ctx context.Context, label string, geog placeplan.Geography, cat *tileCatalog) (*tileLayer, error) {
+	named, err := s.areasOf(ctx, label)
+	if err != nil {
+		return nil, err
+	}
+	if named.geography != geog {
+		return nil, invalidf("scenario %s is on %s, the tiles on %s: ask for geography=%s", label, named.geography.Label(), geog.Label(), named.geography)
+	}
+	var codes []string
+	for code, p := range named.props {
+		if p["locality"] != nil { // the scenario's own areas
+			codes = append(codes, code)
+		}
+	}
+	fc := geojson.NewFeatureCollection()
+	if len(codes) > 0 {
+		areas, err := s.store.Areas(ctx, data.AreaQuery{Geography: geog, Codes: codes, WithGeometry: true})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range areas {
+			if len(a.Geometry) == 0 {
+				continue
+			}
+			f := geojson.NewFeature(a.Geometry)
+			f.Properties = geojson.Properties{"code": a.Code, "name": a.Name}
+			for k, v := range named.props[a.Code] {
+				f.Properties[k] = v
+			}
+			fc.Append(f)
+		}
+	}
+	l, err := tile.NewLayer(tileAreas, fc, tile.LayerOptions{
+		MinZoom: areasMinZoom, MaxZoom: tileMaxZoom,
+		Fields: map[string]string{
+			"code": "small area code", "name": "small area name",
+			"need_score": "the scenario's need score", "need_rank": "its rank, 1 = most need",
+			"need_share": "share of areas with less need", "locality": "the scenario's locality",
+			"locality_need_rank": "the locality's need rank", "served_by": "the chosen site serving it",
+			"reached_in": "the phase it is first reached in",
+		},
+		Description: "the areas of scenario " + label + " with its need and plan",
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &tileLayer{bands: []*tile.Layer{l}, attribution: attribution(cat.datasets, func(d placeplan.Dataset) bool {
+		return d.Geography == geog || d.Kind == "localities"
+	})}, nil
+}
