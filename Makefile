@@ -7,7 +7,7 @@ LDFLAGS := -X main.version=$(VERSION)
 BIN     := bin/placeplan
 ADDR    ?= 127.0.0.1:8080
 
-.PHONY: all build run test test-go test-browser deps vet fmt-check fuzz bench generate clean
+.PHONY: all build run test test-go test-browser deps vet fmt-check fuzz bench load generate clean
 
 all: build
 
@@ -60,7 +60,17 @@ fuzz:
 # Benchmarks, recorded in docs/BENCHMARKS.md.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./data
-	$(GO) test -run '^$$' -bench . -benchmem ./geo
+	$(GO) test -run '^$$' -bench . -benchmem ./geo ./scoring ./scoring/classify ./scoring/rollout
+	$(GO) test -run '^$$' -bench 'England' -benchtime 1x -benchmem ./scoring/siting
+	$(GO) test -run '^$$' -bench 'ShropshireExact|PlanShropshire' -benchtime 5x -benchmem ./scenario
+	$(GO) test -run '^$$' -bench '^BenchmarkTilesEngland$$/^(uncached|cached)$$' -benchtime 2000x ./api
+	$(GO) test -run '^$$' -bench '^BenchmarkTilesEngland$$/breaks' -benchtime 20x ./api
+
+# Cached-tile throughput and a 5-minute soak with a real load generator
+# (wrk: apt-get install wrk) against England; see docs/BENCHMARKS.md.
+load:
+	scripts/tiles-load.sh --duration 20 --connections 64
+	scripts/tiles-load.sh --duration 20 --connections 64 --soak 300
 
 # Rebuild the embedded default dataset from ../shared/data.
 generate:

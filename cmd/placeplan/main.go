@@ -114,6 +114,7 @@ type Config struct {
 	Provenance    data.Provenance
 	SuppressBelow float64  // small-number suppression threshold for confidential counts
 	CORSOrigins   []string // serve: origins whose browser pages may read the API
+	TileCacheMB   int64    // serve: memory bound of the vector-tile cache, MiB
 	IoD           string   // summarise: an IoD file in a published layout
 	Underlying    string   // summarise: IoD File 8 (for the income and employment scale)
 	By            string   // summarise: lad, msoa or locality
@@ -135,7 +136,7 @@ Usage:
   placeplan datasets --db FILE [--format csv|json]
   placeplan indicators --db FILE [--geography lsoa11|lsoa21] [--format csv|json]
   placeplan vintages --db FILE --scheme NAME [--format csv|json]
-  placeplan serve [--db FILE] [--addr HOST:PORT] [--suppress-below N] [--cors-origin ORIGIN]
+  placeplan serve [--db FILE] [--addr HOST:PORT] [--suppress-below N] [--cors-origin ORIGIN] [--tile-cache-mb N]
   placeplan summarise --iod FILE [--underlying FILE] [--by lad|msoa|locality] [--localities FILE] [--format csv|json]
   placeplan score --scenario FILE [--db FILE] [--format table|csv|json]
   placeplan sites --demand FILE --candidates FILE [--matrix FILE] --model mclp|pmedian|lscp|capacitated --p N
@@ -246,6 +247,7 @@ func parseFlags(cmd string, args []string, stdout io.Writer) (Config, error) {
 		fs.StringVar(&cfg.DB, "db", "", "SQLite database `FILE` (default: the embedded default dataset, in memory)")
 		fs.StringVar(&cfg.Addr, "addr", api.DefaultAddr, "`HOST:PORT` to listen on (port 0 picks a free port)")
 		fs.Float64Var(&cfg.SuppressBelow, "suppress-below", 5, "withhold confidential counts from 1 to N-1 (0 switches suppression off)")
+		fs.Int64Var(&cfg.TileCacheMB, "tile-cache-mb", api.DefaultTileCacheBytes>>20, "memory bound of the vector-tile cache in MiB")
 		fs.Func("cors-origin", "allow browser pages from this `ORIGIN` (e.g. https://maps.example.org, or *) to read the API; repeatable", func(v string) error {
 			cfg.CORSOrigins = append(cfg.CORSOrigins, v)
 			return nil
@@ -331,6 +333,8 @@ func parseFlags(cmd string, args []string, stdout io.Writer) (Config, error) {
 		return cfg, usageError{fmt.Sprintf("--format %q: use csv or json", cfg.Format)}
 	case cfg.Geography != "" && cfg.Geography != string(placeplan.LSOA2011) && cfg.Geography != string(placeplan.LSOA2021):
 		return cfg, usageError{fmt.Sprintf("--geography %q: use lsoa11 or lsoa21", cfg.Geography)}
+	case cfg.TileCacheMB < 0:
+		return cfg, usageError{"--tile-cache-mb must not be negative"}
 	case cfg.SuppressBelow < 0:
 		return cfg, usageError{"--suppress-below must not be negative"}
 	}
@@ -524,7 +528,7 @@ func cmdServe(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	} else if len(added) > 0 {
 		logger.Info("stored the shipped scenarios", "ids", added)
 	}
-	srv := api.NewServer(api.Config{Addr: cfg.Addr, Version: version, CORSOrigins: cfg.CORSOrigins,
+	srv := api.NewServer(api.Config{Addr: cfg.Addr, Version: version, CORSOrigins: cfg.CORSOrigins, TileCacheBytes: cfg.TileCacheMB << 20,
 		Disclosure: placeplan.Disclosure{MinCount: cfg.SuppressBelow}}, s, logger)
 	if err := srv.Start(); err != nil {
 		return placeplan.Errorf(placeplan.EINVALID, "serve on %s: %w", cfg.Addr, err)
