@@ -160,6 +160,17 @@ func routeDocs() map[string]routeDoc {
 				schema{"type": "string"}))}},
 		"/api/v1/scores": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
 			params: []openAPIParameter{scenarioID}, status: []int{400, 404}, post: scenarioBody},
+		"/api/v1/sites": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, status: []int{400},
+			post: map[string]schema{appJSONType: {"type": "object", "required": []string{"demand", "candidates", "model"},
+				"properties": schema{
+					"demand":     schema{"type": "array", "items": schema{"type": "object", "required": []string{"id", "lon", "lat", "weight"}}},
+					"candidates": schema{"type": "array", "items": schema{"type": "object", "required": []string{"id", "lon", "lat"}}},
+					"model":      enumSchema("mclp", "pmedian", "lscp", "capacitated"),
+					"p":          schema{"type": "integer", "minimum": 1}, "standard_km": schema{"type": "number"},
+					"standard_min": schema{"type": "number"}, "circuity": schema{"type": "number", "minimum": 1},
+					"speed_kmh": schema{"type": "number"}, "fixed": schema{"type": "array", "items": schema{"type": "string"}},
+					"exclude": schema{"type": "array", "items": schema{"type": "string"}}, "target_share": schema{"type": "number"},
+				}}}},
 		"/api/v1/plans": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
 			params: []openAPIParameter{scenarioID}, status: []int{400, 404}, post: scenarioBody},
 

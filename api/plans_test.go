@@ -290,3 +290,34 @@ func TestAreasLayerWithScenario(t *testing.T) {
 		t.Errorf("geography mismatch: %q", p.Detail)
 	}
 }
+
+// TestSitesRoute solves the contract's toy case over HTTP: covering 17
+// with S and L within 5 km is optimal.
+func TestSitesRoute(t *testing.T) {
+	srv, _ := newServer(t, Config{}, newStore(t))
+	body := `{"demand": [{"id": "a", "lon": -2.75, "lat": 52.71, "weight": 10}, {"id": "b", "lon": -3.05, "lat": 52.86, "weight": 5},
+		{"id": "c", "lon": -2.72, "lat": 52.37, "weight": 7}],
+		"candidates": [{"id": "S", "lon": -2.754, "lat": 52.708}, {"id": "O", "lon": -3.051, "lat": 52.862}, {"id": "L", "lon": -2.719, "lat": 52.368, "capacity": 3}],
+		"model": "mclp", "p": 2, "standard_km": 5, "circuity": 1}`
+	var doc SitesDocument
+	decode(t, post(t, srv.Handler(), "/api/v1/sites", "application/json", body), http.StatusOK, "application/json", &doc)
+	if doc.Objective != 17 || !doc.ProvenOptimal || len(doc.Selected) != 2 || doc.TotalWeight != 22 {
+		t.Errorf("toy MCLP %+v", doc)
+	}
+	decode(t, post(t, srv.Handler(), "/api/v1/sites", "application/json", strings.Replace(body, `"mclp"`, `"capacitated"`, 1)),
+		http.StatusOK, "application/json", &doc)
+	if doc.Objective != 15 || strings.Join(doc.Selected, ",") != "O,S" { // L would serve only 3 of c's 7: O's 5 is better
+		t.Errorf("capacitated %+v", doc)
+	}
+	for _, c := range []struct{ from, to, want string }{
+		{`"p": 2`, `"p": 0`, "p: 0"},
+		{`"standard_km": 5`, `"standard_km": 0`, "one service standard"},
+		{`"model": "mclp"`, `"model": "gravity"`, `model "gravity"`},
+		{`"id": "S"`, `"id": "a\"`, "request:"},
+	} {
+		p := decodeProblem(t, post(t, srv.Handler(), "/api/v1/sites", "application/json", strings.Replace(body, c.from, c.to, 1)), http.StatusBadRequest)
+		if !strings.Contains(p.Detail, c.want) {
+			t.Errorf("%s: %q", c.to, p.Detail)
+		}
+	}
+}

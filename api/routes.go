@@ -81,6 +81,7 @@ func (s *Server) routeTable() []route {
 		get("/api/v1/scores", RoleViewer, true, s.handleScore, "a named scenario's need ranking of its localities"),
 		post("/api/v1/scores", RoleAnalyst, s.handlePostScore, "the need ranking of the scenario document sent"),
 		get("/api/v1/plans", RoleViewer, true, s.handlePlan, "a named scenario's rollout plan: sites, phases, evaluation, stability"),
+		post("/api/v1/sites", RoleAnalyst, s.handleSites, "choose sites for the demand and candidates sent (mclp, pmedian, lscp or capacitated)"),
 		post("/api/v1/plans", RoleAnalyst, s.handlePostPlan, "the rollout plan of the scenario document sent"),
 	}
 	routes = append(routes, s.tileRoutes()...)

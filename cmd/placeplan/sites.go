@@ -14,7 +14,9 @@ import (
 	"strings"
 
 	"placeplan"
+	"placeplan/api"
 	"placeplan/data"
+	"placeplan/scenario"
 	"placeplan/scoring/siting"
 )
 
@@ -72,30 +74,6 @@ func (s SitesConfig) check() error {
 	return nil
 }
 
-// sitesResult is the JSON answer of "placeplan sites". For MCLP the
-// objective is the demand weight covered and upper_bound bounds the
-// optimum from above; for p-median the objective is the weighted travel
-// cost, lower_bound bounds the optimum from below and upper_bound is the
-// objective found; for LSCP the objective is the number of sites.
-type sitesResult struct {
-	Model         string    `json:"model"`
-	Selected      []string  `json:"selected"`
-	Served        []float64 `json:"served"`
-	Objective     float64   `json:"objective"`
-	UpperBound    float64   `json:"upper_bound"`
-	LowerBound    *float64  `json:"lower_bound,omitempty"`
-	Gap           float64   `json:"gap"`
-	CoveredWeight float64   `json:"covered_weight"`
-	TotalWeight   float64   `json:"total_weight"`
-	Solver        string    `json:"solver"`
-	ProvenOptimal bool      `json:"proven_optimal"`
-	P             int       `json:"p"`
-	Standard      float64   `json:"standard"`
-	Unit          string    `json:"unit"`
-	Circuity      float64   `json:"circuity,omitempty"`
-	Seed          int64     `json:"seed"`
-}
-
 func cmdSites(ctx context.Context, cfg Config, stdout io.Writer) error {
 	s := cfg.Sites
 	demand, err := readWith(s.Demand, data.ReadDemandCSV)
@@ -114,11 +92,9 @@ func cmdSites(ctx context.Context, cfg Config, stdout io.Writer) error {
 	for i, c := range cands {
 		cs[i] = siting.Candidate{ID: c.ID, Point: c.Point, Capacity: c.Capacity}
 	}
-	var net *siting.Network
-	standard, unit := s.StandardKm, siting.Kilometres
-	if s.StandardMin > 0 {
-		standard, unit = s.StandardMin, siting.Minutes
-	}
+	sel := scenario.SiteSelection{Demand: ds, Candidates: cs, Model: s.Model, P: s.P, StandardKm: s.StandardKm,
+		StandardMin: s.StandardMin, Circuity: s.Circuity, SpeedKmh: s.SpeedKmh, Fixed: splitIDs(s.Fixed),
+		Exclude: splitIDs(s.Exclude), TargetShare: s.TargetShare}
 	if s.Matrix != "" {
 		f, err := os.Open(s.Matrix)
 		if err != nil {
@@ -129,57 +105,29 @@ func cmdSites(ctx context.Context, cfg Config, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if siting.Unit(mUnit) != unit {
-			return placeplan.Errorf(placeplan.EINVALID, "%s is in %s but the service standard is in %s", s.Matrix, mUnit, unit)
-		}
-		od := make([]siting.ODRow, len(rows))
+		sel.MatrixUnit = siting.Unit(mUnit)
+		sel.Matrix = make([]siting.ODRow, len(rows))
 		for i, r := range rows {
-			od[i] = siting.ODRow{OriginID: r.Origin, DestinationID: r.Destination, Cost: r.Cost}
-		}
-		net, err = siting.NetworkFromMatrix(ds, cs, od, siting.MatrixOptions{Unit: unit, Standard: standard})
-		if err != nil {
-			return err
-		}
-	} else {
-		opts := siting.CostOptions{Circuity: s.Circuity, SpeedKmh: s.SpeedKmh}
-		if unit == siting.Minutes {
-			opts.StandardMinutes = standard
-		} else {
-			opts.StandardKm = standard
-		}
-		if net, err = siting.BuildNetwork(ds, cs, opts); err != nil {
-			return err
+			sel.Matrix[i] = siting.ODRow{OriginID: r.Origin, DestinationID: r.Destination, Cost: r.Cost}
 		}
 	}
-	pr := siting.Problem{P: s.P, Fixed: splitIDs(s.Fixed), Excluded: splitIDs(s.Exclude)}
-	var res *siting.Result
-	switch s.Model {
-	case "mclp":
-		res, err = siting.MCLP(net, pr)
-	case "pmedian":
-		res, err = siting.PMedian(net, pr)
-	case "lscp":
-		res, err = siting.LSCP(net, pr, s.TargetShare)
-	case "capacitated":
-		res, err = siting.CapacitatedMCLP(net, pr)
+	if want := siting.Kilometres; sel.Matrix != nil {
+		if s.StandardMin > 0 {
+			want = siting.Minutes
+		}
+		if sel.MatrixUnit != want {
+			return placeplan.Errorf(placeplan.EINVALID, "%s is in %s but the service standard is in %s", s.Matrix, sel.MatrixUnit, want)
+		}
 	}
+	res, standard, unit, err := scenario.SelectSites(sel)
 	if err != nil {
 		return err
 	}
-	out := sitesResult{Model: s.Model, Selected: res.Selected, Served: res.Served, Objective: res.Objective, UpperBound: res.UpperBound,
-		Gap: res.Gap, CoveredWeight: res.CoveredWeight, TotalWeight: res.TotalWeight, Solver: string(res.Solver),
-		ProvenOptimal: res.ProvenOptimal, P: len(res.Selected), Standard: standard, Unit: string(unit), Seed: s.Seed}
-	if s.Matrix == "" {
-		out.Circuity = s.Circuity
+	circuity := s.Circuity
+	if s.Matrix != "" {
+		circuity = 0
 	}
-	if s.Model == "pmedian" || s.Model == "lscp" {
-		lb := res.LowerBound
-		out.LowerBound = &lb
-		out.UpperBound = res.Objective
-	}
-	if out.Selected == nil {
-		out.Selected, out.Served = []string{}, []float64{}
-	}
+	out := api.NewSitesDocument(s.Model, res, standard, unit, circuity, s.Seed)
 	if s.Format == "csv" {
 		return writeSitesCSV(stdout, out, cands)
 	}
@@ -190,7 +138,7 @@ func cmdSites(ctx context.Context, cfg Config, stdout io.Writer) error {
 
 // writeSitesCSV writes one row per selected site, in the order chosen, with
 // the demand weight it serves.
-func writeSitesCSV(w io.Writer, r sitesResult, cands []data.Candidate) error {
+func writeSitesCSV(w io.Writer, r api.SitesDocument, cands []data.Candidate) error {
 	at := map[string]data.Candidate{}
 	for _, c := range cands {
 		at[c.ID] = c

@@ -1,0 +1,45 @@
+package api
+
+import "placeplan/scoring/siting"
+
+// SitesDocument is a site selection on the wire: what "placeplan sites
+// --format json" prints and POST /api/v1/sites answers. For MCLP and the
+// capacitated model the objective is the demand weight covered and
+// upper_bound bounds the optimum from above; for p-median the objective is
+// the weighted travel cost, lower_bound bounds the optimum from below and
+// upper_bound is the objective found; for LSCP the objective is the number
+// of sites. Served[i] is the weight Selected[i] serves.
+type SitesDocument struct {
+	Model         string    `json:"model"`
+	Selected      []string  `json:"selected"`
+	Served        []float64 `json:"served"`
+	Objective     float64   `json:"objective"`
+	UpperBound    float64   `json:"upper_bound"`
+	LowerBound    *float64  `json:"lower_bound,omitempty"`
+	Gap           float64   `json:"gap"`
+	CoveredWeight float64   `json:"covered_weight"`
+	TotalWeight   float64   `json:"total_weight"`
+	Solver        string    `json:"solver"`
+	ProvenOptimal bool      `json:"proven_optimal"`
+	P             int       `json:"p"`
+	Standard      float64   `json:"standard"`
+	Unit          string    `json:"unit"`
+	Circuity      float64   `json:"circuity,omitempty"` // 0 for an imported matrix
+	Seed          int64     `json:"seed"`
+}
+
+// NewSitesDocument converts a selection for the wire.
+func NewSitesDocument(model string, res *siting.Result, standard float64, unit siting.Unit, circuity float64, seed int64) SitesDocument {
+	out := SitesDocument{Model: model, Selected: res.Selected, Served: res.Served, Objective: res.Objective, UpperBound: res.UpperBound,
+		Gap: res.Gap, CoveredWeight: res.CoveredWeight, TotalWeight: res.TotalWeight, Solver: string(res.Solver),
+		ProvenOptimal: res.ProvenOptimal, P: len(res.Selected), Standard: standard, Unit: string(unit), Circuity: circuity, Seed: seed}
+	if model == "pmedian" || model == "lscp" {
+		lb := res.LowerBound
+		out.LowerBound = &lb
+		out.UpperBound = res.Objective
+	}
+	if out.Selected == nil {
+		out.Selected, out.Served = []string{}, []float64{}
+	}
+	return out
+}
