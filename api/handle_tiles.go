@@ -215,18 +215,7 @@ func tileSetTitle(id tileLayerID) (string, string) {
 // X-Forwarded-Proto of http or https says) and Host, with the request's
 // geography, if any, carried over.
 func tileURLTemplate(c echo.Context, name string) string {
-	req := c.Request()
-	scheme := "http"
-	if req.TLS != nil {
-		scheme = "https"
-	} else if p := strings.ToLower(req.Header.Get(echo.HeaderXForwardedProto)); p == "http" || p == "https" {
-		scheme = p
-	}
-	host := req.Host
-	if host == "" || strings.ContainsAny(host, "/?#@\\ ") {
-		host = "localhost" // HTTP/1.0 without Host, or a Host no URL can hold
-	}
-	u := (&url.URL{Scheme: scheme, Host: host, Path: "/tiles/" + name + "/"}).String() + "{z}/{x}/{y}.mvt"
+	u := baseURL(c) + "/tiles/" + url.PathEscape(name) + "/{z}/{x}/{y}.mvt"
 	q := url.Values{}
 	if g := c.QueryParam("geography"); g != "" && name != tileSites && name != tileCatchments {
 		q.Set("geography", g)
