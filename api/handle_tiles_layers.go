@@ -12,6 +12,7 @@ import (
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/geo"
 	"placeplan/geo/tile"
 )
 
@@ -175,7 +176,7 @@ func (s *Server) buildLocalitiesTileLayer(ctx context.Context, geog placeplan.Ge
 			for _, code := range l.Areas {
 				members = append(members, geoms[code]...)
 			}
-			mp := dissolve(members)
+			mp := geo.Dissolve(members)
 			if len(mp) == 0 {
 				continue
 			}

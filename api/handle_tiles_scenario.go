@@ -8,6 +8,7 @@ import (
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/geo"
 	"placeplan/geo/tile"
 )
 
@@ -40,7 +41,7 @@ func (s *Server) buildCatchmentsTileLayer(ctx context.Context, label string, cat
 	}
 	fc := catchments(res, geoms, NewPlanDocument(res), nil)
 	for _, f := range fc.Features { // one outline per catchment, as localities
-		f.Geometry = dissolve(f.Geometry.(orb.MultiPolygon))
+		f.Geometry = geo.Dissolve(f.Geometry.(orb.MultiPolygon))
 	}
 	l, err := tile.NewLayer(tileCatchments, fc, tile.LayerOptions{
 		MaxZoom: tileMaxZoom,

@@ -1,4 +1,4 @@
-package api
+package geo
 
 import (
 	"math"
@@ -8,7 +8,7 @@ import (
 	"github.com/paulmach/orb/planar"
 )
 
-// dissolve merges polygons that meet along shared edges, as neighbouring
+// Dissolve merges polygons that meet along shared edges, as neighbouring
 // small areas of one boundary set do, into the polygons of their union
 // (WGS84 lon,lat in, the same out). Every ring is walked with the inside on
 // its left (exteriors anticlockwise, holes clockwise); an edge walked both
@@ -20,9 +20,9 @@ import (
 //
 // Edges cancel only where neighbours share their vertices exactly; where
 // they do not, the gap or overlap is kept as a thin ring of its own. The
-// polygons must not overlap. It is used for locality outlines, which are
-// unions of small areas; it would sit well in package geo.
-func dissolve(polys []orb.Polygon) orb.MultiPolygon {
+// polygons must not overlap. It draws locality and catchment outlines,
+// which are unions of small areas.
+func Dissolve(polys []orb.Polygon) orb.MultiPolygon {
 	type edge struct{ a, b orb.Point }
 	count := map[edge]int{} // directed edges still to walk
 	var order []edge        // first-seen order, so output is reproducible
