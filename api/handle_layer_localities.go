@@ -6,14 +6,13 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"placeplan/data"
+	"placeplan/geo"
 )
 
 // handleLocalitiesLayer answers GET /api/v1/layers/localities?geography=:
 // the localities of one geography as GeoJSON. A locality's geometry is the
-// MultiPolygon of its member areas' polygons side by side: they are not
-// dissolved, so shared inner edges remain (a client drawing outlines can
-// drop edges that occur twice). Localities none of whose areas has a
-// boundary are left out.
+// union of its member areas (geo.Dissolve): one outline, valid as a
+// MultiPolygon. Localities none of whose areas has a boundary are left out.
 func (s *Server) handleLocalitiesLayer(c echo.Context) error {
 	ctx := c.Request().Context()
 	held, err := s.store.Geographies(ctx)
@@ -50,10 +49,11 @@ func (s *Server) handleLocalitiesLayer(c echo.Context) error {
 		}
 	}
 	for _, l := range locs {
-		var mp orb.MultiPolygon
+		var members orb.MultiPolygon
 		for _, code := range l.Areas {
-			mp = append(mp, geoms[code]...)
+			members = append(members, geoms[code]...)
 		}
+		mp := geo.Dissolve(members) // one outline, not the member polygons side by side
 		if len(mp) == 0 {
 			continue
 		}

@@ -13,6 +13,7 @@ import (
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/geo"
 )
 
 // The three OGC collections. Each reads the store per request, as the
@@ -275,10 +276,11 @@ func (o *ogcState) localityFeatures(ctx context.Context, geog placeplan.Geograph
 	}
 	var feats []ogcFeature
 	for _, l := range locs {
-		var mp orb.MultiPolygon
+		var members orb.MultiPolygon
 		for _, code := range l.Areas {
-			mp = append(mp, geoms[code]...)
+			members = append(members, geoms[code]...)
 		}
+		mp := geo.Dissolve(members) // one outline, not the member polygons side by side
 		if len(mp) == 0 {
 			continue
 		}
