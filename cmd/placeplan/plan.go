@@ -19,11 +19,7 @@ import (
 // cmdPlan works out a scenario's rollout plan: sites, phased order,
 // evaluation design, stability and explanations.
 func cmdPlan(ctx context.Context, cfg Config, stdout io.Writer) error {
-	sc, err := scenario.Open(cfg.Scenario)
-	if err != nil {
-		return err
-	}
-	st, err := openScenarioStore(ctx, cfg.DB, sc)
+	sc, st, err := openScenario(ctx, cfg)
 	if err != nil {
 		return err
 	}

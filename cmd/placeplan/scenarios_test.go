@@ -44,6 +44,16 @@ func TestScenarioCommands(t *testing.T) {
 	if out := run(0, "scenario", "history", "our-five-teams"); strings.Count(out, "\n") != 3 || !strings.Contains(out, "sites.teams: 5 → 4") {
 		t.Errorf("history: %s", out)
 	}
+	// plan and score take a stored scenario by id or id@revision.
+	var plan struct {
+		Teams int `json:"teams"`
+	}
+	if err := json.Unmarshal([]byte(run(0, "plan", "--scenario", "our-five-teams@1", "--format", "json")), &plan); err != nil || plan.Teams != 5 {
+		t.Errorf("plan our-five-teams@1: %d teams, %v", plan.Teams, err)
+	}
+	if err := json.Unmarshal([]byte(run(0, "plan", "--scenario", "our-five-teams", "--format", "json")), &plan); err != nil || plan.Teams != 4 {
+		t.Errorf("plan our-five-teams (current): %d teams, %v", plan.Teams, err)
+	}
 	exported := filepath.Join(dir, "exported.json")
 	run(0, "scenario", "export", "our-five-teams", "--as", "json", "--out", exported)
 	var doc map[string]any

@@ -19,11 +19,7 @@ import (
 // cmdScore ranks a scenario's localities by need, with rank intervals and
 // explanations.
 func cmdScore(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
-	sc, err := scenario.Open(cfg.Scenario)
-	if err != nil {
-		return err
-	}
-	st, err := openScenarioStore(ctx, cfg.DB, sc)
+	sc, st, err := openScenario(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -39,6 +35,43 @@ func cmdScore(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		return writeScoreCSV(stdout, res)
 	}
 	return writeScoreTable(stdout, res)
+}
+
+// openScenario reads the scenario --scenario names and opens its data. With
+// --db, a scenario stored in that database's registry (id or id@revision)
+// comes first; otherwise --scenario is a file or a shipped id.
+func openScenario(ctx context.Context, cfg Config) (*scenario.Scenario, *data.Store, error) {
+	if cfg.DB != "" {
+		st, err := openExisting(ctx, cfg.DB)
+		if err != nil {
+			return nil, nil, err
+		}
+		if id, rev, err := scenario.ParseRef(cfg.Scenario); err == nil && !strings.ContainsAny(id, `/\.`) {
+			saved, err := scenario.Get(ctx, st, id, rev)
+			if err == nil {
+				return saved.Scenario, st, nil
+			}
+			if placeplan.ErrorCode(err) != placeplan.ENOTFOUND {
+				st.Close()
+				return nil, nil, err
+			}
+		}
+		sc, err := scenario.Open(cfg.Scenario)
+		if err != nil {
+			st.Close()
+			return nil, nil, err
+		}
+		return sc, st, nil
+	}
+	sc, err := scenario.Open(cfg.Scenario)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := openScenarioStore(ctx, "", sc)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sc, st, nil
 }
 
 // openScenarioStore opens --db, else the scenario's database, else the
