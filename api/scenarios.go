@@ -119,39 +119,44 @@ func (s *Server) lookupScenario(ctx context.Context, ref string) (namedScenario,
 	return namedScenario{label: id, sc: sc}, nil
 }
 
-// planOf returns the plan of the named scenario on the current data.
-func (s *Server) planOf(ctx context.Context, ref string) (*scenario.PlanResult, error) {
+// cached returns the entry of kind for the scenario ref names at the
+// current data revision, computing it with fill (detached from the
+// request: others may be waiting for the result) when absent.
+func (s *Server) cached(ctx context.Context, kind, ref string, fill func(context.Context, namedScenario, *resultEntry)) (*resultEntry, error) {
 	n, err := s.lookupScenario(ctx, ref)
 	if err != nil {
 		return nil, err
-	}
-	if n.sc.Sites == nil {
-		return nil, invalidf("scenario %s has no sites section, so it has no plan", ref)
 	}
 	rev, err := s.store.Revision(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read data revision: %w", err)
 	}
-	e := s.results.get(resultKey{"plan", n.label, rev}, func(e *resultEntry) {
-		// Detached from the request: others may be waiting for this result.
-		e.plan, e.err = scenario.Plan(context.WithoutCancel(ctx), s.store, n.sc)
+	return s.results.get(resultKey{kind, n.label, rev}, func(e *resultEntry) { fill(context.WithoutCancel(ctx), n, e) }), nil
+}
+
+// planOf returns the plan of the named scenario on the current data.
+func (s *Server) planOf(ctx context.Context, ref string) (*scenario.PlanResult, error) {
+	e, err := s.cached(ctx, "plan", ref, func(ctx context.Context, n namedScenario, e *resultEntry) {
+		if n.sc.Sites == nil {
+			e.err = invalidf("scenario %s has no sites section, so it has no plan", ref)
+			return
+		}
+		e.plan, e.err = scenario.Plan(ctx, s.store, n.sc)
 	})
+	if err != nil {
+		return nil, err
+	}
 	return e.plan, e.err
 }
 
 // scoreOf returns the need ranking of the named scenario on the current data.
 func (s *Server) scoreOf(ctx context.Context, ref string) (*scenario.Result, error) {
-	n, err := s.lookupScenario(ctx, ref)
+	e, err := s.cached(ctx, "score", ref, func(ctx context.Context, n namedScenario, e *resultEntry) {
+		e.score, e.err = scenario.Score(ctx, s.store, n.sc)
+	})
 	if err != nil {
 		return nil, err
 	}
-	rev, err := s.store.Revision(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read data revision: %w", err)
-	}
-	e := s.results.get(resultKey{"score", n.label, rev}, func(e *resultEntry) {
-		e.score, e.err = scenario.Score(context.WithoutCancel(ctx), s.store, n.sc)
-	})
 	return e.score, e.err
 }
 
@@ -162,17 +167,12 @@ func (s *Server) scoreOf(ctx context.Context, ref string) (*scenario.Result, err
 // with a plan, the chosen site serving it and the phase it is first
 // reached in.
 func (s *Server) areasOf(ctx context.Context, ref string) (*scenarioAreas, error) {
-	n, err := s.lookupScenario(ctx, ref)
+	e, err := s.cached(ctx, "areas", ref, func(ctx context.Context, n namedScenario, e *resultEntry) {
+		e.areas, e.err = s.computeAreas(ctx, n.label, n.sc)
+	})
 	if err != nil {
 		return nil, err
 	}
-	rev, err := s.store.Revision(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read data revision: %w", err)
-	}
-	e := s.results.get(resultKey{"areas", n.label, rev}, func(e *resultEntry) {
-		e.areas, e.err = s.computeAreas(context.WithoutCancel(ctx), n.label, n.sc)
-	})
 	return e.areas, e.err
 }
 
