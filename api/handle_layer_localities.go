@@ -9,12 +9,17 @@ import (
 	"placeplan/geo"
 )
 
-// handleLocalitiesLayer answers GET /api/v1/layers/localities?geography=:
+// handleLocalitiesLayer answers GET /api/v1/layers/localities?geography=&bbox=:
 // the localities of one geography as GeoJSON. A locality's geometry is the
 // union of its member areas (geo.Dissolve): one outline, valid as a
-// MultiPolygon. Localities none of whose areas has a boundary are left out.
+// MultiPolygon. Localities none of whose areas has a boundary, or (with
+// bbox) that do not meet it, are left out.
 func (s *Server) handleLocalitiesLayer(c echo.Context) error {
 	ctx := c.Request().Context()
+	bbox, err := parseBBox(c.QueryParam("bbox"))
+	if err != nil {
+		return err
+	}
 	held, err := s.store.Geographies(ctx)
 	if err != nil {
 		return err
@@ -54,7 +59,7 @@ func (s *Server) handleLocalitiesLayer(c echo.Context) error {
 			members = append(members, geoms[code]...)
 		}
 		mp := geo.Dissolve(members) // one outline, not the member polygons side by side
-		if len(mp) == 0 {
+		if len(mp) == 0 || bbox != nil && !mp.Bound().Intersects(*bbox) {
 			continue
 		}
 		f := geojson.NewFeature(mp)

@@ -10,10 +10,15 @@ import (
 	"placeplan"
 )
 
-// handleSitesLayer answers GET /api/v1/layers/sites?layer=NAME: one point
-// layer as GeoJSON Points (WGS84, 6 decimals).
+// handleSitesLayer answers GET /api/v1/layers/sites?layer=NAME&bbox=: one
+// point layer as GeoJSON Points (WGS84, 6 decimals), with bbox only the
+// points inside it.
 func (s *Server) handleSitesLayer(c echo.Context) error {
 	ctx := c.Request().Context()
+	bbox, err := parseBBox(c.QueryParam("bbox"))
+	if err != nil {
+		return err
+	}
 	name := c.QueryParam("layer")
 	if name == "" {
 		return invalidf("missing layer: name a point layer (see /api/v1/layers)")
@@ -31,6 +36,9 @@ func (s *Server) handleSitesLayer(c echo.Context) error {
 	}
 	fc := geojson.NewFeatureCollection()
 	for _, st := range sites {
+		if bbox != nil && !bbox.Contains(st.Point) {
+			continue
+		}
 		f := geojson.NewFeature(orb.Round(st.Point, coordFactor))
 		f.ID = st.ID
 		f.Properties = siteProperties(st)

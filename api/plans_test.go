@@ -321,3 +321,21 @@ func TestSitesRoute(t *testing.T) {
 		}
 	}
 }
+
+// TestLayerBBox: the localities and sites layers keep only what meets the
+// bbox, as the other layers do.
+func TestLayerBBox(t *testing.T) {
+	srv, _ := newServer(t, Config{}, loadDefault(t))
+	h := srv.Handler()
+	all := decodeFC(t, get(t, h, "/api/v1/layers/localities"))
+	// Around Ludlow and Craven Arms, in south Shropshire.
+	south := decodeFC(t, get(t, h, "/api/v1/layers/localities?bbox=-2.8,52.35,-2.7,52.4"))
+	if len(south.Features) == 0 || len(south.Features) >= len(all.Features) {
+		t.Errorf("localities: %d meet the bbox of %d", len(south.Features), len(all.Features))
+	}
+	towns := decodeFC(t, get(t, h, "/api/v1/layers/sites?layer=towns&bbox=-2.8,52.35,-2.7,52.4"))
+	if len(towns.Features) != 1 || towns.Features[0].Props["name"] != "Ludlow" {
+		t.Errorf("towns in the bbox: %d %v", len(towns.Features), towns.Features)
+	}
+	decodeProblem(t, get(t, h, "/api/v1/layers/sites?layer=towns&bbox=1,2"), http.StatusBadRequest)
+}
