@@ -7,12 +7,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"placeplan"
 	"placeplan/data"
-	"placeplan/geo"
 	"placeplan/geo/tile"
 )
 
@@ -157,32 +155,17 @@ func (s *Server) buildLocalitiesTileLayer(ctx context.Context, geog placeplan.Ge
 		if err != nil {
 			return nil, err
 		}
-		var codes []string
-		for _, l := range locs {
-			codes = append(codes, l.Areas...)
+		outlines, err := s.localityOutlines(ctx, geog, locs, false)
+		if err != nil {
+			return nil, err
 		}
-		geoms := map[string]orb.MultiPolygon{}
-		if len(codes) > 0 { // an empty Codes would select every area
-			areas, err := s.store.Areas(ctx, data.AreaQuery{Geography: geog, Codes: codes, WithGeometry: true})
-			if err != nil {
-				return nil, err
-			}
-			for _, a := range areas {
-				geoms[a.Code] = a.Geometry
-			}
-		}
-		for _, l := range locs {
-			var members []orb.Polygon
-			for _, code := range l.Areas {
-				members = append(members, geoms[code]...)
-			}
-			mp := geo.Dissolve(members)
-			if len(mp) == 0 {
+		for i, l := range locs {
+			if outlines[i] == nil {
 				continue
 			}
-			f := geojson.NewFeature(mp)
+			f := geojson.NewFeature(outlines[i])
 			f.ID = l.ID
-			f.Properties = geojson.Properties{"id": l.ID, "scheme": l.Scheme, "name": l.Name, "area_count": len(l.Areas)}
+			f.Properties = localityProperties(l)
 			fc.Append(f)
 		}
 	}

@@ -9,11 +9,9 @@ import (
 	"sync"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
 	"placeplan"
 	"placeplan/data"
-	"placeplan/geo"
 )
 
 // The three OGC collections. Each reads the store per request, as the
@@ -41,12 +39,12 @@ func (o *ogcState) areasCollection() *ogcCollection {
 	}
 }
 
-// localitiesCollection is the localities, drawn as their member areas.
+// localitiesCollection is the localities, each the union of its member areas.
 func (o *ogcState) localitiesCollection() *ogcCollection {
 	return &ogcCollection{
 		id:    "localities",
 		title: "Localities",
-		description: "Localities as the MultiPolygon of their member small areas side by side (not dissolved). " +
+		description: "Localities, each the union of its member small areas (one outline). " +
 			"Feature ids are the locality ids of /api/v1/localities. geography selects the small-area vintage, " +
 			"as for areas.",
 		itemParams:    []string{"geography"},
@@ -257,39 +255,15 @@ func (o *ogcState) localityFeature(ctx context.Context, q ogcQuery, id string) (
 // properties of the localities map layer, leaving out any without a
 // member boundary.
 func (o *ogcState) localityFeatures(ctx context.Context, geog placeplan.Geography, locs []placeplan.Locality) ([]ogcFeature, error) {
-	var codes []string
-	for _, l := range locs {
-		codes = append(codes, l.Areas...)
-	}
-	if len(codes) == 0 {
-		return nil, nil
-	}
-	areas, err := o.s.store.Areas(ctx, data.AreaQuery{Geography: geog, Codes: codes, WithGeometry: true})
+	outlines, err := o.s.localityOutlines(ctx, geog, locs, true)
 	if err != nil {
 		return nil, err
 	}
-	geoms := make(map[string]orb.MultiPolygon, len(areas))
-	for _, a := range areas {
-		if len(a.Geometry) > 0 {
-			geoms[a.Code] = roundMultiPolygon(a.Geometry)
-		}
-	}
 	var feats []ogcFeature
-	for _, l := range locs {
-		var members orb.MultiPolygon
-		for _, code := range l.Areas {
-			members = append(members, geoms[code]...)
+	for i, l := range locs {
+		if outlines[i] != nil {
+			feats = append(feats, newOGCFeature(l.ID, outlines[i], localityProperties(l)))
 		}
-		mp := geo.Dissolve(members) // one outline, not the member polygons side by side
-		if len(mp) == 0 {
-			continue
-		}
-		feats = append(feats, newOGCFeature(l.ID, mp, geojson.Properties{
-			"id":         l.ID,
-			"scheme":     l.Scheme,
-			"name":       l.Name,
-			"area_count": len(l.Areas),
-		}))
 	}
 	return feats, nil
 }
