@@ -1,7 +1,6 @@
 package siting
 
 import (
-	"container/heap"
 	"math"
 	"sort"
 
@@ -530,46 +529,8 @@ func (m *flowModel) search(prune bool, maxNodes int) (solution, bool) {
 // keeping the groups meetable. It leaves the model holding the flow of the
 // sites chosen.
 func (m *flowModel) greedy() solution {
-	in := m.in
 	m.reset()
-	sites := append(make([]int32, 0, len(in.fixed)+in.k), in.fixed...)
-	for _, j := range in.fixed {
-		m.add(j)
-	}
-	q := &celfQueue{items: make([]celfItem, 0, len(in.free)), rank: in.rank}
-	for _, j := range in.free {
-		q.items = append(q.items, celfItem{j: j, gain: m.gain(j), round: 0})
-	}
-	heap.Init(q)
-	var st *groupState
-	if in.groups != nil {
-		st = in.groups.state()
-	}
-	var aside []celfItem
-	for round := 0; round < in.k && q.Len() > 0; {
-		top := &q.items[0]
-		if st != nil && !st.allowed(top.j, in.k-round) {
-			aside = append(aside, heap.Pop(q).(celfItem))
-			continue
-		}
-		if top.round == round {
-			it := heap.Pop(q).(celfItem)
-			m.add(it.j)
-			sites = append(sites, it.j)
-			if st != nil {
-				st.open(it.j)
-			}
-			for _, a := range aside {
-				heap.Push(q, a)
-			}
-			aside = aside[:0]
-			round++
-			continue
-		}
-		top.gain = m.gain(top.j)
-		top.round = round
-		heap.Fix(q, 0)
-	}
+	sites := m.in.lazyGreedy(m.gain, func(j int32) { m.add(j) })
 	return solution{sites: sites, value: m.value, solver: GreedySwap}
 }
 

@@ -195,14 +195,26 @@ func (in *instance) greedy(cur []float64) solution {
 	if cur == nil {
 		cur = make([]float64, in.nd)
 	}
-	sites := append(make([]int32, 0, len(in.fixed)+in.k), in.fixed...)
 	var val float64
+	open := func(j int32) { val += in.apply(j, cur, nil) }
+	sites := in.lazyGreedy(func(j int32) float64 { return in.gain(j, cur) }, open)
+	return solution{sites: sites, value: val, solver: GreedySwap}
+}
+
+// lazyGreedy opens the fixed sites, then k free sites one at a time, each
+// the one of largest gain (ties to the lower id) that keeps the groups
+// meetable, re-evaluating a gain only when it may have fallen (CELF: the
+// objective is submodular, so gains only fall). gain gives a site's gain
+// over the sites open so far; open opens one. It returns the sites in the
+// order opened.
+func (in *instance) lazyGreedy(gain func(int32) float64, open func(int32)) []int32 {
+	sites := append(make([]int32, 0, len(in.fixed)+in.k), in.fixed...)
 	for _, j := range in.fixed {
-		val += in.apply(j, cur, nil)
+		open(j)
 	}
 	q := &celfQueue{items: make([]celfItem, 0, len(in.free)), rank: in.rank}
 	for _, j := range in.free {
-		q.items = append(q.items, celfItem{j: j, gain: in.gain(j, cur), round: 0})
+		q.items = append(q.items, celfItem{j: j, gain: gain(j), round: 0})
 	}
 	heap.Init(q)
 	var st *groupState
@@ -218,7 +230,7 @@ func (in *instance) greedy(cur []float64) solution {
 		}
 		if top.round == round {
 			it := heap.Pop(q).(celfItem)
-			val += in.apply(it.j, cur, nil)
+			open(it.j)
 			sites = append(sites, it.j)
 			if st != nil {
 				st.open(it.j)
@@ -230,11 +242,11 @@ func (in *instance) greedy(cur []float64) solution {
 			round++
 			continue
 		}
-		top.gain = in.gain(top.j, cur)
+		top.gain = gain(top.j)
 		top.round = round
 		heap.Fix(q, 0)
 	}
-	return solution{sites: sites, value: val, solver: GreedySwap}
+	return sites
 }
 
 // greedySwap runs lazy greedy, then Teitz–Bart vertex substitution until no
