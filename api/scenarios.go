@@ -101,22 +101,11 @@ func (s *Server) lookupScenario(ctx context.Context, ref string) (namedScenario,
 	if ref == "" {
 		return namedScenario{}, invalidf("scenario: missing: name a scenario (GET /api/v1/scenarios lists them)")
 	}
-	id, rev, err := scenario.ParseRef(ref)
+	label, sc, err := scenario.Resolve(ctx, s.store, ref, false)
 	if err != nil {
 		return namedScenario{}, err
 	}
-	saved, err := scenario.Get(ctx, s.store, id, rev)
-	if err == nil {
-		return namedScenario{label: saved.Label(), sc: saved.Scenario}, nil
-	}
-	if placeplan.ErrorCode(err) != placeplan.ENOTFOUND || rev != 0 {
-		return namedScenario{}, err
-	}
-	sc, berr := scenario.LookupBuiltin(id)
-	if berr != nil {
-		return namedScenario{}, placeplan.Errorf(placeplan.ENOTFOUND, "no scenario %q", id)
-	}
-	return namedScenario{label: id, sc: sc}, nil
+	return namedScenario{label: label, sc: sc}, nil
 }
 
 // cached returns the entry of kind for the scenario ref names at the

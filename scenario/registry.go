@@ -276,3 +276,32 @@ func savedFrom(r data.ScenarioRevision, current int, archived bool, sc *Scenario
 	return Saved{ID: r.ScenarioID, Revision: r.Revision, Current: current, Archived: archived, Author: r.Author,
 		Note: r.Note, Changes: r.Changes, Created: r.CreatedAt, Scenario: sc}
 }
+
+// Resolve finds the scenario a reference names: a stored one ("id" for
+// the current revision, "id@revision"), else — when files is true — a
+// scenario file or a shipped id (Open), else a shipped id. It returns a
+// label naming exactly what was found ("id@3", or the reference itself).
+func Resolve(ctx context.Context, st RegistryStore, ref string, files bool) (string, *Scenario, error) {
+	id, rev, err := ParseRef(ref)
+	if err != nil {
+		return "", nil, err
+	}
+	if !strings.ContainsAny(id, `/\.`) { // a path is never a stored id
+		saved, err := Get(ctx, st, id, rev)
+		if err == nil {
+			return saved.Label(), saved.Scenario, nil
+		}
+		if placeplan.ErrorCode(err) != placeplan.ENOTFOUND || rev != 0 {
+			return "", nil, err
+		}
+	}
+	if files {
+		sc, err := Open(ref)
+		return ref, sc, err
+	}
+	sc, err := LookupBuiltin(id)
+	if err != nil {
+		return "", nil, placeplan.Errorf(placeplan.ENOTFOUND, "no scenario %q", id)
+	}
+	return id, sc, nil
+}

@@ -203,13 +203,8 @@ func cmdCompare(ctx context.Context, cfg Config, stdout io.Writer) error {
 	defer st.Close()
 	var items []scenario.Compared
 	for _, ref := range cfg.Scen.Args {
-		var sc *scenario.Scenario
-		label := ref
-		if saved, err := getRef(ctx, st, ref); err == nil {
-			sc, label = saved.Scenario, saved.Label()
-		} else if placeplan.ErrorCode(err) != placeplan.ENOTFOUND {
-			return err
-		} else if sc, err = scenario.Open(ref); err != nil {
+		label, sc, err := scenario.Resolve(ctx, st, ref, true)
+		if err != nil {
 			return err
 		}
 		it := scenario.Compared{Label: label, Scenario: sc}

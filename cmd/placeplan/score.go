@@ -46,17 +46,7 @@ func openScenario(ctx context.Context, cfg Config) (*scenario.Scenario, *data.St
 		if err != nil {
 			return nil, nil, err
 		}
-		if id, rev, err := scenario.ParseRef(cfg.Scenario); err == nil && !strings.ContainsAny(id, `/\.`) {
-			saved, err := scenario.Get(ctx, st, id, rev)
-			if err == nil {
-				return saved.Scenario, st, nil
-			}
-			if placeplan.ErrorCode(err) != placeplan.ENOTFOUND {
-				st.Close()
-				return nil, nil, err
-			}
-		}
-		sc, err := scenario.Open(cfg.Scenario)
+		_, sc, err := scenario.Resolve(ctx, st, cfg.Scenario, true)
 		if err != nil {
 			st.Close()
 			return nil, nil, err
