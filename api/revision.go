@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -33,6 +34,8 @@ func (s *Server) revision(next echo.HandlerFunc) echo.HandlerFunc {
 		if ref := c.QueryParam("scenario"); ref != "" {
 			if n, err := s.lookupScenario(c.Request().Context(), ref); err == nil {
 				tag = fmt.Sprintf(`W/"rev-%d-%s"`, rev, n.label)
+				// The handler resolves the same reference: hand it this one.
+				c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), resolvedKey{ref}, n)))
 			}
 		}
 		if notModified(c, tag) {

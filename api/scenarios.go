@@ -96,10 +96,17 @@ type namedScenario struct {
 	sc    *scenario.Scenario
 }
 
+// resolvedKey is the request-context key of a scenario reference the
+// revision middleware has resolved, so the handler does not read it again.
+type resolvedKey struct{ ref string }
+
 // lookupScenario resolves a scenario reference.
 func (s *Server) lookupScenario(ctx context.Context, ref string) (namedScenario, error) {
 	if ref == "" {
 		return namedScenario{}, invalidf("scenario: missing: name a scenario (GET /api/v1/scenarios lists them)")
+	}
+	if n, ok := ctx.Value(resolvedKey{ref}).(namedScenario); ok {
+		return n, nil // resolved once already for this request
 	}
 	label, sc, err := scenario.Resolve(ctx, s.store, ref, false)
 	if err != nil {
