@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -249,4 +250,16 @@ func describeBytes(n int64) string {
 		return fmt.Sprintf("%.0f kB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// ReadPath opens the file at path and reads it with read (one of this
+// package's readers), naming the file in a not-found error.
+func ReadPath[T any](path string, read func(name string, r io.Reader) (T, error)) (T, error) {
+	var zero T
+	f, err := os.Open(path)
+	if err != nil {
+		return zero, placeplan.Errorf(placeplan.ENOTFOUND, "%s: %w", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	return read(path, f)
 }

@@ -608,7 +608,7 @@ func (pb *planBuilder) candidates(ctx context.Context) ([]CandidateSite, error) 
 		}
 	case "file":
 		path := pb.sc.CandidatesPath()
-		cands, err := readFile(path, data.ReadCandidatesCSV)
+		cands, err := data.ReadPath(path, data.ReadCandidatesCSV)
 		if err != nil {
 			return nil, err
 		}
@@ -709,14 +709,14 @@ func (pb *planBuilder) network(cands []CandidateSite, weights []float64, standar
 	}
 	if ss.Matrix != "" {
 		path := pb.sc.MatrixPath()
-		rows, err := readMatrix(path)
+		rows, mUnit, err := ReadMatrix(path)
 		if err != nil {
 			return nil, err
 		}
-		if siting.Unit(rows.unit) != unit {
-			return nil, placeplan.Errorf(placeplan.EINVALID, "sites.matrix: %s is in %s but the service standard is in %s", ss.Matrix, rows.unit, unit)
+		if mUnit != unit {
+			return nil, placeplan.Errorf(placeplan.EINVALID, "sites.matrix: %s is in %s but the service standard is in %s", ss.Matrix, mUnit, unit)
 		}
-		return siting.NetworkFromMatrix(ds, cs, rows.rows, siting.MatrixOptions{Unit: unit, Standard: standard})
+		return siting.NetworkFromMatrix(ds, cs, rows, siting.MatrixOptions{Unit: unit, Standard: standard})
 	}
 	opts := siting.CostOptions{Circuity: ss.Circuity, SpeedKmh: ss.SpeedKmh}
 	if opts.SpeedKmh == 0 {

@@ -2,11 +2,9 @@ package scenario
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -226,35 +224,22 @@ func isAre(n int) string {
 	return "are"
 }
 
-// readFile opens path and reads it with read, naming the file in errors.
-func readFile[T any](path string, read func(string, io.Reader) (T, error)) (T, error) {
-	var zero T
-	f, err := os.Open(path)
-	if err != nil {
-		return zero, placeplan.Errorf(placeplan.ENOTFOUND, "%s: %w", path, errors.Unwrap(err))
-	}
-	defer f.Close()
-	return read(path, f)
-}
-
-type matrixRows struct {
-	rows []siting.ODRow
-	unit string
-}
-
-func readMatrix(path string) (matrixRows, error) {
-	var m matrixRows
-	_, err := readFile(path, func(name string, r io.Reader) (struct{}, error) {
-		rows, unit, err := data.ReadODMatrix(name, r)
+// ReadMatrix reads an origin–destination travel matrix file (origin area
+// code, destination site id, minutes or km) as siting rows, with its unit.
+func ReadMatrix(path string) ([]siting.ODRow, siting.Unit, error) {
+	var out []siting.ODRow
+	var unit siting.Unit
+	_, err := data.ReadPath(path, func(name string, r io.Reader) (struct{}, error) {
+		rows, u, err := data.ReadODMatrix(name, r)
 		if err != nil {
 			return struct{}{}, err
 		}
-		m.unit = unit
-		m.rows = make([]siting.ODRow, len(rows))
+		unit = siting.Unit(u)
+		out = make([]siting.ODRow, len(rows))
 		for i, row := range rows {
-			m.rows[i] = siting.ODRow{OriginID: row.Origin, DestinationID: row.Destination, Cost: row.Cost}
+			out[i] = siting.ODRow{OriginID: row.Origin, DestinationID: row.Destination, Cost: row.Cost}
 		}
 		return struct{}{}, nil
 	})
-	return m, err
+	return out, unit, err
 }

@@ -4,12 +4,10 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 
@@ -76,11 +74,11 @@ func (s SitesConfig) check() error {
 
 func cmdSites(ctx context.Context, cfg Config, stdout io.Writer) error {
 	s := cfg.Sites
-	demand, err := readWith(s.Demand, data.ReadDemandCSV)
+	demand, err := data.ReadPath(s.Demand, data.ReadDemandCSV)
 	if err != nil {
 		return err
 	}
-	cands, err := readWith(s.Candidates, data.ReadCandidatesCSV)
+	cands, err := data.ReadPath(s.Candidates, data.ReadCandidatesCSV)
 	if err != nil {
 		return err
 	}
@@ -96,19 +94,8 @@ func cmdSites(ctx context.Context, cfg Config, stdout io.Writer) error {
 		StandardMin: s.StandardMin, Circuity: s.Circuity, SpeedKmh: s.SpeedKmh, Fixed: splitIDs(s.Fixed),
 		Exclude: splitIDs(s.Exclude), TargetShare: s.TargetShare}
 	if s.Matrix != "" {
-		f, err := os.Open(s.Matrix)
-		if err != nil {
-			return placeplan.Errorf(placeplan.ENOTFOUND, "--matrix %s: %w", s.Matrix, errors.Unwrap(err))
-		}
-		rows, mUnit, err := data.ReadODMatrix(s.Matrix, f)
-		f.Close()
-		if err != nil {
+		if sel.Matrix, sel.MatrixUnit, err = scenario.ReadMatrix(s.Matrix); err != nil {
 			return err
-		}
-		sel.MatrixUnit = siting.Unit(mUnit)
-		sel.Matrix = make([]siting.ODRow, len(rows))
-		for i, r := range rows {
-			sel.Matrix[i] = siting.ODRow{OriginID: r.Origin, DestinationID: r.Destination, Cost: r.Cost}
 		}
 	}
 	if want := siting.Kilometres; sel.Matrix != nil {
@@ -156,16 +143,6 @@ func writeSitesCSV(w io.Writer, r api.SitesDocument, cands []data.Candidate) err
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-func readWith[T any](path string, read func(string, io.Reader) (T, error)) (T, error) {
-	var zero T
-	f, err := os.Open(path)
-	if err != nil {
-		return zero, placeplan.Errorf(placeplan.ENOTFOUND, "%s: %w", path, errors.Unwrap(err))
-	}
-	defer f.Close()
-	return read(path, f)
 }
 
 func splitIDs(s string) []string {
