@@ -44,10 +44,11 @@ func (s *Server) routeTable() []route {
 		return route{Route: Route{Method: http.MethodGet, Path: path, Role: role, Summary: summary},
 			revisioned: revisioned, handler: h}
 	}
+	// Writes and analyses on request are for analysts.
 	write := func(method, path string, h echo.HandlerFunc, summary string) route {
 		return route{Route: Route{Method: method, Path: path, Role: RoleAnalyst, Summary: summary}, handler: h}
 	}
-	post := func(path string, role Role, h echo.HandlerFunc, summary string) route {
+	post := func(path string, h echo.HandlerFunc, summary string) route {
 		return write(http.MethodPost, path, h, summary)
 	}
 	routes := []route{
@@ -69,7 +70,7 @@ func (s *Server) routeTable() []route {
 		get("/api/v1/summaries", RoleViewer, true, s.handleSummaries, "MHCLG's IoD summary measures for districts, MSOAs or localities"),
 
 		get("/api/v1/scenarios", RoleViewer, false, s.handleScenarios, "the stored scenarios (all=true: archived ones too)"),
-		post("/api/v1/scenarios", RoleAnalyst, s.handleCreateScenario, "store a new scenario (validated against the data)"),
+		post("/api/v1/scenarios", s.handleCreateScenario, "store a new scenario (validated against the data)"),
 		get("/api/v1/scenarios/:id", RoleViewer, false, s.handleGetScenario, "a scenario's current document; its ETag names the revision"),
 		write(http.MethodPut, "/api/v1/scenarios/:id", s.handleUpdateScenario, "store a new revision (If-Match: the revision it starts from; 412 when stale)"),
 		write(http.MethodDelete, "/api/v1/scenarios/:id", s.handleArchiveScenario, "archive a scenario (If-Match; its revisions are kept)"),
@@ -79,10 +80,10 @@ func (s *Server) routeTable() []route {
 		get("/api/v1/layers/compare", RoleViewer, false, s.handleCompareLayer, "where two plans differ: each area reached by both, one or neither, as GeoJSON"),
 		get("/api/v1/compare", RoleViewer, false, s.handleCompare, "scenarios side by side: assumptions, ranks, sites, phases, equity, area coverage"),
 		get("/api/v1/scores", RoleViewer, true, s.handleScore, "a named scenario's need ranking of its localities"),
-		post("/api/v1/scores", RoleAnalyst, s.handlePostScore, "the need ranking of the scenario document sent"),
+		post("/api/v1/scores", s.handlePostScore, "the need ranking of the scenario document sent"),
 		get("/api/v1/plans", RoleViewer, true, s.handlePlan, "a named scenario's rollout plan: sites, phases, evaluation, stability"),
-		post("/api/v1/sites", RoleAnalyst, s.handleSites, "choose sites for the demand and candidates sent (mclp, pmedian, lscp or capacitated)"),
-		post("/api/v1/plans", RoleAnalyst, s.handlePostPlan, "the rollout plan of the scenario document sent"),
+		post("/api/v1/sites", s.handleSites, "choose sites for the demand and candidates sent (mclp, pmedian, lscp or capacitated)"),
+		post("/api/v1/plans", s.handlePostPlan, "the rollout plan of the scenario document sent"),
 	}
 	routes = append(routes, s.tileRoutes()...)
 	routes = append(routes, s.ogcRoutes()...)
