@@ -23,8 +23,24 @@ func (pb *planBuilder) robustness(ctx context.Context, res *PlanResult) (*Robust
 	rr := &RobustnessResult{}
 	chosenDraws := map[string]int{}
 	byStandard := map[string][]bool{}
+	// The draws change weights only: their network is the main one,
+	// reweighted; the other standards need networks of their own.
+	base := make([]float64, len(pb.demand))
+	for i, d := range pb.demand {
+		base[i] = d.Weight
+	}
+	main, err := pb.network(res.Candidates, base, res.Standard)
+	if err != nil {
+		return nil, err
+	}
 	solveWith := func(weights []float64, standard float64) ([]string, error) {
-		net, err := pb.network(res.Candidates, weights, standard)
+		var net *siting.Network
+		var err error
+		if standard == res.Standard {
+			net, err = main.Reweighted(weights)
+		} else {
+			net, err = pb.network(res.Candidates, weights, standard)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -33,10 +49,6 @@ func (pb *planBuilder) robustness(ctx context.Context, res *PlanResult) (*Robust
 			return nil, err
 		}
 		return r.Selected, nil
-	}
-	base := make([]float64, len(pb.demand))
-	for i, d := range pb.demand {
-		base[i] = d.Weight
 	}
 
 	if ss.Robustness.Draws > 0 {

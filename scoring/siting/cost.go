@@ -87,6 +87,26 @@ type Network struct {
 // The slice is shared: do not modify it.
 func (n *Network) Reach(i int) []Arc { return n.arcs[n.start[i]:n.start[i+1]] }
 
+// Reweighted returns the network with demand i weighing weights[i]: the
+// same points, sites and kept pairs (shared, not copied), so re-solving
+// under other weights — uncertainty draws, say — need not find the pairs
+// again.
+func (n *Network) Reweighted(weights []float64) (*Network, error) {
+	if len(weights) != len(n.Demands) {
+		return nil, placeplan.Errorf(placeplan.EINVALID, "siting: %d weights for %d demand points", len(weights), len(n.Demands))
+	}
+	out := *n
+	out.Demands = make([]Demand, len(n.Demands))
+	for i, d := range n.Demands {
+		if w := weights[i]; math.IsNaN(w) || math.IsInf(w, 0) || w < 0 {
+			return nil, placeplan.Errorf(placeplan.EINVALID, "siting: demand %q: weight %v is not a finite non-negative number", d.ID, w)
+		}
+		d.Weight = weights[i]
+		out.Demands[i] = d
+	}
+	return &out, nil
+}
+
 // Pairs returns the number of demand–site pairs kept.
 func (n *Network) Pairs() int { return len(n.arcs) }
 

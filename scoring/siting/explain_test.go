@@ -97,3 +97,28 @@ func TestAmount(t *testing.T) {
 		}
 	}
 }
+
+// Reweighting keeps the pairs and changes only the weights.
+func TestReweighted(t *testing.T) {
+	d, c := toy()
+	n, err := BuildNetwork(d, c, CostOptions{Circuity: 1, StandardKm: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := n.Reweighted([]float64{1, 2, 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Pairs() != n.Pairs() || r.TotalWeight() != 33 || n.TotalWeight() != 22 {
+		t.Errorf("pairs %d/%d, weights %v/%v", r.Pairs(), n.Pairs(), r.TotalWeight(), n.TotalWeight())
+	}
+	res, err := MCLP(r, Problem{P: 1})
+	if err != nil || res.Selected[0] != "L" {
+		t.Errorf("with c weighing 30 the one site is L: %+v %v", res, err)
+	}
+	for _, bad := range [][]float64{{1, 2}, {1, -2, 3}, {1, math.NaN(), 3}} {
+		if _, err := n.Reweighted(bad); err == nil {
+			t.Errorf("weights %v accepted", bad)
+		}
+	}
+}
