@@ -213,8 +213,8 @@ func routeDocs() map[string]routeDoc {
 		"/metrics": {tag: "health", content: "text/plain"},
 
 		"/": {tag: "web", content: "text/html", status: []int{304}},
-		"/:file": {tag: "web", content: "*/*", status: []int{304, 404},
-			params: []openAPIParameter{pathParamDoc("file", "a top-level file of the web page, such as app.js",
+		"/*": {tag: "web", content: "*/*", status: []int{304, 404},
+			params: []openAPIParameter{pathParamDoc("path", "a file of the web map, such as assets/index-…js (content-hashed, cached for good)",
 				schema{"type": "string"})}},
 	}
 }
@@ -407,10 +407,15 @@ func openAPIPath(path string) string {
 	for i, s := range segs {
 		if name, ok := strings.CutPrefix(s, ":"); ok {
 			segs[i] = "{" + name + "}"
+		} else if s == "*" {
+			segs[i] = "{" + wildcardParam + "}"
 		}
 	}
 	return strings.Join(segs, "/")
 }
+
+// wildcardParam names an echo path's trailing * in the document.
+const wildcardParam = "path"
 
 // routeParams returns the names of an echo path's parameters.
 func routeParams(path string) []string {
@@ -418,6 +423,8 @@ func routeParams(path string) []string {
 	for _, s := range strings.Split(path, "/") {
 		if name, ok := strings.CutPrefix(s, ":"); ok {
 			names = append(names, name)
+		} else if s == "*" {
+			names = append(names, wildcardParam)
 		}
 	}
 	return names
@@ -435,6 +442,9 @@ func operationID(r Route) string {
 	}
 	if r.Path == "/" {
 		b.WriteString("Root")
+	}
+	if strings.HasSuffix(r.Path, "/*") {
+		b.WriteString("Path")
 	}
 	return b.String()
 }

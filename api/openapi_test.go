@@ -220,7 +220,7 @@ func TestOpenAPIPath(t *testing.T) {
 	for _, tc := range []struct{ in, want, op string }{
 		{"/", "/", "getRoot"},
 		{"/healthz", "/healthz", "getHealthz"},
-		{"/:file", "/{file}", "getFile"},
+		{"/*", "/{path}", "getPath"},
 		{"/api/v1/areas/:geography/:code", "/api/v1/areas/{geography}/{code}", "getApiV1AreasGeographyCode"},
 		{"/ogc/collections/:collectionId/items", "/ogc/collections/{collectionId}/items", "getOgcCollectionsCollectionIdItems"},
 		{"/api/openapi.json", "/api/openapi.json", "getApiOpenapiJson"},

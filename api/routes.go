@@ -89,7 +89,7 @@ func (s *Server) routeTable() []route {
 	routes = append(routes, s.ogcRoutes()...)
 	return append(routes,
 		get("/", RolePublic, false, s.handleIndex, "the web page"),
-		get("/:file", RolePublic, false, s.handleAsset, "the web page's scripts and styles"),
+		get("/*", RolePublic, false, s.handleAsset, "the web map's scripts, styles and other files"),
 	)
 }
 

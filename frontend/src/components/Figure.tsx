@@ -1,0 +1,43 @@
+// A chart drawn with Observable Plot, captioned, with its data as a table
+// (and CSV) for anyone who cannot see it.
+
+import { useEffect, useRef } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+
+interface Props {
+  caption: string;
+  /** draw returns the chart element (Plot.plot(…)) for the given width */
+  draw: (width: number) => SVGSVGElement | HTMLElement;
+  /** the table alternative */
+  children: ComponentChildren;
+  deps: unknown[];
+  id?: string;
+}
+
+export function Figure({ caption, draw, children, deps, id }: Props) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const render = () => {
+      const chart = draw(Math.max(260, el.clientWidth));
+      chart.setAttribute('role', 'img');
+      chart.setAttribute('aria-label', caption);
+      el.replaceChildren(chart);
+    };
+    render();
+    const ro = new ResizeObserver(() => render());
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, deps);
+  return (
+    <figure class="pp-figure" id={id}>
+      <figcaption class="govuk-body-s govuk-!-font-weight-bold">{caption}</figcaption>
+      <div ref={box} class="pp-figure__chart" />
+      <details class="govuk-details pp-details">
+        <summary class="govuk-details__summary"><span class="govuk-details__summary-text">Show the chart's data as a table</span></summary>
+        <div class="govuk-details__text">{children}</div>
+      </details>
+    </figure>
+  );
+}
