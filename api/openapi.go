@@ -477,6 +477,12 @@ func openAPISchemas() map[string]schema {
 			"type": str, "title": str, "status": schema{"type": "integer"}, "detail": str, "instance": str,
 			"code":       schema{"type": "string", "description": "placeplan error code: invalid, not_found, …"},
 			"request_id": schema{"type": "string", "description": "quote it when reporting a problem"},
+			// A stale scenario revision (412) says what the change would overwrite.
+			"current_revision": schema{"type": "integer", "description": "412 on a scenario: its current revision"},
+			"changed_by":       schema{"type": "string", "description": "412 on a scenario: who saved the current revision"},
+			"changed_at":       schema{"type": "string", "format": "date-time", "description": "412 on a scenario: when (RFC 3339, UTC)"},
+			"note":             schema{"type": "string", "description": "412 on a scenario: their note"},
+			"changes":          schema{"type": "string", "description": "412 on a scenario: what they changed"},
 		}),
 		"Health": object([]string{"status"}, schema{"status": str, "version": str}),
 		"Link": object([]string{"href", "rel"}, schema{
