@@ -96,6 +96,22 @@ func routeDocs() map[string]routeDoc {
 
 		"/api/openapi.json": {tag: "api", content: appJSON, schema: schema{"type": "object"}, status: []int{304}},
 		"/api/v1/datasets":  {tag: "data", content: appJSON, schema: jsonArray, revisioned: true},
+		"/api/v1/config": {tag: "data", content: appJSON, schema: schema{"type": "object",
+			"required": []string{"version", "persistent", "basemap_style", "suppress_below", "geographies", "default_geography", "bounds"},
+			"properties": schema{
+				"version":    schema{"type": "string"},
+				"persistent": schema{"type": "boolean", "description": "false for the embedded default in memory: nothing saved is kept"},
+				"basemap_style": schema{"type": []string{"string", "null"}, "format": "uri",
+					"description": "serve --basemap-style: a MapLibre style URL; null to draw the basemap from placeplan's own layers"},
+				"suppress_below": schema{"type": "number", "description": "confidential counts from 1 to this − 1 are withheld; 0 for none"},
+				"geographies": schema{"type": "array", "items": schema{"type": "object",
+					"required": []string{"geography", "label", "vintage", "areas"}, "properties": schema{
+						"geography": enumSchema("lsoa11", "lsoa21"), "label": schema{"type": "string"},
+						"vintage": schema{"type": "string"}, "areas": schema{"type": "integer"}}}},
+				"default_geography": schema{"type": []string{"string", "null"}},
+				"bounds": schema{"type": []string{"array", "null"}, "minItems": 4, "maxItems": 4, "items": schema{"type": "number"},
+					"description": "west, south, east, north of every area loaded (WGS84)"},
+			}}},
 		"/api/v1/areas": {tag: "data", content: appJSON, schema: jsonArray, revisioned: true,
 			params: []openAPIParameter{geography, lad}, status: []int{400}},
 		"/api/v1/areas/:geography/:code": {tag: "data", content: appJSON, schema: schema{"type": "object"},

@@ -55,6 +55,7 @@ func (s *Server) routeTable() []route {
 		get("/healthz", RolePublic, false, s.handleHealthz, "liveness: the process answers"),
 		get("/readyz", RolePublic, false, s.handleReadyz, "readiness: the data store answers"),
 
+		get("/api/v1/config", RoleViewer, false, s.handleConfig, "what the web map reads at start: version, whether saved work is kept, basemap, suppression threshold, geographies, bounds"),
 		get("/api/v1/datasets", RoleViewer, true, s.handleDatasets, "ingested datasets with licence and attribution"),
 		get("/api/v1/areas", RoleViewer, true, s.handleAreas, "small areas, without boundaries"),
 		get("/api/v1/areas/:geography/:code", RoleViewer, true, s.handleAreaProfile, "one small area with its indicator values"),

@@ -12,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -107,6 +108,7 @@ func exitCode(err error, stderr io.Writer) int {
 type Config struct {
 	DB            string // SQLite database path; "" for the embedded default (serve only)
 	Create        bool   // serve: create DB from the embedded default when it does not exist
+	BasemapStyle  string // serve: a MapLibre style URL for the web map's basemap
 	Addr          string // HOST:PORT to serve on
 	Format        string // csv, json or table
 	LAD           string // local authority district code filter
@@ -140,7 +142,7 @@ Usage:
   placeplan indicators --db FILE [--geography lsoa11|lsoa21] [--format csv|json]
   placeplan vintages --db FILE --scheme NAME [--format csv|json]
   placeplan serve [--db FILE [--create]] [--addr HOST:PORT] [--suppress-below N] [--cors-origin ORIGIN]
-                  [--tile-cache-mb N]
+                  [--tile-cache-mb N] [--basemap-style URL]
   placeplan summarise --iod FILE [--underlying FILE] [--by lad|msoa|locality] [--localities FILE] [--format csv|json]
   placeplan score --scenario FILE [--db FILE] [--format table|csv|json]
   placeplan sites --demand FILE --candidates FILE [--matrix FILE] --model mclp|pmedian|lscp|capacitated --p N
@@ -255,6 +257,7 @@ func parseFlags(cmd string, args []string, stdout io.Writer) (Config, error) {
 		fs.BoolVar(&cfg.Create, "create", false, "with --db: when FILE does not exist, create it (and its folder) holding the embedded default dataset")
 		fs.StringVar(&cfg.Addr, "addr", api.DefaultAddr, "`HOST:PORT` to listen on (port 0 picks a free port)")
 		fs.Float64Var(&cfg.SuppressBelow, "suppress-below", 5, "withhold confidential counts from 1 to N-1 (0 switches suppression off)")
+		fs.StringVar(&cfg.BasemapStyle, "basemap-style", "", "absolute http(s) `URL` of a MapLibre style for the web map's basemap (default: drawn from placeplan's own layers; nothing leaves the machine)")
 		fs.Int64Var(&cfg.TileCacheMB, "tile-cache-mb", api.DefaultTileCacheBytes>>20, "memory bound of the vector-tile cache in MiB")
 		fs.Func("cors-origin", "allow browser pages from this `ORIGIN` (e.g. https://maps.example.org, or *) to read the API; repeatable", func(v string) error {
 			cfg.CORSOrigins = append(cfg.CORSOrigins, v)
@@ -347,8 +350,23 @@ func parseFlags(cmd string, args []string, stdout io.Writer) (Config, error) {
 		return cfg, usageError{"--suppress-below must not be negative"}
 	case cfg.Create && cfg.DB == "":
 		return cfg, usageError{"--create needs --db FILE: the database file to create from the embedded default dataset"}
+	case cfg.BasemapStyle != "":
+		if err := checkBasemapStyle(cfg.BasemapStyle); err != nil {
+			return cfg, err
+		}
 	}
 	return cfg, nil
+}
+
+// checkBasemapStyle refuses a basemap style that is not an absolute http
+// or https URL: the browser fetches it, so a file path or a relative URL
+// could only fail there, later and less clearly.
+func checkBasemapStyle(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usageError{fmt.Sprintf("--basemap-style %q: want the absolute http or https URL of a MapLibre style, such as https://tiles.example.org/styles/basic.json", v)}
+	}
+	return nil
 }
 
 // openServed opens the store serve serves: the embedded default in
@@ -578,7 +596,7 @@ func cmdServe(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		logger.Info("stored the shipped scenarios", "ids", added)
 	}
 	srv := api.NewServer(api.Config{Addr: cfg.Addr, Version: version, CORSOrigins: cfg.CORSOrigins, TileCacheBytes: cfg.TileCacheMB << 20,
-		Disclosure: placeplan.Disclosure{MinCount: cfg.SuppressBelow}}, s, logger)
+		Disclosure: placeplan.Disclosure{MinCount: cfg.SuppressBelow}, Persistent: cfg.DB != "", BasemapStyle: cfg.BasemapStyle}, s, logger)
 	if err := srv.Start(); err != nil {
 		return placeplan.Errorf(placeplan.EINVALID, "serve on %s: %w", cfg.Addr, err)
 	}

@@ -150,6 +150,9 @@ func TestServeDefault(t *testing.T) {
 			t.Errorf("second line %q does not say %q", says, want)
 		}
 	}
+	if got := get(t, url+"/api/v1/config"); !strings.Contains(got, `"persistent":false`) || !strings.Contains(got, `"basemap_style":null`) {
+		t.Errorf("config in memory: %s", got)
+	}
 	body := get(t, url+"/api/v1/localities")
 	for _, want := range []string{"Oswestry", "North Shrewsbury", "South Shrewsbury", "Ludlow", "Market Drayton", "Whitchurch", "Bridgnorth", "North", "Central", "South"} {
 		if !strings.Contains(body, `"name":"`+want+`"`) {
@@ -266,15 +269,49 @@ func TestServeCreateKeepsWork(t *testing.T) {
 	}
 	stop()
 
-	url, says, stop = serveSays(t, bin, "--db", db, "--create", "--addr", "127.0.0.1:0")
+	url, says, stop = serveSays(t, bin, "--db", db, "--create", "--addr", "127.0.0.1:0", "--basemap-style", "https://tiles.example.org/style.json")
 	defer stop()
 	if says != "serving database "+db+": what you save is kept there" {
 		t.Errorf("second line after a restart %q", says)
+	}
+	if got := get(t, url+"/api/v1/config"); !strings.Contains(got, `"persistent":true`) ||
+		!strings.Contains(got, `"basemap_style":"https://tiles.example.org/style.json"`) {
+		t.Errorf("config of a database file: %s", got)
 	}
 	if got := get(t, url+"/api/v1/scenarios/kept-after-a-restart"); !strings.Contains(got, `"name":"Kept after a restart"`) {
 		t.Errorf("the saved scenario after a restart: %s", got)
 	}
 	if got := get(t, url+"/api/v1/localities"); !strings.Contains(got, `"name":"Oswestry"`) {
 		t.Error("the created database lacks the default localities")
+	}
+}
+
+// TestServeBasemapStyle: --basemap-style takes only an absolute http(s)
+// URL, refused at flag parsing (exit 2) with a message saying what to give.
+func TestServeBasemapStyle(t *testing.T) {
+	for _, tc := range []struct {
+		url string
+		ok  bool
+	}{
+		{"https://tiles.example.org/styles/basic.json", true},
+		{"http://localhost:8081/style.json?key=abc", true},
+		{"style.json", false},
+		{"/srv/styles/basic.json", false},
+		{"file:///srv/style.json", false},
+		{"ftp://tiles.example.org/style.json", false},
+		{"https:///style.json", false},
+		{"https://exa mple.org/style.json", false},
+	} {
+		err := checkBasemapStyle(tc.url)
+		if tc.ok != (err == nil) {
+			t.Errorf("%q: %v", tc.url, err)
+		}
+		if tc.ok {
+			continue
+		}
+		_, errOut, code := runCLI(t, "serve", "--addr", "127.0.0.1:0", "--basemap-style", tc.url)
+		if code != 2 || !strings.Contains(errOut, "--basemap-style") || !strings.Contains(errOut, "absolute http or https URL") {
+			t.Errorf("serve --basemap-style %q: exit %d, %s", tc.url, code, errOut)
+		}
 	}
 }
