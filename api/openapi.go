@@ -37,8 +37,10 @@ type routeDoc struct {
 	// another kind of ETag), 400 or 404; errors carry a problem document.
 	status []int
 	// post, when set, documents the POST on the same path: the body it
-	// takes (media type → schema) and its own parameters (none when nil).
-	post map[string]schema
+	// takes (media type → schema); postParams are its query parameters
+	// (writes take only their path parameters otherwise).
+	post       map[string]schema
+	postParams []openAPIParameter
 }
 
 // appJSONType is the JSON media type.
@@ -88,6 +90,27 @@ func routeDocs() map[string]routeDoc {
 		"application/yaml": {"type": "string"}, appJSONType: {"type": "object", "required": []string{"placeplan_scenario", "name"}},
 	}
 	jsonArray := schema{"type": "array", "items": schema{"type": "object"}}
+	trueFalse := schema{"type": "string", "enum": []string{"true", "false"}, "default": "false"}
+	scoreAreas := queryParam("areas", "true: add the scenario's need for each small area it scores (areas)", trueFalse)
+	planAreas := queryParam("areas", "true: add what the plan says of each demand area (areas)", trueFalse)
+	nullable := func(t string) schema { return schema{"type": []string{t, "null"}} }
+	scoreDoc := schema{"type": "object", "properties": schema{
+		"areas": schema{"type": "array", "description": "with areas=true, in code order", "items": schema{"type": "object",
+			"required": []string{"code", "need_score", "need_rank", "need_share", "locality", "locality_need_rank"},
+			"properties": schema{"code": schema{"type": "string"},
+				"need_score": nullable("number"), "need_rank": nullable("integer"), "need_share": nullable("number"),
+				"locality": nullable("string"), "locality_need_rank": nullable("integer")}}}}}
+	planDoc := schema{"type": "object", "required": []string{"candidates"}, "properties": schema{
+		"candidates": schema{"type": "array", "description": "every candidate site the plan considered", "items": schema{"type": "object",
+			"required": []string{"id", "locality", "lon", "lat", "placed", "selected", "fixed", "excluded"},
+			"properties": schema{"id": schema{"type": "string"}, "locality": schema{"type": "string"},
+				"lon": schema{"type": "number"}, "lat": schema{"type": "number"}, "placed": schema{"type": "string"},
+				"selected": schema{"type": "boolean"}, "fixed": schema{"type": "boolean"}, "excluded": schema{"type": "boolean"}}}},
+		"areas": schema{"type": "array", "description": "with areas=true, each demand area in code order; null where no chosen site reaches it",
+			"items": schema{"type": "object", "required": []string{"code", "served_by", "reached_in", "phase_index", "travel"},
+				"properties": schema{"code": schema{"type": "string"}, "served_by": nullable("string"), "reached_in": nullable("string"),
+					"phase_index": nullable("integer"), "travel": schema{"type": []string{"number", "null"},
+						"description": "to the serving site, in the plan's unit"}}}}}}
 	geoJSON := ref("GeoJSONFeatureCollection")
 	const appJSON = echo.MIMEApplicationJSON
 	return map[string]routeDoc{
@@ -184,8 +207,9 @@ func routeDocs() map[string]routeDoc {
 		"/api/v1/compare": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, status: []int{400, 404},
 			params: []openAPIParameter{required(queryParam("ids", "two or more scenarios, comma-separated: id or id@revision",
 				schema{"type": "string"}))}},
-		"/api/v1/scores": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
-			params: []openAPIParameter{scenarioID}, status: []int{400, 404}, post: scenarioBody},
+		"/api/v1/scores": {tag: "scenarios", content: appJSON, schema: scoreDoc, revisioned: true,
+			params: []openAPIParameter{scenarioID, scoreAreas}, status: []int{400, 404}, post: scenarioBody,
+			postParams: []openAPIParameter{scoreAreas}},
 		"/api/v1/sites": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, status: []int{400},
 			post: map[string]schema{appJSONType: {"type": "object", "required": []string{"demand", "candidates", "model"},
 				"properties": schema{
@@ -197,8 +221,9 @@ func routeDocs() map[string]routeDoc {
 					"speed_kmh": schema{"type": "number"}, "fixed": schema{"type": "array", "items": schema{"type": "string"}},
 					"exclude": schema{"type": "array", "items": schema{"type": "string"}}, "target_share": schema{"type": "number"},
 				}}}},
-		"/api/v1/plans": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
-			params: []openAPIParameter{scenarioID}, status: []int{400, 404}, post: scenarioBody},
+		"/api/v1/plans": {tag: "scenarios", content: appJSON, schema: planDoc, revisioned: true,
+			params: []openAPIParameter{scenarioID, planAreas}, status: []int{400, 404}, post: scenarioBody,
+			postParams: []openAPIParameter{planAreas}},
 
 		"/ogc": {tag: "ogc", content: appJSON, schema: ref("LandingPage"),
 			params: []openAPIParameter{f}, status: []int{400}},
@@ -375,6 +400,9 @@ func buildOpenAPI(routes []Route, version string, docs map[string]routeDoc) open
 				}
 			}
 			op.Parameters = path
+			if r.Method == http.MethodPost {
+				op.Parameters = append(op.Parameters, doc.postParams...)
+			}
 			if r.Method == http.MethodPost || r.Method == http.MethodPut {
 				op.RequestBody = &openAPIRequestBody{Required: true, Content: map[string]openAPIContent{}}
 				for mt, sch := range doc.post {
