@@ -1,11 +1,15 @@
-# placeplan — make run serves the embedded default dataset at
-# http://localhost:8080; make test runs every test.
+# placeplan — make run serves http://localhost:8080 from a database file
+# (created from the embedded default dataset on first start, so what you
+# save is kept: DB=path to use another); make test runs every test.
 
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 BIN     := bin/placeplan
 ADDR    ?= 127.0.0.1:8080
+# Where make run keeps its database: $XDG_DATA_HOME/placeplan, else
+# ~/.local/share/placeplan (the XDG base directory default).
+DB      ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/placeplan/placeplan.db
 
 .PHONY: all build frontend run test test-go test-frontend test-browser deps deps-deb vet fmt-check fuzz bench load generate clean
 
@@ -29,7 +33,7 @@ frontend/dist/app/index.html: frontend/node_modules/.package-lock.json $(FRONTEN
 	cd frontend && npm run build --silent
 
 run: build
-	$(BIN) serve --addr $(ADDR)
+	$(BIN) serve --addr $(ADDR) --db "$(DB)" --create
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

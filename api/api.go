@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
 
 	"placeplan"
 	"placeplan/data"
@@ -58,6 +59,14 @@ type Config struct {
 	// disk instead of the files embedded in package frontend (for working
 	// on the page without rebuilding).
 	FrontendDir string
+	// Persistent says that the store keeps what is saved after the
+	// server stops: false for the embedded default served in memory. The
+	// web map reads it (GET /api/v1/config) to warn that work will be lost.
+	Persistent bool
+	// BasemapStyle is the absolute http(s) URL of a MapLibre style the web
+	// map draws under placeplan's layers; empty for none (the map then
+	// draws its basemap from placeplan's own layers, offline).
+	BasemapStyle string
 }
 
 // Defaults for the zero fields of Config.
@@ -96,6 +105,7 @@ type Store interface {
 	Revision(ctx context.Context) (int64, error)
 	Datasets(ctx context.Context) ([]placeplan.Dataset, error)
 	Geographies(ctx context.Context) (map[placeplan.Geography]int, error)
+	Extent(ctx context.Context) (orb.Bound, bool, error)
 	Areas(ctx context.Context, q data.AreaQuery) ([]placeplan.Area, error)
 	Indicators(ctx context.Context, geog placeplan.Geography) ([]placeplan.Indicator, error)
 	Values(ctx context.Context, indicatorID int64) ([]placeplan.Value, error)

@@ -162,6 +162,26 @@ func TestStatusOf(t *testing.T) {
 	}
 }
 
+// TestProblemExtensions: an error's Details become extension members
+// beside the problem's own, which they never replace, in name order and
+// without HTML escaping; without details the document is as before.
+func TestProblemExtensions(t *testing.T) {
+	p := problem{Type: "about:blank", Title: "Precondition Failed", Status: 412, Detail: "stale", Code: "precondition",
+		Extensions: map[string]any{"changed_by": "a & b", "current_revision": 3, "status": 200, "code": "x"}}
+	b, err := marshalNoEscape(p) // as the server's JSON serializer writes it
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"type":"about:blank","title":"Precondition Failed","status":412,"detail":"stale","code":"precondition","changed_by":"a & b","current_revision":3}`
+	if string(b) != want {
+		t.Errorf("problem with extensions:\n%s\nwant\n%s", b, want)
+	}
+	p.Extensions = nil
+	if b, _ := marshalNoEscape(p); string(b) != `{"type":"about:blank","title":"Precondition Failed","status":412,"detail":"stale","code":"precondition"}` {
+		t.Errorf("problem without extensions: %s", b)
+	}
+}
+
 // failingStore is a real store whose Datasets fails with a message that
 // must never reach a client, and whose revision the test sets.
 type failingStore struct {

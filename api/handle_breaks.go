@@ -59,7 +59,6 @@ type breaksResponse struct {
 // (or blue) to dark (or red) towards more need: for an indicator where
 // higher is better (a rank, a decile) the palette is reversed.
 func (s *Server) handleBreaks(c echo.Context) error {
-	ctx := c.Request().Context()
 	q := c.QueryParams()
 	switch layer := q.Get("layer"); layer {
 	case tileAreas:
@@ -90,45 +89,18 @@ func (s *Server) handleBreaks(c echo.Context) error {
 		classes = n
 	}
 
-	rev, err := s.requestRevision(c)
+	av, err := s.indicatorValues(c, q.Get("geography"), field)
 	if err != nil {
 		return err
 	}
-	cat, err := s.tileCatalog(ctx, rev)
-	if err != nil {
-		return err
-	}
-	geog, err := layerGeography(q.Get("geography"), cat.geographies)
-	if err != nil {
-		return err
-	}
-	if geog == "" {
-		return invalidf("unknown field %q: no indicators are loaded", field)
-	}
-	inds, err := s.store.Indicators(ctx, geog)
-	if err != nil {
-		return err
-	}
-	i := slices.IndexFunc(inds, func(ind placeplan.Indicator) bool { return ind.Key == field })
-	if i < 0 {
-		return invalidf("unknown field %q: no such indicator for %s (see /api/v1/indicators)", field, geog.Label())
-	}
-	ind := inds[i]
-	vs, err := s.store.Values(ctx, ind.ID)
-	if err != nil {
-		return err
-	}
-	values := make([]float64, 0, len(vs))
-	suppressed, infinite := 0, 0
-	for _, v := range vs {
-		pv, withheld := s.cfg.Disclosure.Apply(ind, v.Value)
-		switch {
-		case withheld:
-			suppressed++
-		case math.IsInf(pv, 0):
+	geog, ind := av.geography, av.indicator
+	values := make([]float64, 0, len(av.shown))
+	suppressed, infinite := len(av.withheld), 0
+	for _, v := range av.shown {
+		if math.IsInf(v.Value, 0) {
 			infinite++
-		default:
-			values = append(values, pv)
+		} else {
+			values = append(values, v.Value)
 		}
 	}
 	if len(values) == 0 {

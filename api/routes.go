@@ -55,11 +55,13 @@ func (s *Server) routeTable() []route {
 		get("/healthz", RolePublic, false, s.handleHealthz, "liveness: the process answers"),
 		get("/readyz", RolePublic, false, s.handleReadyz, "readiness: the data store answers"),
 
+		get("/api/v1/config", RoleViewer, false, s.handleConfig, "what the web map reads at start: version, whether saved work is kept, basemap, suppression threshold, geographies, bounds"),
 		get("/api/v1/datasets", RoleViewer, true, s.handleDatasets, "ingested datasets with licence and attribution"),
 		get("/api/v1/areas", RoleViewer, true, s.handleAreas, "small areas, without boundaries"),
 		get("/api/v1/areas/:geography/:code", RoleViewer, true, s.handleAreaProfile, "one small area with its indicator values"),
 		get("/api/v1/localities", RoleViewer, true, s.handleLocalities, "localities with their member areas"),
 		get("/api/v1/indicators", RoleViewer, true, s.handleIndicators, "the indicator catalogue: direction, unit, kind, denominator"),
+		get("/api/v1/values", RoleViewer, true, s.handleValues, "every small area's value of one indicator, by area code, for a choropleth (withheld ones listed)"),
 		get("/api/v1/layers", RoleViewer, true, s.handleLayers, "the map layers available"),
 		get("/api/v1/layers/areas", RoleViewer, true, s.handleAreasLayer, "small areas with indicator values as GeoJSON"),
 		get("/api/v1/layers/localities", RoleViewer, true, s.handleLocalitiesLayer, "localities as GeoJSON"),

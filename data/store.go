@@ -251,6 +251,20 @@ func (s *Store) Area(ctx context.Context, geog placeplan.Geography, code string)
 	return as[0], nil
 }
 
+// Extent returns the bounding box of every loaded area's boundary, of
+// every geography (WGS84), and false when no boundary is loaded.
+func (s *Store) Extent(ctx context.Context) (orb.Bound, bool, error) {
+	var minLon, minLat, maxLon, maxLat sql.NullFloat64
+	if err := s.db.QueryRowContext(ctx, `SELECT min(min_lon), min(min_lat), max(max_lon), max(max_lat)
+		FROM areas WHERE min_lon IS NOT NULL`).Scan(&minLon, &minLat, &maxLon, &maxLat); err != nil {
+		return orb.Bound{}, false, fmt.Errorf("extent of the areas: %w", err)
+	}
+	if !minLon.Valid {
+		return orb.Bound{}, false, nil
+	}
+	return orb.Bound{Min: orb.Point{minLon.Float64, minLat.Float64}, Max: orb.Point{maxLon.Float64, maxLat.Float64}}, true, nil
+}
+
 // Geographies returns the geographies that have areas, with their counts.
 func (s *Store) Geographies(ctx context.Context) (map[placeplan.Geography]int, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT geography, count(*) FROM areas GROUP BY geography`)
