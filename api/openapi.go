@@ -84,6 +84,9 @@ func routeDocs() map[string]routeDoc {
 	scenarioID := required(queryParam("scenario", "scenario id or id@revision (see /api/v1/scenarios)", schema{"type": "string"}))
 	tileScenario := queryParam("scenario", "areas: a scenario's areas with its need and plan; catchments: whose "+
 		"catchments (id or id@revision)", schema{"type": "string"})
+	tileFields := queryParam("fields", "comma-separated property names to keep in the tile, any of the "+
+		"TileJSON vector layer's fields (every property when absent, none when empty; an unknown name is a 400 "+
+		"that names it); b,c and c,b are the same tile", schema{"type": "string"})
 	scenarioPath := pathParamDoc("id", "scenario id (see /api/v1/scenarios)", schema{"type": "string"})
 	revPath := pathParamDoc("rev", "revision number, from 1", schema{"type": "integer", "minimum": 1})
 	scenarioBody := map[string]schema{ // a scenario document; see docs/SCENARIOS.md
@@ -244,14 +247,14 @@ func routeDocs() map[string]routeDoc {
 
 		"/tiles/:layer/:z/:x/:y": {tag: "tiles", content: "application/vnd.mapbox-vector-tile", revisioned: true,
 			status: []int{204, 400, 404}, params: []openAPIParameter{
-				pathParamDoc("layer", "tile layer (catchments needs scenario)", enumSchema("areas", "localities", "sites", "catchments")),
+				pathParamDoc("layer", "tile layer (catchments needs scenario)", enumSchema(tileLayerNames()...)),
 				pathParamDoc("z", "zoom", schema{"type": "integer", "minimum": 0}),
 				pathParamDoc("x", "tile column", schema{"type": "integer", "minimum": 0}),
 				pathParamDoc("y", "tile row and extension, such as 1234.mvt", schema{"type": "string", "pattern": `^[0-9]+\.mvt$`}),
-				geography, tileScenario}},
+				geography, tileScenario, tileFields}},
 		"/tiles/:layer": {tag: "tiles", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
 			status: []int{400, 404}, params: []openAPIParameter{
-				pathParamDoc("layer", "TileJSON 3.0 of a tile layer", enumSchema("areas.json", "localities.json", "sites.json", "catchments.json")),
+				pathParamDoc("layer", "TileJSON 3.0 of a tile layer", enumSchema(tileSetFiles()...)),
 				geography, tileScenario}},
 		"/api/v1/breaks": {tag: "layers", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
 			status: []int{400}, params: []openAPIParameter{

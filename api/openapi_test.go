@@ -190,6 +190,13 @@ func TestOpenAPIParameters(t *testing.T) {
 			t.Errorf("items does not document %s", code)
 		}
 	}
+	tiles := "/tiles/{layer}/{z}/{x}/{y}"
+	if l := param(tiles, "layer"); !slices.Equal(enum(l), slices.Sorted(slices.Values(tileLayerNames()))) {
+		t.Errorf("tile layers %v, want %v", enum(l), tileLayerNames())
+	}
+	if f := param(tiles, "fields"); f.In != "query" || f.Required || !strings.Contains(f.Description, "unknown name is a 400") {
+		t.Errorf("tile fields parameter: %+v", f)
+	}
 	if op := doc.Paths["/ogc"]["get"]; op.Role != string(RoleViewer) {
 		t.Errorf("/ogc x-role %q", op.Role)
 	}
