@@ -11,6 +11,7 @@ import { Explore } from './views/Explore';
 import { ScenarioView } from './views/Scenario';
 import { Rollout } from './views/Rollout';
 import { Compare } from './views/Compare';
+import { Sources } from './components/Sources';
 import type { MapController } from './map/controller';
 
 const titles: Record<View, string> = {
@@ -22,6 +23,7 @@ const titles: Record<View, string> = {
 
 /** controllers of the maps on the page, for views that move them (search, fit to a plan) */
 export const maps: { main: MapController | null; second: MapController | null } = { main: null, second: null };
+let unsync: (() => void) | null = null;
 
 export function App() {
   const u = url.value;
@@ -82,6 +84,7 @@ export function App() {
             {u.view === 'rollout' && <Rollout />}
             {u.view === 'compare' && <Compare />}
           </div>
+          <Sources />
         </main>
         <div class="pp-maps">
           <MapPane
@@ -107,7 +110,15 @@ export function App() {
               onSelect={(a) => patch({ area: a.code })}
               onReady={(c) => {
                 maps.second = c;
-                if (maps.main) c.syncWith(maps.main);
+                if (maps.main) {
+                  c.map.jumpTo({ center: maps.main.map.getCenter(), zoom: maps.main.map.getZoom() });
+                  unsync = c.syncWith(maps.main);
+                }
+              }}
+              onGone={() => {
+                unsync?.();
+                unsync = null;
+                maps.second = null;
               }}
             />
           )}

@@ -119,6 +119,17 @@ export async function openScenario(ref: string): Promise<void> {
   });
 }
 
+/**
+ * ensureDraft opens, when no scenario is open, the one the URL names, else
+ * the shipped five-team Shropshire plan, else the first stored one.
+ */
+export async function ensureDraft(): Promise<void> {
+  if (draft.value) return;
+  const list = scenarios.value;
+  const ref = url.value.scenario ?? list.find((x) => x.id === 'shropshire-five-teams')?.id ?? list[0]?.id;
+  if (ref) await openScenario(ref);
+}
+
 /** edit replaces the draft's document. */
 export function edit(change: (d: ScenarioDoc) => ScenarioDoc): void {
   const d = draft.value;

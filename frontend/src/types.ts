@@ -34,10 +34,14 @@ export interface Indicator {
 }
 
 export interface Dataset {
-  name?: string;
-  kind?: string;
+  id: number;
+  kind: string;
+  format: string;
+  source: string;
+  publisher?: string;
   licence?: string;
   attribution?: string;
+  records?: number;
 }
 
 export interface Breaks {

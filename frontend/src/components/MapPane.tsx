@@ -8,6 +8,7 @@ import { DataTable } from './DataTable';
 import { announce, config, datasets, loadAreaNames } from '../store';
 import type { MapContent } from '../store';
 import type { AreaRow } from '../map/colouring';
+import { attributionLines } from '../lib/attribution';
 
 interface Props {
   id: string;
@@ -19,10 +20,12 @@ interface Props {
   onSelect: (a: AreaRef, how: 'pointer' | 'keyboard' | 'list') => void;
   onCandidate?: (id: string) => void;
   onReady?: (c: MapController) => void;
+  /** onGone is called before the map is destroyed */
+  onGone?: () => void;
   heading?: string;
 }
 
-export function MapPane({ id, content, geography, selected, position, onMove, onSelect, onCandidate, onReady, heading }: Props) {
+export function MapPane({ id, content, geography, selected, position, onMove, onSelect, onCandidate, onReady, onGone, heading }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const ctl = useRef<MapController | null>(null);
   const [list, setList] = useState<AreaRef[] | null>(null);
@@ -33,7 +36,7 @@ export function MapPane({ id, content, geography, selected, position, onMove, on
 
   useEffect(() => {
     const cfg = config.value!;
-    const attribution = [...new Set(datasets.value.map((d) => d.attribution).filter((a): a is string => Boolean(a)))];
+    const attribution = attributionLines(datasets.value.map((d) => d.attribution ?? ''));
     const c = new MapController({
       container: box.current!,
       origin: location.origin,
@@ -62,6 +65,7 @@ export function MapPane({ id, content, geography, selected, position, onMove, on
     ro.observe(box.current!);
     return () => {
       ro.disconnect();
+      onGone?.();
       c.destroy();
       ctl.current = null;
     };

@@ -41,6 +41,12 @@ export interface ControllerOptions {
 
 const SOURCE = { source: 'areas', sourceLayer: 'areas' } as const;
 
+/** fitPadding keeps what the map is fitted to clear of the legend at its bottom left, where the map is wide enough. */
+function fitPadding(container: HTMLElement): maplibregl.PaddingOptions {
+  const wide = container.clientWidth > 900;
+  return { top: 32, right: 56, bottom: 32, left: wide ? 360 : 32 };
+}
+
 export class MapController {
   readonly map: maplibregl.Map;
   private opts: ControllerOptions;
@@ -63,7 +69,7 @@ export class MapController {
     this.map = new maplibregl.Map({
       container: o.container,
       style: o.basemapStyle || style(this.styleOpts),
-      ...(pos ? { center: [pos.lon, pos.lat], zoom: pos.zoom } : o.bounds ? { bounds: o.bounds, fitBoundsOptions: { padding: 24 } } : {}),
+      ...(pos ? { center: [pos.lon, pos.lat], zoom: pos.zoom } : o.bounds ? { bounds: o.bounds, fitBoundsOptions: { padding: fitPadding(o.container) } } : {}),
       minZoom: 5,
       maxZoom: 16,
       dragRotate: false,
@@ -97,6 +103,13 @@ export class MapController {
     this.map.getContainer().append(this.tooltip, this.cross);
 
     this.ready = new Promise((resolve) => this.map.once('load', () => resolve()));
+    // The attribution starts folded (MapLibre opens it on wide maps), so it
+    // does not cover the map; the (i) button unfolds it.
+    this.map.once('load', () => {
+      const attrib = this.map.getContainer().querySelector('.maplibregl-ctrl-attrib');
+      attrib?.classList.remove('maplibregl-compact-show');
+      attrib?.removeAttribute('open');
+    });
     if (o.basemapStyle) {
       this.ready = this.ready.then(() => this.addOverlay());
     }
@@ -283,9 +296,9 @@ export class MapController {
     }
   }
 
-  /** fit moves the map to show a bounding box [w, s, e, n]. */
+  /** fit moves the map to show a bounding box [w, s, e, n], clear of the legend. */
   fit(bbox: [number, number, number, number], maxZoom = 13): void {
-    this.map.fitBounds(bbox, { padding: 48, maxZoom, duration: 600 });
+    this.map.fitBounds(bbox, { padding: fitPadding(this.map.getContainer()), maxZoom, duration: 600 });
   }
 
   /** areasInView lists the areas drawn in the current view, by name. */

@@ -13,6 +13,7 @@ import { DataTable } from '../components/DataTable';
 import { Figure } from '../components/Figure';
 import { coverageChart, type CoveragePoint } from './charts';
 import type { Comparison, Plan, Revision } from '../types';
+import { candidateBounds, fitOnce } from './fit';
 
 const diffColours = { both: '#0072B2', a_only: '#E69F00', b_only: '#56B4E9' };
 
@@ -54,6 +55,14 @@ function RefPicker({ which, value, onChange }: { which: 'A' | 'B'; value: string
   );
 }
 
+/** rankChange says how a locality's rank moves from A to B (rank 1 is the most need). */
+export function rankChange(change: number | null): string {
+  if (change === null) return '–';
+  if (change === 0) return 'same rank';
+  const n = Math.abs(change);
+  return `${n} ${n === 1 ? 'place' : 'places'} ${change < 0 ? 'up (more need) in B' : 'down (less need) in B'}`;
+}
+
 export function Compare() {
   const u = url.value;
   const list = scenarios.value;
@@ -76,6 +85,7 @@ export function Compare() {
       error.value = '';
       busy.value = false;
       announce(`Comparing ${c.labels[0]} with ${c.labels[1]}.`);
+      fitOnce(`compare:${a},${b}`, candidateBounds([...(pa.candidates ?? []), ...(pb.candidates ?? [])]));
     }).catch((err) => {
       if (isAbort(err)) return;
       busy.value = false;
@@ -201,7 +211,7 @@ export function Compare() {
                 { key: 'a', label: 'A', numeric: true, value: (l) => l.ranks[0] },
                 { key: 'b', label: 'B', numeric: true, value: (l) => l.ranks[1] },
                 { key: 'change', label: 'Change', numeric: true, value: (l) => l.change,
-                  render: (l) => (l.change ? (l.change > 0 ? `▲ ${l.change}` : `▼ ${-l.change}`) : 'same') },
+                  render: (l) => rankChange(l.change) },
               ]} />
           </section>
         </div>

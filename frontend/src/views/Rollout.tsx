@@ -4,13 +4,14 @@
 
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
-import { announce, draft, main, patch, plan, planError, planState, url } from '../store';
+import { announce, draft, ensureDraft, main, patch, plan, planError, planState, url } from '../store';
 import { categorical, sequential } from '../map/colouring';
 import { longDate, number, share } from '../lib/format';
 import { DataTable } from '../components/DataTable';
 import { Figure } from '../components/Figure';
 import { coverageChart, type CoveragePoint } from './charts';
 import { ScenarioPicker } from './ScenarioPicker';
+import { useFitToScenario } from './fit';
 import type { Plan } from '../types';
 
 export const seriesColours: Record<string, string> = {
@@ -47,6 +48,7 @@ export function Rollout() {
   const step = Math.min(u.phase ?? last, last);
   const playing = useSignal(false);
   const timer = useRef<ReturnType<typeof setInterval> | null>(null);
+  useFitToScenario();
 
   const show = (i: number, say = true) => {
     patch({ phase: i });
@@ -73,7 +75,10 @@ export function Rollout() {
     };
   }, [p, step]);
 
-  useEffect(() => () => { if (timer.current) clearInterval(timer.current); }, []);
+  useEffect(() => {
+    ensureDraft().catch(() => { /* the picker shows the list */ });
+    return () => { if (timer.current) clearInterval(timer.current); };
+  }, []);
 
   const play = () => {
     if (playing.value) {

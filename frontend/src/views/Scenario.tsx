@@ -5,8 +5,8 @@
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
 import {
-  announce, dirty, draft, edit, indicatorName, indicators, main, needBreaks, openScenario, patch, plan, planError, planState,
-  problemText, scenarios, score, scoreError, scoreState, timings, url,
+  announce, dirty, draft, edit, ensureDraft, indicatorName, indicators, main, needBreaks, patch, plan, planError, planState,
+  problemText, score, scoreError, scoreState, timings, url,
 } from '../store';
 import { addIndicator, removeIndicator, setMethod, setSiteRule, setSites, setWeight, siteRule, weightShares, type SiteRule } from '../lib/draft';
 import { categorical, graduated } from '../map/colouring';
@@ -16,6 +16,7 @@ import { Figure } from '../components/Figure';
 import { rankChart } from './charts';
 import { SavePanel } from './Save';
 import { ScenarioPicker } from './ScenarioPicker';
+import { useFitToScenario } from './fit';
 import type { Plan, ScenarioDoc } from '../types';
 
 const normalisations: [string, string][] = [
@@ -35,6 +36,7 @@ export function ScenarioView() {
   const s = score.value;
   const p = plan.value;
   const nb = needBreaks.value;
+  useFitToScenario();
 
   // The map: the draft's need, or each chosen site's catchment.
   useEffect(() => {
@@ -65,9 +67,7 @@ export function ScenarioView() {
   // Open the scenario the URL names, or the first stored one.
   const loadError = useSignal('');
   useEffect(() => {
-    if (d) return;
-    const ref = u.scenario ?? scenarios.value.find((x) => x.id === 'shropshire-five-teams')?.id ?? scenarios.value[0]?.id;
-    if (ref) openScenario(ref).catch((err) => { loadError.value = problemText(err); });
+    ensureDraft().catch((err) => { loadError.value = problemText(err); });
   }, []);
 
   return (

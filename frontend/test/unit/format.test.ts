@@ -48,3 +48,20 @@ describe('words', () => {
     expect(dateTime('nonsense')).toBe('nonsense');
   });
 });
+
+import { attributionLines } from '../../src/lib/attribution';
+
+describe('attributionLines', () => {
+  it('keeps every sentence once, in order', () => {
+    expect(attributionLines([
+      'Source: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and database right 2021.',
+      'Contains OS data © Crown copyright and database right 2021. Source: Office for National Statistics licensed under the Open Government Licence v.3.0.',
+      'MSOA names © House of Commons Library, Open Parliament Licence.',
+      '',
+    ])).toEqual([
+      'Source: Office for National Statistics licensed under the Open Government Licence v.3.0.',
+      'Contains OS data © Crown copyright and database right 2021.',
+      'MSOA names © House of Commons Library, Open Parliament Licence.',
+    ]);
+  });
+});
