@@ -113,24 +113,29 @@ func (s *Server) handlePostScore(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sc, err := readPostedScenario(c)
-	if err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	res, err := scenario.Score(ctx, s.store, sc)
+	res, err := s.scorePosted(c)
 	if err != nil {
 		return err
 	}
 	doc := NewScoreDocument(res)
 	if areas {
-		rows, err := scenario.AreaResults(ctx, s.store, res)
+		rows, err := scenario.AreaResults(c.Request().Context(), s.store, res)
 		if err != nil {
 			return err
 		}
 		doc.Areas = newScoreAreas(rows)
 	}
 	return c.JSON(http.StatusOK, doc)
+}
+
+// scorePosted scores the scenario document in the request body on the
+// server's data.
+func (s *Server) scorePosted(c echo.Context) (*scenario.Result, error) {
+	sc, err := readPostedScenario(c)
+	if err != nil {
+		return nil, err
+	}
+	return scenario.Score(c.Request().Context(), s.store, sc)
 }
 
 // handlePostPlan answers POST /api/v1/plans[?areas=true] with a scenario

@@ -93,6 +93,11 @@ func routeDocs() map[string]routeDoc {
 		"application/yaml": {"type": "string"}, appJSONType: {"type": "object", "required": []string{"placeplan_scenario", "name"}},
 	}
 	jsonArray := schema{"type": "array", "items": schema{"type": "object"}}
+	breaksField := required(queryParam("field", "indicator key (see /api/v1/indicators); with scenario, need_score or need_share",
+		schema{"type": "string"}))
+	breaksMethod := queryParam("method", "classification method", schema{"type": "string",
+		"enum": []string{"quantile", "equal", "jenks", "stddev"}, "default": "quantile"})
+	breaksClasses := queryParam("classes", "number of classes", schema{"type": "integer", "minimum": 2, "maximum": 12, "default": 5})
 	trueFalse := schema{"type": "string", "enum": []string{"true", "false"}, "default": "false"}
 	scoreAreas := queryParam("areas", "true: add the scenario's need for each small area it scores (areas)", trueFalse)
 	planAreas := queryParam("areas", "true: add what the plan says of each demand area (areas)", trueFalse)
@@ -257,13 +262,14 @@ func routeDocs() map[string]routeDoc {
 				pathParamDoc("layer", "TileJSON 3.0 of a tile layer", enumSchema(tileSetFiles()...)),
 				geography, tileScenario}},
 		"/api/v1/breaks": {tag: "layers", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
-			status: []int{400}, params: []openAPIParameter{
-				required(queryParam("layer", "layer to classify", enumSchema("areas"))),
-				required(queryParam("field", "indicator key (see /api/v1/indicators)", schema{"type": "string"})),
-				queryParam("method", "classification method", schema{"type": "string",
-					"enum": []string{"quantile", "equal", "jenks", "stddev"}, "default": "quantile"}),
-				queryParam("classes", "number of classes", schema{"type": "integer", "minimum": 2, "maximum": 12, "default": 5}),
-				geography}},
+			status: []int{400, 404}, params: []openAPIParameter{
+				queryParam("layer", "layer to classify (required without a scenario)", enumSchema("areas")),
+				breaksField, breaksMethod, breaksClasses, geography,
+				queryParam("scenario", "a scenario id or id@revision: classify its need (field need_score or need_share) "+
+					"over every area it scores", schema{"type": "string"})},
+			post: scenarioBody, postParams: []openAPIParameter{
+				required(queryParam("field", "the draft's need to classify", enumSchema("need_score", "need_share"))),
+				breaksMethod, breaksClasses}},
 		"/metrics": {tag: "health", content: "text/plain"},
 
 		"/": {tag: "web", content: "text/html", status: []int{304}},

@@ -86,6 +86,7 @@ func (s *Server) routeTable() []route {
 		get("/api/v1/plans", RoleViewer, true, s.handlePlan, "a named scenario's rollout plan: sites, phases, evaluation, stability"),
 		post("/api/v1/sites", s.handleSites, "choose sites for the demand and candidates sent (mclp, pmedian, lscp or capacitated)"),
 		post("/api/v1/plans", s.handlePostPlan, "the rollout plan of the scenario document sent"),
+		post("/api/v1/breaks", s.handlePostBreaks, "legend class breaks of the need (need_score or need_share) of the scenario document sent"),
 	}
 	routes = append(routes, s.tileRoutes()...)
 	routes = append(routes, s.ogcRoutes()...)
