@@ -346,6 +346,32 @@ func TestLandingPage(t *testing.T) {
 	}
 }
 
+func TestPageCSP(t *testing.T) {
+	for _, tc := range []struct {
+		basemap   string
+		want, not []string
+	}{
+		{"", []string{"connect-src 'self';", "img-src 'self' data: blob:;"}, []string{"https:"}},
+		{"https://tiles.example.org/style.json", []string{"connect-src 'self' https:;", "img-src 'self' data: blob: https:;"}, nil},
+		{"http://maps.council.internal:8081/style.json", []string{"connect-src 'self' https: http://maps.council.internal:8081;"}, nil},
+	} {
+		csp := pageCSP(tc.basemap)
+		for _, w := range tc.want {
+			if !strings.Contains(csp, w) {
+				t.Errorf("basemap %q: CSP %q lacks %q", tc.basemap, csp, w)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(csp, n) {
+				t.Errorf("basemap %q: CSP %q has %q", tc.basemap, csp, n)
+			}
+		}
+		if !strings.Contains(csp, "script-src 'self';") {
+			t.Errorf("basemap %q: scripts not limited to the server: %q", tc.basemap, csp)
+		}
+	}
+}
+
 // TestEmbeddedFrontend checks the page the binary embeds: the built web
 // map when make built it, else the page saying how to build it.
 func TestEmbeddedFrontend(t *testing.T) {

@@ -6,6 +6,10 @@ import { render } from 'preact';
 import { App } from './App';
 import { api } from './api';
 import { config, datasets, loadIndicators, problemText, scenarios } from './store';
+import { prewarm } from './map/controller';
+
+// Fetch and start the map's worker while the server is asked what it holds.
+prewarm();
 
 async function boot(): Promise<void> {
   const root = document.getElementById('app')!;
@@ -15,7 +19,10 @@ async function boot(): Promise<void> {
     config.value = cfg;
     datasets.value = ds;
     scenarios.value = list;
-    await Promise.all(cfg.geographies.map((g) => loadIndicators(g.geography)));
+    // The map can start without the indicator catalogues; the lists fill in.
+    const geog = new URLSearchParams(location.search).get('geography') ?? cfg.default_geography;
+    await loadIndicators(cfg.geographies.some((g) => g.geography === geog) ? geog : cfg.default_geography);
+    for (const g of cfg.geographies) loadIndicators(g.geography).catch(() => { /* retried when chosen */ });
   } catch (err) {
     root.replaceChildren();
     const p = document.createElement('p');

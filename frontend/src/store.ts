@@ -145,9 +145,8 @@ function storedRef(d: Draft): string | null {
   return d.id && !dirty.value ? `${d.id}@${d.revision}` : null;
 }
 
-// Score the draft whenever it changes: at once, cancelling an answer still
-// on its way; then re-solve the sites after a short pause, since a drag
-// changes the weights many times a second.
+// Score the draft whenever it changes, at once, cancelling an answer still
+// on its way; then re-solve the sites.
 effect(() => {
   const d = draft.value;
   if (!d) return;
@@ -155,7 +154,8 @@ effect(() => {
   const doc = d.doc;
   scoreState.value = 'busy';
   const t0 = performance.now();
-  scoreRun.run((s) => (ref ? api.score(ref, s) : api.draftScore(doc, s)), 0).then((r) => {
+  const scored = scoreRun.run((s) => (ref ? api.score(ref, s) : api.draftScore(doc, s)), 0);
+  scored.then((r) => {
     if (!r) return;
     batch(() => {
       score.value = r;
@@ -176,7 +176,14 @@ effect(() => {
   }
   planState.value = 'busy';
   const p0 = performance.now();
-  planRun.run((s) => (ref ? api.plan(ref, s) : api.draftPlan(doc, s)), ref ? 0 : 150).then((r) => {
+  // The plan waits for the ranking, so that the two do not share the
+  // server's processors and the ranking, which is quick, shows first.
+  const settled = scored.then(() => undefined, () => undefined);
+  planRun.run(async (s) => {
+    await settled;
+    s.throwIfAborted();
+    return ref ? api.plan(ref, s) : api.draftPlan(doc, s);
+  }).then((r) => {
     if (!r) return;
     batch(() => {
       plan.value = r;

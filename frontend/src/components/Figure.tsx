@@ -3,11 +3,12 @@
 
 import { useEffect, useRef } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
+import { loadPlot, type PlotLib } from '../views/charts';
 
 interface Props {
   caption: string;
   /** draw returns the chart element (Plot.plot(…)) for the given width */
-  draw: (width: number) => SVGSVGElement | HTMLElement;
+  draw: (Plot: PlotLib, width: number) => SVGSVGElement | HTMLElement;
   /** the table alternative */
   children: ComponentChildren;
   deps: unknown[];
@@ -19,16 +20,22 @@ export function Figure({ caption, draw, children, deps, id }: Props) {
   useEffect(() => {
     const el = box.current;
     if (!el) return;
+    let Plot: PlotLib | null = null;
+    let width = 0;
+    let gone = false;
     const render = () => {
-      const chart = draw(Math.max(260, el.clientWidth));
+      const w = Math.max(260, el.clientWidth);
+      if (!Plot || gone || w === width) return;
+      width = w;
+      const chart = draw(Plot, w);
       chart.setAttribute('role', 'img');
       chart.setAttribute('aria-label', caption);
       el.replaceChildren(chart);
     };
-    render();
+    loadPlot().then((p) => { Plot = p; render(); });
     const ro = new ResizeObserver(() => render());
     ro.observe(el);
-    return () => ro.disconnect();
+    return () => { gone = true; ro.disconnect(); };
   }, deps);
   return (
     <figure class="pp-figure" id={id}>

@@ -13,11 +13,11 @@ export interface LegendModel {
   note?: string;
 }
 
-export function Legend({ model }: { model: LegendModel | null }) {
+export function Legend({ model, id }: { model: LegendModel | null; id: string }) {
   if (!model) return null;
   return (
-    <section class="pp-legend" aria-labelledby="legend-title">
-      <h2 class="govuk-heading-s pp-legend__title" id="legend-title">{model.title}</h2>
+    <section class="pp-legend" aria-labelledby={`${id}-legend`}>
+      <h2 class="pp-legend__title" id={`${id}-legend`}>{model.title}</h2>
       {model.subtitle && <p class="govuk-body-s pp-legend__sub">{model.subtitle}</p>}
       <ul class="pp-legend__list">
         {model.items.map((it) => (
@@ -34,7 +34,6 @@ export function Legend({ model }: { model: LegendModel | null }) {
           </li>
         )}
       </ul>
-      {model.note && <p class="govuk-body-s pp-legend__note">{model.note}</p>}
     </section>
   );
 }

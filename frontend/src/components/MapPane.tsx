@@ -78,7 +78,7 @@ export function MapPane({ id, content, geography, selected, position, onMove, on
     setTable(null);
   }, [content.layer]);
   useEffect(() => { ctl.current?.setCandidates(content.candidates); }, [content.candidates]);
-  useEffect(() => { ctl.current?.setSelected(selected); }, [selected, content.layer]);
+  useEffect(() => { ctl.current?.setSelected(selected); }, [selected]);
   useEffect(() => { ctl.current?.map.getCanvas().setAttribute('aria-label', content.label); }, [content.label]);
 
   const showList = () => {
@@ -102,7 +102,7 @@ export function MapPane({ id, content, geography, selected, position, onMove, on
         The areas in view can also be listed, and every area shown as a table.
       </p>
       <div class="pp-mappane__panel">
-        <Legend model={content.layer?.legend ?? null} />
+        <Legend model={content.layer?.legend ?? null} id={id} />
         <div class="pp-mappane__buttons">
           <button type="button" class="govuk-button govuk-button--secondary pp-button--small" onClick={showList}>List areas in view</button>
           {content.layer && (

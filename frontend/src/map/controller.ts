@@ -7,10 +7,15 @@
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection, Point } from 'geojson';
-import { fillColour, layers, overlayIds, sources, style, type StyleOptions } from './style';
+import { fillColour, layers, sources, style, type StyleOptions } from './style';
 import type { PlanCandidate } from '../types';
 
 maplibregl.setWorkerUrl(workerUrl);
+
+/** prewarm starts the map's web workers before the first map is made. */
+export function prewarm(): void {
+  maplibregl.prewarm();
+}
 
 /** Colouring says which class each area is in and how to describe it. */
 export interface Colouring {
@@ -43,8 +48,8 @@ const SOURCE = { source: 'areas', sourceLayer: 'areas' } as const;
 
 /** fitPadding keeps what the map is fitted to clear of the legend at its bottom left, where the map is wide enough. */
 function fitPadding(container: HTMLElement): maplibregl.PaddingOptions {
-  const wide = container.clientWidth > 900;
-  return { top: 32, right: 56, bottom: 32, left: wide ? 360 : 32 };
+  const wide = container.clientWidth > 640;
+  return { top: 32, right: 56, bottom: 32, left: wide ? 320 : 32 };
 }
 
 export class MapController {
@@ -337,6 +342,3 @@ export class MapController {
     this.map.remove();
   }
 }
-
-/** overlayLayerIds are the layers placeplan adds over a deployment's basemap. */
-export const overlayLayerIds = overlayIds;

@@ -26,7 +26,7 @@ export interface StyleOptions {
   origin: string; // e.g. http://127.0.0.1:8080: MapLibre needs absolute tile URLs
   geography: string;
   bounds?: [number, number, number, number];
-  /** with a basemap style from the deployment, our land background is left out */
+  /** with a basemap style from the deployment, our background and labels are left out */
   overlayOnly?: boolean;
 }
 
@@ -74,7 +74,7 @@ export function layers(o: StyleOptions, colours: readonly string[] = []): LayerS
   out.push(
     {
       id: 'areas-fill', type: 'fill', source: 'areas', 'source-layer': 'areas',
-      paint: { 'fill-color': fillColour(colours) as ExpressionSpecification, 'fill-opacity': o.overlayOnly ? 0.8 : 1 },
+      paint: { 'fill-color': fillColour(colours) as ExpressionSpecification, 'fill-opacity': o.overlayOnly ? 0.8 : 1, 'fill-antialias': false },
     },
     {
       // hairlines between small areas, fading in as they grow apart
@@ -105,18 +105,19 @@ export function layers(o: StyleOptions, colours: readonly string[] = []): LayerS
       paint: { 'line-color': ink.text, 'line-width': ['interpolate', ['linear'], ['zoom'], 5, 1.2, 12, 2.5] },
     },
     {
-      // the hovered area: a black outline
+      // the hovered area: a black outline (width 0 elsewhere, which draws
+      // nothing, where opacity 0 would still fill every pixel of the line)
       id: 'areas-hover', type: 'line', source: 'areas', 'source-layer': 'areas',
-      paint: { 'line-color': ink.text, 'line-width': 2.5, 'line-opacity': ['case', fs('hover'), 1, 0] },
+      paint: { 'line-color': ink.text, 'line-width': ['case', fs('hover'), 2.5, 0] },
     },
     {
       // the selected area: yellow over a black casing, visible on any class colour
       id: 'areas-selected-casing', type: 'line', source: 'areas', 'source-layer': 'areas',
-      paint: { 'line-color': ink.text, 'line-width': 6, 'line-opacity': ['case', fs('selected'), 1, 0] },
+      paint: { 'line-color': ink.text, 'line-width': ['case', fs('selected'), 6, 0] },
     },
     {
       id: 'areas-selected', type: 'line', source: 'areas', 'source-layer': 'areas',
-      paint: { 'line-color': ink.focus, 'line-width': 3, 'line-opacity': ['case', fs('selected'), 1, 0] },
+      paint: { 'line-color': ink.focus, 'line-width': ['case', fs('selected'), 3, 0] },
     },
     {
       // candidate sites: chosen ones large and black, others small and white, excluded grey
@@ -157,7 +158,8 @@ export function layers(o: StyleOptions, colours: readonly string[] = []): LayerS
       paint: { 'text-color': ink.text, 'text-halo-color': ink.halo, 'text-halo-width': 2 },
     },
   );
-  return out;
+  // Over a deployment's basemap, its labels (in its own fonts) stand for ours.
+  return o.overlayOnly ? out.filter((l) => l.type !== 'symbol') : out;
 }
 
 /** style returns a complete offline style: no glyphs, no sprite, no external source. */
@@ -165,5 +167,3 @@ export function style(o: StyleOptions, colours: readonly string[] = []): StyleSp
   return { version: 8, name: 'placeplan', sources: sources(o), layers: layers(o, colours) };
 }
 
-/** OVERLAY_LAYERS are our layers' ids, added on top of a deployment's basemap style. */
-export const overlayIds = (o: StyleOptions) => layers({ ...o, overlayOnly: true }).map((l) => l.id);

@@ -182,7 +182,7 @@ export function Compare() {
           <section class="pp-section">
             <h2 class="govuk-heading-m">Coverage by phase</h2>
             <Figure caption="Need reached over time, A and B" deps={[points]}
-              draw={(w) => coverageChart(points, w, { colours: { [`A: ${c.labels[0]}`]: '#0b0c0c', [`B: ${c.labels[1]}`]: '#1d70b8' } })}>
+              draw={(P, w) => coverageChart(P, points, w, { colours: { [`A: ${c.labels[0]}`]: '#0b0c0c', [`B: ${c.labels[1]}`]: '#1d70b8' } })}>
               <DataTable caption="Cumulative need reached by phase" rows={c.phases} rowKey={(p) => String(p.index)}
                 columns={[
                   { key: 'phase', label: 'Phase', value: (p) => p.labels[0] ?? p.labels[1] },

@@ -149,7 +149,7 @@ export function Rollout() {
           <section class="pp-section" aria-labelledby="coverage-h">
             <h2 class="govuk-heading-m" id="coverage-h">Coverage over time</h2>
             <Figure id="coverage" caption={`Cumulative share reached, phase by phase: ${p.scenario}`} deps={[points, step]}
-              draw={(w) => coverageChart(points, w, { current, colours: seriesColours })}>
+              draw={(P, w) => coverageChart(P, points, w, { current, colours: seriesColours })}>
               <DataTable
                 caption="Cumulative coverage by phase"
                 rows={phases}

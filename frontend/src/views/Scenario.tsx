@@ -38,31 +38,38 @@ export function ScenarioView() {
   const nb = needBreaks.value;
   useFitToScenario();
 
-  // The map: the draft's need, or each chosen site's catchment.
+  // The map: the draft's need, or each chosen site's catchment. The
+  // layer changes only when what it shows does, so a re-solve that leaves
+  // the need alone does not recolour the map.
+  const catchments = u.colour === 'catchment' ? p : null;
   useEffect(() => {
     if (!d) return;
     const geog = d.doc.dataset.geography;
-    if (u.colour === 'catchment' && p?.areas) {
+    if (catchments?.areas) {
       const cats = new Map<string, string>();
-      for (const a of p.areas) if (a.served_by) cats.set(a.code, a.served_by);
-      const order = p.sites.map((x) => x.id);
+      for (const a of catchments.areas) if (a.served_by) cats.set(a.code, a.served_by);
       main.value = {
-        layer: categorical(cats, order, {
-          title: 'Catchments: the site serving each area', subtitle: `Within ${p.standard} ${p.unit} of a chosen site`,
-          noData: `Beyond ${p.standard} ${p.unit} of every chosen site`, valueLabel: 'Served by',
+        ...main.peek(),
+        layer: categorical(cats, catchments.sites.map((x) => x.id), {
+          title: 'Catchments: the site serving each area', subtitle: `Within ${catchments.standard} ${catchments.unit} of a chosen site`,
+          noData: `Beyond ${catchments.standard} ${catchments.unit} of every chosen site`, valueLabel: 'Served by',
         }),
-        candidates: p.candidates ?? null, label: `Map of the catchments of ${p.scenario}`, geography: geog,
+        label: `Map of the catchments of ${catchments.scenario}`, geography: geog,
       };
       return;
     }
-    if (!s?.areas || !nb) return;
+    if (u.colour === 'catchment' || !s?.areas || !nb) return;
     const values = new Map<string, number>();
     for (const a of s.areas) if (a.need_score !== null) values.set(a.code, a.need_score);
     main.value = {
+      ...main.peek(),
       layer: graduated(values, nb, { title: `Need score: ${s.scenario}` }),
-      candidates: p?.candidates ?? null, label: `Map of the need score of ${s.scenario}`, geography: geog,
+      label: `Map of the need score of ${s.scenario}`, geography: geog,
     };
-  }, [d?.doc.dataset.geography, s, nb, p, u.colour]);
+  }, [d?.doc.dataset.geography, s, nb, catchments, u.colour]);
+  useEffect(() => {
+    main.value = { ...main.peek(), candidates: p?.candidates ?? null };
+  }, [p]);
 
   // Open the scenario the URL names, or the first stored one.
   const loadError = useSignal('');
@@ -283,7 +290,7 @@ function Results() {
               ? `The bars show where each locality ranked in 90 % of ${number(s.draws)} draws over the weights and methods (the open dot is the median, the black dot the rank with the weights as set).`
               : 'With no uncertainty draws set, ranks are shown without intervals.'}
             {t.scoreMs !== undefined && <span class="pp-muted" data-testid="score-ms"> Scored in {t.scoreMs} ms.</span>}</p>
-            <Figure caption={`Rank of each locality by need, with its 5–95 % interval: ${s.scenario}`} deps={chartDeps} draw={(w) => rankChart(locs, w)}>
+            <Figure caption={`Rank of each locality by need, with its 5–95 % interval: ${s.scenario}`} deps={chartDeps} draw={(P, w) => rankChart(P, locs, w)}>
               <DataTable
                 caption="Localities ranked by need"
                 rows={locs}

@@ -1,13 +1,18 @@
 // The charts, drawn with Observable Plot: rank intervals of the localities
 // and cumulative coverage of a rollout.
 
-import * as Plot from '@observablehq/plot';
+import type * as PlotModule from '@observablehq/plot';
+
+export type PlotLib = typeof PlotModule;
+
+/** loadPlot loads Observable Plot on first use, so the map's first paint need not wait for it. */
+export const loadPlot = (): Promise<PlotLib> => import('@observablehq/plot');
 import type { ScoreLocality } from '../types';
 
 const font = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif';
 
 /** rankChart draws each locality's rank with its 5–95 % interval across the uncertainty draws. */
-export function rankChart(locs: ScoreLocality[], width: number): SVGSVGElement | HTMLElement {
+export function rankChart(Plot: PlotLib, locs: ScoreLocality[], width: number): SVGSVGElement | HTMLElement {
   const data = locs.map((l) => ({ ...l, lo: l.rank_p5 ?? l.rank, hi: l.rank_p95 ?? l.rank, mid: l.median_rank ?? l.rank }));
   const n = data.length;
   return Plot.plot({
@@ -29,7 +34,7 @@ export function rankChart(locs: ScoreLocality[], width: number): SVGSVGElement |
 export interface CoveragePoint { date: Date; label: string; series: string; share: number }
 
 /** coverageChart draws cumulative shares reached over the rollout, one line per series. */
-export function coverageChart(points: CoveragePoint[], width: number, opts: { current?: Date | null; colours: Record<string, string> }) {
+export function coverageChart(Plot: PlotLib, points: CoveragePoint[], width: number, opts: { current?: Date | null; colours: Record<string, string> }) {
   const series = [...new Set(points.map((p) => p.series))];
   return Plot.plot({
     width,

@@ -54,7 +54,7 @@ test('explore: the default data is drawn as a choropleth, quickly, and is access
   const { counts, total } = await colours(page, classes);
   // Shropshire, Telford and Wrekin and Oxfordshire span the whole range: every class is on the map.
   for (const [i, n] of counts.entries()) assert.ok(n > 200, `class colour ${classes[i]}: ${n} pixels of ${total}`);
-  assert.match(await page.locator('#legend-title').textContent(), /Multiple deprivation|IMD/);
+  assert.match(await page.locator('#map-legend').textContent(), /Multiple deprivation|IMD/);
   await screenshot(page, 'explore-1280x720');
   await assertAccessible(page, 'explore');
   noProblems(page);
@@ -65,7 +65,7 @@ test('explore: another indicator, method and vintage change the map and the URL'
   const page = await openPage(browser, server);
   await page.goto(`${server.url}/?field=idaci_score&method=jenks&classes=4`);
   await mapIdle(page);
-  await page.waitForFunction(() => /income deprivation affecting children/i.test(document.getElementById('legend-title')?.textContent ?? ''));
+  await page.waitForFunction(() => /income deprivation affecting children/i.test(document.getElementById('map-legend')?.textContent ?? ''));
   assert.equal(await page.locator('.pp-legend__list li:not(:last-child)').count(), 4);
   assert.match(await page.locator('.pp-legend__sub').textContent(), /Jenks/i);
   await page.getByLabel('Number of classes').selectOption('6');
@@ -236,7 +236,7 @@ test('compare: two scenarios side by side, maps in step, and where they differ',
   await page.getByLabel('Where they differ').check();
   await page.waitForFunction(() => document.querySelectorAll('.pp-map').length === 1);
   await mapIdle(page);
-  assert.match(await page.locator('#legend-title').textContent(), /differ/);
+  assert.match(await page.locator('#map-legend').textContent(), /differ/);
   noProblems(page);
   await page.close();
 });

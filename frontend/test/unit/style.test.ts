@@ -28,8 +28,10 @@ describe('the offline style', () => {
       if ('source' in l) expect(Object.keys(s.sources)).toContain(l.source);
     }
   });
-  it('over a deployment’s basemap it leaves out its own background', () => {
-    expect(layers({ ...opts, overlayOnly: true }).some((l) => l.type === 'background')).toBe(false);
+  it('over a deployment’s basemap it leaves out its own background and labels', () => {
+    const over = layers({ ...opts, overlayOnly: true });
+    expect(over.some((l) => l.type === 'background' || l.type === 'symbol')).toBe(false);
+    expect(over.map((l) => l.id)).toContain('areas-fill');
     expect(layers(opts)[0].type).toBe('background');
   });
   it('colours areas by their class, and leaves the rest white', () => {
