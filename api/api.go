@@ -28,6 +28,7 @@ import (
 	"placeplan"
 	"placeplan/data"
 	"placeplan/frontend"
+	"placeplan/scenario"
 )
 
 // Config configures a Server. Zero durations and an empty Addr take the
@@ -140,8 +141,9 @@ type Server struct {
 	http     *http.Server
 	routes   []Route
 	tiles    *tileState
-	results  scenarioResults // plans and scores of named scenarios, by data revision
-	ranks    rankTables      // indicator values sorted by need, for area ranks
+	results  scenarioResults                 // plans and scores of named scenarios, by data revision
+	ranks    rankTables                      // indicator values sorted by need, for area ranks
+	search   revCache[*scenario.SearchIndex] // one entry, key "": the places search finds
 
 	mu   sync.Mutex
 	ln   net.Listener

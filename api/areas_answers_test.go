@@ -246,3 +246,46 @@ func TestCachedPlanOfAnOlderPlaceplan(t *testing.T) {
 		t.Errorf("the plan kept as %s: %v, %v", planResultKind, ok, err)
 	}
 }
+
+// TestPlanAreasUnderSuppression: with a confidential count as demand, the
+// plan's figures are withheld as before (NewPlanDocument), and the
+// per-area rows and candidates carry no demand figure to withhold.
+func TestPlanAreasUnderSuppression(t *testing.T) {
+	store := loadDefault(t)
+	ingestReferrals(t, store) // 3, 12 and 0 referrals in three Shropshire areas
+	srv, _ := newServer(t, Config{}, store)
+	draft := strings.Replace(readDefaultScenario(t, "shropshire-five-teams.yaml"), "weight: need ", "weight: referrals ", 1)
+	if !strings.Contains(draft, "weight: referrals") {
+		t.Fatal("the draft does not weigh referrals")
+	}
+	rec := post(t, srv.Handler(), "/api/v1/plans?areas=true", "application/yaml", draft)
+	var plan PlanDocument
+	decode(t, rec, http.StatusOK, "application/json", &plan)
+	if plan.SuppressedBelow != 5 || plan.Demand.TotalWeight != nil && *plan.Demand.TotalWeight < 5 {
+		t.Errorf("suppressed below %v, total weight %v", plan.SuppressedBelow, plan.Demand.TotalWeight)
+	}
+	var raw struct {
+		Areas      []map[string]json.RawMessage `json:"areas"`
+		Candidates []map[string]json.RawMessage `json:"candidates"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range raw.Areas {
+		for k := range a {
+			if !slices.Contains([]string{"code", "served_by", "reached_in", "phase_index", "travel"}, k) {
+				t.Fatalf("an area row carries %s", k)
+			}
+		}
+	}
+	for _, c := range raw.Candidates {
+		for k := range c {
+			if !slices.Contains([]string{"id", "locality", "lon", "lat", "placed", "selected", "fixed", "excluded"}, k) {
+				t.Fatalf("a candidate carries %s", k)
+			}
+		}
+	}
+	if len(raw.Areas) != 193 || len(raw.Candidates) != 18 {
+		t.Errorf("%d areas, %d candidates", len(raw.Areas), len(raw.Candidates))
+	}
+}

@@ -61,6 +61,7 @@ func (s *Server) routeTable() []route {
 		get("/api/v1/areas/:geography/:code", RoleViewer, true, s.handleAreaProfile, "one small area with its indicator values"),
 		get("/api/v1/localities", RoleViewer, true, s.handleLocalities, "localities with their member areas"),
 		get("/api/v1/indicators", RoleViewer, true, s.handleIndicators, "the indicator catalogue: direction, unit, kind, denominator"),
+		get("/api/v1/search", RoleViewer, true, s.handleSearch, "small areas, MSOAs, localities, districts and towns by code or name, best first"),
 		get("/api/v1/values", RoleViewer, true, s.handleValues, "every small area's value of one indicator, by area code, for a choropleth (withheld ones listed)"),
 		get("/api/v1/layers", RoleViewer, true, s.handleLayers, "the map layers available"),
 		get("/api/v1/layers/areas", RoleViewer, true, s.handleAreasLayer, "small areas with indicator values as GeoJSON"),

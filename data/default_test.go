@@ -71,6 +71,9 @@ func TestDefaultDataset(t *testing.T) {
 		if !geo.Contains(a.Geometry, a.Point) && a.PointKind == "interior point" {
 			t.Errorf("area %s: interior point %v is outside its polygon", a.Code, a.Point)
 		}
+		if a.Bound != a.Geometry.Bound() {
+			t.Errorf("area %s %s: stored bound %v, the boundary's %v", a.Geography, a.Code, a.Bound, a.Geometry.Bound())
+		}
 		fmt.Fprintf(&b, "%s,%q,%s,%q,%s,%s,%.6f,%.6f,%s\n", a.Code, a.Name, a.MSOACode, a.MSOAName, a.LADCode, a.Geography, a.Point[0], a.Point[1], a.PointKind)
 	}
 	if count[placeplan.LSOA2011] != 708 || count[placeplan.LSOA2021] != 742 {
