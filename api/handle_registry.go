@@ -189,8 +189,9 @@ func (s *Server) handleScenarioRevisions(c echo.Context) error {
 // planResultKind names the plan documents cached in the registry's
 // results. It changes whenever PlanDocument gains a member, so that a plan
 // cached by an older placeplan in a database kept on disk is computed
-// afresh rather than served without it (v2: candidates).
-const planResultKind = "plan-v2"
+// afresh rather than served without it (v2: candidates; v3: each site's
+// closest alternative).
+const planResultKind = "plan-v3"
 
 // handleRevisionResult answers GET /api/v1/scenarios/{id}/revisions/{rev}/{kind}
 // (kind plan or score): the result of that revision on the current data,

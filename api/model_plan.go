@@ -120,6 +120,11 @@ type PlanSite struct {
 	MaxTravel   *float64 `json:"max_travel"`
 	Capacity    *float64 `json:"capacity,omitempty"`
 	Explanation string   `json:"explanation"`
+	// Alternative is the unchosen candidate that would reach the most in
+	// this site's place, and AlternativeLoss how much less it would reach
+	// (withheld when a small number); absent when there is none.
+	Alternative     string   `json:"alternative,omitempty"`
+	AlternativeLoss *float64 `json:"alternative_loss,omitempty"`
 }
 
 // PlanRollout is the phased order.
@@ -288,7 +293,10 @@ func NewPlanDocument(r *scenario.PlanResult) PlanDocument {
 		doc.Sites = append(doc.Sites, PlanSite{ID: e.ID, Locality: c.Locality, Lon: roundCoord(c.Point[0]), Lat: roundCoord(c.Point[1]),
 			Placed: c.Placed, Fixed: e.Fixed, Reach: demand(e.Reach), ReachShare: e.ReachShare, Served: demand(e.Served),
 			Unique: demand(e.Unique), MeanTravel: num(e.MeanCost), MaxTravel: num(e.MaxCost), Capacity: num(c.Capacity),
-			Explanation: e.Text})
+			Explanation: e.Text, Alternative: e.Alternative})
+		if e.Alternative != "" {
+			doc.Sites[len(doc.Sites)-1].AlternativeLoss = demand(e.AlternativeLoss)
+		}
 	}
 	selected, fixed, excluded := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, id := range s.Selected {

@@ -12,6 +12,8 @@ export interface Column<R> {
   /** value is what goes in the CSV (and the cell, unless render is given) */
   value: (r: R) => Cell;
   render?: (r: R) => ComponentChildren;
+  /** hidden columns go in the CSV only */
+  hidden?: boolean;
 }
 
 interface Props<R> {
@@ -28,6 +30,7 @@ interface Props<R> {
 export function DataTable<R>({ caption, columns, rows, rowKey, limit = 50, small = true, csvName }: Props<R>) {
   const [all, setAll] = useState(false);
   const shown = all ? rows : rows.slice(0, limit);
+  const visible = columns.filter((c) => !c.hidden);
   const csv = () => download(csvName ?? fileName(caption), toCSV(columns.map((c) => c.key), rows.map((r) => columns.map((c) => c.value(r)))));
   return (
     <div class="pp-table">
@@ -36,7 +39,7 @@ export function DataTable<R>({ caption, columns, rows, rowKey, limit = 50, small
           <caption class="govuk-table__caption govuk-table__caption--s">{caption}</caption>
           <thead class="govuk-table__head">
             <tr class="govuk-table__row">
-              {columns.map((c) => (
+              {visible.map((c) => (
                 <th scope="col" class={`govuk-table__header${c.numeric ? ' govuk-table__header--numeric' : ''}`} key={c.key}>{c.label}</th>
               ))}
             </tr>
@@ -44,7 +47,7 @@ export function DataTable<R>({ caption, columns, rows, rowKey, limit = 50, small
           <tbody class="govuk-table__body">
             {shown.map((r) => (
               <tr class="govuk-table__row" key={rowKey(r)}>
-                {columns.map((c, i) => {
+                {visible.map((c, i) => {
                   const content = c.render ? c.render(r) : fmtCell(c.value(r));
                   const cls = `govuk-table__cell${c.numeric ? ' govuk-table__cell--numeric' : ''}`;
                   return i === 0 ? <th scope="row" class={`${cls} pp-table__rowhead`} key={c.key}>{content}</th> : <td class={cls} key={c.key}>{content}</td>;

@@ -28,6 +28,12 @@ export function Figure({ caption, draw, children, deps, id }: Props) {
       if (!Plot || gone || w === width) return;
       width = w;
       const chart = draw(Plot, w);
+      // The chart is one image with a caption and a table beside it: the
+      // labels Plot puts on its parts would be read as stray fragments.
+      for (const e of chart.querySelectorAll('[aria-label], [aria-description]')) {
+        e.removeAttribute('aria-label');
+        e.removeAttribute('aria-description');
+      }
       chart.setAttribute('role', 'img');
       chart.setAttribute('aria-label', caption);
       el.replaceChildren(chart);

@@ -1,5 +1,5 @@
 // The map's legend: each class's colour and range with its count, the
-// method, and what white means.
+// method, and what white means. It folds away to show more of the map.
 
 import { ink } from '../map/style';
 
@@ -16,8 +16,8 @@ export interface LegendModel {
 export function Legend({ model, id }: { model: LegendModel | null; id: string }) {
   if (!model) return null;
   return (
-    <section class="pp-legend" aria-labelledby={`${id}-legend`}>
-      <h2 class="pp-legend__title" id={`${id}-legend`}>{model.title}</h2>
+    <details class="pp-legend" open>
+      <summary class="pp-legend__summary"><h2 class="pp-legend__title" id={`${id}-legend`}>{model.title}</h2></summary>
       {model.subtitle && <p class="govuk-body-s pp-legend__sub">{model.subtitle}</p>}
       <ul class="pp-legend__list">
         {model.items.map((it) => (
@@ -28,12 +28,12 @@ export function Legend({ model, id }: { model: LegendModel | null; id: string })
           </li>
         ))}
         {model.noData && (
-          <li>
+          <li class="pp-legend__nodata">
             <span class="pp-swatch" style={{ background: ink.noData, borderColor: ink.noDataLine }} aria-hidden="true" />
             <span>{model.noData}</span>
           </li>
         )}
       </ul>
-    </section>
+    </details>
   );
 }

@@ -106,7 +106,7 @@ export function MapPane({ id, content, geography, selected, position, onMove, on
         <div class="pp-mappane__buttons">
           <button type="button" class="govuk-button govuk-button--secondary pp-button--small" onClick={showList}>List areas in view</button>
           {content.layer && (
-            <button type="button" class="govuk-button govuk-button--secondary pp-button--small" onClick={showTable}>Show map as a table</button>
+            <button type="button" class="govuk-button govuk-button--secondary pp-button--small" onClick={showTable}>Map as a table</button>
           )}
         </div>
       </div>

@@ -90,15 +90,16 @@ export function AreaProfile({ code, geography }: { code: string; geography: stri
             rows={profile.indicators.filter((i) => i.kind !== 'rank' && i.kind !== 'decile')}
             rowKey={(i) => i.key}
             columns={[
-              { key: 'indicator', label: 'Indicator', value: (i) => i.name },
+              { key: 'indicator', label: 'Indicator', value: (i) => i.name,
+                render: (i) => <>{i.name}<span class="pp-cellnote">{i.unit}</span></> },
               { key: 'value', label: 'Value', numeric: true, value: (i) => i.value, render: (i) => (i.suppressed ? 'withheld' : fmtValue(i.value)) },
               { key: 'rank', label: 'Rank', numeric: true, value: (i) => i.rank ?? null,
-                render: (i) => (i.rank ? `${number(i.rank)} of ${number(i.rank_of ?? 0)}` : '–') },
+                render: (i) => (i.rank ? <>{number(i.rank)}<span class="pp-cellnote">of {number(i.rank_of ?? 0)}{i.rank_basis?.startsWith('national') ? '' : '*'}</span></> : '–') },
               { key: 'decile', label: 'Decile', numeric: true, value: (i) => i.decile ?? null },
-              { key: 'basis', label: 'Ranked', value: (i) => i.rank_basis ?? '' },
+              { key: 'rank_basis', label: 'Ranked', value: (i) => i.rank_basis ?? '', hidden: true },
             ]}
           />
-          <p class="govuk-body-s">Rank 1 and decile 1 are the most need. IoD domain ranks are MHCLG’s national ones; others rank among the areas loaded.</p>
+          <p class="govuk-body-s">Rank 1 and decile 1 are the most need. IoD ranks are MHCLG’s national ones; those marked * rank among the areas loaded.</p>
           {members.filter((m) => m.summary).map((m) => <LocalitySummary key={m.locality.id} m={m} />)}
         </>
       )}

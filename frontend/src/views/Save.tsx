@@ -112,7 +112,7 @@ export function SavePanel() {
         </div>
       )}
       {error.value && <p class="govuk-error-message" role="alert">{error.value}</p>}
-      {saved.value && !conflict.value && <div class="govuk-inset-text" role="status">{saved.value}</div>}
+      {saved.value && !conflict.value && <div class="govuk-inset-text">{saved.value}</div>}
       <div class="govuk-form-group">
         <label class="govuk-label govuk-label--s" for="author">Your name</label>
         <div class="govuk-hint" id="author-hint">Recorded with the revision</div>

@@ -337,7 +337,7 @@ function Results() {
                     <h3 class="govuk-heading-s">{site.id}{site.fixed && <strong class="govuk-tag govuk-tag--grey pp-tag">Fixed</strong>}</h3>
                     <p class="govuk-body-s">{site.explanation}</p>
                     {site.alternative && (
-                      <p class="govuk-body-s"><strong>Closest alternative:</strong> {site.alternative}{site.alternative_loss !== null && site.alternative_loss !== undefined ? `, which would reach ${number(site.alternative_loss)} less` : ''}.</p>
+                      <p class="govuk-body-s"><strong>Closest alternative:</strong> {site.alternative}{site.alternative_loss !== null && site.alternative_loss !== undefined ? ` (would reach ${number(site.alternative_loss)} fewer ${p.demand.noun})` : ''}</p>
                     )}
                   </li>
                 ))}

@@ -23,9 +23,9 @@ after(async () => {
   await server?.stop();
 });
 
-/** legendColours reads the legend's swatch colours as #rrggbb. */
+/** legendColours reads the main map's legend colours (not the white of no value) as #rrggbb. */
 async function legendColours(page) {
-  return page.$$eval('#map ~ .pp-mappane__panel .pp-swatch, .pp-mappane:first-child .pp-swatch', (els) => els.map((e) => {
+  return page.$$eval('.pp-mappane:first-child .pp-legend__list li:not(.pp-legend__nodata) .pp-swatch', (els) => els.map((e) => {
     const m = /rgb\((\d+), (\d+), (\d+)\)/.exec(getComputedStyle(e).backgroundColor);
     return m ? `#${m.slice(1).map((n) => Number(n).toString(16).padStart(2, '0')).join('')}` : '';
   }).filter(Boolean));
@@ -66,7 +66,7 @@ test('explore: another indicator, method and vintage change the map and the URL'
   await page.goto(`${server.url}/?field=idaci_score&method=jenks&classes=4`);
   await mapIdle(page);
   await page.waitForFunction(() => /income deprivation affecting children/i.test(document.getElementById('map-legend')?.textContent ?? ''));
-  assert.equal(await page.locator('.pp-legend__list li:not(:last-child)').count(), 4);
+  assert.equal(await page.locator('.pp-legend__list li:not(.pp-legend__nodata)').count(), 4);
   assert.match(await page.locator('.pp-legend__sub').textContent(), /Jenks/i);
   await page.getByLabel('Number of classes').selectOption('6');
   await page.waitForFunction(() => new URL(location.href).searchParams.get('classes') === '6');
@@ -85,8 +85,9 @@ test('explore: search by name finds a place and the keyboard opens a profile', a
   const box = page.getByRole('combobox', { name: 'Find a place' });
   await box.focus();
   await page.keyboard.type('Oswestry');
-  await page.getByRole('option').first().waitFor();
-  assert.match(await page.getByRole('option').first().textContent(), /Oswestry/);
+  const options = page.getByRole('listbox', { name: 'Places found' }).getByRole('option');
+  await options.first().waitFor();
+  assert.match(await options.first().textContent(), /Oswestry/);
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => new URL(location.href).searchParams.has('map'));
@@ -97,7 +98,7 @@ test('explore: search by name finds a place and the keyboard opens a profile', a
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('Minus');
   await mapIdle(page);
-  await page.keyboard.press('Plus');
+  await page.keyboard.press('Equal');
   await mapIdle(page);
   await page.waitForFunction(() => /Centre of map/.test(document.getElementById('announcer')?.textContent ?? ''));
   await page.keyboard.press('Enter');
@@ -127,7 +128,7 @@ test('explore: the areas in view are a list and the map is a table', async () =>
   await items.first().getByRole('button').click();
   await page.locator('.pp-profile h1').waitFor();
   await page.getByRole('button', { name: 'Back' }).click();
-  await page.getByRole('button', { name: 'Show map as a table' }).first().click();
+  await page.getByRole('button', { name: 'Map as a table' }).first().click();
   const table = page.locator('.pp-mappane__list table');
   await table.waitFor();
   const download = page.waitForEvent('download');
@@ -191,10 +192,10 @@ test('rollout: the phases play on the map with their dates, chart and verdict', 
   await page.goto(`${server.url}/?view=rollout&scenario=shropshire-five-teams`);
   await page.locator('#timeline li').first().waitFor();
   assert.match(await page.locator('#timeline').textContent(), /1 April 2027/);
-  await page.locator('#coverage svg').waitFor();
+  await page.locator('#coverage .pp-figure__chart svg').first().waitFor();
   assert.match(await page.locator('#verdict').textContent(), /stepped-wedge|randomis/i);
   await mapIdle(page);
-  await page.getByRole('button', { name: 'Previous phase' }).click();
+  // At the last phase, Play starts again from the first.
   await page.getByRole('button', { name: 'Play the rollout' }).click();
   const current = () => page.$eval('#timeline li[aria-current=step] .pp-timeline__label', (e) => e.textContent);
   await page.waitForFunction(() => document.querySelector('#timeline li[aria-current=step] .pp-timeline__label')?.textContent === 'Live', null, { timeout: 10000 });
@@ -227,7 +228,7 @@ test('compare: two scenarios side by side, maps in step, and where they differ',
   assert.ok(await page.locator('#comparison table').count() >= 4);
   // The two maps move together.
   await page.locator('#map canvas').focus();
-  await page.keyboard.press('Plus');
+  await page.keyboard.press('Equal');
   await mapIdle(page, 'map');
   const zooms = await page.evaluate(() => [...document.querySelectorAll('.pp-map')].map((m) => m.querySelector('canvas')?.getAttribute('aria-label')));
   assert.equal(zooms.length, 2);
@@ -250,7 +251,7 @@ test('save: a draft saves as a revision, a stale save shows who changed it, and 
   await page.getByLabel('Your name').fill('Ada Commissioner');
   await page.getByLabel('Note on the change').fill('more weight on income');
   await page.getByRole('button', { name: 'Save as revision 2' }).click();
-  await page.getByText('Saved as revision 2 of shropshire-five-teams.').waitFor();
+  await page.locator('.pp-save .govuk-inset-text').getByText('Saved as revision 2 of shropshire-five-teams.').waitFor();
   await page.locator('.pp-revisions').getByText('more weight on income').waitFor();
 
   // Someone else saves revision 3 meanwhile.
