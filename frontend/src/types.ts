@@ -206,7 +206,7 @@ export interface AreaNeed {
   need_score: number | null;
   need_rank: number | null;
   need_share: number | null;
-  locality: string;
+  locality: string | null;
   locality_need_rank: number | null;
 }
 

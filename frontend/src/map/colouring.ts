@@ -4,7 +4,7 @@
 
 import { classLabels, classOf } from '../lib/classify';
 import { value as fmtValue } from '../lib/format';
-import type { Breaks } from '../types';
+import type { AreaNeed, Breaks } from '../types';
 import type { Colouring } from './controller';
 import type { LegendModel } from '../components/Legend';
 
@@ -48,6 +48,8 @@ export function sequential(n: number): string[] {
  */
 export function graduated(values: ReadonlyMap<string, number>, b: Breaks, opts: {
   title: string; withheld?: readonly string[]; fmt?: (v: number) => string;
+  /** more to say of an area, e.g. its need rank */
+  more?: (code: string) => string;
 }): Layer {
   const fmt = opts.fmt ?? fmtValue;
   const classOfCode = new Map<string, number>();
@@ -73,7 +75,8 @@ export function graduated(values: ReadonlyMap<string, number>, b: Breaks, opts: 
     if (v === undefined) return opts.withheld?.includes(code) ? `${b.name}: withheld (small number)` : `${b.name}: no value`;
     const k = classOfCode.get(code)!;
     const rank = worse ? n - k : k + 1; // 1 = the class of most need
-    return `${b.name}: ${fmt(v)} (class ${rank} of ${n}, ${rank === 1 ? 'most need' : rank === n ? 'least need' : labels[k]})`;
+    const more = opts.more?.(code);
+    return `${b.name}: ${fmt(v)} (class ${rank} of ${n}, ${rank === 1 ? 'most need' : rank === n ? 'least need' : labels[k]})${more ? `; ${more}` : ''}`;
   };
   return {
     colouring: { colours: b.colors, classOf: classOfCode, describe },
@@ -124,5 +127,17 @@ export function categorical(cats: ReadonlyMap<string, string>, order: readonly s
     },
     rows,
     valueLabel: opts.valueLabel,
+  };
+}
+
+/** needDetail says where an area stands under a scenario: its rank and its locality's. */
+export function needDetail(areas: readonly AreaNeed[]): (code: string) => string {
+  const by = new Map(areas.map((a) => [a.code, a]));
+  const n = areas.filter((a) => a.need_rank !== null).length;
+  return (code) => {
+    const a = by.get(code);
+    if (!a || a.need_rank === null) return '';
+    const loc = a.locality ? `, in ${a.locality}${a.locality_need_rank ? ` (locality ranked ${a.locality_need_rank})` : ''}` : '';
+    return `ranked ${a.need_rank} of ${n} by need${loc}`;
   };
 }

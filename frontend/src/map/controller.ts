@@ -7,7 +7,7 @@
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection, Point } from 'geojson';
-import { fillColour, layers, sources, style, type StyleOptions } from './style';
+import { fillColour, sources, style, type StyleOptions } from './style';
 import type { PlanCandidate } from '../types';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -127,9 +127,9 @@ export class MapController {
   }
 
   private addOverlay(): void {
-    const srcs = sources(this.styleOpts);
-    for (const [id, s] of Object.entries(srcs)) this.map.addSource(id, s);
-    for (const l of layers(this.styleOpts, this.colouring?.colours ?? [])) this.map.addLayer(l);
+    const ours = style(this.styleOpts, this.colouring?.colours ?? []);
+    for (const [id, s] of Object.entries(ours.sources)) this.map.addSource(id, s);
+    for (const l of ours.layers) this.map.addLayer(l);
   }
 
   private wire(): void {

@@ -162,8 +162,16 @@ export function layers(o: StyleOptions, colours: readonly string[] = []): LayerS
   return o.overlayOnly ? out.filter((l) => l.type !== 'symbol') : out;
 }
 
+/**
+ * BASEMAP_LAYERS are the tile layers of the basemap's outlines and labels
+ * that the server may not offer yet; until it does they are left out.
+ */
+export const pendingSources = new Set(['districts', 'labels']);
+
 /** style returns a complete offline style: no glyphs, no sprite, no external source. */
 export function style(o: StyleOptions, colours: readonly string[] = []): StyleSpecification {
-  return { version: 8, name: 'placeplan', sources: sources(o), layers: layers(o, colours) };
+  const srcs = Object.fromEntries(Object.entries(sources(o)).filter(([id]) => !pendingSources.has(id)));
+  const ls = layers(o, colours).filter((l) => !('source' in l) || !pendingSources.has(l.source));
+  return { version: 8, name: 'placeplan', sources: srcs, layers: ls };
 }
 

@@ -6,7 +6,7 @@ import { api, isAbort } from '../api';
 import {
   announce, config, draft, geography, indicators, main, needBreaks, openScenario, patch, problemText, scenarios, score, url,
 } from '../store';
-import { graduated } from '../map/colouring';
+import { graduated, needDetail } from '../map/colouring';
 import { methods, type Method } from '../lib/url';
 import { SearchBox } from '../components/SearchBox';
 import { maps } from '../App';
@@ -83,7 +83,7 @@ export function Explore() {
     if (field !== NEED || !s?.areas || !nb) return;
     const values = new Map<string, number>();
     for (const a of s.areas) if (a.need_score !== null) values.set(a.code, a.need_score);
-    const layer = graduated(values, nb, { title: `Need score: ${s.scenario}` });
+    const layer = graduated(values, nb, { title: `Need score: ${s.scenario}`, more: needDetail(s.areas) });
     main.value = { layer, candidates: null, label: `Map of the need score of ${s.scenario} by small area`, geography: geog };
   }, [field, s, nb]);
 

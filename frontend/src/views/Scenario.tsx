@@ -9,7 +9,7 @@ import {
   problemText, score, scoreError, scoreState, timings, url,
 } from '../store';
 import { addIndicator, removeIndicator, setMethod, setSiteRule, setSites, setWeight, siteRule, weightShares, type SiteRule } from '../lib/draft';
-import { categorical, graduated } from '../map/colouring';
+import { categorical, graduated, needDetail } from '../map/colouring';
 import { number, ordinal, share, value as fmtValue } from '../lib/format';
 import { DataTable } from '../components/DataTable';
 import { Figure } from '../components/Figure';
@@ -63,7 +63,7 @@ export function ScenarioView() {
     for (const a of s.areas) if (a.need_score !== null) values.set(a.code, a.need_score);
     main.value = {
       ...main.peek(),
-      layer: graduated(values, nb, { title: `Need score: ${s.scenario}` }),
+      layer: graduated(values, nb, { title: `Need score: ${s.scenario}`, more: needDetail(s.areas) }),
       label: `Map of the need score of ${s.scenario}`, geography: geog,
     };
   }, [d?.doc.dataset.geography, s, nb, catchments, u.colour]);

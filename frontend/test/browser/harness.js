@@ -83,7 +83,12 @@ export async function openPage(browser, server, viewport = { width: 1280, height
     page.problems.push(`request to another host: ${u}`);
     return route.abort();
   });
-  page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console error: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const status = /status of (\d{3})/.exec(m.text());
+    if (status && page.allowed.has(Number(status[1]))) return; // the browser's own note of an allowed status
+    page.problems.push(`console error: ${m.text()}`);
+  });
   page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
   page.on('requestfailed', (r) => {
     const f = r.failure()?.errorText ?? '';

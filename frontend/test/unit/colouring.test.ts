@@ -52,3 +52,17 @@ describe('sequential', () => {
     expect(contrast(five[0], five[4])).toBeGreaterThan(7);
   });
 });
+
+import { needDetail } from '../../src/map/colouring';
+
+describe('needDetail', () => {
+  it('gives an area’s rank and its locality’s', () => {
+    const d = needDetail([
+      { code: 'A', need_score: 1, need_rank: 1, need_share: 1, locality: 'Oswestry', locality_need_rank: 3 },
+      { code: 'B', need_score: 0, need_rank: 2, need_share: 0, locality: null as unknown as string, locality_need_rank: null },
+    ]);
+    expect(d('A')).toBe('ranked 1 of 2 by need, in Oswestry (locality ranked 3)');
+    expect(d('B')).toBe('ranked 2 of 2 by need');
+    expect(d('Z')).toBe('');
+  });
+});
