@@ -1,21 +1,39 @@
-# placeplan — make run serves the embedded default dataset at
-# http://localhost:8080; make test runs every test.
+# placeplan — make run serves http://localhost:8080 from a database file
+# (created from the embedded default dataset on first start, so what you
+# save is kept: DB=path to use another); make test runs every test.
 
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 BIN     := bin/placeplan
 ADDR    ?= 127.0.0.1:8080
+# Where make run keeps its database: $XDG_DATA_HOME/placeplan, else
+# ~/.local/share/placeplan (the XDG base directory default).
+DB      ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/placeplan/placeplan.db
 
-.PHONY: all build run test test-go test-browser deps vet fmt-check fuzz bench load generate clean
+.PHONY: all build frontend run test test-go test-frontend test-browser deps deps-deb vet fmt-check fuzz bench load generate clean
 
 all: build
 
-build:
+# The binary embeds the web map (frontend/dist/app), so it is built first.
+# go build alone also works (no Node needed): that binary serves a page
+# saying how to build the map.
+build: frontend
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/placeplan
 
+# The web map: TypeScript built by Vite, with npm packages pinned by
+# frontend/package-lock.json. Rebuilt only when a source file changes.
+FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
+frontend: frontend/dist/app/index.html
+
+frontend/node_modules/.package-lock.json: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+
+frontend/dist/app/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SRC)
+	cd frontend && npm run build --silent
+
 run: build
-	$(BIN) serve --addr $(ADDR)
+	$(BIN) serve --addr $(ADDR) --db "$(DB)" --create
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -25,28 +43,33 @@ vet:
 
 # Every test: unit, table, golden, real-data, GDAL-oracle, end-to-end and
 # browser. It installs what the tests need first (see deps).
-test: fmt-check vet deps test-go test-browser
+test: fmt-check vet deps test-go test-frontend test-browser
 
 test-go:
 	$(GO) test -count=1 -timeout 20m ./...
 
-# The web page in headless Debian Chromium, driven by playwright-core.
+# The web map's logic (vitest) and the web map in headless Debian Chromium
+# against the real server, driven by playwright-core and checked by axe-core.
+test-frontend: frontend/node_modules/.package-lock.json
+	cd frontend && npm run test:unit --silent
+
 test-browser: build
-	cd frontend && PLACEPLAN_BIN=$(CURDIR)/$(BIN) npm test
+	cd frontend && PLACEPLAN_BIN=$(CURDIR)/$(BIN) npm run test:browser --silent
 
 # Debian packages the tests use — GDAL (the oracle for shapefiles,
 # GeoPackages and reprojection), Chromium, and CBC (the exact MILP oracle for
 # site selection) — installed with apt-get when
 # missing and we are root; and the npm packages of the browser test.
 DEB_NEEDED = $(if $(shell command -v ogr2ogr),,gdal-bin) $(if $(wildcard /usr/bin/chromium),,chromium) $(if $(shell command -v cbc),,coinor-cbc)
-deps:
+deps: deps-deb frontend/node_modules/.package-lock.json
+
+deps-deb:
 	@if [ -n "$(strip $(DEB_NEEDED))" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing $(strip $(DEB_NEEDED))"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_NEEDED) >/dev/null; \
 	  else echo "the tests need: $(strip $(DEB_NEEDED)) (sudo apt-get install $(strip $(DEB_NEEDED)))"; exit 1; fi; \
 	fi
-	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 
 # A short run of every fuzz target (go test -fuzz takes one target at a time).
 FUZZTIME ?= 20s
@@ -65,6 +88,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'ShropshireExact|PlanShropshire' -benchtime 5x -benchmem ./scenario
 	$(GO) test -run '^$$' -bench '^BenchmarkTilesEngland$$/^(uncached|cached)$$' -benchtime 2000x ./api
 	$(GO) test -run '^$$' -bench '^BenchmarkTilesEngland$$/breaks' -benchtime 20x ./api
+	$(GO) test -run '^$$' -bench '^Benchmark(Draft|SearchEngland)$$' -benchmem ./api
 
 # Cached-tile throughput and a 5-minute soak with a real load generator
 # (wrk: apt-get install wrk) against England; see docs/BENCHMARKS.md.
@@ -77,4 +101,4 @@ generate:
 	$(GO) generate ./data
 
 clean:
-	rm -rf bin
+	rm -rf bin frontend/dist/app

@@ -55,6 +55,7 @@ type Area struct {
 	LADCode   string
 	LADName   string
 	Geometry  orb.MultiPolygon // nil when no boundary has been loaded
+	Bound     orb.Bound        // the boundary's bounding box, also when Geometry is not read; zero without a boundary
 	Point     orb.Point        // representative point; zero when unknown
 	PointKind string           // "population-weighted centroid" or "interior point"
 }

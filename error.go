@@ -27,6 +27,11 @@ type Error struct {
 	Code    string
 	Message string
 	Err     error
+	// Details are facts about the error that a program can act on, by
+	// name: for a stale revision, the current one and who saved it. The
+	// HTTP layer sends them as extension members of the problem document;
+	// values are strings, numbers or booleans. Nil for most errors.
+	Details map[string]any
 
 	// included is set when Message already contains Err's text (Errorf
 	// with %w), so Error does not repeat it.
@@ -76,6 +81,17 @@ func ErrorCode(err error) string {
 		return e.Code
 	}
 	return EINTERNAL
+}
+
+// ErrorDetails returns the Details of the first *Error in err's chain that
+// has any, or nil. Details set on an inner error survive wrapping.
+func ErrorDetails(err error) map[string]any {
+	for ; err != nil; err = errors.Unwrap(err) {
+		if e, ok := err.(*Error); ok && len(e.Details) > 0 {
+			return e.Details
+		}
+	}
+	return nil
 }
 
 // ErrorMessage returns the message that may be shown to a user: the full

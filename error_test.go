@@ -69,3 +69,35 @@ func TestDisclosure(t *testing.T) {
 		t.Error("NaN suppressed")
 	}
 }
+
+func TestErrorDetails(t *testing.T) {
+	stale := Errorf(EPRECONDITION, "scenario %q is at revision 3", "x")
+	stale.Details = map[string]any{"current_revision": 3, "changed_by": "alice"}
+	cases := []struct {
+		name string
+		err  error
+		want any // current_revision, or nil for no details
+	}{
+		{"nil", nil, nil},
+		{"an error without details", Errorf(EINVALID, "bad"), nil},
+		{"a plain error", errors.New("disk on fire"), nil},
+		{"details", stale, 3},
+		{"details survive fmt.Errorf", fmt.Errorf("update: %w", stale), 3},
+		{"details survive Wrap", Wrap(EPRECONDITION, stale, "scenario"), 3},
+		{"details survive Errorf with %w", Errorf(EPRECONDITION, "save: %w", stale), 3},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := ErrorDetails(c.err)
+			if c.want == nil {
+				if d != nil {
+					t.Errorf("ErrorDetails = %v, want nil", d)
+				}
+				return
+			}
+			if d["current_revision"] != c.want || d["changed_by"] != "alice" {
+				t.Errorf("ErrorDetails = %v", d)
+			}
+		})
+	}
+}

@@ -23,10 +23,12 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
 
 	"placeplan"
 	"placeplan/data"
 	"placeplan/frontend"
+	"placeplan/scenario"
 )
 
 // Config configures a Server. Zero durations and an empty Addr take the
@@ -58,6 +60,14 @@ type Config struct {
 	// disk instead of the files embedded in package frontend (for working
 	// on the page without rebuilding).
 	FrontendDir string
+	// Persistent says that the store keeps what is saved after the
+	// server stops: false for the embedded default served in memory. The
+	// web map reads it (GET /api/v1/config) to warn that work will be lost.
+	Persistent bool
+	// BasemapStyle is the absolute http(s) URL of a MapLibre style the web
+	// map draws under placeplan's layers; empty for none (the map then
+	// draws its basemap from placeplan's own layers, offline).
+	BasemapStyle string
 }
 
 // Defaults for the zero fields of Config.
@@ -96,6 +106,7 @@ type Store interface {
 	Revision(ctx context.Context) (int64, error)
 	Datasets(ctx context.Context) ([]placeplan.Dataset, error)
 	Geographies(ctx context.Context) (map[placeplan.Geography]int, error)
+	Extent(ctx context.Context) (orb.Bound, bool, error)
 	Areas(ctx context.Context, q data.AreaQuery) ([]placeplan.Area, error)
 	Indicators(ctx context.Context, geog placeplan.Geography) ([]placeplan.Indicator, error)
 	Values(ctx context.Context, indicatorID int64) ([]placeplan.Value, error)
@@ -130,8 +141,9 @@ type Server struct {
 	http     *http.Server
 	routes   []Route
 	tiles    *tileState
-	results  scenarioResults // plans and scores of named scenarios, by data revision
-	ranks    rankTables      // indicator values sorted by need, for area ranks
+	results  scenarioResults                 // plans and scores of named scenarios, by data revision
+	ranks    rankTables                      // indicator values sorted by need, for area ranks
+	search   revCache[*scenario.SearchIndex] // one entry, key "": the places search finds
 
 	mu   sync.Mutex
 	ln   net.Listener

@@ -162,6 +162,26 @@ func TestStatusOf(t *testing.T) {
 	}
 }
 
+// TestProblemExtensions: an error's Details become extension members
+// beside the problem's own, which they never replace, in name order and
+// without HTML escaping; without details the document is as before.
+func TestProblemExtensions(t *testing.T) {
+	p := problem{Type: "about:blank", Title: "Precondition Failed", Status: 412, Detail: "stale", Code: "precondition",
+		Extensions: map[string]any{"changed_by": "a & b", "current_revision": 3, "status": 200, "code": "x"}}
+	b, err := marshalNoEscape(p) // as the server's JSON serializer writes it
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"type":"about:blank","title":"Precondition Failed","status":412,"detail":"stale","code":"precondition","changed_by":"a & b","current_revision":3}`
+	if string(b) != want {
+		t.Errorf("problem with extensions:\n%s\nwant\n%s", b, want)
+	}
+	p.Extensions = nil
+	if b, _ := marshalNoEscape(p); string(b) != `{"type":"about:blank","title":"Precondition Failed","status":412,"detail":"stale","code":"precondition"}` {
+		t.Errorf("problem without extensions: %s", b)
+	}
+}
+
 // failingStore is a real store whose Datasets fails with a message that
 // must never reach a client, and whose revision the test sets.
 type failingStore struct {
@@ -255,15 +275,35 @@ func TestRevisionETag(t *testing.T) {
 	}
 }
 
+// builtFrontend writes a small stand-in for the web map's build into a
+// directory: index.html and a content-hashed script under assets/.
+func builtFrontend(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "assets"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	page := `<!doctype html><html lang="en-GB"><head><script type="module" src="./assets/index-abc123.js"></script></head><body><div id="app"></div></body></html>`
+	script := strings.Repeat("console.log('placeplan');\n", 200) // over the gzip threshold
+	for name, body := range map[string]string{"index.html": page, "assets/index-abc123.js": script, "assets/index-abc123.css": "body{margin:0}"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
 func TestLandingPage(t *testing.T) {
-	srv, _ := newServer(t, Config{}, newStore(t))
+	dir := builtFrontend(t)
+	srv, _ := newServer(t, Config{FrontendDir: dir}, newStore(t))
 	h := srv.Handler()
 	for _, tc := range []struct {
-		path, file, contentType string
+		path, file, contentType, cache string
 	}{
-		{"/", "index.html", "text/html; charset=utf-8"},
-		{"/app.js", "app.js", "text/javascript; charset=utf-8"},
-		{"/style.css", "style.css", "text/css; charset=utf-8"},
+		{"/", "index.html", "text/html; charset=utf-8", "no-cache"},
+		{"/index.html", "index.html", "text/html; charset=utf-8", "no-cache"},
+		{"/assets/index-abc123.js", "assets/index-abc123.js", "text/javascript; charset=utf-8", "public, max-age=31536000, immutable"},
+		{"/assets/index-abc123.css", "assets/index-abc123.css", "text/css; charset=utf-8", "public, max-age=31536000, immutable"},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			rec := get(t, h, tc.path)
@@ -273,15 +313,21 @@ func TestLandingPage(t *testing.T) {
 			if ct := rec.Header().Get("Content-Type"); ct != tc.contentType {
 				t.Errorf("Content-Type = %q, want %q", ct, tc.contentType)
 			}
-			want, err := fs.ReadFile(frontend.FS(), tc.file)
+			if cc := rec.Header().Get("Cache-Control"); cc != tc.cache {
+				t.Errorf("Cache-Control = %q, want %q", cc, tc.cache)
+			}
+			want, err := os.ReadFile(filepath.Join(dir, tc.file))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(rec.Body.Bytes(), want) {
-				t.Errorf("body differs from frontend/static/%s", tc.file)
+				t.Errorf("body differs from %s", tc.file)
 			}
-			if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
-				t.Errorf("Content-Security-Policy = %q", csp)
+			csp := rec.Header().Get("Content-Security-Policy")
+			for _, want := range []string{"default-src 'self'", "script-src 'self';", "connect-src 'self';", "frame-ancestors 'none'"} {
+				if !strings.Contains(csp, want) {
+					t.Errorf("Content-Security-Policy %q lacks %s", csp, want)
+				}
 			}
 			tag := rec.Header().Get("ETag")
 			if again := get(t, h, tc.path, "If-None-Match", tag); tag == "" || again.Code != 304 {
@@ -289,20 +335,69 @@ func TestLandingPage(t *testing.T) {
 			}
 		})
 	}
-	page := get(t, h, "/").Body.String()
-	for _, want := range []string{"<canvas", `src="app.js"`, `href="style.css"`, `id="attributions"`} {
-		if !strings.Contains(page, want) {
-			t.Errorf("index.html lacks %s", want)
+	for _, path := range []string{"/assets/missing.js", "/assets", "/../etc/passwd", "/assets/../index.html/x"} {
+		if rec := get(t, h, path); rec.Code != 404 {
+			t.Errorf("%s: status %d, want 404", path, rec.Code)
+		}
+	}
+	// API paths that do not exist are still problems, not the page.
+	if p := decodeProblem(t, get(t, h, "/api/v1/nothing"), 404); p.Code == "" {
+		t.Errorf("unknown API path: problem without a code")
+	}
+}
+
+func TestPageCSP(t *testing.T) {
+	for _, tc := range []struct {
+		basemap   string
+		want, not []string
+	}{
+		{"", []string{"connect-src 'self';", "img-src 'self' data: blob:;"}, []string{"https:"}},
+		{"https://tiles.example.org/style.json", []string{"connect-src 'self' https:;", "img-src 'self' data: blob: https:;"}, nil},
+		{"http://maps.council.internal:8081/style.json", []string{"connect-src 'self' https: http://maps.council.internal:8081;"}, nil},
+	} {
+		csp := pageCSP(tc.basemap)
+		for _, w := range tc.want {
+			if !strings.Contains(csp, w) {
+				t.Errorf("basemap %q: CSP %q lacks %q", tc.basemap, csp, w)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(csp, n) {
+				t.Errorf("basemap %q: CSP %q has %q", tc.basemap, csp, n)
+			}
+		}
+		if !strings.Contains(csp, "script-src 'self';") {
+			t.Errorf("basemap %q: scripts not limited to the server: %q", tc.basemap, csp)
 		}
 	}
 }
 
-// TestFrontendIsOffline guards the page against loading anything from
-// another host: the machine it runs on may be offline.
+// TestEmbeddedFrontend checks the page the binary embeds: the built web
+// map when make built it, else the page saying how to build it.
+func TestEmbeddedFrontend(t *testing.T) {
+	srv, _ := newServer(t, Config{}, newStore(t))
+	rec := get(t, srv.Handler(), "/")
+	if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+		t.Fatalf("GET /: status %d, Content-Type %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	page := rec.Body.String()
+	if frontend.Built() {
+		if !strings.Contains(page, `<div id="app">`) || !strings.Contains(page, "./assets/") {
+			t.Errorf("the built page lacks the app's root or its assets:\n%s", page)
+		}
+	} else if !strings.Contains(page, "make run") {
+		t.Errorf("the fallback page does not say how to build the map:\n%s", page)
+	}
+}
+
+// TestFrontendIsOffline guards the page's HTML and styles against loading
+// anything from another host: the machine it runs on may be offline. (The
+// bundled libraries mention URLs in strings and comments; the browser test
+// fails on any request that leaves the machine.)
 func TestFrontendIsOffline(t *testing.T) {
-	external := regexp.MustCompile(`(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}`)
+	external := regexp.MustCompile(`(?i)(src|href)\s*=\s*["']?(https?:)?//|url\(\s*["']?(https?:)?//`)
 	err := fs.WalkDir(frontend.FS(), ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".html") || strings.HasSuffix(path, ".css")) {
 			return err
 		}
 		b, err := fs.ReadFile(frontend.FS(), path)
@@ -310,7 +405,7 @@ func TestFrontendIsOffline(t *testing.T) {
 			return err
 		}
 		if m := external.Find(b); m != nil {
-			t.Errorf("%s refers to %s", path, m)
+			t.Errorf("%s refers to another host: %s", path, m)
 		}
 		return nil
 	})
@@ -355,13 +450,15 @@ func TestRequestID(t *testing.T) {
 }
 
 func TestGzip(t *testing.T) {
-	srv, _ := newServer(t, Config{}, newStore(t))
+	dir := builtFrontend(t)
+	srv, _ := newServer(t, Config{FrontendDir: dir}, newStore(t))
 	h := srv.Handler()
-	want, _ := fs.ReadFile(frontend.FS(), "app.js")
+	const script = "/assets/index-abc123.js"
+	want, _ := os.ReadFile(filepath.Join(dir, script))
 
-	rec := get(t, h, "/app.js", "Accept-Encoding", "gzip, deflate")
+	rec := get(t, h, script, "Accept-Encoding", "gzip, deflate")
 	if rec.Header().Get("Content-Encoding") != "gzip" {
-		t.Fatalf("app.js (%d bytes) not compressed; headers %v", len(want), rec.Header())
+		t.Fatalf("%s (%d bytes) not compressed; headers %v", script, len(want), rec.Header())
 	}
 	zr, err := gzip.NewReader(rec.Body)
 	if err != nil {
@@ -377,8 +474,8 @@ func TestGzip(t *testing.T) {
 
 	for _, tc := range []struct{ name, path, accept string }{
 		{"small body", "/healthz", "gzip"},
-		{"gzip refused", "/app.js", "gzip;q=0, identity"},
-		{"no Accept-Encoding", "/app.js", ""},
+		{"gzip refused", script, "gzip;q=0, identity"},
+		{"no Accept-Encoding", script, ""},
 	} {
 		rec := get(t, h, tc.path, "Accept-Encoding", tc.accept)
 		if rec.Code != 200 || rec.Header().Get("Content-Encoding") != "" {
@@ -386,7 +483,7 @@ func TestGzip(t *testing.T) {
 		}
 	}
 	tag := rec.Header().Get("ETag")
-	if rec := get(t, h, "/app.js", "Accept-Encoding", "gzip", "If-None-Match", tag); rec.Code != 304 || rec.Body.Len() != 0 {
+	if rec := get(t, h, script, "Accept-Encoding", "gzip", "If-None-Match", tag); rec.Code != 304 || rec.Body.Len() != 0 {
 		t.Errorf("gzip + If-None-Match: status %d, body %d bytes; want 304, empty", rec.Code, rec.Body.Len())
 	}
 	if p := decodeProblem(t, get(t, h, "/api/v1/areas?geography=x", "Accept-Encoding", "gzip"), 400); p.Code != "invalid" {

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 
 	"placeplan"
+	"placeplan/scenario"
 	"placeplan/scoring/classify"
 )
 
@@ -186,5 +188,92 @@ func TestBreaksProblems(t *testing.T) {
 				t.Errorf("code %q, detail %q; want invalid, containing %q", p.Code, p.Detail, tc.detail)
 			}
 		})
+	}
+}
+
+// TestNeedBreaks: the legend of a scenario's need, stored (GET with
+// scenario=) or a draft (POST), is scoring/classify over the need the
+// scores route sends for every area scored.
+func TestNeedBreaks(t *testing.T) {
+	store := loadDefault(t)
+	if _, err := scenario.SeedBuiltins(context.Background(), store); err != nil {
+		t.Fatal(err)
+	}
+	srv, _ := newServer(t, Config{}, store)
+	h := srv.Handler()
+	needOf := func(doc ScoreDocument, field string) []float64 {
+		var out []float64
+		for _, a := range doc.Areas {
+			if field == "need_share" {
+				out = append(out, *a.NeedShare)
+			} else {
+				out = append(out, *a.NeedScore)
+			}
+		}
+		return out
+	}
+	check := func(name string, got breaksResponse, values []float64, m classify.Method, k int) {
+		t.Helper()
+		want, err := classify.Breaks(values, m, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.N != 708 || got.Method != string(m) || !slices.Equal(got.Breaks, want.Breaks) || !slices.Equal(got.Counts, want.Counts) ||
+			got.Mean != want.Mean || got.Direction != "higher_is_worse" || got.Geography != "lsoa11" || got.Suppressed != 0 ||
+			!slices.Equal(got.Colors, want.Colors) {
+			t.Errorf("%s: n %d breaks %v counts %v colours %v;\nwant n %d breaks %v counts %v colours %v", name,
+				got.N, got.Breaks, got.Counts, got.Colors, want.N, want.Breaks, want.Counts, want.Colors)
+		}
+	}
+
+	var stored ScoreDocument
+	decode(t, get(t, h, "/api/v1/scores?scenario=shropshire-five-teams&areas=true"), http.StatusOK, "application/json", &stored)
+	for _, field := range []string{"need_score", "need_share"} {
+		for _, m := range []classify.Method{classify.Jenks, classify.Quantile} {
+			path := fmt.Sprintf("/api/v1/breaks?layer=areas&scenario=shropshire-five-teams&field=%s&method=%s&classes=5", field, m)
+			rec := get(t, h, path)
+			var got breaksResponse
+			decode(t, rec, http.StatusOK, "application/json", &got)
+			check(path, got, needOf(stored, field), m, 5)
+			if got.Field != field || !strings.Contains(got.Name, "Shropshire — five integrated teams") {
+				t.Errorf("%s: field %q, name %q", path, got.Field, got.Name)
+			}
+			if tag := rec.Header().Get("ETag"); !strings.Contains(tag, "shropshire-five-teams@1") {
+				t.Errorf("%s: ETag %s does not name the scenario revision", path, tag)
+			}
+		}
+	}
+
+	// A draft: IDACI weighed less.
+	draft := strings.Replace(readDefaultScenario(t, "shropshire-five-teams.yaml"), "key: idaci_score\n    weight: 3", "key: idaci_score\n    weight: 0.5", 1)
+	var posted ScoreDocument
+	decode(t, post(t, h, "/api/v1/scores?areas=true", "application/yaml", draft), http.StatusOK, "application/json", &posted)
+	var got breaksResponse
+	decode(t, post(t, h, "/api/v1/breaks?field=need_score&method=jenks&classes=6", "application/yaml", draft), http.StatusOK, "application/json", &got)
+	check("posted draft", got, needOf(posted, "need_score"), classify.Jenks, 6)
+	if slices.Equal(got.Breaks, func() []float64 {
+		var b breaksResponse
+		decode(t, get(t, h, "/api/v1/breaks?scenario=shropshire-five-teams&field=need_score&method=jenks&classes=6"), http.StatusOK, "application/json", &b)
+		return b.Breaks
+	}()) {
+		t.Error("the draft's breaks are the stored scenario's")
+	}
+
+	for _, c := range []struct {
+		rec    *httptest.ResponseRecorder
+		status int
+		want   string
+	}{
+		{get(t, h, "/api/v1/breaks?layer=areas&scenario=shropshire-five-teams&field=imd_score"), 400, "want need_score or need_share"},
+		{get(t, h, "/api/v1/breaks?layer=areas&field=need_score"), 400, "add scenario=ID"},
+		{get(t, h, "/api/v1/breaks?layer=areas&scenario=shropshire-five-teams&field=need_score&geography=lsoa21"), 400, "geography=lsoa11"},
+		{get(t, h, "/api/v1/breaks?layer=areas&scenario=atlantis&field=need_score"), 404, `no scenario "atlantis"`},
+		{get(t, h, "/api/v1/breaks?scenario=shropshire-five-teams&field=need_score&classes=1"), 400, "classes"},
+		{post(t, h, "/api/v1/breaks?field=imd_score", "application/yaml", draft), 400, "need_score and need_share"},
+		{post(t, h, "/api/v1/breaks?field=need_score", "application/yaml", "name: x"), 400, "scenario"},
+	} {
+		if p := decodeProblem(t, c.rec, c.status); !strings.Contains(p.Detail, c.want) {
+			t.Errorf("%q, want %q", p.Detail, c.want)
+		}
 	}
 }

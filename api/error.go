@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,14 +20,56 @@ const problemContentType = "application/problem+json"
 // problem is an RFC 9457 problem document. Type is always "about:blank",
 // so Title is the HTTP status phrase; Code and RequestID are extension
 // members that let a client branch on the error and quote the request.
+// Extensions are further members from the error's Details (such as the
+// current revision of a stale scenario), written beside the others.
 type problem struct {
-	Type      string `json:"type"`
-	Title     string `json:"title"`
-	Status    int    `json:"status"`
-	Detail    string `json:"detail,omitempty"`
-	Instance  string `json:"instance,omitempty"`
-	Code      string `json:"code,omitempty"`
-	RequestID string `json:"request_id,omitempty"`
+	Type       string         `json:"type"`
+	Title      string         `json:"title"`
+	Status     int            `json:"status"`
+	Detail     string         `json:"detail,omitempty"`
+	Instance   string         `json:"instance,omitempty"`
+	Code       string         `json:"code,omitempty"`
+	RequestID  string         `json:"request_id,omitempty"`
+	Extensions map[string]any `json:"-"`
+}
+
+// MarshalJSON writes the problem's members, then its extension members
+// in name order; an extension never replaces a member of the problem's own.
+func (p problem) MarshalJSON() ([]byte, error) {
+	type members problem // without this method
+	base, err := marshalNoEscape(members(p))
+	if err != nil {
+		return nil, err
+	}
+	ext := make(map[string]any, len(p.Extensions))
+	for k, v := range p.Extensions {
+		switch k {
+		case "type", "title", "status", "detail", "instance", "code", "request_id":
+		default:
+			ext[k] = v
+		}
+	}
+	if len(ext) == 0 {
+		return base, nil
+	}
+	more, err := marshalNoEscape(ext)
+	if err != nil {
+		return nil, err
+	}
+	// Splice {"type":…} and {"changed_by":…} into one object.
+	return append(append(base[:len(base)-1], ','), more[1:]...), nil
+}
+
+// marshalNoEscape is json.Marshal without HTML escaping and without the
+// trailing newline of an Encoder.
+func marshalNoEscape(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // statusOf maps a placeplan error code to its HTTP status. It is the only
@@ -91,7 +135,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		p.Status = statusOf(code)
 		p.Code = code
 		p.Detail = placeplan.ErrorMessage(err)
-		if p.Status >= 500 {
+		if p.Status < 500 {
+			p.Extensions = placeplan.ErrorDetails(err)
+		} else {
 			p.Detail = "internal error; quote request id " + p.RequestID
 			s.logger.LogAttrs(req.Context(), slog.LevelError, "request failed",
 				slog.String("request_id", p.RequestID), slog.Any("err", err))

@@ -2,8 +2,10 @@ package api
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"placeplan"
+	"placeplan/scenario"
 	"placeplan/scoring/classify"
 )
 
@@ -58,90 +61,181 @@ type breaksResponse struct {
 // numbers are left out, so no break can reveal one. Colours run from light
 // (or blue) to dark (or red) towards more need: for an indicator where
 // higher is better (a rank, a decile) the palette is reversed.
+//
+// With scenario=ID[@REV] the field is need_score or need_share, and the
+// breaks are those of the scenario's need over every area it scores.
 func (s *Server) handleBreaks(c echo.Context) error {
-	ctx := c.Request().Context()
 	q := c.QueryParams()
-	switch layer := q.Get("layer"); layer {
-	case tileAreas:
-	case "":
-		return invalidf("missing layer: want layer=areas")
-	case tileLocalities, tileSites:
-		return invalidf("layer %q has no indicator values to classify: want layer=areas", layer)
-	default:
-		return invalidf("unknown layer %q: want layer=areas", layer)
+	field, method, classes, err := parseBreaks(q)
+	if err != nil {
+		return err
 	}
-	field := strings.TrimSpace(q.Get("field"))
-	if field == "" {
-		return invalidf("missing field: name an indicator key (see /api/v1/indicators)")
-	}
-	method := defaultBreaksMethod
-	if m := q.Get("method"); m != "" {
-		var err error
-		if method, err = classify.ParseMethod(m); err != nil {
+	if ref := q.Get("scenario"); ref != "" {
+		if !isNeedField(field) {
+			return invalidf("field %q: with a scenario, want need_score or need_share", field)
+		}
+		ctx := c.Request().Context()
+		res, err := s.scoreOf(ctx, ref)
+		if err != nil {
 			return err
 		}
-	}
-	classes := defaultBreaksClasses
-	if k := q.Get("classes"); k != "" {
-		n, err := strconv.Atoi(k)
-		if err != nil || n < 2 || n > classify.MaxClasses {
-			return invalidf("classes %q: want a whole number from 2 to %d", k, classify.MaxClasses)
+		if g := q.Get("geography"); g != "" && g != string(res.Geography) {
+			return invalidf("scenario %s is on %s: ask for geography=%s or leave geography out", ref, res.Geography.Label(), res.Geography)
 		}
-		classes = n
+		rows, err := s.areaNeedOf(ctx, ref)
+		if err != nil {
+			return err
+		}
+		return needBreaks(c, res, rows, field, method, classes)
 	}
-
-	rev, err := s.requestRevision(c)
+	if isNeedField(field) {
+		return invalidf("field %q is a scenario's: add scenario=ID, or POST the scenario document", field)
+	}
+	av, err := s.indicatorValues(c, q.Get("geography"), field)
 	if err != nil {
 		return err
 	}
-	cat, err := s.tileCatalog(ctx, rev)
-	if err != nil {
-		return err
-	}
-	geog, err := layerGeography(q.Get("geography"), cat.geographies)
-	if err != nil {
-		return err
-	}
-	if geog == "" {
-		return invalidf("unknown field %q: no indicators are loaded", field)
-	}
-	inds, err := s.store.Indicators(ctx, geog)
-	if err != nil {
-		return err
-	}
-	i := slices.IndexFunc(inds, func(ind placeplan.Indicator) bool { return ind.Key == field })
-	if i < 0 {
-		return invalidf("unknown field %q: no such indicator for %s (see /api/v1/indicators)", field, geog.Label())
-	}
-	ind := inds[i]
-	vs, err := s.store.Values(ctx, ind.ID)
-	if err != nil {
-		return err
-	}
-	values := make([]float64, 0, len(vs))
-	suppressed, infinite := 0, 0
-	for _, v := range vs {
-		pv, withheld := s.cfg.Disclosure.Apply(ind, v.Value)
-		switch {
-		case withheld:
-			suppressed++
-		case math.IsInf(pv, 0):
+	ind := av.indicator
+	values := make([]float64, 0, len(av.shown))
+	infinite := 0
+	for _, v := range av.shown {
+		if math.IsInf(v.Value, 0) {
 			infinite++
-		default:
-			values = append(values, pv)
+		} else {
+			values = append(values, v.Value)
 		}
 	}
 	if len(values) == 0 {
-		return invalidf("field %q has no values to classify for %s", field, geog.Label())
+		return invalidf("field %q has no values to classify for %s", field, av.geography.Label())
 	}
-	cl, err := classify.Breaks(values, method, classes)
+	res, err := legend(breaksSubject{geography: av.geography, field: ind.Key, name: ind.Name, unit: ind.Unit, direction: ind.Direction},
+		values, len(av.withheld), infinite, method, classes)
 	if err != nil {
 		return err
 	}
+	return c.JSON(http.StatusOK, res)
+}
 
+// handlePostBreaks answers POST /api/v1/breaks?field=need_score|need_share
+// [&method=][&classes=] with a scenario document in the body: the breaks of
+// that draft's need over every area it scores, as handleBreaks gives them
+// for a stored scenario. Nothing is stored.
+func (s *Server) handlePostBreaks(c echo.Context) error {
+	q := c.QueryParams()
+	if q.Get("layer") == "" { // the posted scenario's areas
+		q = url.Values(maps.Clone(q))
+		q.Set("layer", tileAreas)
+	}
+	field, method, classes, err := parseBreaks(q)
+	if err != nil {
+		return err
+	}
+	if !isNeedField(field) {
+		return invalidf("field %q: a posted scenario has need_score and need_share to classify (an indicator's breaks: GET /api/v1/breaks)", field)
+	}
+	res, err := s.scorePosted(c)
+	if err != nil {
+		return err
+	}
+	rows, err := scenario.AreaResults(c.Request().Context(), s.store, res)
+	if err != nil {
+		return err
+	}
+	return needBreaks(c, res, rows, field, method, classes)
+}
+
+// The fields of a scenario's need that breaks can classify.
+const (
+	fieldNeedScore = "need_score"
+	fieldNeedShare = "need_share"
+)
+
+func isNeedField(f string) bool { return f == fieldNeedScore || f == fieldNeedShare }
+
+// needBreaks answers with the breaks of a scored scenario's need score or
+// share (field, which the caller has checked) over every area it scores.
+// Need is a composite, not a count: nothing is withheld from it, as on the
+// areas layer and tiles.
+func needBreaks(c echo.Context, res *scenario.Result, rows []scenario.AreaResult, field string, method classify.Method, classes int) error {
+	subj := breaksSubject{geography: res.Geography, field: field, direction: placeplan.HigherIsWorse,
+		name: "Need score: " + res.Scenario.Name, unit: "composite score"}
+	if field == fieldNeedShare {
+		subj.name, subj.unit = "Need share: "+res.Scenario.Name, "share of the areas scored with less need"
+	}
+	values := make([]float64, 0, len(rows))
+	for _, a := range rows {
+		switch {
+		case a.NeedRank == 0: // not scored
+		case field == fieldNeedShare:
+			values = append(values, a.NeedShare)
+		default:
+			values = append(values, a.NeedScore)
+		}
+	}
+	out, err := legend(subj, values, 0, 0, method, classes)
+	if err != nil {
+		return err
+	}
+	out.Notes = append(out.Notes, fmt.Sprintf("the need of %d areas under the scenario's indicators, weights, %s normalisation and %s aggregation",
+		len(values), res.Scenario.Normalisation, res.Scenario.Aggregation))
+	return c.JSON(http.StatusOK, out)
+}
+
+// parseBreaks reads the parameters every breaks request shares: layer
+// (areas; it may be left out with a scenario), field, method and classes.
+func parseBreaks(q url.Values) (field string, method classify.Method, classes int, err error) {
+	switch layer := q.Get("layer"); layer {
+	case tileAreas:
+	case "":
+		if q.Get("scenario") == "" {
+			return "", "", 0, invalidf("missing layer: want layer=areas")
+		}
+	case tileLocalities, tileSites:
+		return "", "", 0, invalidf("layer %q has no indicator values to classify: want layer=areas", layer)
+	default:
+		return "", "", 0, invalidf("unknown layer %q: want layer=areas", layer)
+	}
+	field = strings.TrimSpace(q.Get("field"))
+	if field == "" {
+		return "", "", 0, invalidf("missing field: name an indicator key (see /api/v1/indicators), or need_score or need_share with a scenario")
+	}
+	method = defaultBreaksMethod
+	if m := q.Get("method"); m != "" {
+		if method, err = classify.ParseMethod(m); err != nil {
+			return "", "", 0, err
+		}
+	}
+	classes = defaultBreaksClasses
+	if k := q.Get("classes"); k != "" {
+		n, err := strconv.Atoi(k)
+		if err != nil || n < 2 || n > classify.MaxClasses {
+			return "", "", 0, invalidf("classes %q: want a whole number from 2 to %d", k, classify.MaxClasses)
+		}
+		classes = n
+	}
+	return field, method, classes, nil
+}
+
+// breaksSubject is what a legend classifies: a field of the areas of one
+// geography, with its name, unit and direction.
+type breaksSubject struct {
+	geography         placeplan.Geography
+	field, name, unit string
+	direction         placeplan.Direction
+}
+
+// legend classifies values (suppressed withheld as small numbers and
+// infinite ones already left out, and counted) by scoring/classify and
+// describes the classes for a map: breaks, counts, summary, palette and
+// notes. The one classification behind every breaks route.
+func legend(subj breaksSubject, values []float64, suppressed, infinite int, method classify.Method, classes int) (breaksResponse, error) {
+	cl, err := classify.Breaks(values, method, classes)
+	if err != nil {
+		return breaksResponse{}, err
+	}
 	res := breaksResponse{
-		Layer: tileAreas, Geography: string(geog), Field: ind.Key, Name: ind.Name, Unit: ind.Unit,
-		Direction: ind.Direction.String(), Method: string(cl.Method), MethodLabel: cl.Method.Label(),
+		Layer: tileAreas, Geography: string(subj.geography), Field: subj.field, Name: subj.name, Unit: subj.unit,
+		Direction: subj.direction.String(), Method: string(cl.Method), MethodLabel: cl.Method.Label(),
 		Requested: cl.Requested, Classes: cl.Classes(), Breaks: cl.Breaks, Counts: cl.Counts,
 		N: cl.N, Suppressed: suppressed, Min: cl.Min, Max: cl.Max, Mean: cl.Mean, StdDev: cl.StdDev, GVF: cl.GVF,
 		Palette: cl.Palette, Colors: cl.Colors, Notes: append([]string{}, cl.Notes...),
@@ -153,10 +247,10 @@ func (s *Server) handleBreaks(c echo.Context) error {
 	if infinite > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%d infinite %s left out", infinite, pluralWord(infinite, "value", "values")))
 	}
-	if ind.Direction == placeplan.HigherIsBetter {
+	if subj.direction == placeplan.HigherIsBetter {
 		if name, colors, ok := towardsNeed(cl, distinctCount(values)); ok {
 			res.Palette, res.Colors = name, colors
-			res.Notes = append(res.Notes, fmt.Sprintf("higher is better for %s, so the colours are reversed: the darkest (or reddest) class is the most in need", ind.Key))
+			res.Notes = append(res.Notes, fmt.Sprintf("higher is better for %s, so the colours are reversed: the darkest (or reddest) class is the most in need", subj.field))
 		}
 	}
 	for _, p := range classify.Palettes() {
@@ -164,7 +258,7 @@ func (s *Server) handleBreaks(c echo.Context) error {
 			res.PaletteKind, res.ColorBlind = string(p.Kind), p.ColorBlindSafe
 		}
 	}
-	return c.JSON(http.StatusOK, res)
+	return res, nil
 }
 
 // towardsNeed reverses a classification's colours, for an indicator where

@@ -16,24 +16,66 @@ import (
 // maxScenarioBytes bounds a posted scenario document.
 const maxScenarioBytes = 1 << 20
 
-// handleScore answers GET /api/v1/scores?scenario=ID: the scenario's need
-// ranking of its localities, with intervals and explanations.
+// handleScore answers GET /api/v1/scores?scenario=ID[&areas=true]: the
+// scenario's need ranking of its localities, with intervals and
+// explanations, and with areas=true its need for each small area.
 func (s *Server) handleScore(c echo.Context) error {
-	res, err := s.scoreOf(c.Request().Context(), c.QueryParam("scenario"))
+	areas, err := areasParam(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, NewScoreDocument(res))
+	ctx, ref := c.Request().Context(), c.QueryParam("scenario")
+	res, err := s.scoreOf(ctx, ref)
+	if err != nil {
+		return err
+	}
+	doc := NewScoreDocument(res)
+	if areas {
+		rows, err := s.areaNeedOf(ctx, ref)
+		if err != nil {
+			return err
+		}
+		doc.Areas = newScoreAreas(rows)
+	}
+	return c.JSON(http.StatusOK, doc)
 }
 
-// handlePlan answers GET /api/v1/plans?scenario=ID: the scenario's sites,
-// phased rollout, evaluation design and stability.
+// handlePlan answers GET /api/v1/plans?scenario=ID[&areas=true]: the
+// scenario's sites, phased rollout, evaluation design and stability, the
+// candidates it considered, and with areas=true what it says of each
+// demand area.
 func (s *Server) handlePlan(c echo.Context) error {
+	areas, err := areasParam(c)
+	if err != nil {
+		return err
+	}
 	res, err := s.planOf(c.Request().Context(), c.QueryParam("scenario"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, NewPlanDocument(res))
+	return c.JSON(http.StatusOK, planDocument(res, areas))
+}
+
+// planDocument is a plan's wire form, with its demand areas when asked.
+func planDocument(res *scenario.PlanResult, areas bool) PlanDocument {
+	doc := NewPlanDocument(res)
+	if areas {
+		doc.Areas = newPlanAreas(res)
+	}
+	return doc
+}
+
+// areasParam reads the areas parameter of the score and plan routes:
+// "true" adds the per-area answer, "false" or nothing leaves it out.
+func areasParam(c echo.Context) (bool, error) {
+	switch v := c.QueryParam("areas"); v {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	default:
+		return false, invalidf("areas %q: want true or false", v)
+	}
 }
 
 // readPostedScenario reads a scenario document (YAML or JSON) from the
@@ -62,23 +104,49 @@ func readPostedScenario(c echo.Context) (*scenario.Scenario, error) {
 	return sc, nil
 }
 
-// handlePostScore answers POST /api/v1/scores with a scenario document in
-// the body: its need ranking on the server's data.
+// handlePostScore answers POST /api/v1/scores[?areas=true] with a scenario
+// document in the body: its need ranking on the server's data, and with
+// areas=true its need for each small area. Nothing is stored: a map can
+// re-rank a draft on every change.
 func (s *Server) handlePostScore(c echo.Context) error {
-	sc, err := readPostedScenario(c)
+	areas, err := areasParam(c)
 	if err != nil {
 		return err
 	}
-	res, err := scenario.Score(c.Request().Context(), s.store, sc)
+	res, err := s.scorePosted(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, NewScoreDocument(res))
+	doc := NewScoreDocument(res)
+	if areas {
+		rows, err := scenario.AreaResults(c.Request().Context(), s.store, res)
+		if err != nil {
+			return err
+		}
+		doc.Areas = newScoreAreas(rows)
+	}
+	return c.JSON(http.StatusOK, doc)
 }
 
-// handlePostPlan answers POST /api/v1/plans with a scenario document (with
-// a sites section) in the body: its plan on the server's data.
+// scorePosted scores the scenario document in the request body on the
+// server's data.
+func (s *Server) scorePosted(c echo.Context) (*scenario.Result, error) {
+	sc, err := readPostedScenario(c)
+	if err != nil {
+		return nil, err
+	}
+	return scenario.Score(c.Request().Context(), s.store, sc)
+}
+
+// handlePostPlan answers POST /api/v1/plans[?areas=true] with a scenario
+// document (with a sites section) in the body: its plan on the server's
+// data, with areas=true what it says of each demand area. Nothing is
+// stored.
 func (s *Server) handlePostPlan(c echo.Context) error {
+	areas, err := areasParam(c)
+	if err != nil {
+		return err
+	}
 	sc, err := readPostedScenario(c)
 	if err != nil {
 		return err
@@ -87,7 +155,7 @@ func (s *Server) handlePostPlan(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, NewPlanDocument(res))
+	return c.JSON(http.StatusOK, planDocument(res, areas))
 }
 
 // planLayer is what the plan layers start from: the named scenario's plan,

@@ -186,6 +186,13 @@ func (s *Server) handleScenarioRevisions(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
+// planResultKind names the plan documents cached in the registry's
+// results. It changes whenever PlanDocument gains a member, so that a plan
+// cached by an older placeplan in a database kept on disk is computed
+// afresh rather than served without it (v2: candidates; v3: each site's
+// closest alternative).
+const planResultKind = "plan-v3"
+
 // handleRevisionResult answers GET /api/v1/scenarios/{id}/revisions/{rev}/{kind}
 // (kind plan or score): the result of that revision on the current data,
 // computed once and kept in the registry, so that re-opening it is
@@ -213,7 +220,11 @@ func (s *Server) handleRevisionResult(c echo.Context) error {
 	if notModified(c, tag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	if b, ok, err := s.store.ScenarioResult(ctx, id, rev, dataRev, kind); err != nil {
+	stored := kind
+	if kind == "plan" {
+		stored = planResultKind
+	}
+	if b, ok, err := s.store.ScenarioResult(ctx, id, rev, dataRev, stored); err != nil {
 		return err
 	} else if ok {
 		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, b)
@@ -240,7 +251,7 @@ func (s *Server) handleRevisionResult(c echo.Context) error {
 	}
 	// Keep it only if the data did not change while it was computed.
 	if now, err := s.store.Revision(ctx); err == nil && now == dataRev {
-		if err := s.store.PutScenarioResult(ctx, id, rev, dataRev, kind, b); err != nil {
+		if err := s.store.PutScenarioResult(ctx, id, rev, dataRev, stored, b); err != nil {
 			return err
 		}
 	}

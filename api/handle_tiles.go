@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -20,10 +21,11 @@ import (
 // mvtContentType is the media type of Mapbox Vector Tiles.
 const mvtContentType = "application/vnd.mapbox-vector-tile"
 
-// handleTile answers GET /tiles/{layer}/{z}/{x}/{y}.mvt[?geography=]: one
-// Mapbox Vector Tile of the areas, localities or sites layer at the current
-// data revision, from the tile cache when it holds it. A tile with no
-// features is answered 204 No Content. Tiles are cached gzipped and sent so
+// handleTile answers GET /tiles/{layer}/{z}/{x}/{y}.mvt[?geography=&fields=]:
+// one Mapbox Vector Tile of a tile layer at the current data revision, from
+// the tile cache when it holds it, with only the properties fields names
+// when it is given (parseTileFields). A tile with no features is answered
+// 204 No Content. Tiles are cached gzipped and sent so
 // to clients that accept gzip (gzipBodies then leaves them alone); other
 // clients get them decompressed.
 func (s *Server) handleTile(c echo.Context) error {
@@ -39,12 +41,16 @@ func (s *Server) handleTile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	key := tileCacheKey(tl, t)
+	fields, err := parseTileFields(c.QueryParams(), name, tl.fields)
+	if err != nil {
+		return err
+	}
+	key := tileCacheKey(tl, t, fields)
 	gz, ok := s.tiles.cache.Get(key)
 	var raw []byte
 	if !ok {
 		if band := tl.band(t.Z); band != nil {
-			if raw, _, err = tile.Encode([]*tile.Layer{band}, t, tile.EncodeOptions{}); err != nil {
+			if raw, _, err = tile.Encode([]*tile.Layer{band}, t, tile.EncodeOptions{Fields: fields}); err != nil {
 				return err
 			}
 		}
@@ -73,12 +79,18 @@ func (s *Server) handleTile(c echo.Context) error {
 	return c.Blob(http.StatusOK, mvtContentType, raw)
 }
 
-// tileCacheKey returns the cache key of tile t of tl: its layer id and the
-// data revision the layer was built at, so that a tile encoded from older
-// data — even one stored late, by a request that began before an ingest —
-// is never found for a newer revision.
-func tileCacheKey(tl *tileLayer, t maptile.Tile) tile.CacheKey {
-	return tile.CacheKey{Layer: tl.id.String(), Revision: tl.rev, Scenario: tl.id.scenario, Z: uint32(t.Z), X: t.X, Y: t.Y}
+// tileCacheKey returns the cache key of tile t of tl with the properties
+// fields names (nil for all): its layer id and the data revision the layer
+// was built at, so that a tile encoded from older data — even one stored
+// late, by a request that began before an ingest — is never found for a
+// newer revision, and the field filter, sorted, so that fields=a,b and
+// fields=b,a share an entry.
+func tileCacheKey(tl *tileLayer, t maptile.Tile, fields []string) tile.CacheKey {
+	k := tile.CacheKey{Layer: tl.id.String(), Revision: tl.rev, Scenario: tl.id.scenario, Z: uint32(t.Z), X: t.X, Y: t.Y}
+	if fields != nil {
+		k.Fields = "fields=" + strings.Join(fields, ",") // sorted by parseTileFields
+	}
+	return k
 }
 
 // parseTile parses a tile address from its URL parts: z, x and "{y}.mvt".
@@ -163,18 +175,23 @@ func (s *Server) handleTileJSON(c echo.Context) error {
 	}
 	title, desc := tileSetTitle(tl.id)
 	// The bands share features, so the first gives the bounds and the
-	// centre's zoom; the vector layer spans every band, with the fields of
-	// the last (the most detailed).
+	// centre's zoom; the vector layer spans every band, with every field
+	// any band's features may carry.
 	doc := tile.TileJSON(tl.bands[:1], tileURLTemplate(c, name), tile.TileJSONOptions{
-		Name: title, Description: desc, Attribution: tl.attribution,
+		Name: title, Description: desc + ". " + tileFieldsNote, Attribution: tl.attribution,
 	})
 	last := tl.bands[len(tl.bands)-1]
 	_, maxZ := last.ZoomRange()
 	doc.MaxZoom, doc.VectorLayers[0].MaxZoom = int(maxZ), int(maxZ)
-	doc.VectorLayers[0].Fields = last.Fields()
+	doc.VectorLayers[0].Fields = maps.Clone(tl.fields)
 	c.Response().Header().Add(echo.HeaderVary, echo.HeaderXForwardedProto)
 	return c.JSON(http.StatusOK, doc.Map())
 }
+
+// tileFieldsNote ends every TileJSON description: how to ask for fewer
+// properties.
+const tileFieldsNote = "Add fields=NAME,… to a tile URL to keep only those properties " +
+	"(any of vector_layers[0].fields; an unknown name is a 400 problem)"
 
 // tileSetFiles returns the TileJSON file names: areas.json, ….
 func tileSetFiles() []string {

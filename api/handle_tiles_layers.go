@@ -112,7 +112,7 @@ func (s *Server) buildAreasTileLayer(ctx context.Context, geog placeplan.Geograp
 	if err != nil {
 		return nil, err
 	}
-	return &tileLayer{bands: []*tile.Layer{ov, dl}, attribution: attribution(cat.datasets, func(d placeplan.Dataset) bool {
+	return &tileLayer{bands: []*tile.Layer{ov, dl}, fields: fields, attribution: attribution(cat.datasets, func(d placeplan.Dataset) bool {
 		return geog != "" && d.Geography == geog
 	})}, nil
 }
@@ -169,18 +169,18 @@ func (s *Server) buildLocalitiesTileLayer(ctx context.Context, geog placeplan.Ge
 			fc.Append(f)
 		}
 	}
+	fields := map[string]string{
+		"id": "locality id", "scheme": "the set of localities it belongs to",
+		"name": "locality name", "area_count": "number of member small areas",
+	}
 	l, err := tile.NewLayer(tileLocalities, fc, tile.LayerOptions{
-		MaxZoom: tileMaxZoom,
-		Fields: map[string]string{
-			"id": "locality id", "scheme": "the set of localities it belongs to",
-			"name": "locality name", "area_count": "number of member small areas",
-		},
+		MaxZoom: tileMaxZoom, Fields: fields,
 		Description: "localities as the union of their member areas",
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &tileLayer{bands: []*tile.Layer{l}, attribution: attribution(cat.datasets, func(d placeplan.Dataset) bool {
+	return &tileLayer{bands: []*tile.Layer{l}, fields: fields, attribution: attribution(cat.datasets, func(d placeplan.Dataset) bool {
 		return geog != "" && (d.Kind == "boundaries" && d.Geography == geog || d.Kind == "localities")
 	})}, nil
 }
@@ -201,18 +201,18 @@ func (s *Server) buildSitesTileLayer(ctx context.Context, cat *tileCatalog) (*ti
 		f.Properties["layer"] = st.Layer
 		fc.Append(f)
 	}
+	fields := map[string]string{
+		"layer": "the point layer", "id": "site id within its layer", "name": "site name",
+		"kind": "kind of site", "status": "status", "capacity": "capacity, when known",
+	}
 	l, err := tile.NewLayer(tileSites, fc, tile.LayerOptions{
-		MaxZoom: tileMaxZoom,
-		Fields: map[string]string{
-			"layer": "the point layer", "id": "site id within its layer", "name": "site name",
-			"kind": "kind of site", "status": "status", "capacity": "capacity, when known",
-		},
+		MaxZoom: tileMaxZoom, Fields: fields,
 		Description: "points of every point layer",
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &tileLayer{bands: []*tile.Layer{l}, attribution: attribution(cat.datasets, func(d placeplan.Dataset) bool {
+	return &tileLayer{bands: []*tile.Layer{l}, fields: fields, attribution: attribution(cat.datasets, func(d placeplan.Dataset) bool {
 		return d.Kind == "points"
 	})}, nil
 }

@@ -43,21 +43,21 @@ func (s *Server) buildCatchmentsTileLayer(ctx context.Context, label string, cat
 	for _, f := range fc.Features { // one outline per catchment, as localities
 		f.Geometry = geo.Dissolve(f.Geometry.(orb.MultiPolygon))
 	}
+	fields := map[string]string{
+		"site": "the chosen site", "locality": "its locality", "fixed": "already open",
+		"order": "its place in the rollout", "phase": "the phase it opens in",
+		"reach": "demand within the standard", "served": "demand it is nearest to",
+		"unique": "demand no other chosen site reaches", "mean_travel": "mean travel of the demand it serves",
+		"explanation": "why it was chosen, in words",
+	}
 	l, err := tile.NewLayer(tileCatchments, fc, tile.LayerOptions{
-		MaxZoom: tileMaxZoom,
-		Fields: map[string]string{
-			"site": "the chosen site", "locality": "its locality", "fixed": "already open",
-			"order": "its place in the rollout", "phase": "the phase it opens in",
-			"reach": "demand within the standard", "served": "demand it is nearest to",
-			"unique": "demand no other chosen site reaches", "mean_travel": "mean travel of the demand it serves",
-			"explanation": "why it was chosen, in words",
-		},
+		MaxZoom: tileMaxZoom, Fields: fields,
 		Description: "the areas each chosen site serves, for scenario " + label,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &tileLayer{bands: []*tile.Layer{l}, attribution: attribution(cat.datasets, func(d placeplan.Dataset) bool {
+	return &tileLayer{bands: []*tile.Layer{l}, fields: fields, attribution: attribution(cat.datasets, func(d placeplan.Dataset) bool {
 		return d.Kind == "boundaries" && d.Geography == res.Score.Geography || d.Kind == "localities"
 	})}, nil
 }
@@ -97,21 +97,21 @@ func (s *Server) buildScenarioAreasTileLayer(ctx context.Context, label string, 
 			fc.Append(f)
 		}
 	}
+	fields := map[string]string{
+		"code": "small area code", "name": "small area name",
+		"need_score": "the scenario's need score", "need_rank": "its rank, 1 = most need",
+		"need_share": "share of areas with less need", "locality": "the scenario's locality",
+		"locality_need_rank": "the locality's need rank", "served_by": "the chosen site serving it",
+		"reached_in": "the phase it is first reached in",
+	}
 	l, err := tile.NewLayer(tileAreas, fc, tile.LayerOptions{
-		MinZoom: areasMinZoom, MaxZoom: tileMaxZoom,
-		Fields: map[string]string{
-			"code": "small area code", "name": "small area name",
-			"need_score": "the scenario's need score", "need_rank": "its rank, 1 = most need",
-			"need_share": "share of areas with less need", "locality": "the scenario's locality",
-			"locality_need_rank": "the locality's need rank", "served_by": "the chosen site serving it",
-			"reached_in": "the phase it is first reached in",
-		},
+		MinZoom: areasMinZoom, MaxZoom: tileMaxZoom, Fields: fields,
 		Description: "the areas of scenario " + label + " with its need and plan",
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &tileLayer{bands: []*tile.Layer{l}, attribution: attribution(cat.datasets, func(d placeplan.Dataset) bool {
+	return &tileLayer{bands: []*tile.Layer{l}, fields: fields, attribution: attribution(cat.datasets, func(d placeplan.Dataset) bool {
 		return d.Geography == geog || d.Kind == "localities"
 	})}, nil
 }

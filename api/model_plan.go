@@ -30,9 +30,55 @@ type PlanDocument struct {
 	Comparisons     []PlanComparison   `json:"comparisons,omitempty"`
 	Robustness      *PlanRobustness    `json:"robustness,omitempty"`
 	Localities      []PlanLocalityNeed `json:"localities"`
+	Candidates      []PlanCandidate    `json:"candidates"`      // every candidate site considered, chosen or not
+	Areas           []PlanArea         `json:"areas,omitempty"` // with ?areas=true: each demand area, in code order
 	SuppressedBelow float64            `json:"suppressed_below,omitempty"`
 	Warnings        []string           `json:"warnings"`
 	Attribution     []string           `json:"attribution"`
+}
+
+// PlanCandidate is one candidate site: where it is, how it was placed,
+// and whether the plan chose it, keeps it open (fixed) or may never choose
+// it (excluded).
+type PlanCandidate struct {
+	ID       string  `json:"id"`
+	Locality string  `json:"locality"`
+	Lon      float64 `json:"lon"`
+	Lat      float64 `json:"lat"`
+	Placed   string  `json:"placed"`
+	Selected bool    `json:"selected"`
+	Fixed    bool    `json:"fixed"`
+	Excluded bool    `json:"excluded"`
+}
+
+// PlanArea is one demand area of a plan: the chosen site serving it (its
+// nearest within the standard), the label and 0-based index of the phase
+// it is first reached in, and its travel to that site in the plan's unit;
+// each null when no chosen site reaches it. These are the groups of the
+// catchments and phases layers. They carry no demand figure, so
+// small-number suppression has nothing to withhold here.
+type PlanArea struct {
+	Code       string   `json:"code"`
+	ServedBy   *string  `json:"served_by"`
+	ReachedIn  *string  `json:"reached_in"`
+	PhaseIndex *int     `json:"phase_index"`
+	Travel     *float64 `json:"travel"`
+}
+
+// newPlanAreas converts what a plan says of each demand area for the wire.
+func newPlanAreas(r *scenario.PlanResult) []PlanArea {
+	rows := r.AreaPlans()
+	out := make([]PlanArea, len(rows))
+	for i, a := range rows {
+		out[i] = PlanArea{Code: a.Code, Travel: num(a.Travel)}
+		if a.ServedBy != "" {
+			out[i].ServedBy = &a.ServedBy
+		}
+		if a.Phase >= 0 {
+			out[i].ReachedIn, out[i].PhaseIndex = &a.PhaseLabel, &a.Phase
+		}
+	}
+	return out
 }
 
 // PlanDemand describes the demand: what it weighs, how many areas, totals.
@@ -74,6 +120,11 @@ type PlanSite struct {
 	MaxTravel   *float64 `json:"max_travel"`
 	Capacity    *float64 `json:"capacity,omitempty"`
 	Explanation string   `json:"explanation"`
+	// Alternative is the unchosen candidate that would reach the most in
+	// this site's place, and AlternativeLoss how much less it would reach
+	// (withheld when a small number); absent when there is none.
+	Alternative     string   `json:"alternative,omitempty"`
+	AlternativeLoss *float64 `json:"alternative_loss,omitempty"`
 }
 
 // PlanRollout is the phased order.
@@ -242,7 +293,25 @@ func NewPlanDocument(r *scenario.PlanResult) PlanDocument {
 		doc.Sites = append(doc.Sites, PlanSite{ID: e.ID, Locality: c.Locality, Lon: roundCoord(c.Point[0]), Lat: roundCoord(c.Point[1]),
 			Placed: c.Placed, Fixed: e.Fixed, Reach: demand(e.Reach), ReachShare: e.ReachShare, Served: demand(e.Served),
 			Unique: demand(e.Unique), MeanTravel: num(e.MeanCost), MaxTravel: num(e.MaxCost), Capacity: num(c.Capacity),
-			Explanation: e.Text})
+			Explanation: e.Text, Alternative: e.Alternative})
+		if e.Alternative != "" {
+			doc.Sites[len(doc.Sites)-1].AlternativeLoss = demand(e.AlternativeLoss)
+		}
+	}
+	selected, fixed, excluded := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, id := range s.Selected {
+		selected[id] = true
+	}
+	for _, id := range ss.Fixed {
+		fixed[id] = true
+	}
+	for _, id := range ss.Exclude {
+		excluded[id] = true
+	}
+	doc.Candidates = make([]PlanCandidate, len(r.Candidates))
+	for i, c := range r.Candidates {
+		doc.Candidates[i] = PlanCandidate{ID: c.ID, Locality: c.Locality, Lon: roundCoord(c.Point[0]), Lat: roundCoord(c.Point[1]),
+			Placed: c.Placed, Selected: selected[c.ID], Fixed: fixed[c.ID], Excluded: excluded[c.ID]}
 	}
 	doc.Rollout = rolloutDocument(r.Rollout, demand)
 	if ev := r.Evaluation; ev != nil {

@@ -44,6 +44,40 @@ type ScoreDocument struct {
 	Summary     string             `json:"sensitivity_summary,omitempty"`
 	Warnings    []string           `json:"warnings"`
 	Attribution []string           `json:"attribution"`
+	// Areas, when asked for (?areas=true), is the scenario's need for each
+	// small area, in code order.
+	Areas []ScoreArea `json:"areas,omitempty"`
+}
+
+// ScoreArea is one small area of a scored scenario on the wire: its own
+// need score, rank (1 = most need among every area scored) and share (of
+// the areas with less need), all null when it lacks a value for some
+// indicator; its locality in the scenario's scheme and that locality's
+// rank, null outside the localities ranked. The same figures as the areas
+// layer and tiles with ?scenario=.
+type ScoreArea struct {
+	Code             string   `json:"code"`
+	NeedScore        *float64 `json:"need_score"`
+	NeedRank         *int     `json:"need_rank"`
+	NeedShare        *float64 `json:"need_share"`
+	Locality         *string  `json:"locality"`
+	LocalityNeedRank *int     `json:"locality_need_rank"`
+}
+
+// newScoreAreas converts the per-area need of a scored scenario for the
+// wire.
+func newScoreAreas(rows []scenario.AreaResult) []ScoreArea {
+	out := make([]ScoreArea, len(rows))
+	for i, a := range rows {
+		out[i] = ScoreArea{Code: a.Code}
+		if a.NeedRank > 0 {
+			out[i].NeedScore, out[i].NeedRank, out[i].NeedShare = num(a.NeedScore), &a.NeedRank, num(a.NeedShare)
+		}
+		if a.Locality != "" {
+			out[i].Locality, out[i].LocalityNeedRank = &a.Locality, &a.LocalityNeedRank
+		}
+	}
+	return out
 }
 
 // NewScoreDocument converts a scored scenario for the wire, localities in

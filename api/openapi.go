@@ -37,8 +37,10 @@ type routeDoc struct {
 	// another kind of ETag), 400 or 404; errors carry a problem document.
 	status []int
 	// post, when set, documents the POST on the same path: the body it
-	// takes (media type → schema) and its own parameters (none when nil).
-	post map[string]schema
+	// takes (media type → schema); postParams are its query parameters
+	// (writes take only their path parameters otherwise).
+	post       map[string]schema
+	postParams []openAPIParameter
 }
 
 // appJSONType is the JSON media type.
@@ -82,12 +84,41 @@ func routeDocs() map[string]routeDoc {
 	scenarioID := required(queryParam("scenario", "scenario id or id@revision (see /api/v1/scenarios)", schema{"type": "string"}))
 	tileScenario := queryParam("scenario", "areas: a scenario's areas with its need and plan; catchments: whose "+
 		"catchments (id or id@revision)", schema{"type": "string"})
+	tileFields := queryParam("fields", "comma-separated property names to keep in the tile, any of the "+
+		"TileJSON vector layer's fields (every property when absent, none when empty; an unknown name is a 400 "+
+		"that names it); b,c and c,b are the same tile", schema{"type": "string"})
 	scenarioPath := pathParamDoc("id", "scenario id (see /api/v1/scenarios)", schema{"type": "string"})
 	revPath := pathParamDoc("rev", "revision number, from 1", schema{"type": "integer", "minimum": 1})
 	scenarioBody := map[string]schema{ // a scenario document; see docs/SCENARIOS.md
 		"application/yaml": {"type": "string"}, appJSONType: {"type": "object", "required": []string{"placeplan_scenario", "name"}},
 	}
 	jsonArray := schema{"type": "array", "items": schema{"type": "object"}}
+	breaksField := required(queryParam("field", "indicator key (see /api/v1/indicators); with scenario, need_score or need_share",
+		schema{"type": "string"}))
+	breaksMethod := queryParam("method", "classification method", schema{"type": "string",
+		"enum": []string{"quantile", "equal", "jenks", "stddev"}, "default": "quantile"})
+	breaksClasses := queryParam("classes", "number of classes", schema{"type": "integer", "minimum": 2, "maximum": 12, "default": 5})
+	trueFalse := schema{"type": "string", "enum": []string{"true", "false"}, "default": "false"}
+	scoreAreas := queryParam("areas", "true: add the scenario's need for each small area it scores (areas)", trueFalse)
+	planAreas := queryParam("areas", "true: add what the plan says of each demand area (areas)", trueFalse)
+	nullable := func(t string) schema { return schema{"type": []string{t, "null"}} }
+	scoreDoc := schema{"type": "object", "properties": schema{
+		"areas": schema{"type": "array", "description": "with areas=true, in code order", "items": schema{"type": "object",
+			"required": []string{"code", "need_score", "need_rank", "need_share", "locality", "locality_need_rank"},
+			"properties": schema{"code": schema{"type": "string"},
+				"need_score": nullable("number"), "need_rank": nullable("integer"), "need_share": nullable("number"),
+				"locality": nullable("string"), "locality_need_rank": nullable("integer")}}}}}
+	planDoc := schema{"type": "object", "required": []string{"candidates"}, "properties": schema{
+		"candidates": schema{"type": "array", "description": "every candidate site the plan considered", "items": schema{"type": "object",
+			"required": []string{"id", "locality", "lon", "lat", "placed", "selected", "fixed", "excluded"},
+			"properties": schema{"id": schema{"type": "string"}, "locality": schema{"type": "string"},
+				"lon": schema{"type": "number"}, "lat": schema{"type": "number"}, "placed": schema{"type": "string"},
+				"selected": schema{"type": "boolean"}, "fixed": schema{"type": "boolean"}, "excluded": schema{"type": "boolean"}}}},
+		"areas": schema{"type": "array", "description": "with areas=true, each demand area in code order; null where no chosen site reaches it",
+			"items": schema{"type": "object", "required": []string{"code", "served_by", "reached_in", "phase_index", "travel"},
+				"properties": schema{"code": schema{"type": "string"}, "served_by": nullable("string"), "reached_in": nullable("string"),
+					"phase_index": nullable("integer"), "travel": schema{"type": []string{"number", "null"},
+						"description": "to the serving site, in the plan's unit"}}}}}}
 	geoJSON := ref("GeoJSONFeatureCollection")
 	const appJSON = echo.MIMEApplicationJSON
 	return map[string]routeDoc{
@@ -96,6 +127,22 @@ func routeDocs() map[string]routeDoc {
 
 		"/api/openapi.json": {tag: "api", content: appJSON, schema: schema{"type": "object"}, status: []int{304}},
 		"/api/v1/datasets":  {tag: "data", content: appJSON, schema: jsonArray, revisioned: true},
+		"/api/v1/config": {tag: "data", content: appJSON, schema: schema{"type": "object",
+			"required": []string{"version", "persistent", "basemap_style", "suppress_below", "geographies", "default_geography", "bounds"},
+			"properties": schema{
+				"version":    schema{"type": "string"},
+				"persistent": schema{"type": "boolean", "description": "false for the embedded default in memory: nothing saved is kept"},
+				"basemap_style": schema{"type": []string{"string", "null"}, "format": "uri",
+					"description": "serve --basemap-style: a MapLibre style URL; null to draw the basemap from placeplan's own layers"},
+				"suppress_below": schema{"type": "number", "description": "confidential counts from 1 to this − 1 are withheld; 0 for none"},
+				"geographies": schema{"type": "array", "items": schema{"type": "object",
+					"required": []string{"geography", "label", "vintage", "areas"}, "properties": schema{
+						"geography": enumSchema("lsoa11", "lsoa21"), "label": schema{"type": "string"},
+						"vintage": schema{"type": "string"}, "areas": schema{"type": "integer"}}}},
+				"default_geography": schema{"type": []string{"string", "null"}},
+				"bounds": schema{"type": []string{"array", "null"}, "minItems": 4, "maxItems": 4, "items": schema{"type": "number"},
+					"description": "west, south, east, north of every area loaded (WGS84)"},
+			}}},
 		"/api/v1/areas": {tag: "data", content: appJSON, schema: jsonArray, revisioned: true,
 			params: []openAPIParameter{geography, lad}, status: []int{400}},
 		"/api/v1/areas/:geography/:code": {tag: "data", content: appJSON, schema: schema{"type": "object"},
@@ -107,6 +154,32 @@ func routeDocs() map[string]routeDoc {
 		"/api/v1/indicators": {tag: "data", content: appJSON, schema: jsonArray, revisioned: true,
 			params: []openAPIParameter{geography}, status: []int{400}},
 		"/api/v1/layers": {tag: "layers", content: appJSON, schema: jsonArray, revisioned: true},
+		"/api/v1/search": {tag: "data", content: appJSON, revisioned: true, status: []int{400},
+			params: []openAPIParameter{
+				required(queryParam("q", "a code or name, or part of one (at least 2 letters or digits; case, punctuation and "+
+					"extra spaces are ignored)", schema{"type": "string", "minLength": 2})),
+				queryParam("geography", "places of this geography (and towns); default the layers' default, lsoa11 when both are loaded",
+					enumSchema("lsoa11", "lsoa21")),
+				queryParam("limit", "results at most; more than 50 is served as 50", schema{"type": "integer", "minimum": 1, "maximum": 50, "default": 10})},
+			schema: schema{"type": "array", "description": "exact code or name matches first, then prefixes, word prefixes and substrings",
+				"items": schema{"type": "object", "required": []string{"kind", "code", "name", "detail", "geography", "bbox", "lon", "lat"},
+					"properties": schema{"kind": enumSchema("area", "msoa", "locality", "district", "town"),
+						"code": schema{"type": "string", "description": "area, MSOA or district code; locality id; town id in its point layer"},
+						"name": schema{"type": "string"}, "detail": schema{"type": "string"},
+						"geography": schema{"type": []string{"string", "null"}, "description": "null for a town"},
+						"bbox": schema{"type": "array", "minItems": 4, "maxItems": 4, "items": schema{"type": "number"},
+							"description": "west, south, east, north of its areas' boundaries (WGS84)"},
+						"lon": schema{"type": "number"}, "lat": schema{"type": "number"}}}}},
+		"/api/v1/values": {tag: "layers", content: appJSON, revisioned: true, status: []int{400},
+			params: []openAPIParameter{required(queryParam("field", "indicator key (see /api/v1/indicators)", schema{"type": "string"})), geography},
+			schema: schema{"type": "object", "required": []string{"geography", "field", "name", "unit", "direction", "values", "withheld"},
+				"properties": schema{"geography": enumSchema("lsoa11", "lsoa21"), "field": schema{"type": "string"},
+					"name": schema{"type": "string"}, "unit": schema{"type": "string"},
+					"direction": enumSchema("higher_is_worse", "higher_is_better"),
+					"values": schema{"type": "object", "additionalProperties": schema{"type": "number"},
+						"description": "area code → value; areas withheld by small-number suppression are left out"},
+					"withheld": schema{"type": "array", "items": schema{"type": "string"},
+						"description": "areas whose value small-number suppression withholds"}}}},
 		"/api/v1/layers/areas": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,
 			params: []openAPIParameter{geography, lad, bbox, fields, queryParam("scenario", "a scenario id: adds its need "+
 				"score, rank and share, locality and locality rank, and (with a plan) the serving site and phase", schema{"type": "string"})},
@@ -158,8 +231,9 @@ func routeDocs() map[string]routeDoc {
 		"/api/v1/compare": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, status: []int{400, 404},
 			params: []openAPIParameter{required(queryParam("ids", "two or more scenarios, comma-separated: id or id@revision",
 				schema{"type": "string"}))}},
-		"/api/v1/scores": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
-			params: []openAPIParameter{scenarioID}, status: []int{400, 404}, post: scenarioBody},
+		"/api/v1/scores": {tag: "scenarios", content: appJSON, schema: scoreDoc, revisioned: true,
+			params: []openAPIParameter{scenarioID, scoreAreas}, status: []int{400, 404}, post: scenarioBody,
+			postParams: []openAPIParameter{scoreAreas}},
 		"/api/v1/sites": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, status: []int{400},
 			post: map[string]schema{appJSONType: {"type": "object", "required": []string{"demand", "candidates", "model"},
 				"properties": schema{
@@ -171,8 +245,9 @@ func routeDocs() map[string]routeDoc {
 					"speed_kmh": schema{"type": "number"}, "fixed": schema{"type": "array", "items": schema{"type": "string"}},
 					"exclude": schema{"type": "array", "items": schema{"type": "string"}}, "target_share": schema{"type": "number"},
 				}}}},
-		"/api/v1/plans": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
-			params: []openAPIParameter{scenarioID}, status: []int{400, 404}, post: scenarioBody},
+		"/api/v1/plans": {tag: "scenarios", content: appJSON, schema: planDoc, revisioned: true,
+			params: []openAPIParameter{scenarioID, planAreas}, status: []int{400, 404}, post: scenarioBody,
+			postParams: []openAPIParameter{planAreas}},
 
 		"/ogc": {tag: "ogc", content: appJSON, schema: ref("LandingPage"),
 			params: []openAPIParameter{f}, status: []int{400}},
@@ -193,28 +268,29 @@ func routeDocs() map[string]routeDoc {
 
 		"/tiles/:layer/:z/:x/:y": {tag: "tiles", content: "application/vnd.mapbox-vector-tile", revisioned: true,
 			status: []int{204, 400, 404}, params: []openAPIParameter{
-				pathParamDoc("layer", "tile layer (catchments needs scenario)", enumSchema("areas", "localities", "sites", "catchments")),
+				pathParamDoc("layer", "tile layer (catchments needs scenario)", enumSchema(tileLayerNames()...)),
 				pathParamDoc("z", "zoom", schema{"type": "integer", "minimum": 0}),
 				pathParamDoc("x", "tile column", schema{"type": "integer", "minimum": 0}),
 				pathParamDoc("y", "tile row and extension, such as 1234.mvt", schema{"type": "string", "pattern": `^[0-9]+\.mvt$`}),
-				geography, tileScenario}},
+				geography, tileScenario, tileFields}},
 		"/tiles/:layer": {tag: "tiles", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
 			status: []int{400, 404}, params: []openAPIParameter{
-				pathParamDoc("layer", "TileJSON 3.0 of a tile layer", enumSchema("areas.json", "localities.json", "sites.json", "catchments.json")),
+				pathParamDoc("layer", "TileJSON 3.0 of a tile layer", enumSchema(tileSetFiles()...)),
 				geography, tileScenario}},
 		"/api/v1/breaks": {tag: "layers", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
-			status: []int{400}, params: []openAPIParameter{
-				required(queryParam("layer", "layer to classify", enumSchema("areas"))),
-				required(queryParam("field", "indicator key (see /api/v1/indicators)", schema{"type": "string"})),
-				queryParam("method", "classification method", schema{"type": "string",
-					"enum": []string{"quantile", "equal", "jenks", "stddev"}, "default": "quantile"}),
-				queryParam("classes", "number of classes", schema{"type": "integer", "minimum": 2, "maximum": 12, "default": 5}),
-				geography}},
+			status: []int{400, 404}, params: []openAPIParameter{
+				queryParam("layer", "layer to classify (required without a scenario)", enumSchema("areas")),
+				breaksField, breaksMethod, breaksClasses, geography,
+				queryParam("scenario", "a scenario id or id@revision: classify its need (field need_score or need_share) "+
+					"over every area it scores", schema{"type": "string"})},
+			post: scenarioBody, postParams: []openAPIParameter{
+				required(queryParam("field", "the draft's need to classify", enumSchema("need_score", "need_share"))),
+				breaksMethod, breaksClasses}},
 		"/metrics": {tag: "health", content: "text/plain"},
 
 		"/": {tag: "web", content: "text/html", status: []int{304}},
-		"/:file": {tag: "web", content: "*/*", status: []int{304, 404},
-			params: []openAPIParameter{pathParamDoc("file", "a top-level file of the web page, such as app.js",
+		"/*": {tag: "web", content: "*/*", status: []int{304, 404},
+			params: []openAPIParameter{pathParamDoc("path", "a file of the web map, such as assets/index-…js (content-hashed, cached for good)",
 				schema{"type": "string"})}},
 	}
 }
@@ -349,6 +425,9 @@ func buildOpenAPI(routes []Route, version string, docs map[string]routeDoc) open
 				}
 			}
 			op.Parameters = path
+			if r.Method == http.MethodPost {
+				op.Parameters = append(op.Parameters, doc.postParams...)
+			}
 			if r.Method == http.MethodPost || r.Method == http.MethodPut {
 				op.RequestBody = &openAPIRequestBody{Required: true, Content: map[string]openAPIContent{}}
 				for mt, sch := range doc.post {
@@ -407,10 +486,15 @@ func openAPIPath(path string) string {
 	for i, s := range segs {
 		if name, ok := strings.CutPrefix(s, ":"); ok {
 			segs[i] = "{" + name + "}"
+		} else if s == "*" {
+			segs[i] = "{" + wildcardParam + "}"
 		}
 	}
 	return strings.Join(segs, "/")
 }
+
+// wildcardParam names an echo path's trailing * in the document.
+const wildcardParam = "path"
 
 // routeParams returns the names of an echo path's parameters.
 func routeParams(path string) []string {
@@ -418,6 +502,8 @@ func routeParams(path string) []string {
 	for _, s := range strings.Split(path, "/") {
 		if name, ok := strings.CutPrefix(s, ":"); ok {
 			names = append(names, name)
+		} else if s == "*" {
+			names = append(names, wildcardParam)
 		}
 	}
 	return names
@@ -435,6 +521,9 @@ func operationID(r Route) string {
 	}
 	if r.Path == "/" {
 		b.WriteString("Root")
+	}
+	if strings.HasSuffix(r.Path, "/*") {
+		b.WriteString("Path")
 	}
 	return b.String()
 }
@@ -477,6 +566,12 @@ func openAPISchemas() map[string]schema {
 			"type": str, "title": str, "status": schema{"type": "integer"}, "detail": str, "instance": str,
 			"code":       schema{"type": "string", "description": "placeplan error code: invalid, not_found, …"},
 			"request_id": schema{"type": "string", "description": "quote it when reporting a problem"},
+			// A stale scenario revision (412) says what the change would overwrite.
+			"current_revision": schema{"type": "integer", "description": "412 on a scenario: its current revision"},
+			"changed_by":       schema{"type": "string", "description": "412 on a scenario: who saved the current revision"},
+			"changed_at":       schema{"type": "string", "format": "date-time", "description": "412 on a scenario: when (RFC 3339, UTC)"},
+			"note":             schema{"type": "string", "description": "412 on a scenario: their note"},
+			"changes":          schema{"type": "string", "description": "412 on a scenario: what they changed"},
 		}),
 		"Health": object([]string{"status"}, schema{"status": str, "version": str}),
 		"Link": object([]string{"href", "rel"}, schema{

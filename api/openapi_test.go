@@ -190,6 +190,13 @@ func TestOpenAPIParameters(t *testing.T) {
 			t.Errorf("items does not document %s", code)
 		}
 	}
+	tiles := "/tiles/{layer}/{z}/{x}/{y}"
+	if l := param(tiles, "layer"); !slices.Equal(enum(l), slices.Sorted(slices.Values(tileLayerNames()))) {
+		t.Errorf("tile layers %v, want %v", enum(l), tileLayerNames())
+	}
+	if f := param(tiles, "fields"); f.In != "query" || f.Required || !strings.Contains(f.Description, "unknown name is a 400") {
+		t.Errorf("tile fields parameter: %+v", f)
+	}
 	if op := doc.Paths["/ogc"]["get"]; op.Role != string(RoleViewer) {
 		t.Errorf("/ogc x-role %q", op.Role)
 	}
@@ -220,7 +227,7 @@ func TestOpenAPIPath(t *testing.T) {
 	for _, tc := range []struct{ in, want, op string }{
 		{"/", "/", "getRoot"},
 		{"/healthz", "/healthz", "getHealthz"},
-		{"/:file", "/{file}", "getFile"},
+		{"/*", "/{path}", "getPath"},
 		{"/api/v1/areas/:geography/:code", "/api/v1/areas/{geography}/{code}", "getApiV1AreasGeographyCode"},
 		{"/ogc/collections/:collectionId/items", "/ogc/collections/{collectionId}/items", "getOgcCollectionsCollectionIdItems"},
 		{"/api/openapi.json", "/api/openapi.json", "getApiOpenapiJson"},

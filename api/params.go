@@ -3,6 +3,7 @@ package api
 import (
 	"math"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -87,13 +88,8 @@ func selectFields(inds []placeplan.Indicator, q url.Values, geog placeplan.Geogr
 	for _, ind := range inds {
 		byKey[ind.Key] = ind
 	}
-	seen := map[string]bool{}
 	var out []placeplan.Indicator
-	for _, f := range strings.Split(q.Get("fields"), ",") {
-		f = strings.TrimSpace(f)
-		if f == "" || seen[f] {
-			continue
-		}
+	for _, f := range fieldNames(q.Get("fields")) {
 		ind, ok := byKey[f]
 		if !ok {
 			if geog == "" {
@@ -101,9 +97,44 @@ func selectFields(inds []placeplan.Indicator, q url.Values, geog placeplan.Geogr
 			}
 			return nil, invalidf("unknown field %q: no such indicator for %s (see /api/v1/layers)", f, geog.Label())
 		}
-		seen[f] = true
 		out = append(out, ind)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out, nil
+}
+
+// fieldNames splits a fields parameter into its comma-separated names,
+// trimmed, sorted and without repeats or empty names; "" gives none.
+func fieldNames(s string) []string {
+	out := []string{}
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+// parseTileFields parses the fields parameter of a tile request: the
+// property names to keep, as fieldNames gives them, or nil without the
+// parameter (every property is kept; an empty parameter keeps none). A
+// name that is not in known, the properties the layer's features may
+// carry, is an error that names it and the layer.
+func parseTileFields(q url.Values, layer string, known map[string]string) ([]string, error) {
+	if !q.Has("fields") {
+		return nil, nil
+	}
+	names := fieldNames(q.Get("fields"))
+	for _, f := range names {
+		if _, ok := known[f]; !ok {
+			have := make([]string, 0, len(known))
+			for k := range known {
+				have = append(have, k)
+			}
+			sort.Strings(have)
+			return nil, invalidf("unknown field %q: the %s tiles have %s (see /tiles/%s.json)", f, layer, strings.Join(have, ", "), layer)
+		}
+	}
+	return names, nil
 }

@@ -63,6 +63,23 @@ func TestScenarioRoutes(t *testing.T) {
 		len(plan.Rollout.Phases) != 5 || plan.Evaluation == nil || plan.Robustness == nil {
 		t.Errorf("plan %+v", plan.Selection)
 	}
+	// Each chosen site names its closest alternative, as the use case does.
+	for i, site := range plan.Sites {
+		e := want.Explanation[i]
+		if site.ID != e.ID || site.Alternative != e.Alternative {
+			t.Errorf("site %d: %s, alternative %q; want %s, %q", i, site.ID, site.Alternative, e.ID, e.Alternative)
+		}
+		if e.Alternative != "" && (site.AlternativeLoss == nil || *site.AlternativeLoss != e.AlternativeLoss) ||
+			e.Alternative == "" && site.AlternativeLoss != nil {
+			t.Errorf("site %s: alternative loss %v, want %v", site.ID, site.AlternativeLoss, e.AlternativeLoss)
+		}
+		if e.Alternative != "" && !strings.Contains(site.Explanation, e.Alternative) {
+			t.Errorf("site %s: the explanation does not name the alternative %s: %s", site.ID, e.Alternative, site.Explanation)
+		}
+	}
+	if plan.Sites[1].Alternative == "" {
+		t.Errorf("Bridgnorth has no alternative: %+v", plan.Sites[1])
+	}
 	tag := rec.Header().Get("ETag")
 	if !strings.HasPrefix(tag, `W/"rev-`) {
 		t.Errorf("ETag %q", tag)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"placeplan/scenario"
 )
@@ -65,9 +67,27 @@ func TestRegistryRoutes(t *testing.T) {
 	if updated.Revision != 2 || updated.Changes != "sites.teams: 5 → 4" {
 		t.Errorf("update %+v", updated)
 	}
-	p := decodeProblem(t, send(t, h, http.MethodPut, url+"?author=ben", thirty, "If-Match", `"r1"`), http.StatusPreconditionFailed)
-	if !strings.Contains(p.Detail, "at revision 2, not 1") {
+	stale := send(t, h, http.MethodPut, url+"?author=ben", thirty, "If-Match", `"r1"`)
+	p := decodeProblem(t, stale, http.StatusPreconditionFailed)
+	if !strings.Contains(p.Detail, `someone else (ana) saved revision 2 of "five-teams-our-version" at `) ||
+		!strings.HasSuffix(p.Detail, "since you opened revision 1: reload and reapply your change") {
 		t.Errorf("stale update: %q", p.Detail)
+	}
+	// The other person's change, as extension members a page can show.
+	var ext map[string]any
+	if err := json.Unmarshal(stale.Body.Bytes(), &ext); err != nil {
+		t.Fatal(err)
+	}
+	changedAt, _ := ext["changed_at"].(string)
+	if _, err := time.Parse(time.RFC3339, changedAt); err != nil || ext["current_revision"] != 2.0 || ext["changed_by"] != "ana" ||
+		ext["note"] != "four" || ext["changes"] != "sites.teams: 5 → 4" || ext["code"] != "precondition" {
+		t.Errorf("stale update: extension members %v", ext)
+	}
+	staleDelete := send(t, h, http.MethodDelete, url+"?author=ben", "", "If-Match", `"r1"`)
+	decodeProblem(t, staleDelete, http.StatusPreconditionFailed)
+	ext = nil
+	if err := json.Unmarshal(staleDelete.Body.Bytes(), &ext); err != nil || ext["current_revision"] != 2.0 || ext["changed_by"] != "ana" {
+		t.Errorf("stale archive: extension members %v, %v", ext, err)
 	}
 	decodeProblem(t, send(t, h, http.MethodPut, url, thirty), http.StatusPreconditionRequired)
 	decodeProblem(t, send(t, h, http.MethodPut, url, thirty, "If-Match", "yesterday"), http.StatusBadRequest)

@@ -55,11 +55,14 @@ func (s *Server) routeTable() []route {
 		get("/healthz", RolePublic, false, s.handleHealthz, "liveness: the process answers"),
 		get("/readyz", RolePublic, false, s.handleReadyz, "readiness: the data store answers"),
 
+		get("/api/v1/config", RoleViewer, false, s.handleConfig, "what the web map reads at start: version, whether saved work is kept, basemap, suppression threshold, geographies, bounds"),
 		get("/api/v1/datasets", RoleViewer, true, s.handleDatasets, "ingested datasets with licence and attribution"),
 		get("/api/v1/areas", RoleViewer, true, s.handleAreas, "small areas, without boundaries"),
 		get("/api/v1/areas/:geography/:code", RoleViewer, true, s.handleAreaProfile, "one small area with its indicator values"),
 		get("/api/v1/localities", RoleViewer, true, s.handleLocalities, "localities with their member areas"),
 		get("/api/v1/indicators", RoleViewer, true, s.handleIndicators, "the indicator catalogue: direction, unit, kind, denominator"),
+		get("/api/v1/search", RoleViewer, true, s.handleSearch, "small areas, MSOAs, localities, districts and towns by code or name, best first"),
+		get("/api/v1/values", RoleViewer, true, s.handleValues, "every small area's value of one indicator, by area code, for a choropleth (withheld ones listed)"),
 		get("/api/v1/layers", RoleViewer, true, s.handleLayers, "the map layers available"),
 		get("/api/v1/layers/areas", RoleViewer, true, s.handleAreasLayer, "small areas with indicator values as GeoJSON"),
 		get("/api/v1/layers/localities", RoleViewer, true, s.handleLocalitiesLayer, "localities as GeoJSON"),
@@ -84,12 +87,13 @@ func (s *Server) routeTable() []route {
 		get("/api/v1/plans", RoleViewer, true, s.handlePlan, "a named scenario's rollout plan: sites, phases, evaluation, stability"),
 		post("/api/v1/sites", s.handleSites, "choose sites for the demand and candidates sent (mclp, pmedian, lscp or capacitated)"),
 		post("/api/v1/plans", s.handlePostPlan, "the rollout plan of the scenario document sent"),
+		post("/api/v1/breaks", s.handlePostBreaks, "legend class breaks of the need (need_score or need_share) of the scenario document sent"),
 	}
 	routes = append(routes, s.tileRoutes()...)
 	routes = append(routes, s.ogcRoutes()...)
 	return append(routes,
 		get("/", RolePublic, false, s.handleIndex, "the web page"),
-		get("/:file", RolePublic, false, s.handleAsset, "the web page's scripts and styles"),
+		get("/*", RolePublic, false, s.handleAsset, "the web map's scripts, styles and other files"),
 	)
 }
 

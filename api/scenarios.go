@@ -25,7 +25,7 @@ type scenarioResults struct {
 }
 
 // maxResults bounds the plans and scores kept.
-const maxResults = 16
+const maxResults = 32 // a few scenarios × (score, plan, area need, areas)
 
 type resultKey struct {
 	kind     string // "plan" or "score"
@@ -34,11 +34,12 @@ type resultKey struct {
 }
 
 type resultEntry struct {
-	done  chan struct{}
-	plan  *scenario.PlanResult
-	score *scenario.Result
-	areas *scenarioAreas
-	err   error
+	done     chan struct{}
+	plan     *scenario.PlanResult
+	score    *scenario.Result
+	areaNeed []scenario.AreaResult
+	areas    *scenarioAreas
+	err      error
 }
 
 // scenarioAreas is what a scenario adds to each small area on the map.
@@ -156,6 +157,24 @@ func (s *Server) scoreOf(ctx context.Context, ref string) (*scenario.Result, err
 	return e.score, e.err
 }
 
+// areaNeedOf returns the named scenario's need for each small area on the
+// current data (scenario.AreaResults): its score, rank and share, its
+// locality and the locality's rank.
+func (s *Server) areaNeedOf(ctx context.Context, ref string) ([]scenario.AreaResult, error) {
+	e, err := s.cached(ctx, "area-need", ref, func(ctx context.Context, n namedScenario, e *resultEntry) {
+		res, err := s.scoreOf(ctx, n.label)
+		if err != nil {
+			e.err = err
+			return
+		}
+		e.areaNeed, e.err = scenario.AreaResults(ctx, s.store, res)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e.areaNeed, e.err
+}
+
 // areasOf returns, for the named scenario on the current data, the
 // properties it adds to each small area: the area's own need score, rank
 // (1 = most need among the areas scored) and need share; its locality in
@@ -177,29 +196,18 @@ func (s *Server) computeAreas(ctx context.Context, id string, sc *scenario.Scena
 	if err != nil {
 		return nil, err
 	}
-	an, err := scenario.ScoreAreas(ctx, s.store, res)
+	rows, err := s.areaNeedOf(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	out := &scenarioAreas{geography: res.Geography, props: map[string]geojson.Properties{}}
-	for i, code := range an.Input.Localities {
-		out.props[code] = geojson.Properties{"need_score": an.Scores[i], "need_rank": an.Ranks[i], "need_share": an.Shares[i]}
-	}
-	locs, err := s.store.Localities(ctx, res.Geography)
-	if err != nil {
-		return nil, err
-	}
-	rank := map[string]int{}
-	for _, l := range res.Need.Localities {
-		rank[l.Locality] = l.Rank
-	}
-	for _, l := range locs {
-		if l.Scheme != sc.Localities.Scheme || rank[l.Name] == 0 {
-			continue
+	for _, a := range rows {
+		p := out.of(a.Code)
+		if a.NeedRank > 0 {
+			p["need_score"], p["need_rank"], p["need_share"] = a.NeedScore, a.NeedRank, a.NeedShare
 		}
-		for _, code := range l.Areas {
-			p := out.of(code)
-			p["locality"], p["locality_need_rank"] = l.Name, rank[l.Name]
+		if a.Locality != "" {
+			p["locality"], p["locality_need_rank"] = a.Locality, a.LocalityNeedRank
 		}
 	}
 	if sc.Sites != nil {
@@ -207,13 +215,13 @@ func (s *Server) computeAreas(ctx context.Context, id string, sc *scenario.Scena
 		if err != nil {
 			return nil, err
 		}
-		for i, d := range plan.Demand {
-			p := out.of(d.Code)
-			if k := plan.ServedBy[i]; k >= 0 {
-				p["served_by"] = plan.Selection.Selected[k]
+		for _, a := range plan.AreaPlans() {
+			p := out.of(a.Code)
+			if a.ServedBy != "" {
+				p["served_by"] = a.ServedBy
 			}
-			if k := plan.ReachedIn[i]; k >= 0 {
-				p["reached_in"] = plan.Rollout.Phases[k].Label
+			if a.PhaseLabel != "" {
+				p["reached_in"] = a.PhaseLabel
 			}
 		}
 	}

@@ -105,6 +105,11 @@ type tileLayer struct {
 	rev         int64         // the revision read before the data it holds
 	bands       []*tile.Layer // by zoom, ranges not overlapping
 	attribution string        // the datasets' attributions, HTML-escaped for TileJSON
+	// fields are the properties its features may carry, by name, with
+	// their descriptions: those the builder declares, and any other that
+	// a band holds (described by type). A tile's fields= filter may name
+	// these, and TileJSON lists them.
+	fields map[string]string
 }
 
 // band returns the band that covers zoom z, or nil when none does.
@@ -234,6 +239,16 @@ func (s *Server) buildTileLayer(ctx context.Context, id tileLayerID, rev int64, 
 		err = fmt.Errorf("build tile layer %s at revision %d: %w", id, rev, err)
 	} else {
 		tl.id, tl.rev = id, rev
+		if tl.fields == nil {
+			tl.fields = map[string]string{}
+		}
+		for _, b := range tl.bands {
+			for k, v := range b.Fields() {
+				if _, ok := tl.fields[k]; !ok {
+					tl.fields[k] = v
+				}
+			}
+		}
 	}
 	s.tiles.metrics.builds.WithLabelValues(id.String(), result).Inc()
 	s.tiles.metrics.buildDur.WithLabelValues(id.String()).Observe(time.Since(start).Seconds())

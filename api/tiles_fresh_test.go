@@ -83,7 +83,7 @@ func TestTileFreshness(t *testing.T) {
 	// A request that began before the ingest may store its tile after
 	// it: that tile, of the old revision, is never served.
 	old := &tileLayer{id: tileLayerID{name: tileAreas, geog: placeplan.LSOA2011}, rev: rev}
-	srv.tiles.cache.Put(tileCacheKey(old, tileAtPoint(area.Point, 12)), before.Body.Bytes())
+	srv.tiles.cache.Put(tileCacheKey(old, tileAtPoint(area.Point, 12), nil), before.Body.Bytes())
 	if again := get(t, h, paths[0], "Accept-Encoding", "gzip"); bytes.Equal(again.Body.Bytes(), before.Body.Bytes()) {
 		t.Error("a tile stored late under the old revision was served at the new one")
 	}
@@ -280,6 +280,7 @@ func TestTileJSON(t *testing.T) {
 		TileJSON     string    `json:"tilejson"`
 		Tiles        []string  `json:"tiles"`
 		Name         string    `json:"name"`
+		Description  string    `json:"description"`
 		Attribution  string    `json:"attribution"`
 		Scheme       string    `json:"scheme"`
 		Bounds       []float64 `json:"bounds"`
@@ -338,6 +339,9 @@ func TestTileJSON(t *testing.T) {
 			}
 			if !strings.Contains(doc.Attribution, tc.attribution) || strings.ContainsAny(doc.Attribution, "<>") {
 				t.Errorf("attribution %q, want it to contain %q and no markup", doc.Attribution, tc.attribution)
+			}
+			if !strings.Contains(doc.Description, "fields=") {
+				t.Errorf("description %q does not say how to ask for fewer fields", doc.Description)
 			}
 			if !strings.Contains(doc.Name, tc.wantGeogName) {
 				t.Errorf("name %q, want it to name %q", doc.Name, tc.wantGeogName)

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"maps"
 	"math"
 	"net/http"
 	"slices"
@@ -395,5 +397,96 @@ func TestTileProblems(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), `"level":"ERROR"`) {
 		t.Errorf("client errors logged as errors:\n%s", logs)
+	}
+}
+
+// TestTileFields checks the fields= filter on tiles: only the named
+// properties are written, at every zoom and in every layer; the order and
+// repeats of the names do not matter (one cache entry); an empty filter
+// keeps none; an unknown name is a 400 that names it.
+func TestTileFields(t *testing.T) {
+	srv, logs := newServer(t, Config{}, loadDefault(t))
+	h := srv.Handler()
+	keys := func(l *mvt.Layer) []string {
+		seen := map[string]bool{}
+		for _, f := range l.Features {
+			for k := range f.Properties {
+				seen[k] = true
+			}
+		}
+		return slices.Sorted(maps.Keys(seen))
+	}
+
+	t.Run("code, name and lad_code on every area at every zoom", func(t *testing.T) {
+		for z := maptile.Zoom(areasMinZoom); z <= tileMaxZoom; z++ {
+			rec := get(t, h, tilePath(tileAreas, tileAt(-2.75, 52.71, z))+"?fields=code,name,lad_code", "Accept-Encoding", "gzip")
+			l := onlyLayer(t, decodeTile(t, rec), tileAreas)
+			for _, f := range l.Features {
+				if code, _ := f.Properties["code"].(string); code == "" {
+					t.Fatalf("z%d: a feature without a code: %v", z, f.Properties)
+				}
+				for k := range f.Properties {
+					if k != "code" && k != "name" && k != "lad_code" {
+						t.Fatalf("z%d: property %s kept", z, k)
+					}
+				}
+			}
+			if got := keys(l); !slices.Equal(got, []string{"code", "lad_code", "name"}) {
+				t.Errorf("z%d: properties %v", z, got)
+			}
+		}
+	})
+
+	t.Run("one cache entry whatever the order", func(t *testing.T) {
+		base := tilePath(tileAreas, tileAt(-1.2578, 51.7520, 12))
+		first := get(t, h, base+"?fields=imd_score,code", "Accept-Encoding", "gzip")
+		before := srv.tiles.cache.Stats()
+		again := get(t, h, base+"?fields=code,%20imd_score,code", "Accept-Encoding", "gzip")
+		after := srv.tiles.cache.Stats()
+		if after.Hits != before.Hits+1 || after.Puts != before.Puts {
+			t.Errorf("reordered fields: cache %+v then %+v, want one hit and no new tile", before, after)
+		}
+		if !bytes.Equal(first.Body.Bytes(), again.Body.Bytes()) {
+			t.Error("reordered fields gave another tile")
+		}
+		if got := keys(onlyLayer(t, decodeTile(t, again), tileAreas)); !slices.Equal(got, []string{"code", "imd_score"}) {
+			t.Errorf("properties %v", got)
+		}
+		whole := get(t, h, base, "Accept-Encoding", "gzip")
+		if whole.Body.Len() <= first.Body.Len() || len(keys(onlyLayer(t, decodeTile(t, whole), tileAreas))) < 10 {
+			t.Errorf("the unfiltered tile (%d bytes) was answered from the filtered one (%d)", whole.Body.Len(), first.Body.Len())
+		}
+	})
+
+	t.Run("other layers", func(t *testing.T) {
+		for _, tc := range []struct {
+			layer, fields string
+			t             maptile.Tile
+			want          []string
+		}{
+			{tileLocalities, "name", tileAt(-2.75, 52.71, 9), []string{"name"}},
+			{tileSites, "layer,name", tileAt(-2.75, 52.71, 8), []string{"layer", "name"}},
+			{tileAreas, "", tileAt(-2.75, 52.71, 11), nil},
+		} {
+			l := onlyLayer(t, decodeTile(t, get(t, h, tilePath(tc.layer, tc.t)+"?fields="+tc.fields)), tc.layer)
+			if got := keys(l); !slices.Equal(got, tc.want) || len(l.Features) == 0 {
+				t.Errorf("%s fields=%s: %d features with properties %v, want %v", tc.layer, tc.fields, len(l.Features), got, tc.want)
+			}
+		}
+	})
+
+	t.Run("unknown fields", func(t *testing.T) {
+		for _, tc := range []struct{ path, detail string }{
+			{tilePath(tileAreas, tileAt(-2.75, 52.71, 12)) + "?fields=code,imd_scor", `unknown field "imd_scor": the areas tiles have`},
+			{tilePath(tileLocalities, tileAt(-2.75, 52.71, 9)) + "?fields=code", `unknown field "code": the localities tiles have area_count, id, name, scheme`},
+		} {
+			p := decodeProblem(t, get(t, h, tc.path), http.StatusBadRequest)
+			if !strings.Contains(p.Detail, tc.detail) || p.Code != placeplan.EINVALID {
+				t.Errorf("%s: %s %q, want it to contain %q", tc.path, p.Code, p.Detail, tc.detail)
+			}
+		}
+	})
+	if strings.Contains(logs.String(), `"level":"ERROR"`) {
+		t.Errorf("errors logged:\n%s", logs)
 	}
 }

@@ -3,9 +3,12 @@ package data
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 
 	"placeplan"
 )
@@ -78,4 +81,66 @@ func LoadDefault(ctx context.Context, s *Store) (*IngestReport, error) {
 		return nil, fmt.Errorf("embedded default dataset: %w", err)
 	}
 	return rep, nil
+}
+
+// CreateDefault creates a database file at path, and the folders above
+// it, holding the embedded default dataset loaded as LoadDefault loads it.
+// It is all or nothing: the database is built under a temporary name in
+// the same folder and appears at path only once complete, so a failed or
+// interrupted load never leaves a half-made database at path. It returns
+// ECONFLICT, and leaves the file alone, when path already exists.
+func CreateDefault(ctx context.Context, path string) (*IngestReport, error) {
+	var rep *IngestReport
+	err := createDatabase(ctx, path, func(s *Store) error {
+		var err error
+		rep, err = LoadDefault(ctx, s)
+		return err
+	})
+	return rep, err
+}
+
+// createDatabase builds a new database with load and moves it to path.
+func createDatabase(ctx context.Context, path string, load func(*Store) error) error {
+	if _, err := os.Stat(path); err == nil {
+		return placeplan.Errorf(placeplan.ECONFLICT, "database %s already exists", path)
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return placeplan.Errorf(placeplan.EINVALID, "create the folder of database %s: %w", path, err)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.creating")
+	if err != nil {
+		return placeplan.Errorf(placeplan.EINVALID, "create database %s: %w", path, err)
+	}
+	tmp := f.Name()
+	f.Close()
+	defer func() {
+		// SQLite's companions go too; after a success tmp is a second
+		// name of the file at path, and only the name is removed.
+		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+			os.Remove(tmp + suffix)
+		}
+	}()
+	s, err := Open(ctx, tmp)
+	if err != nil {
+		return err
+	}
+	if err := load(s); err != nil {
+		s.Close()
+		return err
+	}
+	if err := s.Close(); err != nil { // checkpoints the WAL into the file
+		return fmt.Errorf("create database %s: close: %w", path, err)
+	}
+	// A hard link never replaces a file that appeared meanwhile; where the
+	// file system has none, a rename does.
+	if err := os.Link(tmp, path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return placeplan.Errorf(placeplan.ECONFLICT, "database %s already exists", path)
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			return fmt.Errorf("create database %s: %w", path, err)
+		}
+	}
+	return nil
 }

@@ -71,6 +71,9 @@ func TestDefaultDataset(t *testing.T) {
 		if !geo.Contains(a.Geometry, a.Point) && a.PointKind == "interior point" {
 			t.Errorf("area %s: interior point %v is outside its polygon", a.Code, a.Point)
 		}
+		if a.Bound != a.Geometry.Bound() {
+			t.Errorf("area %s %s: stored bound %v, the boundary's %v", a.Geography, a.Code, a.Bound, a.Geometry.Bound())
+		}
 		fmt.Fprintf(&b, "%s,%q,%s,%q,%s,%s,%.6f,%.6f,%s\n", a.Code, a.Name, a.MSOACode, a.MSOAName, a.LADCode, a.Geography, a.Point[0], a.Point[1], a.PointKind)
 	}
 	if count[placeplan.LSOA2011] != 708 || count[placeplan.LSOA2021] != 742 {
@@ -146,4 +149,68 @@ func TestDefaultDataset(t *testing.T) {
 	}
 	sort.Strings(keys)
 	golden(t, "default_indicators.csv", "geography,key,name,unit,direction,kind,denominator,index\n"+strings.Join(keys, "\n")+"\n")
+}
+
+// TestCreateDefault: a new database file, in folders that do not exist
+// yet, holding the embedded default; a second creation is refused and
+// leaves it alone; a load that fails — even after writing everything —
+// leaves no file at the path and nothing else behind.
+func TestCreateDefault(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "share", "placeplan")
+	path := filepath.Join(dir, "placeplan.db")
+	rep, err := CreateDefault(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Loaded) == 0 || rep.Revision != 1 {
+		t.Errorf("report: %d files loaded, revision %d", len(rep.Loaded), rep.Revision)
+	}
+	if names := dirNames(t, dir); strings.Join(names, " ") != "placeplan.db" {
+		t.Errorf("the folder holds %v, want only placeplan.db", names)
+	}
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	geogs, err := s.Geographies(ctx)
+	s.Close()
+	if err != nil || geogs[placeplan.LSOA2011] != 708 || geogs[placeplan.LSOA2021] != 742 {
+		t.Errorf("geographies %v, %v; want 708 LSOA 2011 and 742 LSOA 2021 areas", geogs, err)
+	}
+	before, _ := os.Stat(path)
+	if _, err := CreateDefault(ctx, path); placeplan.ErrorCode(err) != placeplan.ECONFLICT {
+		t.Errorf("creating it again: %v, want a conflict", err)
+	}
+	if after, _ := os.Stat(path); after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) {
+		t.Error("creating it again touched the file")
+	}
+
+	failing := filepath.Join(t.TempDir(), "x", "failing.db")
+	err = createDatabase(ctx, failing, func(s *Store) error {
+		if _, err := LoadDefault(ctx, s); err != nil {
+			return err
+		}
+		return placeplan.Errorf(placeplan.EINVALID, "the last step failed")
+	})
+	if err == nil || !strings.Contains(err.Error(), "the last step failed") {
+		t.Fatalf("failing load: %v", err)
+	}
+	if names := dirNames(t, filepath.Dir(failing)); len(names) != 0 {
+		t.Errorf("a failed load left %v", names)
+	}
+}
+
+// dirNames lists a folder's entries.
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	return names
 }

@@ -486,23 +486,43 @@ func writableScenario(ctx context.Context, tx *sql.Tx, id string, baseRevision i
 		return ScenarioRecord{}, placeplan.Errorf(placeplan.ECONFLICT,
 			"scenario %q is archived (since %s): it cannot be %s", id, cur.ArchivedAt.Format(time.DateOnly), what)
 	}
-	if err := staleRevision(id, cur.Revision, baseRevision); err != nil {
-		return ScenarioRecord{}, err
+	if baseRevision == cur.Revision {
+		return cur, nil
 	}
-	return cur, nil
+	latest, err := scanScenarioRevision(tx.QueryRowContext(ctx, revisionSelect+` WHERE r.scenario_id = ? AND r.revision = ?`, id, cur.Revision))
+	if err != nil {
+		return ScenarioRecord{}, fmt.Errorf("scenario %q: revision %d: %w", id, cur.Revision, err)
+	}
+	return ScenarioRecord{}, staleRevision(latest, baseRevision)
 }
 
-// staleRevision returns EPRECONDITION unless base is the current revision.
-func staleRevision(id string, current, base int) error {
-	switch {
-	case base > current:
-		return placeplan.Errorf(placeplan.EPRECONDITION,
-			"scenario %q is at revision %d: there is no revision %d to start from; reload it", id, current, base)
-	case base != current:
-		return placeplan.Errorf(placeplan.EPRECONDITION,
-			"scenario %q is at revision %d, not %d: someone else changed it; reload and reapply your change", id, current, base)
+// staleRevision is the EPRECONDITION error of a change started from
+// revision base when latest is the current revision: it says in words who
+// saved which revision when, and carries the current revision, its author,
+// time (RFC 3339, UTC), note and changes as Details, so that a client can
+// show the other person's change.
+func staleRevision(latest ScenarioRevision, base int) error {
+	var err *placeplan.Error
+	if base > latest.Revision {
+		err = placeplan.Errorf(placeplan.EPRECONDITION,
+			"scenario %q is at revision %d: there is no revision %d to start from; reload it", latest.ScenarioID, latest.Revision, base)
+	} else {
+		who := "someone else"
+		if latest.Author != "" {
+			who += " (" + latest.Author + ")"
+		}
+		err = placeplan.Errorf(placeplan.EPRECONDITION,
+			"%s saved revision %d of %q at %s since you opened revision %d: reload and reapply your change",
+			who, latest.Revision, latest.ScenarioID, latest.CreatedAt.UTC().Format("15:04 UTC on 2 January 2006"), base)
 	}
-	return nil
+	err.Details = map[string]any{
+		"current_revision": latest.Revision,
+		"changed_by":       latest.Author,
+		"changed_at":       latest.CreatedAt.UTC().Format(time.RFC3339),
+		"note":             latest.Note,
+		"changes":          latest.Changes,
+	}
+	return err
 }
 
 // advanceScenario updates the scenario row only while it is still at

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -296,7 +297,7 @@ func TestScenarioStaleUpdateStoresNothing(t *testing.T) {
 		msg  []string
 	}{
 		{"someone else saved revision 2", 1, placeplan.EPRECONDITION,
-			[]string{`scenario "oxon" is at revision 2, not 1`, "someone else changed it", "reload and reapply"}},
+			[]string{`someone else (ben) saved revision 2 of "oxon" at 09:01 UTC on 2 March 2026 since you opened revision 1`, "reload and reapply"}},
 		{"a revision from the future", 7, placeplan.EPRECONDITION, []string{`"oxon"`, "at revision 2", "no revision 7"}},
 		{"no base revision", 0, placeplan.EINVALID, []string{`"oxon"`, "revision it starts from"}},
 	} {
@@ -315,6 +316,36 @@ func TestScenarioStaleUpdateStoresNothing(t *testing.T) {
 	assertAppError(t, err, placeplan.ENOTFOUND, `"nowhere"`)
 	_, err = s.UpdateScenario(ctx, "oxon", 2, "", []byte(`not json`), "cai", "", "")
 	assertAppError(t, err, placeplan.EINVALID, `"oxon"`, "JSON")
+}
+
+// A refused update or archive carries the current revision, who saved it,
+// when, their note and changes as Details, and says so in words.
+func TestScenarioStaleDetails(t *testing.T) {
+	ctx := context.Background()
+	s, _ := scenarioStore(t) // 2 March 2026, 09:00, a minute a call
+	if _, err := s.CreateScenario(ctx, "oxon", "Oxfordshire", []byte(`{"v":1}`), "asha", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateScenario(ctx, "oxon", 1, "", []byte(`{"v":2}`), "alice", "rural reach", "sites.teams: 5 → 4"); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"current_revision": 2, "changed_by": "alice", "changed_at": "2026-03-02T09:01:00Z",
+		"note": "rural reach", "changes": "sites.teams: 5 → 4"}
+	_, err := s.UpdateScenario(ctx, "oxon", 1, "", []byte(`{"v":3}`), "ben", "", "")
+	assertAppError(t, err, placeplan.EPRECONDITION, `someone else (alice) saved revision 2 of "oxon" at 09:01 UTC on 2 March 2026 since you opened revision 1: reload and reapply your change`)
+	if got := placeplan.ErrorDetails(err); !maps.Equal(got, want) {
+		t.Errorf("update details %v, want %v", got, want)
+	}
+	err = s.ArchiveScenario(ctx, "oxon", 1, "ben", "")
+	assertAppError(t, err, placeplan.EPRECONDITION, "someone else (alice) saved revision 2")
+	if got := placeplan.ErrorDetails(err); !maps.Equal(got, want) {
+		t.Errorf("archive details %v, want %v", got, want)
+	}
+	_, err = s.UpdateScenario(ctx, "oxon", 5, "", []byte(`{"v":3}`), "ben", "", "")
+	assertAppError(t, err, placeplan.EPRECONDITION, "no revision 5")
+	if got := placeplan.ErrorDetails(err); got["current_revision"] != 2 {
+		t.Errorf("a revision from the future: details %v", got)
+	}
 }
 
 // Two people (here eight, on two connections pools as two server processes
@@ -384,7 +415,7 @@ func TestScenarioArchive(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := s.ArchiveScenario(ctx, "old", 1, "asha", "superseded")
-	assertAppError(t, err, placeplan.EPRECONDITION, `"old" is at revision 2, not 1`)
+	assertAppError(t, err, placeplan.EPRECONDITION, `someone else (ben) saved revision 2 of "old"`, "since you opened revision 1")
 	assertAppError(t, s.ArchiveScenario(ctx, "old", 0, "asha", ""), placeplan.EINVALID, `"old"`)
 	assertAppError(t, s.ArchiveScenario(ctx, "gone", 1, "asha", ""), placeplan.ENOTFOUND, `"gone"`)
 	if err := s.ArchiveScenario(ctx, "old", 2, "cai", "superseded by keep"); err != nil {
@@ -637,6 +668,7 @@ func ExampleStore_UpdateScenario() {
 		panic(err)
 	}
 	defer s.Close()
+	s.Now = func() time.Time { return time.Date(2026, 12, 2, 14, 2, 0, 0, time.UTC) }
 	r1, _ := s.CreateScenario(ctx, "shropshire-five-teams", "Shropshire — five teams",
 		[]byte(`{"placeplan_scenario":1,"name":"Shropshire — five teams"}`), "asha", "first draft")
 	r2, _ := s.UpdateScenario(ctx, "shropshire-five-teams", r1.Revision, "",
@@ -648,5 +680,5 @@ func ExampleStore_UpdateScenario() {
 	fmt.Println(placeplan.ErrorCode(err)+":", err)
 	// Output:
 	// 2 service standard 20 → 30 minutes
-	// precondition: scenario "shropshire-five-teams" is at revision 2, not 1: someone else changed it; reload and reapply your change
+	// precondition: someone else (ben) saved revision 2 of "shropshire-five-teams" at 14:02 UTC on 2 December 2026 since you opened revision 1: reload and reapply your change
 }

@@ -202,7 +202,7 @@ func (s *Store) Areas(ctx context.Context, q AreaQuery) ([]placeplan.Area, error
 		args = append(args, string(b))
 	}
 	query := `SELECT a.geography, a.code, a.name, a.msoa_code, COALESCE(NULLIF(m.hcl_name, ''), m.name, ''),
-		a.lad_code, a.lad_name, ` + geomCol + `, a.point_lon, a.point_lat, a.point_kind
+		a.lad_code, a.lad_name, ` + geomCol + `, a.min_lon, a.min_lat, a.max_lon, a.max_lat, a.point_lon, a.point_lat, a.point_kind
 		FROM areas a LEFT JOIN msoas m ON m.geography = a.geography AND m.code = a.msoa_code`
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
@@ -218,12 +218,15 @@ func (s *Store) Areas(ctx context.Context, q AreaQuery) ([]placeplan.Area, error
 		var a placeplan.Area
 		var geog string
 		var geom []byte
-		var lon, lat sql.NullFloat64
+		var minLon, minLat, maxLon, maxLat, lon, lat sql.NullFloat64
 		if err := rows.Scan(&geog, &a.Code, &a.Name, &a.MSOACode, &a.MSOAName, &a.LADCode, &a.LADName,
-			&geom, &lon, &lat, &a.PointKind); err != nil {
+			&geom, &minLon, &minLat, &maxLon, &maxLat, &lon, &lat, &a.PointKind); err != nil {
 			return nil, err
 		}
 		a.Geography = placeplan.Geography(geog)
+		if minLon.Valid && minLat.Valid && maxLon.Valid && maxLat.Valid {
+			a.Bound = orb.Bound{Min: orb.Point{minLon.Float64, minLat.Float64}, Max: orb.Point{maxLon.Float64, maxLat.Float64}}
+		}
 		if lon.Valid && lat.Valid {
 			a.Point = orb.Point{lon.Float64, lat.Float64}
 		}
@@ -249,6 +252,20 @@ func (s *Store) Area(ctx context.Context, geog placeplan.Geography, code string)
 		return placeplan.Area{}, placeplan.Errorf(placeplan.ENOTFOUND, "no %s area %q", geog.Label(), code)
 	}
 	return as[0], nil
+}
+
+// Extent returns the bounding box of every loaded area's boundary, of
+// every geography (WGS84), and false when no boundary is loaded.
+func (s *Store) Extent(ctx context.Context) (orb.Bound, bool, error) {
+	var minLon, minLat, maxLon, maxLat sql.NullFloat64
+	if err := s.db.QueryRowContext(ctx, `SELECT min(min_lon), min(min_lat), max(max_lon), max(max_lat)
+		FROM areas WHERE min_lon IS NOT NULL`).Scan(&minLon, &minLat, &maxLon, &maxLat); err != nil {
+		return orb.Bound{}, false, fmt.Errorf("extent of the areas: %w", err)
+	}
+	if !minLon.Valid {
+		return orb.Bound{}, false, nil
+	}
+	return orb.Bound{Min: orb.Point{minLon.Float64, minLat.Float64}, Max: orb.Point{maxLon.Float64, maxLat.Float64}}, true, nil
 }
 
 // Geographies returns the geographies that have areas, with their counts.

@@ -1,8 +1,10 @@
-// Package frontend holds placeplan's web page: static files embedded in
-// the binary and served by package api at /.
+// Package frontend holds placeplan's web map: a TypeScript app (MapLibre GL
+// JS, Observable Plot, GOV.UK Frontend styles) built by Vite into dist/app
+// and embedded in the binary, served by package api at /.
 //
-// For now the page is a small dependency-free script that draws the loaded
-// layers on a canvas; the MapLibre web map comes later.
+// The build needs Node; the Go build does not. A binary built before the
+// web map was (go build on a fresh clone) embeds only dist/README.md and
+// serves fallback/index.html, a page that says how to build the map.
 package frontend
 
 import (
@@ -10,14 +12,33 @@ import (
 	"io/fs"
 )
 
-//go:embed static
-var static embed.FS
+//go:embed all:dist
+var dist embed.FS
 
-// FS returns the page's files, rooted so that index.html is at the top.
+//go:embed fallback
+var fallback embed.FS
+
+// FS returns the web map's files, rooted so that index.html is at the top:
+// the built app when it was embedded, else the fallback page alone.
 func FS() fs.FS {
-	sub, err := fs.Sub(static, "static")
-	if err != nil {
-		panic(err) // "static" is a valid path, so fs.Sub cannot fail
+	if Built() {
+		return sub(dist, "dist/app")
 	}
-	return sub
+	return sub(fallback, "fallback")
+}
+
+// sub returns dir of fsys.
+func sub(fsys fs.FS, dir string) fs.FS {
+	s, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic(err) // dir is a valid path, so fs.Sub cannot fail
+	}
+	return s
+}
+
+// Built reports whether the binary embeds the built web map rather than
+// the fallback page.
+func Built() bool {
+	_, err := fs.Stat(dist, "dist/app/index.html")
+	return err == nil
 }

@@ -109,8 +109,10 @@ type PlanResult struct {
 	// nearest demand area i within the standard, −1 when none reaches it;
 	// ReachedIn[i] the rollout phase (index into Rollout.Phases) in which
 	// it is first reached, −1 when never. Maps draw catchments and phases
-	// from them.
+	// from them. ServedCost[i] is the travel cost from area i to that site
+	// in Unit, NaN when none reaches it.
 	ServedBy, ReachedIn []int
+	ServedCost          []float64
 
 	// SuppressBelow is the small-number threshold for demand figures when
 	// demand is a confidential count; 0 when figures need no suppression.
@@ -200,7 +202,8 @@ func Plan(ctx context.Context, st PlanStore, sc *Scenario) (*PlanResult, error) 
 	if res.Rollout, err = rollout.Sequence(in); err != nil {
 		return nil, err
 	}
-	res.ServedBy, res.ReachedIn = servedBy(net, res.Selection.Selected), reachedIn(len(res.Demand), res.Rollout)
+	res.ServedBy, res.ServedCost = servedBy(net, res.Selection.Selected)
+	res.ReachedIn = reachedIn(len(res.Demand), res.Rollout)
 	implemented := res.Rollout
 	if ss.Evaluation.SteppedWedge {
 		opts := rollout.RandomiseOptions{Seed: ss.Evaluation.Seed, StratumSize: ss.Evaluation.StratumSize,
@@ -866,8 +869,9 @@ func (pb *planBuilder) rolloutInput(net *siting.Network, selected []string) (rol
 }
 
 // servedBy gives each demand point the position of its nearest chosen site
-// within the standard (ties to the lower id, as in siting), or −1.
-func servedBy(net *siting.Network, selected []string) []int {
+// within the standard (ties to the lower id, as in siting), or −1, and the
+// travel cost to it (NaN for none).
+func servedBy(net *siting.Network, selected []string) ([]int, []float64) {
 	pos := map[int]int{}
 	for p, id := range selected {
 		for j, c := range net.Candidates {
@@ -876,9 +880,9 @@ func servedBy(net *siting.Network, selected []string) []int {
 			}
 		}
 	}
-	out := make([]int, len(net.Demands))
+	out, cost := make([]int, len(net.Demands)), make([]float64, len(net.Demands))
 	for i := range net.Demands {
-		out[i] = -1
+		out[i], cost[i] = -1, math.NaN()
 		best := math.Inf(1)
 		for _, a := range net.Reach(i) {
 			p, ok := pos[a.Site]
@@ -889,8 +893,11 @@ func servedBy(net *siting.Network, selected []string) []int {
 				out[i], best = p, a.Cost
 			}
 		}
+		if out[i] >= 0 {
+			cost[i] = best
+		}
 	}
-	return out
+	return out, cost
 }
 
 // reachedIn gives each demand point the phase in which it is first reached.

@@ -71,7 +71,7 @@ func TestRegistry(t *testing.T) {
 	sites6.Teams = 6
 	six.Sites = &sites6
 	_, err = Update(ctx, st, saved.ID, 1, &six, "ana", "six teams")
-	if placeplan.ErrorCode(err) != placeplan.EPRECONDITION || !strings.Contains(err.Error(), "at revision 2, not 1") {
+	if placeplan.ErrorCode(err) != placeplan.EPRECONDITION || !strings.Contains(err.Error(), "someone else (ben) saved revision 2") || placeplan.ErrorDetails(err)["current_revision"] != 2 {
 		t.Errorf("stale update: %v", err)
 	}
 	hist, err := History(ctx, st, saved.ID)

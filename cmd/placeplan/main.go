@@ -10,9 +10,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 
 	"strconv"
 	"strings"
@@ -104,6 +107,8 @@ func exitCode(err error, stderr io.Writer) int {
 // Config is everything the command line can set.
 type Config struct {
 	DB            string // SQLite database path; "" for the embedded default (serve only)
+	Create        bool   // serve: create DB from the embedded default when it does not exist
+	BasemapStyle  string // serve: a MapLibre style URL for the web map's basemap
 	Addr          string // HOST:PORT to serve on
 	Format        string // csv, json or table
 	LAD           string // local authority district code filter
@@ -136,7 +141,8 @@ Usage:
   placeplan datasets --db FILE [--format csv|json]
   placeplan indicators --db FILE [--geography lsoa11|lsoa21] [--format csv|json]
   placeplan vintages --db FILE --scheme NAME [--format csv|json]
-  placeplan serve [--db FILE] [--addr HOST:PORT] [--suppress-below N] [--cors-origin ORIGIN] [--tile-cache-mb N]
+  placeplan serve [--db FILE [--create]] [--addr HOST:PORT] [--suppress-below N] [--cors-origin ORIGIN]
+                  [--tile-cache-mb N] [--basemap-style URL]
   placeplan summarise --iod FILE [--underlying FILE] [--by lad|msoa|locality] [--localities FILE] [--format csv|json]
   placeplan score --scenario FILE [--db FILE] [--format table|csv|json]
   placeplan sites --demand FILE --candidates FILE [--matrix FILE] --model mclp|pmedian|lscp|capacitated --p N
@@ -157,7 +163,10 @@ may be gzipped or zipped. All files of one ingest are stored in one
 transaction: if any is bad, nothing is stored.
 
 serve without --db serves the embedded default dataset (Shropshire, Telford
-and Wrekin, Oxfordshire). Its first line on stdout is "listening on URL".
+and Wrekin, Oxfordshire) in memory: nothing saved is kept after it stops.
+serve --db FILE --create creates FILE from the embedded default the first
+time and serves it, so saved scenarios are kept. Its first line on stdout
+is "listening on URL"; the second says which data it serves.
 `
 
 // run is the program: it parses args and runs one subcommand.
@@ -244,9 +253,11 @@ func parseFlags(cmd string, args []string, stdout io.Writer) (Config, error) {
 			fs.StringVar(&cfg.LAD, "lad", "", "only areas in this local authority district `CODE`")
 		}
 	case "serve":
-		fs.StringVar(&cfg.DB, "db", "", "SQLite database `FILE` (default: the embedded default dataset, in memory)")
+		fs.StringVar(&cfg.DB, "db", "", "SQLite database `FILE` (default: the embedded default dataset, in memory, kept nowhere)")
+		fs.BoolVar(&cfg.Create, "create", false, "with --db: when FILE does not exist, create it (and its folder) holding the embedded default dataset")
 		fs.StringVar(&cfg.Addr, "addr", api.DefaultAddr, "`HOST:PORT` to listen on (port 0 picks a free port)")
 		fs.Float64Var(&cfg.SuppressBelow, "suppress-below", 5, "withhold confidential counts from 1 to N-1 (0 switches suppression off)")
+		fs.StringVar(&cfg.BasemapStyle, "basemap-style", "", "absolute http(s) `URL` of a MapLibre style for the web map's basemap (default: drawn from placeplan's own layers; nothing leaves the machine)")
 		fs.Int64Var(&cfg.TileCacheMB, "tile-cache-mb", api.DefaultTileCacheBytes>>20, "memory bound of the vector-tile cache in MiB")
 		fs.Func("cors-origin", "allow browser pages from this `ORIGIN` (e.g. https://maps.example.org, or *) to read the API; repeatable", func(v string) error {
 			cfg.CORSOrigins = append(cfg.CORSOrigins, v)
@@ -337,8 +348,75 @@ func parseFlags(cmd string, args []string, stdout io.Writer) (Config, error) {
 		return cfg, usageError{"--tile-cache-mb must not be negative"}
 	case cfg.SuppressBelow < 0:
 		return cfg, usageError{"--suppress-below must not be negative"}
+	case cfg.Create && cfg.DB == "":
+		return cfg, usageError{"--create needs --db FILE: the database file to create from the embedded default dataset"}
+	case cfg.BasemapStyle != "":
+		if err := checkBasemapStyle(cfg.BasemapStyle); err != nil {
+			return cfg, err
+		}
 	}
 	return cfg, nil
+}
+
+// checkBasemapStyle refuses a basemap style that is not an absolute http
+// or https URL: the browser fetches it, so a file path or a relative URL
+// could only fail there, later and less clearly.
+func checkBasemapStyle(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usageError{fmt.Sprintf("--basemap-style %q: want the absolute http or https URL of a MapLibre style, such as https://tiles.example.org/styles/basic.json", v)}
+	}
+	return nil
+}
+
+// openServed opens the store serve serves: the embedded default in
+// memory without --db; with --db the file, created first from the
+// embedded default when --create asks and it does not exist. It returns
+// the line that tells the user what is served and whether their work is
+// kept.
+func openServed(ctx context.Context, cfg Config, logger *slog.Logger) (*data.Store, string, error) {
+	if cfg.DB == "" {
+		s, err := data.Open(ctx, ":memory:")
+		if err != nil {
+			return nil, "", err
+		}
+		rep, err := data.LoadDefault(ctx, s)
+		if err != nil {
+			s.Close()
+			return nil, "", err
+		}
+		logger.Info("loaded the embedded default dataset", "files", len(rep.Loaded))
+		return s, "serving the embedded default dataset in memory: nothing saved (scenarios, revisions) is kept after placeplan stops; " +
+			"to keep your work, serve a database file: placeplan serve --db FILE --create", nil
+	}
+	path := cfg.DB
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	created := false
+	if _, err := os.Stat(cfg.DB); errors.Is(err, fs.ErrNotExist) {
+		if !cfg.Create {
+			return nil, "", placeplan.Errorf(placeplan.ENOTFOUND, "database %s does not exist (placeplan serve --db %s --create creates it "+
+				"from the embedded default dataset; placeplan ingest --db %s FILE... from your own files)", cfg.DB, cfg.DB, cfg.DB)
+		}
+		rep, err := data.CreateDefault(ctx, cfg.DB)
+		switch {
+		case placeplan.ErrorCode(err) == placeplan.ECONFLICT: // created meanwhile by another placeplan: serve it
+		case err != nil:
+			return nil, "", err
+		default:
+			created = true
+			logger.Info("created the database from the embedded default dataset", "path", path, "files", len(rep.Loaded))
+		}
+	}
+	s, err := openExisting(ctx, cfg.DB)
+	if err != nil {
+		return nil, "", err
+	}
+	if created {
+		return s, "serving database " + path + " (created now from the embedded default dataset): what you save is kept there", nil
+	}
+	return s, "serving database " + path + ": what you save is kept there", nil
 }
 
 // openExisting opens a database that must already exist, so that a typo in
@@ -505,19 +583,8 @@ func jsonValue(col, v string) any {
 
 func cmdServe(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
-	var s *data.Store
-	var err error
-	if cfg.DB == "" {
-		if s, err = data.Open(ctx, ":memory:"); err != nil {
-			return err
-		}
-		rep, err := data.LoadDefault(ctx, s)
-		if err != nil {
-			s.Close()
-			return err
-		}
-		logger.Info("loaded the embedded default dataset", "files", len(rep.Loaded))
-	} else if s, err = openExisting(ctx, cfg.DB); err != nil {
+	s, serving, err := openServed(ctx, cfg, logger)
+	if err != nil {
 		return err
 	}
 	defer s.Close()
@@ -529,11 +596,11 @@ func cmdServe(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		logger.Info("stored the shipped scenarios", "ids", added)
 	}
 	srv := api.NewServer(api.Config{Addr: cfg.Addr, Version: version, CORSOrigins: cfg.CORSOrigins, TileCacheBytes: cfg.TileCacheMB << 20,
-		Disclosure: placeplan.Disclosure{MinCount: cfg.SuppressBelow}}, s, logger)
+		Disclosure: placeplan.Disclosure{MinCount: cfg.SuppressBelow}, Persistent: cfg.DB != "", BasemapStyle: cfg.BasemapStyle}, s, logger)
 	if err := srv.Start(); err != nil {
 		return placeplan.Errorf(placeplan.EINVALID, "serve on %s: %w", cfg.Addr, err)
 	}
-	fmt.Fprintf(stdout, "listening on %s\n", srv.URL())
+	fmt.Fprintf(stdout, "listening on %s\n%s\n", srv.URL(), serving)
 	if f, ok := stdout.(*os.File); ok {
 		f.Sync()
 	}

@@ -143,8 +143,16 @@ func TestEndToEnd(t *testing.T) {
 // TestServeDefault serves the embedded default dataset with no --db.
 func TestServeDefault(t *testing.T) {
 	bin := binary(t)
-	url, stop := serve(t, bin, "--addr", "127.0.0.1:0")
+	url, says, stop := serveSays(t, bin, "--addr", "127.0.0.1:0")
 	defer stop()
+	for _, want := range []string{"embedded default dataset in memory", "nothing saved", "is kept after placeplan stops", "--db FILE --create"} {
+		if !strings.Contains(says, want) {
+			t.Errorf("second line %q does not say %q", says, want)
+		}
+	}
+	if got := get(t, url+"/api/v1/config"); !strings.Contains(got, `"persistent":false`) || !strings.Contains(got, `"basemap_style":null`) {
+		t.Errorf("config in memory: %s", got)
+	}
 	body := get(t, url+"/api/v1/localities")
 	for _, want := range []string{"Oswestry", "North Shrewsbury", "South Shrewsbury", "Ludlow", "Market Drayton", "Whitchurch", "Bridgnorth", "North", "Central", "South"} {
 		if !strings.Contains(body, `"name":"`+want+`"`) {
@@ -162,6 +170,15 @@ func TestServeDefault(t *testing.T) {
 // serve starts "placeplan serve" and waits for its "listening on" line.
 func serve(t *testing.T, bin string, args ...string) (string, func()) {
 	t.Helper()
+	url, _, stop := serveSays(t, bin, args...)
+	return url, stop
+}
+
+// serveSays starts "placeplan serve", waits for its "listening on" line and
+// the line after it, which says what is served, and returns the URL, that
+// line and a function that stops the server.
+func serveSays(t *testing.T, bin string, args ...string) (string, string, func()) {
+	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve"}, args...)...)
 	cancel := func() { cmd.Process.Signal(os.Interrupt) }
 	stdout, err := cmd.StdoutPipe()
@@ -172,27 +189,32 @@ func serve(t *testing.T, bin string, args ...string) (string, func()) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	lines := make(chan string, 1)
+	lines := make(chan string, 2)
 	go func() {
 		sc := bufio.NewScanner(stdout)
-		if sc.Scan() {
-			lines <- sc.Text()
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			default: // beyond the two lines read: keep draining the pipe
+			}
 		}
 		close(lines)
 	}()
-	var first string
-	select {
-	case first = <-lines:
-	case <-time.After(60 * time.Second):
-		cancel()
-		t.Fatal("serve printed nothing within 60 s")
+	var first, second string
+	for i, line := range []*string{&first, &second} {
+		select {
+		case *line = <-lines:
+		case <-time.After(60 * time.Second):
+			cancel()
+			t.Fatalf("serve printed %d lines within 60 s, want 2", i)
+		}
 	}
 	url, ok := strings.CutPrefix(first, "listening on ")
 	if !ok || !strings.HasPrefix(url, "http://127.0.0.1:") {
 		cancel()
 		t.Fatalf("first line %q, want 'listening on http://127.0.0.1:PORT'", first)
 	}
-	return url, func() {
+	return url, second, func() {
 		cancel()
 		if err := cmd.Wait(); err != nil {
 			t.Errorf("serve did not shut down cleanly on SIGINT: %v", err)
@@ -212,4 +234,84 @@ func get(t *testing.T, url string) string {
 		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, b)
 	}
 	return string(b)
+}
+
+// TestServeCreateKeepsWork: serve --db FILE --create makes FILE (and its
+// folders) from the embedded default; a scenario saved over HTTP is still
+// there after a restart, which serves the same file without creating it.
+func TestServeCreateKeepsWork(t *testing.T) {
+	bin := binary(t)
+	db := filepath.Join(t.TempDir(), "share", "placeplan", "placeplan.db")
+	if _, _, code := runBin(t, bin, "serve", "--db", db, "--addr", "127.0.0.1:0"); code != 66 {
+		t.Errorf("serve --db on a missing file without --create: exit %d, want 66", code)
+	}
+	if _, errOut, code := runBin(t, bin, "serve", "--create"); code != 2 || !strings.Contains(errOut, "--create needs --db FILE") {
+		t.Errorf("--create without --db: exit %d, %s", code, errOut)
+	}
+
+	url, says, stop := serveSays(t, bin, "--db", db, "--create", "--addr", "127.0.0.1:0")
+	if says != "serving database "+db+" (created now from the embedded default dataset): what you save is kept there" {
+		t.Errorf("second line %q", says)
+	}
+	doc, err := os.ReadFile(filepath.Join("..", "..", "scenario", "defaults", "shropshire-five-teams.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := strings.Replace(string(doc), "name: Shropshire — five integrated teams (Oswestry live)", "name: Kept after a restart", 1)
+	resp, err := http.Post(url+"/api/v1/scenarios?author=ana", "application/yaml", strings.NewReader(mine))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated || !strings.Contains(string(body), `"id":"kept-after-a-restart"`) {
+		t.Fatalf("create: %d %s", resp.StatusCode, body)
+	}
+	stop()
+
+	url, says, stop = serveSays(t, bin, "--db", db, "--create", "--addr", "127.0.0.1:0", "--basemap-style", "https://tiles.example.org/style.json")
+	defer stop()
+	if says != "serving database "+db+": what you save is kept there" {
+		t.Errorf("second line after a restart %q", says)
+	}
+	if got := get(t, url+"/api/v1/config"); !strings.Contains(got, `"persistent":true`) ||
+		!strings.Contains(got, `"basemap_style":"https://tiles.example.org/style.json"`) {
+		t.Errorf("config of a database file: %s", got)
+	}
+	if got := get(t, url+"/api/v1/scenarios/kept-after-a-restart"); !strings.Contains(got, `"name":"Kept after a restart"`) {
+		t.Errorf("the saved scenario after a restart: %s", got)
+	}
+	if got := get(t, url+"/api/v1/localities"); !strings.Contains(got, `"name":"Oswestry"`) {
+		t.Error("the created database lacks the default localities")
+	}
+}
+
+// TestServeBasemapStyle: --basemap-style takes only an absolute http(s)
+// URL, refused at flag parsing (exit 2) with a message saying what to give.
+func TestServeBasemapStyle(t *testing.T) {
+	for _, tc := range []struct {
+		url string
+		ok  bool
+	}{
+		{"https://tiles.example.org/styles/basic.json", true},
+		{"http://localhost:8081/style.json?key=abc", true},
+		{"style.json", false},
+		{"/srv/styles/basic.json", false},
+		{"file:///srv/style.json", false},
+		{"ftp://tiles.example.org/style.json", false},
+		{"https:///style.json", false},
+		{"https://exa mple.org/style.json", false},
+	} {
+		err := checkBasemapStyle(tc.url)
+		if tc.ok != (err == nil) {
+			t.Errorf("%q: %v", tc.url, err)
+		}
+		if tc.ok {
+			continue
+		}
+		_, errOut, code := runCLI(t, "serve", "--addr", "127.0.0.1:0", "--basemap-style", tc.url)
+		if code != 2 || !strings.Contains(errOut, "--basemap-style") || !strings.Contains(errOut, "absolute http or https URL") {
+			t.Errorf("serve --basemap-style %q: exit %d, %s", tc.url, code, errOut)
+		}
+	}
 }

@@ -35,7 +35,7 @@ func TestScenarioCommands(t *testing.T) {
 	if out := run(0, "scenario", "update", "our-five-teams", "--file", four, "--base", "1", "--author", "ben"); !strings.Contains(out, "our-five-teams@2\tsites.teams: 5 → 4") {
 		t.Errorf("update: %q", out)
 	}
-	if out := run(1, "scenario", "update", "our-five-teams", "--file", mine, "--base", "1"); !strings.Contains(out, "at revision 2, not 1") {
+	if out := run(1, "scenario", "update", "our-five-teams", "--file", mine, "--base", "1"); !strings.Contains(out, "someone else (ben) saved revision 2 of \"our-five-teams\"") || !strings.Contains(out, "since you opened revision 1") {
 		t.Errorf("stale update: %q", out)
 	}
 	if out := run(0, "scenario", "show", "our-five-teams@1"); !strings.Contains(out, "# our-five-teams — revision 1 of 2, by ana") || !strings.Contains(out, "teams: 5") {

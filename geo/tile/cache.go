@@ -12,7 +12,11 @@ type CacheKey struct {
 	Layer    string // layer set name, e.g. "lsoa"
 	Revision int64  // data revision the tile was encoded from
 	Scenario string // scenario id, "" for none
-	Z, X, Y  uint32 // tile address (XYZ scheme)
+	// Fields names the property filter the tile was encoded with, in a
+	// form the caller normalises (so that one filter has one key), ""
+	// for none.
+	Fields  string
+	Z, X, Y uint32 // tile address (XYZ scheme)
 }
 
 // entryOverheadBytes is what each cache entry is charged on top of its data
@@ -33,9 +37,9 @@ type CacheStats struct {
 
 // Cache is a least-recently-used cache of encoded tiles bounded by bytes.
 // Each entry is charged the length of its data, the length of its key's
-// strings and a fixed overhead of 128 bytes, so cached empty tiles (nil
-// data, for "204 No Content") are bounded too. It is safe for concurrent
-// use.
+// strings (layer, scenario, fields) and a fixed overhead of 128 bytes, so
+// cached empty tiles (nil data, for "204 No Content") are bounded too. It
+// is safe for concurrent use.
 type Cache struct {
 	mu       sync.Mutex
 	maxBytes int64
@@ -82,7 +86,7 @@ func (c *Cache) Get(key CacheKey) ([]byte, bool) {
 // until the cache is within its budget. A tile larger than the whole budget
 // is not stored. Put keeps data: the caller must not modify it afterwards.
 func (c *Cache) Put(key CacheKey, data []byte) {
-	size := int64(len(data)+len(key.Layer)+len(key.Scenario)) + entryOverheadBytes
+	size := int64(len(data)+len(key.Layer)+len(key.Scenario)+len(key.Fields)) + entryOverheadBytes
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.entries[key]; ok {

@@ -13,7 +13,7 @@ func key(layer string, rev int64, z, x, y uint32) CacheKey {
 
 // entrySize is what Put charges for data under k.
 func entrySize(k CacheKey, data []byte) int64 {
-	return int64(len(data)+len(k.Layer)+len(k.Scenario)) + entryOverheadBytes
+	return int64(len(data)+len(k.Layer)+len(k.Scenario)+len(k.Fields)) + entryOverheadBytes
 }
 
 func TestCacheEvictsLeastRecentlyUsedByBytes(t *testing.T) {
@@ -53,7 +53,7 @@ func TestCacheEvictsLeastRecentlyUsedByBytes(t *testing.T) {
 	}
 }
 
-func TestCacheSeparatesRevisionsAndScenarios(t *testing.T) {
+func TestCacheSeparatesRevisionsScenariosAndFields(t *testing.T) {
 	c := NewCache(1 << 20)
 	k := key("lsoa", 1, 10, 500, 300)
 	c.Put(k, []byte("revision 1"))
@@ -67,6 +67,11 @@ func TestCacheSeparatesRevisionsAndScenarios(t *testing.T) {
 	k3.Scenario = "hubs"
 	if _, ok := c.Get(k3); ok {
 		t.Fatal("scenario answered with the base tile")
+	}
+	k4 := k2
+	k4.Fields = "fields=code"
+	if _, ok := c.Get(k4); ok {
+		t.Fatal("a field-filtered tile answered with the whole tile")
 	}
 	for want, k := range map[string]CacheKey{"revision 1": k, "revision 2": k2} {
 		if got, ok := c.Get(k); !ok || string(got) != want {

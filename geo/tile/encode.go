@@ -16,6 +16,11 @@ type EncodeOptions struct {
 	// Gzip compresses the tile with gzip, as tiles are usually stored and
 	// as HTTP clients accept with Content-Encoding: gzip.
 	Gzip bool
+	// Fields, when not nil, are the only property names written: other
+	// properties are left out of every layer's features (names no layer
+	// has are ignored; the caller checks them). Nil writes every property;
+	// an empty, non-nil slice writes none.
+	Fields []string
 }
 
 // Encode builds the Mapbox Vector Tile (MVT 2.1, layer version 2, extent
@@ -65,7 +70,7 @@ func Encode(layers []*Layer, t maptile.Tile, opts EncodeOptions) ([]byte, int, e
 		}
 		s := l.getScratch()
 		parts = append(parts, part{l, s})
-		if n := l.encodeLayer(s, t); n > 0 {
+		if n := l.encodeLayer(s, t, l.keepKeys(opts.Fields)); n > 0 {
 			total += n
 			ls := s.layerSize(l.name, &l.props)
 			size += 1 + varintLen(uint64(ls)) + ls
@@ -92,6 +97,21 @@ func Encode(layers []*Layer, t maptile.Tile, opts EncodeOptions) ([]byte, int, e
 		b = bytes.Clone(buf.Bytes())
 	}
 	return b, total, nil
+}
+
+// keepKeys returns which of l's property keys, by index, are among fields,
+// or nil (every key) when fields is nil.
+func (l *Layer) keepKeys(fields []string) []bool {
+	if fields == nil {
+		return nil
+	}
+	keep := make([]bool, len(l.props.keys))
+	for _, f := range fields {
+		if k, ok := l.props.keyIdx[f]; ok {
+			keep[k] = true
+		}
+	}
+	return keep
 }
 
 // String returns the layer's name, feature count and zoom range.

@@ -261,6 +261,67 @@ func TestEncodeProperties(t *testing.T) {
 	}
 }
 
+// TestEncodeFields checks EncodeOptions.Fields: only the named properties
+// are written (and only the keys and values they use), an empty list
+// writes none, names no feature has are ignored, and geometry and ids are
+// unchanged.
+func TestEncodeFields(t *testing.T) {
+	fc := geojson.NewFeatureCollection()
+	for i, name := range []string{"Oxford 001A", "Oxford 001B"} {
+		f := geojson.NewFeature(orb.Polygon{square(orb.Point{-1.3 + 0.02*float64(i), 51.7}, orb.Point{-1.29 + 0.02*float64(i), 51.71})})
+		f.ID = float64(i + 1)
+		f.Properties = geojson.Properties{"code": fmt.Sprintf("E0100000%d", i), "name": name, "score": 10.5 + float64(i), "lad": "Oxford"}
+		fc.Append(f)
+	}
+	l, err := NewLayer("areas", fc, LayerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl := maptile.At(orb.Point{-1.28, 51.705}, 10)
+	all, n, err := Encode([]*Layer{l}, tl, EncodeOptions{})
+	if err != nil || n != 2 {
+		t.Fatalf("%d features, %v", n, err)
+	}
+	for _, tc := range []struct {
+		name   string
+		fields []string
+		want   []string // property keys of every feature
+	}{
+		{"all", nil, []string{"code", "lad", "name", "score"}},
+		{"code and name", []string{"name", "code"}, []string{"code", "name"}},
+		{"a name no feature has", []string{"code", "nothing"}, []string{"code"}},
+		{"none", []string{}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data, n, err := Encode([]*Layer{l}, tl, EncodeOptions{Fields: tc.fields})
+			if err != nil || n != 2 {
+				t.Fatalf("%d features, %v", n, err)
+			}
+			if tc.fields != nil && len(data) >= len(all) {
+				t.Errorf("%d bytes with fields %v, %d with every property", len(data), tc.fields, len(all))
+			}
+			layers := checkTile(t, data, n, DefaultBufferPixels, "areas")
+			full := decode(t, all)[0]
+			for i, f := range layers[0].Features {
+				var keys []string
+				for k, v := range f.Properties {
+					keys = append(keys, k)
+					if v != full.Features[i].Properties[k] {
+						t.Errorf("feature %d: %s = %v, want %v", i, k, v, full.Features[i].Properties[k])
+					}
+				}
+				slices.Sort(keys)
+				if !slices.Equal(keys, tc.want) {
+					t.Errorf("feature %d: properties %v, want %v", i, keys, tc.want)
+				}
+				if f.ID != full.Features[i].ID || fmt.Sprint(f.Geometry) != fmt.Sprint(full.Features[i].Geometry) {
+					t.Errorf("feature %d: id or geometry changed by the field filter", i)
+				}
+			}
+		})
+	}
+}
+
 // TestEncodeFeatureCrossingTiles checks that a polygon over the boundary
 // between two tiles appears, clipped, in both, and reaches into the buffer.
 func TestEncodeFeatureCrossingTiles(t *testing.T) {

@@ -81,9 +81,10 @@ func (s *scratch) reset(t maptile.Tile, bufferUnits int) {
 	}
 }
 
-// encodeLayer encodes the features of l in tile t into s and returns the
+// encodeLayer encodes the features of l in tile t into s, with the
+// properties whose keys keep marks (all when keep is nil), and returns the
 // number encoded.
-func (l *Layer) encodeLayer(s *scratch, t maptile.Tile) int {
+func (l *Layer) encodeLayer(s *scratch, t maptile.Tile, keep []bool) int {
 	s.reset(t, l.bufferUnits)
 	n := math.Exp2(float64(t.Z))
 	buf := float64(l.bufferUnits) / Extent / n // world units
@@ -108,7 +109,7 @@ func (l *Layer) encodeLayer(s *scratch, t maptile.Tile) int {
 			math.Floor(h.max[0]*s.scale-s.minX) <= s.box.Max[0] &&
 			math.Floor(h.max[1]*s.scale-s.minY) <= s.box.Max[1]
 		if typ := s.geometry(g, inside); typ != 0 {
-			s.appendFeature(&l.features[h.i], typ, &l.props)
+			s.appendFeature(&l.features[h.i], typ, keep)
 		}
 	}
 	return s.count
@@ -319,12 +320,16 @@ func (s *scratch) ring(r []orb.Point) {
 	s.command(cmdClosePath, 1)
 }
 
-// appendFeature encodes f, with the geometry in s.geom, as a Feature
-// message framed as Layer field 2.
-func (s *scratch) appendFeature(f *feature, geomType uint32, pt *propTable) {
+// appendFeature encodes f, with the geometry in s.geom and the properties
+// whose keys keep marks (all when keep is nil), as a Feature message framed
+// as Layer field 2.
+func (s *scratch) appendFeature(f *feature, geomType uint32, keep []bool) {
 	s.tags = s.tags[:0]
 	for j := 0; j < len(f.tags); j += 2 {
 		k, v := f.tags[j], f.tags[j+1]
+		if keep != nil && !keep[k] {
+			continue
+		}
 		if s.keyEpoch[k] != s.epoch {
 			s.keyEpoch[k], s.keyLocal[k] = s.epoch, uint32(len(s.keys))
 			s.keys = append(s.keys, k)

@@ -1,0 +1,121 @@
+// The web map's one way to talk to the server: typed calls over fetch,
+// problem+json errors as ApiError, and ETags for the scenario registry.
+// Every URL is relative to this server: the page calls no other host.
+
+import type {
+  AppConfig, AreaProfile, Breaks, Comparison, Dataset, Indicator, Locality, Plan, Problem,
+  Revision, ScenarioDoc, ScenarioListItem, Score, SearchResult, Summaries, Values,
+} from './types';
+
+/** AreaSummary is one small area of the areas list (no geometry). */
+export interface AreaSummary { code: string; name: string; msoa_code?: string; msoa_name?: string; lad_code?: string; lad_name?: string }
+
+/** ApiError is a failed request: its status and the server's problem document. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+  constructor(problem: Problem) {
+    super(problem.detail || problem.title || `request failed (${problem.status})`);
+    this.name = 'ApiError';
+    this.status = problem.status;
+    this.problem = problem;
+  }
+}
+
+/** isAbort reports whether err is a request the page cancelled itself. */
+export function isAbort(err: unknown): boolean {
+  return err instanceof DOMException && err.name === 'AbortError';
+}
+
+async function problemOf(res: Response): Promise<Problem> {
+  try {
+    const body = await res.json();
+    if (body && typeof body === 'object') return { status: res.status, ...body };
+  } catch {
+    // not a problem document
+  }
+  return { status: res.status, title: res.statusText };
+}
+
+interface Sent<T> { body: T; etag: string | null }
+
+/** Saved is the server's answer to a create or an update. */
+export interface Saved { id: string; revision: number; name: string; changes?: string }
+
+async function request<T>(method: string, url: string, opts: {
+  body?: unknown; signal?: AbortSignal; headers?: Record<string, string>;
+} = {}): Promise<Sent<T>> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  const res = await fetch(url, { method, headers, body, signal: opts.signal, credentials: 'same-origin' });
+  if (!res.ok) throw new ApiError(await problemOf(res));
+  const etag = res.headers.get('ETag');
+  if (res.status === 204) return { body: undefined as T, etag };
+  return { body: (await res.json()) as T, etag };
+}
+
+const get = async <T>(url: string, signal?: AbortSignal) => (await request<T>('GET', url, { signal })).body;
+const post = async <T>(url: string, body: unknown, signal?: AbortSignal) =>
+  (await request<T>('POST', url, { body, signal })).body;
+
+function qs(params: Record<string, string | number | boolean | undefined | null>): string {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
+  }
+  const s = u.toString();
+  return s ? `?${s}` : '';
+}
+
+/** revisionOf reads the revision an ETag `"rN"` names. */
+export function revisionOf(etag: string | null): number | null {
+  const m = etag ? /"r(\d+)"/.exec(etag) : null;
+  return m ? Number(m[1]) : null;
+}
+
+export const api = {
+  config: (s?: AbortSignal) => get<AppConfig>('/api/v1/config', s),
+  datasets: (s?: AbortSignal) => get<Dataset[]>('/api/v1/datasets', s),
+  indicators: (geography: string, s?: AbortSignal) => get<Indicator[]>(`/api/v1/indicators${qs({ geography })}`, s),
+  areas: (geography: string, s?: AbortSignal) => get<AreaSummary[]>(`/api/v1/areas${qs({ geography })}`, s),
+  localities: (geography: string, s?: AbortSignal) => get<Locality[]>(`/api/v1/localities${qs({ geography })}`, s),
+  values: (geography: string, field: string, s?: AbortSignal) => get<Values>(`/api/v1/values${qs({ geography, field })}`, s),
+  breaks: (p: { geography: string; field: string; method: string; classes: number; scenario?: string }, s?: AbortSignal) =>
+    get<Breaks>(`/api/v1/breaks${qs({ layer: 'areas', ...p })}`, s),
+  draftBreaks: (doc: ScenarioDoc, p: { field: string; method: string; classes: number }, s?: AbortSignal) =>
+    post<Breaks>(`/api/v1/breaks${qs(p)}`, doc, s),
+  search: (q: string, geography: string, s?: AbortSignal) => get<SearchResult[]>(`/api/v1/search${qs({ q, geography, limit: 10 })}`, s),
+  profile: (geography: string, code: string, s?: AbortSignal) =>
+    get<AreaProfile>(`/api/v1/areas/${encodeURIComponent(geography)}/${encodeURIComponent(code)}`, s),
+  summaries: (geography: string, scheme: string, s?: AbortSignal) =>
+    get<Summaries>(`/api/v1/summaries${qs({ by: 'locality', geography, scheme })}`, s),
+
+  scenarios: (s?: AbortSignal) => get<ScenarioListItem[]>('/api/v1/scenarios', s),
+  /** scenario returns a scenario's document (or one revision's) and the revision it is. */
+  scenario: async (id: string, revision?: number, s?: AbortSignal): Promise<{ doc: ScenarioDoc; revision: number }> => {
+    const url = revision
+      ? `/api/v1/scenarios/${encodeURIComponent(id)}/revisions/${revision}`
+      : `/api/v1/scenarios/${encodeURIComponent(id)}`;
+    const r = await request<ScenarioDoc>('GET', url, { signal: s });
+    return { doc: r.body, revision: revision ?? revisionOf(r.etag) ?? 0 };
+  },
+  revisions: (id: string, s?: AbortSignal) => get<Revision[]>(`/api/v1/scenarios/${encodeURIComponent(id)}/revisions`, s),
+  /** createScenario stores doc as a new scenario; the server names it from its name. */
+  createScenario: async (doc: ScenarioDoc, author: string, note: string): Promise<Saved> =>
+    (await request<Saved>('POST', `/api/v1/scenarios${qs({ author, note })}`, { body: doc })).body,
+  /** updateScenario stores doc as the revision after base; a stale base is refused with 412. */
+  updateScenario: async (id: string, base: number, doc: ScenarioDoc, author: string, note: string): Promise<Saved> =>
+    (await request<Saved>('PUT', `/api/v1/scenarios/${encodeURIComponent(id)}${qs({ author, note })}`, {
+      body: doc, headers: { 'If-Match': `"r${base}"` },
+    })).body,
+
+  score: (ref: string, s?: AbortSignal) => get<Score>(`/api/v1/scores${qs({ scenario: ref, areas: true })}`, s),
+  draftScore: (doc: ScenarioDoc, s?: AbortSignal) => post<Score>('/api/v1/scores?areas=true', doc, s),
+  plan: (ref: string, s?: AbortSignal) => get<Plan>(`/api/v1/plans${qs({ scenario: ref, areas: true })}`, s),
+  draftPlan: (doc: ScenarioDoc, s?: AbortSignal) => post<Plan>('/api/v1/plans?areas=true', doc, s),
+  compare: (a: string, b: string, s?: AbortSignal) => get<Comparison>(`/api/v1/compare${qs({ ids: `${a},${b}` })}`, s),
+};

@@ -1,0 +1,193 @@
+// Saving a draft as the next revision (If-Match names the revision it
+// started from, so nobody's change is lost) or as a new scenario; the
+// revisions with who, when and what changed; and, when someone else saved
+// first, what they changed and how to carry on.
+
+import { useEffect } from 'preact/hooks';
+import { useSignal } from '@preact/signals';
+import { api, ApiError } from '../api';
+import { announce, dirty, draft, indicatorName, openScenario, problemText, scenarios } from '../store';
+import { describeChanges } from '../lib/draft';
+import { dateTime } from '../lib/format';
+import type { Problem, Revision } from '../types';
+
+const AUTHOR_KEY = 'placeplan.author';
+
+export function SavePanel() {
+  const d = draft.value!;
+  const author = useSignal(localStorage.getItem(AUTHOR_KEY) ?? '');
+  const note = useSignal('');
+  const name = useSignal('');
+  const busy = useSignal(false);
+  const error = useSignal('');
+  const conflict = useSignal<Problem | null>(null);
+  const saved = useSignal('');
+  const revisions = useSignal<Revision[]>([]);
+  const changes = describeChanges(d.base, d.doc, (k) => indicatorName(k, d.doc.dataset.geography));
+
+  const loadRevisions = () => {
+    if (!d.id) return;
+    api.revisions(d.id).then((r) => { revisions.value = r; }).catch(() => { revisions.value = []; });
+  };
+  useEffect(loadRevisions, [d.id, d.revision]);
+
+  const who = () => {
+    const a = author.value.trim();
+    if (a) localStorage.setItem(AUTHOR_KEY, a);
+    return a || 'anonymous';
+  };
+  const noteText = () => note.value.trim() || (changes.length ? changes.join('; ') : 'no changes');
+
+  const saveRevision = async () => {
+    if (!d.id) return;
+    busy.value = true;
+    error.value = '';
+    conflict.value = null;
+    try {
+      const r = await api.updateScenario(d.id, d.revision, d.doc, who(), noteText());
+      draft.value = { ...d, revision: r.revision, base: structuredClone(d.doc) };
+      note.value = '';
+      saved.value = `Saved as revision ${r.revision} of ${r.id}.`;
+      announce(saved.value);
+      scenarios.value = await api.scenarios();
+      loadRevisions();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 412) {
+        conflict.value = err.problem;
+        announce('Not saved: someone else changed this scenario first.');
+      } else error.value = problemText(err);
+    } finally {
+      busy.value = false;
+    }
+  };
+
+  const saveNew = async () => {
+    const n = name.value.trim();
+    if (!n) {
+      error.value = 'Enter a name for the new scenario.';
+      document.getElementById('new-name')?.focus();
+      return;
+    }
+    busy.value = true;
+    error.value = '';
+    try {
+      const doc = { ...d.doc, name: n };
+      const r = await api.createScenario(doc, who(), noteText());
+      scenarios.value = await api.scenarios();
+      await openScenario(r.id);
+      name.value = '';
+      note.value = '';
+      saved.value = `Saved as a new scenario, ${r.name} (${r.id}), revision ${r.revision}.`;
+      announce(saved.value);
+    } catch (err) {
+      error.value = problemText(err);
+    } finally {
+      busy.value = false;
+    }
+  };
+
+  const reload = async () => {
+    if (!d.id) return;
+    const mine = changes;
+    await openScenario(d.id);
+    conflict.value = null;
+    saved.value = mine.length ? `Loaded the latest revision. Your changes, to reapply: ${mine.join('; ')}.` : 'Loaded the latest revision.';
+    announce(saved.value);
+  };
+
+  return (
+    <section class="pp-section pp-save" aria-labelledby="save-h">
+      <h2 class="govuk-heading-m" id="save-h">Save</h2>
+      {conflict.value && (
+        <div class="govuk-notification-banner pp-conflict" role="alert" aria-labelledby="conflict-h">
+          <div class="govuk-notification-banner__header">
+            <h3 class="govuk-notification-banner__title" id="conflict-h">Not saved</h3>
+          </div>
+          <div class="govuk-notification-banner__content">
+            <p class="govuk-notification-banner__heading">Someone else changed this scenario — reload and reapply your changes.</p>
+            <p class="govuk-body">{conflictText(conflict.value)}</p>
+            {changes.length > 0 && <p class="govuk-body-s">Your changes: {changes.join('; ')}.</p>}
+            <button type="button" class="govuk-button" onClick={reload}>Reload the latest revision</button>
+          </div>
+        </div>
+      )}
+      {error.value && <p class="govuk-error-message" role="alert">{error.value}</p>}
+      {saved.value && !conflict.value && <div class="govuk-inset-text">{saved.value}</div>}
+      <div class="govuk-form-group">
+        <label class="govuk-label govuk-label--s" for="author">Your name</label>
+        <div class="govuk-hint" id="author-hint">Recorded with the revision</div>
+        <input class="govuk-input" id="author" autocomplete="name" aria-describedby="author-hint" value={author.value}
+          onInput={(e) => { author.value = (e.target as HTMLInputElement).value; }} />
+      </div>
+      <div class="govuk-form-group">
+        <label class="govuk-label govuk-label--s" for="note">Note on the change</label>
+        <div class="govuk-hint" id="note-hint">{changes.length ? `If you leave it blank: ${changes.join('; ')}` : 'No changes yet'}</div>
+        <textarea class="govuk-textarea" id="note" rows={2} aria-describedby="note-hint" value={note.value}
+          onInput={(e) => { note.value = (e.target as HTMLTextAreaElement).value; }} />
+      </div>
+      <div class="govuk-button-group">
+        {d.id && (
+          <button type="button" class="govuk-button" disabled={busy.value || !dirty.value} onClick={saveRevision}>
+            Save as revision {d.revision + 1}
+          </button>
+        )}
+      </div>
+      <details class="govuk-details">
+        <summary class="govuk-details__summary"><span class="govuk-details__summary-text">Save as a new scenario</span></summary>
+        <div class="govuk-details__text">
+          <div class="govuk-form-group">
+            <label class="govuk-label govuk-label--s" for="new-name">Name of the new scenario</label>
+            <input class="govuk-input" id="new-name" value={name.value} onInput={(e) => { name.value = (e.target as HTMLInputElement).value; }} />
+          </div>
+          <button type="button" class="govuk-button govuk-button--secondary" disabled={busy.value} onClick={saveNew}>Save as a new scenario</button>
+        </div>
+      </details>
+      {d.id && revisions.value.length > 0 && (
+        <div class="pp-revisions">
+          <h3 class="govuk-heading-s">Revisions of {d.id}</h3>
+          <div class="pp-table__scroll" tabIndex={0} role="region" aria-label="Revisions">
+            <table class="govuk-table govuk-table--small-text-until-tablet">
+              <caption class="govuk-visually-hidden">Revisions: who, when and what changed</caption>
+              <thead class="govuk-table__head">
+                <tr class="govuk-table__row">
+                  <th scope="col" class="govuk-table__header">Revision</th>
+                  <th scope="col" class="govuk-table__header">Who and when</th>
+                  <th scope="col" class="govuk-table__header">What changed</th>
+                  <th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">Open</span></th>
+                </tr>
+              </thead>
+              <tbody class="govuk-table__body">
+                {[...revisions.value].reverse().map((r) => (
+                  <tr class="govuk-table__row" key={r.revision}>
+                    <th scope="row" class="govuk-table__cell">{r.revision}{r.revision === d.revision && <span class="pp-muted"> (open)</span>}</th>
+                    <td class="govuk-table__cell">{r.author}<br /><span class="pp-muted">{dateTime(r.created)}</span></td>
+                    <td class="govuk-table__cell">{r.note}{r.changes && r.changes !== r.note ? <><br /><span class="pp-muted">{r.changes}</span></> : null}</td>
+                    <td class="govuk-table__cell">
+                      {r.revision !== d.revision && (
+                        <button type="button" class="pp-linkbutton" onClick={async () => {
+                          if (dirty.value && !confirm('Open this revision? Your unsaved changes will be lost.')) return;
+                          await openScenario(`${d.id}@${r.revision}`);
+                          announce(`Opened revision ${r.revision} of ${d.id}.`);
+                        }}>Open<span class="govuk-visually-hidden"> revision {r.revision}</span></button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** conflictText says who saved what, from a 412 problem. */
+export function conflictText(p: Problem): string {
+  if (p.changed_by && p.current_revision) {
+    const when = p.changed_at ? ` on ${dateTime(p.changed_at)}` : '';
+    const what = p.note || p.changes;
+    return `${p.changed_by} saved revision ${p.current_revision}${when}${what ? `: “${what}”` : ''}.`;
+  }
+  return p.detail ?? 'The scenario has a newer revision than the one you started from.';
+}
