@@ -207,14 +207,17 @@ func tileSetTitle(id tileLayerID) (string, string) {
 	switch id.name {
 	case tileAreas:
 		if id.scenario != "" {
-			return "placeplan areas (" + id.scenario + ")", "The areas of scenario " + id.scenario + " with its need and plan"
+			return "placeplan areas (" + id.scenario + ")", fmt.Sprintf("The areas of scenario %s with its need and plan "+
+				"from zoom %d; below it code, name, locality, need_rank, served_by and reached_in, with areas too small to "+
+				"see merged within their locality (area_count)", id.scenario, areasDetailMinZoom)
 		}
 		if id.geog == "" {
 			return "placeplan areas", "Small areas (none loaded)"
 		}
 		return "placeplan areas (" + id.geog.Label() + ")",
-			fmt.Sprintf("%s small areas: every indicator value from zoom %d, their codes, names and deciles below it; small numbers are withheld",
-				id.geog.Label(), areasDetailMinZoom)
+			fmt.Sprintf("%s small areas: every indicator value from zoom %d; below it %s, with areas too small to see "+
+				"merged within their district (area_count), the merged feature keeping the code of the largest; small numbers are withheld",
+				id.geog.Label(), areasDetailMinZoom, strings.Join(areasOverviewFields(), ", "))
 	case tileLocalities:
 		if id.geog == "" {
 			return "placeplan localities", "Localities (none loaded)"

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -103,11 +104,12 @@ func (s *Server) buildScenarioAreasTileLayer(ctx context.Context, label string, 
 		"need_share": "share of areas with less need", "locality": "the scenario's locality",
 		"locality_need_rank": "the locality's need rank", "served_by": "the chosen site serving it",
 		"reached_in": "the phase it is first reached in",
+		"area_count": "below zoom " + strconv.Itoa(areasDetailMinZoom) + ": the number of small areas a merged feature draws (absent for one)",
 	}
-	l, err := tile.NewLayer(tileAreas, fc, tile.LayerOptions{
-		MinZoom: areasMinZoom, MaxZoom: tileMaxZoom, Fields: fields,
-		Description: "the areas of scenario " + label + " with its need and plan",
-	})
+	// Below the detail zooms, what a map styles a scenario by; small areas
+	// merge within their locality.
+	ov := areaOverview{keep: []string{"code", "name", "locality", "need_rank", "served_by", "reached_in"}, groupBy: "locality"}
+	l, err := tile.NewLayer(tileAreas, fc, areaLayerOptions(ov, fields, "the areas of scenario "+label+" with its need and plan"))
 	if err != nil {
 		return nil, err
 	}
