@@ -200,7 +200,7 @@ func NewLayer(name string, fc *geojson.FeatureCollection, opts LayerOptions) (*L
 		}
 		b := f.Geometry.Bound()
 		l.bound = l.bound.Union(b)
-		wb := g.Bound()
+		wb := worldBound(b) // the projection is monotonic in each axis
 		l.index.Insert([2]float64{wb.Min[0], wb.Min[1]}, [2]float64{wb.Max[0], wb.Max[1]}, int32(len(l.features)))
 
 		tags, err := l.props.intern(f.Properties, types)
@@ -301,13 +301,15 @@ func (l *Layer) coalesce(fc *geojson.FeatureCollection, src []int, world []orb.G
 
 // simplifyZooms simplifies every geometry once per tolerance (world units)
 // for zooms minZ, minZ+1, …, polygons by their shared arcs (see
-// topology), spreading the zoom levels over the available processors.
+// topology), spreading the zoom levels over all but one of the available
+// processors (at least one), so that a layer built while requests are
+// served leaves them a processor.
 func simplifyZooms(world []orb.Geometry, tols []float64, minZ, maxZ maptile.Zoom) [][]orb.Geometry {
 	tp := newTopology(world, maxZ)
 	out := make([][]orb.Geometry, len(tols))
 	work := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(tols)) {
+	for range max(min(runtime.GOMAXPROCS(0)-1, len(tols)), 1) {
 		wg.Go(func() {
 			for zi := range work {
 				out[zi] = tp.simplify(world, tols[zi], int(minZ)+zi)
@@ -364,6 +366,15 @@ func worldPoint(p orb.Point) (orb.Point, error) {
 	siny := math.Sin(lat * math.Pi / 180.0)
 	y := 0.5 + 0.5*math.Log((1.0+siny)/(1.0-siny))/(-2*math.Pi)
 	return orb.Point{lon/360.0 + 0.5, y}, nil
+}
+
+// worldBound returns the world-coordinate bound of a WGS84 bound b (of
+// valid coordinates): Web Mercator maps longitude to x and latitude to y,
+// each monotonically, so the corners map to the corners (y runs south).
+func worldBound(b orb.Bound) orb.Bound {
+	lo, _ := worldPoint(orb.Point{b.Min[0], b.Max[1]})
+	hi, _ := worldPoint(orb.Point{b.Max[0], b.Min[1]})
+	return orb.Bound{Min: lo, Max: hi}
 }
 
 // toWorld returns a world-coordinate copy of g with polygon rings oriented
