@@ -226,37 +226,32 @@ func tileProperties(p geojson.Properties, integral map[string]bool) geojson.Prop
 }
 
 // buildLocalitiesTileLayer builds the localities tile layer of geog: each
-// locality as the union of its member areas' polygons (dissolve), so that
-// outlines have no inner edges and each feature is a valid multipolygon
-// (the GeoJSON layer keeps the member polygons side by side), with its id
-// (also the MVT feature id), scheme, name and number of areas.
-func (s *Server) buildLocalitiesTileLayer(ctx context.Context, geog placeplan.Geography, cat *tileCatalog) (*tileLayer, error) {
+// locality as the union of its member areas' polygons (outlinesFor, which
+// the labels layer shares), so that outlines have no inner edges and each
+// feature is a valid multipolygon (the GeoJSON layer keeps the member
+// polygons side by side), with its id (also the MVT feature id), scheme,
+// name and number of areas.
+func (s *Server) buildLocalitiesTileLayer(ctx context.Context, geog placeplan.Geography, rev int64, cat *tileCatalog) (*tileLayer, error) {
+	o, err := s.outlinesFor(ctx, geog, rev)
+	if err != nil {
+		return nil, err
+	}
 	fc := geojson.NewFeatureCollection()
-	if geog != "" {
-		locs, err := s.store.Localities(ctx, geog)
-		if err != nil {
-			return nil, err
+	for i, l := range o.localities {
+		if o.locOutline[i] == nil {
+			continue
 		}
-		outlines, err := s.localityOutlines(ctx, geog, locs, false)
-		if err != nil {
-			return nil, err
-		}
-		for i, l := range locs {
-			if outlines[i] == nil {
-				continue
-			}
-			f := geojson.NewFeature(outlines[i])
-			f.ID = l.ID
-			f.Properties = localityProperties(l)
-			fc.Append(f)
-		}
+		f := geojson.NewFeature(o.locOutline[i])
+		f.ID = l.ID
+		f.Properties = localityProperties(l)
+		fc.Append(f)
 	}
 	fields := map[string]string{
 		"id": "locality id", "scheme": "the set of localities it belongs to",
 		"name": "locality name", "area_count": "number of member small areas",
 	}
 	l, err := tile.NewLayer(tileLocalities, fc, tile.LayerOptions{
-		MaxZoom: tileMaxZoom, Fields: fields,
+		MaxZoom: tileMaxZoom, Fields: fields, Tolerance: basemapToleranceUnits,
 		Description: "localities as the union of their member areas",
 	})
 	if err != nil {

@@ -50,6 +50,10 @@ func TestTilesWithGDAL(t *testing.T) {
 			[]string{"mvt_id: Integer64", "name: String", "scheme: String", "area_count: Integer"}, false},
 		{tileSites, "Point", tileAt(-2.75, 52.71, 8),
 			[]string{"layer: String", "id: String", "name: String"}, false},
+		{tileDistricts, "Polygon", tileAt(-2.75, 52.71, 9), // Multi Polygon when one district has two parts
+			[]string{"code: String", "name: String"}, false},
+		{tileLabels, "Point", tileAt(-2.75, 52.71, 8),
+			[]string{"name: String", "kind: String", "rank: Integer", "scheme: String"}, false},
 	} {
 		path := tilePath(tc.layer, tc.t)
 		t.Run(path, func(t *testing.T) {

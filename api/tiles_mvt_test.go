@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
+	"github.com/paulmach/orb/maptile/tilecover"
 	"github.com/paulmach/orb/planar"
 
 	"placeplan"
@@ -463,6 +464,7 @@ func TestTileFields(t *testing.T) {
 	})
 
 	t.Run("one cache entry whatever the order", func(t *testing.T) {
+		get(t, h, "/tiles/areas.json") // waits for the layer: these tiles are cached, not early
 		base := tilePath(tileAreas, tileAt(-1.2578, 51.7520, 12))
 		first := get(t, h, base+"?fields=imd_score,code", "Accept-Encoding", "gzip")
 		before := srv.tiles.cache.Stats()
@@ -514,4 +516,185 @@ func TestTileFields(t *testing.T) {
 	if strings.Contains(logs.String(), `"level":"ERROR"`) {
 		t.Errorf("errors logged:\n%s", logs)
 	}
+}
+
+// TestTileDistrictsAndLabels decodes the basemap layers of the default
+// dataset: one outline per district with its code and name, at every
+// zoom from basemapMinZoom, containing its areas; and labels of every
+// district (inside its outline), locality (inside its outline) and town,
+// with kind, rank and, for localities, scheme.
+func TestTileDistrictsAndLabels(t *testing.T) {
+	store := loadDefault(t)
+	srv, logs := newServer(t, Config{}, store)
+	h := srv.Handler()
+	ctx := context.Background()
+	areas, err := store.Areas(ctx, data.AreaQuery{Geography: placeplan.LSOA2011, WithGeometry: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bound orb.Bound
+	for i, a := range areas {
+		if i == 0 {
+			bound = a.Geometry.Bound()
+		}
+		bound = bound.Union(a.Geometry.Bound())
+	}
+	// over returns the features of layer in every tile of zoom z over the
+	// default data, by tile.
+	over := func(layer string, z maptile.Zoom, query string) map[maptile.Tile]*mvt.Layer {
+		out := map[maptile.Tile]*mvt.Layer{}
+		for tl := range tilecover.Bound(bound, z) {
+			rec := get(t, h, tilePath(layer, tl)+query)
+			if rec.Code == http.StatusNoContent {
+				continue
+			}
+			l := onlyLayer(t, decodeTile(t, rec), layer)
+			checkTileGeometry(t, l)
+			out[tl] = l
+		}
+		return out
+	}
+
+	t.Run("districts", func(t *testing.T) {
+		for _, g := range []placeplan.Geography{placeplan.LSOA2011, placeplan.LSOA2021} {
+			gas, err := store.Areas(ctx, data.AreaQuery{Geography: g})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]string{}
+			for _, a := range gas {
+				want[a.LADCode] = a.LADName
+			}
+			for z := maptile.Zoom(basemapMinZoom); z <= 11; z++ {
+				seen := map[string]bool{}
+				for tl, l := range over(tileDistricts, z, "?geography="+string(g)) {
+					inTile := map[string]bool{}
+					for _, f := range l.Features {
+						code, _ := f.Properties["code"].(string)
+						if want[code] == "" || f.Properties["name"] != want[code] || len(f.Properties) != 2 || inTile[code] {
+							t.Fatalf("%s %v: district %v (twice: %v), want one of %v", g, tl, f.Properties, inTile[code], want)
+						}
+						inTile[code], seen[code] = true, true
+						if multi(f.Geometry) == nil {
+							t.Errorf("%s %v: district %s is a %T", g, tl, code, f.Geometry)
+						}
+					}
+				}
+				if len(seen) != len(want) {
+					t.Errorf("%s z%d: %d districts, want all %d", g, z, len(seen), len(want))
+				}
+			}
+		}
+		// At zoom 10 every area's point lies in its district's outline and
+		// in no other.
+		tiles := over(tileDistricts, 10, "")
+		checked := 0
+		for _, a := range areas {
+			tl := maptile.At(a.Point, 10)
+			l := tiles[tl]
+			if l == nil {
+				t.Fatalf("no districts in %v, which holds area %s", tl, a.Code)
+			}
+			p := tileUnits(tl, a.Point)
+			for _, f := range l.Features {
+				if in := planar.MultiPolygonContains(multi(f.Geometry), p); in != (f.Properties["code"] == a.LADCode) {
+					t.Errorf("area %s of %s: inside %v: %v", a.Code, a.LADCode, f.Properties["code"], in)
+				}
+			}
+			checked++
+		}
+		if checked != len(areas) {
+			t.Errorf("checked %d of %d areas", checked, len(areas))
+		}
+		if rec := get(t, h, tilePath(tileDistricts, maptile.At(areas[0].Point, basemapMinZoom-1))); rec.Code != http.StatusNoContent {
+			t.Errorf("below the districts' zoom range: status %d", rec.Code)
+		}
+	})
+
+	t.Run("labels", func(t *testing.T) {
+		locs, err := store.Localities(ctx, placeplan.LSOA2011)
+		if err != nil {
+			t.Fatal(err)
+		}
+		towns, err := store.Sites(ctx, townLayer)
+		if err != nil || len(towns) == 0 {
+			t.Fatalf("towns: %d, %v", len(towns), err)
+		}
+		const z = 8
+		labels, districts, localities := over(tileLabels, z, ""), over(tileDistricts, z, ""), over(tileLocalities, z, "")
+		type label struct {
+			tl maptile.Tile
+			p  orb.Point
+		}
+		byKind := map[string]map[string]label{labelDistrict: {}, labelLocality: {}, labelTown: {}}
+		for tl, l := range labels {
+			for _, f := range l.Features {
+				kind, _ := f.Properties["kind"].(string)
+				name, _ := f.Properties["name"].(string)
+				if byKind[kind] == nil || name == "" || f.Properties["rank"] != float64(labelRank(kind)) {
+					t.Fatalf("label %v", f.Properties)
+				}
+				if _, ok := f.Properties["scheme"]; ok != (kind == labelLocality) {
+					t.Errorf("label %v: scheme only for localities", f.Properties)
+				}
+				p, ok := f.Geometry.(orb.Point)
+				if !ok {
+					t.Fatalf("label %s is a %T", name, f.Geometry)
+				}
+				if p[0] < 0 || p[1] < 0 || p[0] >= tile.Extent || p[1] >= tile.Extent {
+					continue // in the buffer: its own tile has it
+				}
+				if _, twice := byKind[kind][name]; twice && kind != labelLocality {
+					t.Errorf("%s %s labelled twice", kind, name)
+				}
+				byKind[kind][name] = label{tl, p}
+			}
+		}
+		inside := func(outlines map[maptile.Tile]*mvt.Layer, name string, lb label) bool {
+			for _, f := range outlines[lb.tl].Features {
+				if f.Properties["name"] == name && planar.MultiPolygonContains(multi(f.Geometry), lb.p) {
+					return true
+				}
+			}
+			return false
+		}
+		districtNames := map[string]bool{}
+		for _, a := range areas {
+			districtNames[a.LADName] = true
+		}
+		for name := range districtNames {
+			if lb, ok := byKind[labelDistrict][name]; !ok || !inside(districts, name, lb) {
+				t.Errorf("district %s: label %v (present %v) not inside its outline", name, lb, ok)
+			}
+		}
+		for _, loc := range locs {
+			if lb, ok := byKind[labelLocality][loc.Name]; !ok || !inside(localities, loc.Name, lb) {
+				t.Errorf("locality %s: label %v (present %v) not inside its outline", loc.Name, lb, ok)
+			}
+		}
+		for _, st := range towns {
+			lb, ok := byKind[labelTown][st.Name]
+			want := tileUnits(maptile.At(st.Point, z), st.Point)
+			if !ok || lb.tl != maptile.At(st.Point, z) || math.Abs(lb.p[0]-want[0]) > 1 || math.Abs(lb.p[1]-want[1]) > 1 {
+				t.Errorf("town %s: label %v (present %v), want about %v", st.Name, lb, ok, want)
+			}
+		}
+		if len(byKind[labelTown]) != len(towns) {
+			t.Errorf("%d town labels for %d towns", len(byKind[labelTown]), len(towns))
+		}
+	})
+	if strings.Contains(logs.String(), `"level":"ERROR"`) {
+		t.Errorf("errors logged:\n%s", logs)
+	}
+}
+
+// multi returns a decoded polygonal geometry as a MultiPolygon.
+func multi(g orb.Geometry) orb.MultiPolygon {
+	switch g := g.(type) {
+	case orb.Polygon:
+		return orb.MultiPolygon{g}
+	case orb.MultiPolygon:
+		return g
+	}
+	return nil
 }
