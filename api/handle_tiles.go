@@ -39,12 +39,12 @@ func (s *Server) handleTile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	tl, id, _, err := s.tileLayerIfBuilt(c, name)
+	tl, id, rev, err := s.tileLayerIfBuilt(c, name)
 	if err != nil {
 		return err
 	}
 	if tl == nil && id.name == tileAreas && id.scenario == "" {
-		return s.handleEarlyAreasTile(c, id.geog, t)
+		return s.handleEarlyAreasTile(c, id.geog, rev, t)
 	}
 	if tl == nil {
 		if tl, err = s.tileLayerFor(c, name); err != nil {
@@ -77,7 +77,7 @@ func (s *Server) handleTile(c echo.Context) error {
 // handleEarlyAreasTile answers a request for tile t of the areas layer of
 // geog while that layer is being built, from the areas near the tile
 // (earlyAreasTile), checking fields= against the same field list.
-func (s *Server) handleEarlyAreasTile(c echo.Context, geog placeplan.Geography, t maptile.Tile) error {
+func (s *Server) handleEarlyAreasTile(c echo.Context, geog placeplan.Geography, rev int64, t maptile.Tile) error {
 	ctx := c.Request().Context()
 	var inds []placeplan.Indicator
 	if geog != "" {
@@ -90,7 +90,7 @@ func (s *Server) handleEarlyAreasTile(c echo.Context, geog placeplan.Geography, 
 	if err != nil {
 		return err
 	}
-	raw, err := s.earlyAreasTile(ctx, geog, inds, t, fields)
+	raw, err := s.earlyAreasTile(ctx, geog, rev, inds, t, fields)
 	if err != nil {
 		return err
 	}
@@ -255,8 +255,8 @@ func tileSetTitle(id tileLayerID) (string, string) {
 	case tileAreas:
 		if id.scenario != "" {
 			return "placeplan areas (" + id.scenario + ")", fmt.Sprintf("The areas of scenario %s with its need and plan "+
-				"from zoom %d; below it code, name, locality, need_rank, served_by and reached_in, with areas too small to "+
-				"see merged within their locality (area_count)", id.scenario, areasDetailMinZoom)
+				"from zoom %d; below it %s, with areas too small to see merged within their district (area_count)",
+				id.scenario, areasDetailMinZoom, strings.Join(scenarioOverviewFields(), ", "))
 		}
 		if id.geog == "" {
 			return "placeplan areas", "Small areas (none loaded)"

@@ -59,7 +59,7 @@ const (
 // areasCoalescing returns how the areas of zoom z are merged, and false
 // when they are not: areas under MinAreaUnits (square tile units; 64 are a
 // square pixel) are merged with the other such areas of their group
-// (their district, or a scenario's locality) whose bounds' centres share
+// (their district) whose bounds' centres share
 // a grid cell of CellUnits, and drawn with the code and name of the
 // largest, with the number merged in area_count. At zooms 6 and 7 areas
 // under 4×4 pixels merge within 8-pixel cells, at zoom 8 areas under 3×3
@@ -251,7 +251,7 @@ func (s *Server) buildLocalitiesTileLayer(ctx context.Context, geog placeplan.Ge
 		"name": "locality name", "area_count": "number of member small areas",
 	}
 	l, err := tile.NewLayer(tileLocalities, fc, tile.LayerOptions{
-		MaxZoom: tileMaxZoom, Fields: fields, Tolerance: basemapToleranceUnits,
+		MinZoom: basemapMinZoom, MaxZoom: tileMaxZoom, Fields: fields, Tolerance: basemapToleranceUnits,
 		Description: "localities as the union of their member areas",
 	})
 	if err != nil {

@@ -45,6 +45,7 @@ type tileState struct {
 	catalog  revCache[*tileCatalog] // one entry, key ""
 	layers   revCache[*tileLayer]   // by tileLayerID.String()
 	outlines revCache[*outlines]    // districts and localities dissolved, by geography
+	early    revCache[*tile.Layer]  // one-zoom areas layers for early tiles (earlyAreasTile)
 	metrics  *serverMetrics
 
 	mu         sync.Mutex

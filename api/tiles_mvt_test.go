@@ -342,6 +342,8 @@ func TestTileEmpty(t *testing.T) {
 		{"no sites here", srv.Handler(), tilePath(tileSites, tileAt(150, -30, 8))},
 		{"empty store", empty.Handler(), tilePath(tileAreas, tileAt(-2.75, 52.71, 10))},
 		{"empty store, localities", empty.Handler(), tilePath(tileLocalities, tileAt(-2.75, 52.71, 10))},
+		{"localities below the basemap zooms", srv.Handler(), tilePath(tileLocalities, tileAt(-2.75, 52.71, basemapMinZoom-1))},
+		{"labels below the basemap zooms", srv.Handler(), tilePath(tileLabels, tileAt(-2.75, 52.71, basemapMinZoom-1))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for range 2 { // encoded, then from the cache
