@@ -78,6 +78,8 @@ func (s *Server) handleTile(c echo.Context) error {
 // geog while that layer is being built, from the areas near the tile
 // (earlyAreasTile), checking fields= against the same field list.
 func (s *Server) handleEarlyAreasTile(c echo.Context, geog placeplan.Geography, rev int64, t maptile.Tile) error {
+	s.tiles.earlyBegins()
+	defer s.tiles.earlyEnds()
 	ctx := c.Request().Context()
 	var inds []placeplan.Indicator
 	if geog != "" {

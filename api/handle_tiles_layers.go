@@ -44,7 +44,7 @@ func areasOverviewFields() []string { return []string{"code", "name", "lad_code"
 // areasOverviewOf is the areas layer's overview: areasOverviewFields, and
 // small areas merged within their district.
 func areasOverviewOf() areaOverview {
-	return areaOverview{keep: areasOverviewFields(), groupBy: "lad_code"}
+	return areaOverview{keep: areasOverviewFields()}
 }
 
 // Simplification tolerances of the areas layer, in tile units (a tile is
@@ -59,21 +59,37 @@ const (
 // areasCoalescing returns how the areas of zoom z are merged, and false
 // when they are not: areas under MinAreaUnits (square tile units; 64 are a
 // square pixel) are merged with the other such areas of their group
-// (their district) whose bounds' centres share
+// (areaGroup: their district) whose bounds' centres share
 // a grid cell of CellUnits, and drawn with the code and name of the
 // largest, with the number merged in area_count. At zooms 6 and 7 areas
 // under 4×4 pixels merge within 8-pixel cells, at zoom 8 areas under 3×3
 // pixels within 6-pixel cells; from zoom 9 every area is drawn on its
 // own.
-func areasCoalescing(z maptile.Zoom, groupBy string) (tile.CoalesceOptions, bool) {
+func areasCoalescing(z maptile.Zoom) (tile.CoalesceOptions, bool) {
 	const px2 = 64 // square tile units in a square pixel
 	switch {
 	case z <= 7:
-		return tile.CoalesceOptions{MinAreaUnits: 16 * px2, CellUnits: 64, GroupBy: groupBy, CountProperty: "area_count"}, true
+		return tile.CoalesceOptions{MinAreaUnits: 16 * px2, CellUnits: 64, Group: areaGroup, CountProperty: "area_count"}, true
 	case z == 8:
-		return tile.CoalesceOptions{MinAreaUnits: 9 * px2, CellUnits: 48, GroupBy: groupBy, CountProperty: "area_count"}, true
+		return tile.CoalesceOptions{MinAreaUnits: 9 * px2, CellUnits: 48, Group: areaGroup, CountProperty: "area_count"}, true
 	}
 	return tile.CoalesceOptions{}, false
+}
+
+// areaGroup is the group a small area merges within: its district, or,
+// for areas loaded without one (IoD2025's file names none, and a lookup
+// may not be loaded), the MSOA its name implies, so that merged areas
+// never cross a boundary the data knows.
+func areaGroup(p geojson.Properties) string {
+	if lad, _ := p["lad_code"].(string); lad != "" {
+		return "lad:" + lad
+	}
+	if name, _ := p["name"].(string); name != "" {
+		if msoa, ok := data.MSOANameOfLSOA(name); ok {
+			return "msoa:" + msoa
+		}
+	}
+	return "" // never merged
 }
 
 // areasCellUnits is the largest coalescing cell of areasCoalescing, for
@@ -82,11 +98,9 @@ const areasCellUnits = 64
 
 // areaOverview says what an areas layer (the small areas, or a
 // scenario's) carries below areasDetailMinZoom: the properties keep names
-// (area_count too), and areas merge only with areas of the same value of
-// the property groupBy (areasCoalescing).
+// (area_count too); small areas merge as areasCoalescing says.
 type areaOverview struct {
-	keep    []string
-	groupBy string
+	keep []string
 }
 
 // areaLayerOptions are the options of an areas layer with overview ov:
@@ -109,7 +123,7 @@ func areaLayerOptions(ov areaOverview, fields map[string]string, desc string) ti
 			}
 			return nil
 		},
-		Coalesce: func(z maptile.Zoom) (tile.CoalesceOptions, bool) { return areasCoalescing(z, ov.groupBy) },
+		Coalesce: areasCoalescing,
 	}
 }
 

@@ -116,7 +116,7 @@ func (s *Server) buildScenarioAreasTileLayer(ctx context.Context, label string, 
 	// rank, and the phase that reaches an area, for the rollout); small
 	// areas merge within their district, as in the areas layer — within
 	// their locality, England's 6,791 MSOA localities left tiles of 560 KB.
-	ov := areaOverview{keep: scenarioOverviewFields(), groupBy: "lad_code"}
+	ov := areaOverview{keep: scenarioOverviewFields()}
 	l, err := tile.NewLayer(tileAreas, fc, areaLayerOptions(ov, fields, "the areas of scenario "+label+" with its need and plan"))
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -51,6 +52,50 @@ type tileState struct {
 	mu         sync.Mutex
 	maxRev     int64              // the newest revision seen; older tiles have been purged
 	stopWarmUp context.CancelFunc // ends warmTiles, nil when none runs
+
+	// Early tiles in flight and the time (Unix nanoseconds) the last one
+	// began or ended, or the server started: layer builds wait for them
+	// to settle (see settle).
+	earlyInFlight atomic.Int32
+	lastEarly     atomic.Int64
+}
+
+// Layer builds are background work that a start, a new revision or a
+// first request sets off, and on a machine of two processors they would
+// take one from the early tiles a map is waiting for. So a build first
+// waits until no early tile has been in flight for earlyQuiet (or the
+// server started that long ago), and at most earlyMaxWait: the first view
+// is answered first, then the layer is built.
+const (
+	earlyQuiet   = 200 * time.Millisecond
+	earlyMaxWait = 3 * time.Second
+)
+
+// settle waits, until ctx ends, for early tiles to settle (see earlyQuiet).
+func (ts *tileState) settle(ctx context.Context) {
+	deadline := time.Now().Add(earlyMaxWait)
+	for time.Now().Before(deadline) {
+		quietFor := time.Since(time.Unix(0, ts.lastEarly.Load()))
+		if ts.earlyInFlight.Load() == 0 && quietFor >= earlyQuiet {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// earlyBegins and earlyEnds mark an early tile's request.
+func (ts *tileState) earlyBegins() {
+	ts.earlyInFlight.Add(1)
+	ts.lastEarly.Store(time.Now().UnixNano())
+}
+
+func (ts *tileState) earlyEnds() {
+	ts.lastEarly.Store(time.Now().UnixNano())
+	ts.earlyInFlight.Add(-1)
 }
 
 // newTileState returns the tile state of a server with cfg (defaults
@@ -174,6 +219,10 @@ func (s *Server) tileLayerIfBuilt(c echo.Context, name string) (*tileLayer, tile
 	if err != nil {
 		return nil, id, 0, err
 	}
+	if id.name == tileAreas && id.scenario == "" {
+		// The tile may be an early one: a build this starts waits for it.
+		s.tiles.lastEarly.Store(time.Now().UnixNano())
+	}
 	tl, _, ok, err := s.tiles.layers.peek(c.Request().Context(), id.String(), rev, func(ctx context.Context) (*tileLayer, error) {
 		return s.buildTileLayer(ctx, id, rev, cat)
 	})
@@ -226,6 +275,7 @@ func (s *Server) startTileWarmUp() {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ts.stopWarmUp = cancel
+	ts.lastEarly.Store(time.Now().UnixNano()) // the warm-up's builds settle first
 	go s.warmTiles(ctx)
 }
 
@@ -312,8 +362,9 @@ func (ts *tileState) purgeBefore(rev int64) {
 }
 
 // buildTileLayer reads one tile layer from the store, timing and counting
-// the build.
+// the build, once early tiles have settled (tileState.settle).
 func (s *Server) buildTileLayer(ctx context.Context, id tileLayerID, rev int64, cat *tileCatalog) (*tileLayer, error) {
+	s.tiles.settle(ctx)
 	start := time.Now()
 	var tl *tileLayer
 	var err error

@@ -164,7 +164,7 @@ func TestTileAreas(t *testing.T) {
 					})
 					reaches := wb.Max[0] >= -buf && wb.Min[0] <= tile.Extent+buf && wb.Max[1] >= -buf && wb.Min[1] <= tile.Extent+buf
 					if inside && !got[a.Code] {
-						if _, merges := areasCoalescing(tc.t.Z, "lad_code"); merges && drawnBy(a) {
+						if _, merges := areasCoalescing(tc.t.Z); merges && drawnBy(a) {
 							merged++
 							continue
 						}
@@ -177,7 +177,7 @@ func TestTileAreas(t *testing.T) {
 				if len(got) < 5 {
 					t.Errorf("only %d areas in the tile", len(got))
 				}
-				if _, merges := areasCoalescing(tc.t.Z, "lad_code"); merges && merged == 0 {
+				if _, merges := areasCoalescing(tc.t.Z); merges && merged == 0 {
 					t.Errorf("no area merged at zoom %d", tc.t.Z)
 				}
 			})
@@ -254,7 +254,7 @@ func TestTileAreas(t *testing.T) {
 				}
 			}
 			want := append(areasOverviewFields(), "area_count")
-			if _, merges := areasCoalescing(z, "lad_code"); !merges {
+			if _, merges := areasCoalescing(z); !merges {
 				want = areasOverviewFields()
 			}
 			sort.Strings(want)

@@ -186,7 +186,8 @@ func BenchmarkNewLayerTileSubsetEngland(b *testing.B) {
 	}
 	opts := LayerOptions{MinZoom: 8, MaxZoom: 8, Tolerance: func(maptile.Zoom) float64 { return 4 },
 		Coalesce: func(z maptile.Zoom) (CoalesceOptions, bool) {
-			return CoalesceOptions{MinAreaUnits: 9 * 64, CellUnits: 48, GroupBy: "district", CountProperty: "n"}, true
+			return CoalesceOptions{MinAreaUnits: 9 * 64, CellUnits: 48, CountProperty: "n",
+				Group: func(p geojson.Properties) string { return p["district"].(string) }}, true
 		}}
 	b.Logf("%d features", len(sub.Features))
 	b.ReportAllocs()

@@ -1,7 +1,6 @@
 package tile
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/paulmach/orb"
@@ -22,9 +21,10 @@ type CoalesceOptions struct {
 	// that small features are merged within: a small feature belongs to
 	// the cell holding the centre of its bounds. It must be positive.
 	CellUnits float64
-	// GroupBy names the property whose value a feature must share to
-	// merge with another ("" for none); features without it never merge.
-	GroupBy string
+	// Group returns the group of a feature from its properties: features
+	// merge only with features of their own group, and never when it
+	// returns "". Nil puts every feature in one group.
+	Group func(geojson.Properties) string
 	// CountProperty, when set, names the property in which a merged
 	// feature carries the number of features it draws.
 	CountProperty string
@@ -67,12 +67,14 @@ func (c *coalescer) merge(z maptile.Zoom, opts CoalesceOptions, geoms []orb.Geom
 		if polygons(g) == nil || !(c.area(i)*scale*scale < opts.MinAreaUnits) {
 			continue
 		}
-		v := c.fc.Features[c.src[i]].Properties[opts.GroupBy]
-		if opts.GroupBy == "" || v == nil {
-			continue
+		group := "*"
+		if opts.Group != nil {
+			if group = opts.Group(c.fc.Features[c.src[i]].Properties); group == "" {
+				continue
+			}
 		}
 		b := g.Bound()
-		k := key{fmt.Sprint(v), int64(math.Floor((b.Min[0] + b.Max[0]) / 2 / cell)), int64(math.Floor((b.Min[1] + b.Max[1]) / 2 / cell))}
+		k := key{group, int64(math.Floor((b.Min[0] + b.Max[0]) / 2 / cell)), int64(math.Floor((b.Min[1] + b.Max[1]) / 2 / cell))}
 		if _, ok := cells[k]; !ok {
 			order = append(order, k)
 		}

@@ -95,7 +95,8 @@ func withGroup(fc *geojson.FeatureCollection) *geojson.FeatureCollection {
 // coalescing merges features under 16 square pixels within 8-pixel cells
 // at zooms 6 to 8, counting them in "merged".
 func coalescing(z maptile.Zoom) (CoalesceOptions, bool) {
-	return CoalesceOptions{MinAreaUnits: 16 * 64, CellUnits: 64, GroupBy: "district", CountProperty: "merged"}, z <= 8
+	return CoalesceOptions{MinAreaUnits: 16 * 64, CellUnits: 64, CountProperty: "merged",
+		Group: func(p geojson.Properties) string { s, _ := p["district"].(string); return s }}, z <= 8
 }
 
 // TestCoalesce merges the default dataset's small areas at low zooms and
