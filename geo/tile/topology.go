@@ -357,7 +357,10 @@ func (tp *topology) simplify(world []orb.Geometry, tol float64, z int) []orb.Geo
 	var s simplifier
 	arcs := tp.simplifyArcs(tol, z, &s)
 	var buf []orb.Point
-	ring := func(refs []int32) orb.Ring {
+	// ring assembles a ring from its arcs; when every vertex of orig is
+	// kept it is orig's ring from another start, and orig is shared, as
+	// most rings at high zooms are.
+	ring := func(refs []int32, orig orb.Ring) orb.Ring {
 		buf = buf[:0]
 		for _, ref := range refs {
 			if ref > 0 {
@@ -373,6 +376,9 @@ func (tp *topology) simplify(world []orb.Geometry, tol float64, z int) []orb.Geo
 		if len(buf) < 3 {
 			return nil
 		}
+		if len(buf)+1 == len(orig) {
+			return orig
+		}
 		r := make(orb.Ring, len(buf)+1)
 		copy(r, buf)
 		r[len(buf)] = buf[0]
@@ -382,7 +388,7 @@ func (tp *topology) simplify(world []orb.Geometry, tol float64, z int) []orb.Geo
 	polygon := func(p orb.Polygon) orb.Polygon {
 		outP := make(orb.Polygon, 0, len(p))
 		for i := range p {
-			r := ring(tp.rings[ri])
+			r := ring(tp.rings[ri], p[i])
 			ri++
 			if r == nil {
 				if i == 0 {
