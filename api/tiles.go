@@ -115,7 +115,7 @@ func (s *Server) tileRoutes() []route {
 	}
 	routes := []route{
 		get("/tiles/:layer/:z/:x/:y", RoleViewer, true, s.handleTile,
-			"one Mapbox Vector Tile, /tiles/{layer}/{z}/{x}/{y}.mvt, of the areas, localities or sites layer; 204 when empty"),
+			"one Mapbox Vector Tile, /tiles/{layer}/{z}/{x}/{y}.mvt, of a tile layer (fields= keeps only those properties); 204 when empty"),
 		get("/tiles/:layer", RoleViewer, true, s.handleTileJSON,
 			"TileJSON 3.0 of a tile layer, /tiles/{layer}.json"),
 		get("/api/v1/breaks", RoleViewer, true, s.handleBreaks,
