@@ -89,6 +89,8 @@ bench:
 	$(GO) test -run '^$$' -bench '^BenchmarkTilesEngland$$/^(uncached|cached)$$' -benchtime 2000x ./api
 	$(GO) test -run '^$$' -bench '^BenchmarkTilesEngland$$/breaks' -benchtime 20x ./api
 	$(GO) test -run '^$$' -bench '^Benchmark(Draft|SearchEngland)$$' -benchmem ./api
+	$(GO) test -run '^$$' -bench '^BenchmarkFirstTileEngland$$' -benchtime 5x ./api
+	$(GO) test -run '^TestTileSizesEngland$$' -v ./api
 
 # Cached-tile throughput and a 5-minute soak with a real load generator
 # (wrk: apt-get install wrk) against England; see docs/BENCHMARKS.md.
