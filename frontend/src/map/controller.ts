@@ -7,7 +7,7 @@
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection, Point } from 'geojson';
-import { fillColour, sources, style, type StyleOptions } from './style';
+import { fillColour, labelFilter, sources, style, type StyleOptions } from './style';
 import type { PlanCandidate } from '../types';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -201,7 +201,9 @@ export class MapController {
   private describeFeature(code: string, p: Record<string, unknown>): { title: string; detail: string } {
     const name = String(p.name ?? code);
     const district = p.lad_name ? `, ${p.lad_name}` : '';
-    return { title: `${name}${district}`, detail: this.colouring?.describe(code) ?? '' };
+    const merged = Number(p.area_count ?? 1);
+    const more = merged > 1 ? ` (drawn with ${merged - 1} small areas next to it at this zoom: zoom in to see each)` : '';
+    return { title: `${name}${district}${more}`, detail: this.colouring?.describe(code) ?? '' };
   }
 
   private showTooltip(pt: maplibregl.Point, t: { title: string; detail: string }): void {
@@ -283,6 +285,8 @@ export class MapController {
       })),
     };
     (this.map.getSource('candidates') as maplibregl.GeoJSONSource | undefined)?.setData(fc);
+    // With sites on the map, they name the places: only districts keep a label.
+    if (this.map.getLayer('labels')) this.map.setFilter('labels', labelFilter(fc.features.length > 0));
   }
 
   /** setGeography switches the small areas (and outlines) to another vintage's tiles. */

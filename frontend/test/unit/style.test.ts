@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillColour, ink, layers, style } from '../../src/map/style';
+import { fillColour, ink, labelFilter, layers, style } from '../../src/map/style';
 import { contrast } from '../../src/lib/contrast';
 import { qualitative, sequential } from '../../src/map/colouring';
 
@@ -37,6 +37,14 @@ describe('the offline style', () => {
   it('colours areas by their class, and leaves the rest white', () => {
     expect(fillColour(['#111111', '#222222'])).toEqual(['match', ['coalesce', ['feature-state', 'c'], -1], 0, '#111111', 1, '#222222', ink.noData]);
     expect(fillColour([])).toBe(ink.noData);
+  });
+});
+
+describe('labelFilter', () => {
+  it('names districts, localities and towns, but only districts where sites name the places', () => {
+    expect(JSON.stringify(labelFilter(false))).toContain('"town"');
+    expect(JSON.stringify(labelFilter(false))).toContain('"locality"');
+    expect(labelFilter(true)).toEqual(['==', ['get', 'kind'], 'district']);
   });
 });
 
