@@ -154,18 +154,26 @@ func percentile(ds []time.Duration, p int) time.Duration {
 
 // BenchmarkFirstTileEngland starts a server on an England store (IoD2019
 // and the 32,844 LSOA 2011 boundaries) on a real port and, at once, asks
-// for one tile over London through a real HTTP client with Accept-Encoding
+// for one areas tile through a real HTTP client with Accept-Encoding
 // gzip: the wait a map's first tile has after a start, while the server
 // builds the areas layer (it starts at Start). It reports the first
 // tile's latency (first-tile-ms, the mean over the iterations, and the
 // slowest); each iteration then waits for the layer to be built, which is
-// not timed, before shutting the server down. Sub-benchmarks ask for a
-// tile at zoom 6, 8 and 12.
+// not timed, before shutting the server down. Sub-benchmarks ask for the
+// tile over London at zoom 6, 8 and 12 (the densest, 8,018 areas near
+// the zoom-8 one) and for the zoom-8 tile over Shrewsbury.
 func BenchmarkFirstTileEngland(b *testing.B) {
 	store := englandStore(b, b.TempDir())
-	for _, z := range []maptile.Zoom{6, 8, 12} {
-		b.Run(fmt.Sprintf("z%d", z), func(b *testing.B) {
-			path := tilePath(tileAreas, tileAt(-0.1276, 51.5072, z)) // London
+	for _, tc := range []struct {
+		name     string
+		lon, lat float64
+		z        maptile.Zoom
+	}{
+		{"z6", -0.1276, 51.5072, 6}, {"z8", -0.1276, 51.5072, 8}, {"z12", -0.1276, 51.5072, 12}, // London
+		{"z8-shrewsbury", -2.75, 52.71, 8},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			path := tilePath(tileAreas, tileAt(tc.lon, tc.lat, tc.z))
 			var total, slowest time.Duration
 			n := 0
 			for b.Loop() {
