@@ -100,7 +100,8 @@ func walkTiles(t *testing.T, h http.Handler, path func(maptile.Tile) string, bou
 
 // TestTileSizesEngland builds every tile layer of all of England (IoD2019
 // on the 32,844 LSOA 2011 areas, 6,791 MSOA localities, the default data's
-// towns, and a need scenario over the localities), walks every tile of
+// towns, and a need scenario over the localities; IoD2025 on the 33,755
+// LSOA 2021 areas for the areas and districts of that geography), walks every tile of
 // zooms 6 to 10 (4 to 10 for the basemap layers) and 600 seeded tiles
 // holding areas at zooms 11 to 14, logs the largest tile of each layer
 // and zoom before and after gzip, and fails if any tile is over
@@ -118,6 +119,11 @@ func TestTileSizesEngland(t *testing.T) {
 	towns := filepath.Join("..", "data", "default", "towns.csv")
 	if _, err := store.IngestFiles(ctx, []string{englandMSOALocalities(t, store), towns}, data.IngestOptions{Geography: placeplan.LSOA2011}); err != nil {
 		t.Fatalf("ingest localities and towns: %v", err)
+	}
+	iod25 := sharedDataPath(t, "iod2025_lsoa21", "imd2025_england_lsoa21.csv.gz")
+	bsc21 := sharedDataPath(t, "lsoa2021_boundaries_and_lookups", "lsoa2021_bsc_england_wgs84.geojson.gz")
+	if _, err := store.IngestFiles(ctx, []string{iod25, bsc21}, data.IngestOptions{Geography: placeplan.LSOA2021}); err != nil {
+		t.Fatalf("ingest IoD2025 on LSOA 2021: %v", err)
 	}
 	sc, err := scenario.Read("england-need.yaml", strings.NewReader(`placeplan_scenario: 1
 name: England MSOAs by IMD score
@@ -138,8 +144,11 @@ uncertainty: {draws: 0}
 	}
 	srv := newTBServer(store, Config{TileCacheBytes: 1}) // caches nothing
 	h := srv.Handler()
-	for _, ts := range []string{"areas", "districts", "labels", "localities"} {
-		if rec := getTB(h, "/tiles/"+ts+".json"); rec.Code != http.StatusOK { // builds the layer
+	for _, ts := range []string{"areas", "districts", "labels", "localities", "areas.json?geography=lsoa21"} {
+		if !strings.Contains(ts, ".json") {
+			ts += ".json"
+		}
+		if rec := getTB(h, "/tiles/"+ts); rec.Code != http.StatusOK { // builds the layer
 			t.Fatalf("%s TileJSON: status %d: %s", ts, rec.Code, rec.Body)
 		}
 	}
@@ -170,6 +179,8 @@ uncertainty: {draws: 0}
 		{"districts", tileDistricts, "", basemapMinZoom, 10},
 		{"labels", tileLabels, "", basemapMinZoom, 10},
 		{"localities", tileLocalities, "", basemapMinZoom, 10},
+		{"areas?geography=lsoa21", tileAreas, "?geography=lsoa21", areasMinZoom, 10},
+		{"districts?geography=lsoa21", tileDistricts, "?geography=lsoa21", basemapMinZoom, 10},
 	}
 	sizes := map[string]map[maptile.Zoom]*tileSize{}
 	for _, w := range walks {
