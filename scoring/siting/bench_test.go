@@ -196,10 +196,9 @@ func BenchmarkCapacitatedMCLPEnglandClustered(b *testing.B) {
 	benchCapacitated(b, n, Problem{P: 50})
 }
 
-// BenchmarkCapacitatedMCLPCounty is a county-sized instance (2,000 demand
-// points, 120 candidate sites over 0.8° × 0.6°, 8 km standard) that Auto
-// solves exactly by branch and bound.
-func BenchmarkCapacitatedMCLPCounty(b *testing.B) {
+// countyInstance is a county-sized instance: 2,000 demand points and 120
+// candidate sites (capacities 400–800) over 0.8° × 0.6°, seeded.
+func countyInstance() ([]Demand, []Candidate) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	pt := func() orb.Point { return orb.Point{-1.6 + 0.8*rng.Float64(), 51.5 + 0.6*rng.Float64()} }
 	d := make([]Demand, 2000)
@@ -210,6 +209,13 @@ func BenchmarkCapacitatedMCLPCounty(b *testing.B) {
 	for j := range c {
 		c[j] = Candidate{ID: fmt.Sprintf("s%04d", j), Point: pt(), Capacity: float64(400 + rng.IntN(400))}
 	}
+	return d, c
+}
+
+// BenchmarkCapacitatedMCLPCounty is the county instance within 8 km, which
+// Auto solves exactly by branch and bound.
+func BenchmarkCapacitatedMCLPCounty(b *testing.B) {
+	d, c := countyInstance()
 	n, err := BuildNetwork(d, c, CostOptions{StandardKm: 8})
 	if err != nil {
 		b.Fatal(err)
@@ -220,5 +226,33 @@ func BenchmarkCapacitatedMCLPCounty(b *testing.B) {
 			name = "auto"
 		}
 		b.Run(name+"/p=10", func(b *testing.B) { benchCapacitated(b, n, Problem{P: 10, Solver: s}) })
+	}
+}
+
+// BenchmarkBranchAndBoundCounty times the uncapacitated branch and bound
+// itself (Auto would prove these by the Lagrangian bound and skip it): MCLP
+// and p-median on the county instance within 8 km, p = 10, to optimality.
+func BenchmarkBranchAndBoundCounty(b *testing.B) {
+	d, c := countyInstance()
+	n, err := BuildNetwork(d, c, CostOptions{StandardKm: 8})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, model := range []struct {
+		name  string
+		solve func(*Network, Problem) (*Result, error)
+	}{{"mclp", MCLP}, {"pmedian", PMedian}} {
+		b.Run(model.name+"/p=10", func(b *testing.B) {
+			b.ReportAllocs()
+			var r *Result
+			for b.Loop() {
+				if r, err = model.solve(n, Problem{P: 10, Solver: BranchAndBound}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(r.Objective, "objective")
+			b.ReportMetric(100*r.Gap, "gap%")
+			b.Logf("solver %s, objective %.0f, gap %.4f%%, proven %v", r.Solver, r.Objective, 100*r.Gap, r.ProvenOptimal)
+		})
 	}
 }
