@@ -96,7 +96,7 @@ type PlanResult struct {
 	Unit        siting.Unit
 	Standard    float64
 	Noun        string
-	Model       string
+	Model       siting.Model
 	Groups      []siting.Group
 	Selection   *siting.Result
 	Explanation []siting.SiteExplanation // in the order of Selection.Selected
@@ -763,16 +763,7 @@ func (pb *planBuilder) groups(cands []CandidateSite) ([]siting.Group, error) {
 // solve chooses the sites with the scenario's model.
 func (pb *planBuilder) solve(net *siting.Network, groups []siting.Group) (*siting.Result, error) {
 	pr := siting.Problem{P: pb.ss.Teams, Fixed: pb.ss.Fixed, Excluded: pb.ss.Exclude, Groups: groups}
-	var r *siting.Result
-	var err error
-	switch pb.ss.Model {
-	case "pmedian":
-		r, err = siting.PMedian(net, pr)
-	case "capacitated":
-		r, err = siting.CapacitatedMCLP(net, pr)
-	default:
-		r, err = siting.MCLP(net, pr)
-	}
+	r, err := siting.Solve(net, pb.ss.Model, pr)
 	if err != nil {
 		return nil, placeplan.Wrap(placeplan.ErrorCode(err), err, "sites")
 	}

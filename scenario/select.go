@@ -18,15 +18,15 @@ type SiteSelection struct {
 	// unit) instead of great-circle distance; MatrixUnit names its unit.
 	Matrix      []siting.ODRow
 	MatrixUnit  siting.Unit
-	Model       string // mclp, pmedian, lscp or capacitated
-	P           int    // sites to open, fixed ones included (not lscp)
+	Model       siting.Model
+	P           int // sites to open, fixed ones included (not lscp)
 	StandardKm  float64
 	StandardMin float64
 	Circuity    float64 // ≥ 1; 0 means siting.DefaultCircuity
 	SpeedKmh    float64 // for a standard in minutes
 	Fixed       []string
 	Exclude     []string
-	TargetShare float64 // lscp: the share of demand weight to cover
+	TargetShare float64 // lscp: the share of demand weight to cover (0: all)
 }
 
 // SelectSites builds the travel network and solves the model. It returns
@@ -58,23 +58,7 @@ func SelectSites(s SiteSelection) (*siting.Result, float64, siting.Unit, error) 
 	if err != nil {
 		return nil, 0, "", err
 	}
-	pr := siting.Problem{P: s.P, Fixed: s.Fixed, Excluded: s.Exclude}
-	var res *siting.Result
-	switch s.Model {
-	case "mclp":
-		res, err = siting.MCLP(net, pr)
-	case "pmedian":
-		res, err = siting.PMedian(net, pr)
-	case "lscp":
-		share := s.TargetShare
-		if share == 0 {
-			share = 1
-		}
-		res, err = siting.LSCP(net, pr, share)
-	case "capacitated":
-		res, err = siting.CapacitatedMCLP(net, pr)
-	default:
-		return nil, 0, "", placeplan.Errorf(placeplan.EINVALID, "model %q: use mclp, pmedian, lscp or capacitated", s.Model)
-	}
+	pr := siting.Problem{P: s.P, Fixed: s.Fixed, Excluded: s.Exclude, TargetShare: s.TargetShare}
+	res, err := siting.Solve(net, s.Model, pr)
 	return res, standard, unit, err
 }

@@ -306,7 +306,7 @@ func TestLSCPWithGroups(t *testing.T) {
 			}
 		}
 		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
-			r, err := LSCP(n, pr, share)
+			r, err := LSCP(n, withTarget(pr, share))
 			if want < 0 {
 				checkInvalid(t, err, "covers")
 				return
@@ -378,7 +378,7 @@ func TestServedIsNearestOpenSite(t *testing.T) {
 		check(t, r)
 	})
 	t.Run("lscp", func(t *testing.T) {
-		r, err := LSCP(n, pr, 0.6)
+		r, err := LSCP(n, withTarget(pr, 0.6))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -414,7 +414,7 @@ func TestGroupsInvalid(t *testing.T) {
 			_, err = PMedian(n, tc.pr)
 			checkInvalid(t, err, tc.want)
 			if tc.lscp {
-				_, err = LSCP(n, tc.pr, 0.5)
+				_, err = LSCP(n, withTarget(tc.pr, 0.5))
 				checkInvalid(t, err, tc.want)
 			}
 		})
@@ -512,4 +512,10 @@ func TestGroupNeedMatchesBruteForce(t *testing.T) {
 			}
 		}
 	}
+}
+
+// withTarget returns pr asking LSCP to cover share of the demand weight.
+func withTarget(pr Problem, share float64) Problem {
+	pr.TargetShare = share
+	return pr
 }

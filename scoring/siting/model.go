@@ -7,6 +7,54 @@ import (
 	"placeplan"
 )
 
+// Model names a location model. Its string is the name scenario files,
+// the command line ("placeplan sites --model") and the HTTP API use.
+type Model string
+
+// The models Solve dispatches to.
+const (
+	ModelMCLP        Model = "mclp"        // MCLP: the most demand weight within the standard
+	ModelPMedian     Model = "pmedian"     // PMedian: the least weighted travel cost
+	ModelLSCP        Model = "lscp"        // LSCP: the fewest sites that cover a share of the demand
+	ModelCapacitated Model = "capacitated" // CapacitatedMCLP: MCLP with each site serving at most its capacity
+)
+
+// ParseModel returns the model named s, or an invalid-input error that
+// lists the models.
+func ParseModel(s string) (Model, error) {
+	switch m := Model(s); m {
+	case ModelMCLP, ModelPMedian, ModelLSCP, ModelCapacitated:
+		return m, nil
+	}
+	return "", placeplan.Errorf(placeplan.EINVALID, "siting: model %q: use mclp, pmedian, lscp or capacitated", s)
+}
+
+// String returns the model's name.
+func (m Model) String() string { return string(m) }
+
+// Minimises reports whether the model minimises its objective (p-median:
+// travel cost; LSCP: sites), so that its Result bounds the optimum from
+// below (LowerBound); MCLP and the capacitated model maximise the demand
+// covered and bound it from above (UpperBound).
+func (m Model) Minimises() bool { return m == ModelPMedian || m == ModelLSCP }
+
+// Solve solves model m over n with pr: the one dispatch from a model's
+// name to MCLP, PMedian, LSCP or CapacitatedMCLP.
+func Solve(n *Network, m Model, pr Problem) (*Result, error) {
+	switch m {
+	case ModelMCLP:
+		return MCLP(n, pr)
+	case ModelPMedian:
+		return PMedian(n, pr)
+	case ModelLSCP:
+		return LSCP(n, pr)
+	case ModelCapacitated:
+		return CapacitatedMCLP(n, pr)
+	}
+	_, err := ParseModel(string(m))
+	return nil, err
+}
+
 // Solver names an algorithm.
 type Solver string
 
@@ -46,6 +94,10 @@ type Problem struct {
 	Excluded []string // site ids never opened
 	Groups   []Group  // every model opens at least Min sites of each group
 	Solver   Solver
+
+	// TargetShare (LSCP only) is the share of the total demand weight the
+	// sites must cover, in (0, 1]; 0 means 1, all of it.
+	TargetShare float64
 
 	// UnreachableCost (p-median only, in the network's unit) is what a demand
 	// point with no open site within the network's standard costs. Zero means
@@ -449,13 +501,17 @@ func PMedian(n *Network, pr Problem) (*Result, error) {
 
 // LSCP solves the location set covering problem: the fewest sites (fixed
 // ones included, every group's minimum met) whose coverage within the
-// network's standard reaches targetShare (0 < targetShare ≤ 1) of the total
-// demand weight. It solves MCLP for p = the fewest sites that meet the
+// network's standard reaches Problem.TargetShare (0 < share ≤ 1; 0 means 1)
+// of the total demand weight. It solves MCLP for p = the fewest sites that meet the
 // groups, then p+1, ... and stops at the first p that reaches the target;
 // the answer is proven optimal when every smaller p was proven unable to
 // reach it (its MCLP upper bound falls short). Problem.P is ignored. Objective is the number of sites, LowerBound the smallest p whose
 // MCLP bound reaches the target.
-func LSCP(n *Network, pr Problem, targetShare float64) (*Result, error) {
+func LSCP(n *Network, pr Problem) (*Result, error) {
+	targetShare := pr.TargetShare
+	if targetShare == 0 {
+		targetShare = 1
+	}
 	if !(targetShare > 0 && targetShare <= 1) {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "siting: target share %v must be in (0, 1]", targetShare)
 	}

@@ -329,7 +329,7 @@ func TestLSCP(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, share := range []float64{0.5, 0.8, 0.95} {
-			r, err := LSCP(n, Problem{}, share)
+			r, err := LSCP(n, Problem{TargetShare: share})
 			if err != nil {
 				// the target may be unreachable: check brute force agrees
 				if all, _ := brute(n, len(c), nil, nil, n.Standard); all >= share*n.TotalWeight() {
@@ -519,7 +519,7 @@ func TestInvalidInput(t *testing.T) {
 			checkInvalid(t, err, tc.want)
 		})
 	}
-	_, err := LSCP(n, Problem{}, 1.5)
+	_, err := LSCP(n, Problem{TargetShare: 1.5})
 	checkInvalid(t, err, "target share")
 }
 
