@@ -62,9 +62,6 @@ func (s *Server) handleSites(c echo.Context) error {
 	if req.Circuity == 0 {
 		req.Circuity = siting.DefaultCircuity
 	}
-	if req.SpeedKmh == 0 {
-		req.SpeedKmh = 40
-	}
 	sel := scenario.SiteSelection{Model: siting.Model(req.Model), P: req.P, StandardKm: req.StandardKm, StandardMin: req.StandardMin,
 		Circuity: req.Circuity, SpeedKmh: req.SpeedKmh, Fixed: req.Fixed, Exclude: req.Exclude, TargetShare: req.TargetShare}
 	for _, d := range req.Demand {

@@ -10,7 +10,8 @@ import (
 // SiteSelection is one site-selection problem as "placeplan sites" and
 // POST /api/v1/sites pose it: demand points and candidate sites (WGS84),
 // the travel cost (great-circle distance × Circuity, in km or in minutes
-// at SpeedKmh, or an imported matrix), the model and its settings.
+// at SpeedKmh, or an imported matrix: see siting.Travel, whose defaults
+// apply), the model and its settings.
 type SiteSelection struct {
 	Demand     []siting.Demand
 	Candidates []siting.Candidate
@@ -23,7 +24,7 @@ type SiteSelection struct {
 	StandardKm  float64
 	StandardMin float64
 	Circuity    float64 // ≥ 1; 0 means siting.DefaultCircuity
-	SpeedKmh    float64 // for a standard in minutes
+	SpeedKmh    float64 // for a standard in minutes; 0 means siting.DefaultSpeedKmh
 	Fixed       []string
 	Exclude     []string
 	TargetShare float64 // lscp: the share of demand weight to cover (0: all)
@@ -32,29 +33,13 @@ type SiteSelection struct {
 // SelectSites builds the travel network and solves the model. It returns
 // the result with the standard and its unit.
 func SelectSites(s SiteSelection) (*siting.Result, float64, siting.Unit, error) {
-	standard, unit := s.StandardKm, siting.Kilometres
-	if s.StandardMin > 0 {
-		standard, unit = s.StandardMin, siting.Minutes
-	}
+	t := siting.Travel{StandardKm: s.StandardKm, StandardMinutes: s.StandardMin, Circuity: s.Circuity, SpeedKmh: s.SpeedKmh,
+		Matrix: s.Matrix, MatrixUnit: s.MatrixUnit}
+	standard, unit := t.Standard()
 	if (s.StandardKm > 0) == (s.StandardMin > 0) || math.IsInf(standard, 0) || math.IsNaN(standard) {
 		return nil, 0, "", placeplan.Errorf(placeplan.EINVALID, "give one service standard above 0: standard_km or standard_min")
 	}
-	var net *siting.Network
-	var err error
-	if s.Matrix != nil {
-		if s.MatrixUnit != unit {
-			return nil, 0, "", placeplan.Errorf(placeplan.EINVALID, "the travel matrix is in %s but the service standard is in %s", s.MatrixUnit, unit)
-		}
-		net, err = siting.NetworkFromMatrix(s.Demand, s.Candidates, s.Matrix, siting.MatrixOptions{Unit: unit, Standard: standard})
-	} else {
-		opts := siting.CostOptions{Circuity: s.Circuity, SpeedKmh: s.SpeedKmh}
-		if unit == siting.Minutes {
-			opts.StandardMinutes = standard
-		} else {
-			opts.StandardKm = standard
-		}
-		net, err = siting.BuildNetwork(s.Demand, s.Candidates, opts)
-	}
+	net, err := t.Network(s.Demand, s.Candidates)
 	if err != nil {
 		return nil, 0, "", err
 	}

@@ -283,6 +283,12 @@ func (p *Phases) check(fail func(field, format string, args ...any) error) error
 	return nil
 }
 
+// travel returns the section's travel assumptions, without the matrix
+// (Plan reads it from MatrixPath).
+func (s *Sites) travel() siting.Travel {
+	return siting.Travel{StandardKm: s.StandardKm, StandardMinutes: s.StandardMinutes, Circuity: s.Circuity, SpeedKmh: s.SpeedKmh}
+}
+
 // MatrixPath returns the travel matrix path resolved against the scenario
 // file's folder.
 func (sc *Scenario) MatrixPath() string { return sc.resolve(sc.Sites.Matrix) }
