@@ -302,51 +302,9 @@ type solution struct {
 	provenOptimal bool
 }
 
-func withDefaults(pr Problem) Problem {
-	if pr.MaxCombinations <= 0 {
-		pr.MaxCombinations = DefaultMaxCombinations
-	}
-	if pr.MaxNodes <= 0 {
-		pr.MaxNodes = DefaultMaxNodes
-	}
-	if pr.LagrangianIterations <= 0 {
-		pr.LagrangianIterations = DefaultLagrangianIterations
-	}
-	return pr
-}
-
 // solve maximises f with the solver pr asks for.
 func (in *instance) solve(pr Problem) (solution, error) {
-	pr = withDefaults(pr)
-	switch pr.Solver {
-	case Exhaustive:
-		s, _ := in.search(false, 0, nil)
-		return s, nil
-	case BranchAndBound:
-		if s, ok := in.search(true, pr.MaxNodes, nil); ok {
-			return s, nil
-		}
-		return in.greedySwap(pr), nil
-	case GreedySwap:
-		return in.greedySwap(pr), nil
-	case Auto:
-		if binomial(len(in.free), in.k, pr.MaxCombinations) <= pr.MaxCombinations {
-			s, _ := in.search(false, 0, nil)
-			return s, nil
-		}
-		// Greedy+swap first: when its Lagrangian bound meets it, it is
-		// proven optimal and the search is not needed (Oxfordshire's 86
-		// neighbourhoods: 15 ms instead of 3 s); else it seeds the search.
-		g := in.greedySwap(pr)
-		if g.provenOptimal || len(in.free) > DefaultBranchAndBoundMaxFree {
-			return g, nil
-		}
-		if s, ok := in.search(true, pr.MaxNodes, &g); ok {
-			return s, nil
-		}
-		return g, nil
-	}
-	return solution{}, placeplan.Errorf(placeplan.EINVALID, "siting: unknown solver %q", pr.Solver)
+	return solve(in, newCover(in), pr)
 }
 
 // value computes f(S) from scratch.
@@ -422,12 +380,21 @@ func MCLP(n *Network, pr Problem) (*Result, error) {
 		return nil, err
 	}
 	served, _ := servedNearest(n, s.sites)
+	return coverResult(n, in, s, served, s.value), nil
+}
+
+// coverResult reports a maximised coverage — the demand weight covered
+// within the standard (MCLP) or served within capacity (CapacitatedMCLP),
+// value, with served per site — against the solver's upper bound. The gap
+// is relative to the bound; a solution proven optimal, or within ProvenGap
+// of its bound, is reported with gap 0 and its own value as the bound.
+func coverResult(n *Network, in *instance, s solution, served []float64, value float64) *Result {
 	r := &Result{
 		Selected:      in.names(s.sites),
 		Served:        served,
-		Objective:     s.value,
-		UpperBound:    math.Max(s.bound, s.value),
-		CoveredWeight: s.value,
+		Objective:     value,
+		UpperBound:    math.Max(s.bound, value),
+		CoveredWeight: value,
 		TotalWeight:   n.TotalWeight(),
 		Solver:        s.solver,
 		ProvenOptimal: s.provenOptimal,
@@ -435,10 +402,10 @@ func MCLP(n *Network, pr Problem) (*Result, error) {
 	if r.UpperBound > 0 {
 		r.Gap = (r.UpperBound - r.Objective) / r.UpperBound
 	}
-	if r.Gap <= ProvenGap {
+	if r.ProvenOptimal || r.Gap <= ProvenGap {
 		r.Gap, r.ProvenOptimal, r.UpperBound = 0, true, r.Objective
 	}
-	return r, nil
+	return r
 }
 
 // PMedian solves the p-median problem: open P sites (the fixed ones

@@ -56,106 +56,6 @@ func topSum(xs []float64, k int) float64 {
 	return s
 }
 
-// search enumerates every set of k free sites in a fixed order, keeping the
-// first strictly best one that meets the groups; nodes whose remaining
-// choices cannot meet a group's deficit are skipped. With prune it is a
-// branch and bound: the sites are tried in order of decreasing initial gain
-// from a greedy incumbent, and a node is cut when its value plus the largest
-// remaining marginal gains cannot beat the incumbent (valid because f is
-// submodular; ignoring the groups only loosens the cut). It reports false
-// when the node budget ran out.
-func (in *instance) search(prune bool, maxNodes int, incumbent *solution) (solution, bool) {
-	cur := make([]float64, in.nd)
-	var base float64
-	for _, j := range in.fixed {
-		base += in.apply(j, cur, nil)
-	}
-	order := append([]int32(nil), in.free...)
-	solver := Exhaustive
-	bestVal := math.Inf(-1)
-	var best []int32
-	if prune {
-		solver = BranchAndBound
-		g := make([]float64, in.nc)
-		for _, j := range order {
-			g[j] = in.gain(j, cur)
-		}
-		sort.SliceStable(order, func(a, b int) bool { return g[order[a]] > g[order[b]] })
-		gs := incumbent
-		if gs == nil {
-			g := in.greedy(nil)
-			gs = &g
-		}
-		bestVal, best = gs.value, gs.sites[len(in.fixed):]
-	}
-	var st *groupState
-	var suf []int32
-	if in.groups != nil {
-		st, suf = in.groups.state(), in.groups.suffixCounts(order)
-	}
-	chosen := make([]int32, 0, in.k)
-	var undo []change
-	nodes := 0
-	aborted := false
-	gains := make([]float64, 0, len(order))
-	var rec func(pos int, val float64)
-	rec = func(pos int, val float64) {
-		if aborted {
-			return
-		}
-		nodes++
-		if prune && nodes > maxNodes {
-			aborted = true
-			return
-		}
-		if st != nil && !st.canComplete(suf, pos, in.k-len(chosen)) {
-			return
-		}
-		if len(chosen) == in.k {
-			if val > bestVal+in.eps {
-				bestVal = val
-				best = append([]int32(nil), chosen...)
-			}
-			return
-		}
-		need := in.k - len(chosen)
-		if prune {
-			gains = gains[:0]
-			for _, j := range order[pos:] {
-				gains = append(gains, in.gain(j, cur))
-			}
-			if val+topSum(gains, need) <= bestVal+in.eps {
-				return
-			}
-		}
-		for q := pos; q <= len(order)-need; q++ {
-			j := order[q]
-			mark := len(undo)
-			g := in.apply(j, cur, &undo)
-			chosen = append(chosen, j)
-			if st != nil {
-				st.open(j)
-			}
-			rec(q+1, val+g)
-			if st != nil {
-				st.close(j)
-			}
-			chosen = chosen[:len(chosen)-1]
-			for u := len(undo) - 1; u >= mark; u-- {
-				cur[undo[u].i] = undo[u].old
-			}
-			undo = undo[:mark]
-		}
-	}
-	rec(0, base)
-	if aborted {
-		return solution{}, false
-	}
-	sites := append(append([]int32(nil), in.fixed...), best...)
-	v := in.value(sites)
-	return solution{sites: sites, value: v, bound: v, solver: solver, provenOptimal: true}, true
-}
-
 // celfItem is a candidate in the lazy greedy queue with the gain computed
 // when round sites had been chosen.
 type celfItem struct {
@@ -277,7 +177,7 @@ func (in *instance) greedySwap(pr Problem) solution {
 		}
 	}
 	s.bound = math.Min(val+topSum(gains, in.k), ub)
-	s.provenOptimal = s.bound-val <= math.Max(in.eps, ProvenGap*val)
+	s.provenOptimal = in.proves(val, s.bound)
 	return s
 }
 
