@@ -80,7 +80,7 @@ func (s *Server) handleSites(c echo.Context) error {
 	if sel.Model != siting.ModelLSCP && sel.P < 1 {
 		return invalidf("p: %d; want 1 or more sites", sel.P)
 	}
-	res, standard, unit, err := scenario.SelectSites(sel)
+	res, standard, unit, err := scenario.SelectSites(c.Request().Context(), sel)
 	if err != nil {
 		return err
 	}

@@ -184,7 +184,7 @@ func Plan(ctx context.Context, st PlanStore, sc *Scenario) (*PlanResult, error) 
 	if res.Groups, err = pb.groups(res.Candidates); err != nil {
 		return nil, err
 	}
-	if res.Selection, err = pb.solve(net, res.Groups); err != nil {
+	if res.Selection, err = pb.solve(ctx, net, res.Groups); err != nil {
 		return nil, err
 	}
 	if res.Explanation, err = siting.ExplainSelection(net, res.Selection.Selected,
@@ -746,9 +746,9 @@ func (pb *planBuilder) groups(cands []CandidateSite) ([]siting.Group, error) {
 }
 
 // solve chooses the sites with the scenario's model.
-func (pb *planBuilder) solve(net *siting.Network, groups []siting.Group) (*siting.Result, error) {
+func (pb *planBuilder) solve(ctx context.Context, net *siting.Network, groups []siting.Group) (*siting.Result, error) {
 	pr := siting.Problem{P: pb.ss.Teams, Fixed: pb.ss.Fixed, Excluded: pb.ss.Exclude, Groups: groups}
-	r, err := siting.Solve(net, pb.ss.Model, pr)
+	r, err := siting.Solve(ctx, net, pb.ss.Model, pr)
 	if err != nil {
 		return nil, placeplan.Wrap(placeplan.ErrorCode(err), err, "sites")
 	}

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"context"
 	"math"
 
 	"placeplan"
@@ -31,8 +32,10 @@ type SiteSelection struct {
 }
 
 // SelectSites builds the travel network and solves the model. It returns
-// the result with the standard and its unit.
-func SelectSites(s SiteSelection) (*siting.Result, float64, siting.Unit, error) {
+// the result with the standard and its unit. The solve stops soon after
+// ctx is done (a client that goes away), returning an error that wraps
+// ctx.Err().
+func SelectSites(ctx context.Context, s SiteSelection) (*siting.Result, float64, siting.Unit, error) {
 	t := siting.Travel{StandardKm: s.StandardKm, StandardMinutes: s.StandardMin, Circuity: s.Circuity, SpeedKmh: s.SpeedKmh,
 		Matrix: s.Matrix, MatrixUnit: s.MatrixUnit}
 	standard, unit := t.Standard()
@@ -44,6 +47,6 @@ func SelectSites(s SiteSelection) (*siting.Result, float64, siting.Unit, error) 
 		return nil, 0, "", err
 	}
 	pr := siting.Problem{P: s.P, Fixed: s.Fixed, Excluded: s.Exclude, TargetShare: s.TargetShare}
-	res, err := siting.Solve(net, s.Model, pr)
+	res, err := siting.Solve(ctx, net, s.Model, pr)
 	return res, standard, unit, err
 }

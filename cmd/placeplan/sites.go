@@ -106,7 +106,7 @@ func cmdSites(ctx context.Context, cfg Config, stdout io.Writer) error {
 			return placeplan.Errorf(placeplan.EINVALID, "%s is in %s but the service standard is in %s", s.Matrix, sel.MatrixUnit, want)
 		}
 	}
-	res, standard, unit, err := scenario.SelectSites(sel)
+	res, standard, unit, err := scenario.SelectSites(ctx, sel)
 	if err != nil {
 		return err
 	}

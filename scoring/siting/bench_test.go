@@ -1,6 +1,7 @@
 package siting
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -49,7 +50,7 @@ func BenchmarkMCLPEngland(b *testing.B) {
 	b.ResetTimer()
 	var r *Result
 	for b.Loop() {
-		if r, err = MCLP(n, Problem{P: 50}); err != nil {
+		if r, err = MCLP(context.Background(), n, Problem{P: 50}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -69,7 +70,7 @@ func BenchmarkPMedianEngland(b *testing.B) {
 	b.ResetTimer()
 	var r *Result
 	for b.Loop() {
-		if r, err = PMedian(n, Problem{P: 50}); err != nil {
+		if r, err = PMedian(context.Background(), n, Problem{P: 50}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -118,7 +119,7 @@ func BenchmarkMCLPEnglandClustered(b *testing.B) {
 			b.ReportAllocs()
 			var r *Result
 			for b.Loop() {
-				if r, err = MCLP(n, Problem{P: p}); err != nil {
+				if r, err = MCLP(context.Background(), n, Problem{P: p}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -139,7 +140,7 @@ func BenchmarkPMedianEnglandClustered(b *testing.B) {
 	b.ReportAllocs()
 	var r *Result
 	for b.Loop() {
-		if r, err = PMedian(n, Problem{P: 200}); err != nil {
+		if r, err = PMedian(context.Background(), n, Problem{P: 200}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -164,7 +165,7 @@ func benchCapacitated(b *testing.B, n *Network, pr Problem) {
 	var r *Result
 	var err error
 	for b.Loop() {
-		if r, err = CapacitatedMCLP(n, pr); err != nil {
+		if r, err = CapacitatedMCLP(context.Background(), n, pr); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -240,13 +241,13 @@ func BenchmarkBranchAndBoundCounty(b *testing.B) {
 	}
 	for _, model := range []struct {
 		name  string
-		solve func(*Network, Problem) (*Result, error)
+		solve func(context.Context, *Network, Problem) (*Result, error)
 	}{{"mclp", MCLP}, {"pmedian", PMedian}} {
 		b.Run(model.name+"/p=10", func(b *testing.B) {
 			b.ReportAllocs()
 			var r *Result
 			for b.Loop() {
-				if r, err = model.solve(n, Problem{P: 10, Solver: BranchAndBound}); err != nil {
+				if r, err = model.solve(context.Background(), n, Problem{P: 10, Solver: BranchAndBound}); err != nil {
 					b.Fatal(err)
 				}
 			}

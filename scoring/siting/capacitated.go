@@ -1,6 +1,7 @@
 package siting
 
 import (
+	"context"
 	"math"
 
 	"placeplan"
@@ -24,7 +25,7 @@ import (
 // uncapacitated MCLP bound; and the fixed sites' capacities plus the largest
 // free capacities, capped by the demand weight within reach. Served gives
 // the flow into each selected site.
-func CapacitatedMCLP(n *Network, pr Problem) (*Result, error) {
+func CapacitatedMCLP(ctx context.Context, n *Network, pr Problem) (*Result, error) {
 	if n == nil {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "siting: no network")
 	}
@@ -36,11 +37,8 @@ func CapacitatedMCLP(n *Network, pr Problem) (*Result, error) {
 			return nil, placeplan.Errorf(placeplan.EINVALID, "siting: site %q: infinite capacity; use NaN for a site with no capacity limit", c.ID)
 		}
 	}
-	in, err := newInstance(n, pr, func(i int, _ Arc) float64 { return n.Demands[i].Weight })
+	in, err := newProblem(ctx, n, pr, func(i int, _ Arc) float64 { return n.Demands[i].Weight })
 	if err != nil {
-		return nil, err
-	}
-	if err := in.setP(pr.P); err != nil {
 		return nil, err
 	}
 	m := newFlowModel(n, in)
@@ -426,12 +424,15 @@ func (m *flowModel) swap(start []int32) []int32 {
 		m.logging = false
 	}
 	const maxPasses = 100
-	for pass, improved := 0, true; improved && pass < maxPasses && in.k > 0; pass++ {
+	for pass, improved := 0, true; improved && pass < maxPasses && in.k > 0 && !in.stopped(); pass++ {
 		improved = false
 		losses()
 		for _, j := range in.free {
 			if m.open[j] {
 				continue
+			}
+			if in.stopped() {
+				break
 			}
 			m.logging = true
 			mark := len(m.undo)
@@ -471,11 +472,18 @@ func (m *flowModel) swap(start []int32) []int32 {
 	return sites
 }
 
-// greedySwap runs lazy greedy and swaps, then bounds the optimum.
+// greedySwap runs lazy greedy and swaps, then bounds the optimum. Once the
+// caller's context is done it returns what it has, which solve discards.
 func (m *flowModel) greedySwap(pr Problem) solution {
 	s := m.greedy()
+	if m.in.stopped() {
+		return s
+	}
 	s.sites = m.swap(s.sites)
 	s.value = m.value
+	if m.in.stopped() {
+		return s
+	}
 	s.bound = m.bound(s.sites, pr.LagrangianIterations)
 	s.provenOptimal = m.in.proves(s.value, s.bound)
 	return s
@@ -489,6 +497,8 @@ func (m *flowModel) greedySwap(pr Problem) solution {
 //     gains, or its Lagrangian bound, since capacities only lower coverage;
 //   - the fixed capacities plus the k largest free ones, capped by the
 //     weight of demand with any site in reach.
+//
+// It returns +Inf, no bound, once the caller's context is done.
 func (m *flowModel) bound(sites []int32, iters int) float64 {
 	in := m.in
 	var flowGains, coverGains, caps []float64
@@ -498,6 +508,9 @@ func (m *flowModel) bound(sites []int32, iters int) float64 {
 		covered += in.apply(j, cur, nil)
 	}
 	for _, j := range in.free {
+		if in.stopped() {
+			return math.Inf(1)
+		}
 		if !m.open[j] {
 			flowGains = append(flowGains, m.gain(j))
 			coverGains = append(coverGains, in.gain(j, cur))

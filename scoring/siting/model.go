@@ -1,6 +1,8 @@
 package siting
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"sort"
 
@@ -39,17 +41,18 @@ func (m Model) String() string { return string(m) }
 func (m Model) Minimises() bool { return m == ModelPMedian || m == ModelLSCP }
 
 // Solve solves model m over n with pr: the one dispatch from a model's
-// name to MCLP, PMedian, LSCP or CapacitatedMCLP.
-func Solve(n *Network, m Model, pr Problem) (*Result, error) {
+// name to MCLP, PMedian, LSCP or CapacitatedMCLP. Like them, it stops soon
+// after ctx is done and returns an error that wraps ctx.Err().
+func Solve(ctx context.Context, n *Network, m Model, pr Problem) (*Result, error) {
 	switch m {
 	case ModelMCLP:
-		return MCLP(n, pr)
+		return MCLP(ctx, n, pr)
 	case ModelPMedian:
-		return PMedian(n, pr)
+		return PMedian(ctx, n, pr)
 	case ModelLSCP:
-		return LSCP(n, pr)
+		return LSCP(ctx, n, pr)
 	case ModelCapacitated:
-		return CapacitatedMCLP(n, pr)
+		return CapacitatedMCLP(ctx, n, pr)
 	}
 	_, err := ParseModel(string(m))
 	return nil, err
@@ -163,13 +166,16 @@ type instance struct {
 	// (MCLP: its weight), which makes the Lagrangian's ρ a plain gather.
 	uniform bool
 	groups  *groupSet // nil without group minimums
+
+	ctx  context.Context // the caller's: the solvers stop when it is done
+	done <-chan struct{} // ctx.Done()
 }
 
-func newInstance(n *Network, pr Problem, value func(i int, a Arc) float64) (*instance, error) {
+func newInstance(ctx context.Context, n *Network, pr Problem, value func(i int, a Arc) float64) (*instance, error) {
 	if n == nil {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "siting: no network")
 	}
-	in := &instance{nd: len(n.Demands), nc: len(n.Candidates)}
+	in := &instance{nd: len(n.Demands), nc: len(n.Candidates), ctx: ctx, done: ctx.Done()}
 	in.ids = make([]string, in.nc)
 	index := make(map[string]int32, in.nc)
 	for j, c := range n.Candidates {
@@ -262,6 +268,38 @@ func newInstance(n *Network, pr Problem, value func(i int, a Arc) float64) (*ins
 		}
 	}
 	return in, nil
+}
+
+// newProblem is newInstance for a problem of pr.P sites.
+func newProblem(ctx context.Context, n *Network, pr Problem, value func(i int, a Arc) float64) (*instance, error) {
+	in, err := newInstance(ctx, n, pr, value)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.setP(pr.P); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// stopped reports whether the caller's context is done. The solvers poll
+// it between units of work (a search node, a greedy step, a swap tried, a
+// subgradient iteration) and unwind; a poll is a non-blocking receive.
+func (in *instance) stopped() bool {
+	select {
+	case <-in.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// stopErr returns the context's error, wrapped, once it is done; else nil.
+func (in *instance) stopErr() error {
+	if err := in.ctx.Err(); err != nil {
+		return fmt.Errorf("siting: solve stopped: %w", err)
+	}
+	return nil
 }
 
 func (in *instance) setP(p int) error {
@@ -366,13 +404,11 @@ func openSet(nc int, sites []int32) []bool {
 // MCLP solves the maximal covering location problem: open P sites (the fixed
 // ones included, every group's minimum met) to maximise the demand weight
 // with an open site within the network's standard. UpperBound is an upper
-// bound on the optimum.
-func MCLP(n *Network, pr Problem) (*Result, error) {
-	in, err := newInstance(n, pr, func(i int, _ Arc) float64 { return n.Demands[i].Weight })
+// bound on the optimum. It stops soon after ctx is done, returning an error
+// that wraps ctx.Err(); so do PMedian, LSCP and CapacitatedMCLP.
+func MCLP(ctx context.Context, n *Network, pr Problem) (*Result, error) {
+	in, err := newProblem(ctx, n, pr, func(i int, _ Arc) float64 { return n.Demands[i].Weight })
 	if err != nil {
-		return nil, err
-	}
-	if err := in.setP(pr.P); err != nil {
 		return nil, err
 	}
 	s, err := in.solve(pr)
@@ -416,7 +452,7 @@ func coverResult(n *Network, in *instance, s solution, served []float64, value f
 // a capped p-median that equals the classical p-median whenever the network
 // is complete (built with an infinite standard) or every demand point is
 // served. LowerBound is a Lagrangian lower bound on the optimum.
-func PMedian(n *Network, pr Problem) (*Result, error) {
+func PMedian(ctx context.Context, n *Network, pr Problem) (*Result, error) {
 	if n == nil {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "siting: no network")
 	}
@@ -433,11 +469,8 @@ func PMedian(n *Network, pr Problem) (*Result, error) {
 	if math.IsNaN(u) || math.IsInf(u, 0) || u < 0 {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "siting: unreachable cost %v must be finite and non-negative", pr.UnreachableCost)
 	}
-	in, err := newInstance(n, pr, func(i int, a Arc) float64 { return n.Demands[i].Weight * (u - a.Cost) })
+	in, err := newProblem(ctx, n, pr, func(i int, a Arc) float64 { return n.Demands[i].Weight * (u - a.Cost) })
 	if err != nil {
-		return nil, err
-	}
-	if err := in.setP(pr.P); err != nil {
 		return nil, err
 	}
 	s, err := in.solve(pr)
@@ -474,7 +507,7 @@ func PMedian(n *Network, pr Problem) (*Result, error) {
 // the answer is proven optimal when every smaller p was proven unable to
 // reach it (its MCLP upper bound falls short). Problem.P is ignored. Objective is the number of sites, LowerBound the smallest p whose
 // MCLP bound reaches the target.
-func LSCP(n *Network, pr Problem) (*Result, error) {
+func LSCP(ctx context.Context, n *Network, pr Problem) (*Result, error) {
 	targetShare := pr.TargetShare
 	if targetShare == 0 {
 		targetShare = 1
@@ -482,7 +515,7 @@ func LSCP(n *Network, pr Problem) (*Result, error) {
 	if !(targetShare > 0 && targetShare <= 1) {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "siting: target share %v must be in (0, 1]", targetShare)
 	}
-	in, err := newInstance(n, pr, func(i int, _ Arc) float64 { return n.Demands[i].Weight })
+	in, err := newInstance(ctx, n, pr, func(i int, _ Arc) float64 { return n.Demands[i].Weight })
 	if err != nil {
 		return nil, err
 	}

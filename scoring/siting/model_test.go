@@ -1,6 +1,7 @@
 package siting
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -61,16 +62,16 @@ func TestSolveDispatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	pr := Problem{P: 4, Fixed: []string{"s003"}, Groups: []Group{{Name: "west", Sites: []string{"s010", "s011", "s012"}, Min: 1}}, TargetShare: 0.4}
-	direct := map[Model]func(*Network, Problem) (*Result, error){
+	direct := map[Model]func(context.Context, *Network, Problem) (*Result, error){
 		ModelMCLP: MCLP, ModelPMedian: PMedian, ModelLSCP: LSCP, ModelCapacitated: CapacitatedMCLP,
 	}
 	for m, solve := range direct {
 		t.Run(m.String(), func(t *testing.T) {
-			want, err := solve(n, pr)
+			want, err := solve(context.Background(), n, pr)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := Solve(n, m, pr)
+			got, err := Solve(context.Background(), n, m, pr)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,6 +80,6 @@ func TestSolveDispatches(t *testing.T) {
 			}
 		})
 	}
-	_, err = Solve(n, "gravity", pr)
+	_, err = Solve(context.Background(), n, "gravity", pr)
 	checkInvalid(t, err, `model "gravity"`)
 }

@@ -50,8 +50,22 @@ type policy struct {
 // budget runs out), greedy+swap, or, for Auto, exhaustive search when the
 // sets are few, else branch and bound and greedy+swap as the model's
 // policy says (the search only with at most DefaultBranchAndBoundMaxFree
-// free sites).
+// free sites). Once the caller's context is done it returns its error.
 func solve(in *instance, m model, pr Problem) (solution, error) {
+	s, err := choose(in, m, pr)
+	if err == nil {
+		err = in.stopErr()
+	}
+	if err != nil {
+		return solution{}, err
+	}
+	return s, nil
+}
+
+// choose is solve's choice of solvers. A search that stops because the
+// context is done reports false, like one out of nodes; then nothing
+// more is run.
+func choose(in *instance, m model, pr Problem) (solution, error) {
 	pol := m.policy()
 	if pr.MaxNodes <= 0 {
 		pr.MaxNodes = pol.maxNodes
@@ -67,7 +81,7 @@ func solve(in *instance, m model, pr Problem) (solution, error) {
 		s, _ := search(in, m, false, 0, nil)
 		return s, nil
 	case BranchAndBound:
-		if s, ok := search(in, m, true, pr.MaxNodes, nil); ok {
+		if s, ok := search(in, m, true, pr.MaxNodes, nil); ok || in.stopped() {
 			return s, nil
 		}
 		return m.greedySwap(pr), nil
@@ -93,7 +107,7 @@ func solve(in *instance, m model, pr Problem) (solution, error) {
 			return g, nil
 		}
 		if searchable {
-			if s, ok := search(in, m, true, pr.MaxNodes, nil); ok {
+			if s, ok := search(in, m, true, pr.MaxNodes, nil); ok || in.stopped() {
 				return s, nil
 			}
 		}
@@ -111,7 +125,8 @@ func solve(in *instance, m model, pr Problem) (solution, error) {
 // incumbent (valid because the objective is submodular; ignoring the groups
 // only loosens the cut). A parent's gains bound its children's, so they are
 // tried first and a node's own gains are computed only when they fail to
-// cut. It reports false when the node budget ran out.
+// cut. It reports false when the node budget ran out or the caller's
+// context is done (polled at every node).
 func search(in *instance, m model, prune bool, maxNodes int, incumbent *solution) (solution, bool) {
 	order := append([]int32(nil), in.free...)
 	solver := Exhaustive
@@ -158,7 +173,7 @@ func search(in *instance, m model, prune bool, maxNodes int, incumbent *solution
 			return
 		}
 		nodes++
-		if prune && nodes > maxNodes {
+		if prune && nodes > maxNodes || in.stopped() {
 			aborted = true
 			return
 		}

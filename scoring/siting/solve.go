@@ -106,7 +106,7 @@ func (in *instance) greedy(cur []float64) solution {
 // meetable, re-evaluating a gain only when it may have fallen (CELF: the
 // objective is submodular, so gains only fall). gain gives a site's gain
 // over the sites open so far; open opens one. It returns the sites in the
-// order opened.
+// order opened, fewer than k free ones if the caller's context is done.
 func (in *instance) lazyGreedy(gain func(int32) float64, open func(int32)) []int32 {
 	sites := append(make([]int32, 0, len(in.fixed)+in.k), in.fixed...)
 	for _, j := range in.fixed {
@@ -114,6 +114,9 @@ func (in *instance) lazyGreedy(gain func(int32) float64, open func(int32)) []int
 	}
 	q := &celfQueue{items: make([]celfItem, 0, len(in.free)), rank: in.rank}
 	for _, j := range in.free {
+		if in.stopped() {
+			return sites
+		}
 		q.items = append(q.items, celfItem{j: j, gain: gain(j), round: 0})
 	}
 	heap.Init(q)
@@ -122,7 +125,7 @@ func (in *instance) lazyGreedy(gain func(int32) float64, open func(int32)) []int
 		st = in.groups.state()
 	}
 	var aside []celfItem
-	for round := 0; round < in.k && q.Len() > 0; {
+	for round := 0; round < in.k && q.Len() > 0 && !in.stopped(); {
 		top := &q.items[0]
 		if st != nil && !st.allowed(top.j, in.k-round) {
 			aside = append(aside, heap.Pop(q).(celfItem))
@@ -152,10 +155,17 @@ func (in *instance) lazyGreedy(gain func(int32) float64, open func(int32)) []int
 // greedySwap runs lazy greedy, then Teitz–Bart vertex substitution until no
 // single swap of a chosen free site for an unchosen one improves f, then
 // bounds the optimum by the better of a Lagrangian relaxation and the
-// top-k marginal gains over the final solution.
+// top-k marginal gains over the final solution. Once the caller's context
+// is done it returns what it has, which solve discards.
 func (in *instance) greedySwap(pr Problem) solution {
 	s := in.greedy(nil)
+	if in.stopped() {
+		return s
+	}
 	sites, val, best1, open := in.swap(s.sites)
+	if in.stopped() {
+		return s
+	}
 
 	// Lagrangian heuristic: the best relaxed solution, polished by swaps,
 	// may beat greedy+swap.
@@ -278,11 +288,14 @@ func (in *instance) swap(start []int32) ([]int32, float64, []float64, []bool) {
 	adj := make([]float64, len(sites))
 	var touched []int32
 	const maxPasses = 100
-	for pass, improved := 0, true; improved && pass < maxPasses && in.k > 0; pass++ {
+	for pass, improved := 0, true; improved && pass < maxPasses && in.k > 0 && !in.stopped(); pass++ {
 		improved = false
 		for _, j := range in.free {
 			if open[j] {
 				continue
+			}
+			if in.stopped() {
+				break
 			}
 			var g float64
 			touched = touched[:0]
@@ -380,7 +393,7 @@ func (in *instance) lagrangian(iters int, best float64) (float64, []int32) {
 			best, bestY = v, sites
 		}
 	}
-	for it := 0; it < iters; it++ {
+	for it := 0; it < iters && !in.stopped(); it++ {
 		in.rhoInto(rho, lam, reduced)
 		if in.groups == nil {
 			topK(order, in.k, byRho) // the first k of order are the k largest, sorted
@@ -450,7 +463,7 @@ func (in *instance) lagrangian(iters int, best float64) (float64, []int32) {
 			lam[i] = math.Max(0, lam[i]-step*(1-float64(cnt[i])))
 		}
 	}
-	if in.k > 0 {
+	if in.k > 0 && !in.stopped() {
 		round()
 	}
 	return ub, bestY
