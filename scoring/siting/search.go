@@ -162,8 +162,11 @@ func search(in *instance, m model, prune bool, maxNodes int, incumbent *solution
 	if in.groups != nil {
 		st, suf = in.groups.state(), in.groups.suffixCounts(order)
 	}
-	fresh := make([][]float64, in.k+1) // a node's own gains at each depth, by position in order
-	buf := make([]float64, 0, len(order))
+	var fresh [][]float64 // a node's own gains at each depth, by position in order
+	var buf []float64
+	if prune {
+		fresh, buf = make([][]float64, in.k+1), make([]float64, 0, len(order))
+	}
 	chosen := make([]int32, 0, in.k)
 	nodes := 0
 	aborted := false
@@ -250,13 +253,16 @@ type cover struct {
 
 var _ model = (*cover)(nil)
 
-func newCover(in *instance) *cover { return &cover{in: in, cur: make([]float64, in.nd)} }
+func newCover(in *instance) *cover { return &cover{in: in} }
 
 // policy gives the uncapacitated models the full node budget and
 // greedy+swap first.
 func (*cover) policy() policy { return policy{maxNodes: DefaultMaxNodes, heuristicFirst: true} }
 
 func (c *cover) reset() {
+	if c.cur == nil {
+		c.cur = make([]float64, c.in.nd) // only a search needs it
+	}
 	clear(c.cur)
 	c.undo = c.undo[:0]
 }
