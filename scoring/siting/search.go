@@ -40,8 +40,9 @@ type policy struct {
 	// it; without it the search runs first, from a greedy incumbent, and
 	// greedy+swap only when the search is too big or runs out of nodes.
 	// The uncapacitated models' greedy+swap is cheap and its Lagrangian
-	// bound often proves it; the capacitated model's re-routes flow for
-	// every swap tried and its bound seldom proves anything.
+	// bound often proves it optimal, saving the search; the capacitated
+	// model's re-routes flow for every swap it tries, so where a search
+	// is possible it runs first.
 	heuristicFirst bool
 }
 
