@@ -44,7 +44,7 @@ func (pb *planBuilder) robustness(ctx context.Context, res *PlanResult) (*Robust
 		if err != nil {
 			return nil, err
 		}
-		r, err := pb.solve(net, res.Groups)
+		r, err := pb.solve(ctx, net, res.Groups)
 		if err != nil {
 			return nil, err
 		}

@@ -90,7 +90,7 @@ func cmdSites(ctx context.Context, cfg Config, stdout io.Writer) error {
 	for i, c := range cands {
 		cs[i] = siting.Candidate{ID: c.ID, Point: c.Point, Capacity: c.Capacity}
 	}
-	sel := scenario.SiteSelection{Demand: ds, Candidates: cs, Model: s.Model, P: s.P, StandardKm: s.StandardKm,
+	sel := scenario.SiteSelection{Demand: ds, Candidates: cs, Model: siting.Model(s.Model), P: s.P, StandardKm: s.StandardKm,
 		StandardMin: s.StandardMin, Circuity: s.Circuity, SpeedKmh: s.SpeedKmh, Fixed: splitIDs(s.Fixed),
 		Exclude: splitIDs(s.Exclude), TargetShare: s.TargetShare}
 	if s.Matrix != "" {
@@ -106,7 +106,7 @@ func cmdSites(ctx context.Context, cfg Config, stdout io.Writer) error {
 			return placeplan.Errorf(placeplan.EINVALID, "%s is in %s but the service standard is in %s", s.Matrix, sel.MatrixUnit, want)
 		}
 	}
-	res, standard, unit, err := scenario.SelectSites(sel)
+	res, standard, unit, err := scenario.SelectSites(ctx, sel)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func cmdSites(ctx context.Context, cfg Config, stdout io.Writer) error {
 	if s.Matrix != "" {
 		circuity = 0
 	}
-	out := api.NewSitesDocument(s.Model, res, standard, unit, circuity, s.Seed)
+	out := api.NewSitesDocument(sel.Model, res, standard, unit, circuity, s.Seed)
 	if s.Format == "csv" {
 		return writeSitesCSV(stdout, out, cands)
 	}
