@@ -26,6 +26,34 @@ func (g Geography) Label() string {
 	return string(g)
 }
 
+// National LSOA counts in England: the N of every IoD rank.
+const (
+	LSOACount2011 = 32844
+	LSOACount2021 = 33755
+)
+
+// LSOAsInEngland returns how many LSOAs of geography g England has (the N
+// of every IoD rank of that vintage), or 0 for a geography placeplan does
+// not know.
+func (g Geography) LSOAsInEngland() int {
+	switch g {
+	case LSOA2011:
+		return LSOACount2011
+	case LSOA2021:
+		return LSOACount2021
+	}
+	return 0
+}
+
+// Other returns the other LSOA vintage: LSOA 2021 for LSOA 2011 and LSOA
+// 2011 for anything else.
+func (g Geography) Other() Geography {
+	if g == LSOA2011 {
+		return LSOA2021
+	}
+	return LSOA2011
+}
+
 // Dataset records one ingested file: what it was, where it came from, the
 // licence and the attribution line that must travel with anything derived
 // from it.

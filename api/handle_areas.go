@@ -85,7 +85,7 @@ func (s *Server) handleAreaProfile(c echo.Context) error {
 			// The domain's own score: its published rank (File 8's
 			// indicators share the domain's index but not its rank).
 			rank, decile := int(published[ind.Index][0]), int(published[ind.Index][1])
-			r.Rank, r.Decile, r.RankOf, r.RankBasis = &rank, &decile, national(geog), basisPublished
+			r.Rank, r.Decile, r.RankOf, r.RankBasis = &rank, &decile, geog.LSOAsInEngland(), basisPublished
 		default:
 			ar, err := s.rankOf(ctx, ind, v)
 			if err != nil {

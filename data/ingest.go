@@ -17,6 +17,8 @@ import (
 	"github.com/paulmach/orb/encoding/wkb"
 
 	"placeplan"
+	"placeplan/data/record"
+	"placeplan/data/table"
 	"placeplan/geo"
 )
 
@@ -66,7 +68,7 @@ func (s *Store) IngestFiles(ctx context.Context, paths []string, opts IngestOpti
 			if part.pending == nil {
 				continue
 			}
-			side := filepath.Join(filepath.Dir(p), metaSidecarName(filepath.Base(p)))
+			side := filepath.Join(filepath.Dir(p), table.MetaSidecarName(filepath.Base(p)))
 			if _, err := os.Stat(side); err == nil && !given[filepath.Clean(side)] {
 				given[filepath.Clean(side)] = true
 				mps, err := parseFile(side, opts)
@@ -221,7 +223,7 @@ type ingest struct {
 	// so coverage can be checked where it matters.
 	geomTouched    map[placeplan.Geography]bool
 	indTouched     []touched
-	pendingLookups []*Lookup
+	pendingLookups []*record.Lookup
 }
 
 type touched struct {
@@ -287,7 +289,7 @@ const upsertArea = `INSERT INTO areas (geography, code, name, msoa_code, lad_cod
 		lad_code = CASE WHEN excluded.lad_code <> '' THEN excluded.lad_code ELSE areas.lad_code END,
 		lad_name = CASE WHEN excluded.lad_name <> '' THEN excluded.lad_name ELSE areas.lad_name END`
 
-func (in *ingest) upsertAreas(geog placeplan.Geography, areas []AreaRecord) error {
+func (in *ingest) upsertAreas(geog placeplan.Geography, areas []record.Area) error {
 	st, err := in.tx.PrepareContext(in.ctx, upsertArea)
 	if err != nil {
 		return err
@@ -301,7 +303,7 @@ func (in *ingest) upsertAreas(geog placeplan.Geography, areas []AreaRecord) erro
 	return nil
 }
 
-func (in *ingest) upsertMSOAs(geog placeplan.Geography, ms []MSOAName) error {
+func (in *ingest) upsertMSOAs(geog placeplan.Geography, ms []record.MSOAName) error {
 	st, err := in.tx.PrepareContext(in.ctx, `INSERT INTO msoas (geography, code, name, hcl_name) VALUES (?, ?, ?, ?)
 		ON CONFLICT (geography, code) DO UPDATE SET
 			name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE msoas.name END,
@@ -321,7 +323,7 @@ func (in *ingest) upsertMSOAs(geog placeplan.Geography, ms []MSOAName) error {
 func (in *ingest) lookup(p *Part) error {
 	l := p.Lookup
 	if len(l.Changes) > 0 {
-		if _, err := in.dataset(p, "lookup", l.Format, "", "", ONS, OGL, ONSAttribution, len(l.Changes)); err != nil {
+		if _, err := in.dataset(p, "lookup", l.Format, "", "", record.ONS, record.OGL, record.ONSAttribution, len(l.Changes)); err != nil {
 			return err
 		}
 		st, err := in.tx.PrepareContext(in.ctx, `INSERT INTO lsoa_changes (lsoa11, lsoa21, change) VALUES (?, ?, ?)
@@ -337,7 +339,7 @@ func (in *ingest) lookup(p *Part) error {
 		}
 		return nil
 	}
-	if _, err := in.dataset(p, "lookup", l.Format, "", l.Geography, ONS, OGL, ONSAttribution, len(l.Areas)); err != nil {
+	if _, err := in.dataset(p, "lookup", l.Format, "", l.Geography, record.ONS, record.OGL, record.ONSAttribution, len(l.Areas)); err != nil {
 		return err
 	}
 	if err := in.upsertMSOAs(l.Geography, l.MSOAs); err != nil {
@@ -359,7 +361,7 @@ func (in *ingest) applyLookups() error {
 	return nil
 }
 
-func (in *ingest) applyLookup(l *Lookup) error {
+func (in *ingest) applyLookup(l *record.Lookup) error {
 	st, err := in.tx.PrepareContext(in.ctx, `UPDATE areas SET
 		msoa_code = CASE WHEN ? <> '' THEN ? ELSE msoa_code END,
 		lad_code = CASE WHEN lad_code = '' THEN ? ELSE lad_code END,
@@ -483,7 +485,7 @@ func (in *ingest) areaCodes(geog placeplan.Geography) (map[string]bool, error) {
 
 func (in *ingest) boundaries(p *Part) error {
 	b := p.Boundaries
-	if _, err := in.dataset(p, "boundaries", b.Format+" boundaries", "", b.Geography, ONS, OGL, ONSAttribution, len(b.Areas)); err != nil {
+	if _, err := in.dataset(p, "boundaries", b.Format+" boundaries", "", b.Geography, record.ONS, record.OGL, record.ONSAttribution, len(b.Areas)); err != nil {
 		return err
 	}
 	for _, w := range b.Warnings {
@@ -531,7 +533,7 @@ func (in *ingest) msoaNames(p *Part) error {
 
 func (in *ingest) centroids(p *Part) error {
 	c := p.Centroids
-	if _, err := in.dataset(p, "centroids", "ONS population-weighted centroids", "", c.Geography, ONS, OGL, ONSAttribution, len(c.Codes)); err != nil {
+	if _, err := in.dataset(p, "centroids", "ONS population-weighted centroids", "", c.Geography, record.ONS, record.OGL, record.ONSAttribution, len(c.Codes)); err != nil {
 		return err
 	}
 	st, err := in.tx.PrepareContext(in.ctx, `UPDATE areas SET point_lon = ?, point_lat = ?, point_kind = 'population-weighted centroid'
@@ -675,7 +677,7 @@ func (in *ingest) localities(p *Part) error {
 	if err != nil {
 		return err
 	}
-	probs := &Problems{name: p.Input}
+	probs := record.NewProblems(p.Input)
 	var dsID int64
 	switch {
 	case p.Localities != nil:
@@ -698,9 +700,9 @@ func (in *ingest) localities(p *Part) error {
 				case r.MSOAName != "":
 					q, arg, how = `SELECT a.code FROM areas a JOIN msoas m ON m.geography = a.geography AND m.code = a.msoa_code
 						WHERE a.geography = ? AND (lower(m.hcl_name) = lower(?) OR lower(m.name) = lower(?))`, r.MSOAName, "MSOA "+r.MSOAName
-				case lsoaCode.MatchString(r.Code):
+				case record.IsLSOACode(r.Code):
 					q, arg, how = `SELECT code FROM areas WHERE geography = ? AND code = ?`, r.Code, "LSOA "+r.Code
-				case msoaCode.MatchString(r.Code):
+				case record.IsMSOACode(r.Code):
 					q, arg, how = `SELECT code FROM areas WHERE geography = ? AND msoa_code = ?`, r.Code, "MSOA "+r.Code
 				default:
 					q, arg, how = `SELECT code FROM areas WHERE geography = ? AND lad_code = ?`, r.Code, "district "+r.Code
@@ -734,7 +736,7 @@ func (in *ingest) localities(p *Part) error {
 				if r.MSOAName != "" {
 					what = "MSOA name " + r.MSOAName
 				}
-				probs.addf("%s: %s matches no loaded area", where, what)
+				probs.Addf("%s: %s matches no loaded area", where, what)
 			}
 		}
 	case p.LocPolys != nil:
@@ -769,7 +771,7 @@ func (in *ingest) localities(p *Part) error {
 				}
 			}
 			if !ok {
-				probs.addf("%s: locality %q contains no loaded area's representative point", p.Input, name)
+				probs.Addf("%s: locality %q contains no loaded area's representative point", p.Input, name)
 			}
 		}
 	}
@@ -779,7 +781,7 @@ func (in *ingest) localities(p *Part) error {
 		for c := range members[k] {
 			ok := fmt.Sprintf("%s|%s|%s", k.scheme, k.geog, c)
 			if prev, dup := owner[ok]; dup && prev != k.name {
-				probs.addf("%s: area %s is in both %q and %q of %q", p.Input, c, prev, k.name, k.scheme)
+				probs.Addf("%s: area %s is in both %q and %q of %q", p.Input, c, prev, k.name, k.scheme)
 			}
 			owner[ok] = k.name
 		}

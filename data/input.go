@@ -252,8 +252,9 @@ func describeBytes(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-// ReadPath opens the file at path and reads it with read (one of this
-// package's readers), naming the file in a not-found error.
+// ReadPath opens the file at path, decompresses it when it is gzipped (or
+// takes the first file of a zip), and reads it with read — a reader such
+// as table.ReadCandidatesCSV — naming the file in a not-found error.
 func ReadPath[T any](path string, read func(name string, r io.Reader) (T, error)) (T, error) {
 	var zero T
 	f, err := os.Open(path)
@@ -261,5 +262,9 @@ func ReadPath[T any](path string, read func(name string, r io.Reader) (T, error)
 		return zero, placeplan.Errorf(placeplan.ENOTFOUND, "%s: %w", path, errors.Unwrap(err))
 	}
 	defer f.Close()
-	return read(path, f)
+	ins, err := ReadInputs(path, f)
+	if err != nil {
+		return zero, err
+	}
+	return read(ins[0].Name, bytes.NewReader(ins[0].Data))
 }

@@ -8,6 +8,13 @@ import (
 	"strings"
 
 	"placeplan"
+	"placeplan/data/feature"
+	"placeplan/data/geojson"
+	"placeplan/data/geopackage"
+	"placeplan/data/iod"
+	"placeplan/data/record"
+	"placeplan/data/shapefile"
+	"placeplan/data/table"
 	"placeplan/geo"
 )
 
@@ -31,17 +38,17 @@ type Part struct {
 	Input      string
 	SHA256     string
 	Provenance Provenance // overrides, from the input and the options
-	Indicators *IndicatorTable
-	Meta       *IndicatorMeta
-	Boundaries *BoundarySet
-	Points     *PointLayer
-	Lookup     *Lookup
-	MSOANames  *MSOANames
-	Centroids  *Centroids
-	Localities *LocalityDefs
-	LocPolys   *LocalityPolygons
+	Indicators *record.IndicatorTable
+	Meta       *record.IndicatorMeta
+	Boundaries *record.BoundarySet
+	Points     *record.PointLayer
+	Lookup     *record.Lookup
+	MSOANames  *record.MSOANames
+	Centroids  *record.Centroids
+	Localities *record.LocalityDefs
+	LocPolys   *record.LocalityPolygons
 
-	pending *table // an indicator CSV waiting for its metadata
+	pending *table.Table // an indicator CSV waiting for its metadata
 }
 
 // Kind says what the part holds, in words.
@@ -72,7 +79,7 @@ func (p *Part) Kind() string {
 // ParseInput recognises an input by its content and reads it.
 func ParseInput(in Input, opts IngestOptions) (*Part, error) {
 	p := &Part{Input: in.Name, SHA256: in.SHA256(), Provenance: opts.Provenance.over(in.Provenance)}
-	data := bytes.TrimSpace(trimBOM(in.Data))
+	data := bytes.TrimSpace(record.TrimBOM(in.Data))
 	ext := strings.ToLower(path.Ext(in.Name))
 	switch {
 	case len(data) == 0:
@@ -81,20 +88,20 @@ func ParseInput(in Input, opts IngestOptions) (*Part, error) {
 		if in.Sidecars == nil || in.Sidecars[".dbf"] == nil {
 			return nil, placeplan.Errorf(placeplan.EINVALID, "%s: shapefile without its .dbf (attributes) beside it", in.Name)
 		}
-		fs, err := ReadShapefile(bytes.NewReader(in.Data), bytes.NewReader(in.Sidecars[".dbf"]),
+		fs, err := shapefile.Read(bytes.NewReader(in.Data), bytes.NewReader(in.Sidecars[".dbf"]),
 			optReader(in.Sidecars[".prj"]), optReader(in.Sidecars[".cpg"]))
 		if err != nil {
 			return nil, placeplan.Wrap(placeplan.ErrorCode(err), err, "%s", in.Name)
 		}
 		return p, p.fromFeatures(in.Name, fs, opts)
 	case bytes.HasPrefix(in.Data, []byte("SQLite format 3\x00")):
-		fs, err := ReadGeoPackage(bytes.NewReader(in.Data), opts.Layer)
+		fs, err := geopackage.Read(bytes.NewReader(in.Data), opts.Layer)
 		if err != nil {
 			return nil, placeplan.Wrap(placeplan.ErrorCode(err), err, "%s", in.Name)
 		}
 		return p, p.fromFeatures(in.Name, fs, opts)
 	case data[0] == '{':
-		fs, err := ReadGeoJSON(bytes.NewReader(data))
+		fs, err := geojson.Read(bytes.NewReader(data))
 		if err != nil {
 			return nil, placeplan.Wrap(placeplan.ErrorCode(err), err, "%s", in.Name)
 		}
@@ -102,19 +109,19 @@ func ParseInput(in Input, opts IngestOptions) (*Part, error) {
 	case ext == ".xlsx" || ext == ".xls" || bytes.HasPrefix(in.Data, []byte("\xd0\xcf\x11\xe0")):
 		return nil, placeplan.Errorf(placeplan.EUNSUPPORTED, "%s: a spreadsheet: save the sheet as CSV (UTF-8) and ingest that", in.Name)
 	}
-	t, err := readTable(in.Name, in.Data)
+	t, err := table.Read(in.Name, in.Data)
 	if err != nil {
 		return nil, err
 	}
 	switch kind := classifyTable(t); kind {
 	case "iod":
-		p.Indicators, err = readIoDTable(t)
+		p.Indicators, err = iod.FromTable(t)
 	case "meta":
-		p.Meta, err = readMetaTable(t)
+		p.Meta, err = table.IndicatorMeta(t)
 	case "indicators":
 		p.pending = t
 	case "points":
-		p.Points, err = readPointsTable(t)
+		p.Points, err = table.Points(t)
 		if err == nil && opts.Layer != "" {
 			p.Points.Layer = opts.Layer
 			for i := range p.Points.Sites {
@@ -122,16 +129,16 @@ func ParseInput(in Input, opts IngestOptions) (*Part, error) {
 			}
 		}
 	case "lookup", "changes":
-		p.Lookup, err = readLookupTable(t)
+		p.Lookup, err = table.Lookup(t)
 	case "msoa names":
-		p.MSOANames, err = readMSOANamesTable(t)
+		p.MSOANames, err = table.MSOANames(t)
 	case "centroids":
-		p.Centroids, err = readCentroidsTable(t)
+		p.Centroids, err = table.Centroids(t)
 	case "localities":
-		p.Localities, err = readLocalityTable(t)
+		p.Localities, err = table.Localities(t)
 	default:
 		return nil, placeplan.Errorf(placeplan.EINVALID, "%s line 1: not a file placeplan recognises: no LSOA code column and no coordinate columns (headers: %s)",
-			in.Name, strings.Join(t.header, ", "))
+			in.Name, strings.Join(t.Header, ", "))
 	}
 	if err != nil {
 		return nil, err
@@ -141,7 +148,7 @@ func ParseInput(in Input, opts IngestOptions) (*Part, error) {
 
 // fromFeatures decides whether a vector file holds LSOA boundaries,
 // locality polygons or points.
-func (p *Part) fromFeatures(name string, fs *FeatureSet, opts IngestOptions) error {
+func (p *Part) fromFeatures(name string, fs *feature.Set, opts IngestOptions) error {
 	if len(fs.Features) == 0 {
 		return placeplan.Errorf(placeplan.EINVALID, "%s: no features", name)
 	}
@@ -160,7 +167,7 @@ func (p *Part) fromFeatures(name string, fs *FeatureSet, opts IngestOptions) err
 	var err error
 	switch {
 	case points > 0 && polys == 0:
-		p.Points, err = PointsFromFeatures(name, fs, opts.CRS)
+		p.Points, err = feature.Points(name, fs, opts.CRS)
 		if err == nil && opts.Layer != "" {
 			p.Points.Layer = opts.Layer
 			for i := range p.Points.Sites {
@@ -169,10 +176,10 @@ func (p *Part) fromFeatures(name string, fs *FeatureSet, opts IngestOptions) err
 		}
 	case polys > 0 && points == 0:
 		props := fs.Features[0].Properties
-		if propKey(props, "locality") != "" {
-			p.LocPolys, err = LocalitiesFromPolygons(name, fs, opts.CRS)
+		if feature.PropKey(props, "locality") != "" {
+			p.LocPolys, err = feature.Localities(name, fs, opts.CRS)
 		} else {
-			p.Boundaries, err = Boundaries(name, fs, opts.CRS)
+			p.Boundaries, err = feature.Boundaries(name, fs, opts.CRS)
 		}
 	default:
 		err = placeplan.Errorf(placeplan.EINVALID, "%s: %d points and %d polygons: a layer must hold one or the other", name, points, polys)
@@ -187,8 +194,8 @@ func (p *Part) fromFeatures(name string, fs *FeatureSet, opts IngestOptions) err
 // ingest is known: a metadata file named like the CSV (referrals.meta.csv)
 // wins, else the union of all metadata files given.
 func resolvePending(parts []*Part, fallback placeplan.Geography) error {
-	union := &IndicatorMeta{Indicators: map[string]placeplan.Indicator{}}
-	byName := map[string]*IndicatorMeta{}
+	union := &record.IndicatorMeta{Indicators: map[string]placeplan.Indicator{}}
+	byName := map[string]*record.IndicatorMeta{}
 	var names []string
 	for _, p := range parts {
 		if p.Meta == nil {
@@ -205,11 +212,11 @@ func resolvePending(parts []*Part, fallback placeplan.Geography) error {
 		if p.pending == nil {
 			continue
 		}
-		meta := byName[metaSidecarName(p.Input)]
+		meta := byName[table.MetaSidecarName(p.Input)]
 		if meta == nil && len(names) > 0 {
 			meta = union
 		}
-		it, err := readIndicatorTable(p.pending, meta, fallback)
+		it, err := table.Indicators(p.pending, meta, fallback)
 		if err != nil {
 			return err
 		}
@@ -245,6 +252,35 @@ func (p *Part) Describe() string {
 		return fmt.Sprintf("%s: locality polygons — %d localities", p.Input, len(p.LocPolys.Names))
 	}
 	return p.Input
+}
+
+// classifyTable decides what a CSV is from its headers.
+func classifyTable(t *table.Table) string {
+	has := func(names ...string) bool { return t.Col(names...) >= 0 }
+	switch {
+	case has("locality") && (has("code", "area code", "lsoa11cd", "msoa11cd", "lad code", "lsoa21cd") || has("msoa name", "msoa11hclnm", "msoa21hclnm")):
+		return "localities"
+	case table.LooksLikeMeta(t):
+		return "meta"
+	case table.IsChanges(t):
+		return "changes"
+	case has("lsoa21cd") && has("x") && has("y") && !has("name"):
+		return "centroids"
+	case has("lsoa11cd", "lsoa21cd", "lsoa21 code") && (has("msoa11cd", "msoa21cd") || has("ltla24 code", "lad22cd", "lad19cd", "lad17cd", "lad24cd")) &&
+		!iod.Recognise(t) && (t.Col("msoa11cd", "msoa21cd") >= 0 || t.Col("ward24 code") >= 0 || t.Col("ccg21cd") >= 0):
+		return "lookup"
+	case has("msoa11cd", "msoa21cd") && has("msoa11hclnm", "msoa21hclnm"):
+		return "msoa names"
+	case iod.Recognise(t):
+		return "iod"
+	}
+	if _, ok := table.FindPointColumns(t); ok && table.FindIDColumns(t).Code < 0 {
+		return "points"
+	}
+	if table.FindIDColumns(t).Code >= 0 {
+		return "indicators"
+	}
+	return ""
 }
 
 // optReader returns a reader over b, or a nil interface when b is nil.

@@ -18,6 +18,7 @@ import (
 	"github.com/paulmach/orb/encoding/wkb"
 
 	"placeplan"
+	"placeplan/data/record"
 )
 
 //go:embed migrations/*.sql
@@ -235,7 +236,7 @@ func (s *Store) Areas(ctx context.Context, q AreaQuery) ([]placeplan.Area, error
 			if err != nil {
 				return nil, fmt.Errorf("area %s: stored geometry: %w", a.Code, err)
 			}
-			a.Geometry = toMultiPolygon(g)
+			a.Geometry = record.AsMultiPolygon(g)
 		}
 		out = append(out, a)
 	}
@@ -429,27 +430,16 @@ func (s *Store) Sites(ctx context.Context, layer string) ([]placeplan.Site, erro
 	return out, rows.Err()
 }
 
-// asMultiPolygon returns polygonal geometry as a MultiPolygon (nil otherwise).
-func toMultiPolygon(g orb.Geometry) orb.MultiPolygon {
-	switch t := g.(type) {
-	case orb.Polygon:
-		return orb.MultiPolygon{t}
-	case orb.MultiPolygon:
-		return t
-	}
-	return nil
-}
-
 // LSOAChanges returns the ONS LSOA 2011 → 2021 lookup as ingested.
-func (s *Store) LSOAChanges(ctx context.Context) ([]LSOAChange, error) {
+func (s *Store) LSOAChanges(ctx context.Context) ([]record.LSOAChange, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT lsoa11, lsoa21, change FROM lsoa_changes ORDER BY lsoa11, lsoa21`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []LSOAChange
+	var out []record.LSOAChange
 	for rows.Next() {
-		var c LSOAChange
+		var c record.LSOAChange
 		if err := rows.Scan(&c.LSOA11, &c.LSOA21, &c.Change); err != nil {
 			return nil, err
 		}

@@ -11,6 +11,9 @@ import (
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/data/iod"
+	"placeplan/data/record"
+	"placeplan/data/registry"
 	"placeplan/scoring"
 )
 
@@ -94,7 +97,7 @@ type IoDAreas struct {
 	fromStore bool     // words the messages for the store rather than files
 	formats   []string // what each file (dataset) was recognised as
 	geography placeplan.Geography
-	areas     []data.AreaRecord
+	areas     []record.Area
 	pos       map[string]int
 	values    map[string][]float64 // by indicator key, one value per area
 	denom     map[string]string    // index key → placeplan.Pop* denominator
@@ -147,7 +150,7 @@ func ReadIoDAreas(ctx context.Context, files IoDFiles) (*IoDAreas, error) {
 	}
 	ia := newIoDAreas(files.IoD)
 	for _, in := range ins {
-		it, err := data.ReadIoD(in.Name, bytes.NewReader(in.Data))
+		it, err := iod.Read(in.Name, bytes.NewReader(in.Data))
 		if err != nil {
 			return nil, err
 		}
@@ -173,7 +176,7 @@ func ReadIoDAreas(ctx context.Context, files IoDFiles) (*IoDAreas, error) {
 // merge adds a table's areas and indicators; the first file to give an
 // indicator wins. With keep (for the underlying indicators) it adds only
 // the indicators in keep, and only for the areas already read.
-func (ia *IoDAreas) merge(it *data.IndicatorTable, keep map[string]bool) error {
+func (ia *IoDAreas) merge(it *record.IndicatorTable, keep map[string]bool) error {
 	if ia.geography == "" {
 		ia.geography = it.Geography
 	} else if it.Geography != ia.geography {
@@ -189,7 +192,7 @@ func (ia *IoDAreas) merge(it *data.IndicatorTable, keep map[string]bool) error {
 			continue
 		}
 		if !ok {
-			i = ia.addArea(data.AreaRecord{Code: a.Code})
+			i = ia.addArea(record.Area{Code: a.Code})
 		}
 		at[j] = i
 		r := &ia.areas[i]
@@ -229,7 +232,7 @@ func (ia *IoDAreas) merge(it *data.IndicatorTable, keep map[string]bool) error {
 }
 
 // addArea appends an area with no values yet and returns its position.
-func (ia *IoDAreas) addArea(a data.AreaRecord) int {
+func (ia *IoDAreas) addArea(a record.Area) int {
 	i := len(ia.areas)
 	ia.pos[a.Code] = i
 	ia.areas = append(ia.areas, a)
@@ -266,7 +269,7 @@ func (ia *IoDAreas) addUnderlying(path string) error {
 	}
 	found := false
 	for _, in := range ins {
-		it, err := data.ReadIoD(in.Name, bytes.NewReader(in.Data))
+		it, err := iod.Read(in.Name, bytes.NewReader(in.Data))
 		if err != nil {
 			return err
 		}
@@ -360,7 +363,7 @@ func LoadIoDAreas(ctx context.Context, st SummaryStore, geog placeplan.Geography
 		if !covered {
 			continue
 		}
-		ia.addArea(data.AreaRecord{Code: a.Code, Name: a.Name, MSOACode: a.MSOACode, MSOAName: a.MSOAName,
+		ia.addArea(record.Area{Code: a.Code, Name: a.Name, MSOACode: a.MSOACode, MSOAName: a.MSOAName,
 			LADCode: a.LADCode, LADName: a.LADName})
 		ia.hasName = ia.hasName || a.Name != ""
 		ia.hasLAD = ia.hasLAD || a.LADCode != ""
@@ -395,10 +398,7 @@ func (ia *IoDAreas) described() string {
 // error.
 func (ia *IoDAreas) prepare() error {
 	warn := func(format string, args ...any) { ia.warnings = append(ia.warnings, fmt.Sprintf(format, args...)) }
-	in := scoring.SummaryInput{LSOACount: data.LSOACount2011}
-	if ia.geography == placeplan.LSOA2021 {
-		in.LSOACount = data.LSOACount2021
-	}
+	in := scoring.SummaryInput{LSOACount: ia.geography.LSOAsInEngland()}
 	in.Codes = make([]string, len(ia.areas))
 	for i, a := range ia.areas {
 		in.Codes[i] = a.Code
@@ -633,18 +633,18 @@ func (ia *IoDAreas) summariseByLAD(out *Summary) error {
 // msoaOf returns the MSOA of every area: the MSOA of its MSOA code where
 // it has one, else the MSOA the LSOA is named after. The store's name for
 // an MSOA, when it has one, wins over the embedded register's.
-func (ia *IoDAreas) msoaOf() ([]data.MSOAName, error) {
-	reg, err := data.MSOAs()
+func (ia *IoDAreas) msoaOf() ([]record.MSOAName, error) {
+	reg, err := registry.MSOAs()
 	if err != nil {
 		return nil, err
 	}
-	out := make([]data.MSOAName, len(ia.areas))
+	out := make([]record.MSOAName, len(ia.areas))
 	for i, a := range ia.areas {
 		if a.MSOACode != "" {
 			m, ok := reg.Code(ia.geography, a.MSOACode)
 			switch {
 			case a.MSOAName != "":
-				m = data.MSOAName{Code: a.MSOACode, Name: cmp.Or(m.Name, a.MSOAName), HCLName: a.MSOAName}
+				m = record.MSOAName{Code: a.MSOACode, Name: cmp.Or(m.Name, a.MSOAName), HCLName: a.MSOAName}
 			case !ok:
 				return nil, placeplan.Errorf(placeplan.EINVALID, "%s: area %s: %s is not an MSOA of %s", ia.name, a.Code, a.MSOACode, ia.geography.Label())
 			}
@@ -738,7 +738,7 @@ func (ia *IoDAreas) summariseByLocality(out *Summary, localities []placeplan.Loc
 // ReadLocalityDefs reads a locality definition CSV (columns scheme,
 // locality and code or msoa_name); "" reads the embedded default
 // localities.
-func ReadLocalityDefs(path string) (*data.LocalityDefs, error) {
+func ReadLocalityDefs(path string) (*record.LocalityDefs, error) {
 	if path == "" {
 		return data.DefaultLocalities()
 	}
@@ -768,14 +768,14 @@ func ReadLocalityDefs(path string) (*data.LocalityDefs, error) {
 // vintage are skipped; rows that match no area are reported in the
 // warnings (returned even with an error); an area in two localities of
 // one scheme is an error. Schemes with no area are left out.
-func (ia *IoDAreas) ResolveLocalities(defs *data.LocalityDefs) ([]placeplan.Locality, []string, error) {
+func (ia *IoDAreas) ResolveLocalities(defs *record.LocalityDefs) ([]placeplan.Locality, []string, error) {
 	var warnings []string
 	warn := func(format string, args ...any) { warnings = append(warnings, fmt.Sprintf(format, args...)) }
-	reg, err := data.MSOAs()
+	reg, err := registry.MSOAs()
 	if err != nil {
 		return nil, nil, err
 	}
-	var msoas []data.MSOAName
+	var msoas []record.MSOAName
 	byMSOA := map[string][]int{}
 	byLAD := map[string][]int{}
 	needMSOA := false
@@ -796,7 +796,7 @@ func (ia *IoDAreas) ResolveLocalities(defs *data.LocalityDefs) ([]placeplan.Loca
 		}
 	}
 	type match struct {
-		row   data.LocalityRow
+		row   record.LocalityRow
 		areas []int
 		// candidates are the MSOAs an ambiguous name matches in the areas.
 		candidates []string
