@@ -316,21 +316,39 @@ func (s *Store) Indicators(ctx context.Context, geog placeplan.Geography) ([]pla
 
 // Values returns every value of one indicator, ordered by area code.
 func (s *Store) Values(ctx context.Context, indicatorID int64) ([]placeplan.Value, error) {
+	var out []placeplan.Value
+	err := s.eachValue(ctx, indicatorID, "ORDER BY area_code", func(area string, v float64) {
+		out = append(out, placeplan.Value{Area: area, Value: v})
+	})
+	return out, err
+}
+
+// ValuesByArea returns every value of one indicator keyed by area code:
+// the one call every use case that joins an indicator to areas makes.
+func (s *Store) ValuesByArea(ctx context.Context, indicatorID int64) (map[string]float64, error) {
+	out := map[string]float64{}
+	err := s.eachValue(ctx, indicatorID, "", func(area string, v float64) { out[area] = v })
+	return out, err
+}
+
+// eachValue calls f with each stored value of an indicator, in the order
+// the clause (an ORDER BY, or "") asks.
+func (s *Store) eachValue(ctx context.Context, indicatorID int64, order string, f func(area string, v float64)) error {
 	rows, err := s.db.QueryContext(ctx, `SELECT area_code, value FROM indicator_values
-		WHERE indicator_id = ? ORDER BY area_code`, indicatorID)
+		WHERE indicator_id = ? `+order, indicatorID)
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("values of indicator %d: %w", indicatorID, err)
 	}
 	defer rows.Close()
-	var out []placeplan.Value
 	for rows.Next() {
-		var v placeplan.Value
-		if err := rows.Scan(&v.Area, &v.Value); err != nil {
-			return nil, err
+		var area string
+		var v float64
+		if err := rows.Scan(&area, &v); err != nil {
+			return fmt.Errorf("values of indicator %d: %w", indicatorID, err)
 		}
-		out = append(out, v)
+		f(area, v)
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // AreaValues returns every indicator value held for one area, keyed by

@@ -292,15 +292,7 @@ func newPlanBuilder(ctx context.Context, st PlanStore, sc *Scenario, score *Resu
 		if !ok {
 			return nil, nil
 		}
-		vals, err := st.Values(ctx, ind.ID)
-		if err != nil {
-			return nil, err
-		}
-		m := make(map[string]float64, len(vals))
-		for _, v := range vals {
-			m[v.Area] = v.Value
-		}
-		return m, nil
+		return st.ValuesByArea(ctx, ind.ID)
 	}
 
 	// The demand areas: every area of the scheme's localities with a point.

@@ -16,6 +16,7 @@ import (
 type AreaData interface {
 	Indicators(ctx context.Context, geog placeplan.Geography) ([]placeplan.Indicator, error)
 	Values(ctx context.Context, indicatorID int64) ([]placeplan.Value, error)
+	ValuesByArea(ctx context.Context, indicatorID int64) (map[string]float64, error)
 	Localities(ctx context.Context, geog placeplan.Geography) ([]placeplan.Locality, error)
 }
 
@@ -115,13 +116,9 @@ func Score(ctx context.Context, st Store, sc *Scenario) (*Result, error) {
 		if !ok {
 			continue
 		}
-		vals, err := st.Values(ctx, ind.ID)
+		m, err := st.ValuesByArea(ctx, ind.ID)
 		if err != nil {
 			return nil, err
-		}
-		m := make(map[string]float64, len(vals))
-		for _, v := range vals {
-			m[v.Area] = v.Value
 		}
 		pops[denom] = m
 	}

@@ -324,13 +324,9 @@ func LoadIoDAreas(ctx context.Context, st SummaryStore, geog placeplan.Geography
 		if !wanted[ind.Key] {
 			continue
 		}
-		vals, err := st.Values(ctx, ind.ID)
+		m, err := st.ValuesByArea(ctx, ind.ID)
 		if err != nil {
 			return nil, err
-		}
-		m := make(map[string]float64, len(vals))
-		for _, v := range vals {
-			m[v.Area] = v.Value
 		}
 		byArea[ind.Key] = m
 		ia.noteDenominator(ind)

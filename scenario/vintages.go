@@ -60,15 +60,7 @@ func CompareVintages(ctx context.Context, s VintageStore, scheme string) ([]scor
 			if ind.Key != key {
 				continue
 			}
-			vals, err := s.Values(ctx, ind.ID)
-			if err != nil {
-				return nil, err
-			}
-			m := make(map[string]float64, len(vals))
-			for _, v := range vals {
-				m[v.Area] = v.Value
-			}
-			return m, nil
+			return s.ValuesByArea(ctx, ind.ID)
 		}
 		return nil, nil
 	}
