@@ -59,7 +59,7 @@ func (g Geography) Other() Geography {
 // from it.
 type Dataset struct {
 	ID          int64
-	Kind        string    // iod, indicators, boundaries, points, lookup, names, centroids, localities
+	Kind        string    // a DatasetKind: iod, indicators, boundaries, points, lookup, names, centroids, localities
 	Format      string    // what the reader recognised, e.g. "IoD2019 File 2: domains of deprivation"
 	Vintage     string    // IoD2019, IoD2025 or the user's own label; may be empty
 	Geography   Geography // may be empty for point layers
@@ -135,7 +135,7 @@ type Indicator struct {
 	Direction    Direction
 	Kind         string // one of the Kind constants
 	Denominator  string // one of the Pop constants
-	Index        string // IoD index (imd, income, …, idaci, idaopi) the measure belongs to, if any
+	Index        string // the IoDIndex (imd, income, …, idaci, idaopi) the measure belongs to, if any
 	Geography    Geography
 	Vintage      string
 	Confidential bool // service data a council holds: small counts are suppressed on output

@@ -122,7 +122,7 @@ func ingestOrder(p *Part) int {
 	switch {
 	case p.Lookup != nil:
 		return 0
-	case p.Indicators != nil && p.Indicators.Kind == "iod":
+	case p.Indicators != nil && p.Indicators.Kind == placeplan.DatasetIoD:
 		return 1
 	case p.Boundaries != nil:
 		return 2
@@ -382,7 +382,7 @@ func (in *ingest) applyLookup(l *record.Lookup) error {
 
 func (in *ingest) indicators(p *Part) error {
 	it := p.Indicators
-	dsID, err := in.dataset(p, it.Kind, it.Format, it.Vintage, it.Geography, it.Publisher, it.Licence, it.Attribution, len(it.Areas))
+	dsID, err := in.dataset(p, it.Kind.String(), it.Format, it.Vintage, it.Geography, it.Publisher, it.Licence, it.Attribution, len(it.Areas))
 	if err != nil {
 		return err
 	}
@@ -390,7 +390,7 @@ func (in *ingest) indicators(p *Part) error {
 		in.warnf("%s: %s", p.Input, w)
 	}
 	keep := make([]bool, len(it.Areas))
-	if it.Kind == "iod" {
+	if it.Kind == placeplan.DatasetIoD {
 		// IoD files define the areas they cover.
 		if err := in.upsertAreas(it.Geography, it.Areas); err != nil {
 			return err

@@ -54,7 +54,7 @@ type Part struct {
 // Kind says what the part holds, in words.
 func (p *Part) Kind() string {
 	switch {
-	case p.Indicators != nil && p.Indicators.Kind == "iod":
+	case p.Indicators != nil && p.Indicators.Kind == placeplan.DatasetIoD:
 		return "iod"
 	case p.Indicators != nil || p.pending != nil:
 		return "indicators"

@@ -42,16 +42,6 @@ type Result struct {
 	Attribution  []string // the attribution lines of the data used
 }
 
-// popKeys maps the IoD population denominators to the denominators of
-// placeplan's indicators.
-var popKeys = map[string]string{
-	"pop_total":         placeplan.PopTotal,
-	"pop_children_0_15": placeplan.PopChildren,
-	"pop_working_age":   placeplan.PopWorkingAge,
-	"pop_60_plus":       placeplan.PopOlder,
-	"pop_16_59":         placeplan.PopAdults1659,
-}
-
 // Score scores the scenario's localities on the data in st: each
 // indicator is rolled up from small areas to localities (population-
 // weighted with its denominator; counts summed), normalised against every
@@ -111,8 +101,8 @@ func Score(ctx context.Context, st Store, sc *Scenario) (*Result, error) {
 
 	// Population denominators.
 	pops := scoring.Populations{}
-	for key, denom := range popKeys {
-		ind, ok := byKey[key]
+	for _, p := range placeplan.IoDPopulations() {
+		ind, ok := byKey[p.Key]
 		if !ok {
 			continue
 		}
@@ -120,7 +110,7 @@ func Score(ctx context.Context, st Store, sc *Scenario) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		pops[denom] = m
+		pops[p.Denominator] = m
 	}
 
 	// The indicators, rolled up to the localities.
@@ -257,7 +247,7 @@ func Score(ctx context.Context, st Store, sc *Scenario) (*Result, error) {
 	}
 	seen := map[string]bool{}
 	for _, d := range ds {
-		if (usedDatasets[d.ID] || d.Kind == "localities") && d.Attribution != "" && !seen[d.Attribution] {
+		if (usedDatasets[d.ID] || d.Kind == placeplan.DatasetLocalities.String()) && d.Attribution != "" && !seen[d.Attribution] {
 			seen[d.Attribution] = true
 			res.Attribution = append(res.Attribution, d.Attribution)
 		}

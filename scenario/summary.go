@@ -41,37 +41,39 @@ func ParseGrouping(s string) (Grouping, error) {
 	return "", placeplan.Errorf(placeplan.EINVALID, "unknown grouping %q: use lad, msoa or locality", s)
 }
 
-// summaryIndices are the indices summarised, in column order.
-var summaryIndices = []string{"imd", "income", "employment", "education", "health", "crime", "barriers", "living_env", "idaci", "idaopi"}
-
-// summaryScales are the counts of deprived people summed: the File 8
-// numerator, and the score and population that reconstruct a suppressed
-// numerator.
-var summaryScales = []struct{ key, numerator, score, population string }{
-	{"income", "income_domain_numerator", "income_score", "pop_total"},
-	{"employment", "employment_domain_numerator", "employment_score", "pop_working_age"},
+// summaryIndices are the indices summarised, in column order: the IMD,
+// the seven domains, IDACI and IDAOPI.
+func summaryIndices() []placeplan.IoDIndex {
+	return placeplan.IoDIndicesOf(placeplan.IoDOverall, placeplan.IoDDomain, placeplan.IoDSupplementary)
 }
 
-// summaryPopulations maps an IoD denominator to the key of its population
-// indicator.
-var summaryPopulations = map[string]string{
-	placeplan.PopTotal:      "pop_total",
-	placeplan.PopWorkingAge: "pop_working_age",
-	placeplan.PopChildren:   "pop_children_0_15",
-	placeplan.PopOlder:      "pop_60_plus",
+// summaryScale is a count of deprived people summed: the File 8
+// numerator, and the score and population that reconstruct a suppressed
+// numerator.
+type summaryScale struct{ key, numerator, score, population string }
+
+// summaryScales are the Income and Employment scales.
+func summaryScales() []summaryScale {
+	scale := func(i placeplan.IoDIndex, numerator string) summaryScale {
+		info, _ := i.Info()
+		pop, _ := placeplan.PopulationKey(info.Denominator)
+		return summaryScale{key: string(i), numerator: numerator, score: i.Key(placeplan.MeasureScore), population: pop}
+	}
+	return []summaryScale{scale(placeplan.IndexIncome, "income_domain_numerator"), scale(placeplan.IndexEmployment, "employment_domain_numerator")}
 }
 
 // summaryKeys returns every indicator key a summary reads: each index's
 // score and rank, the population denominators and the scale numerators.
 func summaryKeys() map[string]bool {
 	keys := map[string]bool{}
-	for _, k := range summaryIndices {
-		keys[k+"_score"], keys[k+"_rank"] = true, true
+	for _, k := range summaryIndices() {
+		keys[k.Key(placeplan.MeasureScore)], keys[k.Key(placeplan.MeasureRank)] = true, true
+		info, _ := k.Info()
+		if pop, ok := placeplan.PopulationKey(info.Denominator); ok {
+			keys[pop] = true
+		}
 	}
-	for _, k := range summaryPopulations {
-		keys[k] = true
-	}
-	for _, s := range summaryScales {
+	for _, s := range summaryScales() {
 		keys[s.numerator] = true
 	}
 	return keys
@@ -264,7 +266,7 @@ func (ia *IoDAreas) addUnderlying(path string) error {
 		return err
 	}
 	keep := map[string]bool{}
-	for _, s := range summaryScales {
+	for _, s := range summaryScales() {
 		keep[s.numerator] = true
 	}
 	found := false
@@ -349,9 +351,9 @@ func LoadIoDAreas(ctx context.Context, st SummaryStore, geog placeplan.Geography
 	// The areas the IoD covers: those with any index score or rank.
 	for _, a := range areas {
 		covered := false
-		for _, k := range summaryIndices {
-			_, score := byArea[k+"_score"][a.Code]
-			_, rank := byArea[k+"_rank"][a.Code]
+		for _, k := range summaryIndices() {
+			_, score := byArea[k.Key(placeplan.MeasureScore)][a.Code]
+			_, rank := byArea[k.Key(placeplan.MeasureRank)][a.Code]
 			if covered = score || rank; covered {
 				break
 			}
@@ -401,13 +403,14 @@ func (ia *IoDAreas) prepare() error {
 	}
 	var lacking []string
 	measured := 0
-	for _, key := range summaryIndices {
-		scores, ranks := ia.values[key+"_score"], ia.values[key+"_rank"]
+	for _, index := range summaryIndices() {
+		key := string(index)
+		scores, ranks := ia.values[index.Key(placeplan.MeasureScore)], ia.values[index.Key(placeplan.MeasureRank)]
 		if scores == nil && ranks == nil {
 			continue
 		}
 		measured++
-		popKey := summaryPopulations[ia.denom[key]]
+		popKey, _ := placeplan.PopulationKey(ia.denom[key])
 		pop := ia.values[popKey]
 		if pop == nil {
 			lacking = append(lacking, fmt.Sprintf("%s (needs %s)", key, popKey))
@@ -429,7 +432,7 @@ func (ia *IoDAreas) prepare() error {
 	case len(lacking) > 0:
 		warn("%s lacks the population denominators of %s: those indices are left out", ia.name, strings.Join(lacking, ", "))
 	}
-	for _, s := range summaryScales {
+	for _, s := range summaryScales() {
 		num := ia.values[s.numerator]
 		if num == nil {
 			continue
@@ -957,7 +960,7 @@ func SummariseStore(ctx context.Context, st SummaryStore, q SummaryQuery) (*Summ
 	s.Scheme = q.Scheme
 	// The names of MSOAs and the definitions of localities have their own
 	// attribution.
-	kind := map[Grouping]string{ByMSOA: "names", ByLocality: "localities"}[q.By]
+	kind := map[Grouping]placeplan.DatasetKind{ByMSOA: placeplan.DatasetMSOANames, ByLocality: placeplan.DatasetLocalities}[q.By].String()
 	if kind != "" {
 		ds, err := st.Datasets(ctx)
 		if err != nil {

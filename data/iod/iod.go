@@ -19,60 +19,23 @@ import (
 
 // iodIndex maps the normalised wording of an index in the official and
 // common derived headers to its key.
-var iodIndex = map[string]string{
-	"index of multiple deprivation imd": "imd", "index of multiple deprivation": "imd", "imd": "imd", "overall local": "imd",
-	"income": "income", "income domain": "income",
-	"employment": "employment", "employment domain": "employment",
-	"education skills and training": "education", "education": "education", "education skills and training domain": "education",
-	"health deprivation and disability": "health", "health": "health", "health deprivation and disability domain": "health",
-	"crime": "crime", "crime domain": "crime",
-	"barriers to housing and services": "barriers", "barriers": "barriers", "housing and services": "barriers", "barriers to housing and services domain": "barriers",
-	"living environment": "living_env", "living env": "living_env", "environment": "living_env", "living environment domain": "living_env",
-	"income deprivation affecting children index idaci": "idaci", "idaci": "idaci",
-	"income deprivation affecting older people idaopi": "idaopi", "income deprivation affecting older people index idaopi": "idaopi", "idaopi": "idaopi",
-	"children and young people sub domain": "cyp", "children and young people": "cyp",
-	"adult skills sub domain": "adult_skills", "adult skills": "adult_skills",
-	"geographical barriers sub domain": "geographical_barriers", "geographical barriers": "geographical_barriers",
-	"wider barriers sub domain": "wider_barriers", "wider barriers": "wider_barriers",
-	"indoors sub domain": "indoors", "indoors": "indoors",
-	"outdoors sub domain": "outdoors", "outdoors": "outdoors",
-}
-
-// IndexNames gives each IoD index key its published name.
-var IndexNames = map[string]string{
-	"imd": "Index of Multiple Deprivation", "income": "Income", "employment": "Employment",
-	"education": "Education, Skills and Training", "health": "Health Deprivation and Disability",
-	"crime": "Crime", "barriers": "Barriers to Housing and Services", "living_env": "Living Environment",
-	"idaci": "Income Deprivation Affecting Children Index", "idaopi": "Income Deprivation Affecting Older People Index",
-	"cyp": "Children and Young People sub-domain", "adult_skills": "Adult Skills sub-domain",
-	"geographical_barriers": "Geographical Barriers sub-domain", "wider_barriers": "Wider Barriers sub-domain",
-	"indoors": "Indoors sub-domain", "outdoors": "Outdoors sub-domain",
-}
-
-// indexNeedNames name what each index's score measures, in words that read
-// well in a sentence ("driven mainly by income deprivation affecting
-// children").
-var indexNeedNames = map[string]string{
-	"imd": "Multiple deprivation (IMD)", "income": "Income deprivation", "employment": "Employment deprivation",
-	"education": "Education, skills and training deprivation", "health": "Health deprivation and disability",
-	"crime": "Crime", "barriers": "Barriers to housing and services", "living_env": "Living environment deprivation",
-	"idaci": "Income deprivation affecting children (IDACI)", "idaopi": "Income deprivation affecting older people (IDAOPI)",
-	"cyp": "Children and young people's education deprivation", "adult_skills": "Adult skills deprivation",
-	"geographical_barriers": "Geographical barriers to services", "wider_barriers": "Wider barriers to housing",
-	"indoors": "Poor housing conditions (indoors living environment)", "outdoors": "Poor outdoor living environment",
-}
-
-// indexDenominator is the population an index's measures are weighted by.
-func indexDenominator(index string) string {
-	switch index {
-	case "employment":
-		return placeplan.PopWorkingAge
-	case "idaci", "cyp":
-		return placeplan.PopChildren
-	case "idaopi":
-		return placeplan.PopOlder
-	}
-	return placeplan.PopTotal
+var iodIndex = map[string]placeplan.IoDIndex{
+	"index of multiple deprivation imd": placeplan.IndexIMD, "index of multiple deprivation": placeplan.IndexIMD, "imd": placeplan.IndexIMD, "overall local": placeplan.IndexIMD,
+	"income": placeplan.IndexIncome, "income domain": placeplan.IndexIncome,
+	"employment": placeplan.IndexEmployment, "employment domain": placeplan.IndexEmployment,
+	"education skills and training": placeplan.IndexEducation, "education": placeplan.IndexEducation, "education skills and training domain": placeplan.IndexEducation,
+	"health deprivation and disability": placeplan.IndexHealth, "health": placeplan.IndexHealth, "health deprivation and disability domain": placeplan.IndexHealth,
+	"crime": placeplan.IndexCrime, "crime domain": placeplan.IndexCrime,
+	"barriers to housing and services": placeplan.IndexBarriers, "barriers": placeplan.IndexBarriers, "housing and services": placeplan.IndexBarriers, "barriers to housing and services domain": placeplan.IndexBarriers,
+	"living environment": placeplan.IndexLivingEnv, "living env": placeplan.IndexLivingEnv, "environment": placeplan.IndexLivingEnv, "living environment domain": placeplan.IndexLivingEnv,
+	"income deprivation affecting children index idaci": placeplan.IndexIDACI, "idaci": placeplan.IndexIDACI,
+	"income deprivation affecting older people idaopi": placeplan.IndexIDAOPI, "income deprivation affecting older people index idaopi": placeplan.IndexIDAOPI, "idaopi": placeplan.IndexIDAOPI,
+	"children and young people sub domain": placeplan.IndexCYP, "children and young people": placeplan.IndexCYP,
+	"adult skills sub domain": placeplan.IndexAdultSkills, "adult skills": placeplan.IndexAdultSkills,
+	"geographical barriers sub domain": placeplan.IndexGeographicalBarriers, "geographical barriers": placeplan.IndexGeographicalBarriers,
+	"wider barriers sub domain": placeplan.IndexWiderBarriers, "wider barriers": placeplan.IndexWiderBarriers,
+	"indoors sub domain": placeplan.IndexIndoors, "indoors": placeplan.IndexIndoors,
+	"outdoors sub domain": placeplan.IndexOutdoors, "outdoors": placeplan.IndexOutdoors,
 }
 
 // iodColumn recognises an IoD header and returns the indicator it holds.
@@ -85,16 +48,16 @@ func iodColumn(h string, n int) (placeplan.Indicator, bool) {
 	if pop, ok := populationColumn(s); ok {
 		return pop, true
 	}
-	var measure string
+	var measure placeplan.IoDMeasure
 	switch {
 	case strings.HasSuffix(s, " score exponentially transformed"):
-		measure, s = "exp", strings.TrimSuffix(s, " score exponentially transformed")
+		measure, s = placeplan.MeasureExp, strings.TrimSuffix(s, " score exponentially transformed")
 	case strings.HasSuffix(s, " exp"):
-		measure, s = "exp", strings.TrimSuffix(s, " exp")
+		measure, s = placeplan.MeasureExp, strings.TrimSuffix(s, " exp")
 	default:
-		for _, m := range []string{"score", "rank", "decile"} {
-			if strings.HasSuffix(s, " "+m) {
-				measure, s = m, strings.TrimSuffix(s, " "+m)
+		for _, m := range []placeplan.IoDMeasure{placeplan.MeasureScore, placeplan.MeasureRank, placeplan.MeasureDecile} {
+			if strings.HasSuffix(s, " "+string(m)) {
+				measure, s = m, strings.TrimSuffix(s, " "+string(m))
 				break
 			}
 		}
@@ -103,26 +66,25 @@ func iodColumn(h string, n int) (placeplan.Indicator, bool) {
 	if measure == "" || !ok {
 		return placeplan.Indicator{}, false
 	}
+	info, _ := index.Info()
 	ind := placeplan.Indicator{
-		Key: index + "_" + measure, Index: index, Direction: placeplan.HigherIsWorse,
-		Denominator: indexDenominator(index),
+		Key: index.Key(measure), Index: string(index), Direction: measure.Direction(),
+		Denominator: info.Denominator,
 	}
-	name := IndexNames[index]
 	switch measure {
-	case "score":
-		ind.Name, ind.Kind, ind.Unit = indexNeedNames[index], placeplan.KindScore, "score"
-		switch index {
-		case "income", "employment", "idaci", "idaopi":
-			ind.Kind, ind.Unit = placeplan.KindRate, "proportion of the population deprived"
+	case placeplan.MeasureScore:
+		ind.Name, ind.Kind, ind.Unit = info.NeedName, info.ScoreKind, "score"
+		if info.ScoreKind == placeplan.KindRate {
+			ind.Unit = "proportion of the population deprived"
 		}
-	case "rank":
-		ind.Name, ind.Kind, ind.Direction = name+" rank", placeplan.KindRank, placeplan.HigherIsBetter
+	case placeplan.MeasureRank:
+		ind.Name, ind.Kind = info.Name+" rank", placeplan.KindRank
 		ind.Unit = fmt.Sprintf("rank of %d (1 = most deprived)", n)
-	case "decile":
-		ind.Name, ind.Kind, ind.Direction = name+" decile", placeplan.KindDecile, placeplan.HigherIsBetter
+	case placeplan.MeasureDecile:
+		ind.Name, ind.Kind = info.Name+" decile", placeplan.KindDecile
 		ind.Unit = "national decile (1 = most deprived 10 %)"
-	case "exp":
-		ind.Name, ind.Kind, ind.Unit = indexNeedNames[index]+", exponentially transformed score", placeplan.KindScore, "transformed score (0 to 100)"
+	case placeplan.MeasureExp:
+		ind.Name, ind.Kind, ind.Unit = info.NeedName+", exponentially transformed score", placeplan.KindScore, "transformed score (0 to 100)"
 	}
 	return ind, true
 }
@@ -130,21 +92,24 @@ func iodColumn(h string, n int) (placeplan.Indicator, bool) {
 // populationColumn recognises the IoD population denominators (File 6 and
 // File 7 wording, and the snake_case names of the combined file).
 func populationColumn(s string) (placeplan.Indicator, bool) {
-	pop := func(key, name, denom string) (placeplan.Indicator, bool) {
-		return placeplan.Indicator{Key: key, Name: name, Unit: "people", Kind: placeplan.KindPopulation,
-			Direction: placeplan.HigherIsWorse, Denominator: denom}, true
-	}
+	var key string
 	switch {
 	case strings.HasPrefix(s, "total population"), strings.HasPrefix(s, "pop total"):
-		return pop("pop_total", "Total population", placeplan.PopTotal)
+		key = "pop_total"
 	case strings.HasPrefix(s, "dependent children aged 0 15"), strings.HasPrefix(s, "pop children 0 15"):
-		return pop("pop_children_0_15", "Dependent children aged 0–15", placeplan.PopChildren)
+		key = "pop_children_0_15"
 	case strings.HasPrefix(s, "population aged 16 59"), strings.HasPrefix(s, "pop 16 59"):
-		return pop("pop_16_59", "Population aged 16–59", placeplan.PopAdults1659)
+		key = "pop_16_59"
 	case strings.HasPrefix(s, "older population aged 60 and over"), strings.HasPrefix(s, "pop 60plus"), strings.HasPrefix(s, "pop 60 plus"):
-		return pop("pop_60_plus", "Older population aged 60 and over", placeplan.PopOlder)
+		key = "pop_60_plus"
 	case strings.HasPrefix(s, "working age population"), strings.HasPrefix(s, "pop working age"):
-		return pop("pop_working_age", "Working-age population (Employment domain denominator)", placeplan.PopWorkingAge)
+		key = "pop_working_age"
+	}
+	for _, p := range placeplan.IoDPopulations() {
+		if p.Key == key {
+			return placeplan.Indicator{Key: p.Key, Name: p.Name, Unit: "people", Kind: placeplan.KindPopulation,
+				Direction: placeplan.HigherIsWorse, Denominator: p.Denominator}, true
+		}
 	}
 	return placeplan.Indicator{}, false
 }
@@ -227,7 +192,7 @@ func FromTable(t *table.Table) (*record.IndicatorTable, error) {
 				name = readableName(h)
 			}
 			ind = placeplan.Indicator{Key: key, Name: name, Unit: m.unit, Kind: m.kind,
-				Direction: placeplan.HigherIsWorse, Denominator: m.denominator, Index: m.index}
+				Direction: placeplan.HigherIsWorse, Denominator: m.denominator, Index: string(m.index)}
 			underlying++
 		}
 		if j, dup := seen[ind.Key]; dup {
@@ -239,7 +204,7 @@ func FromTable(t *table.Table) (*record.IndicatorTable, error) {
 		defs = append(defs, ind)
 	}
 	it := &record.IndicatorTable{
-		Name: t.Name, Kind: "iod", Vintage: vintage, Geography: geog,
+		Name: t.Name, Kind: placeplan.DatasetIoD, Vintage: vintage, Geography: geog,
 		Publisher: record.MHCLG, Licence: record.OGL, Attribution: record.OGLAttribution + " Source: " + record.MHCLG + ", English Indices of Deprivation " + strings.TrimPrefix(vintage, "IoD") + ".",
 		Indicators: defs,
 	}
@@ -260,7 +225,10 @@ func FromTable(t *table.Table) (*record.IndicatorTable, error) {
 // iodFileLabel names the published file a set of columns matches.
 func iodFileLabel(defs []placeplan.Indicator, underlying int) string {
 	has := map[string]bool{}
+	subOnly := len(defs) > 0
 	for _, d := range defs {
+		info, isIndex := placeplan.IoDIndex(d.Index).Info()
+		subOnly = subOnly && isIndex && info.Group == placeplan.IoDSubDomain
 		switch {
 		case d.Kind == placeplan.KindPopulation:
 			has["pop"] = true
@@ -268,27 +236,17 @@ func iodFileLabel(defs []placeplan.Indicator, underlying int) string {
 			has["exp"] = true
 		case d.Kind == placeplan.KindRank || d.Kind == placeplan.KindDecile:
 			has["rank"] = true
-			switch d.Index {
-			case "idaci", "idaopi":
+			switch info.Group {
+			case placeplan.IoDSupplementary:
 				has["supp"] = true
-			case "cyp", "adult_skills", "geographical_barriers", "wider_barriers", "indoors", "outdoors":
+			case placeplan.IoDSubDomain:
 				has["sub"] = true
-			case "imd":
+			case placeplan.IoDOverall:
 			default:
 				has["domain"] = true
 			}
-		case d.Index != "" && (d.Kind == placeplan.KindScore || d.Kind == placeplan.KindRate) && d.Kind != placeplan.KindCount:
-			if _, ok := IndexNames[d.Index]; ok && underlying == 0 {
-				has["score"] = true
-			}
-		}
-	}
-	subOnly := len(defs) > 0
-	for _, d := range defs {
-		switch d.Index {
-		case "cyp", "adult_skills", "geographical_barriers", "wider_barriers", "indoors", "outdoors":
-		default:
-			subOnly = false
+		case isIndex && (d.Kind == placeplan.KindScore || d.Kind == placeplan.KindRate) && underlying == 0:
+			has["score"] = true
 		}
 	}
 	switch {

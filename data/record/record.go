@@ -40,9 +40,9 @@ type Area struct {
 // IndicatorTable is an indicator file read and validated: one row per area,
 // one column per indicator.
 type IndicatorTable struct {
-	Name        string // file name
-	Format      string // what the file was recognised as
-	Kind        string // "iod" or "indicators"
+	Name        string                // file name
+	Format      string                // what the file was recognised as
+	Kind        placeplan.DatasetKind // DatasetIoD or DatasetIndicators
 	Vintage     string
 	Geography   placeplan.Geography
 	Publisher   string

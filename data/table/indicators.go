@@ -167,7 +167,7 @@ func Indicators(t *Table, meta *record.IndicatorMeta, fallback placeplan.Geograp
 	if len(cols) == 0 {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "%s line 1: no indicator columns besides the area code", t.Name)
 	}
-	it := &record.IndicatorTable{Name: t.Name, Kind: "indicators", Format: "indicator CSV (" + geog.Label() + ")", Geography: geog, Indicators: defs}
+	it := &record.IndicatorTable{Name: t.Name, Kind: placeplan.DatasetIndicators, Format: "indicator CSV (" + geog.Label() + ")", Geography: geog, Indicators: defs}
 	if err := FillIndicators(it, t, ids, cols, reg, 0); err != nil {
 		return nil, err
 	}
