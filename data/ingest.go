@@ -1,6 +1,7 @@
 package data
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -8,7 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -116,74 +117,61 @@ func (s *Store) IngestInputs(ctx context.Context, ins []Input, opts IngestOption
 	return s.Ingest(ctx, parts, opts)
 }
 
-// ingestOrder stores files that define areas before the files that refer
-// to them.
-func ingestOrder(p *Part) int {
-	switch {
-	case p.Lookup != nil:
-		return 0
-	case p.Indicators != nil && p.Indicators.Kind == placeplan.DatasetIoD:
-		return 1
-	case p.Boundaries != nil:
-		return 2
-	case p.MSOANames != nil:
-		return 3
-	case p.Centroids != nil:
-		return 4
-	case p.Meta != nil:
-		return 5
-	case p.Indicators != nil || p.pending != nil:
-		return 6
-	case p.Points != nil:
-		return 7
-	}
-	return 8
+// writeRank returns where parts of kind k come in the order an ingest
+// writes them: the files that define areas before the files that refer to
+// them, and localities last, once every area and its parents are in.
+func writeRank(k placeplan.DatasetKind) int {
+	return slices.Index([]placeplan.DatasetKind{placeplan.DatasetLookup, placeplan.DatasetIoD, placeplan.DatasetBoundaries,
+		placeplan.DatasetMSOANames, placeplan.DatasetCentroids, placeplan.DatasetIndicatorMeta, placeplan.DatasetIndicators,
+		placeplan.DatasetPoints, placeplan.DatasetLocalities}, k)
 }
 
 // Ingest stores parsed parts in one transaction; on any error the database
-// is left exactly as it was.
+// is left exactly as it was. Every part is read and validated before the
+// transaction opens — an indicator CSV once the metadata and the geography
+// of the whole ingest are known — so the transaction only writes, checking
+// what it writes against the areas stored (rows for areas not loaded,
+// locality rows that match no area).
 func (s *Store) Ingest(ctx context.Context, parts []*Part, opts IngestOptions) (*IngestReport, error) {
+	pending := slices.ContainsFunc(parts, func(p *Part) bool { return p.pending != nil })
+	stored, err := storedGeographies(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	fallback := opts.Geography
+	if fallback == "" {
+		fallback = onlyGeography(stored, parts)
+	}
+	if err := resolvePending(parts, fallback); err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(parts, func(a, b *Part) int {
+		return cmp.Compare(writeRank(a.Kind), writeRank(b.Kind))
+	})
+
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin ingest: %w", err)
 	}
 	defer tx.Rollback()
-	in := &ingest{tx: tx, ctx: ctx, now: s.Now().UTC(), report: &IngestReport{}}
-	fallback := opts.Geography
-	if fallback == "" {
-		fallback, err = in.onlyGeography(parts)
+	if pending && opts.Geography == "" {
+		// The indicator CSVs were read against the geographies stored when
+		// the ingest began; another writer may have changed them since.
+		now, err := storedGeographies(ctx, tx)
 		if err != nil {
 			return nil, err
 		}
-	}
-	if err := resolvePending(parts, fallback); err != nil {
-		return nil, err
-	}
-	sort.SliceStable(parts, func(i, j int) bool { return ingestOrder(parts[i]) < ingestOrder(parts[j]) })
-	var defs []*Part
-	for _, p := range parts {
-		var err error
-		switch {
-		case p.Lookup != nil:
-			err = in.lookup(p)
-		case p.Indicators != nil:
-			err = in.indicators(p)
-		case p.Boundaries != nil:
-			err = in.boundaries(p)
-		case p.MSOANames != nil:
-			err = in.msoaNames(p)
-		case p.Centroids != nil:
-			err = in.centroids(p)
-		case p.Points != nil:
-			err = in.points(p)
-		case p.Localities != nil, p.LocPolys != nil:
-			defs = append(defs, p) // after every area is in
-			continue
-		case p.Meta != nil:
-			in.report.Loaded = append(in.report.Loaded, p.Describe())
-			continue
+		if !slices.Equal(now, stored) {
+			return nil, placeplan.Errorf(placeplan.ECONFLICT, "the loaded geographies changed while the files were read (another ingest finished meanwhile): ingest again")
 		}
-		if err != nil {
+	}
+	in := &ingest{tx: tx, ctx: ctx, now: s.Now().UTC(), report: &IngestReport{}}
+	localities := slices.IndexFunc(parts, func(p *Part) bool { return p.Kind == placeplan.DatasetLocalities })
+	if localities < 0 {
+		localities = len(parts)
+	}
+	for _, p := range parts[:localities] {
+		if err := in.write(p); err != nil {
 			return nil, err
 		}
 		in.report.Loaded = append(in.report.Loaded, p.Describe())
@@ -194,7 +182,7 @@ func (s *Store) Ingest(ctx context.Context, parts []*Part, opts IngestOptions) (
 	if err := in.fillMSOAs(); err != nil {
 		return nil, err
 	}
-	for _, p := range defs {
+	for _, p := range parts[localities:] {
 		if err := in.localities(p); err != nil {
 			return nil, err
 		}
@@ -212,6 +200,27 @@ func (s *Store) Ingest(ctx context.Context, parts []*Part, opts IngestOptions) (
 		return nil, fmt.Errorf("commit ingest: %w", err)
 	}
 	return in.report, nil
+}
+
+// write stores one part other than localities.
+func (in *ingest) write(p *Part) error {
+	switch p.Kind {
+	case placeplan.DatasetLookup:
+		return in.lookup(p)
+	case placeplan.DatasetIoD, placeplan.DatasetIndicators:
+		return in.indicators(p)
+	case placeplan.DatasetBoundaries:
+		return in.boundaries(p)
+	case placeplan.DatasetMSOANames:
+		return in.msoaNames(p)
+	case placeplan.DatasetCentroids:
+		return in.centroids(p)
+	case placeplan.DatasetPoints:
+		return in.points(p)
+	case placeplan.DatasetIndicatorMeta:
+		return nil // read with the indicator CSVs it describes
+	}
+	return fmt.Errorf("%s: no writer for %q", p.Input, p.Kind)
 }
 
 type ingest struct {
@@ -238,23 +247,32 @@ func (in *ingest) warnf(format string, args ...any) {
 	in.report.Warnings = append(in.report.Warnings, fmt.Sprintf(format, args...))
 }
 
-// onlyGeography returns the one geography with areas in the database or in
-// this ingest's own files, or "" when there are both or none.
-func (in *ingest) onlyGeography(parts []*Part) (placeplan.Geography, error) {
-	seen := map[placeplan.Geography]bool{}
-	rows, err := in.tx.QueryContext(in.ctx, `SELECT DISTINCT geography FROM areas`)
+// storedGeographies returns the geographies that have areas, in order.
+func storedGeographies(ctx context.Context, q querier) ([]placeplan.Geography, error) {
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT geography FROM areas ORDER BY geography`)
 	if err != nil {
-		return "", err
+		return nil, fmt.Errorf("geographies loaded: %w", err)
 	}
+	defer rows.Close()
+	var out []placeplan.Geography
 	for rows.Next() {
 		var g string
 		if err := rows.Scan(&g); err != nil {
-			rows.Close()
-			return "", err
+			return nil, fmt.Errorf("geographies loaded: %w", err)
 		}
-		seen[placeplan.Geography(g)] = true
+		out = append(out, placeplan.Geography(g))
 	}
-	rows.Close()
+	return out, rows.Err()
+}
+
+// onlyGeography returns the one geography with areas in the database
+// (stored) or in this ingest's IoD and boundary files, or "" when there
+// are both or none: it decides indicator CSVs whose codes exist in both.
+func onlyGeography(stored []placeplan.Geography, parts []*Part) placeplan.Geography {
+	seen := map[placeplan.Geography]bool{}
+	for _, g := range stored {
+		seen[g] = true
+	}
 	for _, p := range parts {
 		switch {
 		case p.Indicators != nil:
@@ -265,21 +283,34 @@ func (in *ingest) onlyGeography(parts []*Part) (placeplan.Geography, error) {
 	}
 	if len(seen) == 1 {
 		for g := range seen {
-			return g, nil
+			return g
 		}
 	}
-	return "", nil
+	return ""
 }
 
-func (in *ingest) dataset(p *Part, kind, format, vintage string, geog placeplan.Geography, publisher, licence, attribution string, records int) (int64, error) {
-	pv := Provenance{publisher, licence, attribution}.over(p.Provenance)
-	publisher, licence, attribution = pv.Publisher, pv.Licence, pv.Attribution
+// dataset records the dataset a part is stored as. d says what the reader
+// recognised and the provenance it assumes; the part's provenance (from the
+// input and the options) overrides that, and the part gives the kind, the
+// source and its hash.
+func (in *ingest) dataset(p *Part, d placeplan.Dataset) (int64, error) {
+	pv := Provenance{d.Publisher, d.Licence, d.Attribution}.over(p.Provenance)
 	var id int64
 	err := in.tx.QueryRowContext(in.ctx, `INSERT INTO datasets (kind, format, vintage, geography, source, sha256,
 		publisher, licence, attribution, records, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		kind, format, vintage, string(geog), p.Input, p.SHA256, publisher, licence, attribution, records,
+		p.Kind.String(), d.Format, d.Vintage, string(d.Geography), p.Input, p.SHA256, pv.Publisher, pv.Licence, pv.Attribution, d.Records,
 		in.now.Format(time.RFC3339)).Scan(&id)
-	return id, err
+	if err != nil {
+		return 0, fmt.Errorf("%s: record the dataset: %w", p.Input, err)
+	}
+	return id, nil
+}
+
+// onsDataset is what an ONS file (a lookup, boundaries, centroids) is
+// stored as.
+func onsDataset(format string, g placeplan.Geography, records int) placeplan.Dataset {
+	return placeplan.Dataset{Format: format, Geography: g, Records: records,
+		Publisher: record.ONS, Licence: record.OGL, Attribution: record.ONSAttribution}
 }
 
 const upsertArea = `INSERT INTO areas (geography, code, name, msoa_code, lad_code, lad_name) VALUES (?, ?, ?, ?, ?, ?)
@@ -323,7 +354,7 @@ func (in *ingest) upsertMSOAs(geog placeplan.Geography, ms []record.MSOAName) er
 func (in *ingest) lookup(p *Part) error {
 	l := p.Lookup
 	if len(l.Changes) > 0 {
-		if _, err := in.dataset(p, "lookup", l.Format, "", "", record.ONS, record.OGL, record.ONSAttribution, len(l.Changes)); err != nil {
+		if _, err := in.dataset(p, onsDataset(l.Format, "", len(l.Changes))); err != nil {
 			return err
 		}
 		st, err := in.tx.PrepareContext(in.ctx, `INSERT INTO lsoa_changes (lsoa11, lsoa21, change) VALUES (?, ?, ?)
@@ -339,7 +370,7 @@ func (in *ingest) lookup(p *Part) error {
 		}
 		return nil
 	}
-	if _, err := in.dataset(p, "lookup", l.Format, "", l.Geography, record.ONS, record.OGL, record.ONSAttribution, len(l.Areas)); err != nil {
+	if _, err := in.dataset(p, onsDataset(l.Format, l.Geography, len(l.Areas))); err != nil {
 		return err
 	}
 	if err := in.upsertMSOAs(l.Geography, l.MSOAs); err != nil {
@@ -382,7 +413,8 @@ func (in *ingest) applyLookup(l *record.Lookup) error {
 
 func (in *ingest) indicators(p *Part) error {
 	it := p.Indicators
-	dsID, err := in.dataset(p, it.Kind.String(), it.Format, it.Vintage, it.Geography, it.Publisher, it.Licence, it.Attribution, len(it.Areas))
+	dsID, err := in.dataset(p, placeplan.Dataset{Format: it.Format, Vintage: it.Vintage, Geography: it.Geography,
+		Publisher: it.Publisher, Licence: it.Licence, Attribution: it.Attribution, Records: len(it.Areas)})
 	if err != nil {
 		return err
 	}
@@ -485,7 +517,7 @@ func (in *ingest) areaCodes(geog placeplan.Geography) (map[string]bool, error) {
 
 func (in *ingest) boundaries(p *Part) error {
 	b := p.Boundaries
-	if _, err := in.dataset(p, "boundaries", b.Format+" boundaries", "", b.Geography, record.ONS, record.OGL, record.ONSAttribution, len(b.Areas)); err != nil {
+	if _, err := in.dataset(p, onsDataset(b.Format+" boundaries", b.Geography, len(b.Areas))); err != nil {
 		return err
 	}
 	for _, w := range b.Warnings {
@@ -524,8 +556,9 @@ func (in *ingest) boundaries(p *Part) error {
 
 func (in *ingest) msoaNames(p *Part) error {
 	m := p.MSOANames
-	if _, err := in.dataset(p, "names", "House of Commons Library MSOA names", "", m.Geography,
-		"House of Commons Library", "Open Parliament Licence", "MSOA names © House of Commons Library, Open Parliament Licence.", len(m.MSOAs)); err != nil {
+	if _, err := in.dataset(p, placeplan.Dataset{Format: "House of Commons Library MSOA names", Geography: m.Geography, Records: len(m.MSOAs),
+		Publisher: "House of Commons Library", Licence: "Open Parliament Licence",
+		Attribution: "MSOA names © House of Commons Library, Open Parliament Licence."}); err != nil {
 		return err
 	}
 	return in.upsertMSOAs(m.Geography, m.MSOAs)
@@ -533,7 +566,7 @@ func (in *ingest) msoaNames(p *Part) error {
 
 func (in *ingest) centroids(p *Part) error {
 	c := p.Centroids
-	if _, err := in.dataset(p, "centroids", "ONS population-weighted centroids", "", c.Geography, record.ONS, record.OGL, record.ONSAttribution, len(c.Codes)); err != nil {
+	if _, err := in.dataset(p, onsDataset("ONS population-weighted centroids", c.Geography, len(c.Codes))); err != nil {
 		return err
 	}
 	st, err := in.tx.PrepareContext(in.ctx, `UPDATE areas SET point_lon = ?, point_lat = ?, point_kind = 'population-weighted centroid'
@@ -562,7 +595,7 @@ func (in *ingest) centroids(p *Part) error {
 
 func (in *ingest) points(p *Part) error {
 	pl := p.Points
-	dsID, err := in.dataset(p, "points", pl.Format, "", "", "", "", "", len(pl.Sites))
+	dsID, err := in.dataset(p, placeplan.Dataset{Format: pl.Format, Records: len(pl.Sites)})
 	if err != nil {
 		return err
 	}
@@ -673,7 +706,7 @@ func (in *ingest) localities(p *Part) error {
 		}
 		defn[k] = append(defn[k], how)
 	}
-	geogs, err := in.loadedGeographies()
+	geogs, err := storedGeographies(in.ctx, in.tx)
 	if err != nil {
 		return err
 	}
@@ -681,7 +714,7 @@ func (in *ingest) localities(p *Part) error {
 	var dsID int64
 	switch {
 	case p.Localities != nil:
-		dsID, err = in.dataset(p, "localities", "locality definitions", "", "", "", "", "", len(p.Localities.Rows))
+		dsID, err = in.dataset(p, placeplan.Dataset{Format: "locality definitions", Records: len(p.Localities.Rows)})
 		if err != nil {
 			return err
 		}
@@ -741,7 +774,7 @@ func (in *ingest) localities(p *Part) error {
 		}
 	case p.LocPolys != nil:
 		lp := p.LocPolys
-		dsID, err = in.dataset(p, "localities", "locality polygons", "", "", "", "", "", len(lp.Names))
+		dsID, err = in.dataset(p, placeplan.Dataset{Format: "locality polygons", Records: len(lp.Names)})
 		if err != nil {
 			return err
 		}
@@ -815,23 +848,6 @@ func uniq(xs []string) []string {
 		return []string{fmt.Sprintf("%d codes (%s, …)", len(xs), strings.Join(xs[:3], ", "))}
 	}
 	return xs
-}
-
-func (in *ingest) loadedGeographies() ([]placeplan.Geography, error) {
-	rows, err := in.tx.QueryContext(in.ctx, `SELECT DISTINCT geography FROM areas ORDER BY geography`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []placeplan.Geography
-	for rows.Next() {
-		var g string
-		if err := rows.Scan(&g); err != nil {
-			return nil, err
-		}
-		out = append(out, placeplan.Geography(g))
-	}
-	return out, rows.Err()
 }
 
 func (in *ingest) areaPoints(g placeplan.Geography) (map[string]orb.Point, error) {

@@ -33,47 +33,25 @@ type IngestOptions struct {
 	Progress func(file string, read, total int64)
 }
 
-// Part is one parsed input, ready to be stored. Exactly one field is set.
+// Part is one parsed input, ready to be stored: Kind says what it holds,
+// and the one field of that kind is set (an indicator CSV's table waits
+// for its metadata until the whole ingest is parsed).
 type Part struct {
 	Input      string
 	SHA256     string
 	Provenance Provenance // overrides, from the input and the options
-	Indicators *record.IndicatorTable
-	Meta       *record.IndicatorMeta
-	Boundaries *record.BoundarySet
-	Points     *record.PointLayer
-	Lookup     *record.Lookup
-	MSOANames  *record.MSOANames
-	Centroids  *record.Centroids
-	Localities *record.LocalityDefs
-	LocPolys   *record.LocalityPolygons
+	Kind       placeplan.DatasetKind
+	Indicators *record.IndicatorTable   // DatasetIoD and DatasetIndicators
+	Meta       *record.IndicatorMeta    // DatasetIndicatorMeta
+	Boundaries *record.BoundarySet      // DatasetBoundaries
+	Points     *record.PointLayer       // DatasetPoints
+	Lookup     *record.Lookup           // DatasetLookup
+	MSOANames  *record.MSOANames        // DatasetMSOANames
+	Centroids  *record.Centroids        // DatasetCentroids
+	Localities *record.LocalityDefs     // DatasetLocalities, from a CSV
+	LocPolys   *record.LocalityPolygons // DatasetLocalities, from polygons
 
 	pending *table.Table // an indicator CSV waiting for its metadata
-}
-
-// Kind says what the part holds, in words.
-func (p *Part) Kind() string {
-	switch {
-	case p.Indicators != nil && p.Indicators.Kind == placeplan.DatasetIoD:
-		return "iod"
-	case p.Indicators != nil || p.pending != nil:
-		return "indicators"
-	case p.Meta != nil:
-		return "indicator metadata"
-	case p.Boundaries != nil:
-		return "boundaries"
-	case p.Points != nil:
-		return "points"
-	case p.Lookup != nil:
-		return "lookup"
-	case p.MSOANames != nil:
-		return "msoa names"
-	case p.Centroids != nil:
-		return "centroids"
-	case p.Localities != nil, p.LocPolys != nil:
-		return "localities"
-	}
-	return "unknown"
 }
 
 // ParseInput recognises an input by its content and reads it.
@@ -113,37 +91,44 @@ func ParseInput(in Input, opts IngestOptions) (*Part, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch kind := classifyTable(t); kind {
-	case "iod":
-		p.Indicators, err = iod.FromTable(t)
-	case "meta":
-		p.Meta, err = table.IndicatorMeta(t)
-	case "indicators":
-		p.pending = t
-	case "points":
-		p.Points, err = table.Points(t)
-		if err == nil && opts.Layer != "" {
-			p.Points.Layer = opts.Layer
-			for i := range p.Points.Sites {
-				p.Points.Sites[i].Layer = opts.Layer
-			}
-		}
-	case "lookup", "changes":
-		p.Lookup, err = table.Lookup(t)
-	case "msoa names":
-		p.MSOANames, err = table.MSOANames(t)
-	case "centroids":
-		p.Centroids, err = table.Centroids(t)
-	case "localities":
-		p.Localities, err = table.Localities(t)
-	default:
+	if p.Kind = classifyTable(t); p.Kind == "" {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "%s line 1: not a file placeplan recognises: no LSOA code column and no coordinate columns (headers: %s)",
 			in.Name, strings.Join(t.Header, ", "))
+	}
+	switch p.Kind {
+	case placeplan.DatasetIoD:
+		p.Indicators, err = iod.FromTable(t)
+	case placeplan.DatasetIndicatorMeta:
+		p.Meta, err = table.IndicatorMeta(t)
+	case placeplan.DatasetIndicators:
+		p.pending = t
+	case placeplan.DatasetPoints:
+		p.Points, err = table.Points(t)
+	case placeplan.DatasetLookup:
+		p.Lookup, err = table.Lookup(t)
+	case placeplan.DatasetMSOANames:
+		p.MSOANames, err = table.MSOANames(t)
+	case placeplan.DatasetCentroids:
+		p.Centroids, err = table.Centroids(t)
+	case placeplan.DatasetLocalities:
+		p.Localities, err = table.Localities(t)
 	}
 	if err != nil {
 		return nil, err
 	}
+	p.nameLayer(opts.Layer)
 	return p, nil
+}
+
+// nameLayer stores a point layer under the name the options give, if any.
+func (p *Part) nameLayer(layer string) {
+	if p.Points == nil || layer == "" {
+		return
+	}
+	p.Points.Layer = layer
+	for i := range p.Points.Sites {
+		p.Points.Sites[i].Layer = layer
+	}
 }
 
 // fromFeatures decides whether a vector file holds LSOA boundaries,
@@ -167,27 +152,21 @@ func (p *Part) fromFeatures(name string, fs *feature.Set, opts IngestOptions) er
 	var err error
 	switch {
 	case points > 0 && polys == 0:
+		p.Kind = placeplan.DatasetPoints
 		p.Points, err = feature.Points(name, fs, opts.CRS)
-		if err == nil && opts.Layer != "" {
-			p.Points.Layer = opts.Layer
-			for i := range p.Points.Sites {
-				p.Points.Sites[i].Layer = opts.Layer
-			}
+		if err == nil {
+			p.nameLayer(opts.Layer)
 		}
+	case polys > 0 && points == 0 && feature.PropKey(fs.Features[0].Properties, "locality") != "":
+		p.Kind = placeplan.DatasetLocalities
+		p.LocPolys, err = feature.Localities(name, fs, opts.CRS)
 	case polys > 0 && points == 0:
-		props := fs.Features[0].Properties
-		if feature.PropKey(props, "locality") != "" {
-			p.LocPolys, err = feature.Localities(name, fs, opts.CRS)
-		} else {
-			p.Boundaries, err = feature.Boundaries(name, fs, opts.CRS)
-		}
+		p.Kind = placeplan.DatasetBoundaries
+		p.Boundaries, err = feature.Boundaries(name, fs, opts.CRS)
 	default:
 		err = placeplan.Errorf(placeplan.EINVALID, "%s: %d points and %d polygons: a layer must hold one or the other", name, points, polys)
 	}
-	if err != nil {
-		return err
-	}
-	return nil
+	return err
 }
 
 // resolvePending reads indicator CSVs now that every metadata file of the
@@ -227,58 +206,63 @@ func resolvePending(parts []*Part, fallback placeplan.Geography) error {
 
 // Describe says in one line what a part holds.
 func (p *Part) Describe() string {
-	switch {
-	case p.Indicators != nil:
+	switch p.Kind {
+	case placeplan.DatasetIoD, placeplan.DatasetIndicators:
 		it := p.Indicators
 		return fmt.Sprintf("%s: %s — %d areas × %d indicators", p.Input, it.Format, len(it.Areas), len(it.Indicators))
-	case p.Meta != nil:
+	case placeplan.DatasetIndicatorMeta:
 		return fmt.Sprintf("%s: indicator metadata — %d indicators described", p.Input, len(p.Meta.Indicators))
-	case p.Boundaries != nil:
+	case placeplan.DatasetBoundaries:
 		b := p.Boundaries
 		return fmt.Sprintf("%s: %s boundaries of %s areas in %s — %d areas", p.Input, b.Format, b.Geography.Label(), b.SourceCRS, len(b.Areas))
-	case p.Points != nil:
+	case placeplan.DatasetPoints:
 		return fmt.Sprintf("%s: %s — %d sites in layer %q", p.Input, p.Points.Format, len(p.Points.Sites), p.Points.Layer)
-	case p.Lookup != nil && len(p.Lookup.Changes) > 0:
-		return fmt.Sprintf("%s: %s — %d rows", p.Input, p.Lookup.Format, len(p.Lookup.Changes))
-	case p.Lookup != nil:
-		return fmt.Sprintf("%s: %s (%s) — %d areas, %d MSOAs", p.Input, p.Lookup.Format, p.Lookup.Geography.Label(), len(p.Lookup.Areas), len(p.Lookup.MSOAs))
-	case p.MSOANames != nil:
+	case placeplan.DatasetLookup:
+		l := p.Lookup
+		if len(l.Changes) > 0 {
+			return fmt.Sprintf("%s: %s — %d rows", p.Input, l.Format, len(l.Changes))
+		}
+		return fmt.Sprintf("%s: %s (%s) — %d areas, %d MSOAs", p.Input, l.Format, l.Geography.Label(), len(l.Areas), len(l.MSOAs))
+	case placeplan.DatasetMSOANames:
 		return fmt.Sprintf("%s: House of Commons Library MSOA names (%s) — %d MSOAs", p.Input, p.MSOANames.Geography.Label(), len(p.MSOANames.MSOAs))
-	case p.Centroids != nil:
+	case placeplan.DatasetCentroids:
 		return fmt.Sprintf("%s: ONS population-weighted centroids (%s, British National Grid) — %d points", p.Input, p.Centroids.Geography.Label(), len(p.Centroids.Codes))
-	case p.Localities != nil:
+	case placeplan.DatasetLocalities:
+		if p.LocPolys != nil {
+			return fmt.Sprintf("%s: locality polygons — %d localities", p.Input, len(p.LocPolys.Names))
+		}
 		return fmt.Sprintf("%s: locality definitions — %d rows", p.Input, len(p.Localities.Rows))
-	case p.LocPolys != nil:
-		return fmt.Sprintf("%s: locality polygons — %d localities", p.Input, len(p.LocPolys.Names))
 	}
 	return p.Input
 }
 
-// classifyTable decides what a CSV is from its headers.
-func classifyTable(t *table.Table) string {
+// classifyTable decides what a CSV is from its headers, or "" when it is
+// none of the kinds placeplan reads.
+func classifyTable(t *table.Table) placeplan.DatasetKind {
 	has := func(names ...string) bool { return t.Col(names...) >= 0 }
 	switch {
 	case has("locality") && (has("code", "area code", "lsoa11cd", "msoa11cd", "lad code", "lsoa21cd") || has("msoa name", "msoa11hclnm", "msoa21hclnm")):
-		return "localities"
+		return placeplan.DatasetLocalities
 	case table.LooksLikeMeta(t):
-		return "meta"
+		return placeplan.DatasetIndicatorMeta
 	case table.IsChanges(t):
-		return "changes"
+		return placeplan.DatasetLookup
 	case has("lsoa21cd") && has("x") && has("y") && !has("name"):
-		return "centroids"
+		return placeplan.DatasetCentroids
 	case has("lsoa11cd", "lsoa21cd", "lsoa21 code") && (has("msoa11cd", "msoa21cd") || has("ltla24 code", "lad22cd", "lad19cd", "lad17cd", "lad24cd")) &&
-		!iod.Recognise(t) && (t.Col("msoa11cd", "msoa21cd") >= 0 || t.Col("ward24 code") >= 0 || t.Col("ccg21cd") >= 0):
-		return "lookup"
+		!iod.Recognise(t) && (has("msoa11cd", "msoa21cd") || has("ward24 code") || has("ccg21cd")):
+		return placeplan.DatasetLookup
 	case has("msoa11cd", "msoa21cd") && has("msoa11hclnm", "msoa21hclnm"):
-		return "msoa names"
+		return placeplan.DatasetMSOANames
 	case iod.Recognise(t):
-		return "iod"
+		return placeplan.DatasetIoD
 	}
-	if _, ok := table.FindPointColumns(t); ok && table.FindIDColumns(t).Code < 0 {
-		return "points"
+	ids := table.FindIDColumns(t)
+	if _, ok := table.FindPointColumns(t); ok && ids.Code < 0 {
+		return placeplan.DatasetPoints
 	}
-	if table.FindIDColumns(t).Code >= 0 {
-		return "indicators"
+	if ids.Code >= 0 {
+		return placeplan.DatasetIndicators
 	}
 	return ""
 }
