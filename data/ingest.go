@@ -14,13 +14,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
 	"placeplan"
+	"placeplan/data/locality"
 	"placeplan/data/record"
+	"placeplan/data/registry"
 	"placeplan/data/table"
-	"placeplan/geo"
 )
 
 // IngestReport says what an ingest loaded: one line per file, and the
@@ -624,17 +624,67 @@ func (in *ingest) points(p *Part) error {
 	return nil
 }
 
-// fillMSOAs gives areas without a parent MSOA the one their name implies:
-// ONS names each LSOA after its MSOA plus a letter ("Shropshire 027A" is in
-// MSOA "Shropshire 027").
+// fillMSOAs gives areas without a parent MSOA the one their name implies
+// (registry.MSOANameOfLSOA: "Shropshire 027A" is in MSOA "Shropshire
+// 027"), where that MSOA is stored.
 func (in *ingest) fillMSOAs() error {
-	_, err := in.tx.ExecContext(in.ctx, `UPDATE areas SET msoa_code = (
-			SELECT m.code FROM msoas m WHERE m.geography = areas.geography
-			AND m.name = substr(areas.name, 1, length(areas.name) - 1))
-		WHERE msoa_code = '' AND length(name) > 4 AND EXISTS (
-			SELECT 1 FROM msoas m WHERE m.geography = areas.geography
-			AND m.name = substr(areas.name, 1, length(areas.name) - 1))`)
-	return err
+	type key struct {
+		geog placeplan.Geography
+		name string
+	}
+	rows, err := in.tx.QueryContext(in.ctx, `SELECT geography, name, code FROM msoas`)
+	if err != nil {
+		return fmt.Errorf("msoas: %w", err)
+	}
+	msoas := map[key]string{}
+	for rows.Next() {
+		var g, name, code string
+		if err := rows.Scan(&g, &name, &code); err != nil {
+			rows.Close()
+			return fmt.Errorf("msoas: %w", err)
+		}
+		msoas[key{placeplan.Geography(g), name}] = code
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("msoas: %w", err)
+	}
+	if len(msoas) == 0 {
+		return nil
+	}
+	rows, err = in.tx.QueryContext(in.ctx, `SELECT geography, code, name FROM areas WHERE msoa_code = ''`)
+	if err != nil {
+		return fmt.Errorf("areas without an MSOA: %w", err)
+	}
+	type fill struct{ geog, code, msoa string }
+	var fills []fill
+	for rows.Next() {
+		var g, code, name string
+		if err := rows.Scan(&g, &code, &name); err != nil {
+			rows.Close()
+			return fmt.Errorf("areas without an MSOA: %w", err)
+		}
+		if m, ok := registry.MSOANameOfLSOA(name); ok {
+			if msoa, ok := msoas[key{placeplan.Geography(g), m}]; ok {
+				fills = append(fills, fill{g, code, msoa})
+			}
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("areas without an MSOA: %w", err)
+	}
+	st, err := in.tx.PrepareContext(in.ctx, `UPDATE areas SET msoa_code = ? WHERE geography = ? AND code = ?`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, f := range fills {
+		if _, err := st.ExecContext(in.ctx, f.msoa, f.geog, f.code); err != nil {
+			return fmt.Errorf("area %s: %w", f.code, err)
+		}
+	}
+	return nil
 }
 
 // checkCoverage warns about loaded areas that a new layer leaves out.
@@ -686,186 +736,105 @@ func (in *ingest) checkCoverage() error {
 	return nil
 }
 
-// localities stores locality definitions, resolving codes and names to the
-// areas now in the database.
+// localities stores locality definitions, resolving them (package
+// locality, the rule summarise uses too) over the areas of every
+// geography now in the database. A definition that matches no area in any
+// geography it is for, an ambiguous MSOA name or an area in two localities
+// of a scheme is a problem, and the ingest stores nothing.
 func (in *ingest) localities(p *Part) error {
-	type key struct {
-		scheme, name string
-		geog         placeplan.Geography
-	}
-	members := map[key]map[string]bool{}
-	defn := map[key][]string{}
-	var order []key
-	add := func(k key, codes []string, how string) {
-		if members[k] == nil {
-			members[k] = map[string]bool{}
-			order = append(order, k)
-		}
-		for _, c := range codes {
-			members[k][c] = true
-		}
-		defn[k] = append(defn[k], how)
-	}
 	geogs, err := storedGeographies(in.ctx, in.tx)
 	if err != nil {
 		return err
 	}
+	msoas, err := registry.MSOAs()
+	if err != nil {
+		return err
+	}
 	probs := record.NewProblems(p.Input)
-	var dsID int64
+	var locs []placeplan.Locality
+	matchedRows := map[int]bool{}     // definition rows, by line, that matched in some geography
+	matchedNames := map[string]bool{} // polygons that did
+	for _, g := range geogs {
+		areas, err := queryAreas(in.ctx, in.tx, AreaQuery{Geography: g})
+		if err != nil {
+			return err
+		}
+		var res *locality.Resolution
+		if p.Localities != nil {
+			res = locality.Resolve(p.Localities, g, areas, msoas)
+		} else {
+			res = locality.ResolvePolygons(p.LocPolys, g, areas)
+		}
+		for _, pr := range res.Problems {
+			if len(pr.Shared) > 0 {
+				probs.Addf("%s", pr.SharedName(p.Input, fmt.Sprintf("the loaded %s areas", g.Label())))
+			} else {
+				where := p.Input
+				if pr.Row.Line > 0 {
+					where = fmt.Sprintf("%s line %d", p.Input, pr.Row.Line)
+				}
+				probs.Addf("%s: area %s is in both %q and %q of %q", where, pr.Area, pr.First, pr.Row.Locality, pr.Row.Scheme)
+			}
+		}
+		unmatched := map[int]bool{}
+		for _, u := range res.Unmatched {
+			unmatched[u.Row.Line] = true
+		}
+		for _, l := range res.Localities {
+			matchedNames[l.Name] = true
+		}
+		if p.Localities != nil {
+			for _, r := range p.Localities.Rows {
+				if (r.Geography == "" || r.Geography == g) && !unmatched[r.Line] {
+					matchedRows[r.Line] = true
+				}
+			}
+		}
+		locs = append(locs, res.Localities...)
+	}
+	var ds placeplan.Dataset
 	switch {
 	case p.Localities != nil:
-		dsID, err = in.dataset(p, placeplan.Dataset{Format: "locality definitions", Records: len(p.Localities.Rows)})
-		if err != nil {
-			return err
-		}
+		ds = placeplan.Dataset{Format: "locality definitions", Records: len(p.Localities.Rows)}
 		for _, r := range p.Localities.Rows {
-			where := fmt.Sprintf("%s line %d, locality %q", p.Input, r.Line, r.Locality)
-			targets := geogs
-			if r.Geography != "" {
-				targets = []placeplan.Geography{r.Geography}
-			}
-			found := false
-			for _, g := range targets {
-				var q string
-				var arg string
-				var how string
-				switch {
-				case r.MSOAName != "":
-					q, arg, how = `SELECT a.code FROM areas a JOIN msoas m ON m.geography = a.geography AND m.code = a.msoa_code
-						WHERE a.geography = ? AND (lower(m.hcl_name) = lower(?) OR lower(m.name) = lower(?))`, r.MSOAName, "MSOA "+r.MSOAName
-				case record.IsLSOACode(r.Code):
-					q, arg, how = `SELECT code FROM areas WHERE geography = ? AND code = ?`, r.Code, "LSOA "+r.Code
-				case record.IsMSOACode(r.Code):
-					q, arg, how = `SELECT code FROM areas WHERE geography = ? AND msoa_code = ?`, r.Code, "MSOA "+r.Code
-				default:
-					q, arg, how = `SELECT code FROM areas WHERE geography = ? AND lad_code = ?`, r.Code, "district "+r.Code
-				}
-				var codes []string
-				var rows *sql.Rows
-				if r.MSOAName != "" {
-					rows, err = in.tx.QueryContext(in.ctx, q, string(g), arg, arg)
-				} else {
-					rows, err = in.tx.QueryContext(in.ctx, q, string(g), arg)
-				}
-				if err != nil {
-					return err
-				}
-				for rows.Next() {
-					var c string
-					if err := rows.Scan(&c); err != nil {
-						rows.Close()
-						return err
-					}
-					codes = append(codes, c)
-				}
-				rows.Close()
-				if len(codes) > 0 {
-					found = true
-					add(key{r.Scheme, r.Locality, g}, codes, how)
-				}
-			}
-			if !found {
-				what := r.Code
-				if r.MSOAName != "" {
-					what = "MSOA name " + r.MSOAName
-				}
-				probs.Addf("%s: %s matches no loaded area", where, what)
+			if !matchedRows[r.Line] {
+				u := locality.Unmatched{Row: r}
+				probs.Addf("%s line %d, locality %q: %s matches no loaded area", p.Input, r.Line, r.Locality, u.What())
 			}
 		}
-	case p.LocPolys != nil:
-		lp := p.LocPolys
-		dsID, err = in.dataset(p, placeplan.Dataset{Format: "locality polygons", Records: len(lp.Names)})
-		if err != nil {
-			return err
-		}
-		for _, g := range geogs {
-			pts, err := in.areaPoints(g)
-			if err != nil {
-				return err
-			}
-			for i, name := range lp.Names {
-				var codes []string
-				bd := lp.Polygons[i].Bound()
-				for code, pt := range pts {
-					if bd.Contains(pt) && geo.Contains(lp.Polygons[i], pt) {
-						codes = append(codes, code)
-					}
-				}
-				if len(codes) > 0 {
-					add(key{lp.Scheme, name, g}, codes, "areas whose representative point lies inside the polygon")
-				}
-			}
-		}
-		for _, name := range lp.Names {
-			ok := false
-			for _, k := range order {
-				if k.name == name {
-					ok = true
-				}
-			}
-			if !ok {
+	default:
+		ds = placeplan.Dataset{Format: "locality polygons", Records: len(p.LocPolys.Names)}
+		for _, name := range p.LocPolys.Names {
+			if !matchedNames[name] {
 				probs.Addf("%s: locality %q contains no loaded area's representative point", p.Input, name)
 			}
-		}
-	}
-	// An area belongs to at most one locality of a scheme.
-	owner := map[string]string{}
-	for _, k := range order {
-		for c := range members[k] {
-			ok := fmt.Sprintf("%s|%s|%s", k.scheme, k.geog, c)
-			if prev, dup := owner[ok]; dup && prev != k.name {
-				probs.Addf("%s: area %s is in both %q and %q of %q", p.Input, c, prev, k.name, k.scheme)
-			}
-			owner[ok] = k.name
 		}
 	}
 	if err := probs.Err(); err != nil {
 		return err
 	}
-	for _, k := range order {
-		if _, err := in.tx.ExecContext(in.ctx, `DELETE FROM localities WHERE scheme = ? AND name = ? AND geography = ?`, k.scheme, k.name, string(k.geog)); err != nil {
+	dsID, err := in.dataset(p, ds)
+	if err != nil {
+		return err
+	}
+	for _, l := range locs {
+		if _, err := in.tx.ExecContext(in.ctx, `DELETE FROM localities WHERE scheme = ? AND name = ? AND geography = ?`, l.Scheme, l.Name, string(l.Geography)); err != nil {
 			return err
 		}
 		var id int64
-		how := "defined by " + strings.Join(uniq(defn[k]), ", ")
 		if err := in.tx.QueryRowContext(in.ctx, `INSERT INTO localities (dataset_id, scheme, name, geography, definition)
-			VALUES (?, ?, ?, ?, ?) RETURNING id`, dsID, k.scheme, k.name, string(k.geog), how).Scan(&id); err != nil {
+			VALUES (?, ?, ?, ?, ?) RETURNING id`, dsID, l.Scheme, l.Name, string(l.Geography), l.Definition).Scan(&id); err != nil {
 			return err
 		}
-		for c := range members[k] {
+		for _, c := range l.Areas {
 			if _, err := in.tx.ExecContext(in.ctx, `INSERT INTO locality_areas (locality_id, geography, area_code) VALUES (?, ?, ?)`,
-				id, string(k.geog), c); err != nil {
-				return fmt.Errorf("locality %s, area %s: %w", k.name, c, err)
+				id, string(l.Geography), c); err != nil {
+				return fmt.Errorf("locality %s, area %s: %w", l.Name, c, err)
 			}
 		}
 	}
-	in.report.Loaded = append(in.report.Loaded, fmt.Sprintf("%s — %d localities", p.Describe(), len(order)))
+	in.report.Loaded = append(in.report.Loaded, fmt.Sprintf("%s — %d localities", p.Describe(), len(locs)))
 	return nil
-}
-
-func uniq(xs []string) []string {
-	if len(xs) > 6 {
-		return []string{fmt.Sprintf("%d codes (%s, …)", len(xs), strings.Join(xs[:3], ", "))}
-	}
-	return xs
-}
-
-func (in *ingest) areaPoints(g placeplan.Geography) (map[string]orb.Point, error) {
-	rows, err := in.tx.QueryContext(in.ctx, `SELECT code, point_lon, point_lat FROM areas WHERE geography = ? AND point_lon IS NOT NULL`, string(g))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]orb.Point{}
-	for rows.Next() {
-		var c string
-		var p orb.Point
-		if err := rows.Scan(&c, &p[0], &p[1]); err != nil {
-			return nil, err
-		}
-		out[c] = p
-	}
-	return out, rows.Err()
 }
 
 // batchInsert inserts many rows per statement: one cgo call per few hundred

@@ -179,6 +179,11 @@ type AreaQuery struct {
 
 // Areas returns the small areas matching q, ordered by geography and code.
 func (s *Store) Areas(ctx context.Context, q AreaQuery) ([]placeplan.Area, error) {
+	return queryAreas(ctx, s.db, q)
+}
+
+// queryAreas is Areas on db, which may be an ingest's transaction.
+func queryAreas(ctx context.Context, db querier, q AreaQuery) ([]placeplan.Area, error) {
 	geomCol := "NULL"
 	if q.WithGeometry {
 		geomCol = "a.geometry"
@@ -209,7 +214,7 @@ func (s *Store) Areas(ctx context.Context, q AreaQuery) ([]placeplan.Area, error
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
 	query += " ORDER BY a.geography, a.code"
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"placeplan"
 	"placeplan/data"
 	"placeplan/data/iod"
+	"placeplan/data/locality"
 	"placeplan/data/record"
 	"placeplan/data/registry"
 	"placeplan/scoring"
@@ -760,150 +761,52 @@ func ReadLocalityDefs(path string) (*record.LocalityDefs, error) {
 
 // ResolveLocalities turns locality rows into the localities of these
 // areas, scheme by scheme in the order of the rows, each locality with its
-// member area codes. A row names an LSOA, an MSOA or a district code, or a
-// House of Commons Library (or ONS) MSOA name. A Library name that
-// several MSOAs of the areas share is resolved to the one in the
-// districts the scheme's other rows lie in. Rows for the other LSOA
-// vintage are skipped; rows that match no area are reported in the
-// warnings (returned even with an error); an area in two localities of
-// one scheme is an error. Schemes with no area are left out.
+// member area codes, by the rule ingest applies to the stored areas
+// (package locality): a row names an LSOA, an MSOA or a district code, or
+// a House of Commons Library (or ONS) MSOA name, and a Library name that
+// several MSOAs of the areas share is resolved to the one in the districts
+// the scheme's other rows lie in. Rows for the other LSOA vintage are
+// skipped; rows that match no area are reported in the warnings (returned
+// even with an error); a name that is no MSOA's, an ambiguous name or an
+// area in two localities of one scheme is an error. Schemes with no area
+// are left out.
 func (ia *IoDAreas) ResolveLocalities(defs *record.LocalityDefs) ([]placeplan.Locality, []string, error) {
-	var warnings []string
-	warn := func(format string, args ...any) { warnings = append(warnings, fmt.Sprintf(format, args...)) }
 	reg, err := registry.MSOAs()
 	if err != nil {
 		return nil, nil, err
 	}
-	var msoas []record.MSOAName
-	byMSOA := map[string][]int{}
-	byLAD := map[string][]int{}
-	needMSOA := false
-	for _, r := range defs.Rows {
-		needMSOA = needMSOA || r.MSOAName != "" || isONSCode(r.Code, "02")
-	}
+	needMSOA := slices.ContainsFunc(defs.Rows, func(r record.LocalityRow) bool { return r.MSOAName != "" || record.IsMSOACode(r.Code) })
 	if needMSOA {
-		if msoas, err = ia.msoaOf(); err != nil {
+		if _, err := ia.msoaOf(); err != nil {
 			return nil, nil, err
 		}
-		for i, m := range msoas {
-			byMSOA[m.Code] = append(byMSOA[m.Code], i)
-		}
 	}
+	areas := make([]placeplan.Area, len(ia.areas))
 	for i, a := range ia.areas {
-		if a.LADCode != "" {
-			byLAD[a.LADCode] = append(byLAD[a.LADCode], i)
-		}
+		areas[i] = placeplan.Area{Code: a.Code, Name: a.Name, Geography: ia.geography, MSOACode: a.MSOACode, MSOAName: a.MSOAName,
+			LADCode: a.LADCode, LADName: a.LADName}
 	}
-	type match struct {
-		row   record.LocalityRow
-		areas []int
-		// candidates are the MSOAs an ambiguous name matches in the areas.
-		candidates []string
+	res := locality.Resolve(defs, ia.geography, areas, reg)
+	var warnings []string
+	for _, u := range res.Unmatched {
+		if u.UnknownName {
+			return nil, warnings, placeplan.Errorf(placeplan.EINVALID, "%s line %d: locality %q: %q is not the House of Commons Library or ONS name of an MSOA of %s",
+				defs.Name, u.Row.Line, u.Row.Locality, u.Row.MSOAName, ia.geography.Label())
+		}
+		warnings = append(warnings, fmt.Sprintf("%s line %d: locality %q: %s matches no area of %s", defs.Name, u.Row.Line, u.Row.Locality, u.What(), ia.name))
 	}
-	var schemes []string
-	matches := map[string][]match{}
-	for _, r := range defs.Rows {
-		if r.Geography != "" && r.Geography != ia.geography {
-			continue
+	if len(res.Problems) > 0 {
+		pr := res.Problems[0]
+		if len(pr.Shared) > 0 {
+			return nil, warnings, placeplan.Errorf(placeplan.EINVALID, "%s", pr.SharedName(defs.Name, ia.name))
 		}
-		if _, ok := matches[r.Scheme]; !ok {
-			schemes = append(schemes, r.Scheme)
-			matches[r.Scheme] = nil
-		}
-		m := match{row: r}
-		switch {
-		case r.MSOAName != "":
-			named := reg.Named(ia.geography, r.MSOAName)
-			if len(named) == 0 {
-				return nil, warnings, placeplan.Errorf(placeplan.EINVALID, "%s line %d: locality %q: %q is not the House of Commons Library or ONS name of an MSOA of %s",
-					defs.Name, r.Line, r.Locality, r.MSOAName, ia.geography.Label())
-			}
-			for _, n := range named {
-				if len(byMSOA[n.Code]) > 0 {
-					m.candidates = append(m.candidates, n.Code)
-				}
-			}
-			if len(m.candidates) == 1 {
-				m.areas, m.candidates = byMSOA[m.candidates[0]], nil
-			}
-		case isONSCode(r.Code, "01"):
-			if i, ok := ia.pos[r.Code]; ok {
-				m.areas = []int{i}
-			}
-		case isONSCode(r.Code, "02"):
-			m.areas = byMSOA[r.Code]
-		default:
-			m.areas = byLAD[r.Code]
-		}
-		matches[r.Scheme] = append(matches[r.Scheme], m)
+		return nil, warnings, placeplan.Errorf(placeplan.EINVALID, "%s line %d: area %s is in locality %q (line %d) and %q of scheme %q: an area may belong to one locality per scheme",
+			defs.Name, pr.Row.Line, pr.Area, pr.First, pr.FirstLine, pr.Row.Locality, pr.Row.Scheme)
 	}
-	var out []placeplan.Locality
-	for _, scheme := range schemes {
-		// The districts the scheme's unambiguous rows lie in.
-		lads := map[string]bool{}
-		for _, m := range matches[scheme] {
-			for _, i := range m.areas {
-				lads[ia.areas[i].LADCode] = true
-			}
-		}
-		members := map[string][]int{}
-		var names []string
-		owner := map[int]match{}
-		for _, m := range matches[scheme] {
-			r := m.row
-			if len(m.candidates) > 1 {
-				var in []string
-				for _, c := range m.candidates {
-					if lads[ia.areas[byMSOA[c][0]].LADCode] {
-						in = append(in, c)
-					}
-				}
-				if len(in) != 1 {
-					return nil, warnings, placeplan.Errorf(placeplan.EINVALID, "%s line %d: locality %q: MSOA name %q is shared by MSOAs %s of %s; name the MSOA by its code instead",
-						defs.Name, r.Line, r.Locality, r.MSOAName, strings.Join(m.candidates, ", "), ia.name)
-				}
-				m.areas = byMSOA[in[0]]
-			}
-			if len(m.areas) == 0 {
-				what := r.Code
-				if r.MSOAName != "" {
-					what = "MSOA name " + r.MSOAName
-				}
-				warn("%s line %d: locality %q: %s matches no area of %s", defs.Name, r.Line, r.Locality, what, ia.name)
-				continue
-			}
-			for _, i := range m.areas {
-				if prev, dup := owner[i]; dup && prev.row.Locality != r.Locality {
-					return nil, warnings, placeplan.Errorf(placeplan.EINVALID, "%s line %d: area %s is in locality %q (line %d) and %q of scheme %q: an area may belong to one locality per scheme",
-						defs.Name, r.Line, ia.areas[i].Code, prev.row.Locality, prev.row.Line, r.Locality, scheme)
-				} else if dup {
-					continue
-				}
-				owner[i] = m
-				if members[r.Locality] == nil {
-					names = append(names, r.Locality)
-				}
-				members[r.Locality] = append(members[r.Locality], i)
-			}
-		}
-		slices.Sort(names)
-		for _, name := range names {
-			l := placeplan.Locality{Scheme: scheme, Name: name, Geography: ia.geography,
-				Definition: "from " + defs.Name}
-			for _, i := range members[name] {
-				l.Areas = append(l.Areas, ia.areas[i].Code)
-			}
-			slices.Sort(l.Areas)
-			out = append(out, l)
-		}
+	for i := range res.Localities {
+		res.Localities[i].Definition = "from " + defs.Name
 	}
-	return out, warnings, nil
-}
-
-// isONSCode reports whether code is an ONS code of the entity type typ:
-// "01" for an LSOA, "02" for an MSOA (E01…, W02…).
-func isONSCode(code, typ string) bool {
-	return len(code) == 9 && code[1:3] == typ
+	return res.Localities, warnings, nil
 }
 
 // SummaryQuery asks SummariseStore for one summary of the loaded data.
