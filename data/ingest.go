@@ -755,9 +755,13 @@ func (in *ingest) localities(p *Part) error {
 	matchedRows := map[int]bool{}     // definition rows, by line, that matched in some geography
 	matchedNames := map[string]bool{} // polygons that did
 	for _, g := range geogs {
-		areas, err := queryAreas(in.ctx, in.tx, AreaQuery{Geography: g})
+		stored, err := queryAreas(in.ctx, in.tx, AreaQuery{Geography: g})
 		if err != nil {
 			return err
+		}
+		areas := make([]record.Area, len(stored))
+		for i, a := range stored {
+			areas[i] = record.Area{Code: a.Code, Name: a.Name, MSOACode: a.MSOACode, LADCode: a.LADCode, Point: a.Point}
 		}
 		var res *locality.Resolution
 		if p.Localities != nil {

@@ -321,39 +321,35 @@ func (s *Store) Indicators(ctx context.Context, geog placeplan.Geography) ([]pla
 
 // Values returns every value of one indicator, ordered by area code.
 func (s *Store) Values(ctx context.Context, indicatorID int64) ([]placeplan.Value, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT area_code, value FROM indicator_values
+		WHERE indicator_id = ? ORDER BY area_code`, indicatorID)
+	if err != nil {
+		return nil, fmt.Errorf("values of indicator %d: %w", indicatorID, err)
+	}
+	defer rows.Close()
 	var out []placeplan.Value
-	err := s.eachValue(ctx, indicatorID, "ORDER BY area_code", func(area string, v float64) {
-		out = append(out, placeplan.Value{Area: area, Value: v})
-	})
-	return out, err
+	var v placeplan.Value
+	for rows.Next() {
+		if err := rows.Scan(&v.Area, &v.Value); err != nil {
+			return nil, fmt.Errorf("values of indicator %d: %w", indicatorID, err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
 
 // ValuesByArea returns every value of one indicator keyed by area code:
 // the one call every use case that joins an indicator to areas makes.
 func (s *Store) ValuesByArea(ctx context.Context, indicatorID int64) (map[string]float64, error) {
-	out := map[string]float64{}
-	err := s.eachValue(ctx, indicatorID, "", func(area string, v float64) { out[area] = v })
-	return out, err
-}
-
-// eachValue calls f with each stored value of an indicator, in the order
-// the clause (an ORDER BY, or "") asks.
-func (s *Store) eachValue(ctx context.Context, indicatorID int64, order string, f func(area string, v float64)) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT area_code, value FROM indicator_values
-		WHERE indicator_id = ? `+order, indicatorID)
+	vals, err := s.Values(ctx, indicatorID)
 	if err != nil {
-		return fmt.Errorf("values of indicator %d: %w", indicatorID, err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var area string
-		var v float64
-		if err := rows.Scan(&area, &v); err != nil {
-			return fmt.Errorf("values of indicator %d: %w", indicatorID, err)
-		}
-		f(area, v)
+	out := make(map[string]float64, len(vals))
+	for _, v := range vals {
+		out[v.Area] = v.Value
 	}
-	return rows.Err()
+	return out, nil
 }
 
 // AreaValues returns every indicator value held for one area, keyed by

@@ -350,12 +350,14 @@ func LoadIoDAreas(ctx context.Context, st SummaryStore, geog placeplan.Geography
 	}
 
 	// The areas the IoD covers: those with any index score or rank.
+	var measures []map[string]float64 // each index's scores and ranks
+	for _, k := range summaryIndices() {
+		measures = append(measures, byArea[k.Key(placeplan.MeasureScore)], byArea[k.Key(placeplan.MeasureRank)])
+	}
 	for _, a := range areas {
 		covered := false
-		for _, k := range summaryIndices() {
-			_, score := byArea[k.Key(placeplan.MeasureScore)][a.Code]
-			_, rank := byArea[k.Key(placeplan.MeasureRank)][a.Code]
-			if covered = score || rank; covered {
+		for _, m := range measures {
+			if _, covered = m[a.Code]; covered {
 				break
 			}
 		}
@@ -781,12 +783,7 @@ func (ia *IoDAreas) ResolveLocalities(defs *record.LocalityDefs) ([]placeplan.Lo
 			return nil, nil, err
 		}
 	}
-	areas := make([]placeplan.Area, len(ia.areas))
-	for i, a := range ia.areas {
-		areas[i] = placeplan.Area{Code: a.Code, Name: a.Name, Geography: ia.geography, MSOACode: a.MSOACode, MSOAName: a.MSOAName,
-			LADCode: a.LADCode, LADName: a.LADName}
-	}
-	res := locality.Resolve(defs, ia.geography, areas, reg)
+	res := locality.Resolve(defs, ia.geography, ia.areas, reg)
 	var warnings []string
 	for _, u := range res.Unmatched {
 		if u.UnknownName {

@@ -89,25 +89,29 @@ type match struct {
 }
 
 // Resolve resolves the rows of defs for geography g (rows for the other
-// LSOA vintage are left out) over areas, which need their code, name,
-// MSOA code and district code.
-func Resolve(defs *record.LocalityDefs, g placeplan.Geography, areas []placeplan.Area, msoas *registry.MSOACodes) *Resolution {
+// LSOA vintage are left out) over areas, of which it reads the code,
+// name, MSOA code and district code.
+func Resolve(defs *record.LocalityDefs, g placeplan.Geography, areas []record.Area, msoas *registry.MSOACodes) *Resolution {
 	pos := make(map[string]int, len(areas))
-	byMSOA := map[string][]int{}
 	byLAD := map[string][]int{}
 	for i, a := range areas {
 		pos[a.Code] = i
-		code := a.MSOACode
-		if code == "" {
-			if m, ok := msoas.ForLSOAName(g, a.Name); ok {
-				code = m.Code
-			}
-		}
-		if code != "" {
-			byMSOA[code] = append(byMSOA[code], i)
-		}
 		if a.LADCode != "" {
 			byLAD[a.LADCode] = append(byLAD[a.LADCode], i)
+		}
+	}
+	byMSOA := map[string][]int{}
+	if slices.ContainsFunc(defs.Rows, func(r record.LocalityRow) bool { return r.MSOAName != "" || record.IsMSOACode(r.Code) }) {
+		for i, a := range areas {
+			code := a.MSOACode
+			if code == "" {
+				if m, ok := msoas.ForLSOAName(g, a.Name); ok {
+					code = m.Code
+				}
+			}
+			if code != "" {
+				byMSOA[code] = append(byMSOA[code], i)
+			}
 		}
 	}
 	var schemes []string
@@ -185,7 +189,7 @@ func Resolve(defs *record.LocalityDefs, g placeplan.Geography, areas []placeplan
 // each holds the areas whose representative point lies inside it. A
 // polygon that holds no area's point is Unmatched (its row names only the
 // scheme and locality).
-func ResolvePolygons(lp *record.LocalityPolygons, g placeplan.Geography, areas []placeplan.Area) *Resolution {
+func ResolvePolygons(lp *record.LocalityPolygons, g placeplan.Geography, areas []record.Area) *Resolution {
 	res := &Resolution{}
 	s := newScheme(lp.Scheme, g, areas)
 	for k, name := range lp.Names {
@@ -212,14 +216,14 @@ func ResolvePolygons(lp *record.LocalityPolygons, g placeplan.Geography, areas [
 type scheme struct {
 	name    string
 	g       placeplan.Geography
-	areas   []placeplan.Area
+	areas   []record.Area
 	members map[string][]int    // locality → areas
 	how     map[string][]string // locality → what its definitions name
 	owner   map[int]string      // area → its locality
 	line    map[int]int         // area → the line that gave it its locality
 }
 
-func newScheme(name string, g placeplan.Geography, areas []placeplan.Area) *scheme {
+func newScheme(name string, g placeplan.Geography, areas []record.Area) *scheme {
 	return &scheme{name: name, g: g, areas: areas, members: map[string][]int{}, how: map[string][]string{},
 		owner: map[int]string{}, line: map[int]int{}}
 }

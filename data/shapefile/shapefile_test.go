@@ -24,7 +24,7 @@ import (
 	"placeplan/geo"
 )
 
-// shapefileParts opens testdata/shp/stem.{shp,dbf,prj,cpg}; prj and cpg
+// shapefileParts opens testdata/stem.{shp,dbf,prj,cpg}; prj and cpg
 // are nil when absent.
 func shapefileParts(t testing.TB, stem string) (shp, dbf, prj, cpg []byte) {
 	t.Helper()
