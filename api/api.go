@@ -110,6 +110,7 @@ type Store interface {
 	Areas(ctx context.Context, q data.AreaQuery) ([]placeplan.Area, error)
 	Indicators(ctx context.Context, geog placeplan.Geography) ([]placeplan.Indicator, error)
 	Values(ctx context.Context, indicatorID int64) ([]placeplan.Value, error)
+	ValuesByArea(ctx context.Context, indicatorID int64) (map[string]float64, error)
 	AreaValues(ctx context.Context, geog placeplan.Geography, code string) (map[string]float64, error)
 	Localities(ctx context.Context, geog placeplan.Geography) ([]placeplan.Locality, error)
 	PointLayers(ctx context.Context) (map[string]int, error)

@@ -289,15 +289,7 @@ func newPlanBuilder(ctx context.Context, st PlanStore, sc *Scenario, score *Resu
 		if !ok {
 			return nil, nil
 		}
-		vals, err := st.Values(ctx, ind.ID)
-		if err != nil {
-			return nil, err
-		}
-		m := make(map[string]float64, len(vals))
-		for _, v := range vals {
-			m[v.Area] = v.Value
-		}
-		return m, nil
+		return st.ValuesByArea(ctx, ind.ID)
 	}
 
 	// The demand areas: every area of the scheme's localities with a point.
@@ -435,24 +427,20 @@ func newPlanBuilder(ctx context.Context, st PlanStore, sc *Scenario, score *Resu
 
 // denominator returns the population a rate is a share of.
 func (pb *planBuilder) denominator(ind placeplan.Indicator, byKey map[string]placeplan.Indicator, values func(string) (map[string]float64, error)) (map[string]float64, error) {
-	for key, denom := range popKeys {
-		if denom == ind.Denominator {
-			if _, ok := byKey[key]; ok {
-				return values(key)
-			}
+	if key, ok := placeplan.PopulationKey(ind.Denominator); ok {
+		if _, ok := byKey[key]; ok {
+			return values(key)
 		}
 	}
 	return nil, placeplan.Errorf(placeplan.EINVALID, "sites.demand.weight: %s is a rate of the %s population, which is not loaded", ind.Key, ind.Denominator)
 }
 
-// profileDomains are the IoD domains that make up the deprivation profile
-// on which comparison areas are matched.
-var profileDomains = []string{"income", "employment", "education", "health", "crime", "barriers", "living_env"}
-
 func (pb *planBuilder) loadProfile(byKey map[string]placeplan.Indicator, values func(string) (map[string]float64, error)) error {
 	var cols []map[string]float64
-	for _, d := range profileDomains {
-		for _, key := range []string{d + "_score", d + "_exp"} {
+	// The deprivation profile comparison areas are matched on: the seven
+	// domains, by score or else transformed score.
+	for _, d := range placeplan.IoDDomains() {
+		for _, key := range []string{d.Key(placeplan.MeasureScore), d.Key(placeplan.MeasureExp)} {
 			if _, ok := byKey[key]; !ok {
 				continue
 			}

@@ -11,6 +11,7 @@ import (
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/data/table"
 	"placeplan/scoring"
 	"placeplan/scoring/siting"
 )
@@ -242,7 +243,7 @@ func ReadMatrix(path string) ([]siting.ODRow, siting.Unit, error) {
 	var out []siting.ODRow
 	var unit siting.Unit
 	_, err := data.ReadPath(path, func(name string, r io.Reader) (struct{}, error) {
-		rows, u, err := data.ReadODMatrix(name, r)
+		rows, u, err := table.ReadODMatrix(name, r)
 		if err != nil {
 			return struct{}{}, err
 		}
