@@ -13,6 +13,7 @@ import (
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/data/registry"
 	"placeplan/geo/tile"
 )
 
@@ -86,7 +87,7 @@ func areaGroup(p geojson.Properties) string {
 		return "lad:" + lad
 	}
 	if name, _ := p["name"].(string); name != "" {
-		if msoa, ok := data.MSOANameOfLSOA(name); ok {
+		if msoa, ok := registry.MSOANameOfLSOA(name); ok {
 			return "msoa:" + msoa
 		}
 	}

@@ -19,6 +19,7 @@ import (
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/data/registry"
 	"placeplan/geo/tile"
 	"placeplan/scenario"
 )
@@ -36,7 +37,7 @@ func englandMSOALocalities(tb testing.TB, store *data.Store) string {
 	var b strings.Builder
 	b.WriteString("scheme,locality,code\n")
 	for _, a := range areas {
-		if m, ok := data.MSOANameOfLSOA(a.Name); ok {
+		if m, ok := registry.MSOANameOfLSOA(a.Name); ok {
 			fmt.Fprintf(&b, "England MSOAs,%q,%s\n", m, a.Code)
 		}
 	}
