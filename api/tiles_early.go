@@ -92,7 +92,7 @@ func overviewFeatures(areas []placeplan.Area) *geojson.FeatureCollection {
 			continue
 		}
 		f := geojson.NewFeature(a.Geometry)
-		f.Properties = geojson.Properties{"code": a.Code, "name": a.Name, "lad_code": a.LADCode}
+		f.Properties = geojson.Properties{"code": a.Code, "name": a.Name, "lad_code": a.LADCode, "lad_name": a.LADName}
 		fc.Append(f)
 	}
 	return fc

@@ -20,7 +20,7 @@ export const AREAS_MIN_ZOOM = 6;
 export const TILE_MAX_ZOOM = 14;
 
 /** The area properties the map needs from the tiles; values arrive as feature-state. */
-export const AREA_FIELDS = ['code', 'name', 'lad_name'] as const;
+export const AREA_FIELDS = ['area_count', 'code', 'lad_name', 'name'] as const; // sorted, as the server keys its cache
 
 export interface StyleOptions {
   origin: string; // e.g. http://127.0.0.1:8080: MapLibre needs absolute tile URLs

@@ -21,7 +21,7 @@ describe('the offline style', () => {
   it('asks the area tiles only for what it styles with, keyed by code for feature-state', () => {
     const areas = s.sources.areas as { tiles: string[]; promoteId: string };
     expect(areas.promoteId).toBe('code');
-    expect(areas.tiles[0]).toContain('fields=code,name,lad_name');
+    expect(areas.tiles[0]).toContain('fields=area_count,code,lad_name,name');
   });
   it('every layer draws from a source the style has', () => {
     for (const l of s.layers) {
