@@ -19,6 +19,7 @@ import (
 
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -461,13 +462,17 @@ func cmdIngest(ctx context.Context, cfg Config, stdout, stderr io.Writer) error 
 }
 
 // progressPrinter reports reading progress of files over 1 MB in steps of
-// 10 %.
+// 10 %. IngestFiles reads two files at once, so it is called from more
+// than one goroutine.
 func progressPrinter(w io.Writer) func(file string, read, total int64) {
+	var mu sync.Mutex
 	last := map[string]int64{}
 	return func(file string, read, total int64) {
 		if total < 1<<20 {
 			return
 		}
+		mu.Lock()
+		defer mu.Unlock()
 		step := read * 10 / total
 		if prev, ok := last[file]; ok && step <= prev {
 			return
