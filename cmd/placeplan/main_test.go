@@ -310,3 +310,42 @@ func TestServeBasemapStyle(t *testing.T) {
 		}
 	}
 }
+
+// TestServeFrontendDir: serve --frontend-dir DIR serves the web map from
+// DIR on disk, so a rebuilt file is served without restarting; a DIR that
+// does not exist, is a file, or holds no index.html is refused before the
+// server starts.
+func TestServeFrontendDir(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "index.html"), "<!doctype html><title>dev</title>")
+	url, _, stop := startServe(t, "--addr", "127.0.0.1:0", "--frontend-dir", dir)
+	defer stop()
+	if got := get(t, url+"/"); got != "<!doctype html><title>dev</title>" {
+		t.Errorf("GET / = %q, want the index.html on disk", got)
+	}
+	writeFile(t, filepath.Join(dir, "index.html"), "<!doctype html><title>rebuilt</title>")
+	if got := get(t, url+"/"); !strings.Contains(got, "rebuilt") {
+		t.Errorf("GET / after a rebuild = %q", got)
+	}
+	if got := get(t, url+"/healthz"); !strings.Contains(got, `"ok"`) {
+		t.Errorf("/healthz with --frontend-dir: %s", got)
+	}
+
+	file := filepath.Join(dir, "index.html")
+	empty := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		dir  string
+		code int
+		want string
+	}{
+		{"missing", filepath.Join(dir, "nope"), 66, "does not exist"},
+		{"a file", file, 65, "is not a directory"},
+		{"no index.html", empty, 66, "has no index.html"},
+	} {
+		_, errOut, code := runCLI(t, "serve", "--addr", "127.0.0.1:0", "--frontend-dir", tc.dir)
+		if code != tc.code || !strings.Contains(errOut, "--frontend-dir "+tc.dir+" ") || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%s: exit %d, %s; want %d and %q", tc.name, code, errOut, tc.code, tc.want)
+		}
+	}
+}

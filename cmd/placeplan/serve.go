@@ -23,7 +23,7 @@ func serveSpec() spec {
 		name: "serve",
 		synopsis: []string{
 			"[--db FILE [--create]] [--addr HOST:PORT] [--suppress-below N] [--cors-origin ORIGIN]",
-			"[--tile-cache-mb N] [--basemap-style URL]",
+			"[--tile-cache-mb N] [--basemap-style URL] [--frontend-dir DIR]",
 		},
 		about: `Serve serves the web map at /, the HTTP API under /api/v1 (described at
 /api/openapi.json), vector tiles under /tiles and OGC API - Features under
@@ -31,7 +31,10 @@ func serveSpec() spec {
 nothing saved is kept after it stops; --db FILE --create creates FILE from
 the embedded default dataset when it does not exist. Its first line on
 stdout is "listening on http://HOST:PORT" (--addr 127.0.0.1:0 picks a free
-port); the second says which database it serves. The log goes to stderr.`,
+port); the second says which database it serves. The log goes to stderr.
+--frontend-dir serves the web map from a directory on disk instead of the
+files built into the binary, for working on the map: run "npm run dev" in
+frontend/ and serve --frontend-dir frontend/dist/app.`,
 		make: newServeCmd,
 	}
 }
@@ -47,6 +50,7 @@ type serveCmd struct {
 	corsOrigins   []string
 	tileCacheMB   int64
 	basemapStyle  string // a MapLibre style URL for the web map's basemap
+	frontendDir   string // serve the web map from here instead of the embedded files
 }
 
 func newServeCmd() command {
@@ -62,6 +66,7 @@ func newServeCmd() command {
 		c.corsOrigins = append(c.corsOrigins, v)
 		return nil
 	})
+	fs.StringVar(&c.frontendDir, "frontend-dir", "", "serve the web map from this `DIR` on disk (such as frontend/dist/app) instead of the files built in, for front-end work")
 	return c
 }
 
@@ -95,6 +100,10 @@ func checkBasemapStyle(v string) error {
 
 func (c *serveCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	frontendDir, err := checkFrontendDir(c.frontendDir)
+	if err != nil {
+		return err
+	}
 	s, serving, err := c.openServed(ctx, logger)
 	if err != nil {
 		return err
@@ -108,9 +117,13 @@ func (c *serveCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 		logger.Info("stored the shipped scenarios", "ids", added)
 	}
 	srv := api.NewServer(api.Config{Addr: c.addr, Version: version, CORSOrigins: c.corsOrigins, TileCacheBytes: c.tileCacheMB << 20,
-		Disclosure: placeplan.Disclosure{MinCount: c.suppressBelow}, Persistent: c.db != "", BasemapStyle: c.basemapStyle}, s, logger)
+		Disclosure: placeplan.Disclosure{MinCount: c.suppressBelow}, Persistent: c.db != "", BasemapStyle: c.basemapStyle,
+		FrontendDir: frontendDir}, s, logger)
 	if err := srv.Start(); err != nil {
 		return placeplan.Errorf(placeplan.EINVALID, "serve on %s: %w", c.addr, err)
+	}
+	if frontendDir != "" {
+		logger.Info("serving the web map from a directory", "dir", frontendDir)
 	}
 	fmt.Fprintf(stdout, "listening on %s\n%s\n", srv.URL(), serving)
 	if f, ok := stdout.(*os.File); ok {
@@ -121,6 +134,31 @@ func (c *serveCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 	defer cancel()
 	logger.Info("shutting down")
 	return srv.Shutdown(shutdownCtx)
+}
+
+// checkFrontendDir returns the absolute path of --frontend-dir, which must
+// be a directory holding the web map's index.html ("" when not given).
+func checkFrontendDir(dir string) (string, error) {
+	if dir == "" {
+		return "", nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", placeplan.Errorf(placeplan.EINVALID, "--frontend-dir %s: %v", dir, err)
+	}
+	switch fi, err := os.Stat(abs); {
+	case errors.Is(err, fs.ErrNotExist):
+		return "", placeplan.Errorf(placeplan.ENOTFOUND, "--frontend-dir %s does not exist", dir)
+	case err != nil:
+		return "", placeplan.Errorf(placeplan.EINVALID, "--frontend-dir %s: %v", dir, err)
+	case !fi.IsDir():
+		return "", placeplan.Errorf(placeplan.EINVALID, "--frontend-dir %s is not a directory", dir)
+	}
+	if _, err := os.Stat(filepath.Join(abs, "index.html")); err != nil {
+		return "", placeplan.Errorf(placeplan.ENOTFOUND, "--frontend-dir %s has no index.html (build the web map into it: in frontend/, npm run dev "+
+			"rebuilds frontend/dist/app whenever a source file changes)", dir)
+	}
+	return abs, nil
 }
 
 // openServed opens the store serve serves: the embedded default in
