@@ -11,7 +11,23 @@ ADDR    ?= 127.0.0.1:8080
 # ~/.local/share/placeplan (the XDG base directory default).
 DB      ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/placeplan/placeplan.db
 
-.PHONY: all build frontend run test test-go test-frontend test-browser deps deps-deb vet fmt-check fuzz bench load generate clean
+# The CI gates' tools and data, at pinned versions, are built once into
+# CACHE (never committed): $XDG_CACHE_HOME/placeplan, else
+# ~/.cache/placeplan. Tools are kept per Go version, since staticcheck and
+# govulncheck must be built by the Go that builds the code they check.
+CACHE               ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/placeplan
+GOVERSION           := $(shell $(GO) env GOVERSION)
+STATICCHECK_VERSION := v0.8.2
+GOVULNCHECK_VERSION := v1.9.0
+# The Go vulnerability database is built from its source module,
+# golang.org/x/vulndb, pinned to its commit of 2026-11-05 23:49:57 UTC, so
+# govulncheck runs offline and every run judges against the same advisories.
+VULNDB_VERSION      := v0.0.0-20261105234957-e22db6528018
+STATICCHECK         := $(CACHE)/tools/$(GOVERSION)/staticcheck@$(STATICCHECK_VERSION)/staticcheck
+GOVULNCHECK         := $(CACHE)/tools/$(GOVERSION)/govulncheck@$(GOVULNCHECK_VERSION)/govulncheck
+VULNDB              := $(CACHE)/vulndb/$(VULNDB_VERSION)
+
+.PHONY: all build frontend run test test-go test-frontend test-browser deps deps-deb deps-tools vet fmt-check staticcheck vulncheck fuzz bench load generate clean
 
 all: build
 
@@ -41,12 +57,22 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
-# Every test: unit, table, golden, real-data, GDAL-oracle, end-to-end and
-# browser. It installs what the tests need first (see deps).
-test: fmt-check vet deps test-go test-frontend test-browser
+# Every gate and every test: gofmt, vet, staticcheck, govulncheck; unit,
+# table, golden, real-data, GDAL-oracle and end-to-end tests; the web map's
+# unit and browser tests. It installs what they need first (see deps).
+test: fmt-check vet deps staticcheck vulncheck test-go test-frontend test-browser
 
 test-go:
 	$(GO) test -count=1 -timeout 20m ./...
+
+staticcheck: $(STATICCHECK)
+	$(STATICCHECK) ./...
+
+# govulncheck against the pinned database snapshot, offline. A reachable
+# vulnerability fails the gate unless .ci/vulncheck.allow names it with the
+# reason it is tolerated; a named one that is no longer found fails it too.
+vulncheck: $(GOVULNCHECK) $(VULNDB)/index/db.json
+	.ci/vulncheck $(GOVULNCHECK) $(VULNDB) .ci/vulncheck.allow
 
 # The web map's logic (vitest) and the web map in headless Debian Chromium
 # against the real server, driven by playwright-core and checked by axe-core.
@@ -61,7 +87,27 @@ test-browser: build
 # site selection) — installed with apt-get when
 # missing and we are root; and the npm packages of the browser test.
 DEB_NEEDED = $(if $(shell command -v ogr2ogr),,gdal-bin) $(if $(wildcard /usr/bin/chromium),,chromium) $(if $(shell command -v cbc),,coinor-cbc)
-deps: deps-deb frontend/node_modules/.package-lock.json
+deps: deps-deb deps-tools frontend/node_modules/.package-lock.json
+
+# staticcheck, govulncheck and the vulnerability database, at the versions
+# pinned above, from the Go module proxy.
+deps-tools: $(STATICCHECK) $(GOVULNCHECK) $(VULNDB)/index/db.json
+
+$(STATICCHECK):
+	GOBIN=$(@D) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+$(GOVULNCHECK):
+	GOBIN=$(@D) $(GO) install golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION)
+
+# The database index govulncheck -db file://… reads, built by vulndb's own
+# indexdb from the OSV files of the pinned module (about 40 MB).
+$(VULNDB)/index/db.json:
+	@src=$$($(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p'); \
+	  test -d "$$src/data/osv" || { echo "golang.org/x/vulndb@$(VULNDB_VERSION) has no data/osv"; exit 1; }; \
+	  rm -rf "$(VULNDB).tmp" && mkdir -p "$(dir $(VULNDB))" && \
+	  echo "building the vulnerability database index of $(VULNDB_VERSION) into $(VULNDB)" && \
+	  $(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) -vulns "$$src/data/osv" -out "$(VULNDB).tmp" && \
+	  rm -rf "$(VULNDB)" && mv "$(VULNDB).tmp" "$(VULNDB)"
 
 deps-deb:
 	@if [ -n "$(strip $(DEB_NEEDED))" ]; then \
