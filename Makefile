@@ -26,8 +26,10 @@ VULNDB_VERSION      := v0.0.0-20261105234957-e22db6528018
 STATICCHECK         := $(CACHE)/tools/$(GOVERSION)/staticcheck@$(STATICCHECK_VERSION)/staticcheck
 GOVULNCHECK         := $(CACHE)/tools/$(GOVERSION)/govulncheck@$(GOVULNCHECK_VERSION)/govulncheck
 VULNDB              := $(CACHE)/vulndb/$(VULNDB_VERSION)
+# The packages that run goroutines, tested again under the race detector.
+RACE_PKGS           := ./api ./data ./scenario ./geo/tile ./cmd/placeplan
 
-.PHONY: all build frontend run test test-go test-frontend test-browser deps deps-deb deps-tools vet fmt-check staticcheck vulncheck fuzz bench load generate clean
+.PHONY: all build frontend run test test-go test-race test-frontend test-browser deps deps-deb deps-tools vet fmt-check staticcheck vulncheck fuzz bench load generate clean
 
 all: build
 
@@ -58,12 +60,19 @@ vet:
 	$(GO) vet ./...
 
 # Every gate and every test: gofmt, vet, staticcheck, govulncheck; unit,
-# table, golden, real-data, GDAL-oracle and end-to-end tests; the web map's
-# unit and browser tests. It installs what they need first (see deps).
-test: fmt-check vet deps staticcheck vulncheck test-go test-frontend test-browser
+# table, golden, real-data, GDAL-oracle and end-to-end tests, again under
+# the race detector; the web map's unit and browser tests. It installs what
+# they need first (see deps).
+test: fmt-check vet deps staticcheck vulncheck test-go test-race test-frontend test-browser
 
 test-go:
 	$(GO) test -count=1 -timeout 20m ./...
+
+# The race detector makes tests several times slower and hungrier, so this
+# pass is -short: it skips the tests over the national (England) files,
+# which test-go runs and which run no goroutine the smaller tests do not.
+test-race:
+	$(GO) test -race -short -count=1 -timeout 30m $(RACE_PKGS)
 
 staticcheck: $(STATICCHECK)
 	$(STATICCHECK) ./...
