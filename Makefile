@@ -126,14 +126,17 @@ deps-deb:
 	  else echo "the tests need: $(strip $(DEB_NEEDED)) (sudo apt-get install $(strip $(DEB_NEEDED)))"; exit 1; fi; \
 	fi
 
-# A short run of every fuzz target (go test -fuzz takes one target at a time).
+# A short run of every fuzz target of every package (go test -fuzz takes one
+# target at a time): go test -list names each package's targets, so a new
+# one is run without being listed here.
 FUZZTIME ?= 20s
 fuzz:
-	@for pkg in ./data ./geo; do \
-	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
-	    echo "fuzz $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	@$(GO) test -list '^Fuzz' ./... | awk '/^Fuzz/ { f[n++] = $$1 } /^ok/ { for (i = 0; i < n; i++) print $$2, f[i]; n = 0 }' | { \
+	  n=0; while read pkg f; do \
+	    n=$$((n + 1)); echo "fuzz $$pkg $$f"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \
-	done
+	  test $$n -gt 0 || { echo "no fuzz targets found"; exit 1; }; }
 
 # Benchmarks, recorded in docs/BENCHMARKS.md.
 bench:
