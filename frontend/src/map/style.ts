@@ -177,3 +177,18 @@ export function style(o: StyleOptions, colours: readonly string[] = []): StyleSp
   return { version: 8, name: 'placeplan', sources: sources(o), layers: layers(o, colours) };
 }
 
+/**
+ * firstStyle is style without its labels, which MapLibre draws glyph by
+ * glyph from the system's fonts: the map of need paints first, and
+ * labelLayers are added once it has (MapController).
+ */
+export function firstStyle(o: StyleOptions, colours: readonly string[] = []): StyleSpecification {
+  const s = style(o, colours);
+  return { ...s, layers: s.layers.filter((l) => l.type !== 'symbol') };
+}
+
+/** labelLayers are the style's text layers, in order, to add over firstStyle. */
+export function labelLayers(o: StyleOptions): LayerSpecification[] {
+  return layers(o).filter((l) => l.type === 'symbol');
+}
+

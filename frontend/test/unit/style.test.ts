@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillColour, ink, labelFilter, layers, style } from '../../src/map/style';
+import { fillColour, firstStyle, ink, labelFilter, labelLayers, layers, style } from '../../src/map/style';
 import { contrast } from '../../src/lib/contrast';
 import { qualitative, sequential } from '../../src/map/colouring';
 
@@ -37,6 +37,16 @@ describe('the offline style', () => {
   it('colours areas by their class, and leaves the rest white', () => {
     expect(fillColour(['#111111', '#222222'])).toEqual(['match', ['coalesce', ['feature-state', 'c'], -1], 0, '#111111', 1, '#222222', ink.noData]);
     expect(fillColour([])).toBe(ink.noData);
+  });
+});
+
+describe('first paint', () => {
+  it('leaves the labels for later, and they are the style’s text layers', () => {
+    const first = firstStyle(opts);
+    expect(first.layers.some((l) => l.type === 'symbol')).toBe(false);
+    const later = labelLayers(opts).map((l) => l.id);
+    expect(later).toEqual(['labels', 'candidates-label']);
+    expect(first.layers.length + later.length).toBe(style(opts).layers.length);
   });
 });
 
