@@ -11,7 +11,25 @@ ADDR    ?= 127.0.0.1:8080
 # ~/.local/share/placeplan (the XDG base directory default).
 DB      ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/placeplan/placeplan.db
 
-.PHONY: all build frontend run test test-go test-frontend test-browser deps deps-deb vet fmt-check fuzz bench load generate clean
+# The CI gates' tools and data, at pinned versions, are built once into
+# CACHE (never committed): $XDG_CACHE_HOME/placeplan, else
+# ~/.cache/placeplan. Tools are kept per Go version, since staticcheck and
+# govulncheck must be built by the Go that builds the code they check.
+CACHE               ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/placeplan
+GOVERSION           := $(shell $(GO) env GOVERSION)
+STATICCHECK_VERSION := v0.8.2
+GOVULNCHECK_VERSION := v1.9.0
+# The Go vulnerability database is built from its source module,
+# golang.org/x/vulndb, pinned to its commit of 2026-11-05 23:49:57 UTC, so
+# govulncheck runs offline and every run judges against the same advisories.
+VULNDB_VERSION      := v0.0.0-20261105234957-e22db6528018
+STATICCHECK         := $(CACHE)/tools/$(GOVERSION)/staticcheck@$(STATICCHECK_VERSION)/staticcheck
+GOVULNCHECK         := $(CACHE)/tools/$(GOVERSION)/govulncheck@$(GOVULNCHECK_VERSION)/govulncheck
+VULNDB              := $(CACHE)/vulndb/$(VULNDB_VERSION)
+# The packages that run goroutines, tested again under the race detector.
+RACE_PKGS           := ./api ./data ./scenario ./geo/tile ./cmd/placeplan
+
+.PHONY: all build frontend run test test-go test-race test-frontend test-browser deps deps-deb deps-tools vet fmt-check staticcheck vulncheck fuzz bench load generate clean
 
 all: build
 
@@ -41,12 +59,29 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
-# Every test: unit, table, golden, real-data, GDAL-oracle, end-to-end and
-# browser. It installs what the tests need first (see deps).
-test: fmt-check vet deps test-go test-frontend test-browser
+# Every gate and every test: gofmt, vet, staticcheck, govulncheck; unit,
+# table, golden, real-data, GDAL-oracle and end-to-end tests, again under
+# the race detector; the web map's unit and browser tests. It installs what
+# they need first (see deps).
+test: fmt-check vet deps staticcheck vulncheck test-go test-race test-frontend test-browser
 
 test-go:
 	$(GO) test -count=1 -timeout 20m ./...
+
+# The race detector makes tests several times slower and hungrier, so this
+# pass is -short: it skips the tests over the national (England) files,
+# which test-go runs and which run no goroutine the smaller tests do not.
+test-race:
+	$(GO) test -race -short -count=1 -timeout 30m $(RACE_PKGS)
+
+staticcheck: $(STATICCHECK)
+	$(STATICCHECK) ./...
+
+# govulncheck against the pinned database snapshot, offline. A reachable
+# vulnerability fails the gate unless .ci/vulncheck.allow names it with the
+# reason it is tolerated; a named one that is no longer found fails it too.
+vulncheck: $(GOVULNCHECK) $(VULNDB)/index/db.json
+	.ci/vulncheck $(GOVULNCHECK) $(VULNDB) .ci/vulncheck.allow
 
 # The web map's logic (vitest) and the web map in headless Debian Chromium
 # against the real server, driven by playwright-core and checked by axe-core.
@@ -61,7 +96,27 @@ test-browser: build
 # site selection) — installed with apt-get when
 # missing and we are root; and the npm packages of the browser test.
 DEB_NEEDED = $(if $(shell command -v ogr2ogr),,gdal-bin) $(if $(wildcard /usr/bin/chromium),,chromium) $(if $(shell command -v cbc),,coinor-cbc)
-deps: deps-deb frontend/node_modules/.package-lock.json
+deps: deps-deb deps-tools frontend/node_modules/.package-lock.json
+
+# staticcheck, govulncheck and the vulnerability database, at the versions
+# pinned above, from the Go module proxy.
+deps-tools: $(STATICCHECK) $(GOVULNCHECK) $(VULNDB)/index/db.json
+
+$(STATICCHECK):
+	GOBIN=$(@D) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+$(GOVULNCHECK):
+	GOBIN=$(@D) $(GO) install golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION)
+
+# The database index govulncheck -db file://… reads, built by vulndb's own
+# indexdb from the OSV files of the pinned module (about 40 MB).
+$(VULNDB)/index/db.json:
+	@src=$$($(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p'); \
+	  test -d "$$src/data/osv" || { echo "golang.org/x/vulndb@$(VULNDB_VERSION) has no data/osv"; exit 1; }; \
+	  rm -rf "$(VULNDB).tmp" && mkdir -p "$(dir $(VULNDB))" && \
+	  echo "building the vulnerability database index of $(VULNDB_VERSION) into $(VULNDB)" && \
+	  $(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) -vulns "$$src/data/osv" -out "$(VULNDB).tmp" && \
+	  rm -rf "$(VULNDB)" && mv "$(VULNDB).tmp" "$(VULNDB)"
 
 deps-deb:
 	@if [ -n "$(strip $(DEB_NEEDED))" ]; then \
@@ -71,14 +126,17 @@ deps-deb:
 	  else echo "the tests need: $(strip $(DEB_NEEDED)) (sudo apt-get install $(strip $(DEB_NEEDED)))"; exit 1; fi; \
 	fi
 
-# A short run of every fuzz target (go test -fuzz takes one target at a time).
+# A short run of every fuzz target of every package (go test -fuzz takes one
+# target at a time): go test -list names each package's targets, so a new
+# one is run without being listed here.
 FUZZTIME ?= 20s
 fuzz:
-	@for pkg in ./data ./geo; do \
-	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
-	    echo "fuzz $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	@$(GO) test -list '^Fuzz' ./... | awk '/^Fuzz/ { f[n++] = $$1 } /^ok/ { for (i = 0; i < n; i++) print $$2, f[i]; n = 0 }' | { \
+	  n=0; while read pkg f; do \
+	    n=$$((n + 1)); echo "fuzz $$pkg $$f"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \
-	done
+	  test $$n -gt 0 || { echo "no fuzz targets found"; exit 1; }; }
 
 # Benchmarks, recorded in docs/BENCHMARKS.md.
 bench:
@@ -89,6 +147,8 @@ bench:
 	$(GO) test -run '^$$' -bench '^BenchmarkTilesEngland$$/^(uncached|cached)$$' -benchtime 2000x ./api
 	$(GO) test -run '^$$' -bench '^BenchmarkTilesEngland$$/breaks' -benchtime 20x ./api
 	$(GO) test -run '^$$' -bench '^Benchmark(Draft|SearchEngland)$$' -benchmem ./api
+	$(GO) test -run '^$$' -bench '^BenchmarkFirstTileEngland$$' -benchtime 5x ./api
+	$(GO) test -run '^TestTileSizesEngland$$' -v ./api
 
 # Cached-tile throughput and a 5-minute soak with a real load generator
 # (wrk: apt-get install wrk) against England; see docs/BENCHMARKS.md.

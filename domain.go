@@ -26,12 +26,40 @@ func (g Geography) Label() string {
 	return string(g)
 }
 
+// National LSOA counts in England: the N of every IoD rank.
+const (
+	LSOACount2011 = 32844
+	LSOACount2021 = 33755
+)
+
+// LSOAsInEngland returns how many LSOAs of geography g England has (the N
+// of every IoD rank of that vintage), or 0 for a geography placeplan does
+// not know.
+func (g Geography) LSOAsInEngland() int {
+	switch g {
+	case LSOA2011:
+		return LSOACount2011
+	case LSOA2021:
+		return LSOACount2021
+	}
+	return 0
+}
+
+// Other returns the other LSOA vintage: LSOA 2021 for LSOA 2011 and LSOA
+// 2011 for anything else.
+func (g Geography) Other() Geography {
+	if g == LSOA2011 {
+		return LSOA2021
+	}
+	return LSOA2011
+}
+
 // Dataset records one ingested file: what it was, where it came from, the
 // licence and the attribution line that must travel with anything derived
 // from it.
 type Dataset struct {
 	ID          int64
-	Kind        string    // iod, indicators, boundaries, points, lookup, names, centroids, localities
+	Kind        string    // a DatasetKind: iod, indicators, boundaries, points, lookup, names, centroids, localities
 	Format      string    // what the reader recognised, e.g. "IoD2019 File 2: domains of deprivation"
 	Vintage     string    // IoD2019, IoD2025 or the user's own label; may be empty
 	Geography   Geography // may be empty for point layers
@@ -107,7 +135,7 @@ type Indicator struct {
 	Direction    Direction
 	Kind         string // one of the Kind constants
 	Denominator  string // one of the Pop constants
-	Index        string // IoD index (imd, income, …, idaci, idaopi) the measure belongs to, if any
+	Index        string // the IoDIndex (imd, income, …, idaci, idaopi) the measure belongs to, if any
 	Geography    Geography
 	Vintage      string
 	Confidential bool // service data a council holds: small counts are suppressed on output

@@ -110,6 +110,7 @@ type Store interface {
 	Areas(ctx context.Context, q data.AreaQuery) ([]placeplan.Area, error)
 	Indicators(ctx context.Context, geog placeplan.Geography) ([]placeplan.Indicator, error)
 	Values(ctx context.Context, indicatorID int64) ([]placeplan.Value, error)
+	ValuesByArea(ctx context.Context, indicatorID int64) (map[string]float64, error)
 	AreaValues(ctx context.Context, geog placeplan.Geography, code string) (map[string]float64, error)
 	Localities(ctx context.Context, geog placeplan.Geography) ([]placeplan.Locality, error)
 	PointLayers(ctx context.Context) (map[string]int, error)
@@ -190,7 +191,8 @@ func NewServer(cfg Config, store Store, logger *slog.Logger) *Server {
 func (s *Server) Handler() http.Handler { return s.echo }
 
 // Start listens on the configured address and serves in the background. It
-// returns once the listener is open, so URL is valid as soon as it returns.
+// returns once the listener is open, so URL is valid as soon as it returns,
+// and starts building the map's first tile layers (warmTiles).
 func (s *Server) Start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -211,6 +213,7 @@ func (s *Server) Start() error {
 			s.logger.Error("http server stopped", slog.Any("err", err))
 		}
 	}()
+	s.startTileWarmUp()
 	return nil
 }
 
@@ -244,6 +247,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if done == nil {
 		return nil
 	}
+	s.stopTileWarmUp()
 	if err := s.http.Shutdown(ctx); err != nil {
 		return fmt.Errorf("shut down http server: %w", err)
 	}

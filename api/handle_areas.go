@@ -81,11 +81,12 @@ func (s *Server) handleAreaProfile(c echo.Context) error {
 		switch {
 		case r.Suppressed || ind.Direction == 0:
 		case ind.Kind != placeplan.KindCount && ind.Kind != placeplan.KindRate && ind.Kind != placeplan.KindScore:
-		case (ind.Key == ind.Index+"_score" || ind.Key == ind.Index+"_exp") && published[ind.Index][0] > 0 && published[ind.Index][1] > 0:
+		case (ind.Key == placeplan.IoDIndex(ind.Index).Key(placeplan.MeasureScore) || ind.Key == placeplan.IoDIndex(ind.Index).Key(placeplan.MeasureExp)) &&
+			published[ind.Index][0] > 0 && published[ind.Index][1] > 0:
 			// The domain's own score: its published rank (File 8's
 			// indicators share the domain's index but not its rank).
 			rank, decile := int(published[ind.Index][0]), int(published[ind.Index][1])
-			r.Rank, r.Decile, r.RankOf, r.RankBasis = &rank, &decile, national(geog), basisPublished
+			r.Rank, r.Decile, r.RankOf, r.RankBasis = &rank, &decile, geog.LSOAsInEngland(), basisPublished
 		default:
 			ar, err := s.rankOf(ctx, ind, v)
 			if err != nil {

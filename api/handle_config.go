@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"placeplan"
 )
 
 // configResponse is what the web map reads at start: which program it
@@ -54,7 +56,7 @@ func (s *Server) handleConfig(c echo.Context) error {
 	for _, g := range sortedKeys(geogs) {
 		var vintages []string
 		for _, d := range ds {
-			if d.Kind == "iod" && d.Geography == g && d.Vintage != "" && !slices.Contains(vintages, d.Vintage) {
+			if d.Kind == placeplan.DatasetIoD.String() && d.Geography == g && d.Vintage != "" && !slices.Contains(vintages, d.Vintage) {
 				vintages = append(vintages, d.Vintage)
 			}
 		}

@@ -59,13 +59,9 @@ func (s *Server) handleAreasLayer(c echo.Context) error {
 	// fine at county scale.
 	values := make([]map[string]float64, len(inds))
 	for i, ind := range inds {
-		vs, err := s.store.Values(ctx, ind.ID)
-		if err != nil {
+		var err error
+		if values[i], err = s.store.ValuesByArea(ctx, ind.ID); err != nil {
 			return err
-		}
-		values[i] = make(map[string]float64, len(vs))
-		for _, v := range vs {
-			values[i][v.Area] = v.Value
 		}
 	}
 	for _, a := range areas {

@@ -62,10 +62,7 @@ func (s *Server) handleSites(c echo.Context) error {
 	if req.Circuity == 0 {
 		req.Circuity = siting.DefaultCircuity
 	}
-	if req.SpeedKmh == 0 {
-		req.SpeedKmh = 40
-	}
-	sel := scenario.SiteSelection{Model: req.Model, P: req.P, StandardKm: req.StandardKm, StandardMin: req.StandardMin,
+	sel := scenario.SiteSelection{Model: siting.Model(req.Model), P: req.P, StandardKm: req.StandardKm, StandardMin: req.StandardMin,
 		Circuity: req.Circuity, SpeedKmh: req.SpeedKmh, Fixed: req.Fixed, Exclude: req.Exclude, TargetShare: req.TargetShare}
 	for _, d := range req.Demand {
 		sel.Demand = append(sel.Demand, siting.Demand{ID: d.ID, Point: orb.Point{d.Lon, d.Lat}, Weight: d.Weight})
@@ -80,12 +77,12 @@ func (s *Server) handleSites(c echo.Context) error {
 	if len(sel.Demand) == 0 || len(sel.Candidates) == 0 {
 		return invalidf("demand and candidates: give at least one of each")
 	}
-	if sel.Model != "lscp" && sel.P < 1 {
+	if sel.Model != siting.ModelLSCP && sel.P < 1 {
 		return invalidf("p: %d; want 1 or more sites", sel.P)
 	}
-	res, standard, unit, err := scenario.SelectSites(sel)
+	res, standard, unit, err := scenario.SelectSites(c.Request().Context(), sel)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, NewSitesDocument(req.Model, res, standard, unit, req.Circuity, req.Seed))
+	return c.JSON(http.StatusOK, NewSitesDocument(sel.Model, res, standard, unit, req.Circuity, req.Seed))
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb/maptile"
 
+	"placeplan"
 	"placeplan/geo/tile"
 )
 
@@ -25,9 +26,10 @@ const mvtContentType = "application/vnd.mapbox-vector-tile"
 // one Mapbox Vector Tile of a tile layer at the current data revision, from
 // the tile cache when it holds it, with only the properties fields names
 // when it is given (parseTileFields). A tile with no features is answered
-// 204 No Content. Tiles are cached gzipped and sent so
-// to clients that accept gzip (gzipBodies then leaves them alone); other
-// clients get them decompressed.
+// 204 No Content. Tiles are cached gzipped and sent so to clients that
+// accept gzip (gzipBodies then leaves them alone); other clients get them
+// decompressed. While the areas layer is being built, its tiles are
+// encoded from the areas near them (earlyAreasTile).
 func (s *Server) handleTile(c echo.Context) error {
 	name := c.Param("layer")
 	if !slices.Contains(tileLayerNames(), name) {
@@ -37,9 +39,17 @@ func (s *Server) handleTile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	tl, err := s.tileLayerFor(c, name)
+	tl, id, rev, err := s.tileLayerIfBuilt(c, name)
 	if err != nil {
 		return err
+	}
+	if tl == nil && id.name == tileAreas && id.scenario == "" {
+		return s.handleEarlyAreasTile(c, id.geog, rev, t)
+	}
+	if tl == nil {
+		if tl, err = s.tileLayerFor(c, name); err != nil {
+			return err
+		}
 	}
 	fields, err := parseTileFields(c.QueryParams(), name, tl.fields)
 	if err != nil {
@@ -61,6 +71,44 @@ func (s *Server) handleTile(c echo.Context) error {
 		}
 		s.tiles.cache.Put(key, gz) // nil: an empty tile, cached too
 	}
+	return writeTile(c, gz, raw)
+}
+
+// handleEarlyAreasTile answers a request for tile t of the areas layer of
+// geog while that layer is being built, from the areas near the tile
+// (earlyAreasTile), checking fields= against the same field list.
+func (s *Server) handleEarlyAreasTile(c echo.Context, geog placeplan.Geography, rev int64, t maptile.Tile) error {
+	s.tiles.earlyBegins()
+	defer s.tiles.earlyEnds()
+	ctx := c.Request().Context()
+	var inds []placeplan.Indicator
+	if geog != "" {
+		var err error
+		if inds, err = s.store.Indicators(ctx, geog); err != nil {
+			return err
+		}
+	}
+	fields, err := parseTileFields(c.QueryParams(), tileAreas, areaFields(inds))
+	if err != nil {
+		return err
+	}
+	raw, err := s.earlyAreasTile(ctx, geog, rev, inds, t, fields)
+	if err != nil {
+		return err
+	}
+	s.tiles.metrics.early.WithLabelValues(tileAreas).Inc()
+	var gz []byte
+	if raw != nil {
+		if gz, err = gzipTile(raw); err != nil {
+			return err
+		}
+	}
+	return writeTile(c, gz, raw)
+}
+
+// writeTile answers with an encoded tile: gz to clients that accept gzip,
+// else raw (decompressed from gz when nil); 204 when gz is empty.
+func writeTile(c echo.Context, gz, raw []byte) error {
 	if len(gz) == 0 {
 		return c.NoContent(http.StatusNoContent)
 	}
@@ -71,6 +119,7 @@ func (s *Server) handleTile(c echo.Context) error {
 		return c.Blob(http.StatusOK, mvtContentType, gz)
 	}
 	if raw == nil {
+		var err error
 		if raw, err = gunzipTile(gz); err != nil {
 			return err
 		}
@@ -207,14 +256,17 @@ func tileSetTitle(id tileLayerID) (string, string) {
 	switch id.name {
 	case tileAreas:
 		if id.scenario != "" {
-			return "placeplan areas (" + id.scenario + ")", "The areas of scenario " + id.scenario + " with its need and plan"
+			return "placeplan areas (" + id.scenario + ")", fmt.Sprintf("The areas of scenario %s with its need and plan "+
+				"from zoom %d; below it %s, with areas too small to see merged within their district (area_count)",
+				id.scenario, areasDetailMinZoom, strings.Join(scenarioOverviewFields(), ", "))
 		}
 		if id.geog == "" {
 			return "placeplan areas", "Small areas (none loaded)"
 		}
 		return "placeplan areas (" + id.geog.Label() + ")",
-			fmt.Sprintf("%s small areas: every indicator value from zoom %d, their codes, names and deciles below it; small numbers are withheld",
-				id.geog.Label(), areasDetailMinZoom)
+			fmt.Sprintf("%s small areas: every indicator value from zoom %d; below it %s, with areas too small to see "+
+				"merged within their district (area_count), the merged feature keeping the code of the largest; small numbers are withheld",
+				id.geog.Label(), areasDetailMinZoom, strings.Join(areasOverviewFields(), ", "))
 	case tileLocalities:
 		if id.geog == "" {
 			return "placeplan localities", "Localities (none loaded)"
@@ -223,6 +275,19 @@ func tileSetTitle(id tileLayerID) (string, string) {
 			"Localities of " + id.geog.Label() + " areas, each the union of its member areas"
 	case tileCatchments:
 		return "placeplan catchments (" + id.scenario + ")", "The areas each chosen site of scenario " + id.scenario + " serves"
+	case tileDistricts:
+		if id.geog == "" {
+			return "placeplan districts", "Local authority districts (none loaded)"
+		}
+		return "placeplan districts (" + id.geog.Label() + ")", fmt.Sprintf("Local authority districts of the %s areas "+
+			"loaded, each the union of its small areas, with code and name, from zoom %d: a basemap's outlines", id.geog.Label(), basemapMinZoom)
+	case tileLabels:
+		if id.geog == "" {
+			return "placeplan labels", "Labels (none loaded)"
+		}
+		return "placeplan labels (" + id.geog.Label() + ")", fmt.Sprintf("Label points from zoom %d: each district and "+
+			"locality of the %s areas at a point inside it, and each town, with name, kind (district, locality, town), "+
+			"rank (1, 2, 3: lower first) and a locality's scheme", basemapMinZoom, id.geog.Label())
 	}
 	return "placeplan sites", "Every point layer; each point's layer property names its layer"
 }

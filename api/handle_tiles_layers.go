@@ -5,42 +5,132 @@ import (
 	"html"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/maptile"
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/data/registry"
 	"placeplan/geo/tile"
 )
 
 // Zoom ranges of the tile layers; clients over-zoom beyond tileMaxZoom.
 // The areas layer starts at zoom 6, where England's small areas begin to
-// be told apart (at zoom 5 an urban LSOA is under a tile unit across), and
-// comes in two bands: below areasDetailMinZoom a tile over a city holds
-// thousands of areas (15,560 in the zoom-6 tile over London), and with
-// every indicator it would be 2–4 MB before compression and take a few
-// hundred milliseconds to build, so the overview band carries only the
-// areas' codes and names and the deciles; from areasDetailMinZoom every
-// indicator value is there.
+// be told apart (at zoom 5 an urban LSOA is under a tile unit across).
+// Below areasDetailMinZoom a tile over a city holds thousands of areas
+// (15,560 in the zoom-6 tile over London), so the areas come in overview
+// bands, one per zoom, that carry only what a style needs to draw and
+// join them (areasOverviewFields) and merge areas too small to be seen
+// (areasCoalescing); from areasDetailMinZoom every indicator value is
+// there. Each tile of England stays under tileMaxBytes (see
+// TestTileSizesEngland and docs/BENCHMARKS.md).
 const (
 	areasMinZoom       = 6
-	areasDetailMinZoom = 10
+	areasDetailMinZoom = 11
 	tileMaxZoom        = 14
+	// tileMaxBytes is the most an encoded tile may hold before
+	// compression: tippecanoe's limit (on compressed tiles) of 500 KB.
+	tileMaxBytes = 500_000
 )
 
-// overviewFields are the area properties of the areas layer's overview
-// band, besides the deciles.
-func overviewFields() []string { return []string{"code", "name", "lad_code", "lad_name"} }
+// areasOverviewFields are the area properties of the areas layer below
+// areasDetailMinZoom: what a web map needs to draw the areas and to join
+// values to them by code (MapLibre's feature-state with promoteId "code"),
+// and the district's name for its tooltip (a tile stores each name once).
+// Merged features (areasCoalescing) also carry area_count.
+func areasOverviewFields() []string { return []string{"code", "name", "lad_code", "lad_name"} }
 
-// buildAreasTileLayer builds the areas tile layer of geog: every small area
-// with a boundary, its names and parents, and every indicator value, with
-// small numbers withheld exactly as in the GeoJSON layer (areaProperties).
-// Counts, ranks, deciles and populations go out as integers, other values
-// as doubles. The overview band (zooms areasMinZoom to
-// areasDetailMinZoom−1) keeps only overviewFields and the deciles. With no
-// geography loaded the layer is empty.
-func (s *Server) buildAreasTileLayer(ctx context.Context, geog placeplan.Geography, cat *tileCatalog) (*tileLayer, error) {
+// areasOverviewOf is the areas layer's overview: areasOverviewFields, and
+// small areas merged within their district.
+func areasOverviewOf() areaOverview {
+	return areaOverview{keep: areasOverviewFields()}
+}
+
+// Simplification tolerances of the areas layer, in tile units (a tile is
+// 4096 units and 512 screen pixels a side): half a pixel in the overview
+// bands, a quarter in the detail band. Shared boundaries are simplified
+// once for both neighbours (geo/tile), so no sliver opens between them.
+const (
+	areasOverviewToleranceUnits = 4
+	areasDetailToleranceUnits   = 2
+)
+
+// areasCoalescing returns how the areas of zoom z are merged, and false
+// when they are not: areas under MinAreaUnits (square tile units; 64 are a
+// square pixel) are merged with the other such areas of their group
+// (areaGroup: their district) whose bounds' centres share
+// a grid cell of CellUnits, and drawn with the code and name of the
+// largest, with the number merged in area_count. At zooms 6 and 7 areas
+// under 4×4 pixels merge within 8-pixel cells, at zoom 8 areas under 3×3
+// pixels within 6-pixel cells; from zoom 9 every area is drawn on its
+// own.
+func areasCoalescing(z maptile.Zoom) (tile.CoalesceOptions, bool) {
+	const px2 = 64 // square tile units in a square pixel
+	switch {
+	case z <= 7:
+		return tile.CoalesceOptions{MinAreaUnits: 16 * px2, CellUnits: 64, Group: areaGroup, CountProperty: "area_count"}, true
+	case z == 8:
+		return tile.CoalesceOptions{MinAreaUnits: 9 * px2, CellUnits: 48, Group: areaGroup, CountProperty: "area_count"}, true
+	}
+	return tile.CoalesceOptions{}, false
+}
+
+// areaGroup is the group a small area merges within: its district, or,
+// for areas loaded without one (IoD2025's file names none, and a lookup
+// may not be loaded), the MSOA its name implies, so that merged areas
+// never cross a boundary the data knows.
+func areaGroup(p geojson.Properties) string {
+	if lad, _ := p["lad_code"].(string); lad != "" {
+		return "lad:" + lad
+	}
+	if name, _ := p["name"].(string); name != "" {
+		if msoa, ok := registry.MSOANameOfLSOA(name); ok {
+			return "msoa:" + msoa
+		}
+	}
+	return "" // never merged
+}
+
+// areasCellUnits is the largest coalescing cell of areasCoalescing, for
+// tile.SubsetBound.
+const areasCellUnits = 64
+
+// areaOverview says what an areas layer (the small areas, or a
+// scenario's) carries below areasDetailMinZoom: the properties keep names
+// (area_count too); small areas merge as areasCoalescing says.
+type areaOverview struct {
+	keep []string
+}
+
+// areaLayerOptions are the options of an areas layer with overview ov:
+// zooms areasMinZoom to tileMaxZoom, the overview's properties and merged
+// areas below areasDetailMinZoom, every property from it, and the
+// tolerance of each zoom.
+func areaLayerOptions(ov areaOverview, fields map[string]string, desc string) tile.LayerOptions {
+	keep := append(slices.Clone(ov.keep), "area_count")
+	return tile.LayerOptions{
+		MinZoom: areasMinZoom, MaxZoom: tileMaxZoom, Fields: fields, Description: desc,
+		Tolerance: func(z maptile.Zoom) float64 {
+			if z < areasDetailMinZoom {
+				return areasOverviewToleranceUnits
+			}
+			return areasDetailToleranceUnits
+		},
+		ZoomFields: func(z maptile.Zoom) []string {
+			if z < areasDetailMinZoom {
+				return keep
+			}
+			return nil
+		},
+		Coalesce: areasCoalescing,
+	}
+}
+
+// areaFields describes the properties of the areas layer of inds.
+func areaFields(inds []placeplan.Indicator) map[string]string {
 	fields := map[string]string{
 		"code":       "small area code",
 		"name":       "small area name",
@@ -49,11 +139,48 @@ func (s *Server) buildAreasTileLayer(ctx context.Context, geog placeplan.Geograp
 		"lad_code":   "local authority district code",
 		"lad_name":   "local authority district name",
 		"suppressed": "comma-separated keys of the values withheld as small numbers",
+		"area_count": "below zoom " + strconv.Itoa(areasDetailMinZoom) + ": the number of small areas a merged feature draws (absent for one)",
 	}
-	detail, overview := geojson.NewFeatureCollection(), geojson.NewFeatureCollection()
+	for _, ind := range inds {
+		fields[ind.Key] = indicatorField(ind)
+	}
+	return fields
+}
+
+// areaFeatures returns the areas as features of the areas tile layer: each
+// area with a boundary, its names and parents and every indicator value
+// (values[i] holds inds[i]'s by area code), with small numbers withheld
+// exactly as in the GeoJSON layer (areaProperties). Counts, ranks,
+// deciles and populations go out as integers, other values as doubles.
+func (s *Server) areaFeatures(areas []placeplan.Area, inds []placeplan.Indicator, values []map[string]float64) *geojson.FeatureCollection {
+	integral := map[string]bool{}
+	for _, ind := range inds {
+		switch ind.Kind {
+		case placeplan.KindCount, placeplan.KindRank, placeplan.KindDecile, placeplan.KindPopulation:
+			integral[ind.Key] = true
+		}
+	}
+	fc := geojson.NewFeatureCollection()
+	for _, a := range areas {
+		if len(a.Geometry) == 0 {
+			continue
+		}
+		f := geojson.NewFeature(a.Geometry)
+		f.Properties = tileProperties(areaProperties(a, inds, values, s.cfg.Disclosure), integral)
+		fc.Append(f)
+	}
+	return fc
+}
+
+// buildAreasTileLayer builds the areas tile layer of geog from every area
+// with a boundary (areaFeatures), as one layer (areaLayerOptions). With no geography
+// loaded the layer is empty.
+func (s *Server) buildAreasTileLayer(ctx context.Context, geog placeplan.Geography, cat *tileCatalog) (*tileLayer, error) {
+	var inds []placeplan.Indicator
+	fc := geojson.NewFeatureCollection()
 	if geog != "" {
-		inds, err := s.store.Indicators(ctx, geog)
-		if err != nil {
+		var err error
+		if inds, err = s.store.Indicators(ctx, geog); err != nil {
 			return nil, err
 		}
 		areas, err := s.store.Areas(ctx, data.AreaQuery{Geography: geog, WithGeometry: true})
@@ -61,8 +188,6 @@ func (s *Server) buildAreasTileLayer(ctx context.Context, geog placeplan.Geograp
 			return nil, err
 		}
 		values := make([]map[string]float64, len(inds))
-		integral := map[string]bool{}
-		keepOverview := overviewFields()
 		for i, ind := range inds {
 			vs, err := s.store.Values(ctx, ind.ID)
 			if err != nil {
@@ -72,49 +197,22 @@ func (s *Server) buildAreasTileLayer(ctx context.Context, geog placeplan.Geograp
 			for _, v := range vs {
 				values[i][v.Area] = v.Value
 			}
-			fields[ind.Key] = indicatorField(ind)
-			switch ind.Kind {
-			case placeplan.KindCount, placeplan.KindRank, placeplan.KindDecile, placeplan.KindPopulation:
-				integral[ind.Key] = true
-			}
-			if ind.Kind == placeplan.KindDecile {
-				keepOverview = append(keepOverview, ind.Key)
-			}
 		}
-		for _, a := range areas {
-			if len(a.Geometry) == 0 {
-				continue
-			}
-			p := tileProperties(areaProperties(a, inds, values, s.cfg.Disclosure), integral)
-			f := geojson.NewFeature(a.Geometry)
-			f.Properties = p
-			detail.Append(f)
-			o := geojson.NewFeature(a.Geometry) // shared: NewLayer copies what it keeps
-			o.Properties = make(geojson.Properties, len(keepOverview))
-			for _, k := range keepOverview {
-				if v, ok := p[k]; ok {
-					o.Properties[k] = v
-				}
-			}
-			overview.Append(o)
-		}
+		fc = s.areaFeatures(areas, inds, values)
 	}
-	desc := "small areas with every indicator value"
-	ov, err := tile.NewLayer(tileAreas, overview, tile.LayerOptions{
-		MinZoom: areasMinZoom, MaxZoom: areasDetailMinZoom - 1, Fields: fields, Description: desc,
-	})
+	fields := areaFields(inds)
+	l, err := tile.NewLayer(tileAreas, fc, areaLayerOptions(areasOverviewOf(), fields, "small areas with every indicator value"))
 	if err != nil {
 		return nil, err
 	}
-	dl, err := tile.NewLayer(tileAreas, detail, tile.LayerOptions{
-		MinZoom: areasDetailMinZoom, MaxZoom: tileMaxZoom, Fields: fields, Description: desc,
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &tileLayer{bands: []*tile.Layer{ov, dl}, fields: fields, attribution: attribution(cat.datasets, func(d placeplan.Dataset) bool {
+	return &tileLayer{bands: []*tile.Layer{l}, fields: fields, attribution: areasAttribution(cat, geog)}, nil
+}
+
+// areasAttribution is the attribution of the areas layer of geog.
+func areasAttribution(cat *tileCatalog, geog placeplan.Geography) string {
+	return attribution(cat.datasets, func(d placeplan.Dataset) bool {
 		return geog != "" && d.Geography == geog
-	})}, nil
+	})
 }
 
 // indicatorField describes an indicator for TileJSON: its name and unit.
@@ -144,37 +242,32 @@ func tileProperties(p geojson.Properties, integral map[string]bool) geojson.Prop
 }
 
 // buildLocalitiesTileLayer builds the localities tile layer of geog: each
-// locality as the union of its member areas' polygons (dissolve), so that
-// outlines have no inner edges and each feature is a valid multipolygon
-// (the GeoJSON layer keeps the member polygons side by side), with its id
-// (also the MVT feature id), scheme, name and number of areas.
-func (s *Server) buildLocalitiesTileLayer(ctx context.Context, geog placeplan.Geography, cat *tileCatalog) (*tileLayer, error) {
+// locality as the union of its member areas' polygons (outlinesFor, which
+// the labels layer shares), so that outlines have no inner edges and each
+// feature is a valid multipolygon (the GeoJSON layer keeps the member
+// polygons side by side), with its id (also the MVT feature id), scheme,
+// name and number of areas.
+func (s *Server) buildLocalitiesTileLayer(ctx context.Context, geog placeplan.Geography, rev int64, cat *tileCatalog) (*tileLayer, error) {
+	o, err := s.outlinesFor(ctx, geog, rev)
+	if err != nil {
+		return nil, err
+	}
 	fc := geojson.NewFeatureCollection()
-	if geog != "" {
-		locs, err := s.store.Localities(ctx, geog)
-		if err != nil {
-			return nil, err
+	for i, l := range o.localities {
+		if o.locOutline[i] == nil {
+			continue
 		}
-		outlines, err := s.localityOutlines(ctx, geog, locs, false)
-		if err != nil {
-			return nil, err
-		}
-		for i, l := range locs {
-			if outlines[i] == nil {
-				continue
-			}
-			f := geojson.NewFeature(outlines[i])
-			f.ID = l.ID
-			f.Properties = localityProperties(l)
-			fc.Append(f)
-		}
+		f := geojson.NewFeature(o.locOutline[i])
+		f.ID = l.ID
+		f.Properties = localityProperties(l)
+		fc.Append(f)
 	}
 	fields := map[string]string{
 		"id": "locality id", "scheme": "the set of localities it belongs to",
 		"name": "locality name", "area_count": "number of member small areas",
 	}
 	l, err := tile.NewLayer(tileLocalities, fc, tile.LayerOptions{
-		MaxZoom: tileMaxZoom, Fields: fields,
+		MinZoom: basemapMinZoom, MaxZoom: tileMaxZoom, Fields: fields, Tolerance: basemapToleranceUnits,
 		Description: "localities as the union of their member areas",
 	})
 	if err != nil {

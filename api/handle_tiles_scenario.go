@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -62,6 +63,12 @@ func (s *Server) buildCatchmentsTileLayer(ctx context.Context, label string, cat
 	})}, nil
 }
 
+// scenarioOverviewFields are the properties of a scenario's areas below
+// areasDetailMinZoom.
+func scenarioOverviewFields() []string {
+	return []string{"code", "locality", "need_rank", "reached_in"}
+}
+
 // buildScenarioAreasTileLayer builds the areas of a scenario's localities
 // with what the scenario says of each (areasOf): need score, rank and
 // share, locality and its rank, and with a plan the serving site and phase.
@@ -90,7 +97,7 @@ func (s *Server) buildScenarioAreasTileLayer(ctx context.Context, label string, 
 				continue
 			}
 			f := geojson.NewFeature(a.Geometry)
-			f.Properties = geojson.Properties{"code": a.Code, "name": a.Name}
+			f.Properties = geojson.Properties{"code": a.Code, "name": a.Name, "lad_code": a.LADCode}
 			for k, v := range named.props[a.Code] {
 				f.Properties[k] = v
 			}
@@ -98,16 +105,19 @@ func (s *Server) buildScenarioAreasTileLayer(ctx context.Context, label string, 
 		}
 	}
 	fields := map[string]string{
-		"code": "small area code", "name": "small area name",
+		"code": "small area code", "name": "small area name", "lad_code": "local authority district code",
 		"need_score": "the scenario's need score", "need_rank": "its rank, 1 = most need",
 		"need_share": "share of areas with less need", "locality": "the scenario's locality",
 		"locality_need_rank": "the locality's need rank", "served_by": "the chosen site serving it",
 		"reached_in": "the phase it is first reached in",
+		"area_count": "below zoom " + strconv.Itoa(areasDetailMinZoom) + ": the number of small areas a merged feature draws (absent for one)",
 	}
-	l, err := tile.NewLayer(tileAreas, fc, tile.LayerOptions{
-		MinZoom: areasMinZoom, MaxZoom: tileMaxZoom, Fields: fields,
-		Description: "the areas of scenario " + label + " with its need and plan",
-	})
+	// Below the detail zooms, what a map styles a scenario by (its need
+	// rank, and the phase that reaches an area, for the rollout); small
+	// areas merge within their district, as in the areas layer — within
+	// their locality, England's 6,791 MSOA localities left tiles of 560 KB.
+	ov := areaOverview{keep: scenarioOverviewFields()}
+	l, err := tile.NewLayer(tileAreas, fc, areaLayerOptions(ov, fields, "the areas of scenario "+label+" with its need and plan"))
 	if err != nil {
 		return nil, err
 	}

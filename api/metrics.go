@@ -26,6 +26,7 @@ type serverMetrics struct {
 	inFlight prometheus.Gauge
 	builds   *prometheus.CounterVec   // tile layer builds, by layer and result
 	buildDur *prometheus.HistogramVec // seconds, by layer
+	early    *prometheus.CounterVec   // tiles encoded while their layer was built, by layer
 }
 
 // newServerMetrics builds the metrics of one server, reading the tile
@@ -58,9 +59,13 @@ func newServerMetrics(cache *tile.Cache) *serverMetrics {
 			Help:    "Time to read a tile layer from the store and index it, by layer.",
 			Buckets: []float64{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60},
 		}, []string{"layer"}),
+		early: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "placeplan", Subsystem: "tile", Name: "early_tiles_total",
+			Help: "Tiles encoded from the features near them while their layer was being built, by layer.",
+		}, []string{"layer"}),
 	}
 	m.registry.MustRegister(
-		m.requests, m.latency, m.inFlight, m.builds, m.buildDur,
+		m.requests, m.latency, m.inFlight, m.builds, m.buildDur, m.early,
 		newTileCacheCollector(cache),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),

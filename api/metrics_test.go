@@ -17,13 +17,13 @@ func TestMetrics(t *testing.T) {
 	h := srv.Handler()
 	tilePathA := tilePath(tileAreas, tileAt(-2.75, 52.71, 11))
 	tilePathB := tilePath(tileAreas, tileAt(-2.75, 52.71, 12))
+	get(t, h, "/tiles/areas.json")                                              // waits for the layer: no tile below is an early one
 	tag := get(t, h, tilePathA, "Accept-Encoding", "gzip").Header().Get("ETag") // miss
 	get(t, h, tilePathA, "Accept-Encoding", "gzip")                             // hit
 	get(t, h, tilePathB)                                                        // miss
 	get(t, h, tilePathA, "If-None-Match", tag)                                  // 304, no lookup
 	get(t, h, tilePath(tileAreas, tileAt(-30, 45, 10)))                         // 204, miss
 	get(t, h, "/tiles/areas/99/0/0.mvt")                                        // 400
-	get(t, h, "/tiles/areas.json")
 	get(t, h, "/api/v1/breaks?layer=areas&field=imd_score&method=jenks")
 	do(t, h, "PROPFIND", "/healthz")
 	get(t, h, "/boom")

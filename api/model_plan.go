@@ -258,7 +258,7 @@ func NewPlanDocument(r *scenario.PlanResult) PlanDocument {
 		return num(v)
 	}
 	doc := PlanDocument{Scenario: sc.Name, Geography: string(r.Score.Geography), Scheme: sc.Localities.Scheme,
-		Model: r.Model, Teams: ss.Teams, Standard: r.Standard, Unit: string(r.Unit),
+		Model: r.Model.String(), Teams: ss.Teams, Standard: r.Standard, Unit: string(r.Unit),
 		SuppressedBelow: r.SuppressBelow, Warnings: r.Warnings, Attribution: r.Attribution}
 	if doc.Warnings == nil {
 		doc.Warnings = []string{}
@@ -278,7 +278,7 @@ func NewPlanDocument(r *scenario.PlanResult) PlanDocument {
 	s := r.Selection
 	doc.Selection = PlanSelection{Selected: append([]string{}, s.Selected...), Objective: num(s.Objective), Gap: s.Gap,
 		CoveredWeight: demand(s.CoveredWeight), TotalWeight: demand(s.TotalWeight), Solver: string(s.Solver), ProvenOptimal: s.ProvenOptimal}
-	if r.Model == "pmedian" {
+	if r.Model.Minimises() {
 		doc.Selection.LowerBound = num(s.LowerBound)
 	} else {
 		doc.Selection.Objective = demand(s.Objective)

@@ -29,11 +29,11 @@ type SitesDocument struct {
 }
 
 // NewSitesDocument converts a selection for the wire.
-func NewSitesDocument(model string, res *siting.Result, standard float64, unit siting.Unit, circuity float64, seed int64) SitesDocument {
-	out := SitesDocument{Model: model, Selected: res.Selected, Served: res.Served, Objective: res.Objective, UpperBound: res.UpperBound,
+func NewSitesDocument(model siting.Model, res *siting.Result, standard float64, unit siting.Unit, circuity float64, seed int64) SitesDocument {
+	out := SitesDocument{Model: model.String(), Selected: res.Selected, Served: res.Served, Objective: res.Objective, UpperBound: res.UpperBound,
 		Gap: res.Gap, CoveredWeight: res.CoveredWeight, TotalWeight: res.TotalWeight, Solver: string(res.Solver),
 		ProvenOptimal: res.ProvenOptimal, P: len(res.Selected), Standard: standard, Unit: string(unit), Circuity: circuity, Seed: seed}
-	if model == "pmedian" || model == "lscp" {
+	if model.Minimises() {
 		lb := res.LowerBound
 		out.LowerBound = &lb
 		out.UpperBound = res.Objective

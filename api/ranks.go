@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"placeplan"
-	"placeplan/data"
 )
 
 // rankTables keeps, per data revision, each indicator's values sorted so
@@ -76,7 +75,7 @@ func (s *Server) rankOf(ctx context.Context, ind placeplan.Indicator, v float64)
 	above, _ := slices.BinarySearch(vals, key)
 	r := areaRank{Rank: above + 1, Of: n, Basis: basisLoaded}
 	r.Decile = min(10, int(math.Ceil(10*float64(r.Rank)/float64(n))))
-	if national(ind.Geography) == n {
+	if ind.Geography.LSOAsInEngland() == n {
 		r.Basis = basisNational
 	}
 	return r, nil
@@ -88,15 +87,4 @@ func needOrder(ind placeplan.Indicator, v float64) float64 {
 		return v
 	}
 	return -v
-}
-
-// national is the number of small areas in England of a geography.
-func national(g placeplan.Geography) int {
-	switch g {
-	case placeplan.LSOA2011:
-		return data.LSOACount2011
-	case placeplan.LSOA2021:
-		return data.LSOACount2021
-	}
-	return 0
 }

@@ -3,9 +3,11 @@ package api
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -26,7 +28,13 @@ const (
 )
 
 // tileLayerNames lists the tile layers in a fixed order.
-func tileLayerNames() []string { return []string{tileAreas, tileLocalities, tileSites, tileCatchments} }
+func tileLayerNames() []string {
+	return []string{tileAreas, tileLocalities, tileSites, tileCatchments, tileDistricts, tileLabels}
+}
+
+// warmTileLayers are the layers warmTiles builds at start, in order: the
+// ones a web map asks for first.
+func warmTileLayers() []string { return []string{tileAreas, tileDistricts, tileLabels} }
 
 // tileState holds what the vector-tile routes share: the tile layers, built
 // lazily from the store once per data revision, the catalogue of what is
@@ -34,13 +42,60 @@ func tileLayerNames() []string { return []string{tileAreas, tileLocalities, tile
 // because the Server has no field of its own for them — the server's
 // metrics.
 type tileState struct {
-	cache   *tile.Cache
-	catalog revCache[*tileCatalog] // one entry, key ""
-	layers  revCache[*tileLayer]   // by tileLayerID.String()
-	metrics *serverMetrics
+	cache    *tile.Cache
+	catalog  revCache[*tileCatalog] // one entry, key ""
+	layers   revCache[*tileLayer]   // by tileLayerID.String()
+	outlines revCache[*outlines]    // districts and localities dissolved, by geography
+	early    revCache[*tile.Layer]  // one-zoom areas layers for early tiles (earlyAreasTile)
+	metrics  *serverMetrics
 
-	mu     sync.Mutex
-	maxRev int64 // the newest revision seen; older tiles have been purged
+	mu         sync.Mutex
+	maxRev     int64              // the newest revision seen; older tiles have been purged
+	stopWarmUp context.CancelFunc // ends warmTiles, nil when none runs
+
+	// Early tiles in flight and the time (Unix nanoseconds) the last one
+	// began or ended, or the server started: layer builds wait for them
+	// to settle (see settle).
+	earlyInFlight atomic.Int32
+	lastEarly     atomic.Int64
+}
+
+// Layer builds are background work that a start, a new revision or a
+// first request sets off, and on a machine of two processors they would
+// take one from the early tiles a map is waiting for. So a build first
+// waits until no early tile has been in flight for earlyQuiet (or the
+// server started that long ago), and at most earlyMaxWait: the first view
+// is answered first, then the layer is built.
+const (
+	earlyQuiet   = 200 * time.Millisecond
+	earlyMaxWait = 3 * time.Second
+)
+
+// settle waits, until ctx ends, for early tiles to settle (see earlyQuiet).
+func (ts *tileState) settle(ctx context.Context) {
+	deadline := time.Now().Add(earlyMaxWait)
+	for time.Now().Before(deadline) {
+		quietFor := time.Since(time.Unix(0, ts.lastEarly.Load()))
+		if ts.earlyInFlight.Load() == 0 && quietFor >= earlyQuiet {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// earlyBegins and earlyEnds mark an early tile's request.
+func (ts *tileState) earlyBegins() {
+	ts.earlyInFlight.Add(1)
+	ts.lastEarly.Store(time.Now().UnixNano())
+}
+
+func (ts *tileState) earlyEnds() {
+	ts.lastEarly.Store(time.Now().UnixNano())
+	ts.earlyInFlight.Add(-1)
 }
 
 // newTileState returns the tile state of a server with cfg (defaults
@@ -60,7 +115,7 @@ func (s *Server) tileRoutes() []route {
 	}
 	routes := []route{
 		get("/tiles/:layer/:z/:x/:y", RoleViewer, true, s.handleTile,
-			"one Mapbox Vector Tile, /tiles/{layer}/{z}/{x}/{y}.mvt, of the areas, localities or sites layer; 204 when empty"),
+			"one Mapbox Vector Tile, /tiles/{layer}/{z}/{x}/{y}.mvt, of a tile layer (fields= keeps only those properties); 204 when empty"),
 		get("/tiles/:layer", RoleViewer, true, s.handleTileJSON,
 			"TileJSON 3.0 of a tile layer, /tiles/{layer}.json"),
 		get("/api/v1/breaks", RoleViewer, true, s.handleBreaks,
@@ -143,37 +198,132 @@ func (s *Server) requestRevision(c echo.Context) (int64, error) {
 
 // tileLayerFor returns the tile layer a request names: layer name, with
 // the geography of its ?geography= parameter (areas and localities),
-// built at the request's data revision or a later one.
+// built at the request's data revision or a later one. It waits for a
+// build in flight.
 func (s *Server) tileLayerFor(c echo.Context, name string) (*tileLayer, error) {
-	ctx := c.Request().Context()
-	rev, err := s.requestRevision(c)
+	id, rev, cat, err := s.tileLayerIDFor(c, name)
 	if err != nil {
 		return nil, err
+	}
+	tl, _, err := s.tiles.layers.get(c.Request().Context(), id.String(), rev, func(ctx context.Context) (*tileLayer, error) {
+		return s.buildTileLayer(ctx, id, rev, cat)
+	})
+	return tl, err
+}
+
+// tileLayerIfBuilt is tileLayerFor without the wait: it returns the layer
+// a request names if it is built, else nil (and starts the build, if none
+// is in flight), with the layer's id and the request's revision.
+func (s *Server) tileLayerIfBuilt(c echo.Context, name string) (*tileLayer, tileLayerID, int64, error) {
+	id, rev, cat, err := s.tileLayerIDFor(c, name)
+	if err != nil {
+		return nil, id, 0, err
+	}
+	if id.name == tileAreas && id.scenario == "" {
+		// The tile may be an early one: a build this starts waits for it.
+		s.tiles.lastEarly.Store(time.Now().UnixNano())
+	}
+	tl, _, ok, err := s.tiles.layers.peek(c.Request().Context(), id.String(), rev, func(ctx context.Context) (*tileLayer, error) {
+		return s.buildTileLayer(ctx, id, rev, cat)
+	})
+	if !ok {
+		return nil, id, rev, nil
+	}
+	return tl, id, rev, err
+}
+
+// tileLayerIDFor returns the id of the tile layer a request names, the
+// data revision it is answered at and the catalogue at that revision.
+func (s *Server) tileLayerIDFor(c echo.Context, name string) (tileLayerID, int64, *tileCatalog, error) {
+	ctx := c.Request().Context()
+	id := tileLayerID{name: name}
+	rev, err := s.requestRevision(c)
+	if err != nil {
+		return id, 0, nil, err
 	}
 	cat, err := s.tileCatalog(ctx, rev)
 	if err != nil {
-		return nil, err
+		return id, 0, nil, err
 	}
-	id := tileLayerID{name: name}
 	if ref := c.QueryParam("scenario"); ref != "" || name == tileCatchments {
 		if name != tileAreas && name != tileCatchments {
-			return nil, invalidf("scenario: the %s tiles do not depend on a scenario", name)
+			return id, 0, nil, invalidf("scenario: the %s tiles do not depend on a scenario", name)
 		}
 		n, err := s.lookupScenario(ctx, ref)
 		if err != nil {
-			return nil, err
+			return id, 0, nil, err
 		}
 		id.scenario = n.label
 	}
 	if name != tileSites && name != tileCatchments {
 		if id.geog, err = layerGeography(c.QueryParam("geography"), cat.geographies); err != nil {
-			return nil, err
+			return id, 0, nil, err
 		}
 	}
-	tl, _, err := s.tiles.layers.get(ctx, id.String(), rev, func(ctx context.Context) (*tileLayer, error) {
-		return s.buildTileLayer(ctx, id, rev, cat)
-	})
-	return tl, err
+	return id, rev, cat, nil
+}
+
+// startTileWarmUp starts warmTiles in the background, once; Start calls
+// it, so that a map opened soon after the server starts finds its layers
+// built or being built.
+func (s *Server) startTileWarmUp() {
+	ts := s.tiles
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if ts.stopWarmUp != nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ts.stopWarmUp = cancel
+	ts.lastEarly.Store(time.Now().UnixNano()) // the warm-up's builds settle first
+	go s.warmTiles(ctx)
+}
+
+// stopTileWarmUp ends the warm-up, if any; Shutdown calls it. A build it
+// started finishes (builds outlive their callers), but no other starts.
+func (s *Server) stopTileWarmUp() {
+	ts := s.tiles
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if ts.stopWarmUp != nil {
+		ts.stopWarmUp()
+	}
+}
+
+// warmTiles builds, one after another, the tile layers a web map asks for
+// first, for the default geography at the current revision: the areas
+// (whose tiles are answered from the areas near them meanwhile, see
+// earlyAreasTile), then the basemap's districts and labels. A failure is
+// logged here, where no request waits for it; the next request for the
+// layer tries again.
+func (s *Server) warmTiles(ctx context.Context) {
+	rev, err := s.store.Revision(ctx)
+	if err != nil {
+		s.logWarmUp(ctx, err)
+		return
+	}
+	cat, err := s.tileCatalog(ctx, rev)
+	if err != nil {
+		s.logWarmUp(ctx, err)
+		return
+	}
+	geog, _ := layerGeography("", cat.geographies) // "" never fails
+	for _, name := range warmTileLayers() {
+		id := tileLayerID{name: name, geog: geog}
+		if _, _, err := s.tiles.layers.get(ctx, id.String(), rev, func(ctx context.Context) (*tileLayer, error) {
+			return s.buildTileLayer(ctx, id, rev, cat)
+		}); err != nil {
+			s.logWarmUp(ctx, err)
+			return
+		}
+	}
+}
+
+// logWarmUp logs err from warmTiles unless the warm-up was stopped.
+func (s *Server) logWarmUp(ctx context.Context, err error) {
+	if ctx.Err() == nil {
+		s.logger.Warn("tile warm-up", slog.Any("err", err))
+	}
 }
 
 // tileCatalog returns the catalogue at revision rev (or later). The first
@@ -212,8 +362,9 @@ func (ts *tileState) purgeBefore(rev int64) {
 }
 
 // buildTileLayer reads one tile layer from the store, timing and counting
-// the build.
+// the build, once early tiles have settled (tileState.settle).
 func (s *Server) buildTileLayer(ctx context.Context, id tileLayerID, rev int64, cat *tileCatalog) (*tileLayer, error) {
+	s.tiles.settle(ctx)
 	start := time.Now()
 	var tl *tileLayer
 	var err error
@@ -227,7 +378,11 @@ func (s *Server) buildTileLayer(ctx context.Context, id tileLayerID, rev int64, 
 		}
 		tl, err = s.buildAreasTileLayer(ctx, id.geog, cat)
 	case tileLocalities:
-		tl, err = s.buildLocalitiesTileLayer(ctx, id.geog, cat)
+		tl, err = s.buildLocalitiesTileLayer(ctx, id.geog, rev, cat)
+	case tileDistricts:
+		tl, err = s.buildDistrictsTileLayer(ctx, id.geog, rev, cat)
+	case tileLabels:
+		tl, err = s.buildLabelsTileLayer(ctx, id.geog, rev, cat)
 	case tileSites:
 		tl, err = s.buildSitesTileLayer(ctx, cat)
 	default:
@@ -284,7 +439,32 @@ type revEntry[T any] struct {
 // again, never keeps it on stale data. It waits for a build in flight
 // until ctx ends.
 func (rc *revCache[T]) get(ctx context.Context, key string, rev int64, build func(context.Context) (T, error)) (T, int64, error) {
+	e := rc.entry(ctx, key, rev, build)
+	select {
+	case <-e.done:
+		return e.val, e.rev, e.err
+	case <-ctx.Done():
+		var zero T
+		return zero, 0, ctx.Err()
+	}
+}
+
+// peek is get without the wait: it reports false, and starts the build if
+// none is in flight, while the value is not built yet.
+func (rc *revCache[T]) peek(ctx context.Context, key string, rev int64, build func(context.Context) (T, error)) (T, int64, bool, error) {
+	e := rc.entry(ctx, key, rev, build)
+	if !isDone(e.done) {
+		var zero T
+		return zero, 0, false, nil
+	}
+	return e.val, e.rev, true, e.err
+}
+
+// entry returns the entry for key at revision rev or later, starting its
+// build (which outlives ctx) when there is none.
+func (rc *revCache[T]) entry(ctx context.Context, key string, rev int64, build func(context.Context) (T, error)) *revEntry[T] {
 	rc.mu.Lock()
+	defer rc.mu.Unlock()
 	e := rc.entries[key]
 	if e == nil || e.rev < rev {
 		if rc.entries == nil {
@@ -302,15 +482,7 @@ func (rc *revCache[T]) get(ctx context.Context, key string, rev int64, build fun
 		rc.entries[key] = e
 		go rc.run(context.WithoutCancel(ctx), key, e, build)
 	}
-	rc.mu.Unlock()
-
-	select {
-	case <-e.done:
-		return e.val, e.rev, e.err
-	case <-ctx.Done():
-		var zero T
-		return zero, 0, ctx.Err()
-	}
+	return e
 }
 
 // run builds e, turning a panic into an error (it runs outside any

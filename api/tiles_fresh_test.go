@@ -44,6 +44,7 @@ func TestTileFreshness(t *testing.T) {
 		tilePath(tileAreas, tileAtPoint(area.Point, 11)),
 		"/tiles/areas.json",
 	}
+	get(t, h, "/tiles/areas.json") // waits for the layer: no tile below is an early one
 	before := get(t, h, paths[0], "Accept-Encoding", "gzip")
 	tag := before.Header().Get("ETag")
 	if want := revTag(rev); tag != want || before.Header().Get("Cache-Control") != "no-cache" {
@@ -68,6 +69,7 @@ func TestTileFreshness(t *testing.T) {
 
 	ingestReferrals(t, store)
 
+	get(t, h, "/tiles/areas.json") // the new revision's layer
 	after := get(t, h, paths[0], "Accept-Encoding", "gzip", "If-None-Match", tag)
 	newTag := after.Header().Get("ETag")
 	if after.Code != http.StatusOK || newTag == tag || newTag != revTag(rev+1) {
@@ -98,17 +100,22 @@ func TestTileFreshness(t *testing.T) {
 	}
 }
 
-// countingStore counts the Areas and Sites calls of a real store; Areas
-// can be held back until release is closed.
+// countingStore counts the Areas calls that read a whole geography (those
+// of early tiles, with a bound, apart) and the Sites calls of a real
+// store; the first whole Areas read can be held back until release is
+// closed.
 type countingStore struct {
 	*data.Store
-	areas, sites atomic.Int32
-	release      chan struct{}
+	areas, early, sites atomic.Int32
+	release             chan struct{}
 }
 
 func (s *countingStore) Areas(ctx context.Context, q data.AreaQuery) ([]placeplan.Area, error) {
-	s.areas.Add(1)
-	if s.release != nil {
+	if q.Bound != nil {
+		s.early.Add(1)
+		return s.Store.Areas(ctx, q)
+	}
+	if s.areas.Add(1) == 1 && s.release != nil {
 		<-s.release
 	}
 	return s.Store.Areas(ctx, q)
@@ -120,8 +127,9 @@ func (s *countingStore) Sites(ctx context.Context, layer string) ([]placeplan.Si
 }
 
 // TestTileLayerBuiltOnce sends concurrent first requests for different
-// tiles: the layer is read from the store once, and every request gets a
-// tile. A new revision builds it once more.
+// tiles while the layer's build is held back: every request gets a tile,
+// from the areas near it, and the layer is read from the store once. A
+// new revision builds it once more.
 func TestTileLayerBuiltOnce(t *testing.T) {
 	store := &countingStore{Store: loadDefault(t), release: make(chan struct{})}
 	srv, _ := newServer(t, Config{}, store)
@@ -134,18 +142,20 @@ func TestTileLayerBuiltOnce(t *testing.T) {
 			codes[i] = get(t, h, tilePath(tileAreas, tileAt(-2.9+0.05*float64(i), 52.71, 11))).Code
 		})
 	}
-	time.Sleep(50 * time.Millisecond) // let the requests pile up on the build
-	close(store.release)
-	wg.Wait()
+	wg.Wait() // answered early, while the build is held back
 	for i, c := range codes {
 		if c != http.StatusOK && c != http.StatusNoContent {
 			t.Errorf("request %d: status %d", i, c)
 		}
 	}
+	if got := store.early.Load(); got != n {
+		t.Errorf("%d of %d requests answered from the areas near them while the layer was built", got, n)
+	}
+	close(store.release)
+	get(t, h, "/tiles/areas.json") // waits for the build
 	if got := store.areas.Load(); got != 1 {
 		t.Errorf("the areas layer was read %d times for %d concurrent requests, want once", got, n)
 	}
-	get(t, h, "/tiles/areas.json")
 	get(t, h, "/tiles/sites/9/252/167.mvt")
 	get(t, h, "/tiles/sites.json")
 	if a, s := store.areas.Load(), store.sites.Load(); a != 1 || s != 1 {
@@ -155,6 +165,7 @@ func TestTileLayerBuiltOnce(t *testing.T) {
 	ingestReferrals(t, store.Store)
 	get(t, h, tilePath(tileAreas, tileAt(-2.75, 52.71, 11)))
 	get(t, h, tilePath(tileAreas, tileAt(-2.75, 52.71, 12)))
+	get(t, h, "/tiles/areas.json") // waits for the new build
 	if got := store.areas.Load(); got != 2 {
 		t.Errorf("areas read %d times after a new revision, want 2", got)
 	}
@@ -312,8 +323,14 @@ func TestTileJSON(t *testing.T) {
 			"https://maps.example.org:8443/tiles/areas/{z}/{x}/{y}.mvt?geography=lsoa21", tileAreas, areasMinZoom, tileMaxZoom,
 			[]string{"code", "imd_score"}, "Open Government Licence", false, "LSOA 2021"},
 		{"an X-Forwarded-Proto that is no scheme", "/tiles/localities.json", []string{"X-Forwarded-Proto", "javascript"},
-			"http://example.com/tiles/localities/{z}/{x}/{y}.mvt", tileLocalities, 0, tileMaxZoom,
+			"http://example.com/tiles/localities/{z}/{x}/{y}.mvt", tileLocalities, basemapMinZoom, tileMaxZoom,
 			[]string{"id", "name", "scheme", "area_count"}, "Crown copyright", false, "LSOA 2011"},
+		{"districts of lsoa21", "/tiles/districts.json?geography=lsoa21", nil,
+			"http://example.com/tiles/districts/{z}/{x}/{y}.mvt?geography=lsoa21", tileDistricts, basemapMinZoom, tileMaxZoom,
+			[]string{"code", "name"}, "Open Government Licence", false, "LSOA 2021"},
+		{"labels", "/tiles/labels.json", nil,
+			"http://example.com/tiles/labels/{z}/{x}/{y}.mvt", tileLabels, basemapMinZoom, tileMaxZoom,
+			[]string{"name", "kind", "rank", "scheme"}, "Crown copyright", false, "LSOA 2011"},
 		{"sites ignore geography", "/tiles/sites.json?geography=lsoa11", nil,
 			"http://example.com/tiles/sites/{z}/{x}/{y}.mvt", tileSites, 0, tileMaxZoom,
 			[]string{"layer", "id", "name"}, "", false, ""},

@@ -15,6 +15,8 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
+	"github.com/paulmach/orb/maptile/tilecover"
+	"github.com/paulmach/orb/planar"
 
 	"placeplan"
 	"placeplan/data"
@@ -111,10 +113,12 @@ func TestTileAreas(t *testing.T) {
 			name string
 			t    maptile.Tile
 		}{
-			{"Shrewsbury z10", tileAt(-2.75, 52.71, 10)},
+			{"Shrewsbury z11", tileAt(-2.75, 52.71, areasDetailMinZoom)},
 			{"Shrewsbury z12", tileAt(-2.75, 52.71, 12)},
 			{"Oxford z13", tileAt(-1.2578, 51.7520, 13)},
-			{"Telford z8 (overview)", tileAt(-2.45, 52.68, 8)},
+			{"Telford z8 (overview, small areas merged)", tileAt(-2.45, 52.68, 8)},
+			{"Oxford z7 (overview, small areas merged)", tileAt(-1.2578, 51.7520, 7)},
+			{"Shrewsbury z10 (overview)", tileAt(-2.75, 52.71, areasDetailMinZoom-1)},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				l := onlyLayer(t, decodeTile(t, get(t, h, tilePath(tileAreas, tc.t))), tileAreas)
@@ -128,9 +132,26 @@ func TestTileAreas(t *testing.T) {
 					got[code] = true
 				}
 				// Every area with a vertex well inside the tile must be
-				// there; every area there must reach the buffered tile.
+				// there, or, at zooms where small areas merge, drawn by a
+				// merged feature of its district that holds its point;
+				// every area there must reach the buffered tile.
 				const margin = 8 // tile units
 				buf := float64(tile.DefaultBufferPixels)
+				drawnBy := func(a placeplan.Area) bool {
+					p := tileUnits(tc.t, a.Point)
+					for _, f := range l.Features {
+						if n, _ := f.Properties["area_count"].(float64); n > 1 && f.Properties["lad_code"] == a.LADCode {
+							if mp, ok := f.Geometry.(orb.MultiPolygon); ok && planar.MultiPolygonContains(mp, p) {
+								return true
+							}
+							if pg, ok := f.Geometry.(orb.Polygon); ok && planar.PolygonContains(pg, p) {
+								return true
+							}
+						}
+					}
+					return false
+				}
+				merged := 0
 				for _, a := range areas {
 					inside := false
 					wb := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
@@ -143,6 +164,10 @@ func TestTileAreas(t *testing.T) {
 					})
 					reaches := wb.Max[0] >= -buf && wb.Min[0] <= tile.Extent+buf && wb.Max[1] >= -buf && wb.Min[1] <= tile.Extent+buf
 					if inside && !got[a.Code] {
+						if _, merges := areasCoalescing(tc.t.Z); merges && drawnBy(a) {
+							merged++
+							continue
+						}
 						t.Errorf("area %s lies inside the tile but is missing", a.Code)
 					}
 					if got[a.Code] && !reaches {
@@ -151,6 +176,9 @@ func TestTileAreas(t *testing.T) {
 				}
 				if len(got) < 5 {
 					t.Errorf("only %d areas in the tile", len(got))
+				}
+				if _, merges := areasCoalescing(tc.t.Z); merges && merged == 0 {
+					t.Errorf("no area merged at zoom %d", tc.t.Z)
 				}
 			})
 		}
@@ -208,34 +236,32 @@ func TestTileAreas(t *testing.T) {
 		}
 	})
 
-	t.Run("overview band carries codes, names and deciles", func(t *testing.T) {
-		l := onlyLayer(t, decodeTile(t, get(t, h, tilePath(tileAreas, tileAt(-2.45, 52.68, areasDetailMinZoom-1)))), tileAreas)
-		keys := map[string]bool{}
-		for _, f := range l.Features {
-			for k, v := range f.Properties {
-				keys[k] = true
-				if strings.HasSuffix(k, "_decile") {
-					if d, ok := v.(float64); !ok || d < 1 || d > 10 || d != math.Trunc(d) {
-						t.Fatalf("%v: %s = %#v, want a whole number from 1 to 10", f.Properties["code"], k, v)
+	t.Run("overview zooms carry codes, names and districts", func(t *testing.T) {
+		for _, z := range []maptile.Zoom{areasMinZoom, 8, areasDetailMinZoom - 1} {
+			l := onlyLayer(t, decodeTile(t, get(t, h, tilePath(tileAreas, tileAt(-2.45, 52.68, z)))), tileAreas)
+			keys := map[string]bool{}
+			for _, f := range l.Features {
+				for k, v := range f.Properties {
+					keys[k] = true
+					if k == "area_count" {
+						if n, ok := v.(float64); !ok || n < 2 || n != math.Trunc(n) {
+							t.Fatalf("z%d %v: area_count = %#v, want a whole number of 2 or more", z, f.Properties["code"], v)
+						}
 					}
 				}
+				if f.Properties["code"] == nil || f.Properties["lad_code"] == nil {
+					t.Fatalf("z%d: feature without code or district: %v", z, f.Properties)
+				}
 			}
-		}
-		var want []string
-		for _, ind := range inds {
-			if ind.Kind == placeplan.KindDecile {
-				want = append(want, ind.Key)
+			want := append(areasOverviewFields(), "area_count")
+			if _, merges := areasCoalescing(z); !merges {
+				want = areasOverviewFields()
 			}
-		}
-		want = append(want, overviewFields()...)
-		sort.Strings(want)
-		got := make([]string, 0, len(keys))
-		for k := range keys {
-			got = append(got, k)
-		}
-		sort.Strings(got)
-		if !slices.Equal(got, want) {
-			t.Errorf("overview properties %v, want %v", got, want)
+			sort.Strings(want)
+			got := slices.Sorted(maps.Keys(keys))
+			if !slices.Equal(got, want) {
+				t.Errorf("z%d: overview properties %v, want %v", z, got, want)
+			}
 		}
 	})
 
@@ -316,6 +342,8 @@ func TestTileEmpty(t *testing.T) {
 		{"no sites here", srv.Handler(), tilePath(tileSites, tileAt(150, -30, 8))},
 		{"empty store", empty.Handler(), tilePath(tileAreas, tileAt(-2.75, 52.71, 10))},
 		{"empty store, localities", empty.Handler(), tilePath(tileLocalities, tileAt(-2.75, 52.71, 10))},
+		{"localities below the basemap zooms", srv.Handler(), tilePath(tileLocalities, tileAt(-2.75, 52.71, basemapMinZoom-1))},
+		{"labels below the basemap zooms", srv.Handler(), tilePath(tileLabels, tileAt(-2.75, 52.71, basemapMinZoom-1))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for range 2 { // encoded, then from the cache
@@ -438,6 +466,7 @@ func TestTileFields(t *testing.T) {
 	})
 
 	t.Run("one cache entry whatever the order", func(t *testing.T) {
+		get(t, h, "/tiles/areas.json") // waits for the layer: these tiles are cached, not early
 		base := tilePath(tileAreas, tileAt(-1.2578, 51.7520, 12))
 		first := get(t, h, base+"?fields=imd_score,code", "Accept-Encoding", "gzip")
 		before := srv.tiles.cache.Stats()
@@ -489,4 +518,185 @@ func TestTileFields(t *testing.T) {
 	if strings.Contains(logs.String(), `"level":"ERROR"`) {
 		t.Errorf("errors logged:\n%s", logs)
 	}
+}
+
+// TestTileDistrictsAndLabels decodes the basemap layers of the default
+// dataset: one outline per district with its code and name, at every
+// zoom from basemapMinZoom, containing its areas; and labels of every
+// district (inside its outline), locality (inside its outline) and town,
+// with kind, rank and, for localities, scheme.
+func TestTileDistrictsAndLabels(t *testing.T) {
+	store := loadDefault(t)
+	srv, logs := newServer(t, Config{}, store)
+	h := srv.Handler()
+	ctx := context.Background()
+	areas, err := store.Areas(ctx, data.AreaQuery{Geography: placeplan.LSOA2011, WithGeometry: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bound orb.Bound
+	for i, a := range areas {
+		if i == 0 {
+			bound = a.Geometry.Bound()
+		}
+		bound = bound.Union(a.Geometry.Bound())
+	}
+	// over returns the features of layer in every tile of zoom z over the
+	// default data, by tile.
+	over := func(layer string, z maptile.Zoom, query string) map[maptile.Tile]*mvt.Layer {
+		out := map[maptile.Tile]*mvt.Layer{}
+		for tl := range tilecover.Bound(bound, z) {
+			rec := get(t, h, tilePath(layer, tl)+query)
+			if rec.Code == http.StatusNoContent {
+				continue
+			}
+			l := onlyLayer(t, decodeTile(t, rec), layer)
+			checkTileGeometry(t, l)
+			out[tl] = l
+		}
+		return out
+	}
+
+	t.Run("districts", func(t *testing.T) {
+		for _, g := range []placeplan.Geography{placeplan.LSOA2011, placeplan.LSOA2021} {
+			gas, err := store.Areas(ctx, data.AreaQuery{Geography: g})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]string{}
+			for _, a := range gas {
+				want[a.LADCode] = a.LADName
+			}
+			for z := maptile.Zoom(basemapMinZoom); z <= 11; z++ {
+				seen := map[string]bool{}
+				for tl, l := range over(tileDistricts, z, "?geography="+string(g)) {
+					inTile := map[string]bool{}
+					for _, f := range l.Features {
+						code, _ := f.Properties["code"].(string)
+						if want[code] == "" || f.Properties["name"] != want[code] || len(f.Properties) != 2 || inTile[code] {
+							t.Fatalf("%s %v: district %v (twice: %v), want one of %v", g, tl, f.Properties, inTile[code], want)
+						}
+						inTile[code], seen[code] = true, true
+						if multi(f.Geometry) == nil {
+							t.Errorf("%s %v: district %s is a %T", g, tl, code, f.Geometry)
+						}
+					}
+				}
+				if len(seen) != len(want) {
+					t.Errorf("%s z%d: %d districts, want all %d", g, z, len(seen), len(want))
+				}
+			}
+		}
+		// At zoom 10 every area's point lies in its district's outline and
+		// in no other.
+		tiles := over(tileDistricts, 10, "")
+		checked := 0
+		for _, a := range areas {
+			tl := maptile.At(a.Point, 10)
+			l := tiles[tl]
+			if l == nil {
+				t.Fatalf("no districts in %v, which holds area %s", tl, a.Code)
+			}
+			p := tileUnits(tl, a.Point)
+			for _, f := range l.Features {
+				if in := planar.MultiPolygonContains(multi(f.Geometry), p); in != (f.Properties["code"] == a.LADCode) {
+					t.Errorf("area %s of %s: inside %v: %v", a.Code, a.LADCode, f.Properties["code"], in)
+				}
+			}
+			checked++
+		}
+		if checked != len(areas) {
+			t.Errorf("checked %d of %d areas", checked, len(areas))
+		}
+		if rec := get(t, h, tilePath(tileDistricts, maptile.At(areas[0].Point, basemapMinZoom-1))); rec.Code != http.StatusNoContent {
+			t.Errorf("below the districts' zoom range: status %d", rec.Code)
+		}
+	})
+
+	t.Run("labels", func(t *testing.T) {
+		locs, err := store.Localities(ctx, placeplan.LSOA2011)
+		if err != nil {
+			t.Fatal(err)
+		}
+		towns, err := store.Sites(ctx, townLayer)
+		if err != nil || len(towns) == 0 {
+			t.Fatalf("towns: %d, %v", len(towns), err)
+		}
+		const z = 8
+		labels, districts, localities := over(tileLabels, z, ""), over(tileDistricts, z, ""), over(tileLocalities, z, "")
+		type label struct {
+			tl maptile.Tile
+			p  orb.Point
+		}
+		byKind := map[string]map[string]label{labelDistrict: {}, labelLocality: {}, labelTown: {}}
+		for tl, l := range labels {
+			for _, f := range l.Features {
+				kind, _ := f.Properties["kind"].(string)
+				name, _ := f.Properties["name"].(string)
+				if byKind[kind] == nil || name == "" || f.Properties["rank"] != float64(labelRank(kind)) {
+					t.Fatalf("label %v", f.Properties)
+				}
+				if _, ok := f.Properties["scheme"]; ok != (kind == labelLocality) {
+					t.Errorf("label %v: scheme only for localities", f.Properties)
+				}
+				p, ok := f.Geometry.(orb.Point)
+				if !ok {
+					t.Fatalf("label %s is a %T", name, f.Geometry)
+				}
+				if p[0] < 0 || p[1] < 0 || p[0] >= tile.Extent || p[1] >= tile.Extent {
+					continue // in the buffer: its own tile has it
+				}
+				if _, twice := byKind[kind][name]; twice && kind != labelLocality {
+					t.Errorf("%s %s labelled twice", kind, name)
+				}
+				byKind[kind][name] = label{tl, p}
+			}
+		}
+		inside := func(outlines map[maptile.Tile]*mvt.Layer, name string, lb label) bool {
+			for _, f := range outlines[lb.tl].Features {
+				if f.Properties["name"] == name && planar.MultiPolygonContains(multi(f.Geometry), lb.p) {
+					return true
+				}
+			}
+			return false
+		}
+		districtNames := map[string]bool{}
+		for _, a := range areas {
+			districtNames[a.LADName] = true
+		}
+		for name := range districtNames {
+			if lb, ok := byKind[labelDistrict][name]; !ok || !inside(districts, name, lb) {
+				t.Errorf("district %s: label %v (present %v) not inside its outline", name, lb, ok)
+			}
+		}
+		for _, loc := range locs {
+			if lb, ok := byKind[labelLocality][loc.Name]; !ok || !inside(localities, loc.Name, lb) {
+				t.Errorf("locality %s: label %v (present %v) not inside its outline", loc.Name, lb, ok)
+			}
+		}
+		for _, st := range towns {
+			lb, ok := byKind[labelTown][st.Name]
+			want := tileUnits(maptile.At(st.Point, z), st.Point)
+			if !ok || lb.tl != maptile.At(st.Point, z) || math.Abs(lb.p[0]-want[0]) > 1 || math.Abs(lb.p[1]-want[1]) > 1 {
+				t.Errorf("town %s: label %v (present %v), want about %v", st.Name, lb, ok, want)
+			}
+		}
+		if len(byKind[labelTown]) != len(towns) {
+			t.Errorf("%d town labels for %d towns", len(byKind[labelTown]), len(towns))
+		}
+	})
+	if strings.Contains(logs.String(), `"level":"ERROR"`) {
+		t.Errorf("errors logged:\n%s", logs)
+	}
+}
+
+// multi returns a decoded polygonal geometry as a MultiPolygon.
+func multi(g orb.Geometry) orb.MultiPolygon {
+	switch g := g.(type) {
+	case orb.Polygon:
+		return orb.MultiPolygon{g}
+	case orb.MultiPolygon:
+		return g
+	}
+	return nil
 }

@@ -5,14 +5,16 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"placeplan/data/internal/datatest"
 )
 
 // BenchmarkIngestEngland ingests the whole of England — IoD2019 (combined
 // file) and the LSOA 2011 boundaries, 32,844 areas — into a new database on
 // disk. Target (issue 2): under 10 s and under 1 GiB peak memory.
 func BenchmarkIngestEngland(b *testing.B) {
-	iod := sharedData(b, "iod2019_lsoa11/iod2019_lsoa11_england.csv.gz")
-	bounds := sharedData(b, "lsoa2011_boundaries/lsoa2011_bgc_england_wgs84_6dp.geojson.gz")
+	iod := datatest.SharedData(b, "iod2019_lsoa11/iod2019_lsoa11_england.csv.gz")
+	bounds := datatest.SharedData(b, "lsoa2011_boundaries/lsoa2011_bgc_england_wgs84_6dp.geojson.gz")
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		ctx := context.Background()

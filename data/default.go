@@ -11,6 +11,9 @@ import (
 	"path/filepath"
 
 	"placeplan"
+	"placeplan/data/record"
+	"placeplan/data/registry"
+	"placeplan/data/table"
 )
 
 // defaultFS holds the embedded default dataset: Shropshire, Telford and
@@ -24,7 +27,7 @@ var defaultFS embed.FS
 var defaultProvenance = map[string]Provenance{
 	"towns.csv": {
 		Publisher:   "Ordnance Survey (OS Open Names); ONS MSOA centroids for Oswestry, Shifnal, Broseley and Albrighton proxies",
-		Licence:     OGL,
+		Licence:     record.OGL,
 		Attribution: "Contains OS data © Crown copyright and database right 2021. Source: Office for National Statistics licensed under the Open Government Licence v.3.0.",
 	},
 	"localities.csv": {
@@ -62,11 +65,27 @@ func DefaultInputs() ([]Input, error) {
 		}
 		out = append(out, ins...)
 	}
-	reg, err := expand("lsoa11_lsoa21.csv.gz", lsoaRegistryCSV)
+	reg, err := expand(registry.LSOAChangesFile())
 	if err != nil {
 		return nil, err
 	}
 	return append(out, reg...), nil
+}
+
+// DefaultLocalities returns the locality definitions of the embedded
+// default dataset (data/default/localities.csv): Shropshire early help
+// localities by House of Commons Library MSOA name and Oxfordshire early
+// intervention areas by district code.
+func DefaultLocalities() (*record.LocalityDefs, error) {
+	b, err := defaultFS.ReadFile("default/localities.csv")
+	if err != nil {
+		return nil, fmt.Errorf("embedded default localities: %w", err)
+	}
+	t, err := table.Read("localities.csv", b)
+	if err != nil {
+		return nil, err
+	}
+	return table.Localities(t)
 }
 
 // LoadDefault ingests the embedded default dataset into s, in one

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"placeplan"
+	"placeplan/data/registry"
 	"placeplan/geo"
 )
 
@@ -213,4 +214,44 @@ func dirNames(t *testing.T, dir string) []string {
 		names = append(names, e.Name())
 	}
 	return names
+}
+
+func TestDefaultLocalities(t *testing.T) {
+	d, err := DefaultLocalities()
+	if err != nil {
+		t.Fatal(err)
+	}
+	localities := map[string]map[string]bool{}
+	for _, r := range d.Rows {
+		if localities[r.Scheme] == nil {
+			localities[r.Scheme] = map[string]bool{}
+		}
+		localities[r.Scheme][r.Locality] = true
+	}
+	if n := len(localities["Shropshire early help localities"]); n != 18 {
+		t.Errorf("%d Shropshire localities, want 18", n)
+	}
+	if n := len(localities["Oxfordshire early intervention areas"]); n != 3 {
+		t.Errorf("%d Oxfordshire localities, want 3", n)
+	}
+	reg, err := registry.MSOAs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each Shropshire name is one English MSOA ("Whitchurch" is also in
+	// Cardiff).
+	for _, r := range d.Rows {
+		if r.MSOAName == "" {
+			continue
+		}
+		var english []string
+		for _, m := range reg.Named(placeplan.LSOA2011, r.MSOAName) {
+			if m.Code[0] == 'E' {
+				english = append(english, m.Code)
+			}
+		}
+		if len(english) != 1 {
+			t.Errorf("line %d: MSOA name %q matches English MSOA 2011 %v, want one", r.Line, r.MSOAName, english)
+		}
+	}
 }

@@ -1,6 +1,11 @@
-// Package data reads the files placeplan ingests — the English Indices of
-// Deprivation in their official layouts, councils' indicator CSVs, boundaries
-// (GeoJSON, ESRI Shapefile, GeoPackage) and point layers — validates them,
-// and keeps them in a SQLite store. It also carries the embedded default
-// dataset (Shropshire, Telford and Wrekin, Oxfordshire).
+// Package data is placeplan's SQLite store: datasets, small areas,
+// indicators, point layers, localities and the scenario registry, with
+// embedded ordered migrations. It owns ingest: OpenInputs decompresses and
+// unpacks files, ParseInput recognises each by its content and reads it
+// with the reader of its format family — package iod (the Indices of
+// Deprivation), table (other CSVs), geojson, shapefile and geopackage
+// (vector files, matched to areas by package feature) — and Store.Ingest
+// writes the records (package record) in one transaction. It also carries
+// the embedded default dataset (Shropshire, Telford and Wrekin,
+// Oxfordshire).
 package data

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"placeplan"
+	"placeplan/data/internal/datatest"
 )
 
 // TestIngestEngland ingests the national files in their official layouts —
@@ -52,7 +53,7 @@ func TestIngestEngland(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			var paths []string
 			for _, f := range c.files {
-				paths = append(paths, sharedData(t, f))
+				paths = append(paths, datatest.SharedData(t, f))
 			}
 			s, err := Open(ctx, filepath.Join(t.TempDir(), "england.db"))
 			if err != nil {

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -8,16 +9,18 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
 	"placeplan"
-	"placeplan/geo"
+	"placeplan/data/locality"
+	"placeplan/data/record"
+	"placeplan/data/registry"
+	"placeplan/data/table"
 )
 
 // IngestReport says what an ingest loaded: one line per file, and the
@@ -66,7 +69,7 @@ func (s *Store) IngestFiles(ctx context.Context, paths []string, opts IngestOpti
 			if part.pending == nil {
 				continue
 			}
-			side := filepath.Join(filepath.Dir(p), metaSidecarName(filepath.Base(p)))
+			side := filepath.Join(filepath.Dir(p), table.MetaSidecarName(filepath.Base(p)))
 			if _, err := os.Stat(side); err == nil && !given[filepath.Clean(side)] {
 				given[filepath.Clean(side)] = true
 				mps, err := parseFile(side, opts)
@@ -114,74 +117,61 @@ func (s *Store) IngestInputs(ctx context.Context, ins []Input, opts IngestOption
 	return s.Ingest(ctx, parts, opts)
 }
 
-// ingestOrder stores files that define areas before the files that refer
-// to them.
-func ingestOrder(p *Part) int {
-	switch {
-	case p.Lookup != nil:
-		return 0
-	case p.Indicators != nil && p.Indicators.Kind == "iod":
-		return 1
-	case p.Boundaries != nil:
-		return 2
-	case p.MSOANames != nil:
-		return 3
-	case p.Centroids != nil:
-		return 4
-	case p.Meta != nil:
-		return 5
-	case p.Indicators != nil || p.pending != nil:
-		return 6
-	case p.Points != nil:
-		return 7
-	}
-	return 8
+// writeRank returns where parts of kind k come in the order an ingest
+// writes them: the files that define areas before the files that refer to
+// them, and localities last, once every area and its parents are in.
+func writeRank(k placeplan.DatasetKind) int {
+	return slices.Index([]placeplan.DatasetKind{placeplan.DatasetLookup, placeplan.DatasetIoD, placeplan.DatasetBoundaries,
+		placeplan.DatasetMSOANames, placeplan.DatasetCentroids, placeplan.DatasetIndicatorMeta, placeplan.DatasetIndicators,
+		placeplan.DatasetPoints, placeplan.DatasetLocalities}, k)
 }
 
 // Ingest stores parsed parts in one transaction; on any error the database
-// is left exactly as it was.
+// is left exactly as it was. Every part is read and validated before the
+// transaction opens — an indicator CSV once the metadata and the geography
+// of the whole ingest are known — so the transaction only writes, checking
+// what it writes against the areas stored (rows for areas not loaded,
+// locality rows that match no area).
 func (s *Store) Ingest(ctx context.Context, parts []*Part, opts IngestOptions) (*IngestReport, error) {
+	pending := slices.ContainsFunc(parts, func(p *Part) bool { return p.pending != nil })
+	stored, err := storedGeographies(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	fallback := opts.Geography
+	if fallback == "" {
+		fallback = onlyGeography(stored, parts)
+	}
+	if err := resolvePending(parts, fallback); err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(parts, func(a, b *Part) int {
+		return cmp.Compare(writeRank(a.Kind), writeRank(b.Kind))
+	})
+
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin ingest: %w", err)
 	}
 	defer tx.Rollback()
-	in := &ingest{tx: tx, ctx: ctx, now: s.Now().UTC(), report: &IngestReport{}}
-	fallback := opts.Geography
-	if fallback == "" {
-		fallback, err = in.onlyGeography(parts)
+	if pending && opts.Geography == "" {
+		// The indicator CSVs were read against the geographies stored when
+		// the ingest began; another writer may have changed them since.
+		now, err := storedGeographies(ctx, tx)
 		if err != nil {
 			return nil, err
 		}
-	}
-	if err := resolvePending(parts, fallback); err != nil {
-		return nil, err
-	}
-	sort.SliceStable(parts, func(i, j int) bool { return ingestOrder(parts[i]) < ingestOrder(parts[j]) })
-	var defs []*Part
-	for _, p := range parts {
-		var err error
-		switch {
-		case p.Lookup != nil:
-			err = in.lookup(p)
-		case p.Indicators != nil:
-			err = in.indicators(p)
-		case p.Boundaries != nil:
-			err = in.boundaries(p)
-		case p.MSOANames != nil:
-			err = in.msoaNames(p)
-		case p.Centroids != nil:
-			err = in.centroids(p)
-		case p.Points != nil:
-			err = in.points(p)
-		case p.Localities != nil, p.LocPolys != nil:
-			defs = append(defs, p) // after every area is in
-			continue
-		case p.Meta != nil:
-			in.report.Loaded = append(in.report.Loaded, p.Describe())
-			continue
+		if !slices.Equal(now, stored) {
+			return nil, placeplan.Errorf(placeplan.ECONFLICT, "the loaded geographies changed while the files were read (another ingest finished meanwhile): ingest again")
 		}
-		if err != nil {
+	}
+	in := &ingest{tx: tx, ctx: ctx, now: s.Now().UTC(), report: &IngestReport{}}
+	localities := slices.IndexFunc(parts, func(p *Part) bool { return p.Kind == placeplan.DatasetLocalities })
+	if localities < 0 {
+		localities = len(parts)
+	}
+	for _, p := range parts[:localities] {
+		if err := in.write(p); err != nil {
 			return nil, err
 		}
 		in.report.Loaded = append(in.report.Loaded, p.Describe())
@@ -192,7 +182,7 @@ func (s *Store) Ingest(ctx context.Context, parts []*Part, opts IngestOptions) (
 	if err := in.fillMSOAs(); err != nil {
 		return nil, err
 	}
-	for _, p := range defs {
+	for _, p := range parts[localities:] {
 		if err := in.localities(p); err != nil {
 			return nil, err
 		}
@@ -212,6 +202,27 @@ func (s *Store) Ingest(ctx context.Context, parts []*Part, opts IngestOptions) (
 	return in.report, nil
 }
 
+// write stores one part other than localities.
+func (in *ingest) write(p *Part) error {
+	switch p.Kind {
+	case placeplan.DatasetLookup:
+		return in.lookup(p)
+	case placeplan.DatasetIoD, placeplan.DatasetIndicators:
+		return in.indicators(p)
+	case placeplan.DatasetBoundaries:
+		return in.boundaries(p)
+	case placeplan.DatasetMSOANames:
+		return in.msoaNames(p)
+	case placeplan.DatasetCentroids:
+		return in.centroids(p)
+	case placeplan.DatasetPoints:
+		return in.points(p)
+	case placeplan.DatasetIndicatorMeta:
+		return nil // read with the indicator CSVs it describes
+	}
+	return fmt.Errorf("%s: no writer for %q", p.Input, p.Kind)
+}
+
 type ingest struct {
 	tx     *sql.Tx
 	ctx    context.Context
@@ -221,7 +232,7 @@ type ingest struct {
 	// so coverage can be checked where it matters.
 	geomTouched    map[placeplan.Geography]bool
 	indTouched     []touched
-	pendingLookups []*Lookup
+	pendingLookups []*record.Lookup
 }
 
 type touched struct {
@@ -236,23 +247,32 @@ func (in *ingest) warnf(format string, args ...any) {
 	in.report.Warnings = append(in.report.Warnings, fmt.Sprintf(format, args...))
 }
 
-// onlyGeography returns the one geography with areas in the database or in
-// this ingest's own files, or "" when there are both or none.
-func (in *ingest) onlyGeography(parts []*Part) (placeplan.Geography, error) {
-	seen := map[placeplan.Geography]bool{}
-	rows, err := in.tx.QueryContext(in.ctx, `SELECT DISTINCT geography FROM areas`)
+// storedGeographies returns the geographies that have areas, in order.
+func storedGeographies(ctx context.Context, q querier) ([]placeplan.Geography, error) {
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT geography FROM areas ORDER BY geography`)
 	if err != nil {
-		return "", err
+		return nil, fmt.Errorf("geographies loaded: %w", err)
 	}
+	defer rows.Close()
+	var out []placeplan.Geography
 	for rows.Next() {
 		var g string
 		if err := rows.Scan(&g); err != nil {
-			rows.Close()
-			return "", err
+			return nil, fmt.Errorf("geographies loaded: %w", err)
 		}
-		seen[placeplan.Geography(g)] = true
+		out = append(out, placeplan.Geography(g))
 	}
-	rows.Close()
+	return out, rows.Err()
+}
+
+// onlyGeography returns the one geography with areas in the database
+// (stored) or in this ingest's IoD and boundary files, or "" when there
+// are both or none: it decides indicator CSVs whose codes exist in both.
+func onlyGeography(stored []placeplan.Geography, parts []*Part) placeplan.Geography {
+	seen := map[placeplan.Geography]bool{}
+	for _, g := range stored {
+		seen[g] = true
+	}
 	for _, p := range parts {
 		switch {
 		case p.Indicators != nil:
@@ -263,21 +283,34 @@ func (in *ingest) onlyGeography(parts []*Part) (placeplan.Geography, error) {
 	}
 	if len(seen) == 1 {
 		for g := range seen {
-			return g, nil
+			return g
 		}
 	}
-	return "", nil
+	return ""
 }
 
-func (in *ingest) dataset(p *Part, kind, format, vintage string, geog placeplan.Geography, publisher, licence, attribution string, records int) (int64, error) {
-	pv := Provenance{publisher, licence, attribution}.over(p.Provenance)
-	publisher, licence, attribution = pv.Publisher, pv.Licence, pv.Attribution
+// dataset records the dataset a part is stored as. d says what the reader
+// recognised and the provenance it assumes; the part's provenance (from the
+// input and the options) overrides that, and the part gives the kind, the
+// source and its hash.
+func (in *ingest) dataset(p *Part, d placeplan.Dataset) (int64, error) {
+	pv := Provenance{d.Publisher, d.Licence, d.Attribution}.over(p.Provenance)
 	var id int64
 	err := in.tx.QueryRowContext(in.ctx, `INSERT INTO datasets (kind, format, vintage, geography, source, sha256,
 		publisher, licence, attribution, records, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		kind, format, vintage, string(geog), p.Input, p.SHA256, publisher, licence, attribution, records,
+		p.Kind.String(), d.Format, d.Vintage, string(d.Geography), p.Input, p.SHA256, pv.Publisher, pv.Licence, pv.Attribution, d.Records,
 		in.now.Format(time.RFC3339)).Scan(&id)
-	return id, err
+	if err != nil {
+		return 0, fmt.Errorf("%s: record the dataset: %w", p.Input, err)
+	}
+	return id, nil
+}
+
+// onsDataset is what an ONS file (a lookup, boundaries, centroids) is
+// stored as.
+func onsDataset(format string, g placeplan.Geography, records int) placeplan.Dataset {
+	return placeplan.Dataset{Format: format, Geography: g, Records: records,
+		Publisher: record.ONS, Licence: record.OGL, Attribution: record.ONSAttribution}
 }
 
 const upsertArea = `INSERT INTO areas (geography, code, name, msoa_code, lad_code, lad_name) VALUES (?, ?, ?, ?, ?, ?)
@@ -287,7 +320,7 @@ const upsertArea = `INSERT INTO areas (geography, code, name, msoa_code, lad_cod
 		lad_code = CASE WHEN excluded.lad_code <> '' THEN excluded.lad_code ELSE areas.lad_code END,
 		lad_name = CASE WHEN excluded.lad_name <> '' THEN excluded.lad_name ELSE areas.lad_name END`
 
-func (in *ingest) upsertAreas(geog placeplan.Geography, areas []AreaRecord) error {
+func (in *ingest) upsertAreas(geog placeplan.Geography, areas []record.Area) error {
 	st, err := in.tx.PrepareContext(in.ctx, upsertArea)
 	if err != nil {
 		return err
@@ -301,7 +334,7 @@ func (in *ingest) upsertAreas(geog placeplan.Geography, areas []AreaRecord) erro
 	return nil
 }
 
-func (in *ingest) upsertMSOAs(geog placeplan.Geography, ms []MSOAName) error {
+func (in *ingest) upsertMSOAs(geog placeplan.Geography, ms []record.MSOAName) error {
 	st, err := in.tx.PrepareContext(in.ctx, `INSERT INTO msoas (geography, code, name, hcl_name) VALUES (?, ?, ?, ?)
 		ON CONFLICT (geography, code) DO UPDATE SET
 			name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE msoas.name END,
@@ -321,7 +354,7 @@ func (in *ingest) upsertMSOAs(geog placeplan.Geography, ms []MSOAName) error {
 func (in *ingest) lookup(p *Part) error {
 	l := p.Lookup
 	if len(l.Changes) > 0 {
-		if _, err := in.dataset(p, "lookup", l.Format, "", "", ONS, OGL, ONSAttribution, len(l.Changes)); err != nil {
+		if _, err := in.dataset(p, onsDataset(l.Format, "", len(l.Changes))); err != nil {
 			return err
 		}
 		st, err := in.tx.PrepareContext(in.ctx, `INSERT INTO lsoa_changes (lsoa11, lsoa21, change) VALUES (?, ?, ?)
@@ -337,7 +370,7 @@ func (in *ingest) lookup(p *Part) error {
 		}
 		return nil
 	}
-	if _, err := in.dataset(p, "lookup", l.Format, "", l.Geography, ONS, OGL, ONSAttribution, len(l.Areas)); err != nil {
+	if _, err := in.dataset(p, onsDataset(l.Format, l.Geography, len(l.Areas))); err != nil {
 		return err
 	}
 	if err := in.upsertMSOAs(l.Geography, l.MSOAs); err != nil {
@@ -359,7 +392,7 @@ func (in *ingest) applyLookups() error {
 	return nil
 }
 
-func (in *ingest) applyLookup(l *Lookup) error {
+func (in *ingest) applyLookup(l *record.Lookup) error {
 	st, err := in.tx.PrepareContext(in.ctx, `UPDATE areas SET
 		msoa_code = CASE WHEN ? <> '' THEN ? ELSE msoa_code END,
 		lad_code = CASE WHEN lad_code = '' THEN ? ELSE lad_code END,
@@ -380,7 +413,8 @@ func (in *ingest) applyLookup(l *Lookup) error {
 
 func (in *ingest) indicators(p *Part) error {
 	it := p.Indicators
-	dsID, err := in.dataset(p, it.Kind, it.Format, it.Vintage, it.Geography, it.Publisher, it.Licence, it.Attribution, len(it.Areas))
+	dsID, err := in.dataset(p, placeplan.Dataset{Format: it.Format, Vintage: it.Vintage, Geography: it.Geography,
+		Publisher: it.Publisher, Licence: it.Licence, Attribution: it.Attribution, Records: len(it.Areas)})
 	if err != nil {
 		return err
 	}
@@ -388,7 +422,7 @@ func (in *ingest) indicators(p *Part) error {
 		in.warnf("%s: %s", p.Input, w)
 	}
 	keep := make([]bool, len(it.Areas))
-	if it.Kind == "iod" {
+	if it.Kind == placeplan.DatasetIoD {
 		// IoD files define the areas they cover.
 		if err := in.upsertAreas(it.Geography, it.Areas); err != nil {
 			return err
@@ -483,7 +517,7 @@ func (in *ingest) areaCodes(geog placeplan.Geography) (map[string]bool, error) {
 
 func (in *ingest) boundaries(p *Part) error {
 	b := p.Boundaries
-	if _, err := in.dataset(p, "boundaries", b.Format+" boundaries", "", b.Geography, ONS, OGL, ONSAttribution, len(b.Areas)); err != nil {
+	if _, err := in.dataset(p, onsDataset(b.Format+" boundaries", b.Geography, len(b.Areas))); err != nil {
 		return err
 	}
 	for _, w := range b.Warnings {
@@ -522,8 +556,9 @@ func (in *ingest) boundaries(p *Part) error {
 
 func (in *ingest) msoaNames(p *Part) error {
 	m := p.MSOANames
-	if _, err := in.dataset(p, "names", "House of Commons Library MSOA names", "", m.Geography,
-		"House of Commons Library", "Open Parliament Licence", "MSOA names © House of Commons Library, Open Parliament Licence.", len(m.MSOAs)); err != nil {
+	if _, err := in.dataset(p, placeplan.Dataset{Format: "House of Commons Library MSOA names", Geography: m.Geography, Records: len(m.MSOAs),
+		Publisher: "House of Commons Library", Licence: "Open Parliament Licence",
+		Attribution: "MSOA names © House of Commons Library, Open Parliament Licence."}); err != nil {
 		return err
 	}
 	return in.upsertMSOAs(m.Geography, m.MSOAs)
@@ -531,7 +566,7 @@ func (in *ingest) msoaNames(p *Part) error {
 
 func (in *ingest) centroids(p *Part) error {
 	c := p.Centroids
-	if _, err := in.dataset(p, "centroids", "ONS population-weighted centroids", "", c.Geography, ONS, OGL, ONSAttribution, len(c.Codes)); err != nil {
+	if _, err := in.dataset(p, onsDataset("ONS population-weighted centroids", c.Geography, len(c.Codes))); err != nil {
 		return err
 	}
 	st, err := in.tx.PrepareContext(in.ctx, `UPDATE areas SET point_lon = ?, point_lat = ?, point_kind = 'population-weighted centroid'
@@ -560,7 +595,7 @@ func (in *ingest) centroids(p *Part) error {
 
 func (in *ingest) points(p *Part) error {
 	pl := p.Points
-	dsID, err := in.dataset(p, "points", pl.Format, "", "", "", "", "", len(pl.Sites))
+	dsID, err := in.dataset(p, placeplan.Dataset{Format: pl.Format, Records: len(pl.Sites)})
 	if err != nil {
 		return err
 	}
@@ -589,17 +624,67 @@ func (in *ingest) points(p *Part) error {
 	return nil
 }
 
-// fillMSOAs gives areas without a parent MSOA the one their name implies:
-// ONS names each LSOA after its MSOA plus a letter ("Shropshire 027A" is in
-// MSOA "Shropshire 027").
+// fillMSOAs gives areas without a parent MSOA the one their name implies
+// (registry.MSOANameOfLSOA: "Shropshire 027A" is in MSOA "Shropshire
+// 027"), where that MSOA is stored.
 func (in *ingest) fillMSOAs() error {
-	_, err := in.tx.ExecContext(in.ctx, `UPDATE areas SET msoa_code = (
-			SELECT m.code FROM msoas m WHERE m.geography = areas.geography
-			AND m.name = substr(areas.name, 1, length(areas.name) - 1))
-		WHERE msoa_code = '' AND length(name) > 4 AND EXISTS (
-			SELECT 1 FROM msoas m WHERE m.geography = areas.geography
-			AND m.name = substr(areas.name, 1, length(areas.name) - 1))`)
-	return err
+	type key struct {
+		geog placeplan.Geography
+		name string
+	}
+	rows, err := in.tx.QueryContext(in.ctx, `SELECT geography, name, code FROM msoas`)
+	if err != nil {
+		return fmt.Errorf("msoas: %w", err)
+	}
+	msoas := map[key]string{}
+	for rows.Next() {
+		var g, name, code string
+		if err := rows.Scan(&g, &name, &code); err != nil {
+			rows.Close()
+			return fmt.Errorf("msoas: %w", err)
+		}
+		msoas[key{placeplan.Geography(g), name}] = code
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("msoas: %w", err)
+	}
+	if len(msoas) == 0 {
+		return nil
+	}
+	rows, err = in.tx.QueryContext(in.ctx, `SELECT geography, code, name FROM areas WHERE msoa_code = ''`)
+	if err != nil {
+		return fmt.Errorf("areas without an MSOA: %w", err)
+	}
+	type fill struct{ geog, code, msoa string }
+	var fills []fill
+	for rows.Next() {
+		var g, code, name string
+		if err := rows.Scan(&g, &code, &name); err != nil {
+			rows.Close()
+			return fmt.Errorf("areas without an MSOA: %w", err)
+		}
+		if m, ok := registry.MSOANameOfLSOA(name); ok {
+			if msoa, ok := msoas[key{placeplan.Geography(g), m}]; ok {
+				fills = append(fills, fill{g, code, msoa})
+			}
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("areas without an MSOA: %w", err)
+	}
+	st, err := in.tx.PrepareContext(in.ctx, `UPDATE areas SET msoa_code = ? WHERE geography = ? AND code = ?`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, f := range fills {
+		if _, err := st.ExecContext(in.ctx, f.msoa, f.geog, f.code); err != nil {
+			return fmt.Errorf("area %s: %w", f.code, err)
+		}
+	}
+	return nil
 }
 
 // checkCoverage warns about loaded areas that a new layer leaves out.
@@ -651,203 +736,109 @@ func (in *ingest) checkCoverage() error {
 	return nil
 }
 
-// localities stores locality definitions, resolving codes and names to the
-// areas now in the database.
+// localities stores locality definitions, resolving them (package
+// locality, the rule summarise uses too) over the areas of every
+// geography now in the database. A definition that matches no area in any
+// geography it is for, an ambiguous MSOA name or an area in two localities
+// of a scheme is a problem, and the ingest stores nothing.
 func (in *ingest) localities(p *Part) error {
-	type key struct {
-		scheme, name string
-		geog         placeplan.Geography
-	}
-	members := map[key]map[string]bool{}
-	defn := map[key][]string{}
-	var order []key
-	add := func(k key, codes []string, how string) {
-		if members[k] == nil {
-			members[k] = map[string]bool{}
-			order = append(order, k)
-		}
-		for _, c := range codes {
-			members[k][c] = true
-		}
-		defn[k] = append(defn[k], how)
-	}
-	geogs, err := in.loadedGeographies()
+	geogs, err := storedGeographies(in.ctx, in.tx)
 	if err != nil {
 		return err
 	}
-	probs := &Problems{name: p.Input}
-	var dsID int64
+	msoas, err := registry.MSOAs()
+	if err != nil {
+		return err
+	}
+	probs := record.NewProblems(p.Input)
+	var locs []placeplan.Locality
+	matchedRows := map[int]bool{}     // definition rows, by line, that matched in some geography
+	matchedNames := map[string]bool{} // polygons that did
+	for _, g := range geogs {
+		stored, err := queryAreas(in.ctx, in.tx, AreaQuery{Geography: g})
+		if err != nil {
+			return err
+		}
+		areas := make([]record.Area, len(stored))
+		for i, a := range stored {
+			areas[i] = record.Area{Code: a.Code, Name: a.Name, MSOACode: a.MSOACode, LADCode: a.LADCode, Point: a.Point}
+		}
+		var res *locality.Resolution
+		if p.Localities != nil {
+			res = locality.Resolve(p.Localities, g, areas, msoas)
+		} else {
+			res = locality.ResolvePolygons(p.LocPolys, g, areas)
+		}
+		for _, pr := range res.Problems {
+			if len(pr.Shared) > 0 {
+				probs.Addf("%s", pr.SharedName(p.Input, fmt.Sprintf("the loaded %s areas", g.Label())))
+			} else {
+				where := p.Input
+				if pr.Row.Line > 0 {
+					where = fmt.Sprintf("%s line %d", p.Input, pr.Row.Line)
+				}
+				probs.Addf("%s: area %s is in both %q and %q of %q", where, pr.Area, pr.First, pr.Row.Locality, pr.Row.Scheme)
+			}
+		}
+		unmatched := map[int]bool{}
+		for _, u := range res.Unmatched {
+			unmatched[u.Row.Line] = true
+		}
+		for _, l := range res.Localities {
+			matchedNames[l.Name] = true
+		}
+		if p.Localities != nil {
+			for _, r := range p.Localities.Rows {
+				if (r.Geography == "" || r.Geography == g) && !unmatched[r.Line] {
+					matchedRows[r.Line] = true
+				}
+			}
+		}
+		locs = append(locs, res.Localities...)
+	}
+	var ds placeplan.Dataset
 	switch {
 	case p.Localities != nil:
-		dsID, err = in.dataset(p, "localities", "locality definitions", "", "", "", "", "", len(p.Localities.Rows))
-		if err != nil {
-			return err
-		}
+		ds = placeplan.Dataset{Format: "locality definitions", Records: len(p.Localities.Rows)}
 		for _, r := range p.Localities.Rows {
-			where := fmt.Sprintf("%s line %d, locality %q", p.Input, r.Line, r.Locality)
-			targets := geogs
-			if r.Geography != "" {
-				targets = []placeplan.Geography{r.Geography}
-			}
-			found := false
-			for _, g := range targets {
-				var q string
-				var arg string
-				var how string
-				switch {
-				case r.MSOAName != "":
-					q, arg, how = `SELECT a.code FROM areas a JOIN msoas m ON m.geography = a.geography AND m.code = a.msoa_code
-						WHERE a.geography = ? AND (lower(m.hcl_name) = lower(?) OR lower(m.name) = lower(?))`, r.MSOAName, "MSOA "+r.MSOAName
-				case lsoaCode.MatchString(r.Code):
-					q, arg, how = `SELECT code FROM areas WHERE geography = ? AND code = ?`, r.Code, "LSOA "+r.Code
-				case msoaCode.MatchString(r.Code):
-					q, arg, how = `SELECT code FROM areas WHERE geography = ? AND msoa_code = ?`, r.Code, "MSOA "+r.Code
-				default:
-					q, arg, how = `SELECT code FROM areas WHERE geography = ? AND lad_code = ?`, r.Code, "district "+r.Code
-				}
-				var codes []string
-				var rows *sql.Rows
-				if r.MSOAName != "" {
-					rows, err = in.tx.QueryContext(in.ctx, q, string(g), arg, arg)
-				} else {
-					rows, err = in.tx.QueryContext(in.ctx, q, string(g), arg)
-				}
-				if err != nil {
-					return err
-				}
-				for rows.Next() {
-					var c string
-					if err := rows.Scan(&c); err != nil {
-						rows.Close()
-						return err
-					}
-					codes = append(codes, c)
-				}
-				rows.Close()
-				if len(codes) > 0 {
-					found = true
-					add(key{r.Scheme, r.Locality, g}, codes, how)
-				}
-			}
-			if !found {
-				what := r.Code
-				if r.MSOAName != "" {
-					what = "MSOA name " + r.MSOAName
-				}
-				probs.addf("%s: %s matches no loaded area", where, what)
+			if !matchedRows[r.Line] {
+				u := locality.Unmatched{Row: r}
+				probs.Addf("%s line %d, locality %q: %s matches no loaded area", p.Input, r.Line, r.Locality, u.What())
 			}
 		}
-	case p.LocPolys != nil:
-		lp := p.LocPolys
-		dsID, err = in.dataset(p, "localities", "locality polygons", "", "", "", "", "", len(lp.Names))
-		if err != nil {
-			return err
-		}
-		for _, g := range geogs {
-			pts, err := in.areaPoints(g)
-			if err != nil {
-				return err
+	default:
+		ds = placeplan.Dataset{Format: "locality polygons", Records: len(p.LocPolys.Names)}
+		for _, name := range p.LocPolys.Names {
+			if !matchedNames[name] {
+				probs.Addf("%s: locality %q contains no loaded area's representative point", p.Input, name)
 			}
-			for i, name := range lp.Names {
-				var codes []string
-				bd := lp.Polygons[i].Bound()
-				for code, pt := range pts {
-					if bd.Contains(pt) && geo.Contains(lp.Polygons[i], pt) {
-						codes = append(codes, code)
-					}
-				}
-				if len(codes) > 0 {
-					add(key{lp.Scheme, name, g}, codes, "areas whose representative point lies inside the polygon")
-				}
-			}
-		}
-		for _, name := range lp.Names {
-			ok := false
-			for _, k := range order {
-				if k.name == name {
-					ok = true
-				}
-			}
-			if !ok {
-				probs.addf("%s: locality %q contains no loaded area's representative point", p.Input, name)
-			}
-		}
-	}
-	// An area belongs to at most one locality of a scheme.
-	owner := map[string]string{}
-	for _, k := range order {
-		for c := range members[k] {
-			ok := fmt.Sprintf("%s|%s|%s", k.scheme, k.geog, c)
-			if prev, dup := owner[ok]; dup && prev != k.name {
-				probs.addf("%s: area %s is in both %q and %q of %q", p.Input, c, prev, k.name, k.scheme)
-			}
-			owner[ok] = k.name
 		}
 	}
 	if err := probs.Err(); err != nil {
 		return err
 	}
-	for _, k := range order {
-		if _, err := in.tx.ExecContext(in.ctx, `DELETE FROM localities WHERE scheme = ? AND name = ? AND geography = ?`, k.scheme, k.name, string(k.geog)); err != nil {
+	dsID, err := in.dataset(p, ds)
+	if err != nil {
+		return err
+	}
+	for _, l := range locs {
+		if _, err := in.tx.ExecContext(in.ctx, `DELETE FROM localities WHERE scheme = ? AND name = ? AND geography = ?`, l.Scheme, l.Name, string(l.Geography)); err != nil {
 			return err
 		}
 		var id int64
-		how := "defined by " + strings.Join(uniq(defn[k]), ", ")
 		if err := in.tx.QueryRowContext(in.ctx, `INSERT INTO localities (dataset_id, scheme, name, geography, definition)
-			VALUES (?, ?, ?, ?, ?) RETURNING id`, dsID, k.scheme, k.name, string(k.geog), how).Scan(&id); err != nil {
+			VALUES (?, ?, ?, ?, ?) RETURNING id`, dsID, l.Scheme, l.Name, string(l.Geography), l.Definition).Scan(&id); err != nil {
 			return err
 		}
-		for c := range members[k] {
+		for _, c := range l.Areas {
 			if _, err := in.tx.ExecContext(in.ctx, `INSERT INTO locality_areas (locality_id, geography, area_code) VALUES (?, ?, ?)`,
-				id, string(k.geog), c); err != nil {
-				return fmt.Errorf("locality %s, area %s: %w", k.name, c, err)
+				id, string(l.Geography), c); err != nil {
+				return fmt.Errorf("locality %s, area %s: %w", l.Name, c, err)
 			}
 		}
 	}
-	in.report.Loaded = append(in.report.Loaded, fmt.Sprintf("%s — %d localities", p.Describe(), len(order)))
+	in.report.Loaded = append(in.report.Loaded, fmt.Sprintf("%s — %d localities", p.Describe(), len(locs)))
 	return nil
-}
-
-func uniq(xs []string) []string {
-	if len(xs) > 6 {
-		return []string{fmt.Sprintf("%d codes (%s, …)", len(xs), strings.Join(xs[:3], ", "))}
-	}
-	return xs
-}
-
-func (in *ingest) loadedGeographies() ([]placeplan.Geography, error) {
-	rows, err := in.tx.QueryContext(in.ctx, `SELECT DISTINCT geography FROM areas ORDER BY geography`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []placeplan.Geography
-	for rows.Next() {
-		var g string
-		if err := rows.Scan(&g); err != nil {
-			return nil, err
-		}
-		out = append(out, placeplan.Geography(g))
-	}
-	return out, rows.Err()
-}
-
-func (in *ingest) areaPoints(g placeplan.Geography) (map[string]orb.Point, error) {
-	rows, err := in.tx.QueryContext(in.ctx, `SELECT code, point_lon, point_lat FROM areas WHERE geography = ? AND point_lon IS NOT NULL`, string(g))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]orb.Point{}
-	for rows.Next() {
-		var c string
-		var p orb.Point
-		if err := rows.Scan(&c, &p[0], &p[1]); err != nil {
-			return nil, err
-		}
-		out[c] = p
-	}
-	return out, rows.Err()
 }
 
 // batchInsert inserts many rows per statement: one cgo call per few hundred

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"placeplan"
 )
@@ -275,5 +276,46 @@ func TestIngestAccepts(t *testing.T) {
 		if len(vals) != 1 || vals[0].Area != "E01028826" || vals[0].Value != 3 {
 			t.Errorf("referrals values %+v", vals)
 		}
+	}
+}
+
+// TestIngestValidatesBeforeWriting shows that ingest is one pass: every
+// file, an indicator CSV included, is read and validated before the write
+// transaction opens. With another connection holding the database's write
+// lock, a bad indicator CSV is refused at once, naming its line, instead
+// of waiting for the lock (10 s) as it did when the CSV was read inside
+// the transaction.
+func TestIngestValidatesBeforeWriting(t *testing.T) {
+	s := loadedStore(t)
+	ctx := context.Background()
+	other, err := Open(ctx, s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	lock, err := other.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Rollback()
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "r.csv")
+	os.WriteFile(csv, []byte("lsoa11cd,referrals\nE01028826,3\nE01028827,lots\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "r.meta.csv"), []byte(metaOK), 0o644)
+	start := time.Now()
+	_, err = s.IngestFiles(ctx, []string{csv}, IngestOptions{})
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("the ingest waited %v for the write lock before reading the CSV", took)
+	}
+	if placeplan.ErrorCode(err) != placeplan.EINVALID || !strings.Contains(err.Error(), `r.csv line 3 column 2 (referrals), area E01028827: "lots" is not a number`) {
+		t.Fatalf("error %v, want the CSV's problem", err)
+	}
+	if err := lock.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(csv, []byte("lsoa11cd,referrals\nE01028826,3\nE01028827,4\n"), 0o644)
+	rep, err := s.IngestFiles(ctx, []string{csv}, IngestOptions{})
+	if err != nil || !strings.Contains(strings.Join(rep.Loaded, "\n"), "r.csv: indicator CSV (LSOA 2011) — 2 areas × 1 indicators") {
+		t.Fatalf("once the lock is released: %v, %v", rep, err)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path"
@@ -227,6 +226,7 @@ type progressReader struct {
 	report func(read, total int64)
 }
 
+// Read reads from the underlying reader and reports the bytes read so far.
 func (p *progressReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
 	p.read += int64(n)
@@ -241,19 +241,9 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// describeBytes formats a byte count for progress messages.
-func describeBytes(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.0f kB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
-}
-
-// ReadPath opens the file at path and reads it with read (one of this
-// package's readers), naming the file in a not-found error.
+// ReadPath opens the file at path, decompresses it when it is gzipped (or
+// takes the first file of a zip), and reads it with read — a reader such
+// as table.ReadCandidatesCSV — naming the file in a not-found error.
 func ReadPath[T any](path string, read func(name string, r io.Reader) (T, error)) (T, error) {
 	var zero T
 	f, err := os.Open(path)
@@ -261,5 +251,9 @@ func ReadPath[T any](path string, read func(name string, r io.Reader) (T, error)
 		return zero, placeplan.Errorf(placeplan.ENOTFOUND, "%s: %w", path, errors.Unwrap(err))
 	}
 	defer f.Close()
-	return read(path, f)
+	ins, err := ReadInputs(path, f)
+	if err != nil {
+		return zero, err
+	}
+	return read(ins[0].Name, bytes.NewReader(ins[0].Data))
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"placeplan"
+	"placeplan/data/internal/datatest"
 )
 
 // scenarioStore opens a store in a file of its own whose clock starts at
@@ -98,15 +99,15 @@ func TestScenarioCreateAndRead(t *testing.T) {
 	}
 
 	_, err = s.Scenario(ctx, "no-such-scenario")
-	assertAppError(t, err, placeplan.ENOTFOUND, `"no-such-scenario"`)
+	datatest.AssertAppError(t, err, placeplan.ENOTFOUND, `"no-such-scenario"`)
 	_, err = s.ScenarioRevision(ctx, "no-such-scenario", 0)
-	assertAppError(t, err, placeplan.ENOTFOUND, `"no-such-scenario"`)
+	datatest.AssertAppError(t, err, placeplan.ENOTFOUND, `"no-such-scenario"`)
 	_, err = s.ScenarioRevisions(ctx, "no-such-scenario")
-	assertAppError(t, err, placeplan.ENOTFOUND, `"no-such-scenario"`)
+	datatest.AssertAppError(t, err, placeplan.ENOTFOUND, `"no-such-scenario"`)
 	_, err = s.ScenarioRevision(ctx, "shropshire-five-teams", 5)
-	assertAppError(t, err, placeplan.ENOTFOUND, `"shropshire-five-teams"`, "no revision 5", "at revision 1")
+	datatest.AssertAppError(t, err, placeplan.ENOTFOUND, `"shropshire-five-teams"`, "no revision 5", "at revision 1")
 	_, err = s.ScenarioRevision(ctx, "shropshire-five-teams", -1)
-	assertAppError(t, err, placeplan.EINVALID, `"shropshire-five-teams"`, "-1")
+	datatest.AssertAppError(t, err, placeplan.EINVALID, `"shropshire-five-teams"`, "-1")
 
 	empty, _ := scenarioStore(t)
 	if list, err := empty.Scenarios(ctx, true); err != nil || len(list) != 0 {
@@ -168,7 +169,7 @@ func TestScenarioArgumentsValidated(t *testing.T) {
 				}
 				return
 			}
-			assertAppError(t, err, placeplan.EINVALID, tc.want)
+			datatest.AssertAppError(t, err, placeplan.EINVALID, tc.want)
 			if n := countRevisions(t, s, tc.id); n != 0 {
 				t.Errorf("a refused scenario left %d revisions", n)
 			}
@@ -194,12 +195,12 @@ func TestScenarioDuplicateID(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := s.CreateScenario(ctx, "five-teams", "Another", []byte(`{"teams":4}`), "ben", "")
-	assertAppError(t, err, placeplan.ECONFLICT, `"five-teams"`, "already exists")
+	datatest.AssertAppError(t, err, placeplan.ECONFLICT, `"five-teams"`, "already exists")
 	if err := s.ArchiveScenario(ctx, "five-teams", 1, "asha", "superseded"); err != nil {
 		t.Fatal(err)
 	}
 	_, err = s.CreateScenario(ctx, "five-teams", "Another", []byte(`{"teams":4}`), "ben", "")
-	assertAppError(t, err, placeplan.ECONFLICT, `"five-teams"`, "archived")
+	datatest.AssertAppError(t, err, placeplan.ECONFLICT, `"five-teams"`, "archived")
 	rev, err := s.ScenarioRevision(ctx, "five-teams", 0)
 	if err != nil || rev.Name != "Five teams" || string(rev.Document) != `{"teams":5}` || countRevisions(t, s, "five-teams") != 1 {
 		t.Errorf("after refused creations: %+v, %v", rev, err)
@@ -303,7 +304,7 @@ func TestScenarioStaleUpdateStoresNothing(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := s.UpdateScenario(ctx, "oxon", tc.base, "Renamed", []byte(`{"v":3}`), "cai", "", "v 3")
-			assertAppError(t, err, tc.code, tc.msg...)
+			datatest.AssertAppError(t, err, tc.code, tc.msg...)
 			if n := countRevisions(t, s, "oxon"); n != 2 {
 				t.Errorf("%d revisions after a refused update, want 2", n)
 			}
@@ -313,9 +314,9 @@ func TestScenarioStaleUpdateStoresNothing(t *testing.T) {
 		})
 	}
 	_, err := s.UpdateScenario(ctx, "nowhere", 1, "", []byte(`{}`), "cai", "", "")
-	assertAppError(t, err, placeplan.ENOTFOUND, `"nowhere"`)
+	datatest.AssertAppError(t, err, placeplan.ENOTFOUND, `"nowhere"`)
 	_, err = s.UpdateScenario(ctx, "oxon", 2, "", []byte(`not json`), "cai", "", "")
-	assertAppError(t, err, placeplan.EINVALID, `"oxon"`, "JSON")
+	datatest.AssertAppError(t, err, placeplan.EINVALID, `"oxon"`, "JSON")
 }
 
 // A refused update or archive carries the current revision, who saved it,
@@ -332,17 +333,17 @@ func TestScenarioStaleDetails(t *testing.T) {
 	want := map[string]any{"current_revision": 2, "changed_by": "alice", "changed_at": "2026-03-02T09:01:00Z",
 		"note": "rural reach", "changes": "sites.teams: 5 → 4"}
 	_, err := s.UpdateScenario(ctx, "oxon", 1, "", []byte(`{"v":3}`), "ben", "", "")
-	assertAppError(t, err, placeplan.EPRECONDITION, `someone else (alice) saved revision 2 of "oxon" at 09:01 UTC on 2 March 2026 since you opened revision 1: reload and reapply your change`)
+	datatest.AssertAppError(t, err, placeplan.EPRECONDITION, `someone else (alice) saved revision 2 of "oxon" at 09:01 UTC on 2 March 2026 since you opened revision 1: reload and reapply your change`)
 	if got := placeplan.ErrorDetails(err); !maps.Equal(got, want) {
 		t.Errorf("update details %v, want %v", got, want)
 	}
 	err = s.ArchiveScenario(ctx, "oxon", 1, "ben", "")
-	assertAppError(t, err, placeplan.EPRECONDITION, "someone else (alice) saved revision 2")
+	datatest.AssertAppError(t, err, placeplan.EPRECONDITION, "someone else (alice) saved revision 2")
 	if got := placeplan.ErrorDetails(err); !maps.Equal(got, want) {
 		t.Errorf("archive details %v, want %v", got, want)
 	}
 	_, err = s.UpdateScenario(ctx, "oxon", 5, "", []byte(`{"v":3}`), "ben", "", "")
-	assertAppError(t, err, placeplan.EPRECONDITION, "no revision 5")
+	datatest.AssertAppError(t, err, placeplan.EPRECONDITION, "no revision 5")
 	if got := placeplan.ErrorDetails(err); got["current_revision"] != 2 {
 		t.Errorf("a revision from the future: details %v", got)
 	}
@@ -415,9 +416,9 @@ func TestScenarioArchive(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := s.ArchiveScenario(ctx, "old", 1, "asha", "superseded")
-	assertAppError(t, err, placeplan.EPRECONDITION, `someone else (ben) saved revision 2 of "old"`, "since you opened revision 1")
-	assertAppError(t, s.ArchiveScenario(ctx, "old", 0, "asha", ""), placeplan.EINVALID, `"old"`)
-	assertAppError(t, s.ArchiveScenario(ctx, "gone", 1, "asha", ""), placeplan.ENOTFOUND, `"gone"`)
+	datatest.AssertAppError(t, err, placeplan.EPRECONDITION, `someone else (ben) saved revision 2 of "old"`, "since you opened revision 1")
+	datatest.AssertAppError(t, s.ArchiveScenario(ctx, "old", 0, "asha", ""), placeplan.EINVALID, `"old"`)
+	datatest.AssertAppError(t, s.ArchiveScenario(ctx, "gone", 1, "asha", ""), placeplan.ENOTFOUND, `"gone"`)
 	if err := s.ArchiveScenario(ctx, "old", 2, "cai", "superseded by keep"); err != nil {
 		t.Fatal(err)
 	}
@@ -441,8 +442,8 @@ func TestScenarioArchive(t *testing.T) {
 	}
 
 	_, err = s.UpdateScenario(ctx, "old", 2, "", []byte(`{"v":3}`), "ben", "", "v 3")
-	assertAppError(t, err, placeplan.ECONFLICT, `"old" is archived`)
-	assertAppError(t, s.ArchiveScenario(ctx, "old", 2, "ben", ""), placeplan.ECONFLICT, `"old" is archived`)
+	datatest.AssertAppError(t, err, placeplan.ECONFLICT, `"old" is archived`)
+	datatest.AssertAppError(t, s.ArchiveScenario(ctx, "old", 2, "ben", ""), placeplan.ECONFLICT, `"old" is archived`)
 	if history, err := s.ScenarioRevisions(ctx, "old"); err != nil || len(history) != 2 {
 		t.Errorf("history of an archived scenario: %d revisions, %v", len(history), err)
 	}
@@ -535,14 +536,14 @@ func TestScenarioResultsCache(t *testing.T) {
 		t.Errorf("an unknown scenario: %q, %v, %v; want a miss", got, ok, err)
 	}
 
-	assertAppError(t, s.PutScenarioResult(ctx, "shropshire", 3, 4, "score", score), placeplan.ENOTFOUND, `"shropshire"`, "no revision 3")
-	assertAppError(t, s.PutScenarioResult(ctx, "nowhere", 1, 4, "score", score), placeplan.ENOTFOUND, `"nowhere"`)
-	assertAppError(t, s.PutScenarioResult(ctx, "shropshire", 0, 4, "score", score), placeplan.EINVALID, "per revision")
-	assertAppError(t, s.PutScenarioResult(ctx, "shropshire", 1, -1, "score", score), placeplan.EINVALID, "data revision")
-	assertAppError(t, s.PutScenarioResult(ctx, "shropshire", 1, 4, "Score!", score), placeplan.EINVALID, "result kind")
-	assertAppError(t, s.PutScenarioResult(ctx, "shropshire", 1, 4, "score", nil), placeplan.EINVALID, "empty score result")
+	datatest.AssertAppError(t, s.PutScenarioResult(ctx, "shropshire", 3, 4, "score", score), placeplan.ENOTFOUND, `"shropshire"`, "no revision 3")
+	datatest.AssertAppError(t, s.PutScenarioResult(ctx, "nowhere", 1, 4, "score", score), placeplan.ENOTFOUND, `"nowhere"`)
+	datatest.AssertAppError(t, s.PutScenarioResult(ctx, "shropshire", 0, 4, "score", score), placeplan.EINVALID, "per revision")
+	datatest.AssertAppError(t, s.PutScenarioResult(ctx, "shropshire", 1, -1, "score", score), placeplan.EINVALID, "data revision")
+	datatest.AssertAppError(t, s.PutScenarioResult(ctx, "shropshire", 1, 4, "Score!", score), placeplan.EINVALID, "result kind")
+	datatest.AssertAppError(t, s.PutScenarioResult(ctx, "shropshire", 1, 4, "score", nil), placeplan.EINVALID, "empty score result")
 	_, _, err := s.ScenarioResult(ctx, "shropshire", 0, 4, "score")
-	assertAppError(t, err, placeplan.EINVALID, "per revision")
+	datatest.AssertAppError(t, err, placeplan.EINVALID, "per revision")
 
 	// Results of an archived scenario stay, and can still be cached.
 	if err := s.ArchiveScenario(ctx, "shropshire", 2, "asha", ""); err != nil {
@@ -587,7 +588,7 @@ func TestEnsureScenarioNeverOverwrites(t *testing.T) {
 		t.Errorf("EnsureScenario unarchived: %+v", list)
 	}
 	_, err = s.EnsureScenario(ctx, "Bad Id", "Bad", shropshireDoc, "placeplan", "")
-	assertAppError(t, err, placeplan.EINVALID, `"Bad Id"`)
+	datatest.AssertAppError(t, err, placeplan.EINVALID, `"Bad Id"`)
 }
 
 // The data revision (the basis of the data ETags) belongs to ingests alone.

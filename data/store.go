@@ -18,6 +18,7 @@ import (
 	"github.com/paulmach/orb/encoding/wkb"
 
 	"placeplan"
+	"placeplan/data/record"
 )
 
 //go:embed migrations/*.sql
@@ -178,6 +179,11 @@ type AreaQuery struct {
 
 // Areas returns the small areas matching q, ordered by geography and code.
 func (s *Store) Areas(ctx context.Context, q AreaQuery) ([]placeplan.Area, error) {
+	return queryAreas(ctx, s.db, q)
+}
+
+// queryAreas is Areas on db, which may be an ingest's transaction.
+func queryAreas(ctx context.Context, db querier, q AreaQuery) ([]placeplan.Area, error) {
 	geomCol := "NULL"
 	if q.WithGeometry {
 		geomCol = "a.geometry"
@@ -208,7 +214,7 @@ func (s *Store) Areas(ctx context.Context, q AreaQuery) ([]placeplan.Area, error
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
 	query += " ORDER BY a.geography, a.code"
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +241,7 @@ func (s *Store) Areas(ctx context.Context, q AreaQuery) ([]placeplan.Area, error
 			if err != nil {
 				return nil, fmt.Errorf("area %s: stored geometry: %w", a.Code, err)
 			}
-			a.Geometry = toMultiPolygon(g)
+			a.Geometry = record.AsMultiPolygon(g)
 		}
 		out = append(out, a)
 	}
@@ -318,18 +324,32 @@ func (s *Store) Values(ctx context.Context, indicatorID int64) ([]placeplan.Valu
 	rows, err := s.db.QueryContext(ctx, `SELECT area_code, value FROM indicator_values
 		WHERE indicator_id = ? ORDER BY area_code`, indicatorID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("values of indicator %d: %w", indicatorID, err)
 	}
 	defer rows.Close()
 	var out []placeplan.Value
+	var v placeplan.Value
 	for rows.Next() {
-		var v placeplan.Value
 		if err := rows.Scan(&v.Area, &v.Value); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("values of indicator %d: %w", indicatorID, err)
 		}
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// ValuesByArea returns every value of one indicator keyed by area code:
+// the one call every use case that joins an indicator to areas makes.
+func (s *Store) ValuesByArea(ctx context.Context, indicatorID int64) (map[string]float64, error) {
+	vals, err := s.Values(ctx, indicatorID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]float64, len(vals))
+	for _, v := range vals {
+		out[v.Area] = v.Value
+	}
+	return out, nil
 }
 
 // AreaValues returns every indicator value held for one area, keyed by
@@ -429,27 +449,16 @@ func (s *Store) Sites(ctx context.Context, layer string) ([]placeplan.Site, erro
 	return out, rows.Err()
 }
 
-// asMultiPolygon returns polygonal geometry as a MultiPolygon (nil otherwise).
-func toMultiPolygon(g orb.Geometry) orb.MultiPolygon {
-	switch t := g.(type) {
-	case orb.Polygon:
-		return orb.MultiPolygon{t}
-	case orb.MultiPolygon:
-		return t
-	}
-	return nil
-}
-
 // LSOAChanges returns the ONS LSOA 2011 → 2021 lookup as ingested.
-func (s *Store) LSOAChanges(ctx context.Context) ([]LSOAChange, error) {
+func (s *Store) LSOAChanges(ctx context.Context) ([]record.LSOAChange, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT lsoa11, lsoa21, change FROM lsoa_changes ORDER BY lsoa11, lsoa21`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []LSOAChange
+	var out []record.LSOAChange
 	for rows.Next() {
-		var c LSOAChange
+		var c record.LSOAChange
 		if err := rows.Scan(&c.LSOA11, &c.LSOA21, &c.Change); err != nil {
 			return nil, err
 		}

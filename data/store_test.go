@@ -97,3 +97,44 @@ func TestStoreQueries(t *testing.T) {
 		t.Errorf("empty path: %v", err)
 	}
 }
+
+// TestValuesByArea checks the one "values by area" call against Values on
+// the default data: the same areas and values, for every indicator.
+func TestValuesByArea(t *testing.T) {
+	s := loadedStore(t)
+	ctx := context.Background()
+	inds, err := s.Indicators(ctx, "")
+	if err != nil || len(inds) == 0 {
+		t.Fatalf("%d indicators, %v", len(inds), err)
+	}
+	for _, ind := range inds {
+		list, err := s.Values(ctx, ind.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byArea, err := s.ValuesByArea(ctx, ind.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(byArea) != len(list) {
+			t.Fatalf("%s/%s: %d areas by area, %d listed", ind.Geography, ind.Key, len(byArea), len(list))
+		}
+		for _, v := range list {
+			if got, ok := byArea[v.Area]; !ok || got != v.Value {
+				t.Fatalf("%s/%s, area %s: %v (%v), want %v", ind.Geography, ind.Key, v.Area, got, ok, v.Value)
+			}
+		}
+	}
+	// E01028826 (Shropshire 027A) has an IMD rank in IoD2019.
+	for _, ind := range inds {
+		if ind.Geography == placeplan.LSOA2011 && ind.Key == "imd_rank" {
+			m, _ := s.ValuesByArea(ctx, ind.ID)
+			if m["E01028826"] < 1 || m["E01028826"] > placeplan.LSOACount2011 {
+				t.Errorf("E01028826 imd_rank %v", m["E01028826"])
+			}
+		}
+	}
+	if m, err := s.ValuesByArea(ctx, -1); err != nil || len(m) != 0 {
+		t.Errorf("unknown indicator: %v, %v", m, err)
+	}
+}

@@ -40,18 +40,18 @@ func TestIngestBoundaryFormats(t *testing.T) {
 		}
 		return out, rep
 	}
-	ref, _ := ingestOne(filepath.Join("testdata", "shp", "lsoa_wgs84.shp"))
+	ref, _ := ingestOne(filepath.Join("shapefile", "testdata", "lsoa_wgs84.shp"))
 	if len(ref) < 10 {
 		t.Fatalf("reference shapefile gave %d areas", len(ref))
 	}
 	for _, c := range []struct{ file, crs string }{
-		{"shp/lsoa_bng.shp", "EPSG:27700"},
-		{"shp/lsoa_bng.zip", "EPSG:27700"},
-		{"gpkg/lsoa_bng.gpkg", "EPSG:27700"},
-		{"gpkg/lsoa_wgs84.gpkg", "EPSG:4326"},
+		{"shapefile/testdata/lsoa_bng.shp", "EPSG:27700"},
+		{"shapefile/testdata/lsoa_bng.zip", "EPSG:27700"},
+		{"geopackage/testdata/lsoa_bng.gpkg", "EPSG:27700"},
+		{"geopackage/testdata/lsoa_wgs84.gpkg", "EPSG:4326"},
 	} {
 		t.Run(c.file, func(t *testing.T) {
-			got, rep := ingestOne(filepath.Join("testdata", c.file))
+			got, rep := ingestOne(filepath.FromSlash(c.file))
 			if !strings.Contains(strings.Join(rep.Loaded, " "), "in "+c.crs) {
 				t.Errorf("report does not name the CRS %s: %q", c.crs, rep.Loaded)
 			}
@@ -96,7 +96,7 @@ func TestIngestShapefileWithoutPRJ(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	for _, ext := range []string{".shp", ".dbf", ".cpg"} {
-		b, err := os.ReadFile(filepath.Join("testdata", "shp", "lsoa_bng"+ext))
+		b, err := os.ReadFile(filepath.Join("shapefile", "testdata", "lsoa_bng"+ext))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,7 +2,9 @@ package scenario
 
 import (
 	"context"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 
 	"placeplan"
@@ -38,17 +40,12 @@ func ScoreAreas(ctx context.Context, st AreaData, res *Result) (*AreaNeed, error
 	in := scoring.NeedInput{Indicators: need.Indicators, Weights: need.Weights, Method: need.Method, Aggregation: need.Aggregation}
 	cols := make([]map[string]float64, len(need.Indicators))
 	for j, ind := range need.Indicators {
-		vals, err := st.Values(ctx, ind.ID)
+		col, err := st.ValuesByArea(ctx, ind.ID)
 		if err != nil {
 			return nil, err
 		}
-		cols[j] = make(map[string]float64, len(vals))
-		ref := make([]float64, 0, len(vals))
-		for _, v := range vals {
-			cols[j][v.Area] = v.Value
-			ref = append(ref, v.Value)
-		}
-		r, err := scoring.NewReference(ind.Key, ref)
+		cols[j] = col
+		r, err := scoring.NewReference(ind.Key, slices.Collect(maps.Values(col))) // NewReference sorts
 		if err != nil {
 			return nil, err
 		}

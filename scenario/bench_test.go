@@ -44,7 +44,7 @@ func BenchmarkShropshireExact(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if r, err = siting.MCLP(net, siting.Problem{P: 5, Fixed: []string{"Oswestry"}, Solver: siting.Exhaustive}); err != nil {
+		if r, err = siting.MCLP(ctx, net, siting.Problem{P: 5, Fixed: []string{"Oswestry"}, Solver: siting.Exhaustive}); err != nil {
 			b.Fatal(err)
 		}
 	}

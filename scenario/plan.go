@@ -27,9 +27,9 @@ type PlanStore interface {
 
 var _ PlanStore = (*data.Store)(nil)
 
-// Default travel assumptions of a scenario's sites section.
+// Defaults of a scenario's sites section (its travel defaults are
+// siting.Travel's).
 const (
-	DefaultSpeedKmh    = 40.0
 	DefaultStratumSize = 2
 	// DefaultSuppressBelow is the small-number threshold used when demand
 	// is a confidential count and the scenario sets none.
@@ -96,7 +96,7 @@ type PlanResult struct {
 	Unit        siting.Unit
 	Standard    float64
 	Noun        string
-	Model       string
+	Model       siting.Model
 	Groups      []siting.Group
 	Selection   *siting.Result
 	Explanation []siting.SiteExplanation // in the order of Selection.Selected
@@ -172,10 +172,7 @@ func Plan(ctx context.Context, st PlanStore, sc *Scenario) (*PlanResult, error) 
 	if res.Candidates, err = pb.candidates(ctx); err != nil {
 		return nil, err
 	}
-	res.Unit, res.Standard = siting.Kilometres, ss.StandardKm
-	if ss.StandardMinutes > 0 {
-		res.Unit, res.Standard = siting.Minutes, ss.StandardMinutes
-	}
+	res.Standard, res.Unit = ss.travel().Standard()
 	weights := make([]float64, len(res.Demand))
 	for i, d := range res.Demand {
 		weights[i] = d.Weight
@@ -187,7 +184,7 @@ func Plan(ctx context.Context, st PlanStore, sc *Scenario) (*PlanResult, error) 
 	if res.Groups, err = pb.groups(res.Candidates); err != nil {
 		return nil, err
 	}
-	if res.Selection, err = pb.solve(net, res.Groups); err != nil {
+	if res.Selection, err = pb.solve(ctx, net, res.Groups); err != nil {
 		return nil, err
 	}
 	if res.Explanation, err = siting.ExplainSelection(net, res.Selection.Selected,
@@ -292,15 +289,7 @@ func newPlanBuilder(ctx context.Context, st PlanStore, sc *Scenario, score *Resu
 		if !ok {
 			return nil, nil
 		}
-		vals, err := st.Values(ctx, ind.ID)
-		if err != nil {
-			return nil, err
-		}
-		m := make(map[string]float64, len(vals))
-		for _, v := range vals {
-			m[v.Area] = v.Value
-		}
-		return m, nil
+		return st.ValuesByArea(ctx, ind.ID)
 	}
 
 	// The demand areas: every area of the scheme's localities with a point.
@@ -438,24 +427,20 @@ func newPlanBuilder(ctx context.Context, st PlanStore, sc *Scenario, score *Resu
 
 // denominator returns the population a rate is a share of.
 func (pb *planBuilder) denominator(ind placeplan.Indicator, byKey map[string]placeplan.Indicator, values func(string) (map[string]float64, error)) (map[string]float64, error) {
-	for key, denom := range popKeys {
-		if denom == ind.Denominator {
-			if _, ok := byKey[key]; ok {
-				return values(key)
-			}
+	if key, ok := placeplan.PopulationKey(ind.Denominator); ok {
+		if _, ok := byKey[key]; ok {
+			return values(key)
 		}
 	}
 	return nil, placeplan.Errorf(placeplan.EINVALID, "sites.demand.weight: %s is a rate of the %s population, which is not loaded", ind.Key, ind.Denominator)
 }
 
-// profileDomains are the IoD domains that make up the deprivation profile
-// on which comparison areas are matched.
-var profileDomains = []string{"income", "employment", "education", "health", "crime", "barriers", "living_env"}
-
 func (pb *planBuilder) loadProfile(byKey map[string]placeplan.Indicator, values func(string) (map[string]float64, error)) error {
 	var cols []map[string]float64
-	for _, d := range profileDomains {
-		for _, key := range []string{d + "_score", d + "_exp"} {
+	// The deprivation profile comparison areas are matched on: the seven
+	// domains, by score or else transformed score.
+	for _, d := range placeplan.IoDDomains() {
+		for _, key := range []string{d.Key(placeplan.MeasureScore), d.Key(placeplan.MeasureExp)} {
 			if _, ok := byKey[key]; !ok {
 				continue
 			}
@@ -695,7 +680,7 @@ func nearest(ds []DemandArea, p orb.Point) DemandArea {
 }
 
 // network builds the travel network for the given demand weights and
-// standard.
+// standard (in the scenario's unit).
 func (pb *planBuilder) network(cands []CandidateSite, weights []float64, standard float64) (*siting.Network, error) {
 	ss := pb.ss
 	ds := make([]siting.Demand, len(pb.demand))
@@ -706,31 +691,19 @@ func (pb *planBuilder) network(cands []CandidateSite, weights []float64, standar
 	for i, c := range cands {
 		cs[i] = siting.Candidate{ID: c.ID, Point: c.Point, Capacity: c.Capacity}
 	}
-	unit := siting.Kilometres
-	if ss.StandardMinutes > 0 {
-		unit = siting.Minutes
+	t := ss.travel().WithStandard(standard)
+	if ss.Matrix == "" {
+		return t.Network(ds, cs)
 	}
-	if ss.Matrix != "" {
-		path := pb.sc.MatrixPath()
-		rows, mUnit, err := ReadMatrix(path)
-		if err != nil {
-			return nil, err
-		}
-		if mUnit != unit {
-			return nil, placeplan.Errorf(placeplan.EINVALID, "sites.matrix: %s is in %s but the service standard is in %s", ss.Matrix, mUnit, unit)
-		}
-		return siting.NetworkFromMatrix(ds, cs, rows, siting.MatrixOptions{Unit: unit, Standard: standard})
+	var err error
+	if t.Matrix, t.MatrixUnit, err = ReadMatrix(pb.sc.MatrixPath()); err != nil {
+		return nil, err
 	}
-	opts := siting.CostOptions{Circuity: ss.Circuity, SpeedKmh: ss.SpeedKmh}
-	if opts.SpeedKmh == 0 {
-		opts.SpeedKmh = DefaultSpeedKmh
+	net, err := t.Network(ds, cs)
+	if err != nil {
+		return nil, placeplan.Wrap(placeplan.ErrorCode(err), err, "sites.matrix: %s", ss.Matrix)
 	}
-	if unit == siting.Minutes {
-		opts.StandardMinutes = standard
-	} else {
-		opts.StandardKm = standard
-	}
-	return siting.BuildNetwork(ds, cs, opts)
+	return net, nil
 }
 
 // groups turns the fairness constraints into siting groups.
@@ -761,18 +734,9 @@ func (pb *planBuilder) groups(cands []CandidateSite) ([]siting.Group, error) {
 }
 
 // solve chooses the sites with the scenario's model.
-func (pb *planBuilder) solve(net *siting.Network, groups []siting.Group) (*siting.Result, error) {
+func (pb *planBuilder) solve(ctx context.Context, net *siting.Network, groups []siting.Group) (*siting.Result, error) {
 	pr := siting.Problem{P: pb.ss.Teams, Fixed: pb.ss.Fixed, Excluded: pb.ss.Exclude, Groups: groups}
-	var r *siting.Result
-	var err error
-	switch pb.ss.Model {
-	case "pmedian":
-		r, err = siting.PMedian(net, pr)
-	case "capacitated":
-		r, err = siting.CapacitatedMCLP(net, pr)
-	default:
-		r, err = siting.MCLP(net, pr)
-	}
+	r, err := siting.Solve(ctx, net, pb.ss.Model, pr)
 	if err != nil {
 		return nil, placeplan.Wrap(placeplan.ErrorCode(err), err, "sites")
 	}

@@ -11,6 +11,7 @@ import (
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/data/table"
 	"placeplan/scoring"
 	"placeplan/scoring/siting"
 )
@@ -44,7 +45,7 @@ func (pb *planBuilder) robustness(ctx context.Context, res *PlanResult) (*Robust
 		if err != nil {
 			return nil, err
 		}
-		r, err := pb.solve(net, res.Groups)
+		r, err := pb.solve(ctx, net, res.Groups)
 		if err != nil {
 			return nil, err
 		}
@@ -242,7 +243,7 @@ func ReadMatrix(path string) ([]siting.ODRow, siting.Unit, error) {
 	var out []siting.ODRow
 	var unit siting.Unit
 	_, err := data.ReadPath(path, func(name string, r io.Reader) (struct{}, error) {
-		rows, u, err := data.ReadODMatrix(name, r)
+		rows, u, err := table.ReadODMatrix(name, r)
 		if err != nil {
 			return struct{}{}, err
 		}

@@ -334,7 +334,12 @@ func TestSitesValidation(t *testing.T) {
 			}
 		})
 	}
-	// Errors that need the data: unknown sites and indicators.
+	// Errors that need the data: unknown sites and indicators, a matrix in
+	// the wrong unit.
+	kmMatrix := filepath.Join(t.TempDir(), "km.csv")
+	if err := os.WriteFile(kmMatrix, []byte("origin,destination,km\nE01028826,Oswestry,5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		name string
 		edit func(*Sites)
@@ -345,6 +350,7 @@ func TestSitesValidation(t *testing.T) {
 		{"a decile as weight", func(s *Sites) { s.Demand.Weight = "imd_decile" }, "sites.demand.weight: imd_decile is a decile"},
 		{"too many per locality", func(s *Sites) { s.Constraints.MinPerLocality = 1 }, "needs 18 teams, but there are 5"},
 		{"readiness after the last phase", func(s *Sites) { s.Readiness = map[string]string{"Oswestry": "2030-01-01"} }, "sites.readiness.Oswestry"},
+		{"a matrix in km for a standard in minutes", func(s *Sites) { s.Matrix = kmMatrix }, "sites.matrix: " + kmMatrix + ": siting: the travel matrix is in km but the service standard is in minutes"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			sc := readScenario(t, "shropshire-five-teams.yaml")

@@ -16,6 +16,7 @@ import (
 type AreaData interface {
 	Indicators(ctx context.Context, geog placeplan.Geography) ([]placeplan.Indicator, error)
 	Values(ctx context.Context, indicatorID int64) ([]placeplan.Value, error)
+	ValuesByArea(ctx context.Context, indicatorID int64) (map[string]float64, error)
 	Localities(ctx context.Context, geog placeplan.Geography) ([]placeplan.Locality, error)
 }
 
@@ -39,16 +40,6 @@ type Result struct {
 	Sensitivity  string // which assumption moves the ranking, in words
 	Warnings     []string
 	Attribution  []string // the attribution lines of the data used
-}
-
-// popKeys maps the IoD population denominators to the denominators of
-// placeplan's indicators.
-var popKeys = map[string]string{
-	"pop_total":         placeplan.PopTotal,
-	"pop_children_0_15": placeplan.PopChildren,
-	"pop_working_age":   placeplan.PopWorkingAge,
-	"pop_60_plus":       placeplan.PopOlder,
-	"pop_16_59":         placeplan.PopAdults1659,
 }
 
 // Score scores the scenario's localities on the data in st: each
@@ -110,20 +101,16 @@ func Score(ctx context.Context, st Store, sc *Scenario) (*Result, error) {
 
 	// Population denominators.
 	pops := scoring.Populations{}
-	for key, denom := range popKeys {
-		ind, ok := byKey[key]
+	for _, p := range placeplan.IoDPopulations() {
+		ind, ok := byKey[p.Key]
 		if !ok {
 			continue
 		}
-		vals, err := st.Values(ctx, ind.ID)
+		m, err := st.ValuesByArea(ctx, ind.ID)
 		if err != nil {
 			return nil, err
 		}
-		m := make(map[string]float64, len(vals))
-		for _, v := range vals {
-			m[v.Area] = v.Value
-		}
-		pops[denom] = m
+		pops[p.Denominator] = m
 	}
 
 	// The indicators, rolled up to the localities.
@@ -260,7 +247,7 @@ func Score(ctx context.Context, st Store, sc *Scenario) (*Result, error) {
 	}
 	seen := map[string]bool{}
 	for _, d := range ds {
-		if (usedDatasets[d.ID] || d.Kind == "localities") && d.Attribution != "" && !seen[d.Attribution] {
+		if (usedDatasets[d.ID] || d.Kind == placeplan.DatasetLocalities.String()) && d.Attribution != "" && !seen[d.Attribution] {
 			seen[d.Attribution] = true
 			res.Attribution = append(res.Attribution, d.Attribution)
 		}

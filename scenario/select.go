@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"context"
 	"math"
 
 	"placeplan"
@@ -10,7 +11,8 @@ import (
 // SiteSelection is one site-selection problem as "placeplan sites" and
 // POST /api/v1/sites pose it: demand points and candidate sites (WGS84),
 // the travel cost (great-circle distance × Circuity, in km or in minutes
-// at SpeedKmh, or an imported matrix), the model and its settings.
+// at SpeedKmh, or an imported matrix: see siting.Travel, whose defaults
+// apply), the model and its settings.
 type SiteSelection struct {
 	Demand     []siting.Demand
 	Candidates []siting.Candidate
@@ -18,63 +20,33 @@ type SiteSelection struct {
 	// unit) instead of great-circle distance; MatrixUnit names its unit.
 	Matrix      []siting.ODRow
 	MatrixUnit  siting.Unit
-	Model       string // mclp, pmedian, lscp or capacitated
-	P           int    // sites to open, fixed ones included (not lscp)
+	Model       siting.Model
+	P           int // sites to open, fixed ones included (not lscp)
 	StandardKm  float64
 	StandardMin float64
 	Circuity    float64 // ≥ 1; 0 means siting.DefaultCircuity
-	SpeedKmh    float64 // for a standard in minutes
+	SpeedKmh    float64 // for a standard in minutes; 0 means siting.DefaultSpeedKmh
 	Fixed       []string
 	Exclude     []string
-	TargetShare float64 // lscp: the share of demand weight to cover
+	TargetShare float64 // lscp: the share of demand weight to cover (0: all)
 }
 
 // SelectSites builds the travel network and solves the model. It returns
-// the result with the standard and its unit.
-func SelectSites(s SiteSelection) (*siting.Result, float64, siting.Unit, error) {
-	standard, unit := s.StandardKm, siting.Kilometres
-	if s.StandardMin > 0 {
-		standard, unit = s.StandardMin, siting.Minutes
-	}
+// the result with the standard and its unit. The solve stops soon after
+// ctx is done (a client that goes away), returning an error that wraps
+// ctx.Err().
+func SelectSites(ctx context.Context, s SiteSelection) (*siting.Result, float64, siting.Unit, error) {
+	t := siting.Travel{StandardKm: s.StandardKm, StandardMinutes: s.StandardMin, Circuity: s.Circuity, SpeedKmh: s.SpeedKmh,
+		Matrix: s.Matrix, MatrixUnit: s.MatrixUnit}
+	standard, unit := t.Standard()
 	if (s.StandardKm > 0) == (s.StandardMin > 0) || math.IsInf(standard, 0) || math.IsNaN(standard) {
 		return nil, 0, "", placeplan.Errorf(placeplan.EINVALID, "give one service standard above 0: standard_km or standard_min")
 	}
-	var net *siting.Network
-	var err error
-	if s.Matrix != nil {
-		if s.MatrixUnit != unit {
-			return nil, 0, "", placeplan.Errorf(placeplan.EINVALID, "the travel matrix is in %s but the service standard is in %s", s.MatrixUnit, unit)
-		}
-		net, err = siting.NetworkFromMatrix(s.Demand, s.Candidates, s.Matrix, siting.MatrixOptions{Unit: unit, Standard: standard})
-	} else {
-		opts := siting.CostOptions{Circuity: s.Circuity, SpeedKmh: s.SpeedKmh}
-		if unit == siting.Minutes {
-			opts.StandardMinutes = standard
-		} else {
-			opts.StandardKm = standard
-		}
-		net, err = siting.BuildNetwork(s.Demand, s.Candidates, opts)
-	}
+	net, err := t.Network(s.Demand, s.Candidates)
 	if err != nil {
 		return nil, 0, "", err
 	}
-	pr := siting.Problem{P: s.P, Fixed: s.Fixed, Excluded: s.Exclude}
-	var res *siting.Result
-	switch s.Model {
-	case "mclp":
-		res, err = siting.MCLP(net, pr)
-	case "pmedian":
-		res, err = siting.PMedian(net, pr)
-	case "lscp":
-		share := s.TargetShare
-		if share == 0 {
-			share = 1
-		}
-		res, err = siting.LSCP(net, pr, share)
-	case "capacitated":
-		res, err = siting.CapacitatedMCLP(net, pr)
-	default:
-		return nil, 0, "", placeplan.Errorf(placeplan.EINVALID, "model %q: use mclp, pmedian, lscp or capacitated", s.Model)
-	}
+	pr := siting.Problem{P: s.P, Fixed: s.Fixed, Excluded: s.Exclude, TargetShare: s.TargetShare}
+	res, err := siting.Solve(ctx, net, s.Model, pr)
 	return res, standard, unit, err
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"placeplan/scoring/siting"
 )
 
 // Sites is the site-selection and rollout part of a scenario: where the
@@ -16,7 +18,7 @@ type Sites struct {
 	// Model is mclp (the most need within the standard), pmedian (the
 	// least need-weighted travel) or capacitated (mclp with each site
 	// serving at most its capacity).
-	Model string `yaml:"model" json:"model"`
+	Model siting.Model `yaml:"model" json:"model"`
 	// Teams is the number of sites to open, fixed sites included.
 	Teams int `yaml:"teams" json:"teams"`
 	// The service standard: exactly one of the two.
@@ -170,7 +172,7 @@ func (s *Sites) check(fail func(field, format string, args ...any) error) error 
 		}
 	}
 	switch s.Model {
-	case "mclp", "pmedian", "capacitated":
+	case siting.ModelMCLP, siting.ModelPMedian, siting.ModelCapacitated:
 	case "":
 		return fail("sites.model", "missing: mclp, pmedian or capacitated")
 	default:
@@ -279,6 +281,12 @@ func (p *Phases) check(fail func(field, format string, args ...any) error) error
 		return fail("sites.phases.budget", "negative")
 	}
 	return nil
+}
+
+// travel returns the section's travel assumptions, without the matrix
+// (Plan reads it from MatrixPath).
+func (s *Sites) travel() siting.Travel {
+	return siting.Travel{StandardKm: s.StandardKm, StandardMinutes: s.StandardMinutes, Circuity: s.Circuity, SpeedKmh: s.SpeedKmh}
 }
 
 // MatrixPath returns the travel matrix path resolved against the scenario

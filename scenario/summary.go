@@ -11,6 +11,10 @@ import (
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/data/iod"
+	"placeplan/data/locality"
+	"placeplan/data/record"
+	"placeplan/data/registry"
 	"placeplan/scoring"
 )
 
@@ -38,37 +42,39 @@ func ParseGrouping(s string) (Grouping, error) {
 	return "", placeplan.Errorf(placeplan.EINVALID, "unknown grouping %q: use lad, msoa or locality", s)
 }
 
-// summaryIndices are the indices summarised, in column order.
-var summaryIndices = []string{"imd", "income", "employment", "education", "health", "crime", "barriers", "living_env", "idaci", "idaopi"}
-
-// summaryScales are the counts of deprived people summed: the File 8
-// numerator, and the score and population that reconstruct a suppressed
-// numerator.
-var summaryScales = []struct{ key, numerator, score, population string }{
-	{"income", "income_domain_numerator", "income_score", "pop_total"},
-	{"employment", "employment_domain_numerator", "employment_score", "pop_working_age"},
+// summaryIndices are the indices summarised, in column order: the IMD,
+// the seven domains, IDACI and IDAOPI.
+func summaryIndices() []placeplan.IoDIndex {
+	return placeplan.IoDIndicesOf(placeplan.IoDOverall, placeplan.IoDDomain, placeplan.IoDSupplementary)
 }
 
-// summaryPopulations maps an IoD denominator to the key of its population
-// indicator.
-var summaryPopulations = map[string]string{
-	placeplan.PopTotal:      "pop_total",
-	placeplan.PopWorkingAge: "pop_working_age",
-	placeplan.PopChildren:   "pop_children_0_15",
-	placeplan.PopOlder:      "pop_60_plus",
+// summaryScale is a count of deprived people summed: the File 8
+// numerator, and the score and population that reconstruct a suppressed
+// numerator.
+type summaryScale struct{ key, numerator, score, population string }
+
+// summaryScales are the Income and Employment scales.
+func summaryScales() []summaryScale {
+	scale := func(i placeplan.IoDIndex, numerator string) summaryScale {
+		info, _ := i.Info()
+		pop, _ := placeplan.PopulationKey(info.Denominator)
+		return summaryScale{key: string(i), numerator: numerator, score: i.Key(placeplan.MeasureScore), population: pop}
+	}
+	return []summaryScale{scale(placeplan.IndexIncome, "income_domain_numerator"), scale(placeplan.IndexEmployment, "employment_domain_numerator")}
 }
 
 // summaryKeys returns every indicator key a summary reads: each index's
 // score and rank, the population denominators and the scale numerators.
 func summaryKeys() map[string]bool {
 	keys := map[string]bool{}
-	for _, k := range summaryIndices {
-		keys[k+"_score"], keys[k+"_rank"] = true, true
+	for _, k := range summaryIndices() {
+		keys[k.Key(placeplan.MeasureScore)], keys[k.Key(placeplan.MeasureRank)] = true, true
+		info, _ := k.Info()
+		if pop, ok := placeplan.PopulationKey(info.Denominator); ok {
+			keys[pop] = true
+		}
 	}
-	for _, k := range summaryPopulations {
-		keys[k] = true
-	}
-	for _, s := range summaryScales {
+	for _, s := range summaryScales() {
 		keys[s.numerator] = true
 	}
 	return keys
@@ -94,7 +100,7 @@ type IoDAreas struct {
 	fromStore bool     // words the messages for the store rather than files
 	formats   []string // what each file (dataset) was recognised as
 	geography placeplan.Geography
-	areas     []data.AreaRecord
+	areas     []record.Area
 	pos       map[string]int
 	values    map[string][]float64 // by indicator key, one value per area
 	denom     map[string]string    // index key → placeplan.Pop* denominator
@@ -147,7 +153,7 @@ func ReadIoDAreas(ctx context.Context, files IoDFiles) (*IoDAreas, error) {
 	}
 	ia := newIoDAreas(files.IoD)
 	for _, in := range ins {
-		it, err := data.ReadIoD(in.Name, bytes.NewReader(in.Data))
+		it, err := iod.Read(in.Name, bytes.NewReader(in.Data))
 		if err != nil {
 			return nil, err
 		}
@@ -173,7 +179,7 @@ func ReadIoDAreas(ctx context.Context, files IoDFiles) (*IoDAreas, error) {
 // merge adds a table's areas and indicators; the first file to give an
 // indicator wins. With keep (for the underlying indicators) it adds only
 // the indicators in keep, and only for the areas already read.
-func (ia *IoDAreas) merge(it *data.IndicatorTable, keep map[string]bool) error {
+func (ia *IoDAreas) merge(it *record.IndicatorTable, keep map[string]bool) error {
 	if ia.geography == "" {
 		ia.geography = it.Geography
 	} else if it.Geography != ia.geography {
@@ -189,7 +195,7 @@ func (ia *IoDAreas) merge(it *data.IndicatorTable, keep map[string]bool) error {
 			continue
 		}
 		if !ok {
-			i = ia.addArea(data.AreaRecord{Code: a.Code})
+			i = ia.addArea(record.Area{Code: a.Code})
 		}
 		at[j] = i
 		r := &ia.areas[i]
@@ -229,7 +235,7 @@ func (ia *IoDAreas) merge(it *data.IndicatorTable, keep map[string]bool) error {
 }
 
 // addArea appends an area with no values yet and returns its position.
-func (ia *IoDAreas) addArea(a data.AreaRecord) int {
+func (ia *IoDAreas) addArea(a record.Area) int {
 	i := len(ia.areas)
 	ia.pos[a.Code] = i
 	ia.areas = append(ia.areas, a)
@@ -261,12 +267,12 @@ func (ia *IoDAreas) addUnderlying(path string) error {
 		return err
 	}
 	keep := map[string]bool{}
-	for _, s := range summaryScales {
+	for _, s := range summaryScales() {
 		keep[s.numerator] = true
 	}
 	found := false
 	for _, in := range ins {
-		it, err := data.ReadIoD(in.Name, bytes.NewReader(in.Data))
+		it, err := iod.Read(in.Name, bytes.NewReader(in.Data))
 		if err != nil {
 			return err
 		}
@@ -321,13 +327,9 @@ func LoadIoDAreas(ctx context.Context, st SummaryStore, geog placeplan.Geography
 		if !wanted[ind.Key] {
 			continue
 		}
-		vals, err := st.Values(ctx, ind.ID)
+		m, err := st.ValuesByArea(ctx, ind.ID)
 		if err != nil {
 			return nil, err
-		}
-		m := make(map[string]float64, len(vals))
-		for _, v := range vals {
-			m[v.Area] = v.Value
 		}
 		byArea[ind.Key] = m
 		ia.noteDenominator(ind)
@@ -348,19 +350,21 @@ func LoadIoDAreas(ctx context.Context, st SummaryStore, geog placeplan.Geography
 	}
 
 	// The areas the IoD covers: those with any index score or rank.
+	var measures []map[string]float64 // each index's scores and ranks
+	for _, k := range summaryIndices() {
+		measures = append(measures, byArea[k.Key(placeplan.MeasureScore)], byArea[k.Key(placeplan.MeasureRank)])
+	}
 	for _, a := range areas {
 		covered := false
-		for _, k := range summaryIndices {
-			_, score := byArea[k+"_score"][a.Code]
-			_, rank := byArea[k+"_rank"][a.Code]
-			if covered = score || rank; covered {
+		for _, m := range measures {
+			if _, covered = m[a.Code]; covered {
 				break
 			}
 		}
 		if !covered {
 			continue
 		}
-		ia.addArea(data.AreaRecord{Code: a.Code, Name: a.Name, MSOACode: a.MSOACode, MSOAName: a.MSOAName,
+		ia.addArea(record.Area{Code: a.Code, Name: a.Name, MSOACode: a.MSOACode, MSOAName: a.MSOAName,
 			LADCode: a.LADCode, LADName: a.LADName})
 		ia.hasName = ia.hasName || a.Name != ""
 		ia.hasLAD = ia.hasLAD || a.LADCode != ""
@@ -395,23 +399,21 @@ func (ia *IoDAreas) described() string {
 // error.
 func (ia *IoDAreas) prepare() error {
 	warn := func(format string, args ...any) { ia.warnings = append(ia.warnings, fmt.Sprintf(format, args...)) }
-	in := scoring.SummaryInput{LSOACount: data.LSOACount2011}
-	if ia.geography == placeplan.LSOA2021 {
-		in.LSOACount = data.LSOACount2021
-	}
+	in := scoring.SummaryInput{LSOACount: ia.geography.LSOAsInEngland()}
 	in.Codes = make([]string, len(ia.areas))
 	for i, a := range ia.areas {
 		in.Codes[i] = a.Code
 	}
 	var lacking []string
 	measured := 0
-	for _, key := range summaryIndices {
-		scores, ranks := ia.values[key+"_score"], ia.values[key+"_rank"]
+	for _, index := range summaryIndices() {
+		key := string(index)
+		scores, ranks := ia.values[index.Key(placeplan.MeasureScore)], ia.values[index.Key(placeplan.MeasureRank)]
 		if scores == nil && ranks == nil {
 			continue
 		}
 		measured++
-		popKey := summaryPopulations[ia.denom[key]]
+		popKey, _ := placeplan.PopulationKey(ia.denom[key])
 		pop := ia.values[popKey]
 		if pop == nil {
 			lacking = append(lacking, fmt.Sprintf("%s (needs %s)", key, popKey))
@@ -433,7 +435,7 @@ func (ia *IoDAreas) prepare() error {
 	case len(lacking) > 0:
 		warn("%s lacks the population denominators of %s: those indices are left out", ia.name, strings.Join(lacking, ", "))
 	}
-	for _, s := range summaryScales {
+	for _, s := range summaryScales() {
 		num := ia.values[s.numerator]
 		if num == nil {
 			continue
@@ -633,18 +635,18 @@ func (ia *IoDAreas) summariseByLAD(out *Summary) error {
 // msoaOf returns the MSOA of every area: the MSOA of its MSOA code where
 // it has one, else the MSOA the LSOA is named after. The store's name for
 // an MSOA, when it has one, wins over the embedded register's.
-func (ia *IoDAreas) msoaOf() ([]data.MSOAName, error) {
-	reg, err := data.MSOAs()
+func (ia *IoDAreas) msoaOf() ([]record.MSOAName, error) {
+	reg, err := registry.MSOAs()
 	if err != nil {
 		return nil, err
 	}
-	out := make([]data.MSOAName, len(ia.areas))
+	out := make([]record.MSOAName, len(ia.areas))
 	for i, a := range ia.areas {
 		if a.MSOACode != "" {
 			m, ok := reg.Code(ia.geography, a.MSOACode)
 			switch {
 			case a.MSOAName != "":
-				m = data.MSOAName{Code: a.MSOACode, Name: cmp.Or(m.Name, a.MSOAName), HCLName: a.MSOAName}
+				m = record.MSOAName{Code: a.MSOACode, Name: cmp.Or(m.Name, a.MSOAName), HCLName: a.MSOAName}
 			case !ok:
 				return nil, placeplan.Errorf(placeplan.EINVALID, "%s: area %s: %s is not an MSOA of %s", ia.name, a.Code, a.MSOACode, ia.geography.Label())
 			}
@@ -738,7 +740,7 @@ func (ia *IoDAreas) summariseByLocality(out *Summary, localities []placeplan.Loc
 // ReadLocalityDefs reads a locality definition CSV (columns scheme,
 // locality and code or msoa_name); "" reads the embedded default
 // localities.
-func ReadLocalityDefs(path string) (*data.LocalityDefs, error) {
+func ReadLocalityDefs(path string) (*record.LocalityDefs, error) {
 	if path == "" {
 		return data.DefaultLocalities()
 	}
@@ -761,150 +763,47 @@ func ReadLocalityDefs(path string) (*data.LocalityDefs, error) {
 
 // ResolveLocalities turns locality rows into the localities of these
 // areas, scheme by scheme in the order of the rows, each locality with its
-// member area codes. A row names an LSOA, an MSOA or a district code, or a
-// House of Commons Library (or ONS) MSOA name. A Library name that
-// several MSOAs of the areas share is resolved to the one in the
-// districts the scheme's other rows lie in. Rows for the other LSOA
-// vintage are skipped; rows that match no area are reported in the
-// warnings (returned even with an error); an area in two localities of
-// one scheme is an error. Schemes with no area are left out.
-func (ia *IoDAreas) ResolveLocalities(defs *data.LocalityDefs) ([]placeplan.Locality, []string, error) {
-	var warnings []string
-	warn := func(format string, args ...any) { warnings = append(warnings, fmt.Sprintf(format, args...)) }
-	reg, err := data.MSOAs()
+// member area codes, by the rule ingest applies to the stored areas
+// (package locality): a row names an LSOA, an MSOA or a district code, or
+// a House of Commons Library (or ONS) MSOA name, and a Library name that
+// several MSOAs of the areas share is resolved to the one in the districts
+// the scheme's other rows lie in. Rows for the other LSOA vintage are
+// skipped; rows that match no area are reported in the warnings (returned
+// even with an error); a name that is no MSOA's, an ambiguous name or an
+// area in two localities of one scheme is an error. Schemes with no area
+// are left out.
+func (ia *IoDAreas) ResolveLocalities(defs *record.LocalityDefs) ([]placeplan.Locality, []string, error) {
+	reg, err := registry.MSOAs()
 	if err != nil {
 		return nil, nil, err
 	}
-	var msoas []data.MSOAName
-	byMSOA := map[string][]int{}
-	byLAD := map[string][]int{}
-	needMSOA := false
-	for _, r := range defs.Rows {
-		needMSOA = needMSOA || r.MSOAName != "" || isONSCode(r.Code, "02")
-	}
+	needMSOA := slices.ContainsFunc(defs.Rows, func(r record.LocalityRow) bool { return r.MSOAName != "" || record.IsMSOACode(r.Code) })
 	if needMSOA {
-		if msoas, err = ia.msoaOf(); err != nil {
+		if _, err := ia.msoaOf(); err != nil {
 			return nil, nil, err
 		}
-		for i, m := range msoas {
-			byMSOA[m.Code] = append(byMSOA[m.Code], i)
-		}
 	}
-	for i, a := range ia.areas {
-		if a.LADCode != "" {
-			byLAD[a.LADCode] = append(byLAD[a.LADCode], i)
+	res := locality.Resolve(defs, ia.geography, ia.areas, reg)
+	var warnings []string
+	for _, u := range res.Unmatched {
+		if u.UnknownName {
+			return nil, warnings, placeplan.Errorf(placeplan.EINVALID, "%s line %d: locality %q: %q is not the House of Commons Library or ONS name of an MSOA of %s",
+				defs.Name, u.Row.Line, u.Row.Locality, u.Row.MSOAName, ia.geography.Label())
 		}
+		warnings = append(warnings, fmt.Sprintf("%s line %d: locality %q: %s matches no area of %s", defs.Name, u.Row.Line, u.Row.Locality, u.What(), ia.name))
 	}
-	type match struct {
-		row   data.LocalityRow
-		areas []int
-		// candidates are the MSOAs an ambiguous name matches in the areas.
-		candidates []string
+	if len(res.Problems) > 0 {
+		pr := res.Problems[0]
+		if len(pr.Shared) > 0 {
+			return nil, warnings, placeplan.Errorf(placeplan.EINVALID, "%s", pr.SharedName(defs.Name, ia.name))
+		}
+		return nil, warnings, placeplan.Errorf(placeplan.EINVALID, "%s line %d: area %s is in locality %q (line %d) and %q of scheme %q: an area may belong to one locality per scheme",
+			defs.Name, pr.Row.Line, pr.Area, pr.First, pr.FirstLine, pr.Row.Locality, pr.Row.Scheme)
 	}
-	var schemes []string
-	matches := map[string][]match{}
-	for _, r := range defs.Rows {
-		if r.Geography != "" && r.Geography != ia.geography {
-			continue
-		}
-		if _, ok := matches[r.Scheme]; !ok {
-			schemes = append(schemes, r.Scheme)
-			matches[r.Scheme] = nil
-		}
-		m := match{row: r}
-		switch {
-		case r.MSOAName != "":
-			named := reg.Named(ia.geography, r.MSOAName)
-			if len(named) == 0 {
-				return nil, warnings, placeplan.Errorf(placeplan.EINVALID, "%s line %d: locality %q: %q is not the House of Commons Library or ONS name of an MSOA of %s",
-					defs.Name, r.Line, r.Locality, r.MSOAName, ia.geography.Label())
-			}
-			for _, n := range named {
-				if len(byMSOA[n.Code]) > 0 {
-					m.candidates = append(m.candidates, n.Code)
-				}
-			}
-			if len(m.candidates) == 1 {
-				m.areas, m.candidates = byMSOA[m.candidates[0]], nil
-			}
-		case isONSCode(r.Code, "01"):
-			if i, ok := ia.pos[r.Code]; ok {
-				m.areas = []int{i}
-			}
-		case isONSCode(r.Code, "02"):
-			m.areas = byMSOA[r.Code]
-		default:
-			m.areas = byLAD[r.Code]
-		}
-		matches[r.Scheme] = append(matches[r.Scheme], m)
+	for i := range res.Localities {
+		res.Localities[i].Definition = "from " + defs.Name
 	}
-	var out []placeplan.Locality
-	for _, scheme := range schemes {
-		// The districts the scheme's unambiguous rows lie in.
-		lads := map[string]bool{}
-		for _, m := range matches[scheme] {
-			for _, i := range m.areas {
-				lads[ia.areas[i].LADCode] = true
-			}
-		}
-		members := map[string][]int{}
-		var names []string
-		owner := map[int]match{}
-		for _, m := range matches[scheme] {
-			r := m.row
-			if len(m.candidates) > 1 {
-				var in []string
-				for _, c := range m.candidates {
-					if lads[ia.areas[byMSOA[c][0]].LADCode] {
-						in = append(in, c)
-					}
-				}
-				if len(in) != 1 {
-					return nil, warnings, placeplan.Errorf(placeplan.EINVALID, "%s line %d: locality %q: MSOA name %q is shared by MSOAs %s of %s; name the MSOA by its code instead",
-						defs.Name, r.Line, r.Locality, r.MSOAName, strings.Join(m.candidates, ", "), ia.name)
-				}
-				m.areas = byMSOA[in[0]]
-			}
-			if len(m.areas) == 0 {
-				what := r.Code
-				if r.MSOAName != "" {
-					what = "MSOA name " + r.MSOAName
-				}
-				warn("%s line %d: locality %q: %s matches no area of %s", defs.Name, r.Line, r.Locality, what, ia.name)
-				continue
-			}
-			for _, i := range m.areas {
-				if prev, dup := owner[i]; dup && prev.row.Locality != r.Locality {
-					return nil, warnings, placeplan.Errorf(placeplan.EINVALID, "%s line %d: area %s is in locality %q (line %d) and %q of scheme %q: an area may belong to one locality per scheme",
-						defs.Name, r.Line, ia.areas[i].Code, prev.row.Locality, prev.row.Line, r.Locality, scheme)
-				} else if dup {
-					continue
-				}
-				owner[i] = m
-				if members[r.Locality] == nil {
-					names = append(names, r.Locality)
-				}
-				members[r.Locality] = append(members[r.Locality], i)
-			}
-		}
-		slices.Sort(names)
-		for _, name := range names {
-			l := placeplan.Locality{Scheme: scheme, Name: name, Geography: ia.geography,
-				Definition: "from " + defs.Name}
-			for _, i := range members[name] {
-				l.Areas = append(l.Areas, ia.areas[i].Code)
-			}
-			slices.Sort(l.Areas)
-			out = append(out, l)
-		}
-	}
-	return out, warnings, nil
-}
-
-// isONSCode reports whether code is an ONS code of the entity type typ:
-// "01" for an LSOA, "02" for an MSOA (E01…, W02…).
-func isONSCode(code, typ string) bool {
-	return len(code) == 9 && code[1:3] == typ
+	return res.Localities, warnings, nil
 }
 
 // SummaryQuery asks SummariseStore for one summary of the loaded data.
@@ -961,7 +860,7 @@ func SummariseStore(ctx context.Context, st SummaryStore, q SummaryQuery) (*Summ
 	s.Scheme = q.Scheme
 	// The names of MSOAs and the definitions of localities have their own
 	// attribution.
-	kind := map[Grouping]string{ByMSOA: "names", ByLocality: "localities"}[q.By]
+	kind := map[Grouping]placeplan.DatasetKind{ByMSOA: placeplan.DatasetMSOANames, ByLocality: placeplan.DatasetLocalities}[q.By].String()
 	if kind != "" {
 		ds, err := st.Datasets(ctx)
 		if err != nil {

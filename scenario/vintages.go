@@ -5,14 +5,14 @@ import (
 	"fmt"
 
 	"placeplan"
-	"placeplan/data"
+	"placeplan/data/record"
 	"placeplan/scoring"
 )
 
 // VintageStore is what CompareVintages reads. *data.Store satisfies it.
 type VintageStore interface {
 	AreaData
-	LSOAChanges(ctx context.Context) ([]data.LSOAChange, error)
+	LSOAChanges(ctx context.Context) ([]record.LSOAChange, error)
 }
 
 // CompareVintages compares a scheme's localities under IoD2019 (LSOA 2011)
@@ -36,8 +36,8 @@ func CompareVintages(ctx context.Context, s VintageStore, scheme string) ([]scor
 	for i, c := range changes {
 		chs[i] = scoring.Change{LSOA11: c.LSOA11, LSOA21: c.LSOA21, Kind: c.Change}
 	}
-	old := scoring.VintageInput{N: data.LSOACount2011, Members: map[string][]string{}}
-	new := scoring.VintageInput{N: data.LSOACount2021, Members: map[string][]string{}}
+	old := scoring.VintageInput{N: placeplan.LSOACount2011, Members: map[string][]string{}}
+	new := scoring.VintageInput{N: placeplan.LSOACount2021, Members: map[string][]string{}}
 	complex := map[string]bool{}
 	for _, l := range locs {
 		if l.Scheme != scheme {
@@ -60,15 +60,7 @@ func CompareVintages(ctx context.Context, s VintageStore, scheme string) ([]scor
 			if ind.Key != key {
 				continue
 			}
-			vals, err := s.Values(ctx, ind.ID)
-			if err != nil {
-				return nil, err
-			}
-			m := make(map[string]float64, len(vals))
-			for _, v := range vals {
-				m[v.Area] = v.Value
-			}
-			return m, nil
+			return s.ValuesByArea(ctx, ind.ID)
 		}
 		return nil, nil
 	}

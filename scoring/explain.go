@@ -116,7 +116,7 @@ func explainSigned(b *strings.Builder, l LocalityNeed, used []int, name func(int
 		parts = append(parts, "with every indicator below its reference average")
 	}
 	// A contribution that rounds to nothing pulls nothing down.
-	if len(down) > 0 && signedText(l.Contributions[down[0]]) != signedText(0) && signedText(l.Contributions[down[0]]) != signedText(-0.0) {
+	if len(down) > 0 && signedText(l.Contributions[down[0]]) != signedText(0) {
 		parts = append(parts, fmt.Sprintf("pulled down most by %s (%s)", name(down[0]), signedText(l.Contributions[down[0]])))
 	} else {
 		parts = append(parts, "no indicator pulls it down noticeably")

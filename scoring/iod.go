@@ -6,19 +6,22 @@ package scoring
 import (
 	"fmt"
 	"math"
+
+	"placeplan"
 )
 
-// IoDDomainWeights are the weights MHCLG combines the seven domains of
+// IoDDomainWeights returns the weights MHCLG combines the seven domains of
 // deprivation with to make the Index of Multiple Deprivation (IoD2019 and
-// IoD2025), keyed by placeplan's index keys.
-var IoDDomainWeights = map[string]float64{
-	"income":     0.225,
-	"employment": 0.225,
-	"education":  0.135,
-	"health":     0.135,
-	"crime":      0.093,
-	"barriers":   0.093,
-	"living_env": 0.093,
+// IoD2025), keyed by placeplan's index keys, from placeplan's catalogue
+// (placeplan.IoDIndices).
+func IoDDomainWeights() map[string]float64 {
+	w := map[string]float64{}
+	for _, info := range placeplan.IoDIndices() {
+		if info.Group == placeplan.IoDDomain {
+			w[string(info.Index)] = info.Weight
+		}
+	}
+	return w
 }
 
 // ExponentialTransform is the IoD's exponential transformation of a rank:

@@ -57,12 +57,13 @@ func EqualWeights(n int) []float64 {
 // over the domains given. A domain without an IoD weight, or one given
 // twice, is invalid input.
 func IoDWeights(domains []string) ([]float64, error) {
+	weights := IoDDomainWeights()
 	w := make([]float64, len(domains))
 	for j, d := range domains {
-		v, ok := IoDDomainWeights[d]
+		v, ok := weights[d]
 		if !ok {
-			known := make([]string, 0, len(IoDDomainWeights))
-			for k := range IoDDomainWeights {
+			known := make([]string, 0, len(weights))
+			for k := range weights {
 				known = append(known, k)
 			}
 			slices.Sort(known)

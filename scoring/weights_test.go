@@ -62,7 +62,7 @@ func TestIoDWeights(t *testing.T) {
 	for j, v := range w {
 		sum += v
 		// Renormalising keeps the published proportions.
-		if want := IoDDomainWeights[all[j]] / 0.999; math.Abs(v-want) > 1e-12 {
+		if want := IoDDomainWeights()[all[j]] / 0.999; math.Abs(v-want) > 1e-12 {
 			t.Errorf("%s: %v, want %v", all[j], v, want)
 		}
 	}

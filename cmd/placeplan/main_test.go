@@ -3,33 +3,18 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
-
-// binary builds placeplan once for the end-to-end tests.
-func binary(t *testing.T) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("end-to-end test builds the binary; skipped with -short")
-	}
-	p := filepath.Join(t.TempDir(), "placeplan")
-	cmd := exec.Command("go", "build", "-o", p, ".")
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("go build: %v", err)
-	}
-	return p
-}
 
 func shared(t *testing.T, rel string) string {
 	t.Helper()
@@ -40,32 +25,16 @@ func shared(t *testing.T, rel string) string {
 	return p
 }
 
-func runBin(t *testing.T, bin string, args ...string) (stdout, stderr string, code int) {
-	t.Helper()
-	var o, e bytes.Buffer
-	cmd := exec.Command(bin, args...)
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return o.String(), e.String(), code
-}
-
-// TestEndToEnd builds the binary, ingests the official-layout subset files
-// into a new database, queries it, checks that a bad ingest changes nothing,
-// and serves the database on port 0.
+// TestEndToEnd runs the program in-process: it ingests the official-layout
+// subset files into a new database file, queries it, checks that a bad
+// ingest changes nothing, and serves the database on port 0.
 func TestEndToEnd(t *testing.T) {
-	bin := binary(t)
 	db := filepath.Join(t.TempDir(), "e2e.db")
 	iod := shared(t, "iod2019_lsoa11/iod2019_lsoa11_subset_shropshire_telford_oxfordshire.csv")
 	bounds := shared(t, "lsoa2011_boundaries/lsoa2011_bgc_subset_shropshire_telford_oxfordshire.geojson")
 	lookup := shared(t, "lsoa2011_lookups/lsoa11_msoa11_lad_lookup_subset_shropshire_telford_oxfordshire.csv")
 
-	out, errOut, code := runBin(t, bin, "ingest", "--db", db, iod, bounds, lookup)
+	out, errOut, code := runCLI(t, "ingest", "--db", db, iod, bounds, lookup)
 	if code != 0 {
 		t.Fatalf("ingest exit %d: %s %s", code, out, errOut)
 	}
@@ -81,8 +50,11 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("ingest output lacks %q:\n%s", want, out)
 		}
 	}
+	if !strings.HasPrefix(errOut, "reading ") || !strings.Contains(errOut, "lsoa2011_bgc_subset_shropshire_telford_oxfordshire.geojson: 100% of 2.3 MB") {
+		t.Errorf("ingest reports no progress on the boundaries on stderr:\n%s", errOut)
+	}
 
-	out, _, code = runBin(t, bin, "areas", "--db", db, "--lad", "E06000051", "--format", "csv")
+	out, _, code = runCLI(t, "areas", "--db", db, "--lad", "E06000051", "--format", "csv")
 	if code != 0 {
 		t.Fatalf("areas exit %d", code)
 	}
@@ -99,7 +71,7 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 
-	out, _, _ = runBin(t, bin, "areas", "--db", db, "--format", "json")
+	out, _, _ = runCLI(t, "areas", "--db", db, "--format", "json")
 	var areas []map[string]any
 	if err := json.Unmarshal([]byte(out), &areas); err != nil || len(areas) != 708 {
 		t.Fatalf("areas json: %d areas, %v", len(areas), err)
@@ -107,27 +79,27 @@ func TestEndToEnd(t *testing.T) {
 
 	// A bad file: exit 65, a message naming line and column, nothing stored.
 	bad := filepath.Join(t.TempDir(), "bad.csv")
-	os.WriteFile(bad, []byte("lsoa11cd,referrals\nE01028826,12\nE01028827,twelve\n"), 0o644)
-	os.WriteFile(strings.TrimSuffix(bad, ".csv")+".meta.csv", []byte("indicator,name,unit,direction,kind,denominator\nreferrals,Referrals,n,higher_is_worse,count,children\n"), 0o644)
-	_, errOut, code = runBin(t, bin, "ingest", "--db", db, "--quiet", bad)
+	writeFile(t, bad, "lsoa11cd,referrals\nE01028826,12\nE01028827,twelve\n")
+	writeFile(t, strings.TrimSuffix(bad, ".csv")+".meta.csv", "indicator,name,unit,direction,kind,denominator\nreferrals,Referrals,n,higher_is_worse,count,children\n")
+	_, errOut, code = runCLI(t, "ingest", "--db", db, "--quiet", bad)
 	if code != 65 || !strings.Contains(errOut, `bad.csv line 3 column 2 (referrals), area E01028827: "twelve" is not a number`) {
 		t.Errorf("bad ingest: exit %d, %s", code, errOut)
 	}
-	out, _, _ = runBin(t, bin, "datasets", "--db", db)
+	out, _, _ = runCLI(t, "datasets", "--db", db)
 	if n := strings.Count(out, "\n"); n != 4 {
 		t.Errorf("datasets after a failed ingest: %d lines, want header + 3:\n%s", n, out)
 	}
 
 	// Usage errors exit 2; a missing database exits 66.
-	if _, _, code := runBin(t, bin, "areas"); code != 2 {
+	if _, _, code := runCLI(t, "areas"); code != 2 {
 		t.Errorf("areas without --db: exit %d, want 2", code)
 	}
-	if _, _, code := runBin(t, bin, "areas", "--db", filepath.Join(t.TempDir(), "nope.db")); code != 66 {
+	if _, _, code := runCLI(t, "areas", "--db", filepath.Join(t.TempDir(), "nope.db")); code != 66 {
 		t.Errorf("areas on a missing database: exit %d, want 66", code)
 	}
 
 	// Serve the database on port 0.
-	url, stop := serve(t, bin, "--db", db, "--addr", "127.0.0.1:0")
+	url, _, stop := startServe(t, "--db", db, "--addr", "127.0.0.1:0")
 	defer stop()
 	if body := get(t, url+"/healthz"); !strings.Contains(body, `"ok"`) {
 		t.Errorf("/healthz: %s", body)
@@ -142,8 +114,7 @@ func TestEndToEnd(t *testing.T) {
 
 // TestServeDefault serves the embedded default dataset with no --db.
 func TestServeDefault(t *testing.T) {
-	bin := binary(t)
-	url, says, stop := serveSays(t, bin, "--addr", "127.0.0.1:0")
+	url, says, stop := startServe(t, "--addr", "127.0.0.1:0")
 	defer stop()
 	for _, want := range []string{"embedded default dataset in memory", "nothing saved", "is kept after placeplan stops", "--db FILE --create"} {
 		if !strings.Contains(says, want) {
@@ -167,31 +138,44 @@ func TestServeDefault(t *testing.T) {
 	}
 }
 
-// serve starts "placeplan serve" and waits for its "listening on" line.
-func serve(t *testing.T, bin string, args ...string) (string, func()) {
-	t.Helper()
-	url, _, stop := serveSays(t, bin, args...)
-	return url, stop
+// lockedBuffer is a bytes.Buffer that the server's log and a test may use
+// at once.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
 }
 
-// serveSays starts "placeplan serve", waits for its "listening on" line and
-// the line after it, which says what is served, and returns the URL, that
-// line and a function that stops the server.
-func serveSays(t *testing.T, bin string, args ...string) (string, string, func()) {
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// startServe runs "placeplan serve ARGS..." in-process, waits for its
+// "listening on" line and the line after it, which says what is served,
+// and returns the URL, that line and a function that stops the server
+// (as SIGINT does: it cancels run's context) and checks that it shut down
+// cleanly. The server is stopped when the test ends if not before.
+func startServe(t *testing.T, args ...string) (string, string, func()) {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"serve"}, args...)...)
-	cancel := func() { cmd.Process.Signal(os.Interrupt) }
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = io.Discard
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	log := &lockedBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, append([]string{"serve"}, args...), pw, log)
+		pw.Close()
+		done <- err
+	}()
 	lines := make(chan string, 2)
 	go func() {
-		sc := bufio.NewScanner(stdout)
+		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
 			select {
 			case lines <- sc.Text():
@@ -200,26 +184,41 @@ func serveSays(t *testing.T, bin string, args ...string) (string, string, func()
 		}
 		close(lines)
 	}()
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("serve did not shut down cleanly: %v\n%s", err, log)
+				}
+			case <-time.After(30 * time.Second):
+				t.Errorf("serve did not stop within 30 s of its context being cancelled")
+			}
+		})
+	}
+	t.Cleanup(stop)
 	var first, second string
 	for i, line := range []*string{&first, &second} {
+		var ok bool
 		select {
-		case *line = <-lines:
+		case *line, ok = <-lines:
+			if !ok {
+				stop()
+				t.Fatalf("serve stopped after %d lines: %v\n%s", i, <-done, log)
+			}
 		case <-time.After(60 * time.Second):
-			cancel()
+			stop()
 			t.Fatalf("serve printed %d lines within 60 s, want 2", i)
 		}
 	}
 	url, ok := strings.CutPrefix(first, "listening on ")
 	if !ok || !strings.HasPrefix(url, "http://127.0.0.1:") {
-		cancel()
+		stop()
 		t.Fatalf("first line %q, want 'listening on http://127.0.0.1:PORT'", first)
 	}
-	return url, second, func() {
-		cancel()
-		if err := cmd.Wait(); err != nil {
-			t.Errorf("serve did not shut down cleanly on SIGINT: %v", err)
-		}
-	}
+	return url, second, stop
 }
 
 func get(t *testing.T, url string) string {
@@ -240,24 +239,20 @@ func get(t *testing.T, url string) string {
 // folders) from the embedded default; a scenario saved over HTTP is still
 // there after a restart, which serves the same file without creating it.
 func TestServeCreateKeepsWork(t *testing.T) {
-	bin := binary(t)
 	db := filepath.Join(t.TempDir(), "share", "placeplan", "placeplan.db")
-	if _, _, code := runBin(t, bin, "serve", "--db", db, "--addr", "127.0.0.1:0"); code != 66 {
+	if _, _, code := runCLI(t, "serve", "--db", db, "--addr", "127.0.0.1:0"); code != 66 {
 		t.Errorf("serve --db on a missing file without --create: exit %d, want 66", code)
 	}
-	if _, errOut, code := runBin(t, bin, "serve", "--create"); code != 2 || !strings.Contains(errOut, "--create needs --db FILE") {
+	if _, errOut, code := runCLI(t, "serve", "--create"); code != 2 || !strings.Contains(errOut, "--create needs --db FILE") {
 		t.Errorf("--create without --db: exit %d, %s", code, errOut)
 	}
 
-	url, says, stop := serveSays(t, bin, "--db", db, "--create", "--addr", "127.0.0.1:0")
+	url, says, stop := startServe(t, "--db", db, "--create", "--addr", "127.0.0.1:0")
 	if says != "serving database "+db+" (created now from the embedded default dataset): what you save is kept there" {
 		t.Errorf("second line %q", says)
 	}
-	doc, err := os.ReadFile(filepath.Join("..", "..", "scenario", "defaults", "shropshire-five-teams.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mine := strings.Replace(string(doc), "name: Shropshire — five integrated teams (Oswestry live)", "name: Kept after a restart", 1)
+	doc := readFile(t, filepath.Join("..", "..", "scenario", "defaults", "shropshire-five-teams.yaml"))
+	mine := strings.Replace(doc, "name: Shropshire — five integrated teams (Oswestry live)", "name: Kept after a restart", 1)
 	resp, err := http.Post(url+"/api/v1/scenarios?author=ana", "application/yaml", strings.NewReader(mine))
 	if err != nil {
 		t.Fatal(err)
@@ -269,7 +264,7 @@ func TestServeCreateKeepsWork(t *testing.T) {
 	}
 	stop()
 
-	url, says, stop = serveSays(t, bin, "--db", db, "--create", "--addr", "127.0.0.1:0", "--basemap-style", "https://tiles.example.org/style.json")
+	url, says, stop = startServe(t, "--db", db, "--create", "--addr", "127.0.0.1:0", "--basemap-style", "https://tiles.example.org/style.json")
 	defer stop()
 	if says != "serving database "+db+": what you save is kept there" {
 		t.Errorf("second line after a restart %q", says)
@@ -312,6 +307,45 @@ func TestServeBasemapStyle(t *testing.T) {
 		_, errOut, code := runCLI(t, "serve", "--addr", "127.0.0.1:0", "--basemap-style", tc.url)
 		if code != 2 || !strings.Contains(errOut, "--basemap-style") || !strings.Contains(errOut, "absolute http or https URL") {
 			t.Errorf("serve --basemap-style %q: exit %d, %s", tc.url, code, errOut)
+		}
+	}
+}
+
+// TestServeFrontendDir: serve --frontend-dir DIR serves the web map from
+// DIR on disk, so a rebuilt file is served without restarting; a DIR that
+// does not exist, is a file, or holds no index.html is refused before the
+// server starts.
+func TestServeFrontendDir(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "index.html"), "<!doctype html><title>dev</title>")
+	url, _, stop := startServe(t, "--addr", "127.0.0.1:0", "--frontend-dir", dir)
+	defer stop()
+	if got := get(t, url+"/"); got != "<!doctype html><title>dev</title>" {
+		t.Errorf("GET / = %q, want the index.html on disk", got)
+	}
+	writeFile(t, filepath.Join(dir, "index.html"), "<!doctype html><title>rebuilt</title>")
+	if got := get(t, url+"/"); !strings.Contains(got, "rebuilt") {
+		t.Errorf("GET / after a rebuild = %q", got)
+	}
+	if got := get(t, url+"/healthz"); !strings.Contains(got, `"ok"`) {
+		t.Errorf("/healthz with --frontend-dir: %s", got)
+	}
+
+	file := filepath.Join(dir, "index.html")
+	empty := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		dir  string
+		code int
+		want string
+	}{
+		{"missing", filepath.Join(dir, "nope"), 66, "does not exist"},
+		{"a file", file, 65, "is not a directory"},
+		{"no index.html", empty, 66, "has no index.html"},
+	} {
+		_, errOut, code := runCLI(t, "serve", "--addr", "127.0.0.1:0", "--frontend-dir", tc.dir)
+		if code != tc.code || !strings.Contains(errOut, "--frontend-dir "+tc.dir+" ") || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%s: exit %d, %s; want %d and %q", tc.name, code, errOut, tc.code, tc.want)
 		}
 	}
 }

@@ -16,10 +16,46 @@ import (
 	"placeplan/scoring/siting"
 )
 
-// cmdPlan works out a scenario's rollout plan: sites, phased order,
-// evaluation design, stability and explanations.
-func cmdPlan(ctx context.Context, cfg Config, stdout io.Writer) error {
-	sc, st, err := openScenario(ctx, cfg)
+func planSpec() spec {
+	return spec{
+		name:     "plan",
+		synopsis: []string{"--scenario FILE [--db FILE] [--format table|json]"},
+		about: `Plan works out a rollout from a scenario with a sites section (see
+docs/SCENARIOS.md): where the teams go and why, the phased order that
+reaches need soonest, a stepped-wedge evaluation design, matched comparison
+areas, and how stable each choice is. --scenario is a file or a shipped id
+(try shropshire-five-teams); with --db, a scenario stored there too.`,
+		make: newPlanCmd,
+	}
+}
+
+// planCmd is "placeplan plan": a scenario's rollout plan — sites, phased
+// order, evaluation design, stability and explanations.
+type planCmd struct {
+	cmdLine
+	scenarioRef
+	format string
+}
+
+func newPlanCmd() command {
+	c := &planCmd{cmdLine: newCmdLine("plan")}
+	c.scenarioRef.define(c.fs, " with a sites section")
+	c.fs.StringVar(&c.format, "format", "table", "output format: `table|json`")
+	return c
+}
+
+func (c *planCmd) validate() error {
+	if err := c.scenarioRef.check(&c.cmdLine); err != nil {
+		return err
+	}
+	if c.format != "table" && c.format != "json" {
+		return usageError{msg: fmt.Sprintf("--format %q: use table or json", c.format)}
+	}
+	return c.noArgs()
+}
+
+func (c *planCmd) run(ctx context.Context, stdout io.Writer) error {
+	sc, st, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -29,7 +65,7 @@ func cmdPlan(ctx context.Context, cfg Config, stdout io.Writer) error {
 		return err
 	}
 	doc := api.NewPlanDocument(res)
-	if cfg.Format == "json" {
+	if c.format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)

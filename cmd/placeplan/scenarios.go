@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,30 +17,449 @@ import (
 	"placeplan/scenario"
 )
 
-// ScenarioConfig is the command line of "placeplan scenario" and
-// "placeplan compare".
-type ScenarioConfig struct {
-	Action  string // list, show, history, create, update, archive, export, import
-	Args    []string
-	File    string // create, update: the scenario document
-	Base    int    // update, archive: the revision the change starts from
-	Author  string
-	Note    string
-	All     bool   // list: archived scenarios too
-	Out     string // export: write here instead of stdout
-	DocType string // show, export: yaml or json
+func scenarioSpec() spec {
+	return spec{
+		name: "scenario",
+		synopsis: []string{
+			"list|show|history|create|update|archive|export|import [ID[@REV]|FILE...] [--db FILE]",
+			"[--file FILE] [--base REV] [--author NAME] [--note TEXT] [--all] [--as yaml|json] [--out FILE]",
+		},
+		about: `Scenario keeps scenarios in the database's registry. create validates a
+scenario against the data (nothing is stored when it names an unknown
+indicator, locality or site, or cannot be met) and stores it as revision 1;
+update ID --base N stores revision N+1 only if the scenario is still at N
+(else it says someone else changed it); every revision is kept, with who,
+when, a note and what changed (history); show ID@N, export and import move
+documents in and out; archive hides a scenario and keeps its revisions. The
+shipped scenarios are stored the first time a database is used. Without
+--db, the actions that read work on the embedded default data.`,
+		subs: []spec{
+			{name: "list", synopsis: []string{"[--db FILE] [--all] [--format table|json]"},
+				about: "List prints the stored scenarios: id, revision, when it was last changed, and name.", make: newScenarioListCmd},
+			{name: "show", synopsis: []string{"ID[@REV] [--db FILE] [--as yaml|json] [--out FILE]"},
+				about: "Show prints a scenario's document (the current revision, or REV) after a header\nsaying who saved it when, with what note and changes.", make: newScenarioShowCmd},
+			{name: "history", synopsis: []string{"ID [--db FILE]"},
+				about: "History lists a scenario's revisions: who, when, note and what changed.", make: newScenarioHistoryCmd},
+			{name: "create", synopsis: []string{"--file FILE --db FILE [--author NAME] [--note TEXT]"},
+				about: "Create validates the scenario in FILE against the data and stores it as revision 1.", make: newScenarioCreateCmd},
+			{name: "update", synopsis: []string{"ID --file FILE --base REV --db FILE [--author NAME] [--note TEXT]"},
+				about: "Update stores FILE as revision REV+1 of ID, only if ID is still at REV.", make: newScenarioUpdateCmd},
+			{name: "archive", synopsis: []string{"ID --base REV --db FILE [--author NAME] [--note TEXT]"},
+				about: "Archive hides a scenario (if it is still at REV) and keeps its revisions.", make: newScenarioArchiveCmd},
+			{name: "export", synopsis: []string{"ID[@REV] [--db FILE] [--as yaml|json] [--out FILE]"},
+				about: "Export writes a scenario's document, as import reads it.", make: newScenarioExportCmd},
+			{name: "import", synopsis: []string{"FILE... --db FILE [--author NAME] [--note TEXT]"},
+				about: "Import stores each scenario document as a new scenario.", make: newScenarioImportCmd},
+		},
+	}
+}
+
+// defineDB defines --db for the scenario commands.
+func defineDB(fs *flag.FlagSet, p *string) {
+	fs.StringVar(p, "db", "", "SQLite database `FILE` holding the scenarios (default: the embedded data, read only)")
+}
+
+// change is who makes a change to the registry, and why.
+type change struct {
+	author string
+	note   string
+}
+
+func (ch *change) define(fs *flag.FlagSet) {
+	fs.StringVar(&ch.author, "author", "", "the `NAME` of who makes the change (default: $USER)")
+	fs.StringVar(&ch.note, "note", "", "a short note on the change, as `TEXT`")
+}
+
+// who is the author, else $USER.
+func (ch change) who() string {
+	if ch.author != "" {
+		return ch.author
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "unknown"
+}
+
+// wantArgs checks that an action has n arguments.
+func wantArgs(c *cmdLine, n int) error {
+	if len(c.args) != n {
+		return usageError{msg: fmt.Sprintf("%s: want %d argument(s), got %d", c.fs.Name(), n, len(c.args))}
+	}
+	return nil
+}
+
+// storing refuses to change the registry without --db.
+func storing(db string) error {
+	if db == "" {
+		return usageError{msg: "scenario: --db FILE is required to store scenarios"}
+	}
+	return nil
+}
+
+func checkBase(c *cmdLine, base int) error {
+	if base < 1 {
+		return usageError{msg: c.fs.Name() + ": --base REVISION is required (placeplan scenario show ID gives it)"}
+	}
+	return nil
+}
+
+// scenarioListCmd is "placeplan scenario list".
+type scenarioListCmd struct {
+	cmdLine
+	db     string
+	all    bool // archived scenarios too
+	format string
+}
+
+func newScenarioListCmd() command {
+	c := &scenarioListCmd{cmdLine: newCmdLine("scenario list")}
+	defineDB(c.fs, &c.db)
+	c.fs.BoolVar(&c.all, "all", false, "archived scenarios too")
+	c.fs.StringVar(&c.format, "format", "table", "output format: `table|json`")
+	return c
+}
+
+func (c *scenarioListCmd) validate() error {
+	if err := wantArgs(&c.cmdLine, 0); err != nil {
+		return err
+	}
+	if c.format != "table" && c.format != "json" {
+		return usageError{msg: fmt.Sprintf("--format %q: use table or json", c.format)}
+	}
+	return nil
+}
+
+func (c *scenarioListCmd) run(ctx context.Context, stdout io.Writer) error {
+	st, err := openRegistry(ctx, c.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	recs, err := scenario.List(ctx, st, c.all)
+	if err != nil {
+		return err
+	}
+	if c.format == "json" {
+		type row struct {
+			ID       string `json:"id"`
+			Name     string `json:"name"`
+			Revision int    `json:"revision"`
+			Updated  string `json:"updated"`
+			Archived bool   `json:"archived"`
+		}
+		out := []row{}
+		for _, r := range recs {
+			out = append(out, row{r.ID, r.Name, r.Revision, r.UpdatedAt.UTC().Format("2006-01-02T15:04:05Z"), r.Archived})
+		}
+		return writeJSON(stdout, out)
+	}
+	tw := tabwriter.NewWriter(stdout, 2, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "id\trevision\tupdated\tname")
+	for _, r := range recs {
+		name := r.Name
+		if r.Archived {
+			name += " (archived)"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", r.ID, r.Revision, r.UpdatedAt.UTC().Format("2006-01-02 15:04"), name)
+	}
+	return tw.Flush()
+}
+
+// document is the config of the actions that write out a scenario's
+// document: show and export.
+type document struct {
+	db  string
+	as  string // yaml or json
+	out string // a file instead of stdout
+}
+
+func (d *document) define(fs *flag.FlagSet) {
+	defineDB(fs, &d.db)
+	fs.StringVar(&d.as, "as", "yaml", "document format: `yaml|json`")
+	fs.StringVar(&d.out, "out", "", "write to `FILE` instead of stdout")
+}
+
+// write writes the document of the scenario ref (id or id@revision),
+// after a header saying who saved it when if header is set.
+func (d *document) write(ctx context.Context, stdout io.Writer, ref string, header bool) error {
+	st, err := openRegistry(ctx, d.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	saved, err := getRef(ctx, st, ref)
+	if err != nil {
+		return err
+	}
+	w := stdout
+	if d.out != "" {
+		f, err := os.Create(d.out)
+		if err != nil {
+			return placeplan.Errorf(placeplan.EINVALID, "--out %s: %v", d.out, err)
+		}
+		defer f.Close()
+		w = f
+	}
+	if header {
+		fmt.Fprintf(w, "# %s — revision %d of %d, by %s on %s", saved.ID, saved.Revision, saved.Current, saved.Author, saved.Created.UTC().Format("2006-01-02 15:04"))
+		if saved.Archived {
+			fmt.Fprint(w, " (archived)")
+		}
+		fmt.Fprintln(w)
+		if saved.Note != "" {
+			fmt.Fprintf(w, "# note: %s\n", saved.Note)
+		}
+		if saved.Changes != "" {
+			fmt.Fprintf(w, "# changes: %s\n", saved.Changes)
+		}
+	}
+	if d.as == "json" {
+		return writeJSON(w, saved.Scenario)
+	}
+	b, err := saved.Scenario.YAML()
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// scenarioDocumentCmd is "placeplan scenario show" (header set: the
+// document after who saved it when) and "placeplan scenario export" (the
+// document alone, as import reads it).
+type scenarioDocumentCmd struct {
+	cmdLine
+	document
+	header bool
+}
+
+func newScenarioShowCmd() command {
+	c := &scenarioDocumentCmd{cmdLine: newCmdLine("scenario show"), header: true}
+	c.document.define(c.fs)
+	return c
+}
+
+func newScenarioExportCmd() command {
+	c := &scenarioDocumentCmd{cmdLine: newCmdLine("scenario export")}
+	c.document.define(c.fs)
+	return c
+}
+
+func (c *scenarioDocumentCmd) validate() error {
+	if err := wantArgs(&c.cmdLine, 1); err != nil {
+		return err
+	}
+	if c.as != "yaml" && c.as != "json" {
+		return usageError{msg: fmt.Sprintf("--as %q: use yaml or json", c.as)}
+	}
+	return nil
+}
+
+func (c *scenarioDocumentCmd) run(ctx context.Context, stdout io.Writer) error {
+	return c.write(ctx, stdout, c.args[0], c.header)
+}
+
+// scenarioHistoryCmd is "placeplan scenario history".
+type scenarioHistoryCmd struct {
+	cmdLine
+	db string
+}
+
+func newScenarioHistoryCmd() command {
+	c := &scenarioHistoryCmd{cmdLine: newCmdLine("scenario history")}
+	defineDB(c.fs, &c.db)
+	return c
+}
+
+func (c *scenarioHistoryCmd) validate() error { return wantArgs(&c.cmdLine, 1) }
+
+func (c *scenarioHistoryCmd) run(ctx context.Context, stdout io.Writer) error {
+	st, err := openRegistry(ctx, c.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	revs, err := scenario.History(ctx, st, c.args[0])
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 2, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "revision\twhen\twho\tnote\tchanges")
+	for _, r := range revs {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", r.Revision, r.CreatedAt.UTC().Format("2006-01-02 15:04"), r.Author, r.Note, r.Changes)
+	}
+	return tw.Flush()
+}
+
+// scenarioCreateCmd is "placeplan scenario create".
+type scenarioCreateCmd struct {
+	cmdLine
+	change
+	db   string
+	file string
+}
+
+func newScenarioCreateCmd() command {
+	c := &scenarioCreateCmd{cmdLine: newCmdLine("scenario create")}
+	defineDB(c.fs, &c.db)
+	c.fs.StringVar(&c.file, "file", "", "the scenario `FILE` (YAML or JSON)")
+	c.change.define(c.fs)
+	return c
+}
+
+func (c *scenarioCreateCmd) validate() error {
+	if err := wantArgs(&c.cmdLine, 0); err != nil {
+		return err
+	}
+	if c.file == "" {
+		return usageError{msg: "scenario create: --file FILE is required"}
+	}
+	return storing(c.db)
+}
+
+func (c *scenarioCreateCmd) run(ctx context.Context, stdout io.Writer) error {
+	return createScenarios(ctx, stdout, c.db, []string{c.file}, c.change)
+}
+
+// scenarioImportCmd is "placeplan scenario import".
+type scenarioImportCmd struct {
+	cmdLine
+	change
+	db string
+}
+
+func newScenarioImportCmd() command {
+	c := &scenarioImportCmd{cmdLine: newCmdLine("scenario import")}
+	defineDB(c.fs, &c.db)
+	c.change.define(c.fs)
+	return c
+}
+
+func (c *scenarioImportCmd) validate() error {
+	if len(c.args) == 0 {
+		return usageError{msg: "scenario import: give the scenario files to import"}
+	}
+	return storing(c.db)
+}
+
+func (c *scenarioImportCmd) run(ctx context.Context, stdout io.Writer) error {
+	return createScenarios(ctx, stdout, c.db, c.args, c.change)
+}
+
+// createScenarios stores each file as a new scenario and prints its
+// id@revision and name.
+func createScenarios(ctx context.Context, stdout io.Writer, db string, files []string, ch change) error {
+	st, err := openRegistry(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, f := range files {
+		sc, err := scenario.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		saved, err := scenario.Create(ctx, st, sc, ch.who(), ch.note)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s\t%s\n", saved.Label(), sc.Name)
+	}
+	return nil
+}
+
+// scenarioUpdateCmd is "placeplan scenario update".
+type scenarioUpdateCmd struct {
+	cmdLine
+	change
+	db   string
+	file string
+	base int // the revision the change starts from
+}
+
+func newScenarioUpdateCmd() command {
+	c := &scenarioUpdateCmd{cmdLine: newCmdLine("scenario update")}
+	defineDB(c.fs, &c.db)
+	c.fs.StringVar(&c.file, "file", "", "the scenario `FILE` (YAML or JSON)")
+	c.fs.IntVar(&c.base, "base", 0, "the `REVISION` your change starts from (a stale one is refused)")
+	c.change.define(c.fs)
+	return c
+}
+
+func (c *scenarioUpdateCmd) validate() error {
+	if err := wantArgs(&c.cmdLine, 1); err != nil {
+		return err
+	}
+	if c.file == "" {
+		return usageError{msg: "scenario update: --file FILE is required"}
+	}
+	if err := checkBase(&c.cmdLine, c.base); err != nil {
+		return err
+	}
+	return storing(c.db)
+}
+
+func (c *scenarioUpdateCmd) run(ctx context.Context, stdout io.Writer) error {
+	st, err := openRegistry(ctx, c.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sc, err := scenario.ReadFile(c.file)
+	if err != nil {
+		return err
+	}
+	saved, err := scenario.Update(ctx, st, c.args[0], c.base, sc, c.who(), c.note)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s\t%s\n", saved.Label(), saved.Changes)
+	return nil
+}
+
+// scenarioArchiveCmd is "placeplan scenario archive".
+type scenarioArchiveCmd struct {
+	cmdLine
+	change
+	db   string
+	base int // the revision the change starts from
+}
+
+func newScenarioArchiveCmd() command {
+	c := &scenarioArchiveCmd{cmdLine: newCmdLine("scenario archive")}
+	defineDB(c.fs, &c.db)
+	c.fs.IntVar(&c.base, "base", 0, "the `REVISION` your change starts from (a stale one is refused)")
+	c.change.define(c.fs)
+	return c
+}
+
+func (c *scenarioArchiveCmd) validate() error {
+	if err := wantArgs(&c.cmdLine, 1); err != nil {
+		return err
+	}
+	if err := checkBase(&c.cmdLine, c.base); err != nil {
+		return err
+	}
+	return storing(c.db)
+}
+
+func (c *scenarioArchiveCmd) run(ctx context.Context, stdout io.Writer) error {
+	st, err := openRegistry(ctx, c.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return scenario.Archive(ctx, st, c.args[0], c.base, c.who(), c.note)
 }
 
 // openRegistry opens --db (scenarios are stored there) and stores the
 // shipped scenarios it lacks; without --db, the embedded default data in
 // memory, where nothing lasts beyond the command.
-func openRegistry(ctx context.Context, path string, writing bool) (*data.Store, error) {
+func openRegistry(ctx context.Context, path string) (*data.Store, error) {
 	var st *data.Store
 	var err error
 	if path == "" {
-		if writing {
-			return nil, usageError{"scenario: --db FILE is required to store scenarios"}
-		}
 		st, err = openScenarioStore(ctx, "", &scenario.Scenario{})
 	} else {
 		st, err = openExisting(ctx, path)
@@ -54,136 +474,6 @@ func openRegistry(ctx context.Context, path string, writing bool) (*data.Store, 
 	return st, nil
 }
 
-func author(a string) string {
-	if a != "" {
-		return a
-	}
-	if u := os.Getenv("USER"); u != "" {
-		return u
-	}
-	return "unknown"
-}
-
-// cmdScenario manages the scenario registry.
-func cmdScenario(ctx context.Context, cfg Config, stdout io.Writer) error {
-	s := cfg.Scen
-	writing := s.Action == "create" || s.Action == "update" || s.Action == "archive" || s.Action == "import"
-	st, err := openRegistry(ctx, cfg.DB, writing)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	switch s.Action {
-	case "list":
-		recs, err := scenario.List(ctx, st, s.All)
-		if err != nil {
-			return err
-		}
-		if cfg.Format == "json" {
-			type row struct {
-				ID       string `json:"id"`
-				Name     string `json:"name"`
-				Revision int    `json:"revision"`
-				Updated  string `json:"updated"`
-				Archived bool   `json:"archived"`
-			}
-			out := []row{}
-			for _, r := range recs {
-				out = append(out, row{r.ID, r.Name, r.Revision, r.UpdatedAt.UTC().Format("2006-01-02T15:04:05Z"), r.Archived})
-			}
-			return writeJSON(stdout, out)
-		}
-		tw := tabwriter.NewWriter(stdout, 2, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "id\trevision\tupdated\tname")
-		for _, r := range recs {
-			name := r.Name
-			if r.Archived {
-				name += " (archived)"
-			}
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", r.ID, r.Revision, r.UpdatedAt.UTC().Format("2006-01-02 15:04"), name)
-		}
-		return tw.Flush()
-	case "show", "export":
-		saved, err := getRef(ctx, st, s.Args[0])
-		if err != nil {
-			return err
-		}
-		w := stdout
-		if s.Out != "" {
-			f, err := os.Create(s.Out)
-			if err != nil {
-				return placeplan.Errorf(placeplan.EINVALID, "--out %s: %v", s.Out, err)
-			}
-			defer f.Close()
-			w = f
-		}
-		if s.Action == "show" {
-			fmt.Fprintf(w, "# %s — revision %d of %d, by %s on %s", saved.ID, saved.Revision, saved.Current, saved.Author, saved.Created.UTC().Format("2006-01-02 15:04"))
-			if saved.Archived {
-				fmt.Fprint(w, " (archived)")
-			}
-			fmt.Fprintln(w)
-			if saved.Note != "" {
-				fmt.Fprintf(w, "# note: %s\n", saved.Note)
-			}
-			if saved.Changes != "" {
-				fmt.Fprintf(w, "# changes: %s\n", saved.Changes)
-			}
-		}
-		if s.DocType == "json" {
-			return writeJSON(w, saved.Scenario)
-		}
-		b, err := saved.Scenario.YAML()
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(b)
-		return err
-	case "history":
-		revs, err := scenario.History(ctx, st, s.Args[0])
-		if err != nil {
-			return err
-		}
-		tw := tabwriter.NewWriter(stdout, 2, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "revision\twhen\twho\tnote\tchanges")
-		for _, r := range revs {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", r.Revision, r.CreatedAt.UTC().Format("2006-01-02 15:04"), r.Author, r.Note, r.Changes)
-		}
-		return tw.Flush()
-	case "create", "import":
-		files := s.Args
-		if s.Action == "create" {
-			files = []string{s.File}
-		}
-		for _, f := range files {
-			sc, err := scenario.ReadFile(f)
-			if err != nil {
-				return err
-			}
-			saved, err := scenario.Create(ctx, st, sc, author(s.Author), s.Note)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(stdout, "%s\t%s\n", saved.Label(), sc.Name)
-		}
-		return nil
-	case "update":
-		sc, err := scenario.ReadFile(s.File)
-		if err != nil {
-			return err
-		}
-		saved, err := scenario.Update(ctx, st, s.Args[0], s.Base, sc, author(s.Author), s.Note)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%s\t%s\n", saved.Label(), saved.Changes)
-		return nil
-	case "archive":
-		return scenario.Archive(ctx, st, s.Args[0], s.Base, author(s.Author), s.Note)
-	}
-	return usageError{fmt.Sprintf("scenario %q: use list, show, history, create, update, archive, export or import", s.Action)}
-}
-
 // getRef reads "id" or "id@revision" from the registry.
 func getRef(ctx context.Context, st *data.Store, ref string) (scenario.Saved, error) {
 	id, rev, err := scenario.ParseRef(ref)
@@ -193,16 +483,51 @@ func getRef(ctx context.Context, st *data.Store, ref string) (scenario.Saved, er
 	return scenario.Get(ctx, st, id, rev)
 }
 
-// cmdCompare compares two or more scenarios: registry ids (id or
-// id@revision), built-in ids or scenario files.
-func cmdCompare(ctx context.Context, cfg Config, stdout io.Writer) error {
-	st, err := openRegistry(ctx, cfg.DB, false)
+func compareSpec() spec {
+	return spec{
+		name:     "compare",
+		synopsis: []string{"A B [C...] [--db FILE] [--format table|json]"},
+		about: `Compare sets two or more scenarios (registry ids, id@revision, shipped ids
+or files) side by side: the assumptions that differ, need ranks and their
+changes, sites in and out with their phases, coverage per phase, equity and
+how many areas each reaches. Try: placeplan compare shropshire-five-teams
+shropshire-five-teams-30min`,
+		make: newCompareCmd,
+	}
+}
+
+// compareCmd is "placeplan compare": two or more scenarios side by side.
+type compareCmd struct {
+	cmdLine
+	db     string
+	format string
+}
+
+func newCompareCmd() command {
+	c := &compareCmd{cmdLine: newCmdLine("compare")}
+	c.fs.StringVar(&c.db, "db", "", "SQLite database `FILE` (default: the embedded default data)")
+	c.fs.StringVar(&c.format, "format", "table", "output format: `table|json`")
+	return c
+}
+
+func (c *compareCmd) validate() error {
+	switch {
+	case len(c.args) < 2:
+		return usageError{msg: "compare: give two or more scenarios: ids (id or id@revision), built-in ids or files"}
+	case c.format != "table" && c.format != "json":
+		return usageError{msg: fmt.Sprintf("--format %q: use table or json", c.format)}
+	}
+	return nil
+}
+
+func (c *compareCmd) run(ctx context.Context, stdout io.Writer) error {
+	st, err := openRegistry(ctx, c.db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	var items []scenario.Compared
-	for _, ref := range cfg.Scen.Args {
+	for _, ref := range c.args {
 		label, sc, err := scenario.Resolve(ctx, st, ref, true)
 		if err != nil {
 			return err
@@ -218,12 +543,12 @@ func cmdCompare(ctx context.Context, cfg Config, stdout io.Writer) error {
 		}
 		items = append(items, it)
 	}
-	c, err := scenario.Compare(items)
+	cmp, err := scenario.Compare(items)
 	if err != nil {
 		return err
 	}
-	doc := api.NewCompareDocument(c)
-	if cfg.Format == "json" {
+	doc := api.NewCompareDocument(cmp)
+	if c.format == "json" {
 		return writeJSON(stdout, doc)
 	}
 	return writeCompareTable(stdout, doc)

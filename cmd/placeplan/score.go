@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -16,10 +17,46 @@ import (
 	"placeplan/scenario"
 )
 
-// cmdScore ranks a scenario's localities by need, with rank intervals and
-// explanations.
-func cmdScore(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
-	sc, st, err := openScenario(ctx, cfg)
+func scoreSpec() spec {
+	return spec{
+		name:     "score",
+		synopsis: []string{"--scenario FILE [--db FILE] [--format table|csv|json]"},
+		about: `Score ranks a scenario's localities by need, with the range each could rank
+in across the uncertainty in the weights and methods, and explains each
+rank. --scenario is a scenario file (YAML or JSON; see docs/SCENARIOS.md) or
+a shipped scenario id; with --db, a scenario stored in that database (id or
+id@revision) too.`,
+		make: newScoreCmd,
+	}
+}
+
+// scoreCmd is "placeplan score": a scenario's localities ranked by need,
+// with rank intervals and explanations.
+type scoreCmd struct {
+	cmdLine
+	scenarioRef
+	format string
+}
+
+func newScoreCmd() command {
+	c := &scoreCmd{cmdLine: newCmdLine("score")}
+	c.scenarioRef.define(c.fs, "")
+	c.fs.StringVar(&c.format, "format", "table", "output format: `table|csv|json`")
+	return c
+}
+
+func (c *scoreCmd) validate() error {
+	if err := c.scenarioRef.check(&c.cmdLine); err != nil {
+		return err
+	}
+	if c.format != "table" && c.format != "csv" && c.format != "json" {
+		return usageError{msg: fmt.Sprintf("--format %q: use table, csv or json", c.format)}
+	}
+	return c.noArgs()
+}
+
+func (c *scoreCmd) run(ctx context.Context, stdout io.Writer) error {
+	sc, st, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -28,7 +65,7 @@ func cmdScore(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	switch cfg.Format {
+	switch c.format {
 	case "json":
 		return writeScoreJSON(stdout, res)
 	case "csv":
@@ -37,23 +74,44 @@ func cmdScore(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	return writeScoreTable(stdout, res)
 }
 
-// openScenario reads the scenario --scenario names and opens its data. With
-// --db, a scenario stored in that database's registry (id or id@revision)
-// comes first; otherwise --scenario is a file or a shipped id.
-func openScenario(ctx context.Context, cfg Config) (*scenario.Scenario, *data.Store, error) {
-	if cfg.DB != "" {
-		st, err := openExisting(ctx, cfg.DB)
+// scenarioRef is the config score and plan share: the scenario and the
+// data to work it out on.
+type scenarioRef struct {
+	scenario string // a scenario file, a shipped id, or with db a stored id[@revision]
+	db       string
+}
+
+// define defines --scenario, a file (with what it must hold) or an id, and
+// --db.
+func (r *scenarioRef) define(fs *flag.FlagSet, holding string) {
+	fs.StringVar(&r.scenario, "scenario", "", "scenario `FILE`"+holding+" (YAML or JSON; see docs/SCENARIOS.md), or a built-in scenario id")
+	fs.StringVar(&r.db, "db", "", "SQLite database `FILE` (default: the scenario's, else the embedded default dataset)")
+}
+
+func (r *scenarioRef) check(c *cmdLine) error {
+	if r.scenario == "" {
+		return usageError{msg: c.fs.Name() + ": --scenario FILE is required"}
+	}
+	return nil
+}
+
+// open reads the scenario and opens its data. With --db, a scenario stored
+// in that database's registry (id or id@revision) comes first; otherwise
+// --scenario is a file or a shipped id.
+func (r *scenarioRef) open(ctx context.Context) (*scenario.Scenario, *data.Store, error) {
+	if r.db != "" {
+		st, err := openExisting(ctx, r.db)
 		if err != nil {
 			return nil, nil, err
 		}
-		_, sc, err := scenario.Resolve(ctx, st, cfg.Scenario, true)
+		_, sc, err := scenario.Resolve(ctx, st, r.scenario, true)
 		if err != nil {
 			st.Close()
 			return nil, nil, err
 		}
 		return sc, st, nil
 	}
-	sc, err := scenario.Open(cfg.Scenario)
+	sc, err := scenario.Open(r.scenario)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -18,67 +17,87 @@ import (
 	"placeplan/scoring/siting"
 )
 
-// SitesConfig is the command line of "placeplan sites".
-type SitesConfig struct {
-	Demand, Candidates, Matrix string
-	Model                      string  // mclp, pmedian or lscp
-	P                          int     // sites to open, fixed ones included
-	StandardKm, StandardMin    float64 // the service standard: one of the two
-	Circuity                   float64 // road distance ÷ great-circle distance
-	SpeedKmh                   float64 // for a standard in minutes
-	Fixed, Exclude             string  // comma-separated site ids
-	TargetShare                float64 // lscp: share of demand weight to cover
-	Seed                       int64
-	Format                     string
-}
-
-func sitesFlags(fs *flag.FlagSet, cfg *Config) {
-	s := &cfg.Sites
-	fs.StringVar(&s.Demand, "demand", "", "demand points CSV `FILE`: id,lon,lat,weight")
-	fs.StringVar(&s.Candidates, "candidates", "", "candidate sites CSV `FILE`: id,lon,lat[,capacity]")
-	fs.StringVar(&s.Matrix, "matrix", "", "travel matrix CSV `FILE` (origin,destination,minutes|km) instead of great-circle distance")
-	fs.StringVar(&s.Model, "model", "", "mclp (maximal covering), pmedian, lscp (set covering) or capacitated (mclp within each site's capacity)")
-	fs.IntVar(&s.P, "p", 0, "number of sites to open, fixed sites included (mclp, pmedian)")
-	fs.Float64Var(&s.StandardKm, "standard-km", 0, "service standard in km")
-	fs.Float64Var(&s.StandardMin, "standard-min", 0, "service standard in minutes")
-	fs.Float64Var(&s.Circuity, "circuity", siting.DefaultCircuity, "road distance ÷ great-circle distance (1 = great-circle)")
-	fs.Float64Var(&s.SpeedKmh, "speed-kmh", 40, "average travel speed for a standard in minutes, km/h")
-	fs.StringVar(&s.Fixed, "fixed", "", "site ids that stay open, comma-separated")
-	fs.StringVar(&s.Exclude, "exclude", "", "site ids that may not be chosen, comma-separated")
-	fs.Float64Var(&s.TargetShare, "target-share", 1, "lscp: the share of demand weight to cover")
-	fs.Int64Var(&s.Seed, "seed", 1, "random seed (the solvers are deterministic; recorded in the output)")
-	fs.StringVar(&s.Format, "format", "json", "output format: json or csv")
-}
-
-func (s SitesConfig) check() error {
-	switch {
-	case s.Demand == "" || s.Candidates == "":
-		return usageError{"sites: --demand FILE and --candidates FILE are required"}
-	case s.Model != "mclp" && s.Model != "pmedian" && s.Model != "lscp" && s.Model != "capacitated":
-		return usageError{fmt.Sprintf("sites: --model %q: use mclp, pmedian, lscp or capacitated", s.Model)}
-	case s.Model != "lscp" && s.P < 1:
-		return usageError{"sites: --p N (1 or more) is required for " + s.Model}
-	case (s.StandardKm > 0) == (s.StandardMin > 0):
-		return usageError{"sites: give one service standard: --standard-km R or --standard-min M"}
-	case s.Circuity < 1:
-		return usageError{"sites: --circuity must be 1 or more"}
-	case s.StandardMin > 0 && s.SpeedKmh <= 0:
-		return usageError{"sites: --speed-kmh must be above 0"}
-	case s.TargetShare <= 0 || s.TargetShare > 1:
-		return usageError{"sites: --target-share must be above 0 and at most 1"}
-	case s.Format != "json" && s.Format != "csv":
-		return usageError{fmt.Sprintf("sites: --format %q: use json or csv", s.Format)}
+func sitesSpec() spec {
+	return spec{
+		name: "sites",
+		synopsis: []string{
+			"--demand FILE --candidates FILE [--matrix FILE] --model mclp|pmedian|lscp|capacitated --p N",
+			"--standard-km R | --standard-min M [--circuity F] [--speed-kmh V] [--fixed ID,...]",
+			"[--exclude ID,...] [--target-share S] [--seed S] [--format json|csv]",
+		},
+		about: `Sites chooses sites for a location model from a demand CSV (id,lon,lat,
+weight) and a candidates CSV (id,lon,lat[,capacity]), by great-circle
+distance times circuity or an imported travel matrix (origin,destination,
+minutes|km). Small instances are solved to proven optimality; large ones
+report the gap to the best possible.`,
+		make: newSitesCmd,
 	}
-	return nil
 }
 
-func cmdSites(ctx context.Context, cfg Config, stdout io.Writer) error {
-	s := cfg.Sites
-	demand, err := data.ReadPath(s.Demand, data.ReadDemandCSV)
+// sitesCmd is "placeplan sites": one site-selection problem from CSV
+// files (scenario.SelectSites).
+type sitesCmd struct {
+	cmdLine
+	demand, candidates, matrix string
+	model                      string  // mclp, pmedian, lscp or capacitated
+	p                          int     // sites to open, fixed ones included
+	standardKm, standardMin    float64 // the service standard: one of the two
+	circuity                   float64 // road distance ÷ great-circle distance
+	speedKmh                   float64 // for a standard in minutes
+	fixed, exclude             string  // comma-separated site ids
+	targetShare                float64 // lscp: share of demand weight to cover
+	seed                       int64
+	format                     string
+}
+
+func newSitesCmd() command {
+	c := &sitesCmd{cmdLine: newCmdLine("sites")}
+	fs := c.fs
+	fs.StringVar(&c.demand, "demand", "", "demand points CSV `FILE`: id,lon,lat,weight")
+	fs.StringVar(&c.candidates, "candidates", "", "candidate sites CSV `FILE`: id,lon,lat[,capacity]")
+	fs.StringVar(&c.matrix, "matrix", "", "travel matrix CSV `FILE` (origin,destination,minutes|km) instead of great-circle distance")
+	fs.StringVar(&c.model, "model", "", "location model: `mclp|pmedian|lscp|capacitated` (maximal covering, p-median, set covering, or mclp within each site's capacity)")
+	fs.IntVar(&c.p, "p", 0, "open `N` sites, fixed ones included (every model but lscp)")
+	fs.Float64Var(&c.standardKm, "standard-km", 0, "the service standard: within `R` km")
+	fs.Float64Var(&c.standardMin, "standard-min", 0, "the service standard: within `M` minutes")
+	fs.Float64Var(&c.circuity, "circuity", siting.DefaultCircuity, "road distance is `F` × great-circle distance (1: great-circle)")
+	fs.Float64Var(&c.speedKmh, "speed-kmh", siting.DefaultSpeedKmh, "average travel speed `V` in km/h, for a standard in minutes")
+	fs.StringVar(&c.fixed, "fixed", "", "the sites that stay open: `ID,...`")
+	fs.StringVar(&c.exclude, "exclude", "", "the sites that may not be chosen: `ID,...`")
+	fs.Float64Var(&c.targetShare, "target-share", 1, "lscp: cover share `S` of the demand weight")
+	fs.Int64Var(&c.seed, "seed", 1, "random seed `S` (the solvers are deterministic; recorded in the output)")
+	fs.StringVar(&c.format, "format", "json", "output format: `json|csv`")
+	return c
+}
+
+func (c *sitesCmd) validate() error {
+	switch {
+	case c.demand == "" || c.candidates == "":
+		return usageError{msg: "sites: --demand FILE and --candidates FILE are required"}
+	case !validModel(c.model):
+		return usageError{msg: fmt.Sprintf("sites: --model %q: use mclp, pmedian, lscp or capacitated", c.model)}
+	case c.model != "lscp" && c.p < 1:
+		return usageError{msg: "sites: --p N (1 or more) is required for " + c.model}
+	case (c.standardKm > 0) == (c.standardMin > 0):
+		return usageError{msg: "sites: give one service standard: --standard-km R or --standard-min M"}
+	case c.circuity < 1:
+		return usageError{msg: "sites: --circuity must be 1 or more"}
+	case c.standardMin > 0 && c.speedKmh <= 0:
+		return usageError{msg: "sites: --speed-kmh must be above 0"}
+	case c.targetShare <= 0 || c.targetShare > 1:
+		return usageError{msg: "sites: --target-share must be above 0 and at most 1"}
+	case c.format != "json" && c.format != "csv":
+		return usageError{msg: fmt.Sprintf("sites: --format %q: use json or csv", c.format)}
+	}
+	return c.noArgs()
+}
+
+func (c *sitesCmd) run(ctx context.Context, stdout io.Writer) error {
+	demand, err := data.ReadPath(c.demand, data.ReadDemandCSV)
 	if err != nil {
 		return err
 	}
-	cands, err := data.ReadPath(s.Candidates, data.ReadCandidatesCSV)
+	cands, err := data.ReadPath(c.candidates, data.ReadCandidatesCSV)
 	if err != nil {
 		return err
 	}
@@ -87,35 +106,35 @@ func cmdSites(ctx context.Context, cfg Config, stdout io.Writer) error {
 		ds[i] = siting.Demand{ID: d.ID, Point: d.Point, Weight: d.Weight}
 	}
 	cs := make([]siting.Candidate, len(cands))
-	for i, c := range cands {
-		cs[i] = siting.Candidate{ID: c.ID, Point: c.Point, Capacity: c.Capacity}
+	for i, cand := range cands {
+		cs[i] = siting.Candidate{ID: cand.ID, Point: cand.Point, Capacity: cand.Capacity}
 	}
-	sel := scenario.SiteSelection{Demand: ds, Candidates: cs, Model: s.Model, P: s.P, StandardKm: s.StandardKm,
-		StandardMin: s.StandardMin, Circuity: s.Circuity, SpeedKmh: s.SpeedKmh, Fixed: splitIDs(s.Fixed),
-		Exclude: splitIDs(s.Exclude), TargetShare: s.TargetShare}
-	if s.Matrix != "" {
-		if sel.Matrix, sel.MatrixUnit, err = scenario.ReadMatrix(s.Matrix); err != nil {
+	sel := scenario.SiteSelection{Demand: ds, Candidates: cs, Model: siting.Model(c.model), P: c.p, StandardKm: c.standardKm,
+		StandardMin: c.standardMin, Circuity: c.circuity, SpeedKmh: c.speedKmh, Fixed: splitIDs(c.fixed),
+		Exclude: splitIDs(c.exclude), TargetShare: c.targetShare}
+	if c.matrix != "" {
+		if sel.Matrix, sel.MatrixUnit, err = scenario.ReadMatrix(c.matrix); err != nil {
 			return err
 		}
 	}
 	if want := siting.Kilometres; sel.Matrix != nil {
-		if s.StandardMin > 0 {
+		if c.standardMin > 0 {
 			want = siting.Minutes
 		}
 		if sel.MatrixUnit != want {
-			return placeplan.Errorf(placeplan.EINVALID, "%s is in %s but the service standard is in %s", s.Matrix, sel.MatrixUnit, want)
+			return placeplan.Errorf(placeplan.EINVALID, "%s is in %s but the service standard is in %s", c.matrix, sel.MatrixUnit, want)
 		}
 	}
-	res, standard, unit, err := scenario.SelectSites(sel)
+	res, standard, unit, err := scenario.SelectSites(ctx, sel)
 	if err != nil {
 		return err
 	}
-	circuity := s.Circuity
-	if s.Matrix != "" {
+	circuity := c.circuity
+	if c.matrix != "" {
 		circuity = 0
 	}
-	out := api.NewSitesDocument(s.Model, res, standard, unit, circuity, s.Seed)
-	if s.Format == "csv" {
+	out := api.NewSitesDocument(sel.Model, res, standard, unit, circuity, c.seed)
+	if c.format == "csv" {
 		return writeSitesCSV(stdout, out, cands)
 	}
 	enc := json.NewEncoder(stdout)
@@ -153,4 +172,10 @@ func splitIDs(s string) []string {
 		}
 	}
 	return out
+}
+
+// validModel reports whether name is a location model siting knows.
+func validModel(name string) bool {
+	_, err := siting.ParseModel(name)
+	return err == nil
 }

@@ -157,12 +157,18 @@ effect(() => {
   const scored = scoreRun.run((s) => (ref ? api.score(ref, s) : api.draftScore(doc, s)), 0);
   scored.then((r) => {
     if (!r) return;
+    const edited = dirty.value && score.value !== null;
+    const before = score.value?.localities.slice(0, 3).map((l) => l.locality).join();
     batch(() => {
       score.value = r;
       scoreState.value = 'idle';
       scoreError.value = '';
       timings.value = { ...timings.value, scoreMs: Math.round(performance.now() - t0) };
     });
+    const top = r.localities.slice(0, 3);
+    if (edited && top.map((l) => l.locality).join() !== before) {
+      announce(`Re-ranked: ${top.map((l) => `${l.rank} ${l.locality}`).join(', ')}.`);
+    }
   }, (err) => {
     if (isAbort(err)) return;
     scoreState.value = 'error';

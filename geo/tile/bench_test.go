@@ -166,3 +166,38 @@ func BenchmarkEncodeDefault(b *testing.B) {
 	}
 	benchmarkTiles(b, l, sampleTiles(fc, 2000, 6, 14, 1))
 }
+
+// BenchmarkNewLayerTileSubsetEngland builds what an early tile needs: a
+// one-zoom layer of the England LSOAs whose bounds meet SubsetBound of the
+// zoom-8 tile over London (about 8,000 polygons), with shared-arc
+// simplification and merging as the areas layer has, and encodes the tile.
+func BenchmarkNewLayerTileSubsetEngland(b *testing.B) {
+	fc := englandFC(b)
+	tl := maptile.At(orb.Point{-0.1276, 51.5072}, 8)
+	sb := SubsetBound(tl, DefaultBufferPixels, 64)
+	sub := geojson.NewFeatureCollection()
+	for _, f := range fc.Features {
+		if f.Geometry.Bound().Intersects(sb) {
+			g := geojson.NewFeature(f.Geometry)
+			g.Properties = geojson.Properties{"code": f.Properties["LSOA11CD"], "name": f.Properties["LSOA11NM"],
+				"district": f.Properties.MustString("LSOA11NM")[:len(f.Properties.MustString("LSOA11NM"))-5]}
+			sub.Append(g)
+		}
+	}
+	opts := LayerOptions{MinZoom: 8, MaxZoom: 8, Tolerance: func(maptile.Zoom) float64 { return 4 },
+		Coalesce: func(z maptile.Zoom) (CoalesceOptions, bool) {
+			return CoalesceOptions{MinAreaUnits: 9 * 64, CellUnits: 48, CountProperty: "n",
+				Group: func(p geojson.Properties) string { return p["district"].(string) }}, true
+		}}
+	b.Logf("%d features", len(sub.Features))
+	b.ReportAllocs()
+	for b.Loop() {
+		l, err := NewLayer("areas", sub, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := Encode([]*Layer{l}, tl, EncodeOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -70,7 +70,7 @@ func Encode(layers []*Layer, t maptile.Tile, opts EncodeOptions) ([]byte, int, e
 		}
 		s := l.getScratch()
 		parts = append(parts, part{l, s})
-		if n := l.encodeLayer(s, t, l.keepKeys(opts.Fields)); n > 0 {
+		if n := l.encodeLayer(s, t, l.tileKeep(t.Z, opts.Fields)); n > 0 {
 			total += n
 			ls := s.layerSize(l.name, &l.props)
 			size += 1 + varintLen(uint64(ls)) + ls
@@ -97,6 +97,27 @@ func Encode(layers []*Layer, t maptile.Tile, opts EncodeOptions) ([]byte, int, e
 		b = bytes.Clone(buf.Bytes())
 	}
 	return b, total, nil
+}
+
+// tileKeep returns which of l's property keys, by index, a tile of zoom z
+// writes: those of the zoom (LayerOptions.ZoomFields) among fields, or
+// nil for every key.
+func (l *Layer) tileKeep(z maptile.Zoom, fields []string) []bool {
+	var zoom []bool
+	if l.keep != nil {
+		zoom = l.keep[z-l.minZ]
+	}
+	asked := l.keepKeys(fields)
+	switch {
+	case zoom == nil:
+		return asked
+	case asked == nil:
+		return zoom
+	}
+	for k := range asked {
+		asked[k] = asked[k] && zoom[k]
+	}
+	return asked
 }
 
 // keepKeys returns which of l's property keys, by index, are among fields,

@@ -5,8 +5,9 @@ import (
 	"github.com/paulmach/orb/planar"
 )
 
-// simplifier runs Douglas–Peucker on world-coordinate geometry, reusing its
-// scratch space between calls. Input geometry is never modified: a line
+// simplifier runs Douglas–Peucker on world-coordinate lines, reusing its
+// scratch space between calls (polygons are simplified by their shared
+// arcs, see topology, with simplifier.line). Input geometry is never modified: a line
 // that loses no points is returned as is (shared), otherwise a new,
 // exactly sized slice is returned.
 type simplifier struct {
@@ -14,8 +15,9 @@ type simplifier struct {
 	stack []int
 }
 
-// geometry returns g simplified with tolerance tol (world units), or nil
-// when nothing of it survives (a ring reduced below four points).
+// geometry returns a line or point geometry g simplified with tolerance
+// tol (world units), or nil when nothing of it survives. Points are kept
+// as they are.
 func (s *simplifier) geometry(g orb.Geometry, tol float64) orb.Geometry {
 	if tol <= 0 {
 		return g
@@ -35,39 +37,10 @@ func (s *simplifier) geometry(g orb.Geometry, tol float64) orb.Geometry {
 		if len(out) > 0 {
 			return out
 		}
-	case orb.Polygon:
-		if p := s.polygon(g, tol); p != nil {
-			return p
-		}
-	case orb.MultiPolygon:
-		out := make(orb.MultiPolygon, 0, len(g))
-		for _, p := range g {
-			if p := s.polygon(p, tol); p != nil {
-				out = append(out, p)
-			}
-		}
-		if len(out) > 0 {
-			return out
-		}
 	default: // points
 		return g
 	}
 	return nil
-}
-
-func (s *simplifier) polygon(p orb.Polygon, tol float64) orb.Polygon {
-	out := make(orb.Polygon, 0, len(p))
-	for i, r := range p {
-		sr := s.line(r, tol)
-		if len(sr) < 4 {
-			if i == 0 {
-				return nil
-			}
-			continue
-		}
-		out = append(out, sr)
-	}
-	return out
 }
 
 // line returns the points of pts that Douglas–Peucker keeps at tolerance

@@ -6,8 +6,12 @@
 // Features arrive in WGS84 (EPSG:4326, lon,lat degrees). NewLayer projects
 // them once to Web Mercator (EPSG:3857) world coordinates, normalised to
 // [0, 1] with y running south from the north edge, indexes their bounds in
-// an R-tree, simplifies them once per zoom level and interns their
-// properties, so that Encode only has to select, scale, clip and write.
+// an R-tree, simplifies them once per zoom level — polygons by the arcs
+// neighbours share, so no sliver opens between them (topology.go) — merges
+// features too small to be seen at low zooms if asked (coalesce.go) and
+// interns their properties, so that Encode only has to select, scale,
+// clip and write. SubsetBound says which features a layer for one tile
+// needs to give the same tile as a layer of all of them.
 // Tile coordinates are the MVT integer grid of Extent (4096) units per tile
 // side, y down, computed with the same arithmetic as orb's encoding/mvt.
 //
@@ -20,12 +24,14 @@
 // is installed, read tiles back with its MVT driver.
 //
 // The package imports the standard library, placeplan (errors),
-// github.com/paulmach/orb and github.com/tidwall/rtree.
+// placeplan/geo (Dissolve), github.com/paulmach/orb and
+// github.com/tidwall/rtree.
 package tile
 
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"runtime"
 	"slices"
@@ -90,6 +96,20 @@ type LayerOptions struct {
 	// vector_layers; properties without a description are described by
 	// their type ("Number", "String", "Boolean" or "Mixed").
 	Fields map[string]string
+	// ZoomFields, when not nil, returns the only properties written at
+	// zoom z, or nil for every property: low zooms can carry only what a
+	// map styles by. It is called once per zoom by NewLayer.
+	ZoomFields func(z maptile.Zoom) []string
+	// Coalesce, when not nil, returns how small polygonal features are
+	// merged at zoom z, and false at zooms where they are not (see
+	// CoalesceOptions). At such a zoom, features smaller than
+	// MinAreaUnits of one group whose bounds' centres share a grid cell
+	// are drawn as one: their geometries, simplified for the zoom, are
+	// dissolved (geo.Dissolve), and the merged feature carries the id and
+	// properties of its largest member, whose values it therefore shows,
+	// with its count in CountProperty. A cell with one small feature
+	// keeps it as it is. It is called once per zoom by NewLayer.
+	Coalesce func(z maptile.Zoom) (CoalesceOptions, bool)
 }
 
 // Layer is a named set of features (WGS84 lon,lat geometries with
@@ -106,9 +126,13 @@ type Layer struct {
 	features    []feature
 	index       rtree.RTreeG[int32]
 	// byZoom[z−minZ][i] is feature i's geometry simplified for zoom z, in
-	// world coordinates; nil when it vanishes at that zoom.
+	// world coordinates; nil when it vanishes at that zoom (or is merged,
+	// or is a merged feature of another zoom).
 	byZoom [][]orb.Geometry
-	props  propTable
+	// keep[z−minZ], when not nil, marks the property keys written at zoom
+	// z (LayerOptions.ZoomFields).
+	keep  [][]bool
+	props propTable
 	// scratch recycles per-tile working memory (*scratch).
 	scratch sync.Pool
 }
@@ -162,6 +186,7 @@ func NewLayer(name string, fc *geojson.FeatureCollection, opts LayerOptions) (*L
 
 	types := map[string]string{}
 	var world []orb.Geometry // full-detail world geometry, feature by feature
+	var src []int            // the fc index of each feature
 	for i, f := range fc.Features {
 		if f == nil || f.Geometry == nil {
 			continue
@@ -175,7 +200,7 @@ func NewLayer(name string, fc *geojson.FeatureCollection, opts LayerOptions) (*L
 		}
 		b := f.Geometry.Bound()
 		l.bound = l.bound.Union(b)
-		wb := g.Bound()
+		wb := worldBound(b) // the projection is monotonic in each axis
 		l.index.Insert([2]float64{wb.Min[0], wb.Min[1]}, [2]float64{wb.Max[0], wb.Max[1]}, int32(len(l.features)))
 
 		tags, err := l.props.intern(f.Properties, types)
@@ -185,12 +210,10 @@ func NewLayer(name string, fc *geojson.FeatureCollection, opts LayerOptions) (*L
 		id, hasID := featureID(f.ID)
 		l.features = append(l.features, feature{tags: tags, id: id, hasID: hasID})
 		world = append(world, g)
+		src = append(src, i)
 	}
 	if len(l.features) == 0 {
 		l.bound = orb.Bound{}
-	}
-	for k, t := range types {
-		l.fields[k] = cmp.Or(opts.Fields[k], t)
 	}
 
 	tolerance := opts.Tolerance
@@ -206,26 +229,90 @@ func NewLayer(name string, fc *geojson.FeatureCollection, opts LayerOptions) (*L
 		}
 		tols[i] = t / (Extent * math.Exp2(float64(z))) // tile units → world units
 	}
-	l.byZoom = simplifyZooms(world, tols)
+	l.byZoom = simplifyZooms(world, tols, l.minZ, l.maxZ)
+	if opts.Coalesce != nil {
+		if err := l.coalesce(fc, src, world, opts.Coalesce, types); err != nil {
+			return nil, err
+		}
+	}
+	for k, t := range types {
+		l.fields[k] = cmp.Or(opts.Fields[k], t)
+	}
+	if opts.ZoomFields != nil {
+		l.keep = make([][]bool, len(l.byZoom))
+		for zi := range l.keep {
+			if fields := opts.ZoomFields(l.minZ + maptile.Zoom(zi)); fields != nil {
+				l.keep[zi] = l.keepKeys(fields)
+			}
+		}
+	}
 	return l, nil
 }
 
-// simplifyZooms simplifies every geometry once per tolerance (world units),
-// spreading the zoom levels over the available processors. Lines that
-// lose no points share the input's memory.
-func simplifyZooms(world []orb.Geometry, tols []float64) [][]orb.Geometry {
+// coalesce merges the small features of each zoom that coalesce says to
+// (LayerOptions.Coalesce), appending the merged features, indexed by their
+// bounds at their zoom, after the input's.
+func (l *Layer) coalesce(fc *geojson.FeatureCollection, src []int, world []orb.Geometry, coalesce func(maptile.Zoom) (CoalesceOptions, bool), types map[string]string) error {
+	c := &coalescer{fc: fc, src: src, world: world}
+	n := len(l.features)
+	var all []merged
+	for zi := range l.byZoom {
+		z := l.minZ + maptile.Zoom(zi)
+		opts, ok := coalesce(z)
+		if !ok {
+			continue
+		}
+		if !(opts.CellUnits > 0) {
+			return placeplan.Errorf(placeplan.EINVALID, "layer %s: coalescing cells of %v tile units at zoom %d: want more than 0", l.name, opts.CellUnits, z)
+		}
+		ms := c.merge(z, opts, l.byZoom[zi])
+		for _, m := range ms {
+			rep := fc.Features[src[m.rep]]
+			props := rep.Properties
+			if opts.CountProperty != "" {
+				props = maps.Clone(props)
+				props[opts.CountProperty] = m.count
+			}
+			tags, err := l.props.intern(props, types)
+			if err != nil {
+				return placeplan.Errorf(placeplan.EINVALID, "layer %s: feature %d: %v", l.name, src[m.rep]+1, err)
+			}
+			wb := m.geom.Bound()
+			l.index.Insert([2]float64{wb.Min[0], wb.Min[1]}, [2]float64{wb.Max[0], wb.Max[1]}, int32(len(l.features)))
+			f := l.features[m.rep]
+			f.tags = tags
+			l.features = append(l.features, f)
+		}
+		all = append(all, ms...)
+	}
+	for zi, geoms := range l.byZoom {
+		z := l.minZ + maptile.Zoom(zi)
+		grown := make([]orb.Geometry, len(l.features))
+		copy(grown, geoms)
+		for j, m := range all {
+			if m.z == z {
+				grown[n+j] = m.geom
+			}
+		}
+		l.byZoom[zi] = grown
+	}
+	return nil
+}
+
+// simplifyZooms simplifies every geometry once per tolerance (world units)
+// for zooms minZ, minZ+1, …, polygons by their shared arcs (see
+// topology), spreading the zoom levels over all but one of the available
+// processors (at least one), so that a layer built while requests are
+// served leaves them a processor.
+func simplifyZooms(world []orb.Geometry, tols []float64, minZ, maxZ maptile.Zoom) [][]orb.Geometry {
+	tp := newTopology(world, maxZ)
 	out := make([][]orb.Geometry, len(tols))
 	work := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(tols)) {
+	for range max(min(runtime.GOMAXPROCS(0)-1, len(tols)), 1) {
 		wg.Go(func() {
-			var s simplifier
 			for zi := range work {
-				geoms := make([]orb.Geometry, len(world))
-				for i, g := range world {
-					geoms[i] = s.geometry(g, tols[zi])
-				}
-				out[zi] = geoms
+				out[zi] = tp.simplify(world, tols[zi], int(minZ)+zi)
 			}
 		})
 	}
@@ -279,6 +366,15 @@ func worldPoint(p orb.Point) (orb.Point, error) {
 	siny := math.Sin(lat * math.Pi / 180.0)
 	y := 0.5 + 0.5*math.Log((1.0+siny)/(1.0-siny))/(-2*math.Pi)
 	return orb.Point{lon/360.0 + 0.5, y}, nil
+}
+
+// worldBound returns the world-coordinate bound of a WGS84 bound b (of
+// valid coordinates): Web Mercator maps longitude to x and latitude to y,
+// each monotonically, so the corners map to the corners (y runs south).
+func worldBound(b orb.Bound) orb.Bound {
+	lo, _ := worldPoint(orb.Point{b.Min[0], b.Max[1]})
+	hi, _ := worldPoint(orb.Point{b.Max[0], b.Min[1]})
+	return orb.Bound{Min: lo, Max: hi}
 }
 
 // toWorld returns a world-coordinate copy of g with polygon rings oriented

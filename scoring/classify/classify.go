@@ -348,7 +348,7 @@ func countClasses(sorted, upper []float64) []int {
 	counts := make([]int, len(upper))
 	prev := 0
 	for i, b := range upper {
-		at := prev
+		var at int
 		if i == len(upper)-1 {
 			at = len(sorted)
 		} else {

@@ -1,6 +1,7 @@
 package siting
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -49,7 +50,7 @@ func BenchmarkMCLPEngland(b *testing.B) {
 	b.ResetTimer()
 	var r *Result
 	for b.Loop() {
-		if r, err = MCLP(n, Problem{P: 50}); err != nil {
+		if r, err = MCLP(context.Background(), n, Problem{P: 50}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -69,7 +70,7 @@ func BenchmarkPMedianEngland(b *testing.B) {
 	b.ResetTimer()
 	var r *Result
 	for b.Loop() {
-		if r, err = PMedian(n, Problem{P: 50}); err != nil {
+		if r, err = PMedian(context.Background(), n, Problem{P: 50}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -118,7 +119,7 @@ func BenchmarkMCLPEnglandClustered(b *testing.B) {
 			b.ReportAllocs()
 			var r *Result
 			for b.Loop() {
-				if r, err = MCLP(n, Problem{P: p}); err != nil {
+				if r, err = MCLP(context.Background(), n, Problem{P: p}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -139,7 +140,7 @@ func BenchmarkPMedianEnglandClustered(b *testing.B) {
 	b.ReportAllocs()
 	var r *Result
 	for b.Loop() {
-		if r, err = PMedian(n, Problem{P: 200}); err != nil {
+		if r, err = PMedian(context.Background(), n, Problem{P: 200}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -164,7 +165,7 @@ func benchCapacitated(b *testing.B, n *Network, pr Problem) {
 	var r *Result
 	var err error
 	for b.Loop() {
-		if r, err = CapacitatedMCLP(n, pr); err != nil {
+		if r, err = CapacitatedMCLP(context.Background(), n, pr); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -196,10 +197,9 @@ func BenchmarkCapacitatedMCLPEnglandClustered(b *testing.B) {
 	benchCapacitated(b, n, Problem{P: 50})
 }
 
-// BenchmarkCapacitatedMCLPCounty is a county-sized instance (2,000 demand
-// points, 120 candidate sites over 0.8° × 0.6°, 8 km standard) that Auto
-// solves exactly by branch and bound.
-func BenchmarkCapacitatedMCLPCounty(b *testing.B) {
+// countyInstance is a county-sized instance: 2,000 demand points and 120
+// candidate sites (capacities 400–800) over 0.8° × 0.6°, seeded.
+func countyInstance() ([]Demand, []Candidate) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	pt := func() orb.Point { return orb.Point{-1.6 + 0.8*rng.Float64(), 51.5 + 0.6*rng.Float64()} }
 	d := make([]Demand, 2000)
@@ -210,6 +210,13 @@ func BenchmarkCapacitatedMCLPCounty(b *testing.B) {
 	for j := range c {
 		c[j] = Candidate{ID: fmt.Sprintf("s%04d", j), Point: pt(), Capacity: float64(400 + rng.IntN(400))}
 	}
+	return d, c
+}
+
+// BenchmarkCapacitatedMCLPCounty is the county instance within 8 km, which
+// Auto solves exactly by branch and bound.
+func BenchmarkCapacitatedMCLPCounty(b *testing.B) {
+	d, c := countyInstance()
 	n, err := BuildNetwork(d, c, CostOptions{StandardKm: 8})
 	if err != nil {
 		b.Fatal(err)
@@ -220,5 +227,33 @@ func BenchmarkCapacitatedMCLPCounty(b *testing.B) {
 			name = "auto"
 		}
 		b.Run(name+"/p=10", func(b *testing.B) { benchCapacitated(b, n, Problem{P: 10, Solver: s}) })
+	}
+}
+
+// BenchmarkBranchAndBoundCounty times the uncapacitated branch and bound
+// itself (Auto would prove these by the Lagrangian bound and skip it): MCLP
+// and p-median on the county instance within 8 km, p = 10, to optimality.
+func BenchmarkBranchAndBoundCounty(b *testing.B) {
+	d, c := countyInstance()
+	n, err := BuildNetwork(d, c, CostOptions{StandardKm: 8})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, model := range []struct {
+		name  string
+		solve func(context.Context, *Network, Problem) (*Result, error)
+	}{{"mclp", MCLP}, {"pmedian", PMedian}} {
+		b.Run(model.name+"/p=10", func(b *testing.B) {
+			b.ReportAllocs()
+			var r *Result
+			for b.Loop() {
+				if r, err = model.solve(context.Background(), n, Problem{P: 10, Solver: BranchAndBound}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(r.Objective, "objective")
+			b.ReportMetric(100*r.Gap, "gap%")
+			b.Logf("solver %s, objective %.0f, gap %.4f%%, proven %v", r.Solver, r.Objective, 100*r.Gap, r.ProvenOptimal)
+		})
 	}
 }

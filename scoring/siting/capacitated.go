@@ -1,8 +1,8 @@
 package siting
 
 import (
+	"context"
 	"math"
-	"sort"
 
 	"placeplan"
 )
@@ -25,7 +25,7 @@ import (
 // uncapacitated MCLP bound; and the fixed sites' capacities plus the largest
 // free capacities, capped by the demand weight within reach. Served gives
 // the flow into each selected site.
-func CapacitatedMCLP(n *Network, pr Problem) (*Result, error) {
+func CapacitatedMCLP(ctx context.Context, n *Network, pr Problem) (*Result, error) {
 	if n == nil {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "siting: no network")
 	}
@@ -37,15 +37,12 @@ func CapacitatedMCLP(n *Network, pr Problem) (*Result, error) {
 			return nil, placeplan.Errorf(placeplan.EINVALID, "siting: site %q: infinite capacity; use NaN for a site with no capacity limit", c.ID)
 		}
 	}
-	in, err := newInstance(n, pr, func(i int, _ Arc) float64 { return n.Demands[i].Weight })
+	in, err := newProblem(ctx, n, pr, func(i int, _ Arc) float64 { return n.Demands[i].Weight })
 	if err != nil {
 		return nil, err
 	}
-	if err := in.setP(pr.P); err != nil {
-		return nil, err
-	}
 	m := newFlowModel(n, in)
-	s, err := m.solve(pr)
+	s, err := solve(in, flowSearch{m}, pr)
 	if err != nil {
 		return nil, err
 	}
@@ -61,23 +58,7 @@ func CapacitatedMCLP(n *Network, pr Problem) (*Result, error) {
 		served[k] = m.load[j]
 		value += m.load[j]
 	}
-	r := &Result{
-		Selected:      in.names(s.sites),
-		Served:        served,
-		Objective:     value,
-		UpperBound:    math.Max(s.bound, value),
-		CoveredWeight: value,
-		TotalWeight:   n.TotalWeight(),
-		Solver:        s.solver,
-		ProvenOptimal: s.provenOptimal,
-	}
-	if r.UpperBound > 0 {
-		r.Gap = (r.UpperBound - r.Objective) / r.UpperBound
-	}
-	if r.ProvenOptimal || r.Gap <= ProvenGap {
-		r.Gap, r.ProvenOptimal, r.UpperBound = 0, true, r.Objective
-	}
-	return r, nil
+	return coverResult(n, in, s, served, value), nil
 }
 
 // flowModel keeps a maximum flow from demand points to the open sites and
@@ -379,150 +360,31 @@ func (m *flowModel) augmentFrom(starts []int32) float64 {
 	return total
 }
 
-// solve maximises the flow with the solver pr asks for, as instance.solve.
-func (m *flowModel) solve(pr Problem) (solution, error) {
-	if pr.MaxNodes <= 0 {
-		pr.MaxNodes = DefaultCapacitatedMaxNodes
-	}
-	pr = withDefaults(pr)
-	in := m.in
-	switch pr.Solver {
-	case Exhaustive:
-		s, _ := m.search(false, 0)
-		return s, nil
-	case BranchAndBound:
-		if s, ok := m.search(true, pr.MaxNodes); ok {
-			return s, nil
-		}
-		return m.greedySwap(pr), nil
-	case GreedySwap:
-		return m.greedySwap(pr), nil
-	case Auto:
-		if binomial(len(in.free), in.k, pr.MaxCombinations) <= pr.MaxCombinations {
-			s, _ := m.search(false, 0)
-			return s, nil
-		}
-		if len(in.free) <= DefaultBranchAndBoundMaxFree {
-			if s, ok := m.search(true, pr.MaxNodes); ok {
-				return s, nil
-			}
-		}
-		return m.greedySwap(pr), nil
-	}
-	return solution{}, placeplan.Errorf(placeplan.EINVALID, "siting: unknown solver %q", pr.Solver)
+// flowSearch is the capacitated model's searcher: the flow model, logging
+// every change while a search runs so that it can roll back.
+type flowSearch struct{ *flowModel }
+
+var _ model = flowSearch{}
+
+func (f flowSearch) reset() {
+	f.flowModel.reset()
+	f.logging = true
 }
 
-// search is instance.search for the flow: every set of k free sites that
-// can meet the groups, in a fixed order, keeping the first strictly best.
-// With prune it is a branch and bound from a greedy incumbent, the sites in
-// decreasing initial gain; a node is cut when its flow plus its largest
-// remaining marginal gains cannot beat the incumbent. A parent's gains bound
-// its children's (submodularity), so they are tried first and the exact
-// gains are computed only when they fail to cut. It reports false when the
-// node budget ran out.
-func (m *flowModel) search(prune bool, maxNodes int) (solution, bool) {
-	in := m.in
-	order := append([]int32(nil), in.free...)
-	solver := Exhaustive
-	bestVal := math.Inf(-1)
-	var best []int32
-	if prune {
-		solver = BranchAndBound
-		gs := m.greedy()
-		bestVal, best = gs.value, gs.sites[len(in.fixed):]
+// policy gives the capacitated model a smaller node budget (each node
+// updates a maximum flow) and branch and bound before greedy+swap.
+func (flowSearch) policy() policy { return policy{maxNodes: DefaultCapacitatedMaxNodes} }
+
+func (f flowSearch) open(j int32) float64 { return f.add(j) }
+func (f flowSearch) mark() int            { return len(f.undo) }
+
+// evaluate returns the maximum flow into sites, leaving the model holding it.
+func (f flowSearch) evaluate(sites []int32) float64 {
+	f.flowModel.reset()
+	for _, j := range sites {
+		f.add(j)
 	}
-	m.reset()
-	for _, j := range in.fixed {
-		m.add(j)
-	}
-	var stale []float64
-	if prune {
-		g := make([]float64, in.nc)
-		for _, j := range order {
-			g[j] = m.gain(j)
-		}
-		sort.SliceStable(order, func(a, b int) bool { return g[order[a]] > g[order[b]] })
-		stale = make([]float64, len(order))
-		for q, j := range order {
-			stale[q] = g[j]
-		}
-	}
-	var st *groupState
-	var suf []int32
-	if in.groups != nil {
-		st, suf = in.groups.state(), in.groups.suffixCounts(order)
-	}
-	m.logging = true
-	fresh := make([][]float64, in.k+1) // exact gains at each depth, by position in order
-	buf := make([]float64, 0, len(order))
-	chosen := make([]int32, 0, in.k)
-	nodes := 0
-	aborted := false
-	var rec func(pos int, stale []float64)
-	rec = func(pos int, stale []float64) {
-		if aborted {
-			return
-		}
-		nodes++
-		if prune && nodes > maxNodes {
-			aborted = true
-			return
-		}
-		if st != nil && !st.canComplete(suf, pos, in.k-len(chosen)) {
-			return
-		}
-		if len(chosen) == in.k {
-			if m.value > bestVal+in.eps {
-				bestVal = m.value
-				best = append([]int32(nil), chosen...)
-			}
-			return
-		}
-		need := in.k - len(chosen)
-		if prune {
-			cut := func(g []float64) bool {
-				buf = append(buf[:0], g[pos:]...)
-				return m.value+topSum(buf, need) <= bestVal+in.eps
-			}
-			if cut(stale) {
-				return
-			}
-			g := fresh[len(chosen)]
-			if g == nil {
-				g = make([]float64, len(order))
-				fresh[len(chosen)] = g
-			}
-			for q := pos; q < len(order); q++ {
-				g[q] = m.gain(order[q])
-			}
-			if cut(g) {
-				return
-			}
-			stale = g
-		}
-		for q := pos; q <= len(order)-need; q++ {
-			j := order[q]
-			mark := len(m.undo)
-			m.add(j)
-			chosen = append(chosen, j)
-			if st != nil {
-				st.open(j)
-			}
-			rec(q+1, stale)
-			if st != nil {
-				st.close(j)
-			}
-			chosen = chosen[:len(chosen)-1]
-			m.rollback(mark)
-		}
-	}
-	rec(0, stale)
-	m.logging = false
-	if aborted {
-		return solution{}, false
-	}
-	sites := append(append([]int32(nil), in.fixed...), best...)
-	return solution{sites: sites, value: bestVal, bound: bestVal, solver: solver, provenOptimal: true}, true
+	return f.value
 }
 
 // greedy is instance.greedy for the flow: lazy greedy over marginal gains,
@@ -562,12 +424,15 @@ func (m *flowModel) swap(start []int32) []int32 {
 		m.logging = false
 	}
 	const maxPasses = 100
-	for pass, improved := 0, true; improved && pass < maxPasses && in.k > 0; pass++ {
+	for pass, improved := 0, true; improved && pass < maxPasses && in.k > 0 && !in.stopped(); pass++ {
 		improved = false
 		losses()
 		for _, j := range in.free {
 			if m.open[j] {
 				continue
+			}
+			if in.stopped() {
+				break
 			}
 			m.logging = true
 			mark := len(m.undo)
@@ -607,13 +472,20 @@ func (m *flowModel) swap(start []int32) []int32 {
 	return sites
 }
 
-// greedySwap runs lazy greedy and swaps, then bounds the optimum.
+// greedySwap runs lazy greedy and swaps, then bounds the optimum. Once the
+// caller's context is done it returns what it has, which solve discards.
 func (m *flowModel) greedySwap(pr Problem) solution {
 	s := m.greedy()
+	if m.in.stopped() {
+		return s
+	}
 	s.sites = m.swap(s.sites)
 	s.value = m.value
+	if m.in.stopped() {
+		return s
+	}
 	s.bound = m.bound(s.sites, pr.LagrangianIterations)
-	s.provenOptimal = s.bound-s.value <= math.Max(m.in.eps, ProvenGap*s.value)
+	s.provenOptimal = m.in.proves(s.value, s.bound)
 	return s
 }
 
@@ -625,6 +497,8 @@ func (m *flowModel) greedySwap(pr Problem) solution {
 //     gains, or its Lagrangian bound, since capacities only lower coverage;
 //   - the fixed capacities plus the k largest free ones, capped by the
 //     weight of demand with any site in reach.
+//
+// It returns +Inf, no bound, once the caller's context is done.
 func (m *flowModel) bound(sites []int32, iters int) float64 {
 	in := m.in
 	var flowGains, coverGains, caps []float64
@@ -634,6 +508,9 @@ func (m *flowModel) bound(sites []int32, iters int) float64 {
 		covered += in.apply(j, cur, nil)
 	}
 	for _, j := range in.free {
+		if in.stopped() {
+			return math.Inf(1)
+		}
 		if !m.open[j] {
 			flowGains = append(flowGains, m.gain(j))
 			coverGains = append(coverGains, in.gain(j, cur))

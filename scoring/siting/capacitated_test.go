@@ -1,6 +1,7 @@
 package siting
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -17,7 +18,7 @@ func ExampleCapacitatedMCLP() {
 	c[0].Capacity = 6 // S, by a
 	c[2].Capacity = 7 // L, by c; O, by b (5), has no limit
 	n, _ := BuildNetwork(d, c, CostOptions{Circuity: 1, StandardKm: 5})
-	r, _ := CapacitatedMCLP(n, Problem{P: 2})
+	r, _ := CapacitatedMCLP(context.Background(), n, Problem{P: 2})
 	fmt.Println(r.Selected, r.Served, r.Objective, r.ProvenOptimal)
 	// Output: [L S] [7 6] 13 true
 }
@@ -170,7 +171,7 @@ func TestCapacitatedAgainstBruteForce(t *testing.T) {
 			t.Run(fmt.Sprintf("seed%d/p%d/%s", seed, pr.P, s), func(t *testing.T) {
 				pr := pr
 				pr.Solver = s
-				r, err := CapacitatedMCLP(n, pr)
+				r, err := CapacitatedMCLP(context.Background(), n, pr)
 				if !feasible {
 					checkInvalid(t, err, "siting: ")
 					return
@@ -208,7 +209,7 @@ func TestCapacitatedLargerAgainstBruteForce(t *testing.T) {
 		want, _ := bruteCapacitated(n, pr)
 		for _, s := range []Solver{Exhaustive, BranchAndBound, GreedySwap} {
 			pr.Solver = s
-			r, err := CapacitatedMCLP(n, pr)
+			r, err := CapacitatedMCLP(context.Background(), n, pr)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -232,7 +233,7 @@ func TestCapacitatedMonotoneInP(t *testing.T) {
 		for _, s := range []Solver{Auto, GreedySwap} {
 			prev := -1.0
 			for p := 0; p <= 10; p++ {
-				r, err := CapacitatedMCLP(n, Problem{P: p, Solver: s})
+				r, err := CapacitatedMCLP(context.Background(), n, Problem{P: p, Solver: s})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -255,11 +256,11 @@ func TestCapacitatedLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range []int{1, 3, 6} {
-		want, err := MCLP(n, Problem{P: p})
+		want, err := MCLP(context.Background(), n, Problem{P: p})
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := CapacitatedMCLP(n, Problem{P: p})
+		got, err := CapacitatedMCLP(context.Background(), n, Problem{P: p})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -276,7 +277,7 @@ func TestCapacitatedLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range []Solver{Exhaustive, GreedySwap} {
-		r, err := CapacitatedMCLP(nz, Problem{P: 3, Solver: s})
+		r, err := CapacitatedMCLP(context.Background(), nz, Problem{P: 3, Solver: s})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -314,7 +315,7 @@ func TestCapacitatedInvalid(t *testing.T) {
 				t.Fatal(err)
 			}
 			n.Candidates[2].Capacity = tc.capacity
-			_, err = CapacitatedMCLP(n, Problem{P: 1})
+			_, err = CapacitatedMCLP(context.Background(), n, Problem{P: 1})
 			checkInvalid(t, err, tc.solve)
 		})
 	}
@@ -332,11 +333,11 @@ func TestCapacitatedInvalid(t *testing.T) {
 	}
 	for _, tc := range solve {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := CapacitatedMCLP(n, tc.pr)
+			_, err := CapacitatedMCLP(context.Background(), n, tc.pr)
 			checkInvalid(t, err, tc.want)
 		})
 	}
-	if _, err := CapacitatedMCLP(nil, Problem{}); !strings.Contains(fmt.Sprint(err), "no network") {
+	if _, err := CapacitatedMCLP(context.Background(), nil, Problem{}); !strings.Contains(fmt.Sprint(err), "no network") {
 		t.Errorf("nil network: %v", err)
 	}
 }
@@ -378,7 +379,7 @@ func TestCapacitatedMCLPAgainstCBC(t *testing.T) {
 			}
 			pr := Problem{P: tc.p, Fixed: tc.fixed, Groups: tc.groups}
 			want := cbcOptimum(t, cbc, lpModel(n, pr, true))
-			r, err := CapacitatedMCLP(n, pr)
+			r, err := CapacitatedMCLP(context.Background(), n, pr)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -387,7 +388,7 @@ func TestCapacitatedMCLPAgainstCBC(t *testing.T) {
 			}
 			checkCapacitated(t, n, r, pr)
 			pr.Solver = GreedySwap
-			g, err := CapacitatedMCLP(n, pr)
+			g, err := CapacitatedMCLP(context.Background(), n, pr)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -414,7 +415,7 @@ func TestFlowModelIncremental(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		in, err := newInstance(n, Problem{}, func(i int, _ Arc) float64 { return n.Demands[i].Weight })
+		in, err := newInstance(context.Background(), n, Problem{}, func(i int, _ Arc) float64 { return n.Demands[i].Weight })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -505,7 +506,7 @@ func TestCapacitatedBoundFromAnySet(t *testing.T) {
 		pr := Problem{P: 1 + rng.IntN(4), Fixed: []string{"s002"}}
 		pr.P++
 		want, _ := bruteCapacitated(n, pr)
-		in, err := newInstance(n, pr, func(i int, _ Arc) float64 { return n.Demands[i].Weight })
+		in, err := newInstance(context.Background(), n, pr, func(i int, _ Arc) float64 { return n.Demands[i].Weight })
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -23,9 +23,13 @@ import (
 	"placeplan"
 )
 
-// DefaultCircuity is the ratio of road distance to great-circle distance used
-// when CostOptions.Circuity is zero.
-const DefaultCircuity = 1.3
+// The travel defaults: the ratio of road distance to great-circle distance
+// when CostOptions.Circuity or Travel.Circuity is zero, and the average
+// road speed that turns distance into minutes when Travel.SpeedKmh is.
+const (
+	DefaultCircuity = 1.3
+	DefaultSpeedKmh = 40.0
+)
 
 // Unit is the unit of a network's travel costs.
 type Unit string
@@ -269,6 +273,61 @@ func (n *Network) appendArcs(buf []Arc) {
 		return n.Candidates[buf[a].Site].ID < n.Candidates[buf[b].Site].ID
 	})
 	n.arcs = append(n.arcs, buf...)
+}
+
+// Travel is how a use case asks for travel costs: one service standard,
+// in km or in minutes, and either great-circle distance × Circuity (at
+// SpeedKmh for minutes) or an imported origin–destination matrix. Zero
+// Circuity and SpeedKmh take DefaultCircuity and DefaultSpeedKmh.
+type Travel struct {
+	StandardKm      float64 // the service standard in km, or
+	StandardMinutes float64 // in minutes: one of the two, above 0
+	Circuity        float64 // road ÷ great-circle distance, ≥ 1; 0: DefaultCircuity
+	SpeedKmh        float64 // average speed for a standard in minutes; 0: DefaultSpeedKmh
+	// Matrix, when not nil, gives the travel costs instead of great-circle
+	// distance, in MatrixUnit, which must be the standard's unit.
+	Matrix     []ODRow
+	MatrixUnit Unit
+}
+
+// Standard returns the service standard and its unit: minutes when
+// StandardMinutes is set, else km.
+func (t Travel) Standard() (float64, Unit) {
+	if t.StandardMinutes > 0 {
+		return t.StandardMinutes, Minutes
+	}
+	return t.StandardKm, Kilometres
+}
+
+// WithStandard returns t with the service standard set to v in t's unit.
+func (t Travel) WithStandard(v float64) Travel {
+	if _, unit := t.Standard(); unit == Minutes {
+		t.StandardMinutes = v
+	} else {
+		t.StandardKm = v
+	}
+	return t
+}
+
+// Network builds the travel network from demands to candidates: from the
+// matrix when there is one (NetworkFromMatrix), else by great-circle
+// distance (BuildNetwork), with the defaults applied.
+func (t Travel) Network(demands []Demand, candidates []Candidate) (*Network, error) {
+	standard, unit := t.Standard()
+	if t.Matrix != nil {
+		if t.StandardKm > 0 && t.StandardMinutes > 0 {
+			return nil, placeplan.Errorf(placeplan.EINVALID, "siting: give a standard in km or in minutes, not both")
+		}
+		if t.MatrixUnit != unit {
+			return nil, placeplan.Errorf(placeplan.EINVALID, "siting: the travel matrix is in %s but the service standard is in %s", t.MatrixUnit, unit)
+		}
+		return NetworkFromMatrix(demands, candidates, t.Matrix, MatrixOptions{Unit: unit, Standard: standard})
+	}
+	opts := CostOptions{Circuity: t.Circuity, SpeedKmh: t.SpeedKmh, StandardKm: t.StandardKm, StandardMinutes: t.StandardMinutes}
+	if opts.SpeedKmh == 0 && opts.StandardMinutes > 0 {
+		opts.SpeedKmh = DefaultSpeedKmh
+	}
+	return BuildNetwork(demands, candidates, opts)
 }
 
 // ODRow is one row of an imported origin–destination matrix: from a demand

@@ -141,7 +141,7 @@ func TestEnglandMCLPGap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := siting.MCLP(n, siting.Problem{P: 50})
+	r, err := siting.MCLP(context.Background(), n, siting.Problem{P: 50})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func BenchmarkMCLPEnglandReal(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if r, err = siting.MCLP(n, siting.Problem{P: 50}); err != nil {
+		if r, err = siting.MCLP(context.Background(), n, siting.Problem{P: 50}); err != nil {
 			b.Fatal(err)
 		}
 	}

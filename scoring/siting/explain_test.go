@@ -1,6 +1,7 @@
 package siting
 
 import (
+	"context"
 	"math"
 	"strings"
 	"testing"
@@ -112,7 +113,7 @@ func TestReweighted(t *testing.T) {
 	if r.Pairs() != n.Pairs() || r.TotalWeight() != 33 || n.TotalWeight() != 22 {
 		t.Errorf("pairs %d/%d, weights %v/%v", r.Pairs(), n.Pairs(), r.TotalWeight(), n.TotalWeight())
 	}
-	res, err := MCLP(r, Problem{P: 1})
+	res, err := MCLP(context.Background(), r, Problem{P: 1})
 	if err != nil || res.Selected[0] != "L" {
 		t.Errorf("with c weighing 30 the one site is L: %+v %v", res, err)
 	}

@@ -142,8 +142,7 @@ func newGroupSet(groups []Group, index map[string]int32, in *instance) (*groupSe
 	for g := range parent {
 		parent[g] = int32(g)
 	}
-	var find func(g int32) int32
-	find = func(g int32) int32 {
+	find := func(g int32) int32 {
 		for parent[g] != g {
 			parent[g] = parent[parent[g]]
 			g = parent[g]
@@ -267,16 +266,6 @@ func (st *groupState) close(j int32) {
 }
 
 func (st *groupState) deficit(g int32) int { return max(st.gs.min[g]-st.count[g], 0) }
-
-// met reports whether every group has its minimum.
-func (st *groupState) met() bool {
-	for g, m := range st.gs.min {
-		if st.count[g] < m {
-			return false
-		}
-	}
-	return true
-}
 
 // unmet lists the groups short of their minimum.
 func (st *groupState) unmet() []int32 {

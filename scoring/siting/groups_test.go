@@ -1,6 +1,7 @@
 package siting
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -185,11 +186,11 @@ func TestGroupsAgainstBruteForce(t *testing.T) {
 			t.Run(fmt.Sprintf("seed%d/p%d/%s", seed, p, s), func(t *testing.T) {
 				pr := pr
 				pr.P, pr.Solver = p, s
-				r, err := MCLP(n, pr)
+				r, err := MCLP(context.Background(), n, pr)
 				if !feasible {
 					// Either a group cannot be met at all or not within p.
 					checkInvalid(t, err, "group")
-					_, err = PMedian(n, pr)
+					_, err = PMedian(context.Background(), n, pr)
 					checkInvalid(t, err, "group")
 					return
 				}
@@ -203,7 +204,7 @@ func TestGroupsAgainstBruteForce(t *testing.T) {
 				if (s != GreedySwap || r.ProvenOptimal) && math.Abs(r.Objective-want) > tol {
 					t.Errorf("MCLP %s objective %v, optimum %v (proven %v)", r.Solver, r.Objective, want, r.ProvenOptimal)
 				}
-				m, err := PMedian(n, pr)
+				m, err := PMedian(context.Background(), n, pr)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -253,7 +254,7 @@ func TestGroupsTightGreedy(t *testing.T) {
 		for _, s := range []Solver{GreedySwap, BranchAndBound} {
 			t.Run(tc.name+"/"+string(s), func(t *testing.T) {
 				pr := Problem{P: tc.p, Groups: tc.groups, Solver: s}
-				r, err := MCLP(n, pr)
+				r, err := MCLP(context.Background(), n, pr)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -261,7 +262,7 @@ func TestGroupsTightGreedy(t *testing.T) {
 				if r.UpperBound < want-1e-6 || (s == BranchAndBound && math.Abs(r.Objective-want) > 1e-6) {
 					t.Errorf("objective %v, bound %v, optimum %v", r.Objective, r.UpperBound, want)
 				}
-				m, err := PMedian(n, pr)
+				m, err := PMedian(context.Background(), n, pr)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -271,13 +272,13 @@ func TestGroupsTightGreedy(t *testing.T) {
 				}
 				// Capacitated: branch and bound's proven optimum is the
 				// reference for greedy+swap.
-				cr, err := CapacitatedMCLP(n, pr)
+				cr, err := CapacitatedMCLP(context.Background(), n, pr)
 				if err != nil {
 					t.Fatal(err)
 				}
 				checkCapacitated(t, n, cr, pr)
 				pr.Solver = BranchAndBound
-				exact, err := CapacitatedMCLP(n, pr)
+				exact, err := CapacitatedMCLP(context.Background(), n, pr)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -306,7 +307,7 @@ func TestLSCPWithGroups(t *testing.T) {
 			}
 		}
 		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
-			r, err := LSCP(n, pr, share)
+			r, err := LSCP(context.Background(), n, withTarget(pr, share))
 			if want < 0 {
 				checkInvalid(t, err, "covers")
 				return
@@ -364,21 +365,21 @@ func TestServedIsNearestOpenSite(t *testing.T) {
 		}
 	}
 	t.Run("mclp", func(t *testing.T) {
-		r, err := MCLP(n, pr)
+		r, err := MCLP(context.Background(), n, pr)
 		if err != nil {
 			t.Fatal(err)
 		}
 		check(t, r)
 	})
 	t.Run("pmedian", func(t *testing.T) {
-		r, err := PMedian(n, pr)
+		r, err := PMedian(context.Background(), n, pr)
 		if err != nil {
 			t.Fatal(err)
 		}
 		check(t, r)
 	})
 	t.Run("lscp", func(t *testing.T) {
-		r, err := LSCP(n, pr, 0.6)
+		r, err := LSCP(context.Background(), n, withTarget(pr, 0.6))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -409,12 +410,12 @@ func TestGroupsInvalid(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := MCLP(n, tc.pr)
+			_, err := MCLP(context.Background(), n, tc.pr)
 			checkInvalid(t, err, tc.want)
-			_, err = PMedian(n, tc.pr)
+			_, err = PMedian(context.Background(), n, tc.pr)
 			checkInvalid(t, err, tc.want)
 			if tc.lscp {
-				_, err = LSCP(n, tc.pr, 0.5)
+				_, err = LSCP(context.Background(), n, withTarget(tc.pr, 0.5))
 				checkInvalid(t, err, tc.want)
 			}
 		})
@@ -427,7 +428,7 @@ func TestFixedSitesCountTowardGroups(t *testing.T) {
 	// O covers only b (5); without the group, p = 2 picks {L, S}. With a
 	// group of {O, S} needing 1 and S fixed, {L, S} is still allowed.
 	pr := Problem{P: 2, Fixed: []string{"S"}, Groups: []Group{{"west", []string{"O", "S"}, 1}}}
-	r, err := MCLP(n, pr)
+	r, err := MCLP(context.Background(), n, pr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -436,7 +437,7 @@ func TestFixedSitesCountTowardGroups(t *testing.T) {
 	}
 	// Needing 2 of {O, S} forces O in.
 	pr.Groups[0].Min = 2
-	if r, err = MCLP(n, pr); err != nil || strings.Join(r.Selected, ",") != "S,O" || r.Objective != 15 {
+	if r, err = MCLP(context.Background(), n, pr); err != nil || strings.Join(r.Selected, ",") != "S,O" || r.Objective != 15 {
 		t.Errorf("got %+v, %v; want S,O covering 15", r, err)
 	}
 }
@@ -469,7 +470,7 @@ func TestGroupNeedMatchesBruteForce(t *testing.T) {
 		if rng.IntN(2) == 0 {
 			pr.Excluded = []string{c[1].ID}
 		}
-		in, err := newInstance(n, pr, func(i int, _ Arc) float64 { return n.Demands[i].Weight })
+		in, err := newInstance(context.Background(), n, pr, func(i int, _ Arc) float64 { return n.Demands[i].Weight })
 		if err != nil {
 			continue // a group larger than its non-excluded sites
 		}
@@ -512,4 +513,10 @@ func TestGroupNeedMatchesBruteForce(t *testing.T) {
 			}
 		}
 	}
+}
+
+// withTarget returns pr asking LSCP to cover share of the demand weight.
+func withTarget(pr Problem, share float64) Problem {
+	pr.TargetShare = share
+	return pr
 }

@@ -1,11 +1,62 @@
 package siting
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"sort"
 
 	"placeplan"
 )
+
+// Model names a location model. Its string is the name scenario files,
+// the command line ("placeplan sites --model") and the HTTP API use.
+type Model string
+
+// The models Solve dispatches to.
+const (
+	ModelMCLP        Model = "mclp"        // MCLP: the most demand weight within the standard
+	ModelPMedian     Model = "pmedian"     // PMedian: the least weighted travel cost
+	ModelLSCP        Model = "lscp"        // LSCP: the fewest sites that cover a share of the demand
+	ModelCapacitated Model = "capacitated" // CapacitatedMCLP: MCLP with each site serving at most its capacity
+)
+
+// ParseModel returns the model named s, or an invalid-input error that
+// lists the models.
+func ParseModel(s string) (Model, error) {
+	switch m := Model(s); m {
+	case ModelMCLP, ModelPMedian, ModelLSCP, ModelCapacitated:
+		return m, nil
+	}
+	return "", placeplan.Errorf(placeplan.EINVALID, "siting: model %q: use mclp, pmedian, lscp or capacitated", s)
+}
+
+// String returns the model's name.
+func (m Model) String() string { return string(m) }
+
+// Minimises reports whether the model minimises its objective (p-median:
+// travel cost; LSCP: sites), so that its Result bounds the optimum from
+// below (LowerBound); MCLP and the capacitated model maximise the demand
+// covered and bound it from above (UpperBound).
+func (m Model) Minimises() bool { return m == ModelPMedian || m == ModelLSCP }
+
+// Solve solves model m over n with pr: the one dispatch from a model's
+// name to MCLP, PMedian, LSCP or CapacitatedMCLP. Like them, it stops soon
+// after ctx is done and returns an error that wraps ctx.Err().
+func Solve(ctx context.Context, n *Network, m Model, pr Problem) (*Result, error) {
+	switch m {
+	case ModelMCLP:
+		return MCLP(ctx, n, pr)
+	case ModelPMedian:
+		return PMedian(ctx, n, pr)
+	case ModelLSCP:
+		return LSCP(ctx, n, pr)
+	case ModelCapacitated:
+		return CapacitatedMCLP(ctx, n, pr)
+	}
+	_, err := ParseModel(string(m))
+	return nil, err
+}
 
 // Solver names an algorithm.
 type Solver string
@@ -46,6 +97,10 @@ type Problem struct {
 	Excluded []string // site ids never opened
 	Groups   []Group  // every model opens at least Min sites of each group
 	Solver   Solver
+
+	// TargetShare (LSCP only) is the share of the total demand weight the
+	// sites must cover, in (0, 1]; 0 means 1, all of it.
+	TargetShare float64
 
 	// UnreachableCost (p-median only, in the network's unit) is what a demand
 	// point with no open site within the network's standard costs. Zero means
@@ -111,13 +166,16 @@ type instance struct {
 	// (MCLP: its weight), which makes the Lagrangian's ρ a plain gather.
 	uniform bool
 	groups  *groupSet // nil without group minimums
+
+	ctx  context.Context // the caller's: the solvers stop when it is done
+	done <-chan struct{} // ctx.Done()
 }
 
-func newInstance(n *Network, pr Problem, value func(i int, a Arc) float64) (*instance, error) {
+func newInstance(ctx context.Context, n *Network, pr Problem, value func(i int, a Arc) float64) (*instance, error) {
 	if n == nil {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "siting: no network")
 	}
-	in := &instance{nd: len(n.Demands), nc: len(n.Candidates)}
+	in := &instance{nd: len(n.Demands), nc: len(n.Candidates), ctx: ctx, done: ctx.Done()}
 	in.ids = make([]string, in.nc)
 	index := make(map[string]int32, in.nc)
 	for j, c := range n.Candidates {
@@ -212,6 +270,38 @@ func newInstance(n *Network, pr Problem, value func(i int, a Arc) float64) (*ins
 	return in, nil
 }
 
+// newProblem is newInstance for a problem of pr.P sites.
+func newProblem(ctx context.Context, n *Network, pr Problem, value func(i int, a Arc) float64) (*instance, error) {
+	in, err := newInstance(ctx, n, pr, value)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.setP(pr.P); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// stopped reports whether the caller's context is done. The solvers poll
+// it between units of work (a search node, a greedy step, a swap tried, a
+// subgradient iteration) and unwind; a poll is a non-blocking receive.
+func (in *instance) stopped() bool {
+	select {
+	case <-in.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// stopErr returns the context's error, wrapped, once it is done; else nil.
+func (in *instance) stopErr() error {
+	if err := in.ctx.Err(); err != nil {
+		return fmt.Errorf("siting: solve stopped: %w", err)
+	}
+	return nil
+}
+
 func (in *instance) setP(p int) error {
 	if p < len(in.fixed) {
 		return placeplan.Errorf(placeplan.EINVALID, "siting: p = %d is fewer than the %d fixed sites", p, len(in.fixed))
@@ -250,51 +340,9 @@ type solution struct {
 	provenOptimal bool
 }
 
-func withDefaults(pr Problem) Problem {
-	if pr.MaxCombinations <= 0 {
-		pr.MaxCombinations = DefaultMaxCombinations
-	}
-	if pr.MaxNodes <= 0 {
-		pr.MaxNodes = DefaultMaxNodes
-	}
-	if pr.LagrangianIterations <= 0 {
-		pr.LagrangianIterations = DefaultLagrangianIterations
-	}
-	return pr
-}
-
 // solve maximises f with the solver pr asks for.
 func (in *instance) solve(pr Problem) (solution, error) {
-	pr = withDefaults(pr)
-	switch pr.Solver {
-	case Exhaustive:
-		s, _ := in.search(false, 0, nil)
-		return s, nil
-	case BranchAndBound:
-		if s, ok := in.search(true, pr.MaxNodes, nil); ok {
-			return s, nil
-		}
-		return in.greedySwap(pr), nil
-	case GreedySwap:
-		return in.greedySwap(pr), nil
-	case Auto:
-		if binomial(len(in.free), in.k, pr.MaxCombinations) <= pr.MaxCombinations {
-			s, _ := in.search(false, 0, nil)
-			return s, nil
-		}
-		// Greedy+swap first: when its Lagrangian bound meets it, it is
-		// proven optimal and the search is not needed (Oxfordshire's 86
-		// neighbourhoods: 15 ms instead of 3 s); else it seeds the search.
-		g := in.greedySwap(pr)
-		if g.provenOptimal || len(in.free) > DefaultBranchAndBoundMaxFree {
-			return g, nil
-		}
-		if s, ok := in.search(true, pr.MaxNodes, &g); ok {
-			return s, nil
-		}
-		return g, nil
-	}
-	return solution{}, placeplan.Errorf(placeplan.EINVALID, "siting: unknown solver %q", pr.Solver)
+	return solve(in, newCover(in), pr)
 }
 
 // value computes f(S) from scratch.
@@ -356,13 +404,11 @@ func openSet(nc int, sites []int32) []bool {
 // MCLP solves the maximal covering location problem: open P sites (the fixed
 // ones included, every group's minimum met) to maximise the demand weight
 // with an open site within the network's standard. UpperBound is an upper
-// bound on the optimum.
-func MCLP(n *Network, pr Problem) (*Result, error) {
-	in, err := newInstance(n, pr, func(i int, _ Arc) float64 { return n.Demands[i].Weight })
+// bound on the optimum. It stops soon after ctx is done, returning an error
+// that wraps ctx.Err(); so do PMedian, LSCP and CapacitatedMCLP.
+func MCLP(ctx context.Context, n *Network, pr Problem) (*Result, error) {
+	in, err := newProblem(ctx, n, pr, func(i int, _ Arc) float64 { return n.Demands[i].Weight })
 	if err != nil {
-		return nil, err
-	}
-	if err := in.setP(pr.P); err != nil {
 		return nil, err
 	}
 	s, err := in.solve(pr)
@@ -370,12 +416,21 @@ func MCLP(n *Network, pr Problem) (*Result, error) {
 		return nil, err
 	}
 	served, _ := servedNearest(n, s.sites)
+	return coverResult(n, in, s, served, s.value), nil
+}
+
+// coverResult reports a maximised coverage — the demand weight covered
+// within the standard (MCLP) or served within capacity (CapacitatedMCLP),
+// value, with served per site — against the solver's upper bound. The gap
+// is relative to the bound; a solution proven optimal, or within ProvenGap
+// of its bound, is reported with gap 0 and its own value as the bound.
+func coverResult(n *Network, in *instance, s solution, served []float64, value float64) *Result {
 	r := &Result{
 		Selected:      in.names(s.sites),
 		Served:        served,
-		Objective:     s.value,
-		UpperBound:    math.Max(s.bound, s.value),
-		CoveredWeight: s.value,
+		Objective:     value,
+		UpperBound:    math.Max(s.bound, value),
+		CoveredWeight: value,
 		TotalWeight:   n.TotalWeight(),
 		Solver:        s.solver,
 		ProvenOptimal: s.provenOptimal,
@@ -383,10 +438,10 @@ func MCLP(n *Network, pr Problem) (*Result, error) {
 	if r.UpperBound > 0 {
 		r.Gap = (r.UpperBound - r.Objective) / r.UpperBound
 	}
-	if r.Gap <= ProvenGap {
+	if r.ProvenOptimal || r.Gap <= ProvenGap {
 		r.Gap, r.ProvenOptimal, r.UpperBound = 0, true, r.Objective
 	}
-	return r, nil
+	return r
 }
 
 // PMedian solves the p-median problem: open P sites (the fixed ones
@@ -397,7 +452,7 @@ func MCLP(n *Network, pr Problem) (*Result, error) {
 // a capped p-median that equals the classical p-median whenever the network
 // is complete (built with an infinite standard) or every demand point is
 // served. LowerBound is a Lagrangian lower bound on the optimum.
-func PMedian(n *Network, pr Problem) (*Result, error) {
+func PMedian(ctx context.Context, n *Network, pr Problem) (*Result, error) {
 	if n == nil {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "siting: no network")
 	}
@@ -414,11 +469,8 @@ func PMedian(n *Network, pr Problem) (*Result, error) {
 	if math.IsNaN(u) || math.IsInf(u, 0) || u < 0 {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "siting: unreachable cost %v must be finite and non-negative", pr.UnreachableCost)
 	}
-	in, err := newInstance(n, pr, func(i int, a Arc) float64 { return n.Demands[i].Weight * (u - a.Cost) })
+	in, err := newProblem(ctx, n, pr, func(i int, a Arc) float64 { return n.Demands[i].Weight * (u - a.Cost) })
 	if err != nil {
-		return nil, err
-	}
-	if err := in.setP(pr.P); err != nil {
 		return nil, err
 	}
 	s, err := in.solve(pr)
@@ -449,17 +501,21 @@ func PMedian(n *Network, pr Problem) (*Result, error) {
 
 // LSCP solves the location set covering problem: the fewest sites (fixed
 // ones included, every group's minimum met) whose coverage within the
-// network's standard reaches targetShare (0 < targetShare ≤ 1) of the total
-// demand weight. It solves MCLP for p = the fewest sites that meet the
+// network's standard reaches Problem.TargetShare (0 < share ≤ 1; 0 means 1)
+// of the total demand weight. It solves MCLP for p = the fewest sites that meet the
 // groups, then p+1, ... and stops at the first p that reaches the target;
 // the answer is proven optimal when every smaller p was proven unable to
 // reach it (its MCLP upper bound falls short). Problem.P is ignored. Objective is the number of sites, LowerBound the smallest p whose
 // MCLP bound reaches the target.
-func LSCP(n *Network, pr Problem, targetShare float64) (*Result, error) {
+func LSCP(ctx context.Context, n *Network, pr Problem) (*Result, error) {
+	targetShare := pr.TargetShare
+	if targetShare == 0 {
+		targetShare = 1
+	}
 	if !(targetShare > 0 && targetShare <= 1) {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "siting: target share %v must be in (0, 1]", targetShare)
 	}
-	in, err := newInstance(n, pr, func(i int, _ Arc) float64 { return n.Demands[i].Weight })
+	in, err := newInstance(ctx, n, pr, func(i int, _ Arc) float64 { return n.Demands[i].Weight })
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package siting
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -40,7 +41,7 @@ func TestToyMCLP(t *testing.T) {
 	}
 	for _, s := range []Solver{Auto, Exhaustive, BranchAndBound, GreedySwap} {
 		t.Run(string(s), func(t *testing.T) {
-			r, err := MCLP(n, Problem{P: 2, Solver: s})
+			r, err := MCLP(context.Background(), n, Problem{P: 2, Solver: s})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -56,7 +57,7 @@ func TestToyMCLP(t *testing.T) {
 func ExampleMCLP() {
 	d, c := toy()
 	n, _ := BuildNetwork(d, c, CostOptions{Circuity: 1, StandardKm: 5})
-	r, _ := MCLP(n, Problem{P: 2})
+	r, _ := MCLP(context.Background(), n, Problem{P: 2})
 	fmt.Println(r.Selected, r.Objective, r.Solver, r.ProvenOptimal)
 	// Output: [L S] 17 exhaustive true
 }
@@ -177,7 +178,7 @@ func TestSolversAgainstBruteForce(t *testing.T) {
 		for _, s := range []Solver{Auto, Exhaustive, BranchAndBound, GreedySwap} {
 			t.Run(fmt.Sprintf("seed%d/%s", tc.seed, s), func(t *testing.T) {
 				pr := Problem{P: tc.p, Fixed: tc.fixed, Excluded: tc.excluded, Solver: s}
-				r, err := MCLP(n, pr)
+				r, err := MCLP(context.Background(), n, pr)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -194,7 +195,7 @@ func TestSolversAgainstBruteForce(t *testing.T) {
 				if (s == Exhaustive || s == BranchAndBound || r.ProvenOptimal) && math.Abs(r.Objective-wantCover) > tol {
 					t.Errorf("MCLP %s objective %v, optimum %v", r.Solver, r.Objective, wantCover)
 				}
-				m, err := PMedian(n, pr)
+				m, err := PMedian(context.Background(), n, pr)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -257,7 +258,7 @@ func TestBranchAndBoundBudgetFallsBack(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := MCLP(n, Problem{P: 4, Solver: BranchAndBound, MaxNodes: tc.maxNodes})
+			r, err := MCLP(context.Background(), n, Problem{P: 4, Solver: BranchAndBound, MaxNodes: tc.maxNodes})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -284,7 +285,7 @@ func TestCompletePMedianMatchesClassical(t *testing.T) {
 		// classical p-median: every demand to its nearest open site
 		_, want := brute(n, p, nil, nil, math.Inf(1))
 		for _, s := range []Solver{Exhaustive, GreedySwap} {
-			r, err := PMedian(n, Problem{P: p, Solver: s})
+			r, err := PMedian(context.Background(), n, Problem{P: p, Solver: s})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -308,7 +309,7 @@ func TestMCLPMonotoneInP(t *testing.T) {
 		for _, s := range []Solver{Auto, GreedySwap} {
 			prev := -1.0
 			for p := 0; p <= 12; p++ {
-				r, err := MCLP(n, Problem{P: p, Solver: s})
+				r, err := MCLP(context.Background(), n, Problem{P: p, Solver: s})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -329,7 +330,7 @@ func TestLSCP(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, share := range []float64{0.5, 0.8, 0.95} {
-			r, err := LSCP(n, Problem{}, share)
+			r, err := LSCP(context.Background(), n, Problem{TargetShare: share})
 			if err != nil {
 				// the target may be unreachable: check brute force agrees
 				if all, _ := brute(n, len(c), nil, nil, n.Standard); all >= share*n.TotalWeight() {
@@ -428,7 +429,7 @@ func TestNetworkFromMatrix(t *testing.T) {
 	if n.Pairs() != 3 {
 		t.Errorf("kept %d pairs, want 3", n.Pairs())
 	}
-	r, err := MCLP(n, Problem{P: 2})
+	r, err := MCLP(context.Background(), n, Problem{P: 2})
 	if err != nil || r.Objective != 17 {
 		t.Errorf("MCLP over matrix: %+v, %v", r, err)
 	}
@@ -513,13 +514,13 @@ func TestInvalidInput(t *testing.T) {
 	}
 	for _, tc := range solve {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := MCLP(n, tc.pr)
+			_, err := MCLP(context.Background(), n, tc.pr)
 			checkInvalid(t, err, tc.want)
-			_, err = PMedian(n, tc.pr)
+			_, err = PMedian(context.Background(), n, tc.pr)
 			checkInvalid(t, err, tc.want)
 		})
 	}
-	_, err := LSCP(n, Problem{}, 1.5)
+	_, err := LSCP(context.Background(), n, Problem{TargetShare: 1.5})
 	checkInvalid(t, err, "target share")
 }
 
@@ -674,7 +675,7 @@ func TestMCLPAgainstCBC(t *testing.T) {
 			}
 			pr := Problem{P: 6, Fixed: tc.fixed, Groups: tc.groups}
 			want := cbcOptimum(t, cbc, lpModel(n, pr, false))
-			r, err := MCLP(n, pr)
+			r, err := MCLP(context.Background(), n, pr)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -56,106 +56,6 @@ func topSum(xs []float64, k int) float64 {
 	return s
 }
 
-// search enumerates every set of k free sites in a fixed order, keeping the
-// first strictly best one that meets the groups; nodes whose remaining
-// choices cannot meet a group's deficit are skipped. With prune it is a
-// branch and bound: the sites are tried in order of decreasing initial gain
-// from a greedy incumbent, and a node is cut when its value plus the largest
-// remaining marginal gains cannot beat the incumbent (valid because f is
-// submodular; ignoring the groups only loosens the cut). It reports false
-// when the node budget ran out.
-func (in *instance) search(prune bool, maxNodes int, incumbent *solution) (solution, bool) {
-	cur := make([]float64, in.nd)
-	var base float64
-	for _, j := range in.fixed {
-		base += in.apply(j, cur, nil)
-	}
-	order := append([]int32(nil), in.free...)
-	solver := Exhaustive
-	bestVal := math.Inf(-1)
-	var best []int32
-	if prune {
-		solver = BranchAndBound
-		g := make([]float64, in.nc)
-		for _, j := range order {
-			g[j] = in.gain(j, cur)
-		}
-		sort.SliceStable(order, func(a, b int) bool { return g[order[a]] > g[order[b]] })
-		gs := incumbent
-		if gs == nil {
-			g := in.greedy(nil)
-			gs = &g
-		}
-		bestVal, best = gs.value, gs.sites[len(in.fixed):]
-	}
-	var st *groupState
-	var suf []int32
-	if in.groups != nil {
-		st, suf = in.groups.state(), in.groups.suffixCounts(order)
-	}
-	chosen := make([]int32, 0, in.k)
-	var undo []change
-	nodes := 0
-	aborted := false
-	gains := make([]float64, 0, len(order))
-	var rec func(pos int, val float64)
-	rec = func(pos int, val float64) {
-		if aborted {
-			return
-		}
-		nodes++
-		if prune && nodes > maxNodes {
-			aborted = true
-			return
-		}
-		if st != nil && !st.canComplete(suf, pos, in.k-len(chosen)) {
-			return
-		}
-		if len(chosen) == in.k {
-			if val > bestVal+in.eps {
-				bestVal = val
-				best = append([]int32(nil), chosen...)
-			}
-			return
-		}
-		need := in.k - len(chosen)
-		if prune {
-			gains = gains[:0]
-			for _, j := range order[pos:] {
-				gains = append(gains, in.gain(j, cur))
-			}
-			if val+topSum(gains, need) <= bestVal+in.eps {
-				return
-			}
-		}
-		for q := pos; q <= len(order)-need; q++ {
-			j := order[q]
-			mark := len(undo)
-			g := in.apply(j, cur, &undo)
-			chosen = append(chosen, j)
-			if st != nil {
-				st.open(j)
-			}
-			rec(q+1, val+g)
-			if st != nil {
-				st.close(j)
-			}
-			chosen = chosen[:len(chosen)-1]
-			for u := len(undo) - 1; u >= mark; u-- {
-				cur[undo[u].i] = undo[u].old
-			}
-			undo = undo[:mark]
-		}
-	}
-	rec(0, base)
-	if aborted {
-		return solution{}, false
-	}
-	sites := append(append([]int32(nil), in.fixed...), best...)
-	v := in.value(sites)
-	return solution{sites: sites, value: v, bound: v, solver: solver, provenOptimal: true}, true
-}
-
 // celfItem is a candidate in the lazy greedy queue with the gain computed
 // when round sites had been chosen.
 type celfItem struct {
@@ -206,7 +106,7 @@ func (in *instance) greedy(cur []float64) solution {
 // meetable, re-evaluating a gain only when it may have fallen (CELF: the
 // objective is submodular, so gains only fall). gain gives a site's gain
 // over the sites open so far; open opens one. It returns the sites in the
-// order opened.
+// order opened, fewer than k free ones if the caller's context is done.
 func (in *instance) lazyGreedy(gain func(int32) float64, open func(int32)) []int32 {
 	sites := append(make([]int32, 0, len(in.fixed)+in.k), in.fixed...)
 	for _, j := range in.fixed {
@@ -214,6 +114,9 @@ func (in *instance) lazyGreedy(gain func(int32) float64, open func(int32)) []int
 	}
 	q := &celfQueue{items: make([]celfItem, 0, len(in.free)), rank: in.rank}
 	for _, j := range in.free {
+		if in.stopped() {
+			return sites
+		}
 		q.items = append(q.items, celfItem{j: j, gain: gain(j), round: 0})
 	}
 	heap.Init(q)
@@ -222,7 +125,7 @@ func (in *instance) lazyGreedy(gain func(int32) float64, open func(int32)) []int
 		st = in.groups.state()
 	}
 	var aside []celfItem
-	for round := 0; round < in.k && q.Len() > 0; {
+	for round := 0; round < in.k && q.Len() > 0 && !in.stopped(); {
 		top := &q.items[0]
 		if st != nil && !st.allowed(top.j, in.k-round) {
 			aside = append(aside, heap.Pop(q).(celfItem))
@@ -252,10 +155,17 @@ func (in *instance) lazyGreedy(gain func(int32) float64, open func(int32)) []int
 // greedySwap runs lazy greedy, then Teitz–Bart vertex substitution until no
 // single swap of a chosen free site for an unchosen one improves f, then
 // bounds the optimum by the better of a Lagrangian relaxation and the
-// top-k marginal gains over the final solution.
+// top-k marginal gains over the final solution. Once the caller's context
+// is done it returns what it has, which solve discards.
 func (in *instance) greedySwap(pr Problem) solution {
 	s := in.greedy(nil)
+	if in.stopped() {
+		return s
+	}
 	sites, val, best1, open := in.swap(s.sites)
+	if in.stopped() {
+		return s
+	}
 
 	// Lagrangian heuristic: the best relaxed solution, polished by swaps,
 	// may beat greedy+swap.
@@ -277,7 +187,7 @@ func (in *instance) greedySwap(pr Problem) solution {
 		}
 	}
 	s.bound = math.Min(val+topSum(gains, in.k), ub)
-	s.provenOptimal = s.bound-val <= math.Max(in.eps, ProvenGap*val)
+	s.provenOptimal = in.proves(val, s.bound)
 	return s
 }
 
@@ -378,11 +288,14 @@ func (in *instance) swap(start []int32) ([]int32, float64, []float64, []bool) {
 	adj := make([]float64, len(sites))
 	var touched []int32
 	const maxPasses = 100
-	for pass, improved := 0, true; improved && pass < maxPasses && in.k > 0; pass++ {
+	for pass, improved := 0, true; improved && pass < maxPasses && in.k > 0 && !in.stopped(); pass++ {
 		improved = false
 		for _, j := range in.free {
 			if open[j] {
 				continue
+			}
+			if in.stopped() {
+				break
 			}
 			var g float64
 			touched = touched[:0]
@@ -480,7 +393,7 @@ func (in *instance) lagrangian(iters int, best float64) (float64, []int32) {
 			best, bestY = v, sites
 		}
 	}
-	for it := 0; it < iters; it++ {
+	for it := 0; it < iters && !in.stopped(); it++ {
 		in.rhoInto(rho, lam, reduced)
 		if in.groups == nil {
 			topK(order, in.k, byRho) // the first k of order are the k largest, sorted
@@ -550,7 +463,7 @@ func (in *instance) lagrangian(iters int, best float64) (float64, []int32) {
 			lam[i] = math.Max(0, lam[i]-step*(1-float64(cnt[i])))
 		}
 	}
-	if in.k > 0 {
+	if in.k > 0 && !in.stopped() {
 		round()
 	}
 	return ub, bestY

@@ -7,7 +7,7 @@
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection, Point } from 'geojson';
-import { fillColour, sources, style, type StyleOptions } from './style';
+import { fillColour, firstStyle, labelFilter, labelLayers, sources, style, type StyleOptions } from './style';
 import type { PlanCandidate } from '../types';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -73,7 +73,7 @@ export class MapController {
     const pos = o.position;
     this.map = new maplibregl.Map({
       container: o.container,
-      style: o.basemapStyle || style(this.styleOpts),
+      style: o.basemapStyle || firstStyle(this.styleOpts),
       ...(pos ? { center: [pos.lon, pos.lat], zoom: pos.zoom } : o.bounds ? { bounds: o.bounds, fitBoundsOptions: { padding: fitPadding(o.container) } } : {}),
       minZoom: 5,
       maxZoom: 16,
@@ -108,6 +108,7 @@ export class MapController {
     this.map.getContainer().append(this.tooltip, this.cross);
 
     this.ready = new Promise((resolve) => this.map.once('load', () => resolve()));
+    this.map.once('load', () => setTimeout(() => this.addLabels(true), 2000));
     // The attribution starts folded (MapLibre opens it on wide maps), so it
     // does not cover the map; the (i) button unfolds it.
     this.map.once('load', () => {
@@ -124,6 +125,27 @@ export class MapController {
   /** whenReady resolves once the style has loaded. */
   whenReady(): Promise<void> {
     return this.ready;
+  }
+
+  private labelled = false;
+
+  /**
+   * addLabels adds the place and site labels once the map has first
+   * painted its areas in colour (or after two seconds), so that drawing
+   * their glyphs does not hold up the map of need. Over a deployment's
+   * basemap there are none to add (its own labels stand).
+   */
+  private addLabels(force = false): void {
+    if (this.labelled || this.opts.basemapStyle || (!force && !this.colouring)) return;
+    this.labelled = true;
+    this.map.getContainer().dataset.labels = 'added'; // read by the benchmarks
+    this.map.getContainer().dataset.idle = 'false'; // until they are drawn
+    for (const l of labelLayers(this.styleOpts)) {
+      if (!this.map.getLayer(l.id)) this.map.addLayer(l);
+    }
+    const cands = this.map.getSource('candidates') as maplibregl.GeoJSONSource | undefined;
+    const shown = (cands?.serialize() as { data?: { features?: unknown[] } } | undefined)?.data?.features?.length ?? 0;
+    this.map.setFilter('labels', labelFilter(shown > 0));
   }
 
   private addOverlay(): void {
@@ -166,7 +188,10 @@ export class MapController {
       this.opts.onMove?.({ zoom: m.getZoom(), lat: c.lat, lon: c.lng });
       if (document.activeElement === m.getCanvas()) this.announceCentre();
     });
-    m.on('idle', () => this.opts.onIdle?.());
+    m.on('idle', () => {
+      this.addLabels();
+      this.opts.onIdle?.();
+    });
     // Tiles arriving after a colouring was applied pick up its feature-state
     // automatically; nothing to do on data events.
 
@@ -201,7 +226,9 @@ export class MapController {
   private describeFeature(code: string, p: Record<string, unknown>): { title: string; detail: string } {
     const name = String(p.name ?? code);
     const district = p.lad_name ? `, ${p.lad_name}` : '';
-    return { title: `${name}${district}`, detail: this.colouring?.describe(code) ?? '' };
+    const merged = Number(p.area_count ?? 1);
+    const more = merged > 1 ? ` (drawn with ${merged - 1} small areas next to it at this zoom: zoom in to see each)` : '';
+    return { title: `${name}${district}${more}`, detail: this.colouring?.describe(code) ?? '' };
   }
 
   private showTooltip(pt: maplibregl.Point, t: { title: string; detail: string }): void {
@@ -283,6 +310,8 @@ export class MapController {
       })),
     };
     (this.map.getSource('candidates') as maplibregl.GeoJSONSource | undefined)?.setData(fc);
+    // With sites on the map, they name the places: only districts keep a label.
+    if (this.map.getLayer('labels')) this.map.setFilter('labels', labelFilter(fc.features.length > 0));
   }
 
   /** setGeography switches the small areas (and outlines) to another vintage's tiles. */
@@ -339,6 +368,7 @@ export class MapController {
 
   destroy(): void {
     if (this.announceTimer) clearTimeout(this.announceTimer);
+    this.labelled = true; // a pending addLabels finds nothing to do
     this.map.remove();
   }
 }

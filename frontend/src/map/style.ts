@@ -3,7 +3,7 @@
 // fonts, no glyph or sprite server), the small areas coloured through
 // feature-state, and the candidate sites. Pure functions, unit-tested.
 
-import type { ExpressionSpecification, LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
+import type { ExpressionSpecification, FilterSpecification, LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
 
 /** Colours of the map's furniture, chosen for contrast (see test/unit/style.test.ts). */
 export const ink = {
@@ -20,7 +20,7 @@ export const AREAS_MIN_ZOOM = 6;
 export const TILE_MAX_ZOOM = 14;
 
 /** The area properties the map needs from the tiles; values arrive as feature-state. */
-export const AREA_FIELDS = ['code', 'name', 'lad_name'] as const;
+export const AREA_FIELDS = ['area_count', 'code', 'lad_name', 'name'] as const; // sorted, as the server keys its cache
 
 export interface StyleOptions {
   origin: string; // e.g. http://127.0.0.1:8080: MapLibre needs absolute tile URLs
@@ -46,9 +46,9 @@ export function sources(o: StyleOptions): Record<string, SourceSpecification> {
   });
   return {
     areas: { ...vector('areas', AREAS_MIN_ZOOM, { fields: AREA_FIELDS.join(',') }), promoteId: 'code' } as SourceSpecification,
-    districts: vector('districts', 0),
+    districts: vector('districts', 4),
     localities: vector('localities', 0),
-    labels: vector('labels', 0),
+    labels: vector('labels', 4),
     candidates: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
   };
 }
@@ -144,10 +144,7 @@ export function layers(o: StyleOptions, colours: readonly string[] = []): LayerS
         'text-max-width': 9,
       },
       paint: { 'text-color': ink.text, 'text-halo-color': ink.halo, 'text-halo-width': 2 },
-      filter: ['any',
-        ['==', ['get', 'kind'], 'district'],
-        ['all', ['==', ['get', 'kind'], 'locality'], ['>=', ['zoom'], 8]],
-        ['all', ['==', ['get', 'kind'], 'town'], ['>=', ['zoom'], 9]]],
+      filter: labelFilter(false),
     },
     {
       id: 'candidates-label', type: 'symbol', source: 'candidates', minzoom: 8,
@@ -163,15 +160,35 @@ export function layers(o: StyleOptions, colours: readonly string[] = []): LayerS
 }
 
 /**
- * BASEMAP_LAYERS are the tile layers of the basemap's outlines and labels
- * that the server may not offer yet; until it does they are left out.
+ * labelFilter chooses the place labels: districts always; localities from
+ * zoom 8 and towns from zoom 9, unless candidate sites are drawn, which
+ * name those places themselves.
  */
-export const pendingSources = new Set(['districts', 'labels']);
+export function labelFilter(sitesShown: boolean): FilterSpecification {
+  const district: FilterSpecification = ['==', ['get', 'kind'], 'district'];
+  if (sitesShown) return district;
+  return ['any', district,
+    ['all', ['==', ['get', 'kind'], 'locality'], ['>=', ['zoom'], 8]],
+    ['all', ['==', ['get', 'kind'], 'town'], ['>=', ['zoom'], 9]]];
+}
 
 /** style returns a complete offline style: no glyphs, no sprite, no external source. */
 export function style(o: StyleOptions, colours: readonly string[] = []): StyleSpecification {
-  const srcs = Object.fromEntries(Object.entries(sources(o)).filter(([id]) => !pendingSources.has(id)));
-  const ls = layers(o, colours).filter((l) => !('source' in l) || !pendingSources.has(l.source));
-  return { version: 8, name: 'placeplan', sources: srcs, layers: ls };
+  return { version: 8, name: 'placeplan', sources: sources(o), layers: layers(o, colours) };
+}
+
+/**
+ * firstStyle is style without its labels, which MapLibre draws glyph by
+ * glyph from the system's fonts: the map of need paints first, and
+ * labelLayers are added once it has (MapController).
+ */
+export function firstStyle(o: StyleOptions, colours: readonly string[] = []): StyleSpecification {
+  const s = style(o, colours);
+  return { ...s, layers: s.layers.filter((l) => l.type !== 'symbol') };
+}
+
+/** labelLayers are the style's text layers, in order, to add over firstStyle. */
+export function labelLayers(o: StyleOptions): LayerSpecification[] {
+  return layers(o).filter((l) => l.type === 'symbol');
 }
 

@@ -82,6 +82,7 @@ export function ScenarioView() {
       <h1 class="govuk-heading-l" tabIndex={-1}>Shape a scenario</h1>
       <ScenarioPicker />
       {loadError.value && <p class="govuk-error-message" role="alert">{loadError.value}</p>}
+      {d && <Glance />}
       {d && <Editor doc={d.doc} />}
       {d && <Results />}
       {d && <SavePanel />}
@@ -185,6 +186,24 @@ function Editor({ doc }: { doc: ScenarioDoc }) {
         </fieldset>
       </div>
     </form>
+  );
+}
+
+/** Glance keeps the results in sight while the settings below are changed. */
+function Glance() {
+  const s = score.value;
+  const p = plan.value;
+  if (!s) return null;
+  const top = s.localities.slice(0, 5);
+  return (
+    <div class="pp-glance" aria-label="Results at a glance" role="group">
+      <p class="govuk-body-s"><strong>Most need:</strong> {top.map((l) => `${l.rank} ${l.locality}`).join(' · ')}
+        {' '}<a class="govuk-link" href="#ranking-h">all localities</a></p>
+      {p && draft.value?.doc.sites && (
+        <p class="govuk-body-s"><strong>Sites:</strong> {p.sites.map((x) => x.id).join(' · ')}; {share((p.selection.covered_weight ?? 0) / (p.selection.total_weight || 1))} of the {p.demand.noun} reached
+          {planState.value === 'busy' ? <span class="pp-muted"> (re-solving…)</span> : null}{' '}<a class="govuk-link" href="#sites-h">why</a></p>
+      )}
+    </div>
   );
 }
 

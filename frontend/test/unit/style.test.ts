@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillColour, ink, layers, style } from '../../src/map/style';
+import { fillColour, firstStyle, ink, labelFilter, labelLayers, layers, style } from '../../src/map/style';
 import { contrast } from '../../src/lib/contrast';
 import { qualitative, sequential } from '../../src/map/colouring';
 
@@ -21,7 +21,7 @@ describe('the offline style', () => {
   it('asks the area tiles only for what it styles with, keyed by code for feature-state', () => {
     const areas = s.sources.areas as { tiles: string[]; promoteId: string };
     expect(areas.promoteId).toBe('code');
-    expect(areas.tiles[0]).toContain('fields=code,name,lad_name');
+    expect(areas.tiles[0]).toContain('fields=area_count,code,lad_name,name');
   });
   it('every layer draws from a source the style has', () => {
     for (const l of s.layers) {
@@ -37,6 +37,24 @@ describe('the offline style', () => {
   it('colours areas by their class, and leaves the rest white', () => {
     expect(fillColour(['#111111', '#222222'])).toEqual(['match', ['coalesce', ['feature-state', 'c'], -1], 0, '#111111', 1, '#222222', ink.noData]);
     expect(fillColour([])).toBe(ink.noData);
+  });
+});
+
+describe('first paint', () => {
+  it('leaves the labels for later, and they are the style’s text layers', () => {
+    const first = firstStyle(opts);
+    expect(first.layers.some((l) => l.type === 'symbol')).toBe(false);
+    const later = labelLayers(opts).map((l) => l.id);
+    expect(later).toEqual(['labels', 'candidates-label']);
+    expect(first.layers.length + later.length).toBe(style(opts).layers.length);
+  });
+});
+
+describe('labelFilter', () => {
+  it('names districts, localities and towns, but only districts where sites name the places', () => {
+    expect(JSON.stringify(labelFilter(false))).toContain('"town"');
+    expect(JSON.stringify(labelFilter(false))).toContain('"locality"');
+    expect(labelFilter(true)).toEqual(['==', ['get', 'kind'], 'district']);
   });
 });
 

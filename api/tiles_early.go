@@ -1,0 +1,124 @@
+package api
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/maptile"
+
+	"placeplan"
+	"placeplan/data"
+	"placeplan/geo/tile"
+)
+
+// The first tiles after a start or an ingest. Building the areas layer of
+// England (reading 32,844 boundaries and every indicator, projecting,
+// finding shared arcs, simplifying for nine zooms, merging small areas)
+// takes a few seconds; a map cannot wait that long for its first tile.
+// So while the layer is being built, an areas tile is encoded from the
+// areas near it alone: those whose bounds meet tile.SubsetBound, read
+// from the store's bounding boxes, built into a layer of that one zoom
+// with the same options. geo/tile guarantees such a tile is the one the
+// whole layer gives (TestEarlyTilesAreTheTiles checks it through the
+// handler). At zooms 6 and 7, where a tile covers much of the country,
+// the early tiles share one layer of their zoom over every area instead.
+// Early tiles are not cached: once the layer is built, the cache fills
+// from it.
+
+// earlyBandMaxZoom is the highest zoom whose early tiles come from a layer
+// of that zoom alone over every area (earlyAreasBand): a tile at zoom 6 or
+// 7 covers a large part of England, and the few tiles of a first view
+// would each read and simplify most of it again; from zoom 8 a tile's own
+// areas are a small share.
+const earlyBandMaxZoom = 7
+
+// earlyAreasTile encodes tile t of the areas layer of geog at revision
+// rev while that layer is being built, with the properties fields names
+// (nil for all, already checked against areaFields): from the areas near
+// it, or up to earlyBandMaxZoom from a layer of its zoom alone. It
+// returns nil for a tile with no features.
+func (s *Server) earlyAreasTile(ctx context.Context, geog placeplan.Geography, rev int64, inds []placeplan.Indicator, t maptile.Tile, fields []string) ([]byte, error) {
+	if geog == "" || t.Z < areasMinZoom || t.Z > tileMaxZoom {
+		return nil, nil
+	}
+	if t.Z <= earlyBandMaxZoom {
+		key := tileLayerID{name: tileAreas, geog: geog}.String() + "/z" + strconv.Itoa(int(t.Z))
+		l, _, err := s.tiles.early.get(ctx, key, rev, func(ctx context.Context) (*tile.Layer, error) {
+			return s.earlyAreasBand(ctx, geog, t.Z)
+		})
+		if err != nil {
+			return nil, err
+		}
+		raw, _, err := tile.Encode([]*tile.Layer{l}, t, tile.EncodeOptions{Fields: fields})
+		return raw, err
+	}
+	b := tile.SubsetBound(t, tile.DefaultBufferPixels, areasCellUnits)
+	areas, err := s.store.Areas(ctx, data.AreaQuery{Geography: geog, Bound: &b, WithGeometry: true})
+	if err != nil {
+		return nil, err
+	}
+	if t.Z < areasDetailMinZoom {
+		return encodeAreasTile(overviewFeatures(areas), t, fields)
+	}
+	values := make([]map[string]float64, len(inds))
+	for i := range values {
+		values[i] = make(map[string]float64, len(areas))
+	}
+	index := make(map[string]int, len(inds))
+	for i, ind := range inds {
+		index[ind.Key] = i
+	}
+	for _, a := range areas {
+		vs, err := s.store.AreaValues(ctx, geog, a.Code)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range vs {
+			if i, ok := index[k]; ok {
+				values[i][a.Code] = v
+			}
+		}
+	}
+	return encodeAreasTile(s.areaFeatures(areas, inds, values), t, fields)
+}
+
+// overviewFeatures are areas as features with only the properties of the
+// areas layer's overview zooms, which carry no indicator.
+func overviewFeatures(areas []placeplan.Area) *geojson.FeatureCollection {
+	fc := geojson.NewFeatureCollection()
+	for _, a := range areas {
+		if len(a.Geometry) == 0 {
+			continue
+		}
+		f := geojson.NewFeature(a.Geometry)
+		f.Properties = geojson.Properties{"code": a.Code, "name": a.Name, "lad_code": a.LADCode, "lad_name": a.LADName}
+		fc.Append(f)
+	}
+	return fc
+}
+
+// earlyAreasBand builds the areas layer of geog at zoom z alone, from
+// every area: what the built layer holds at that zoom.
+func (s *Server) earlyAreasBand(ctx context.Context, geog placeplan.Geography, z maptile.Zoom) (*tile.Layer, error) {
+	areas, err := s.store.Areas(ctx, data.AreaQuery{Geography: geog, WithGeometry: true})
+	if err != nil {
+		return nil, err
+	}
+	opts := areaLayerOptions(areasOverviewOf(), nil, "")
+	opts.MinZoom, opts.MaxZoom = z, z
+	return tile.NewLayer(tileAreas, overviewFeatures(areas), opts)
+}
+
+// encodeAreasTile encodes tile t from a layer of fc alone, of t's zoom,
+// with the areas layer's options.
+func encodeAreasTile(fc *geojson.FeatureCollection, t maptile.Tile, fields []string) ([]byte, error) {
+	opts := areaLayerOptions(areasOverviewOf(), nil, "")
+	opts.MinZoom, opts.MaxZoom = t.Z, t.Z
+	l, err := tile.NewLayer(tileAreas, fc, opts)
+	if err != nil {
+		return nil, err
+	}
+	raw, _, err := tile.Encode([]*tile.Layer{l}, t, tile.EncodeOptions{Fields: fields})
+	return raw, err
+}

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"placeplan"
+	"placeplan/api"
+	"placeplan/data"
+	"placeplan/scenario"
+)
+
+func serveSpec() spec {
+	return spec{
+		name: "serve",
+		synopsis: []string{
+			"[--db FILE [--create]] [--addr HOST:PORT] [--suppress-below N] [--cors-origin ORIGIN]",
+			"[--tile-cache-mb N] [--basemap-style URL] [--frontend-dir DIR]",
+		},
+		about: `Serve serves the web map at /, the HTTP API under /api/v1 (described at
+/api/openapi.json), vector tiles under /tiles and OGC API - Features under
+/ogc. Without --db it serves the embedded default dataset in memory, and
+nothing saved is kept after it stops; --db FILE --create creates FILE from
+the embedded default dataset when it does not exist. Its first line on
+stdout is "listening on http://HOST:PORT" (--addr 127.0.0.1:0 picks a free
+port); the second says which database it serves. The log goes to stderr.
+--frontend-dir serves the web map from a directory on disk instead of the
+files built into the binary, for working on the map: run "npm run dev" in
+frontend/ and serve --frontend-dir frontend/dist/app.`,
+		make: newServeCmd,
+	}
+}
+
+// serveCmd is "placeplan serve": the web map and the HTTP API over a
+// database, until ctx is cancelled.
+type serveCmd struct {
+	cmdLine
+	db            string // SQLite database; "" for the embedded default in memory
+	create        bool   // create db from the embedded default when it does not exist
+	addr          string
+	suppressBelow float64 // small-number suppression threshold for confidential counts
+	corsOrigins   []string
+	tileCacheMB   int64
+	basemapStyle  string // a MapLibre style URL for the web map's basemap
+	frontendDir   string // serve the web map from here instead of the embedded files
+}
+
+func newServeCmd() command {
+	c := &serveCmd{cmdLine: newCmdLine("serve")}
+	fs := c.fs
+	fs.StringVar(&c.db, "db", "", "SQLite database `FILE` (default: the embedded default dataset, in memory, kept nowhere)")
+	fs.BoolVar(&c.create, "create", false, "with --db: when FILE does not exist, create it (and its folder) holding the embedded default dataset")
+	fs.StringVar(&c.addr, "addr", api.DefaultAddr, "`HOST:PORT` to listen on (port 0 picks a free port)")
+	fs.Float64Var(&c.suppressBelow, "suppress-below", 5, "withhold confidential counts from 1 to `N`-1 (0 switches suppression off)")
+	fs.StringVar(&c.basemapStyle, "basemap-style", "", "absolute http(s) `URL` of a MapLibre style for the web map's basemap (default: drawn from placeplan's own layers; nothing leaves the machine)")
+	fs.Int64Var(&c.tileCacheMB, "tile-cache-mb", api.DefaultTileCacheBytes>>20, "memory bound of the vector-tile cache: `N` MiB")
+	fs.Func("cors-origin", "allow browser pages from this `ORIGIN` (e.g. https://maps.example.org, or *) to read the API; repeatable", func(v string) error {
+		c.corsOrigins = append(c.corsOrigins, v)
+		return nil
+	})
+	fs.StringVar(&c.frontendDir, "frontend-dir", "", "serve the web map from this `DIR` on disk (such as frontend/dist/app) instead of the files built in, for front-end work")
+	return c
+}
+
+func (c *serveCmd) validate() error {
+	if err := c.noArgs(); err != nil {
+		return err
+	}
+	switch {
+	case c.tileCacheMB < 0:
+		return usageError{msg: "--tile-cache-mb must not be negative"}
+	case c.suppressBelow < 0:
+		return usageError{msg: "--suppress-below must not be negative"}
+	case c.create && c.db == "":
+		return usageError{msg: "--create needs --db FILE: the database file to create from the embedded default dataset"}
+	case c.basemapStyle != "":
+		return checkBasemapStyle(c.basemapStyle)
+	}
+	return nil
+}
+
+// checkBasemapStyle refuses a basemap style that is not an absolute http
+// or https URL: the browser fetches it, so a file path or a relative URL
+// could only fail there, later and less clearly.
+func checkBasemapStyle(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usageError{msg: fmt.Sprintf("--basemap-style %q: want the absolute http or https URL of a MapLibre style, such as https://tiles.example.org/styles/basic.json", v)}
+	}
+	return nil
+}
+
+func (c *serveCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
+	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	frontendDir, err := checkFrontendDir(c.frontendDir)
+	if err != nil {
+		return err
+	}
+	s, serving, err := c.openServed(ctx, logger)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	// The shipped scenarios, so a new user sees plans and comparisons at
+	// once; stored ones are never overwritten.
+	if added, err := scenario.SeedBuiltins(ctx, s); err != nil {
+		return err
+	} else if len(added) > 0 {
+		logger.Info("stored the shipped scenarios", "ids", added)
+	}
+	srv := api.NewServer(api.Config{Addr: c.addr, Version: version, CORSOrigins: c.corsOrigins, TileCacheBytes: c.tileCacheMB << 20,
+		Disclosure: placeplan.Disclosure{MinCount: c.suppressBelow}, Persistent: c.db != "", BasemapStyle: c.basemapStyle,
+		FrontendDir: frontendDir}, s, logger)
+	if err := srv.Start(); err != nil {
+		return placeplan.Errorf(placeplan.EINVALID, "serve on %s: %w", c.addr, err)
+	}
+	if frontendDir != "" {
+		logger.Info("serving the web map from a directory", "dir", frontendDir)
+	}
+	fmt.Fprintf(stdout, "listening on %s\n%s\n", srv.URL(), serving)
+	if f, ok := stdout.(*os.File); ok {
+		f.Sync()
+	}
+	<-ctx.Done()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	logger.Info("shutting down")
+	return srv.Shutdown(shutdownCtx)
+}
+
+// checkFrontendDir returns the absolute path of --frontend-dir, which must
+// be a directory holding the web map's index.html ("" when not given).
+func checkFrontendDir(dir string) (string, error) {
+	if dir == "" {
+		return "", nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", placeplan.Errorf(placeplan.EINVALID, "--frontend-dir %s: %v", dir, err)
+	}
+	switch fi, err := os.Stat(abs); {
+	case errors.Is(err, fs.ErrNotExist):
+		return "", placeplan.Errorf(placeplan.ENOTFOUND, "--frontend-dir %s does not exist", dir)
+	case err != nil:
+		return "", placeplan.Errorf(placeplan.EINVALID, "--frontend-dir %s: %v", dir, err)
+	case !fi.IsDir():
+		return "", placeplan.Errorf(placeplan.EINVALID, "--frontend-dir %s is not a directory", dir)
+	}
+	if _, err := os.Stat(filepath.Join(abs, "index.html")); err != nil {
+		return "", placeplan.Errorf(placeplan.ENOTFOUND, "--frontend-dir %s has no index.html (build the web map into it: in frontend/, npm run dev "+
+			"rebuilds frontend/dist/app whenever a source file changes)", dir)
+	}
+	return abs, nil
+}
+
+// openServed opens the store serve serves: the embedded default in
+// memory without --db; with --db the file, created first from the
+// embedded default when --create asks and it does not exist. It returns
+// the line that tells the user what is served and whether their work is
+// kept.
+func (c *serveCmd) openServed(ctx context.Context, logger *slog.Logger) (*data.Store, string, error) {
+	if c.db == "" {
+		s, err := data.Open(ctx, ":memory:")
+		if err != nil {
+			return nil, "", err
+		}
+		rep, err := data.LoadDefault(ctx, s)
+		if err != nil {
+			s.Close()
+			return nil, "", err
+		}
+		logger.Info("loaded the embedded default dataset", "files", len(rep.Loaded))
+		return s, "serving the embedded default dataset in memory: nothing saved (scenarios, revisions) is kept after placeplan stops; " +
+			"to keep your work, serve a database file: placeplan serve --db FILE --create", nil
+	}
+	path := c.db
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	created := false
+	if _, err := os.Stat(c.db); errors.Is(err, fs.ErrNotExist) {
+		if !c.create {
+			return nil, "", placeplan.Errorf(placeplan.ENOTFOUND, "database %s does not exist (placeplan serve --db %s --create creates it "+
+				"from the embedded default dataset; placeplan ingest --db %s FILE... from your own files)", c.db, c.db, c.db)
+		}
+		rep, err := data.CreateDefault(ctx, c.db)
+		switch {
+		case placeplan.ErrorCode(err) == placeplan.ECONFLICT: // created meanwhile by another placeplan: serve it
+		case err != nil:
+			return nil, "", err
+		default:
+			created = true
+			logger.Info("created the database from the embedded default dataset", "path", path, "files", len(rep.Loaded))
+		}
+	}
+	s, err := openExisting(ctx, c.db)
+	if err != nil {
+		return nil, "", err
+	}
+	if created {
+		return s, "serving database " + path + " (created now from the embedded default dataset): what you save is kept there", nil
+	}
+	return s, "serving database " + path + ": what you save is kept there", nil
+}
