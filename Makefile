@@ -29,7 +29,7 @@ VULNDB              := $(CACHE)/vulndb/$(VULNDB_VERSION)
 # The packages that run goroutines, tested again under the race detector.
 RACE_PKGS           := ./api ./data ./scenario ./geo/tile ./cmd/placeplan
 
-.PHONY: all build frontend run test test-go test-race test-frontend test-browser deps deps-deb deps-tools vet fmt-check staticcheck vulncheck fuzz bench load generate clean
+.PHONY: all build frontend run bench-browser screenshots test test-go test-race test-frontend test-browser deps deps-deb deps-tools vet fmt-check staticcheck vulncheck fuzz bench load generate clean
 
 all: build
 
@@ -149,6 +149,15 @@ bench:
 	$(GO) test -run '^$$' -bench '^Benchmark(Draft|SearchEngland)$$' -benchmem ./api
 	$(GO) test -run '^$$' -bench '^BenchmarkFirstTileEngland$$' -benchtime 5x ./api
 	$(GO) test -run '^TestTileSizesEngland$$' -v ./api
+
+# The web map as a user feels it (first paint, a weight change, a
+# re-solve) in headless Chromium; see docs/BENCHMARKS.md.
+bench-browser: build
+	cd frontend && PLACEPLAN_BIN=$(CURDIR)/$(BIN) node test/perf/interactive.mjs 9
+
+# The README's reference screenshots, docs/screenshots/*.png.
+screenshots: build
+	cd frontend && PLACEPLAN_BIN=$(CURDIR)/$(BIN) node scripts/screenshots.mjs
 
 # Cached-tile throughput and a 5-minute soak with a real load generator
 # (wrk: apt-get install wrk) against England; see docs/BENCHMARKS.md.

@@ -138,10 +138,15 @@ export function layers(o: StyleOptions, colours: readonly string[] = []): LayerS
       layout: {
         'text-field': ['get', 'name'],
         'text-font': font,
-        'text-size': ['match', ['get', 'kind'], 'district', 15, 'locality', 13, 12],
+        'text-size': ['interpolate', ['linear'], ['zoom'],
+          6, ['match', ['get', 'kind'], 'district', 12, 11],
+          10, ['match', ['get', 'kind'], 'district', 16, 'locality', 14, 13]],
         'symbol-sort-key': ['coalesce', ['get', 'rank'], 9],
-        'text-padding': 4,
-        'text-max-width': 9,
+        // a label that would collide tries the other sides of its point
+        'text-variable-anchor': ['center', 'top', 'bottom', 'left', 'right'],
+        'text-radial-offset': 0.6,
+        'text-padding': 2,
+        'text-max-width': 8,
       },
       paint: { 'text-color': ink.text, 'text-halo-color': ink.halo, 'text-halo-width': 2 },
       filter: labelFilter(false),
