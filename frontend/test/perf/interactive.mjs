@@ -14,7 +14,7 @@ const server = await startServer(tempDB());
 const browser = await launch();
 const stats = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
-  return { median: s[Math.floor(s.length / 2)], worst: s[s.length - 1], runs: s.length };
+  return { median: s[Math.floor(s.length / 2)], worst: s[s.length - 1], runs: s.length, inOrder: xs.join(' ') };
 };
 
 try {
