@@ -12,6 +12,7 @@ import (
 	"placeplan"
 	"placeplan/scenario"
 	"placeplan/scoring/classify"
+	"placeplan/wire"
 )
 
 // storeValues returns every value of one indicator of geog as the store
@@ -201,7 +202,7 @@ func TestNeedBreaks(t *testing.T) {
 	}
 	srv, _ := newServer(t, Config{}, store)
 	h := srv.Handler()
-	needOf := func(doc ScoreDocument, field string) []float64 {
+	needOf := func(doc wire.Score, field string) []float64 {
 		var out []float64
 		for _, a := range doc.Areas {
 			if field == "need_share" {
@@ -226,7 +227,7 @@ func TestNeedBreaks(t *testing.T) {
 		}
 	}
 
-	var stored ScoreDocument
+	var stored wire.Score
 	decode(t, get(t, h, "/api/v1/scores?scenario=shropshire-five-teams&areas=true"), http.StatusOK, "application/json", &stored)
 	for _, field := range []string{"need_score", "need_share"} {
 		for _, m := range []classify.Method{classify.Jenks, classify.Quantile} {
@@ -246,7 +247,7 @@ func TestNeedBreaks(t *testing.T) {
 
 	// A draft: IDACI weighed less.
 	draft := strings.Replace(readDefaultScenario(t, "shropshire-five-teams.yaml"), "key: idaci_score\n    weight: 3", "key: idaci_score\n    weight: 0.5", 1)
-	var posted ScoreDocument
+	var posted wire.Score
 	decode(t, post(t, h, "/api/v1/scores?areas=true", "application/yaml", draft), http.StatusOK, "application/json", &posted)
 	var got breaksResponse
 	decode(t, post(t, h, "/api/v1/breaks?field=need_score&method=jenks&classes=6", "application/yaml", draft), http.StatusOK, "application/json", &got)

@@ -7,6 +7,7 @@ import (
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/wire"
 )
 
 // handleAreas answers GET /api/v1/areas?geography=&lad=: the small areas,
@@ -21,9 +22,9 @@ func (s *Server) handleAreas(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]areaResponse, 0, len(areas))
+	out := make([]wire.Area, 0, len(areas))
 	for _, a := range areas {
-		out = append(out, toAreaResponse(a))
+		out = append(out, wire.NewArea(a))
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -71,13 +72,13 @@ func (s *Server) handleAreaProfile(c echo.Context) error {
 		}
 		published[ind.Index] = p
 	}
-	out := areaProfileResponse{areaResponse: toAreaResponse(areas[0]), Indicators: []indicatorValueResponse{}}
+	out := wire.AreaProfile{Area: wire.NewArea(areas[0]), Indicators: []wire.IndicatorValue{}}
 	for _, ind := range inds {
 		v, ok := values[ind.Key]
 		if !ok {
 			continue
 		}
-		r := toIndicatorValueResponse(ind, v, s.cfg.Disclosure)
+		r := indicatorValue(ind, v, s.cfg.Disclosure)
 		switch {
 		case r.Suppressed || ind.Direction == 0:
 		case ind.Kind != placeplan.KindCount && ind.Kind != placeplan.KindRate && ind.Kind != placeplan.KindScore:

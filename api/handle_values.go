@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"placeplan"
+	"placeplan/wire"
 )
 
 // valuesResponse is one indicator's value for every small area of a
@@ -55,6 +56,25 @@ type areaValues struct {
 	indicator placeplan.Indicator
 	shown     []placeplan.Value // in area code order
 	withheld  []string          // the areas whose value suppression withholds, in code order
+}
+
+// publish applies the disclosure policy to one value and reports whether
+// it may be shown. A value JSON cannot carry (NaN, ±Inf) is withheld too.
+func publish(ind placeplan.Indicator, v float64, d placeplan.Disclosure) (float64, bool) {
+	pv, suppressed := d.Apply(ind, v)
+	if suppressed || math.IsNaN(pv) || math.IsInf(pv, 0) {
+		return 0, false
+	}
+	return pv, true
+}
+
+// indicatorValue is one indicator's value for one area on the wire, as the
+// disclosure policy lets it be shown.
+func indicatorValue(ind placeplan.Indicator, v float64, d placeplan.Disclosure) wire.IndicatorValue {
+	if pv, ok := publish(ind, v, d); ok {
+		return wire.NewIndicatorValue(ind, &pv)
+	}
+	return wire.NewIndicatorValue(ind, nil)
 }
 
 // indicatorValues finds indicator field of the geography a request names

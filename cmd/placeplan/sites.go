@@ -11,10 +11,10 @@ import (
 	"strings"
 
 	"placeplan"
-	"placeplan/api"
 	"placeplan/data"
 	"placeplan/scenario"
 	"placeplan/scoring/siting"
+	"placeplan/wire"
 )
 
 func sitesSpec() spec {
@@ -133,7 +133,7 @@ func (c *sitesCmd) run(ctx context.Context, stdout io.Writer) error {
 	if c.matrix != "" {
 		circuity = 0
 	}
-	out := api.NewSitesDocument(sel.Model, res, standard, unit, circuity, c.seed)
+	out := wire.NewSites(sel.Model, res, standard, unit, circuity, c.seed)
 	if c.format == "csv" {
 		return writeSitesCSV(stdout, out, cands)
 	}
@@ -144,7 +144,7 @@ func (c *sitesCmd) run(ctx context.Context, stdout io.Writer) error {
 
 // writeSitesCSV writes one row per selected site, in the order chosen, with
 // the demand weight it serves.
-func writeSitesCSV(w io.Writer, r api.SitesDocument, cands []data.Candidate) error {
+func writeSitesCSV(w io.Writer, r wire.Sites, cands []data.Candidate) error {
 	at := map[string]data.Candidate{}
 	for _, c := range cands {
 		at[c.ID] = c
