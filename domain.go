@@ -180,8 +180,14 @@ type Disclosure struct {
 
 // Apply returns the value to publish for ind and whether it was suppressed.
 func (d Disclosure) Apply(ind Indicator, v float64) (float64, bool) {
-	if d.MinCount > 0 && ind.Confidential && ind.Kind == KindCount && v > 0 && v < d.MinCount {
+	if ind.Confidential && ind.Kind == KindCount && d.Withholds(v) {
 		return 0, true
 	}
 	return v, false
+}
+
+// Withholds reports whether a figure counted from confidential data (a
+// confidential count, or a sum or share of one) is too small to publish.
+func (d Disclosure) Withholds(v float64) bool {
+	return d.MinCount > 0 && v > 0 && v < d.MinCount
 }

@@ -249,7 +249,7 @@ func TestCachedPlanOfAnOlderPlaceplan(t *testing.T) {
 }
 
 // TestPlanAreasUnderSuppression: with a confidential count as demand, the
-// plan's figures are withheld as before (NewPlanDocument), and the
+// plan's figures are withheld as before (by scenario.Plan), and the
 // per-area rows and candidates carry no demand figure to withhold.
 func TestPlanAreasUnderSuppression(t *testing.T) {
 	store := loadDefault(t)
