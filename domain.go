@@ -191,3 +191,12 @@ func (d Disclosure) Apply(ind Indicator, v float64) (float64, bool) {
 func (d Disclosure) Withholds(v float64) bool {
 	return d.MinCount > 0 && v > 0 && v < d.MinCount
 }
+
+// AreaQuery selects small areas. Empty fields select everything.
+type AreaQuery struct {
+	Geography    Geography
+	LAD          string     // local authority district code
+	Codes        []string   // only these codes
+	Bound        *orb.Bound // only areas whose bounding box meets this one (WGS84)
+	WithGeometry bool       // load boundaries (otherwise Geometry is nil)
+}

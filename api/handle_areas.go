@@ -6,7 +6,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"placeplan"
-	"placeplan/data"
 	"placeplan/wire"
 )
 
@@ -18,7 +17,7 @@ func (s *Server) handleAreas(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	areas, err := s.store.Areas(c.Request().Context(), data.AreaQuery{Geography: geog, LAD: c.QueryParam("lad")})
+	areas, err := s.store.Areas(c.Request().Context(), placeplan.AreaQuery{Geography: geog, LAD: c.QueryParam("lad")})
 	if err != nil {
 		return err
 	}
@@ -41,7 +40,7 @@ func (s *Server) handleAreaProfile(c echo.Context) error {
 		return invalidf("missing geography: want lsoa11 or lsoa21")
 	}
 	code := c.Param("code")
-	areas, err := s.store.Areas(ctx, data.AreaQuery{Geography: geog, Codes: []string{code}})
+	areas, err := s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, Codes: []string{code}})
 	if err != nil {
 		return err
 	}

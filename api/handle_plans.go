@@ -9,7 +9,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
-	"placeplan/data"
+	"placeplan"
 	"placeplan/scenario"
 	"placeplan/wire"
 )
@@ -183,7 +183,7 @@ func (s *Server) planAreas(c echo.Context, res *scenario.PlanResult) (map[string
 	for i, d := range res.Demand {
 		codes[i] = d.Code
 	}
-	areas, err := s.store.Areas(c.Request().Context(), data.AreaQuery{Geography: res.Score.Geography, Codes: codes, WithGeometry: true})
+	areas, err := s.store.Areas(c.Request().Context(), placeplan.AreaQuery{Geography: res.Score.Geography, Codes: codes, WithGeometry: true})
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"placeplan"
-	"placeplan/data"
 	"placeplan/scenario"
 	"placeplan/wire"
 )
@@ -297,7 +296,7 @@ func (s *Server) handleCompareLayer(c echo.Context) error {
 	for i, a := range cmp.Areas {
 		codes[i] = a.Code
 	}
-	areas, err := s.store.Areas(ctx, data.AreaQuery{Geography: plan.Score.Geography, Codes: codes, Bound: bbox, WithGeometry: true})
+	areas, err := s.store.Areas(ctx, placeplan.AreaQuery{Geography: plan.Score.Geography, Codes: codes, Bound: bbox, WithGeometry: true})
 	if err != nil {
 		return err
 	}

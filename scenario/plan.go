@@ -21,7 +21,7 @@ import (
 // PlanStore is what Plan reads. *data.Store satisfies it.
 type PlanStore interface {
 	Store
-	Areas(ctx context.Context, q data.AreaQuery) ([]placeplan.Area, error)
+	Areas(ctx context.Context, q placeplan.AreaQuery) ([]placeplan.Area, error)
 	Sites(ctx context.Context, layer string) ([]placeplan.Site, error)
 }
 
@@ -324,7 +324,7 @@ func newPlanBuilder(ctx context.Context, st PlanStore, sc *Scenario, score *Resu
 			pb.localities = append(pb.localities, l)
 		}
 	}
-	areas, err := st.Areas(ctx, data.AreaQuery{Geography: pb.geog})
+	areas, err := st.Areas(ctx, placeplan.AreaQuery{Geography: pb.geog})
 	if err != nil {
 		return nil, err
 	}

@@ -245,7 +245,7 @@ func TestPlanSuppressesSmallConfidentialCounts(t *testing.T) {
 	if _, err := data.LoadDefault(ctx, st); err != nil {
 		t.Fatal(err)
 	}
-	areas, err := st.Areas(ctx, data.AreaQuery{Geography: placeplan.LSOA2011, LAD: "E06000051"})
+	areas, err := st.Areas(ctx, placeplan.AreaQuery{Geography: placeplan.LSOA2011, LAD: "E06000051"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -84,7 +84,7 @@ func summaryKeys() map[string]bool {
 // satisfies it.
 type SummaryStore interface {
 	AreaData
-	Areas(ctx context.Context, q data.AreaQuery) ([]placeplan.Area, error)
+	Areas(ctx context.Context, q placeplan.AreaQuery) ([]placeplan.Area, error)
 	Datasets(ctx context.Context) ([]placeplan.Dataset, error)
 }
 
@@ -298,7 +298,7 @@ func LoadIoDAreas(ctx context.Context, st SummaryStore, geog placeplan.Geography
 	if geog != placeplan.LSOA2011 && geog != placeplan.LSOA2021 {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "unknown geography %q: want lsoa11 or lsoa21", geog)
 	}
-	areas, err := st.Areas(ctx, data.AreaQuery{Geography: geog})
+	areas, err := st.Areas(ctx, placeplan.AreaQuery{Geography: geog})
 	if err != nil {
 		return nil, err
 	}

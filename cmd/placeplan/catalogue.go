@@ -126,7 +126,7 @@ func (c *areasCmd) run(ctx context.Context, stdout io.Writer) error {
 		return err
 	}
 	defer s.Close()
-	areas, err := s.Areas(ctx, data.AreaQuery{Geography: c.geography, LAD: c.lad})
+	areas, err := s.Areas(ctx, placeplan.AreaQuery{Geography: c.geography, LAD: c.lad})
 	if err != nil {
 		return err
 	}

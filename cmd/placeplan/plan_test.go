@@ -111,7 +111,7 @@ func TestPlanWithholdsSmallCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	areas, err := st.Areas(ctx, data.AreaQuery{Geography: placeplan.LSOA2011, LAD: "E06000051"})
+	areas, err := st.Areas(ctx, placeplan.AreaQuery{Geography: placeplan.LSOA2011, LAD: "E06000051"})
 	if err != nil {
 		t.Fatal(err)
 	}
