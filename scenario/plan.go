@@ -12,7 +12,8 @@ import (
 	"github.com/paulmach/orb"
 
 	"placeplan"
-	"placeplan/data"
+	"placeplan/data/input"
+	"placeplan/data/table"
 	"placeplan/scoring"
 	"placeplan/scoring/rollout"
 	"placeplan/scoring/siting"
@@ -24,8 +25,6 @@ type PlanStore interface {
 	Areas(ctx context.Context, q placeplan.AreaQuery) ([]placeplan.Area, error)
 	Sites(ctx context.Context, layer string) ([]placeplan.Site, error)
 }
-
-var _ PlanStore = (*data.Store)(nil)
 
 // Defaults of a scenario's sites section (its travel defaults are
 // siting.Travel's).
@@ -652,7 +651,7 @@ func (pb *planBuilder) candidates(ctx context.Context) ([]CandidateSite, error) 
 		}
 	case "file":
 		path := pb.sc.CandidatesPath()
-		cands, err := data.ReadPath(path, data.ReadCandidatesCSV)
+		cands, err := input.ReadPath(path, table.ReadCandidatesCSV)
 		if err != nil {
 			return nil, err
 		}

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"placeplan"
-	"placeplan/data"
 )
 
 // RegistryStore is what the scenario registry reads and writes: the data
@@ -28,8 +27,6 @@ type RegistryStore interface {
 	ArchiveScenario(ctx context.Context, id string, baseRevision int, author, note string) error
 	EnsureScenario(ctx context.Context, id, name string, doc []byte, author, note string) (bool, error)
 }
-
-var _ RegistryStore = (*data.Store)(nil)
 
 // Saved is one stored revision of a scenario.
 type Saved struct {

@@ -16,7 +16,6 @@ import (
 	"github.com/tidwall/rtree"
 
 	"placeplan"
-	"placeplan/data"
 )
 
 // SearchStore is what the search index reads. *data.Store satisfies it.
@@ -25,8 +24,6 @@ type SearchStore interface {
 	Localities(ctx context.Context, geog placeplan.Geography) ([]placeplan.Locality, error)
 	Sites(ctx context.Context, layer string) ([]placeplan.Site, error)
 }
-
-var _ SearchStore = (*data.Store)(nil)
 
 // Kinds of place a search finds, in the order they are listed when they
 // match a query equally well.

@@ -11,7 +11,9 @@ import (
 	"strings"
 
 	"placeplan"
-	"placeplan/data"
+	"placeplan/data/input"
+	"placeplan/data/record"
+	"placeplan/data/table"
 	"placeplan/scenario"
 	"placeplan/scoring/siting"
 	"placeplan/wire"
@@ -93,11 +95,11 @@ func (c *sitesCmd) validate() error {
 }
 
 func (c *sitesCmd) run(ctx context.Context, stdout io.Writer) error {
-	demand, err := data.ReadPath(c.demand, data.ReadDemandCSV)
+	demand, err := input.ReadPath(c.demand, table.ReadDemandCSV)
 	if err != nil {
 		return err
 	}
-	cands, err := data.ReadPath(c.candidates, data.ReadCandidatesCSV)
+	cands, err := input.ReadPath(c.candidates, table.ReadCandidatesCSV)
 	if err != nil {
 		return err
 	}
@@ -144,8 +146,8 @@ func (c *sitesCmd) run(ctx context.Context, stdout io.Writer) error {
 
 // writeSitesCSV writes one row per selected site, in the order chosen, with
 // the demand weight it serves.
-func writeSitesCSV(w io.Writer, r wire.Sites, cands []data.Candidate) error {
-	at := map[string]data.Candidate{}
+func writeSitesCSV(w io.Writer, r wire.Sites, cands []record.Candidate) error {
+	at := map[string]record.Candidate{}
 	for _, c := range cands {
 		at[c.ID] = c
 	}
