@@ -56,7 +56,7 @@ func (s *Server) handleAreaProfile(c echo.Context) error {
 		return err
 	}
 	// MHCLG's published ranks and deciles, by index (imd, income, …).
-	published := map[string][2]float64{}
+	published := map[placeplan.IoDIndex][2]float64{}
 	for _, ind := range inds {
 		v, ok := values[ind.Key]
 		if !ok || ind.Index == "" {
@@ -81,7 +81,7 @@ func (s *Server) handleAreaProfile(c echo.Context) error {
 		switch {
 		case r.Suppressed || ind.Direction == 0:
 		case ind.Kind != placeplan.KindCount && ind.Kind != placeplan.KindRate && ind.Kind != placeplan.KindScore:
-		case (ind.Key == placeplan.IoDIndex(ind.Index).Key(placeplan.MeasureScore) || ind.Key == placeplan.IoDIndex(ind.Index).Key(placeplan.MeasureExp)) &&
+		case (ind.Key == ind.Index.Key(placeplan.MeasureScore) || ind.Key == ind.Index.Key(placeplan.MeasureExp)) &&
 			published[ind.Index][0] > 0 && published[ind.Index][1] > 0:
 			// The domain's own score: its published rank (File 8's
 			// indicators share the domain's index but not its rank).

@@ -57,7 +57,7 @@ func (s *Server) handleConfig(c echo.Context) error {
 	for _, g := range sortedKeys(geogs) {
 		var vintages []string
 		for _, d := range ds {
-			if d.Kind == placeplan.DatasetIoD.String() && d.Geography == g && d.Vintage != "" && !slices.Contains(vintages, d.Vintage) {
+			if d.Kind == placeplan.DatasetIoD && d.Geography == g && d.Vintage != "" && !slices.Contains(vintages, d.Vintage) {
 				vintages = append(vintages, d.Vintage)
 			}
 		}

@@ -369,10 +369,7 @@ func newPlanBuilder(ctx context.Context, st PlanStore, sc *Scenario, score *Resu
 	slices.SortFunc(pb.demand, func(a, b DemandArea) int { return cmp.Compare(a.Code, b.Code) })
 
 	// Population.
-	popKey := pb.ss.Demand.Population
-	if popKey == "" {
-		popKey = "pop_total"
-	}
+	popKey := pb.ss.Demand.PopulationKey()
 	pop, err := values(popKey)
 	if err != nil {
 		return nil, err
@@ -883,7 +880,7 @@ func (pb *planBuilder) rolloutInput(net *siting.Network, selected []string) (rol
 	}
 	in.Fixed = pb.ss.Fixed
 	in.ProfileNames = pb.profileKeys
-	in.Noun = populationNoun(pb.ss.Demand.Population)
+	in.Noun = placeplan.PopulationNoun(pb.ss.Demand.PopulationKey())
 	return in, nil
 }
 
@@ -931,19 +928,6 @@ func reachedIn(n int, plan *rollout.Plan) []int {
 		}
 	}
 	return out
-}
-
-// populationNoun names the people a population indicator counts.
-func populationNoun(key string) string {
-	switch key {
-	case "pop_children_0_15":
-		return "children"
-	case "pop_60_plus":
-		return "older people"
-	case "pop_working_age", "pop_16_59":
-		return "adults"
-	}
-	return "people"
 }
 
 // msoasReached counts the neighbourhoods (MSOAs) with an area within reach

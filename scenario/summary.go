@@ -247,7 +247,7 @@ func (ia *IoDAreas) addArea(a record.Area) int {
 // noteDenominator records the population denominator of an index measure.
 func (ia *IoDAreas) noteDenominator(ind placeplan.Indicator) {
 	if ind.Index != "" && (ind.Kind == placeplan.KindRank || ind.Kind == placeplan.KindScore || ind.Kind == placeplan.KindRate) {
-		ia.denom[ind.Index] = ind.Denominator
+		ia.denom[string(ind.Index)] = ind.Denominator
 	}
 }
 
@@ -856,7 +856,7 @@ func SummariseStore(ctx context.Context, st SummaryStore, q SummaryQuery) (*Summ
 	s.Scheme = q.Scheme
 	// The names of MSOAs and the definitions of localities have their own
 	// attribution.
-	kind := map[Grouping]placeplan.DatasetKind{ByMSOA: placeplan.DatasetMSOANames, ByLocality: placeplan.DatasetLocalities}[q.By].String()
+	kind := map[Grouping]placeplan.DatasetKind{ByMSOA: placeplan.DatasetMSOANames, ByLocality: placeplan.DatasetLocalities}[q.By]
 	if kind != "" {
 		ds, err := st.Datasets(ctx)
 		if err != nil {

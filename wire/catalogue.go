@@ -26,7 +26,7 @@ type Dataset struct {
 func NewDataset(d placeplan.Dataset) Dataset {
 	return Dataset{
 		ID:          d.ID,
-		Kind:        d.Kind,
+		Kind:        string(d.Kind),
 		Format:      d.Format,
 		Vintage:     d.Vintage,
 		Geography:   string(d.Geography),

@@ -250,11 +250,7 @@ func NewPlan(r *scenario.PlanResult) Plan {
 	if doc.Warnings == nil {
 		doc.Warnings = []string{}
 	}
-	pop := ss.Demand.Population
-	if pop == "" {
-		pop = "pop_total"
-	}
-	doc.Demand = PlanDemand{Weight: ss.Demand.Weight, Population: pop, Noun: r.Noun, Areas: len(r.Demand),
+	doc.Demand = PlanDemand{Weight: ss.Demand.Weight, Population: ss.Demand.PopulationKey(), Noun: r.Noun, Areas: len(r.Demand),
 		TotalWeight: Finite(r.TotalWeight), TotalPopulation: r.TotalPopulation}
 
 	s := r.Selection
