@@ -1,0 +1,290 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"placeplan/api"
+	"placeplan/data"
+	"placeplan/report"
+	"placeplan/scenario"
+	"placeplan/scoring/siting"
+)
+
+// defaultStore is the embedded default data, loaded once for the tests.
+var defaultStore = sync.OnceValues(func() (*data.Store, error) {
+	ctx := context.Background()
+	st, err := data.Open(ctx, ":memory:")
+	if err != nil {
+		return nil, err
+	}
+	_, err = data.LoadDefault(ctx, st)
+	return st, err
+})
+
+// shropshirePaper is the paper of the shipped Shropshire scenario, dated
+// a fixed day, with its plan.
+func shropshirePaper(t *testing.T) (*report.Paper, *scenario.PlanResult) {
+	t.Helper()
+	st, err := defaultStore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	sc, err := scenario.LookupBuiltin("shropshire-five-teams")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := report.Make(ctx, st, "shropshire-five-teams", sc, time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := scenario.Plan(ctx, st, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, res
+}
+
+// TestPaperFollowsTheTemplate checks that the paper has every section and
+// appendix of the Shropshire template, numbered in its order, with
+// numbered paragraphs, and a front sheet with each of its fields.
+func TestPaperFollowsTheTemplate(t *testing.T) {
+	p, _ := shropshirePaper(t)
+	tpl, err := report.LoadTemplate("shropshire", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Sections) != len(tpl.Sections) || len(p.Appendices) != len(tpl.Appendices) {
+		t.Fatalf("%d sections and %d appendices, want %d and %d", len(p.Sections), len(p.Appendices), len(tpl.Sections), len(tpl.Appendices))
+	}
+	for i, s := range p.Sections {
+		if s.Title != tpl.Sections[i].Title || s.Number != strconv.Itoa(i+1) {
+			t.Errorf("section %d is %s %q, want %q", i, s.Number, s.Title, tpl.Sections[i].Title)
+		}
+		if len(s.Blocks) == 0 {
+			t.Errorf("section %s %q is empty", s.Number, s.Title)
+		}
+		n := 0
+		for _, b := range s.Blocks {
+			if b.Para != nil {
+				n++
+				if want := s.Number + "." + strconv.Itoa(n); b.Para.Number != want {
+					t.Errorf("paragraph %q in section %s, want %s", b.Para.Number, s.Number, want)
+				}
+			}
+		}
+	}
+	for i, a := range p.Appendices {
+		if want := string(rune('A' + i)); a.Number != want || a.Title != tpl.Appendices[i].Title {
+			t.Errorf("appendix %s %q, want %s %q", a.Number, a.Title, want, tpl.Appendices[i].Title)
+		}
+	}
+	if len(p.FrontSheet) != len(tpl.FrontSheet) {
+		t.Fatalf("front sheet has %d fields, want %d", len(p.FrontSheet), len(tpl.FrontSheet))
+	}
+	for i, f := range p.FrontSheet {
+		if f.Label != tpl.FrontSheet[i].Label || f.Value == "" {
+			t.Errorf("front sheet row %d: %q = %q", i, f.Label, f.Value)
+		}
+	}
+	// The shipped scenario has no paper section: the paper must say what
+	// the officer has to complete, on the front sheet and in the list.
+	missing := 0
+	for _, f := range p.FrontSheet {
+		if f.Missing {
+			missing++
+		}
+	}
+	if missing == 0 || len(p.Flags) < missing {
+		t.Errorf("%d front-sheet fields flagged missing, %d flags: want the committee, item and officer flagged", missing, len(p.Flags))
+	}
+	if p.Language != "en-GB" || p.Marking != "OFFICIAL" || !strings.Contains(p.Footer, "shropshire-five-teams") {
+		t.Errorf("language %q, marking %q, footer %q", p.Language, p.Marking, p.Footer)
+	}
+}
+
+// TestPaperHTML checks the HTML is one self-contained, labelled document:
+// every map and chart an SVG with role img and alt text, every table with
+// a caption and header cells, nothing fetched.
+func TestPaperHTML(t *testing.T) {
+	p, _ := shropshirePaper(t)
+	doc, err := report.HTML(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<html lang="en-GB">`, "<title>" + p.Title, `<caption>The phased rollout</caption>`,
+		`<th scope="col"`, `<th scope="row">`} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("html lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"http://", "https://", "<script", "<img"} {
+		if i := strings.Index(doc, bad); i >= 0 && !strings.HasPrefix(doc[i:], "http://www.w3.org/") {
+			t.Errorf("html holds %q at %d: a paper must fetch nothing", bad, i)
+		}
+	}
+	svgs := regexp.MustCompile(`<svg [^>]*>`).FindAllString(doc, -1)
+	if len(svgs) != 3 {
+		t.Fatalf("%d SVG figures, want 3 (two maps and the coverage chart)", len(svgs))
+	}
+	for _, s := range svgs {
+		if !strings.Contains(s, `role="img"`) || !strings.Contains(s, "aria-labelledby=") {
+			t.Errorf("figure %s is not labelled", s)
+		}
+	}
+	if n := strings.Count(doc, "<desc id="); n != 3 {
+		t.Errorf("%d figures with a description, want 3", n)
+	}
+}
+
+// TestPaperPDF prints the paper through Chromium and reads it back with
+// poppler as a reader would: tagged, every font embedded, every section,
+// site, plan figure and attribution line in its text, and the maps drawn.
+func TestPaperPDF(t *testing.T) {
+	for _, tool := range []string{"pdfinfo", "pdffonts", "pdftotext", "pdftoppm"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed (Debian poppler-utils; make deps installs it)", tool)
+		}
+	}
+	p, res := shropshirePaper(t)
+	var buf bytes.Buffer
+	if err := report.WritePDF(context.Background(), &buf, p, ""); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "paper.pdf")
+	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(name string, args ...string) string {
+		out, err := exec.Command(name, args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+		}
+		return string(out)
+	}
+	info := run("pdfinfo", file)
+	for _, want := range []string{"Tagged:          yes", "Page size:       594.96 x 841.92 pts (A4)", "Title:           " + p.Title} {
+		if !strings.Contains(info, want) {
+			t.Errorf("pdfinfo lacks %q:\n%s", want, info)
+		}
+	}
+	fonts := strings.Split(strings.TrimSpace(run("pdffonts", file)), "\n")[2:]
+	if len(fonts) == 0 {
+		t.Error("pdffonts lists no font")
+	}
+	for _, f := range fonts {
+		if fs := strings.Fields(f); len(fs) < 6 || fs[len(fs)-5] != "yes" {
+			t.Errorf("font not embedded: %s", f)
+		}
+	}
+	text := strings.Join(strings.Fields(run("pdftotext", "-layout", file, "-")), " ")
+	for _, s := range p.Sections {
+		if !strings.Contains(text, s.Number+". "+s.Title) {
+			t.Errorf("the PDF's text lacks section %s. %s", s.Number, s.Title)
+		}
+	}
+	for _, a := range p.Appendices {
+		if !strings.Contains(text, "Appendix "+a.Number+": "+a.Title) {
+			t.Errorf("the PDF's text lacks appendix %s: %s", a.Number, a.Title)
+		}
+	}
+	// The figures of the plan JSON, as the plan route gives them.
+	var doc api.PlanDocument
+	b, _ := json.Marshal(api.NewPlanDocument(res))
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range doc.Sites {
+		if !strings.Contains(text, s.ID) {
+			t.Errorf("the PDF's text lacks site %s", s.ID)
+		}
+		if s.Reach != nil && !strings.Contains(text, siting.Amount(*s.Reach)) {
+			t.Errorf("the PDF's text lacks site %s's reach %s", s.ID, siting.Amount(*s.Reach))
+		}
+	}
+	for _, ph := range doc.Rollout.Phases {
+		if ph.NewWeight != nil && !strings.Contains(text, siting.Amount(*ph.NewWeight)) {
+			t.Errorf("the PDF's text lacks %s's newly reached %s", ph.Label, siting.Amount(*ph.NewWeight))
+		}
+	}
+	for _, line := range doc.Attribution {
+		if !strings.Contains(text, strings.Join(strings.Fields(line), " ")) {
+			t.Errorf("the PDF's text lacks the attribution line %q", line)
+		}
+	}
+	if !strings.Contains(text, "Page 1 of ") || !strings.Contains(text, "OFFICIAL") {
+		t.Error("the footer (marking, page n of N) is missing")
+	}
+	// The page with the need map: many coloured pixels.
+	page := findPage(t, file, "Need by small area")
+	dir := t.TempDir()
+	run("pdftoppm", "-r", "40", "-png", "-f", page, "-l", page, file, filepath.Join(dir, "p"))
+	pngs, _ := filepath.Glob(filepath.Join(dir, "p*.png"))
+	if len(pngs) != 1 {
+		t.Fatalf("pdftoppm wrote %v", pngs)
+	}
+	if share := colouredShare(t, pngs[0]); share < 0.1 {
+		t.Errorf("the map's page is %.0f%% coloured: the map is not drawn", 100*share)
+	}
+}
+
+// findPage returns the number of the first page whose text holds s.
+func findPage(t *testing.T, file, s string) string {
+	t.Helper()
+	for i := 1; i < 60; i++ {
+		out, err := exec.Command("pdftotext", "-f", strconv.Itoa(i), "-l", strconv.Itoa(i), file, "-").Output()
+		if err != nil {
+			break
+		}
+		if strings.Contains(string(out), s) {
+			return strconv.Itoa(i)
+		}
+	}
+	t.Fatalf("no page holds %q", s)
+	return ""
+}
+
+// colouredShare is the share of a PNG's pixels that are neither white nor
+// grey: what a choropleth paints.
+func colouredShare(t *testing.T, file string) float64 {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n, coloured int
+	bounds := img.Bounds()
+	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+		for x := bounds.Min.X; x < bounds.Max.X; x++ {
+			n++
+			if saturated(img, x, y) {
+				coloured++
+			}
+		}
+	}
+	return float64(coloured) / float64(n)
+}
+
+func saturated(img image.Image, x, y int) bool {
+	r, g, b, _ := img.At(x, y).RGBA()
+	hi, lo := max(r, g, b), min(r, g, b)
+	return hi-lo > 0x2000
+}
