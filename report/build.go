@@ -30,10 +30,25 @@ type Store interface {
 // every table's notes.
 const Withheld = "[c]"
 
+// Report is what Make makes of one scenario: the board paper, and the
+// tables and layers behind it for the analysts' files.
+type Report struct {
+	Paper *Paper
+	// Tables are localities, small_areas, sites and phases, in that
+	// order; Catchments each chosen base's catchment.
+	Tables     []DataTable
+	Catchments DataTable
+	// Attribution lists the attribution lines of the data used, and
+	// SuppressBelow the small-number threshold (0 when none applies).
+	Attribution   []string
+	SuppressBelow float64
+}
+
 // Make works out the plan of scenario sc (whose label, such as
 // "shropshire-five-teams@3", the paper's footer names) and assembles its
-// board paper in the shape of the scenario's paper template, dated now.
-func Make(ctx context.Context, st Store, label string, sc *scenario.Scenario, now time.Time) (*Paper, error) {
+// board paper in the shape of the scenario's paper template, dated now,
+// with the tables behind it.
+func Make(ctx context.Context, st Store, label string, sc *scenario.Scenario, now time.Time) (*Report, error) {
 	if sc.Sites == nil {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "scenario %s has no sites section: a board paper needs a plan", label)
 	}
@@ -68,7 +83,12 @@ func Make(ctx context.Context, st Store, label string, sc *scenario.Scenario, no
 	}
 	b := &builder{label: label, sc: sc, res: res, tpl: tpl, now: now, areaResults: areas, summary: sum}
 	b.index(geom, locs)
-	return b.paper()
+	p, err := b.paper()
+	if err != nil {
+		return nil, err
+	}
+	return &Report{Paper: p, Tables: b.dataTables(), Catchments: b.catchmentData(),
+		Attribution: slices.Clone(res.Attribution), SuppressBelow: res.SuppressBelow}, nil
 }
 
 // builder holds what the sections of one paper are made from.

@@ -1,15 +1,21 @@
 package report_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"flag"
+	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +27,8 @@ import (
 	"placeplan/report"
 	"placeplan/scenario"
 	"placeplan/scoring/siting"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // defaultStore is the embedded default data, loaded once for the tests.
@@ -37,6 +45,13 @@ var defaultStore = sync.OnceValues(func() (*data.Store, error) {
 // shropshirePaper is the paper of the shipped Shropshire scenario, dated
 // a fixed day, with its plan.
 func shropshirePaper(t *testing.T) (*report.Paper, *scenario.PlanResult) {
+	rep, res := shropshireReport(t)
+	return rep.Paper, res
+}
+
+// shropshireReport is the report of the shipped Shropshire scenario,
+// dated a fixed day, with its plan.
+func shropshireReport(t *testing.T) (*report.Report, *scenario.PlanResult) {
 	t.Helper()
 	st, err := defaultStore()
 	if err != nil {
@@ -287,4 +302,106 @@ func saturated(img image.Image, x, y int) bool {
 	r, g, b, _ := img.At(x, y).RGBA()
 	hi, lo := max(r, g, b), min(r, g, b)
 	return hi-lo > 0x2000
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+// TestAnalystsFiles writes the workbook, the zipped CSVs and the GeoJSON
+// of the Shropshire plan and reads each back as an analyst's tool would:
+// excelize for the workbook (numbers as numbers, a notes sheet with the
+// attribution), golden CSVs, and GDAL for the GeoJSON.
+func TestAnalystsFiles(t *testing.T) {
+	rep, res := shropshireReport(t)
+	dir := t.TempDir()
+
+	var xb bytes.Buffer
+	if err := report.WriteXLSX(&xb, rep); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(xb.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := x.GetSheetList(), []string{"Notes", "localities", "small_areas", "sites", "phases"}; !slices.Equal(got, want) {
+		t.Errorf("sheets %v, want %v", got, want)
+	}
+	rows, _ := x.GetRows("small_areas")
+	if len(rows) != len(res.Demand)+1 {
+		t.Errorf("small_areas has %d rows, want a header and %d areas", len(rows), len(res.Demand))
+	}
+	if typ, _ := x.GetCellType("sites", "I2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Errorf("sites reach is a %v cell, want a number", typ)
+	}
+	notes, _ := x.GetRows("Notes")
+	var joined []string
+	for _, r := range notes {
+		joined = append(joined, strings.Join(r, " "))
+	}
+	for _, line := range res.Attribution {
+		if !slices.Contains(joined, line) {
+			t.Errorf("the Notes sheet lacks the attribution line %q", line)
+		}
+	}
+
+	var zb bytes.Buffer
+	if err := report.WriteCSVZip(&zb, rep); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(zb.Bytes()), int64(zb.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+		if !strings.HasSuffix(f.Name, ".csv") {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(rc)
+		rc.Close()
+		if _, err := csv.NewReader(bytes.NewReader(got)).ReadAll(); err != nil {
+			t.Errorf("%s is not CSV: %v", f.Name, err)
+		}
+		golden := filepath.Join("testdata", "shropshire-five-teams", f.Name)
+		if *update {
+			os.MkdirAll(filepath.Dir(golden), 0o755)
+			if err := os.WriteFile(golden, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (go test ./report -run AnalystsFiles -update writes it)", err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from %s (go test ./report -run AnalystsFiles -update rewrites it after a deliberate change)", f.Name, golden)
+		}
+	}
+	if want := []string{"localities.csv", "small_areas.csv", "sites.csv", "phases.csv", "notes.txt"}; !slices.Equal(names, want) {
+		t.Errorf("zip holds %v, want %v", names, want)
+	}
+
+	if _, err := exec.LookPath("ogrinfo"); err != nil {
+		t.Skip("ogrinfo not installed (Debian gdal-bin; make deps installs it)")
+	}
+	gj := filepath.Join(dir, "plan.geojson")
+	var gb bytes.Buffer
+	if err := report.WriteGeoJSON(&gb, rep); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(gj, gb.Bytes(), 0o644)
+	for layer, want := range map[string]int{"small_areas": len(res.Demand), "sites": len(res.Selection.Selected), "catchments": len(res.Selection.Selected)} {
+		out, err := exec.Command("ogrinfo", "-ro", "-q", "-sql", fmt.Sprintf("SELECT COUNT(*) AS n FROM plan WHERE layer = '%s'", layer), gj).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ogrinfo: %v\n%s", err, out)
+		}
+		if !strings.Contains(string(out), fmt.Sprintf("n (Integer) = %d", want)) {
+			t.Errorf("GDAL counts in layer %s:\n%s\nwant %d", layer, out, want)
+		}
+	}
 }

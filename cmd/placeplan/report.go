@@ -16,20 +16,22 @@ import (
 func reportSpec() spec {
 	return spec{
 		name:     "report",
-		synopsis: []string{"--scenario ID[@REV]|FILE [--db FILE] --format html|pdf --out FILE"},
+		synopsis: []string{"--scenario ID[@REV]|FILE [--db FILE] --format pdf|html|xlsx|csv|geojson --out FILE"},
 		about: `Report writes a scenario's board paper: a committee report in the council's
 own shape (the scenario's paper.template: shropshire, oxfordshire or a .yaml
 file; see docs/REPORTS.md) with a front sheet, numbered paragraphs, maps,
 charts, the ranked localities, the sites and why, the phased rollout and
 appendices. html is one self-contained file; pdf is that page printed to a
 tagged, accessible A4 PDF by headless Chromium (Debian's chromium package),
-which must be installed.`,
+which must be installed. xlsx, csv (a zip of one file per table) and
+geojson are the tables behind it — localities, small areas, sites, phases
+(and catchments in geojson) — with their definitions and attribution.`,
 		make: newReportCmd,
 	}
 }
 
 // reportFormats are the formats placeplan report writes.
-func reportFormats() []string { return []string{"html", "pdf"} }
+func reportFormats() []string { return []string{"pdf", "html", "xlsx", "csv", "geojson"} }
 
 // reportCmd is "placeplan report": a scenario's board paper.
 type reportCmd struct {
@@ -71,7 +73,7 @@ func (c *reportCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 	}
 	defer st.Close()
 	step("working out the plan")
-	p, err := report.Make(ctx, st, c.scenario, sc, time.Now())
+	rep, err := report.Make(ctx, st, c.scenario, sc, time.Now())
 	if err != nil {
 		return err
 	}
@@ -88,10 +90,19 @@ func (c *reportCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 	switch c.format {
 	case "html":
 		step("writing the HTML")
-		err = report.WriteHTML(tmp, p)
+		err = report.WriteHTML(tmp, rep.Paper)
 	case "pdf":
 		step("printing the PDF with Chromium")
-		err = report.WritePDF(ctx, tmp, p, "")
+		err = report.WritePDF(ctx, tmp, rep.Paper, "")
+	case "xlsx":
+		step("writing the workbook")
+		err = report.WriteXLSX(tmp, rep)
+	case "csv":
+		step("writing the tables, zipped")
+		err = report.WriteCSVZip(tmp, rep)
+	case "geojson":
+		step("writing the GeoJSON")
+		err = report.WriteGeoJSON(tmp, rep)
 	}
 	if cerr := tmp.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("report: %s: %w", c.out, cerr)
@@ -103,7 +114,7 @@ func (c *reportCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 		return fmt.Errorf("report: %w", err)
 	}
 	step("wrote " + c.out)
-	for _, f := range p.Flags {
+	for _, f := range rep.Paper.Flags {
 		fmt.Fprintf(stderr, "to complete: %s\n", f)
 	}
 	return nil
