@@ -24,10 +24,13 @@ import (
 
 	"placeplan/api"
 	"placeplan/data"
+	"placeplan/data/geopackage"
+	"placeplan/geo"
 	"placeplan/report"
 	"placeplan/scenario"
 	"placeplan/scoring/siting"
 
+	"github.com/paulmach/orb"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -402,6 +405,66 @@ func TestAnalystsFiles(t *testing.T) {
 		}
 		if !strings.Contains(string(out), fmt.Sprintf("n (Integer) = %d", want)) {
 			t.Errorf("GDAL counts in layer %s:\n%s\nwant %d", layer, out, want)
+		}
+	}
+}
+
+// TestGeoPackage writes the Shropshire plan as GeoPackages in British
+// National Grid and in WGS84 and checks each with GDAL's own GeoPackage
+// validator, ogrinfo (layers, CRS, feature counts) and placeplan's reader.
+func TestGeoPackage(t *testing.T) {
+	if _, err := exec.LookPath("ogrinfo"); err != nil {
+		t.Skip("ogrinfo not installed (Debian gdal-bin; make deps installs it)")
+	}
+	rep, res := shropshireReport(t)
+	for _, srs := range []int{geopackage.EPSG27700, geopackage.EPSG4326} {
+		file := filepath.Join(t.TempDir(), "plan.gpkg")
+		if err := report.WriteGeoPackage(context.Background(), file, rep, srs); err != nil {
+			t.Fatal(err)
+		}
+		const validator = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py"
+		if _, err := os.Stat(validator); err == nil {
+			if out, err := exec.Command("/usr/bin/python3", validator, file).CombinedOutput(); err != nil || len(out) > 0 {
+				t.Errorf("EPSG:%d: GDAL's validate_gpkg.py: %v\n%s", srs, err, out)
+			}
+		}
+		for layer, want := range map[string]int{"small_areas": len(res.Demand), "localities": len(res.Score.Need.Localities),
+			"sites": len(res.Selection.Selected), "catchments": len(res.Selection.Selected), "phases": len(res.Rollout.Phases)} {
+			out, err := exec.Command("ogrinfo", "-ro", "-so", file, layer).CombinedOutput()
+			if err != nil {
+				t.Fatalf("ogrinfo %s: %v\n%s", layer, err, out)
+			}
+			if !strings.Contains(string(out), fmt.Sprintf("Feature Count: %d\n", want)) {
+				t.Errorf("EPSG:%d %s: want %d features:\n%s", srs, layer, want, out)
+			}
+			if layer != "phases" && !strings.Contains(string(out), fmt.Sprintf(`ID["EPSG",%d]]`, srs)) {
+				t.Errorf("EPSG:%d %s: the layer's CRS is not EPSG:%d:\n%s", srs, layer, srs, out)
+			}
+		}
+		f, err := os.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set, err := geopackage.Read(f, "sites")
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(set.Features) != len(res.Selection.Selected) {
+			t.Errorf("placeplan's reader finds %d sites", len(set.Features))
+		}
+		if wantCRS := map[int]geo.CRS{geopackage.EPSG27700: geo.BNG, geopackage.EPSG4326: geo.WGS84}[srs]; set.CRS != wantCRS {
+			t.Errorf("EPSG:%d: placeplan's reader finds CRS %v", srs, set.CRS)
+		}
+		for _, ft := range set.Features {
+			g, err := geo.ToWGS84(ft.Geometry, set.CRS)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := g.(orb.Point)
+			if p[0] < -3.3 || p[0] > -2.2 || p[1] < 52.3 || p[1] > 53.0 {
+				t.Errorf("EPSG:%d: site %v read back at %v, not in Shropshire", srs, ft.Properties["id"], p)
+			}
 		}
 	}
 }

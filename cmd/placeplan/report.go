@@ -10,13 +10,14 @@ import (
 	"strings"
 	"time"
 
+	"placeplan/data/geopackage"
 	"placeplan/report"
 )
 
 func reportSpec() spec {
 	return spec{
 		name:     "report",
-		synopsis: []string{"--scenario ID[@REV]|FILE [--db FILE] --format pdf|html|xlsx|csv|geojson --out FILE"},
+		synopsis: []string{"--scenario ID[@REV]|FILE [--db FILE] --format pdf|html|xlsx|csv|gpkg|geojson --out FILE"},
 		about: `Report writes a scenario's board paper: a committee report in the council's
 own shape (the scenario's paper.template: shropshire, oxfordshire or a .yaml
 file; see docs/REPORTS.md) with a front sheet, numbered paragraphs, maps,
@@ -31,7 +32,7 @@ geojson are the tables behind it — localities, small areas, sites, phases
 }
 
 // reportFormats are the formats placeplan report writes.
-func reportFormats() []string { return []string{"pdf", "html", "xlsx", "csv", "geojson"} }
+func reportFormats() []string { return []string{"pdf", "html", "xlsx", "csv", "gpkg", "geojson"} }
 
 // reportCmd is "placeplan report": a scenario's board paper.
 type reportCmd struct {
@@ -100,11 +101,18 @@ func (c *reportCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 	case "csv":
 		step("writing the tables, zipped")
 		err = report.WriteCSVZip(tmp, rep)
+	case "gpkg":
+		step("writing the GeoPackage")
+		// SQLite writes the file itself: into a fresh name beside the
+		// temporary file, which then takes its place.
+		tmp.Close()
+		os.Remove(tmp.Name())
+		err = report.WriteGeoPackage(ctx, tmp.Name(), rep, geopackage.EPSG27700)
 	case "geojson":
 		step("writing the GeoJSON")
 		err = report.WriteGeoJSON(tmp, rep)
 	}
-	if cerr := tmp.Close(); err == nil && cerr != nil {
+	if cerr := tmp.Close(); err == nil && cerr != nil && c.format != "gpkg" {
 		err = fmt.Errorf("report: %s: %w", c.out, cerr)
 	}
 	if err != nil {
