@@ -29,11 +29,11 @@ type Chromium string
 
 // path returns the executable to run, or an error that says how to get
 // one.
-func (c Chromium) path() (string, error) {
+func (c Chromium) path(what string) (string, error) {
 	if c != "" {
 		p, err := exec.LookPath(string(c))
 		if err != nil {
-			return "", placeplan.Errorf(placeplan.EUNSUPPORTED, "pdf: chromium %s: %w", string(c), err)
+			return "", placeplan.Errorf(placeplan.EUNSUPPORTED, "%s: chromium %s: %w", what, string(c), err)
 		}
 		return p, nil
 	}
@@ -43,18 +43,35 @@ func (c Chromium) path() (string, error) {
 		}
 	}
 	return "", placeplan.Errorf(placeplan.EUNSUPPORTED,
-		"pdf: the PDF paper is printed by Chromium, and none was found on PATH (chromium, chromium-browser or google-chrome): install Debian's chromium package, or write --format html")
+		"%s: the paper is rendered by Chromium, and none was found on PATH (chromium, chromium-browser or google-chrome): install Debian's chromium package, or write --format html", what)
 }
 
 // WritePDF prints the paper to an A4 tagged PDF through headless
 // Chromium: every page has a footer with the marking, the scenario and
 // its revision, the data vintage, and "page n of N".
 func WritePDF(ctx context.Context, w io.Writer, p *Paper, browser Chromium) error {
-	exe, err := browser.path()
+	doc, err := HTML(p)
 	if err != nil {
 		return err
 	}
-	doc, err := HTML(p)
+	var pdf []byte
+	err = browser.run(ctx, "pdf", func(bctx context.Context) error {
+		pdf, err = printPDF(bctx, doc, footerTemplate(p))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(pdf); err != nil {
+		return fmt.Errorf("pdf: write: %w", err)
+	}
+	return nil
+}
+
+// run starts headless Chromium, calls fn with its context, and closes it.
+// what names the format in errors.
+func (c Chromium) run(ctx context.Context, what string, fn func(ctx context.Context) error) error {
+	exe, err := c.path(what)
 	if err != nil {
 		return err
 	}
@@ -68,30 +85,32 @@ func WritePDF(ctx context.Context, w io.Writer, p *Paper, browser Chromium) erro
 	defer cancelAlloc()
 	bctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
-	pdf, err := printPDF(bctx, doc, footerTemplate(p))
-	if err != nil {
+	if err := fn(bctx); err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return err
 		}
-		return fmt.Errorf("pdf: print with %s: %w", exe, err)
-	}
-	if _, err := w.Write(pdf); err != nil {
-		return fmt.Errorf("pdf: write: %w", err)
+		return fmt.Errorf("%s: render with %s: %w", what, exe, err)
 	}
 	return nil
+}
+
+// setContent loads doc into the browser of ctx, on a blank page.
+func setContent(ctx context.Context, doc string) error {
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		return err
+	}
+	tree, err := chromedp.Call(ctx, page.GetFrameTree, cdp.Empty{})
+	if err != nil {
+		return err
+	}
+	_, err = chromedp.Call(ctx, page.SetDocumentContent, page.SetDocumentContentParams{FrameID: tree.FrameTree.Frame.ID, HTML: doc})
+	return err
 }
 
 // printPDF loads doc into the browser of ctx and prints it: A4 from the
 // paper's @page rule, backgrounds, the footer, tagged, with an outline.
 func printPDF(ctx context.Context, doc, footer string) ([]byte, error) {
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		return nil, err
-	}
-	tree, err := chromedp.Call(ctx, page.GetFrameTree, cdp.Empty{})
-	if err != nil {
-		return nil, err
-	}
-	if _, err := chromedp.Call(ctx, page.SetDocumentContent, page.SetDocumentContentParams{FrameID: tree.FrameTree.Frame.ID, HTML: doc}); err != nil {
+	if err := setContent(ctx, doc); err != nil {
 		return nil, err
 	}
 	return chromedp.Run(ctx, chromedp.PrintToPDF(

@@ -468,3 +468,64 @@ func TestGeoPackage(t *testing.T) {
 		}
 	}
 }
+
+// TestPaperDOCX makes the Word paper and reads its XML back: Word's
+// heading styles for the title and every section, real tables, and each
+// map and chart as a picture whose alt text is the figure's.
+func TestPaperDOCX(t *testing.T) {
+	if _, err := exec.LookPath("pandoc"); err != nil {
+		t.Skip("pandoc not installed (Debian pandoc; make deps installs it)")
+	}
+	p, _ := shropshirePaper(t)
+	var buf bytes.Buffer
+	if err := report.WriteDOCX(context.Background(), &buf, p, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc string
+	images := 0
+	for _, f := range zr.File {
+		if strings.HasPrefix(f.Name, "word/media/") && strings.HasSuffix(f.Name, ".png") {
+			images++
+		}
+		if f.Name == "word/document.xml" {
+			rc, _ := f.Open()
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			doc = string(b)
+		}
+	}
+	if doc == "" {
+		t.Fatal("no word/document.xml")
+	}
+	if n := strings.Count(doc, `<w:pStyle w:val="Heading2" />`) + strings.Count(doc, `<w:pStyle w:val="Heading2"/>`); n != len(p.Sections)+len(p.Appendices) {
+		t.Errorf("%d Heading 2 paragraphs, want one per section and appendix (%d)", n, len(p.Sections)+len(p.Appendices))
+	}
+	if n := strings.Count(doc, "<w:tbl>"); n < 7 {
+		t.Errorf("%d Word tables, want the front sheet and every table of the paper", n)
+	}
+	var figures []*report.Figure
+	for _, s := range p.Sections {
+		for _, b := range s.Blocks {
+			if b.Figure != nil {
+				figures = append(figures, b.Figure)
+			}
+		}
+	}
+	if images != len(figures) {
+		t.Errorf("%d images, want %d", images, len(figures))
+	}
+	for _, f := range figures {
+		if alt := f.Alt[:40]; !strings.Contains(doc, `descr="`+alt) {
+			t.Errorf("no picture has the alt text of %s (%q…)", f.ID, alt)
+		}
+	}
+	for _, s := range p.Sections {
+		if !strings.Contains(doc, s.Number+". "+s.Title) {
+			t.Errorf("the document lacks the heading %s. %s", s.Number, s.Title)
+		}
+	}
+}

@@ -17,7 +17,7 @@ import (
 func reportSpec() spec {
 	return spec{
 		name:     "report",
-		synopsis: []string{"--scenario ID[@REV]|FILE [--db FILE] --format pdf|html|xlsx|csv|gpkg|geojson --out FILE"},
+		synopsis: []string{"--scenario ID[@REV]|FILE [--db FILE] --format pdf|docx|html|xlsx|csv|gpkg|geojson --out FILE"},
 		about: `Report writes a scenario's board paper: a committee report in the council's
 own shape (the scenario's paper.template: shropshire, oxfordshire or a .yaml
 file; see docs/REPORTS.md) with a front sheet, numbered paragraphs, maps,
@@ -32,7 +32,9 @@ geojson are the tables behind it — localities, small areas, sites, phases
 }
 
 // reportFormats are the formats placeplan report writes.
-func reportFormats() []string { return []string{"pdf", "html", "xlsx", "csv", "gpkg", "geojson"} }
+func reportFormats() []string {
+	return []string{"pdf", "docx", "html", "xlsx", "csv", "gpkg", "geojson"}
+}
 
 // reportCmd is "placeplan report": a scenario's board paper.
 type reportCmd struct {
@@ -95,6 +97,9 @@ func (c *reportCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 	case "pdf":
 		step("printing the PDF with Chromium")
 		err = report.WritePDF(ctx, tmp, rep.Paper, "")
+	case "docx":
+		step("rendering the figures with Chromium and converting with pandoc")
+		err = report.WriteDOCX(ctx, tmp, rep.Paper, "", "")
 	case "xlsx":
 		step("writing the workbook")
 		err = report.WriteXLSX(tmp, rep)
