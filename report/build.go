@@ -44,11 +44,23 @@ type Report struct {
 	SuppressBelow float64
 }
 
-// Make works out the plan of scenario sc (whose label, such as
-// "shropshire-five-teams@3", the paper's footer names) and assembles its
-// board paper in the shape of the scenario's paper template, dated now,
-// with the tables behind it.
-func Make(ctx context.Context, st Store, label string, sc *scenario.Scenario, now time.Time) (*Report, error) {
+// Request is what a report is made of: a scenario with a sites section and
+// its label (such as "shropshire-five-teams@3", which the paper's footer
+// names), optionally a second scenario to set beside it as the
+// alternative, and the paper's date.
+type Request struct {
+	Label        string
+	Scenario     *scenario.Scenario
+	CompareLabel string
+	Compare      *scenario.Scenario // nil for none
+	Now          time.Time
+}
+
+// Make works out the plan of the requested scenario (and of the one to
+// compare) and assembles its board paper in the shape of the scenario's
+// paper template, with the tables behind it.
+func Make(ctx context.Context, st Store, req Request) (*Report, error) {
+	label, sc, now := req.Label, req.Scenario, req.Now
 	if sc.Sites == nil {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "scenario %s has no sites section: a board paper needs a plan", label)
 	}
@@ -78,11 +90,18 @@ func Make(ctx context.Context, st Store, label string, sc *scenario.Scenario, no
 	}
 	sum, err := scenario.SummariseStore(ctx, st, scenario.SummaryQuery{Geography: res.Score.Geography,
 		By: scenario.ByLocality, Scheme: sc.Localities.Scheme})
-	if err != nil {
+	if placeplan.ErrorCode(err) == placeplan.EINVALID {
 		sum = nil // summary measures need the IoD ranks; a paper without them says so
+	} else if err != nil {
+		return nil, err
 	}
 	b := &builder{label: label, sc: sc, res: res, tpl: tpl, now: now, areaResults: areas, summary: sum}
 	b.index(geom, locs)
+	if req.Compare != nil {
+		if b.alt, err = compareWith(ctx, st, label, res, req.CompareLabel, req.Compare); err != nil {
+			return nil, err
+		}
+	}
 	p, err := b.paper()
 	if err != nil {
 		return nil, err
@@ -108,6 +127,35 @@ type builder struct {
 	section    string
 	figures    []*Figure
 	tables     []*Table
+	alt        *alternative // the scenario compared, nil for none
+}
+
+// alternative is the scenario a paper is compared with: its plan and the
+// comparison of the two.
+type alternative struct {
+	label string
+	sc    *scenario.Scenario
+	res   *scenario.PlanResult
+	cmp   *scenario.Comparison
+}
+
+// compareWith plans the alternative and compares the two plans.
+func compareWith(ctx context.Context, st Store, label string, res *scenario.PlanResult, altLabel string, alt *scenario.Scenario) (*alternative, error) {
+	if alt.Sites == nil {
+		return nil, placeplan.Errorf(placeplan.EINVALID, "compare: scenario %s has no sites section: a paper compares plans", altLabel)
+	}
+	altRes, err := scenario.Plan(ctx, st, alt)
+	if err != nil {
+		return nil, placeplan.Wrap(placeplan.ErrorCode(err), err, "compare %s", altLabel)
+	}
+	cmp, err := scenario.Compare([]scenario.Compared{
+		{Label: label, Scenario: res.Score.Scenario, Score: res.Score, Plan: res},
+		{Label: altLabel, Scenario: alt, Score: altRes.Score, Plan: altRes},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &alternative{label: altLabel, sc: alt, res: altRes, cmp: cmp}, nil
 }
 
 // index dissolves the localities' outlines from the demand areas'
@@ -458,6 +506,9 @@ func (b *builder) sectionBlocks(key string, pp *scenario.Paper) ([]Block, error)
 			return nil, err
 		}
 		b.figure(&out, f2)
+		if b.alt != nil && len(b.alt.cmp.Areas) > 0 {
+			b.figure(&out, b.differenceMap())
+		}
 	case "ranking":
 		b.add(&out, "The localities in order of need, with the range of ranks each takes in 90 % of the uncertainty draws, and the IoD summary measures of deprivation:")
 		b.table(&out, b.rankingTable())
@@ -494,6 +545,11 @@ func (b *builder) sectionBlocks(key string, pp *scenario.Paper) ([]Block, error)
 			pct(last.WeightShare), date(ro.Phases[0].Start), pct(ro.AUCShare)))
 		if r.Evaluation != nil {
 			b.add(&out, fmt.Sprintf("A randomised order (%s) for a stepped-wedge evaluation: %s", strings.Join(r.Evaluation.Plan.Order, ", "), r.Evaluation.Verdict))
+		}
+		if a := b.alt; a != nil {
+			b.add(&out, fmt.Sprintf("The alternative, %s (%s), compared with this plan:", a.sc.Name, a.label), a.cmp.Summary...)
+			b.table(&out, b.compareSitesTable())
+			b.table(&out, b.compareCoverageTable())
 		}
 	case "conclusions":
 		b.add(&out, fmt.Sprintf("The recommended plan puts %s where the need is greatest within a %s-%s journey, and opens them in the order that reaches the most need soonest.",
@@ -979,4 +1035,86 @@ func (b *builder) areasTable() *Table {
 	}
 	b.withheldNote(t)
 	return t
+}
+
+// compareSitesTable sets the two plans' bases side by side.
+func (b *builder) compareSitesTable() *Table {
+	a := b.alt
+	t := &Table{ID: "table-compare-sites", Caption: "Bases in this plan and in the alternative",
+		Head: []string{"Base", "This plan opens it in", "The alternative opens it in"}, Numeric: []bool{false, false, false}}
+	for _, s := range a.cmp.Sites {
+		cell := func(i int) string {
+			if !s.Chosen[i] {
+				return "not chosen"
+			}
+			return s.Phase[i]
+		}
+		t.Rows = append(t.Rows, []string{s.ID, cell(0), cell(1)})
+	}
+	return t
+}
+
+// compareCoverageTable sets the two rollouts' coverage side by side,
+// phase by phase.
+func (b *builder) compareCoverageTable() *Table {
+	t := &Table{ID: "table-compare-coverage", Caption: "Need reached by the end of each phase, this plan and the alternative",
+		Head:    []string{"Phase", "This plan", "Need reached", "The alternative", "Need reached"},
+		Numeric: []bool{false, false, true, false, true}}
+	for _, p := range b.alt.cmp.Phases {
+		label := func(i int) string {
+			if i >= len(p.Labels) || p.Labels[i] == "" {
+				return "–"
+			}
+			return p.Labels[i] + ", " + p.Starts[i]
+		}
+		t.Rows = append(t.Rows, []string{strconv.Itoa(p.Index + 1), label(0), pct(p.WeightShare[0]), label(1), pct(p.WeightShare[1])})
+	}
+	return t
+}
+
+// differenceMap shows which areas each plan reaches, with both plans'
+// bases: this plan's filled, the alternative's open.
+func (b *builder) differenceMap() *Figure {
+	a := b.alt
+	fills := map[string]string{scenario.CoveredBoth: "#1d70b8", scenario.CoveredAOnly: "#5694ca", scenario.CoveredBOnly: "#f499be", scenario.CoveredNeither: unreachedColour}
+	labels := map[string]string{scenario.CoveredBoth: "Reached by both", scenario.CoveredAOnly: "By this plan only",
+		scenario.CoveredBOnly: "By the alternative only", scenario.CoveredNeither: "By neither"}
+	m := &Map{ID: "map-compare", Title: "Figure: the areas each plan reaches", WidthPx: 650, HeightPx: 560,
+		Attribution: "Contains OS data © Crown copyright and database right. Source: MHCLG IoD, ONS."}
+	counts := map[string]int{}
+	for _, ac := range a.cmp.Areas {
+		if g, ok := b.geometry[ac.Code]; ok {
+			m.Areas = append(m.Areas, MapArea{Geometry: g, Fill: fills[ac.Status]})
+			counts[ac.Status]++
+		}
+	}
+	for _, name := range sortedKeys(b.localities) {
+		m.Outlines = append(m.Outlines, MapOutline{Geometry: b.localities[name], Stroke: localityColour, WidthPx: 1})
+	}
+	b.sitesOn(m)
+	mine := map[string]bool{}
+	for _, id := range b.res.Rollout.Order {
+		mine[id] = true
+	}
+	for i, id := range a.res.Rollout.Order {
+		for _, c := range a.res.Candidates {
+			if c.ID == id {
+				nudge := 0.0
+				if mine[id] {
+					nudge = 14
+				}
+				m.Sites = append(m.Sites, MapSite{Point: c.Point, Label: strconv.Itoa(i + 1), Fill: "#d4351c", NudgePx: nudge})
+			}
+		}
+	}
+	m.Legend = MapLegend{Title: "Within the standard of a base", Method: "This plan against " + a.label,
+		Lines: []LegendLine{{Label: "Locality", Stroke: localityColour}}, Sites: "Bases: black this plan, red the alternative (number: opening order)"}
+	var parts []string
+	for _, st := range []string{scenario.CoveredBoth, scenario.CoveredAOnly, scenario.CoveredBOnly, scenario.CoveredNeither} {
+		m.Legend.Classes = append(m.Legend.Classes, LegendClass{Fill: fills[st], Label: fmt.Sprintf("%s (%d areas)", labels[st], counts[st])})
+		parts = append(parts, fmt.Sprintf("%s %d", strings.ToLower(labels[st]), counts[st]))
+	}
+	m.Alt = fmt.Sprintf("Map comparing the small areas within the service standard of this plan's bases and of the alternative's (%s): %s. The bases of both plans are marked. The table of bases in both plans gives the same information.",
+		a.label, strings.Join(parts, ", "))
+	return &Figure{ID: m.ID, Caption: "The areas this plan and the alternative reach", Alt: m.Alt, SVG: m.SVG(), TableID: "table-compare-sites"}
 }

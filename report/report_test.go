@@ -65,7 +65,7 @@ func shropshireReport(t *testing.T) (*report.Report, *scenario.PlanResult) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := report.Make(ctx, st, "shropshire-five-teams", sc, time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))
+	p, err := report.Make(ctx, st, report.Request{Label: "shropshire-five-teams", Scenario: sc, Now: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -527,5 +527,37 @@ func TestPaperDOCX(t *testing.T) {
 		if !strings.Contains(doc, s.Number+". "+s.Title) {
 			t.Errorf("the document lacks the heading %s. %s", s.Number, s.Title)
 		}
+	}
+}
+
+// TestPaperCompared sets the 30-minute variant beside the Shropshire plan:
+// the options section names the alternative and sets both plans' bases and
+// coverage side by side, and the maps show both.
+func TestPaperCompared(t *testing.T) {
+	st, err := defaultStore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := scenario.LookupBuiltin("shropshire-five-teams")
+	b, _ := scenario.LookupBuiltin("shropshire-five-teams-30min")
+	rep, err := report.Make(context.Background(), st, report.Request{Label: "shropshire-five-teams", Scenario: a,
+		CompareLabel: "shropshire-five-teams-30min", Compare: b, Now: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := report.HTML(rep.Paper)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"The alternative, " + b.Name + " (shropshire-five-teams-30min)", `id="table-compare-sites"`,
+		`id="table-compare-coverage"`, `id="map-compare"`, "By the alternative only", "sites.standard_minutes"} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("the compared paper lacks %q", want)
+		}
+	}
+	need, _ := scenario.LookupBuiltin("shropshire-need")
+	if _, err := report.Make(context.Background(), st, report.Request{Label: "x", Scenario: a, CompareLabel: "shropshire-need", Compare: need}); err == nil ||
+		!strings.Contains(err.Error(), "shropshire-need has no sites section") {
+		t.Errorf("comparing with a scenario without sites: %v", err)
 	}
 }

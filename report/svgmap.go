@@ -52,11 +52,14 @@ type MapOutline struct {
 	Dash     string // SVG stroke-dasharray, "" for a solid line
 }
 
-// MapSite is a point drawn as a numbered marker, in WGS84.
+// MapSite is a point drawn as a numbered marker, in WGS84, nudged by
+// NudgePx to the upper right when another marker sits on the same point
+// (a leader line joins it to its point).
 type MapSite struct {
-	Point orb.Point
-	Label string // a short label inside the marker, such as "1"
-	Fill  string
+	Point   orb.Point
+	Label   string // a short label inside the marker, such as "1"
+	Fill    string
+	NudgePx float64
 }
 
 // MapLegend is the key: a title, a line on how the classes were made, the
@@ -202,6 +205,11 @@ func (m *Map) SVG() string {
 	}
 	for _, s := range m.Sites {
 		p := l.project(s.Point)
+		if s.NudgePx != 0 {
+			q := orb.Point{p[0] + s.NudgePx, p[1] - s.NudgePx}
+			fmt.Fprintf(&sb, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1.5"/>`, num1(p[0]), num1(p[1]), num1(q[0]), num1(q[1]), s.Fill)
+			p = q
+		}
 		fmt.Fprintf(&sb, `<circle cx="%s" cy="%s" r="8" fill="%s" stroke="#ffffff" stroke-width="2"/>`, num1(p[0]), num1(p[1]), s.Fill)
 		fmt.Fprintf(&sb, `<text x="%s" y="%s" font-size="10" font-weight="bold" text-anchor="middle" fill="#ffffff">%s</text>`,
 			num1(p[0]), num1(p[1]+3.5), esc(s.Label))

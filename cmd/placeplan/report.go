@@ -12,12 +12,13 @@ import (
 
 	"placeplan/data/geopackage"
 	"placeplan/report"
+	"placeplan/scenario"
 )
 
 func reportSpec() spec {
 	return spec{
 		name:     "report",
-		synopsis: []string{"--scenario ID[@REV]|FILE [--db FILE] --format pdf|docx|html|xlsx|csv|gpkg|geojson --out FILE"},
+		synopsis: []string{"--scenario ID[@REV]|FILE [--compare ID[@REV]] [--db FILE] --format pdf|docx|html|xlsx|csv|gpkg|geojson --out FILE"},
 		about: `Report writes a scenario's board paper: a committee report in the council's
 own shape (the scenario's paper.template: shropshire, oxfordshire or a .yaml
 file; see docs/REPORTS.md) with a front sheet, numbered paragraphs, maps,
@@ -40,13 +41,15 @@ func reportFormats() []string {
 type reportCmd struct {
 	cmdLine
 	scenarioRef
-	format string
-	out    string
+	compare string
+	format  string
+	out     string
 }
 
 func newReportCmd() command {
 	c := &reportCmd{cmdLine: newCmdLine("report")}
 	c.scenarioRef.define(c.fs, " with a sites section")
+	c.fs.StringVar(&c.compare, "compare", "", "a second scenario `ID[@REV]` (or file) to set beside it as the alternative")
 	c.fs.StringVar(&c.format, "format", "", "output `format`: "+strings.Join(reportFormats(), "|"))
 	c.fs.StringVar(&c.out, "out", "", "output `FILE`, written only when the paper is complete")
 	return c
@@ -75,8 +78,17 @@ func (c *reportCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
+	req := report.Request{Label: c.scenario, Scenario: sc, Now: time.Now()}
+	if label, _, err := scenario.Resolve(ctx, st, c.scenario, true); err == nil {
+		req.Label = label // id@revision when stored
+	}
+	if c.compare != "" {
+		if req.CompareLabel, req.Compare, err = scenario.Resolve(ctx, st, c.compare, true); err != nil {
+			return err
+		}
+	}
 	step("working out the plan")
-	rep, err := report.Make(ctx, st, c.scenario, sc, time.Now())
+	rep, err := report.Make(ctx, st, req)
 	if err != nil {
 		return err
 	}
