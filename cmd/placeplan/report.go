@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"placeplan/data/geopackage"
 	"placeplan/report"
 	"placeplan/scenario"
 )
@@ -32,9 +31,13 @@ geojson are the tables behind it — localities, small areas, sites, phases
 	}
 }
 
-// reportFormats are the formats placeplan report writes.
+// reportFormats names the formats placeplan report writes.
 func reportFormats() []string {
-	return []string{"pdf", "docx", "html", "xlsx", "csv", "gpkg", "geojson"}
+	var out []string
+	for _, f := range report.Formats() {
+		out = append(out, string(f))
+	}
+	return out
 }
 
 // reportCmd is "placeplan report": a scenario's board paper.
@@ -100,36 +103,11 @@ func (c *reportCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 	}
 	defer os.Remove(tmp.Name())
 	if err := tmp.Chmod(0o644); err != nil { // CreateTemp makes it private
+		tmp.Close()
 		return fmt.Errorf("report: %w", err)
 	}
-	switch c.format {
-	case "html":
-		step("writing the HTML")
-		err = report.WriteHTML(tmp, rep.Paper)
-	case "pdf":
-		step("printing the PDF with Chromium")
-		err = report.WritePDF(ctx, tmp, rep.Paper, "")
-	case "docx":
-		step("rendering the figures with Chromium and converting with pandoc")
-		err = report.WriteDOCX(ctx, tmp, rep.Paper, "", "")
-	case "xlsx":
-		step("writing the workbook")
-		err = report.WriteXLSX(tmp, rep)
-	case "csv":
-		step("writing the tables, zipped")
-		err = report.WriteCSVZip(tmp, rep)
-	case "gpkg":
-		step("writing the GeoPackage")
-		// SQLite writes the file itself: into a fresh name beside the
-		// temporary file, which then takes its place.
-		tmp.Close()
-		os.Remove(tmp.Name())
-		err = report.WriteGeoPackage(ctx, tmp.Name(), rep, geopackage.EPSG27700)
-	case "geojson":
-		step("writing the GeoJSON")
-		err = report.WriteGeoJSON(tmp, rep)
-	}
-	if cerr := tmp.Close(); err == nil && cerr != nil && c.format != "gpkg" {
+	err = report.Write(ctx, tmp, rep, report.Format(c.format), report.Renderers{}, step)
+	if cerr := tmp.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("report: %s: %w", c.out, cerr)
 	}
 	if err != nil {
