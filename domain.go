@@ -59,12 +59,12 @@ func (g Geography) Other() Geography {
 // from it.
 type Dataset struct {
 	ID          int64
-	Kind        string    // a DatasetKind: iod, indicators, boundaries, points, lookup, names, centroids, localities
-	Format      string    // what the reader recognised, e.g. "IoD2019 File 2: domains of deprivation"
-	Vintage     string    // IoD2019, IoD2025 or the user's own label; may be empty
-	Geography   Geography // may be empty for point layers
-	Source      string    // file name as given
-	SHA256      string    // of the file's bytes as read (after decompression)
+	Kind        DatasetKind // iod, indicators, boundaries, points, lookup, names, centroids, localities
+	Format      string      // what the reader recognised, e.g. "IoD2019 File 2: domains of deprivation"
+	Vintage     string      // IoD2019, IoD2025 or the user's own label; may be empty
+	Geography   Geography   // may be empty for point layers
+	Source      string      // file name as given
+	SHA256      string      // of the file's bytes as read (after decompression)
 	Publisher   string
 	Licence     string
 	Attribution string
@@ -133,9 +133,9 @@ type Indicator struct {
 	Name         string
 	Unit         string
 	Direction    Direction
-	Kind         string // one of the Kind constants
-	Denominator  string // one of the Pop constants
-	Index        string // the IoDIndex (imd, income, …, idaci, idaopi) the measure belongs to, if any
+	Kind         string   // one of the Kind constants
+	Denominator  string   // one of the Pop constants
+	Index        IoDIndex // the IoD index (imd, income, …, idaci, idaopi) the measure belongs to, if any
 	Geography    Geography
 	Vintage      string
 	Confidential bool // service data a council holds: small counts are suppressed on output
@@ -180,8 +180,23 @@ type Disclosure struct {
 
 // Apply returns the value to publish for ind and whether it was suppressed.
 func (d Disclosure) Apply(ind Indicator, v float64) (float64, bool) {
-	if d.MinCount > 0 && ind.Confidential && ind.Kind == KindCount && v > 0 && v < d.MinCount {
+	if ind.Confidential && ind.Kind == KindCount && d.Withholds(v) {
 		return 0, true
 	}
 	return v, false
+}
+
+// Withholds reports whether a figure counted from confidential data (a
+// confidential count, or a sum or share of one) is too small to publish.
+func (d Disclosure) Withholds(v float64) bool {
+	return d.MinCount > 0 && v > 0 && v < d.MinCount
+}
+
+// AreaQuery selects small areas. Empty fields select everything.
+type AreaQuery struct {
+	Geography    Geography
+	LAD          string     // local authority district code
+	Codes        []string   // only these codes
+	Bound        *orb.Bound // only areas whose bounding box meets this one (WGS84)
+	WithGeometry bool       // load boundaries (otherwise Geometry is nil)
 }

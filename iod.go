@@ -145,22 +145,39 @@ func (m IoDMeasure) Direction() Direction {
 }
 
 // IoDPopulation is one of the IoD's population denominators (File 6): the
-// key of its indicator, its name and the denominator it stands for.
+// key of its indicator, its name, the denominator it stands for and who it
+// counts, in words.
 type IoDPopulation struct {
 	Key         string
 	Name        string
 	Denominator string // a Pop constant
+	Noun        string // "children", "older people"
 }
+
+// TotalPopulationKey is the key of the IoD's total population, the
+// population of whatever names none.
+const TotalPopulationKey = "pop_total"
 
 // IoDPopulations returns the IoD's population denominators.
 func IoDPopulations() []IoDPopulation {
 	return []IoDPopulation{
-		{"pop_total", "Total population", PopTotal},
-		{"pop_children_0_15", "Dependent children aged 0–15", PopChildren},
-		{"pop_16_59", "Population aged 16–59", PopAdults1659},
-		{"pop_60_plus", "Older population aged 60 and over", PopOlder},
-		{"pop_working_age", "Working-age population (Employment domain denominator)", PopWorkingAge},
+		{TotalPopulationKey, "Total population", PopTotal, "people"},
+		{"pop_children_0_15", "Dependent children aged 0–15", PopChildren, "children"},
+		{"pop_16_59", "Population aged 16–59", PopAdults1659, "adults"},
+		{"pop_60_plus", "Older population aged 60 and over", PopOlder, "older people"},
+		{"pop_working_age", "Working-age population (Employment domain denominator)", PopWorkingAge, "adults"},
 	}
+}
+
+// PopulationNoun names the people the population indicator key counts:
+// "people" for the total and for a population the IoD does not publish.
+func PopulationNoun(key string) string {
+	for _, p := range IoDPopulations() {
+		if p.Key == key {
+			return p.Noun
+		}
+	}
+	return "people"
 }
 
 // PopulationKey returns the key of the population indicator that holds a

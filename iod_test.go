@@ -61,3 +61,16 @@ func TestIoDCatalogue(t *testing.T) {
 		t.Error("PopNone has no population indicator")
 	}
 }
+
+// TestPopulationNoun names who each IoD population counts, and people for
+// the total and for a key the IoD does not publish.
+func TestPopulationNoun(t *testing.T) {
+	for key, want := range map[string]string{
+		TotalPopulationKey: "people", "pop_children_0_15": "children", "pop_16_59": "adults",
+		"pop_60_plus": "older people", "pop_working_age": "adults", "pop_unknown": "people", "": "people",
+	} {
+		if got := PopulationNoun(key); got != want {
+			t.Errorf("PopulationNoun(%q) = %q, want %q", key, got, want)
+		}
+	}
+}

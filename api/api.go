@@ -100,31 +100,19 @@ func (cfg Config) withDefaults() Config {
 	return cfg
 }
 
-// Store is what the HTTP layer reads from storage. *data.Store satisfies it.
+// Store is what the HTTP layer reads from storage: what the scenario use
+// cases read (the data and the registry), and the rest of the data the
+// routes serve, with the results cache. *data.Store satisfies it.
 type Store interface {
+	scenario.RegistryStore
 	Ping(ctx context.Context) error
 	Revision(ctx context.Context) (int64, error)
-	Datasets(ctx context.Context) ([]placeplan.Dataset, error)
 	Geographies(ctx context.Context) (map[placeplan.Geography]int, error)
 	Extent(ctx context.Context) (orb.Bound, bool, error)
-	Areas(ctx context.Context, q data.AreaQuery) ([]placeplan.Area, error)
-	Indicators(ctx context.Context, geog placeplan.Geography) ([]placeplan.Indicator, error)
-	Values(ctx context.Context, indicatorID int64) ([]placeplan.Value, error)
-	ValuesByArea(ctx context.Context, indicatorID int64) (map[string]float64, error)
 	AreaValues(ctx context.Context, geog placeplan.Geography, code string) (map[string]float64, error)
-	Localities(ctx context.Context, geog placeplan.Geography) ([]placeplan.Locality, error)
 	PointLayers(ctx context.Context) (map[string]int, error)
-	Sites(ctx context.Context, layer string) ([]placeplan.Site, error)
 
-	// The scenario registry and its results cache.
-	CreateScenario(ctx context.Context, id, name string, doc []byte, author, note string) (data.ScenarioRevision, error)
-	Scenario(ctx context.Context, id string) (data.ScenarioRecord, error)
-	Scenarios(ctx context.Context, includeArchived bool) ([]data.ScenarioRecord, error)
-	ScenarioRevision(ctx context.Context, id string, rev int) (data.ScenarioRevision, error)
-	ScenarioRevisions(ctx context.Context, id string) ([]data.ScenarioRevision, error)
-	UpdateScenario(ctx context.Context, id string, baseRevision int, name string, doc []byte, author, note, changes string) (data.ScenarioRevision, error)
-	ArchiveScenario(ctx context.Context, id string, baseRevision int, author, note string) error
-	EnsureScenario(ctx context.Context, id, name string, doc []byte, author, note string) (bool, error)
+	// The results cache of the scenario registry.
 	PutScenarioResult(ctx context.Context, id string, rev int, dataRevision int64, kind string, result []byte) error
 	ScenarioResult(ctx context.Context, id string, rev int, dataRevision int64, kind string) ([]byte, bool, error)
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"placeplan/scenario"
+	"placeplan/wire"
 )
 
 // readDefaultScenario returns a shipped scenario file's text.
@@ -32,7 +33,7 @@ func TestScoreAreas(t *testing.T) {
 	srv, _ := newServer(t, Config{}, store)
 	h := srv.Handler()
 
-	var doc ScoreDocument
+	var doc wire.Score
 	decode(t, get(t, h, "/api/v1/scores?scenario=shropshire-five-teams&areas=true"), http.StatusOK, "application/json", &doc)
 	if len(doc.Areas) != 708 || len(doc.Localities) != 18 {
 		t.Fatalf("%d areas and %d localities, want every one of the 708 LSOA 2011 areas and 18 localities", len(doc.Areas), len(doc.Localities))
@@ -76,7 +77,7 @@ func TestScoreAreas(t *testing.T) {
 
 	// A draft with other weights re-ranks the areas, as the use case does.
 	draft := strings.Replace(readDefaultScenario(t, "shropshire-five-teams.yaml"), "key: idaci_score\n    weight: 3", "key: idaci_score\n    weight: 0.5", 1)
-	var posted ScoreDocument
+	var posted wire.Score
 	decode(t, post(t, h, "/api/v1/scores?areas=true", "application/yaml", draft), http.StatusOK, "application/json", &posted)
 	sc, err := scenario.Read("draft", strings.NewReader(draft))
 	if err != nil {
@@ -116,7 +117,7 @@ func TestPlanAreasAndCandidates(t *testing.T) {
 	srv, _ := newServer(t, Config{}, store)
 	h := srv.Handler()
 
-	var plan PlanDocument
+	var plan wire.Plan
 	decode(t, get(t, h, "/api/v1/plans?scenario=shropshire-five-teams&areas=true"), http.StatusOK, "application/json", &plan)
 	if len(plan.Areas) != plan.Demand.Areas || len(plan.Areas) != 193 {
 		t.Fatalf("%d areas, %d demand areas; want Shropshire's 193", len(plan.Areas), plan.Demand.Areas)
@@ -199,7 +200,7 @@ func TestPlanAreasAndCandidates(t *testing.T) {
 	}
 	draft := strings.Replace(readDefaultScenario(t, "shropshire-five-teams.yaml"), "fixed: [Oswestry]",
 		"fixed: [Oswestry, "+in+"]\n  exclude: ["+out+"]", 1)
-	var posted PlanDocument
+	var posted wire.Plan
 	decode(t, post(t, h, "/api/v1/plans?areas=true", "application/yaml", draft), http.StatusOK, "application/json", &posted)
 	if slices.Contains(posted.Selection.Selected, out) || !slices.Contains(posted.Selection.Selected, in) || len(posted.Areas) != 193 {
 		t.Errorf("draft excluding %s and fixing %s: selected %v, %d areas", out, in, posted.Selection.Selected, len(posted.Areas))
@@ -237,7 +238,7 @@ func TestCachedPlanOfAnOlderPlaceplan(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv, _ := newServer(t, Config{}, store)
-	var plan PlanDocument
+	var plan wire.Plan
 	decode(t, get(t, srv.Handler(), "/api/v1/scenarios/shropshire-five-teams/revisions/1/plan"), http.StatusOK, "application/json", &plan)
 	if plan.Scenario == "an old plan" || len(plan.Candidates) != 18 {
 		t.Errorf("revision 1's plan: %q with %d candidates", plan.Scenario, len(plan.Candidates))
@@ -248,7 +249,7 @@ func TestCachedPlanOfAnOlderPlaceplan(t *testing.T) {
 }
 
 // TestPlanAreasUnderSuppression: with a confidential count as demand, the
-// plan's figures are withheld as before (NewPlanDocument), and the
+// plan's figures are withheld as before (by scenario.Plan), and the
 // per-area rows and candidates carry no demand figure to withhold.
 func TestPlanAreasUnderSuppression(t *testing.T) {
 	store := loadDefault(t)
@@ -259,7 +260,7 @@ func TestPlanAreasUnderSuppression(t *testing.T) {
 		t.Fatal("the draft does not weigh referrals")
 	}
 	rec := post(t, srv.Handler(), "/api/v1/plans?areas=true", "application/yaml", draft)
-	var plan PlanDocument
+	var plan wire.Plan
 	decode(t, rec, http.StatusOK, "application/json", &plan)
 	if plan.SuppressedBelow != 5 || plan.Demand.TotalWeight != nil && *plan.Demand.TotalWeight < 5 {
 		t.Errorf("suppressed below %v, total weight %v", plan.SuppressedBelow, plan.Demand.TotalWeight)

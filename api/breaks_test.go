@@ -12,6 +12,7 @@ import (
 	"placeplan"
 	"placeplan/scenario"
 	"placeplan/scoring/classify"
+	"placeplan/wire"
 )
 
 // storeValues returns every value of one indicator of geog as the store
@@ -59,7 +60,7 @@ func TestBreaks(t *testing.T) {
 				name := fmt.Sprintf("%s %s %s k=%d", tc.geog, tc.field, m, k)
 				t.Run(name, func(t *testing.T) {
 					path := fmt.Sprintf("/api/v1/breaks?layer=areas&field=%s&method=%s&classes=%d&geography=%s", tc.field, m, k, tc.geog)
-					var got breaksResponse
+					var got wire.Legend
 					rec := get(t, h, path)
 					decode(t, rec, http.StatusOK, "application/json", &got)
 					if rec.Header().Get("ETag") == "" {
@@ -98,8 +99,9 @@ func TestBreaks(t *testing.T) {
 						full, _ := classify.Palette(want.Palette, len(want.Colors))
 						rev, _ := classify.Palette(wantPalette, len(want.Colors))
 						if m == classify.StdDev {
-							full, _ = classify.Palette(want.Palette, min(k, distinctCount(values)))
-							rev, _ = classify.Palette(wantPalette, min(k, distinctCount(values)))
+							distinct := len(slices.Compact(slices.Sorted(slices.Values(values)))) // the store holds no NaN
+							full, _ = classify.Palette(want.Palette, min(k, distinct))
+							rev, _ = classify.Palette(wantPalette, min(k, distinct))
 						}
 						wantColors = nil
 						for _, c := range want.Colors {
@@ -123,14 +125,14 @@ func TestBreaks(t *testing.T) {
 	}
 
 	t.Run("defaults: quantile, 5 classes, lsoa11", func(t *testing.T) {
-		var got breaksResponse
+		var got wire.Legend
 		decode(t, get(t, h, "/api/v1/breaks?layer=areas&field=imd_score"), http.StatusOK, "application/json", &got)
 		if got.Method != "quantile" || got.Requested != 5 || got.Geography != "lsoa11" {
 			t.Errorf("defaults: %s, %d classes, %s", got.Method, got.Requested, got.Geography)
 		}
 	})
 	t.Run("method aliases", func(t *testing.T) {
-		var got breaksResponse
+		var got wire.Legend
 		decode(t, get(t, h, "/api/v1/breaks?layer=areas&field=imd_score&method=natural-breaks"), http.StatusOK, "application/json", &got)
 		if got.Method != "jenks" {
 			t.Errorf("natural-breaks gave %s", got.Method)
@@ -144,7 +146,7 @@ func TestBreaksSuppression(t *testing.T) {
 	store := loadDefault(t)
 	ingestReferrals(t, store) // 3 (withheld below 5), 12, 0
 	srv, _ := newServer(t, Config{Disclosure: placeplan.Disclosure{MinCount: 5}}, store)
-	var got breaksResponse
+	var got wire.Legend
 	decode(t, get(t, srv.Handler(), "/api/v1/breaks?layer=areas&field=referrals&method=equal&classes=2"), http.StatusOK, "application/json", &got)
 	if got.N != 2 || got.Suppressed != 1 || slices.Contains(got.Breaks, 3) || got.Min != 0 || got.Max != 12 {
 		t.Errorf("n %d, suppressed %d, breaks %v (min %v, max %v); want 2 values classified, 1 withheld, no 3",
@@ -201,7 +203,7 @@ func TestNeedBreaks(t *testing.T) {
 	}
 	srv, _ := newServer(t, Config{}, store)
 	h := srv.Handler()
-	needOf := func(doc ScoreDocument, field string) []float64 {
+	needOf := func(doc wire.Score, field string) []float64 {
 		var out []float64
 		for _, a := range doc.Areas {
 			if field == "need_share" {
@@ -212,7 +214,7 @@ func TestNeedBreaks(t *testing.T) {
 		}
 		return out
 	}
-	check := func(name string, got breaksResponse, values []float64, m classify.Method, k int) {
+	check := func(name string, got wire.Legend, values []float64, m classify.Method, k int) {
 		t.Helper()
 		want, err := classify.Breaks(values, m, k)
 		if err != nil {
@@ -226,13 +228,13 @@ func TestNeedBreaks(t *testing.T) {
 		}
 	}
 
-	var stored ScoreDocument
+	var stored wire.Score
 	decode(t, get(t, h, "/api/v1/scores?scenario=shropshire-five-teams&areas=true"), http.StatusOK, "application/json", &stored)
 	for _, field := range []string{"need_score", "need_share"} {
 		for _, m := range []classify.Method{classify.Jenks, classify.Quantile} {
 			path := fmt.Sprintf("/api/v1/breaks?layer=areas&scenario=shropshire-five-teams&field=%s&method=%s&classes=5", field, m)
 			rec := get(t, h, path)
-			var got breaksResponse
+			var got wire.Legend
 			decode(t, rec, http.StatusOK, "application/json", &got)
 			check(path, got, needOf(stored, field), m, 5)
 			if got.Field != field || !strings.Contains(got.Name, "Shropshire — five integrated teams") {
@@ -246,13 +248,13 @@ func TestNeedBreaks(t *testing.T) {
 
 	// A draft: IDACI weighed less.
 	draft := strings.Replace(readDefaultScenario(t, "shropshire-five-teams.yaml"), "key: idaci_score\n    weight: 3", "key: idaci_score\n    weight: 0.5", 1)
-	var posted ScoreDocument
+	var posted wire.Score
 	decode(t, post(t, h, "/api/v1/scores?areas=true", "application/yaml", draft), http.StatusOK, "application/json", &posted)
-	var got breaksResponse
+	var got wire.Legend
 	decode(t, post(t, h, "/api/v1/breaks?field=need_score&method=jenks&classes=6", "application/yaml", draft), http.StatusOK, "application/json", &got)
 	check("posted draft", got, needOf(posted, "need_score"), classify.Jenks, 6)
 	if slices.Equal(got.Breaks, func() []float64 {
-		var b breaksResponse
+		var b wire.Legend
 		decode(t, get(t, h, "/api/v1/breaks?scenario=shropshire-five-teams&field=need_score&method=jenks&classes=6"), http.StatusOK, "application/json", &b)
 		return b.Breaks
 	}()) {

@@ -8,7 +8,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"placeplan"
-	"placeplan/data"
 )
 
 // TestConfig: what the web map reads at start, on the default data and on
@@ -32,7 +31,7 @@ func TestConfig(t *testing.T) {
 		t.Errorf("default geography %v", cfg.DefaultGeography)
 	}
 	// The bounds are those of every boundary loaded, both geographies.
-	areas, err := store.Areas(context.Background(), data.AreaQuery{WithGeometry: true})
+	areas, err := store.Areas(context.Background(), placeplan.AreaQuery{WithGeometry: true})
 	if err != nil {
 		t.Fatal(err)
 	}

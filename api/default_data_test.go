@@ -15,6 +15,7 @@ import (
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/wire"
 )
 
 // loadDefault returns a store holding the embedded default dataset.
@@ -196,13 +197,13 @@ func TestDefaultData(t *testing.T) {
 
 	t.Run("area profile", func(t *testing.T) {
 		var p struct {
-			areaResponse
+			wire.Area
 			Indicators []map[string]any `json:"indicators"`
 		}
 		rec := get(t, h, "/api/v1/areas/lsoa11/E01028826")
 		decode(t, rec, http.StatusOK, "application/json", &p)
 		if p.Code != "E01028826" || p.Name == "" || p.LADCode == "" || p.Vintage != "lsoa11" {
-			t.Errorf("profile = %+v", p.areaResponse)
+			t.Errorf("profile = %+v", p.Area)
 		}
 		if strings.Contains(p.MSOAName, "&") && !strings.Contains(rec.Body.String(), p.MSOAName) {
 			t.Errorf("MSOA name %q is escaped in %s", p.MSOAName, rec.Body)
@@ -223,9 +224,9 @@ func TestDefaultData(t *testing.T) {
 	})
 
 	t.Run("localities", func(t *testing.T) {
-		var locs []localityResponse
+		var locs []wire.Locality
 		decode(t, get(t, h, "/api/v1/localities"), http.StatusOK, "application/json", &locs)
-		var oswestry *localityResponse
+		var oswestry *wire.Locality
 		for i, l := range locs {
 			if l.AreaCount != len(l.Areas) {
 				t.Errorf("%s: area_count %d, %d areas", l.Name, l.AreaCount, len(l.Areas))
@@ -290,9 +291,9 @@ func TestDefaultData(t *testing.T) {
 	})
 
 	t.Run("layers", func(t *testing.T) {
-		var layers []layerResponse
+		var layers []wire.Layer
 		decode(t, get(t, h, "/api/v1/layers"), http.StatusOK, "application/json", &layers)
-		byID := map[string]layerResponse{}
+		byID := map[string]wire.Layer{}
 		for _, l := range layers {
 			byID[l.ID] = l
 			if len(l.Links) != 1 || l.Links[0].Type != geoJSONContentType {
@@ -312,13 +313,13 @@ func TestDefaultData(t *testing.T) {
 		if s := byID["sites-towns"]; s.Count == 0 || s.GeometryType != "Point" {
 			t.Errorf("sites-towns = %+v", s)
 		}
-		if !slices.ContainsFunc(layers, func(l layerResponse) bool { return l.Kind == "localities" && l.Count > 0 }) {
+		if !slices.ContainsFunc(layers, func(l wire.Layer) bool { return l.Kind == "localities" && l.Count > 0 }) {
 			t.Errorf("no localities layer in %v", layers)
 		}
 	})
 
 	t.Run("datasets carry attribution", func(t *testing.T) {
-		var ds []datasetResponse
+		var ds []wire.Dataset
 		decode(t, get(t, h, "/api/v1/datasets"), http.StatusOK, "application/json", &ds)
 		if len(ds) == 0 {
 			t.Fatal("no datasets")

@@ -7,7 +7,13 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+
+	"placeplan/wire"
 )
+
+// coordFactor is the wire's rounding of coordinates (6 decimal places),
+// for orb.Round.
+const coordFactor = wire.CoordFactor
 
 // geoJSONContentType is the media type of GeoJSON (RFC 7946).
 const geoJSONContentType = "application/geo+json"

@@ -6,7 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"placeplan"
-	"placeplan/data"
+	"placeplan/wire"
 )
 
 // handleAreas answers GET /api/v1/areas?geography=&lad=: the small areas,
@@ -17,13 +17,13 @@ func (s *Server) handleAreas(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	areas, err := s.store.Areas(c.Request().Context(), data.AreaQuery{Geography: geog, LAD: c.QueryParam("lad")})
+	areas, err := s.store.Areas(c.Request().Context(), placeplan.AreaQuery{Geography: geog, LAD: c.QueryParam("lad")})
 	if err != nil {
 		return err
 	}
-	out := make([]areaResponse, 0, len(areas))
+	out := make([]wire.Area, 0, len(areas))
 	for _, a := range areas {
-		out = append(out, toAreaResponse(a))
+		out = append(out, wire.NewArea(a))
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -40,7 +40,7 @@ func (s *Server) handleAreaProfile(c echo.Context) error {
 		return invalidf("missing geography: want lsoa11 or lsoa21")
 	}
 	code := c.Param("code")
-	areas, err := s.store.Areas(ctx, data.AreaQuery{Geography: geog, Codes: []string{code}})
+	areas, err := s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, Codes: []string{code}})
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (s *Server) handleAreaProfile(c echo.Context) error {
 		return err
 	}
 	// MHCLG's published ranks and deciles, by index (imd, income, …).
-	published := map[string][2]float64{}
+	published := map[placeplan.IoDIndex][2]float64{}
 	for _, ind := range inds {
 		v, ok := values[ind.Key]
 		if !ok || ind.Index == "" {
@@ -71,17 +71,17 @@ func (s *Server) handleAreaProfile(c echo.Context) error {
 		}
 		published[ind.Index] = p
 	}
-	out := areaProfileResponse{areaResponse: toAreaResponse(areas[0]), Indicators: []indicatorValueResponse{}}
+	out := wire.AreaProfile{Area: wire.NewArea(areas[0]), Indicators: []wire.IndicatorValue{}}
 	for _, ind := range inds {
 		v, ok := values[ind.Key]
 		if !ok {
 			continue
 		}
-		r := toIndicatorValueResponse(ind, v, s.cfg.Disclosure)
+		r := indicatorValue(ind, v, s.cfg.Disclosure)
 		switch {
 		case r.Suppressed || ind.Direction == 0:
 		case ind.Kind != placeplan.KindCount && ind.Kind != placeplan.KindRate && ind.Kind != placeplan.KindScore:
-		case (ind.Key == placeplan.IoDIndex(ind.Index).Key(placeplan.MeasureScore) || ind.Key == placeplan.IoDIndex(ind.Index).Key(placeplan.MeasureExp)) &&
+		case (ind.Key == ind.Index.Key(placeplan.MeasureScore) || ind.Key == ind.Index.Key(placeplan.MeasureExp)) &&
 			published[ind.Index][0] > 0 && published[ind.Index][1] > 0:
 			// The domain's own score: its published rank (File 8's
 			// indicators share the domain's index but not its rank).

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"placeplan"
+	"placeplan/wire"
 )
 
 // configResponse is what the web map reads at start: which program it
@@ -56,7 +57,7 @@ func (s *Server) handleConfig(c echo.Context) error {
 	for _, g := range sortedKeys(geogs) {
 		var vintages []string
 		for _, d := range ds {
-			if d.Kind == placeplan.DatasetIoD.String() && d.Geography == g && d.Vintage != "" && !slices.Contains(vintages, d.Vintage) {
+			if d.Kind == placeplan.DatasetIoD && d.Geography == g && d.Vintage != "" && !slices.Contains(vintages, d.Vintage) {
 				vintages = append(vintages, d.Vintage)
 			}
 		}
@@ -71,7 +72,7 @@ func (s *Server) handleConfig(c echo.Context) error {
 		return err
 	}
 	if ok {
-		out.Bounds = []float64{roundCoord(b.Min[0]), roundCoord(b.Min[1]), roundCoord(b.Max[0]), roundCoord(b.Max[1])}
+		out.Bounds = []float64{wire.RoundCoord(b.Min[0]), wire.RoundCoord(b.Min[1]), wire.RoundCoord(b.Max[0]), wire.RoundCoord(b.Max[1])}
 	}
 	c.Response().Header().Set("Cache-Control", "no-cache")
 	return c.JSON(http.StatusOK, out)

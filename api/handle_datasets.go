@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"placeplan/wire"
 )
 
 // handleDatasets answers GET /api/v1/datasets: every ingested dataset with
@@ -13,9 +14,9 @@ func (s *Server) handleDatasets(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]datasetResponse, 0, len(ds))
+	out := make([]wire.Dataset, 0, len(ds))
 	for _, d := range ds {
-		out = append(out, toDatasetResponse(d))
+		out = append(out, wire.NewDataset(d))
 	}
 	return c.JSON(http.StatusOK, out)
 }

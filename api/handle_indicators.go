@@ -25,7 +25,7 @@ type indicatorResponse struct {
 func toIndicatorResponse(ind placeplan.Indicator) indicatorResponse {
 	return indicatorResponse{Key: ind.Key, Name: ind.Name, Geography: string(ind.Geography), Vintage: ind.Vintage,
 		Direction: ind.Direction.String(), Unit: ind.Unit, Kind: ind.Kind, Denominator: ind.Denominator,
-		Index: ind.Index, Confidential: ind.Confidential}
+		Index: string(ind.Index), Confidential: ind.Confidential}
 }
 
 // handleIndicators answers GET /api/v1/indicators?geography=: the

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"placeplan"
+	"placeplan/wire"
 )
 
 // handleLayers answers GET /api/v1/layers: the layers that can be drawn,
@@ -32,7 +33,7 @@ func (s *Server) handleLayers(c echo.Context) error {
 		localities[l.Geography]++
 	}
 
-	out := []layerResponse{}
+	out := []wire.Layer{}
 	for _, g := range sortedKeys(geogs) {
 		inds, err := s.store.Indicators(ctx, g)
 		if err != nil {
@@ -42,21 +43,21 @@ func (s *Server) handleLayers(c echo.Context) error {
 		for _, ind := range inds {
 			keys = append(keys, ind.Key)
 		}
-		out = append(out, layerResponse{
+		out = append(out, wire.Layer{
 			ID: "areas-" + string(g), Kind: "areas", Title: g.Label() + " areas",
 			Geography: string(g), GeometryType: "MultiPolygon", Count: geogs[g], Indicators: keys,
 			Links: geoJSONLink("/api/v1/layers/areas?geography=" + url.QueryEscape(string(g))),
 		})
 	}
 	for _, g := range sortedKeys(localities) {
-		out = append(out, layerResponse{
+		out = append(out, wire.Layer{
 			ID: "localities-" + string(g), Kind: "localities", Title: "Localities (" + g.Label() + ")",
 			Geography: string(g), GeometryType: "MultiPolygon", Count: localities[g],
 			Links: geoJSONLink("/api/v1/layers/localities?geography=" + url.QueryEscape(string(g))),
 		})
 	}
 	for _, name := range sortedKeys(points) {
-		out = append(out, layerResponse{
+		out = append(out, wire.Layer{
 			ID: "sites-" + name, Kind: "sites", Title: name, Layer: name,
 			GeometryType: "Point", Count: points[name],
 			Links: geoJSONLink("/api/v1/layers/sites?layer=" + url.QueryEscape(name)),
@@ -66,8 +67,8 @@ func (s *Server) handleLayers(c echo.Context) error {
 }
 
 // geoJSONLink returns the one link of a layer: its GeoJSON.
-func geoJSONLink(href string) []link {
-	return []link{{Rel: "data", Href: href, Type: geoJSONContentType}}
+func geoJSONLink(href string) []wire.Link {
+	return []wire.Link{{Rel: "data", Href: href, Type: geoJSONContentType}}
 }
 
 // sortedKeys returns m's keys in order.

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"placeplan/wire"
 )
 
 // handleLocalities answers GET /api/v1/localities?geography=: the
@@ -17,9 +18,9 @@ func (s *Server) handleLocalities(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]localityResponse, 0, len(locs))
+	out := make([]wire.Locality, 0, len(locs))
 	for _, l := range locs {
-		out = append(out, toLocalityResponse(l))
+		out = append(out, wire.NewLocality(l))
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -9,8 +9,9 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
-	"placeplan/data"
+	"placeplan"
 	"placeplan/scenario"
+	"placeplan/wire"
 )
 
 // maxScenarioBytes bounds a posted scenario document.
@@ -29,13 +30,13 @@ func (s *Server) handleScore(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc := NewScoreDocument(res)
+	doc := wire.NewScore(res)
 	if areas {
 		rows, err := s.areaNeedOf(ctx, ref)
 		if err != nil {
 			return err
 		}
-		doc.Areas = newScoreAreas(rows)
+		doc.Areas = wire.NewScoreAreas(rows)
 	}
 	return c.JSON(http.StatusOK, doc)
 }
@@ -57,10 +58,10 @@ func (s *Server) handlePlan(c echo.Context) error {
 }
 
 // planDocument is a plan's wire form, with its demand areas when asked.
-func planDocument(res *scenario.PlanResult, areas bool) PlanDocument {
-	doc := NewPlanDocument(res)
+func planDocument(res *scenario.PlanResult, areas bool) wire.Plan {
+	doc := wire.NewPlan(res)
 	if areas {
-		doc.Areas = newPlanAreas(res)
+		doc.Areas = wire.NewPlanAreas(res)
 	}
 	return doc
 }
@@ -117,13 +118,13 @@ func (s *Server) handlePostScore(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc := NewScoreDocument(res)
+	doc := wire.NewScore(res)
 	if areas {
 		rows, err := scenario.AreaResults(c.Request().Context(), s.store, res)
 		if err != nil {
 			return err
 		}
-		doc.Areas = newScoreAreas(rows)
+		doc.Areas = wire.NewScoreAreas(rows)
 	}
 	return c.JSON(http.StatusOK, doc)
 }
@@ -160,20 +161,20 @@ func (s *Server) handlePostPlan(c echo.Context) error {
 
 // planLayer is what the plan layers start from: the named scenario's plan,
 // its demand areas' boundaries, its wire form and the bbox asked for.
-func (s *Server) planLayer(c echo.Context) (*scenario.PlanResult, map[string]orb.MultiPolygon, PlanDocument, *orb.Bound, error) {
+func (s *Server) planLayer(c echo.Context) (*scenario.PlanResult, map[string]orb.MultiPolygon, wire.Plan, *orb.Bound, error) {
 	bbox, err := parseBBox(c.QueryParam("bbox"))
 	if err != nil {
-		return nil, nil, PlanDocument{}, nil, err
+		return nil, nil, wire.Plan{}, nil, err
 	}
 	res, err := s.planOf(c.Request().Context(), c.QueryParam("scenario"))
 	if err != nil {
-		return nil, nil, PlanDocument{}, nil, err
+		return nil, nil, wire.Plan{}, nil, err
 	}
 	geoms, err := s.planAreas(c, res)
 	if err != nil {
-		return nil, nil, PlanDocument{}, nil, err
+		return nil, nil, wire.Plan{}, nil, err
 	}
-	return res, geoms, NewPlanDocument(res), bbox, nil
+	return res, geoms, wire.NewPlan(res), bbox, nil
 }
 
 // planAreas returns the boundaries of a plan's demand areas by code.
@@ -182,7 +183,7 @@ func (s *Server) planAreas(c echo.Context, res *scenario.PlanResult) (map[string
 	for i, d := range res.Demand {
 		codes[i] = d.Code
 	}
-	areas, err := s.store.Areas(c.Request().Context(), data.AreaQuery{Geography: res.Score.Geography, Codes: codes, WithGeometry: true})
+	areas, err := s.store.Areas(c.Request().Context(), placeplan.AreaQuery{Geography: res.Score.Geography, Codes: codes, WithGeometry: true})
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +232,7 @@ func (s *Server) handleCatchmentsLayer(c echo.Context) error {
 // chosen site, the areas it serves, with the site's order, phase, reach and
 // explanation (withheld figures left out), keeping features that meet bbox
 // (nil for all). Coordinates are rounded to 6 decimals.
-func catchments(res *scenario.PlanResult, geoms map[string]orb.MultiPolygon, doc PlanDocument, bbox *orb.Bound) *geojson.FeatureCollection {
+func catchments(res *scenario.PlanResult, geoms map[string]orb.MultiPolygon, doc wire.Plan, bbox *orb.Bound) *geojson.FeatureCollection {
 	phaseOf, orderOf := map[string]string{}, map[string]int{}
 	for _, ph := range doc.Rollout.Phases {
 		for _, o := range ph.Sites {

@@ -11,8 +11,8 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"placeplan"
-	"placeplan/data"
 	"placeplan/scenario"
+	"placeplan/wire"
 )
 
 // The scenario registry over HTTP. A scenario's ETag names its revision,
@@ -187,7 +187,7 @@ func (s *Server) handleScenarioRevisions(c echo.Context) error {
 }
 
 // planResultKind names the plan documents cached in the registry's
-// results. It changes whenever PlanDocument gains a member, so that a plan
+// results. It changes whenever wire.Plan gains a member, so that a plan
 // cached by an older placeplan in a database kept on disk is computed
 // afresh rather than served without it (v2: candidates; v3: each site's
 // closest alternative).
@@ -237,13 +237,13 @@ func (s *Server) handleRevisionResult(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		doc = NewPlanDocument(res)
+		doc = wire.NewPlan(res)
 	default:
 		res, err := s.scoreOf(ctx, ref)
 		if err != nil {
 			return err
 		}
-		doc = NewScoreDocument(res)
+		doc = wire.NewScore(res)
 	}
 	b, err := json.Marshal(doc)
 	if err != nil {
@@ -265,7 +265,7 @@ func (s *Server) handleCompare(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, NewCompareDocument(cmp))
+	return c.JSON(http.StatusOK, wire.NewCompare(cmp))
 }
 
 // handleCompareLayer answers GET /api/v1/layers/compare?ids=A,B[&bbox=]:
@@ -296,7 +296,7 @@ func (s *Server) handleCompareLayer(c echo.Context) error {
 	for i, a := range cmp.Areas {
 		codes[i] = a.Code
 	}
-	areas, err := s.store.Areas(ctx, data.AreaQuery{Geography: plan.Score.Geography, Codes: codes, Bound: bbox, WithGeometry: true})
+	areas, err := s.store.Areas(ctx, placeplan.AreaQuery{Geography: plan.Score.Geography, Codes: codes, Bound: bbox, WithGeometry: true})
 	if err != nil {
 		return err
 	}

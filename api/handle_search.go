@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"placeplan/scenario"
+	"placeplan/wire"
 )
 
 // searchResult is one place found, for a map to list and fly to.
@@ -66,8 +67,8 @@ func (s *Server) handleSearch(c echo.Context) error {
 	out := make([]searchResult, len(found))
 	for i, r := range found {
 		out[i] = searchResult{Kind: r.Kind, Code: r.Code, Name: r.Name, Detail: r.Detail,
-			BBox: [4]float64{roundCoord(r.Bound.Min[0]), roundCoord(r.Bound.Min[1]), roundCoord(r.Bound.Max[0]), roundCoord(r.Bound.Max[1])},
-			Lon:  roundCoord(r.Point[0]), Lat: roundCoord(r.Point[1])}
+			BBox: [4]float64{wire.RoundCoord(r.Bound.Min[0]), wire.RoundCoord(r.Bound.Min[1]), wire.RoundCoord(r.Bound.Max[0]), wire.RoundCoord(r.Bound.Max[1])},
+			Lon:  wire.RoundCoord(r.Point[0]), Lat: wire.RoundCoord(r.Point[1])}
 		if r.Geography != "" {
 			out[i].Geography = new(string(r.Geography))
 		}

@@ -11,6 +11,7 @@ import (
 
 	"placeplan/scenario"
 	"placeplan/scoring/siting"
+	"placeplan/wire"
 )
 
 // maxSitesBytes bounds a site-selection request: England's 32,844 demand
@@ -84,5 +85,5 @@ func (s *Server) handleSites(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, NewSitesDocument(sel.Model, res, standard, unit, req.Circuity, req.Seed))
+	return c.JSON(http.StatusOK, wire.NewSites(sel.Model, res, standard, unit, req.Circuity, req.Seed))
 }

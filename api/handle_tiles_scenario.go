@@ -11,6 +11,7 @@ import (
 	"placeplan/data"
 	"placeplan/geo"
 	"placeplan/geo/tile"
+	"placeplan/wire"
 )
 
 // Tile layers of a named scenario. They are built per data revision and
@@ -40,7 +41,7 @@ func (s *Server) buildCatchmentsTileLayer(ctx context.Context, label string, cat
 	for _, a := range areas {
 		geoms[a.Code] = a.Geometry
 	}
-	fc := catchments(res, geoms, NewPlanDocument(res), nil)
+	fc := catchments(res, geoms, wire.NewPlan(res), nil)
 	for _, f := range fc.Features { // one outline per catchment, as localities
 		f.Geometry = geo.Dissolve(f.Geometry.(orb.MultiPolygon))
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"placeplan"
+	"placeplan/scenario"
+	"placeplan/wire"
 )
 
 // valuesResponse is one indicator's value for every small area of a
@@ -37,10 +39,10 @@ func (s *Server) handleValues(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ind := av.indicator
-	out := valuesResponse{Geography: string(av.geography), Field: ind.Key, Name: ind.Name, Unit: ind.Unit,
-		Direction: ind.Direction.String(), Values: make(map[string]float64, len(av.shown)), Withheld: av.withheld}
-	for _, v := range av.shown {
+	ind := av.Indicator
+	out := valuesResponse{Geography: string(ind.Geography), Field: ind.Key, Name: ind.Name, Unit: ind.Unit,
+		Direction: ind.Direction.String(), Values: make(map[string]float64, len(av.Shown)), Withheld: av.Withheld}
+	for _, v := range av.Shown {
 		if !math.IsNaN(v.Value) && !math.IsInf(v.Value, 0) {
 			out.Values[v.Area] = v.Value
 		}
@@ -48,55 +50,63 @@ func (s *Server) handleValues(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// areaValues are one indicator's values over the small areas of a
-// geography as they may be published.
-type areaValues struct {
-	geography placeplan.Geography
-	indicator placeplan.Indicator
-	shown     []placeplan.Value // in area code order
-	withheld  []string          // the areas whose value suppression withholds, in code order
+// publish applies the disclosure policy to one value and reports whether
+// it may be shown. A value JSON cannot carry (NaN, ±Inf) is withheld too.
+func publish(ind placeplan.Indicator, v float64, d placeplan.Disclosure) (float64, bool) {
+	pv, suppressed := d.Apply(ind, v)
+	if suppressed || math.IsNaN(pv) || math.IsInf(pv, 0) {
+		return 0, false
+	}
+	return pv, true
 }
 
-// indicatorValues finds indicator field of the geography a request names
-// (the layers' default when geogParam is empty) and reads its value for
-// every small area, applying the server's small-number suppression. The
-// breaks and the values routes share it.
-func (s *Server) indicatorValues(c echo.Context, geogParam, field string) (areaValues, error) {
+// indicatorValue is one indicator's value for one area on the wire, as the
+// disclosure policy lets it be shown.
+func indicatorValue(ind placeplan.Indicator, v float64, d placeplan.Disclosure) wire.IndicatorValue {
+	if pv, ok := publish(ind, v, d); ok {
+		return wire.NewIndicatorValue(ind, &pv)
+	}
+	return wire.NewIndicatorValue(ind, nil)
+}
+
+// indicatorValues reads indicator field of the geography a request names
+// (see indicatorOf) for every small area, applying the server's
+// small-number suppression.
+func (s *Server) indicatorValues(c echo.Context, geogParam, field string) (scenario.AreaValues, error) {
+	ind, err := s.indicatorOf(c, geogParam, field)
+	if err != nil {
+		return scenario.AreaValues{}, err
+	}
+	return scenario.IndicatorValues(c.Request().Context(), s.store, ind, s.cfg.Disclosure)
+}
+
+// indicatorOf finds indicator field of the geography a request names (the
+// layers' default when geogParam is empty). The breaks and the values
+// routes share it.
+func (s *Server) indicatorOf(c echo.Context, geogParam, field string) (placeplan.Indicator, error) {
 	ctx := c.Request().Context()
 	rev, err := s.requestRevision(c)
 	if err != nil {
-		return areaValues{}, err
+		return placeplan.Indicator{}, err
 	}
 	cat, err := s.tileCatalog(ctx, rev)
 	if err != nil {
-		return areaValues{}, err
+		return placeplan.Indicator{}, err
 	}
 	geog, err := layerGeography(geogParam, cat.geographies)
 	if err != nil {
-		return areaValues{}, err
+		return placeplan.Indicator{}, err
 	}
 	if geog == "" {
-		return areaValues{}, invalidf("unknown field %q: no indicators are loaded", field)
+		return placeplan.Indicator{}, invalidf("unknown field %q: no indicators are loaded", field)
 	}
 	inds, err := s.store.Indicators(ctx, geog)
 	if err != nil {
-		return areaValues{}, err
+		return placeplan.Indicator{}, err
 	}
 	i := slices.IndexFunc(inds, func(ind placeplan.Indicator) bool { return ind.Key == field })
 	if i < 0 {
-		return areaValues{}, invalidf("unknown field %q: no such indicator for %s (see /api/v1/indicators)", field, geog.Label())
+		return placeplan.Indicator{}, invalidf("unknown field %q: no such indicator for %s (see /api/v1/indicators)", field, geog.Label())
 	}
-	vs, err := s.store.Values(ctx, inds[i].ID)
-	if err != nil {
-		return areaValues{}, err
-	}
-	av := areaValues{geography: geog, indicator: inds[i], shown: make([]placeplan.Value, 0, len(vs)), withheld: []string{}}
-	for _, v := range vs {
-		if pv, suppressed := s.cfg.Disclosure.Apply(av.indicator, v.Value); suppressed {
-			av.withheld = append(av.withheld, v.Area)
-		} else {
-			av.shown = append(av.shown, placeplan.Value{Area: v.Area, Value: pv})
-		}
-	}
-	return av, nil
+	return inds[i], nil
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"placeplan"
-	"placeplan/data"
 )
 
 // The three OGC collections. Each reads the store per request, as the
@@ -91,7 +90,7 @@ func (o *ogcState) areaItems(ctx context.Context, q ogcQuery) ([]ogcFeature, int
 	if bound == nil {
 		bound = &world
 	}
-	all, err := o.s.store.Areas(ctx, data.AreaQuery{Geography: geog, Bound: bound})
+	all, err := o.s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, Bound: bound})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -132,7 +131,7 @@ func (o *ogcState) areaFeatures(ctx context.Context, geog placeplan.Geography, c
 	if err != nil {
 		return nil, err
 	}
-	areas, err := o.s.store.Areas(ctx, data.AreaQuery{Geography: geog, Codes: codes, WithGeometry: true})
+	areas, err := o.s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, Codes: codes, WithGeometry: true})
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +170,7 @@ func (o *ogcState) areasExtent(ctx context.Context) (*orb.Bound, error) {
 	if err != nil || geog == "" {
 		return nil, err
 	}
-	areas, err := o.s.store.Areas(ctx, data.AreaQuery{Geography: geog, WithGeometry: true})
+	areas, err := o.s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, WithGeometry: true})
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +199,7 @@ func (o *ogcState) localityItems(ctx context.Context, q ogcQuery) ([]ogcFeature,
 	if bound == nil {
 		bound = &world
 	}
-	meeting, err := o.s.store.Areas(ctx, data.AreaQuery{Geography: geog, Bound: bound})
+	meeting, err := o.s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, Bound: bound})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -286,7 +285,7 @@ func (o *ogcState) localitiesExtent(ctx context.Context) (*orb.Bound, error) {
 	if len(codes) == 0 {
 		return nil, nil
 	}
-	areas, err := o.s.store.Areas(ctx, data.AreaQuery{Geography: geog, Codes: codes, WithGeometry: true})
+	areas, err := o.s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, Codes: codes, WithGeometry: true})
 	if err != nil {
 		return nil, err
 	}

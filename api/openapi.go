@@ -14,6 +14,9 @@ import (
 	"unicode"
 
 	"github.com/labstack/echo/v4"
+
+	"placeplan/scenario"
+	"placeplan/scoring/siting"
 )
 
 // The OpenAPI 3.1 document at /api/openapi.json is generated from the
@@ -244,7 +247,7 @@ func routeDocs() map[string]routeDoc {
 				"properties": schema{
 					"demand":     schema{"type": "array", "items": schema{"type": "object", "required": []string{"id", "lon", "lat", "weight"}}},
 					"candidates": schema{"type": "array", "items": schema{"type": "object", "required": []string{"id", "lon", "lat"}}},
-					"model":      enumSchema("mclp", "pmedian", "lscp", "capacitated"),
+					"model":      enumSchema(modelNames()...),
 					"p":          schema{"type": "integer", "minimum": 1}, "standard_km": schema{"type": "number"},
 					"standard_min": schema{"type": "number"}, "circuity": schema{"type": "number", "minimum": 1},
 					"speed_kmh": schema{"type": "number"}, "fixed": schema{"type": "array", "items": schema{"type": "string"}},
@@ -289,7 +292,7 @@ func routeDocs() map[string]routeDoc {
 				queryParam("scenario", "a scenario id or id@revision: classify its need (field need_score or need_share) "+
 					"over every area it scores", schema{"type": "string"})},
 			post: scenarioBody, postParams: []openAPIParameter{
-				required(queryParam("field", "the draft's need to classify", enumSchema("need_score", "need_share"))),
+				required(queryParam("field", "the draft's need to classify", enumSchema(scenario.FieldNeedScore, scenario.FieldNeedShare))),
 				breaksMethod, breaksClasses}},
 		"/metrics": {tag: "health", content: "text/plain"},
 
@@ -550,6 +553,15 @@ func required(p openAPIParameter) openAPIParameter {
 // enumSchema is a string schema with the given values.
 func enumSchema(values ...string) schema {
 	return schema{"type": "string", "enum": values}
+}
+
+// modelNames are the names of the location models (siting.Models).
+func modelNames() []string {
+	var out []string
+	for _, m := range siting.Models() {
+		out = append(out, m.String())
+	}
+	return out
 }
 
 // ref refers to a schema of the components.

@@ -164,7 +164,7 @@ func TestSuppression(t *testing.T) {
 				t.Errorf("suppressed = %v, want %v", got["suppressed"], tc.wantSuppressed)
 			}
 
-			r := toIndicatorValueResponse(count, tc.referrals, tc.disclosure)
+			r := indicatorValue(count, tc.referrals, tc.disclosure)
 			b, _ = json.Marshal(r)
 			if tc.wantShown {
 				if r.Value == nil || *r.Value != tc.referrals || strings.Contains(string(b), "suppressed") {
@@ -206,17 +206,5 @@ func TestSiteProperties(t *testing.T) {
 	st.Capacity = 40
 	if got := siteProperties(st); got["capacity"] != 40.0 {
 		t.Errorf("capacity = %v, want 40", got["capacity"])
-	}
-}
-
-func TestToAreaResponse(t *testing.T) {
-	a := placeplan.Area{Code: "E01028826", Geography: placeplan.LSOA2011, Point: orb.Point{-2.123456789, 52.987654321}}
-	b, _ := json.Marshal(toAreaResponse(a))
-	if !strings.Contains(string(b), `"vintage":"lsoa11","lon":-2.123457,"lat":52.987654`) {
-		t.Errorf("area = %s", b)
-	}
-	b, _ = json.Marshal(toAreaResponse(placeplan.Area{Code: "E01000002"}))
-	if !strings.Contains(string(b), `"lon":null,"lat":null`) {
-		t.Errorf("area without a point = %s", b)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"placeplan/data"
 	"placeplan/scenario"
+	"placeplan/wire"
 )
 
 // post sends a body through h.
@@ -49,7 +50,7 @@ func TestScenarioRoutes(t *testing.T) {
 
 	// The plan, as the use case gives it.
 	rec := get(t, h, "/api/v1/plans?scenario=shropshire-five-teams")
-	var plan PlanDocument
+	var plan wire.Plan
 	decode(t, rec, http.StatusOK, "application/json", &plan)
 	sc, err := scenario.LookupBuiltin("shropshire-five-teams")
 	if err != nil {
@@ -87,7 +88,7 @@ func TestScenarioRoutes(t *testing.T) {
 	if rec := get(t, h, "/api/v1/plans?scenario=shropshire-five-teams", "If-None-Match", tag); rec.Code != http.StatusNotModified {
 		t.Errorf("If-None-Match: %d", rec.Code)
 	}
-	var score ScoreDocument
+	var score wire.Score
 	decode(t, get(t, h, "/api/v1/scores?scenario=shropshire-need"), http.StatusOK, "application/json", &score)
 	if len(score.Localities) != 18 || score.Localities[0].Rank != 1 || score.Draws != 1000 {
 		t.Errorf("score: %d localities, first %+v", len(score.Localities), score.Localities[0])
@@ -156,12 +157,12 @@ func TestPostedScenarios(t *testing.T) {
 		t.Fatal(err)
 	}
 	yaml := strings.Replace(string(body), "teams: 5", "teams: 4", 1)
-	var plan PlanDocument
+	var plan wire.Plan
 	decode(t, post(t, h, "/api/v1/plans", "application/yaml", yaml), http.StatusOK, "application/json", &plan)
 	if len(plan.Selection.Selected) != 4 || plan.Selection.Selected[0] != "Oswestry" {
 		t.Errorf("four teams: %v", plan.Selection.Selected)
 	}
-	var score ScoreDocument
+	var score wire.Score
 	decode(t, post(t, h, "/api/v1/scores", "application/json", `{"placeplan_scenario": 1, "name": "IDACI only",
 		"dataset": {"geography": "lsoa11"}, "localities": {"scheme": "Oxfordshire early intervention areas"},
 		"indicators": [{"key": "idaci_score", "weight": 1}], "normalisation": "rank", "aggregation": "arithmetic",
@@ -214,9 +215,9 @@ func TestPlanFollowsTheData(t *testing.T) {
 func TestAreaProfileRanks(t *testing.T) {
 	store := loadDefault(t)
 	srv, _ := newServer(t, Config{}, store)
-	var prof areaProfileResponse
+	var prof wire.AreaProfile
 	decode(t, get(t, srv.Handler(), "/api/v1/areas/lsoa11/E01028826"), http.StatusOK, "application/json", &prof)
-	byKey := map[string]indicatorValueResponse{}
+	byKey := map[string]wire.IndicatorValue{}
 	for _, r := range prof.Indicators {
 		byKey[r.Key] = r
 	}
@@ -316,7 +317,7 @@ func TestSitesRoute(t *testing.T) {
 		{"id": "c", "lon": -2.72, "lat": 52.37, "weight": 7}],
 		"candidates": [{"id": "S", "lon": -2.754, "lat": 52.708}, {"id": "O", "lon": -3.051, "lat": 52.862}, {"id": "L", "lon": -2.719, "lat": 52.368, "capacity": 3}],
 		"model": "mclp", "p": 2, "standard_km": 5, "circuity": 1}`
-	var doc SitesDocument
+	var doc wire.Sites
 	decode(t, post(t, srv.Handler(), "/api/v1/sites", "application/json", body), http.StatusOK, "application/json", &doc)
 	if doc.Objective != 17 || !doc.ProvenOptimal || len(doc.Selected) != 2 || doc.TotalWeight != 22 {
 		t.Errorf("toy MCLP %+v", doc)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"placeplan/scenario"
+	"placeplan/wire"
 )
 
 // send sends a request with a body and headers (name, value pairs).
@@ -111,7 +112,7 @@ func TestRegistryRoutes(t *testing.T) {
 
 	// Each revision's plan, computed once and identical when re-opened.
 	first := get(t, h, url+"/revisions/1/plan")
-	var plan PlanDocument
+	var plan wire.Plan
 	decode(t, first, http.StatusOK, "application/json", &plan)
 	if plan.Teams != 5 || len(plan.Selection.Selected) != 5 {
 		t.Errorf("revision 1 plan: %d teams", plan.Teams)
@@ -124,7 +125,7 @@ func TestRegistryRoutes(t *testing.T) {
 	if plan.Teams != 4 || plan.Standard != 30 {
 		t.Errorf("revision 3 plan: %d teams, %v minutes", plan.Teams, plan.Standard)
 	}
-	var score ScoreDocument
+	var score wire.Score
 	decode(t, get(t, h, url+"/revisions/2/score"), http.StatusOK, "application/json", &score)
 	if len(score.Localities) != 18 {
 		t.Errorf("score: %d localities", len(score.Localities))
@@ -132,7 +133,7 @@ func TestRegistryRoutes(t *testing.T) {
 	decodeProblem(t, get(t, h, url+"/revisions/9/plan"), http.StatusNotFound)
 
 	// The plan routes follow the current revision; id@rev names an older one.
-	var cur, old PlanDocument
+	var cur, old wire.Plan
 	decode(t, get(t, h, "/api/v1/plans?scenario="+created.ID), http.StatusOK, "application/json", &cur)
 	decode(t, get(t, h, "/api/v1/plans?scenario="+created.ID+"@1"), http.StatusOK, "application/json", &old)
 	if cur.Teams != 4 || old.Teams != 5 {
@@ -140,7 +141,7 @@ func TestRegistryRoutes(t *testing.T) {
 	}
 
 	// Compare revision 1 with the current one.
-	var cmp CompareDocument
+	var cmp wire.Compare
 	decode(t, get(t, h, "/api/v1/compare?ids="+created.ID+"@1,"+created.ID), http.StatusOK, "application/json", &cmp)
 	var fields []string
 	for _, d := range cmp.Differences {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"placeplan"
+	"placeplan/wire"
 )
 
 // TestValues: every area's value of an indicator, as the store holds it,
@@ -41,7 +42,7 @@ func TestValues(t *testing.T) {
 	// A value checked against the area's profile.
 	var imd valuesResponse
 	decode(t, get(t, h, "/api/v1/values?field=imd_score"), http.StatusOK, "application/json", &imd)
-	var prof areaProfileResponse
+	var prof wire.AreaProfile
 	decode(t, get(t, h, "/api/v1/areas/lsoa11/E01028826"), http.StatusOK, "application/json", &prof)
 	for _, r := range prof.Indicators {
 		if r.Key == "imd_score" && (r.Value == nil || *r.Value != imd.Values["E01028826"]) {

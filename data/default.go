@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 
 	"placeplan"
+	"placeplan/data/input"
 	"placeplan/data/record"
 	"placeplan/data/registry"
 	"placeplan/data/table"
@@ -24,7 +26,7 @@ var defaultFS embed.FS
 
 // defaultProvenance records where the embedded files whose readers cannot
 // know it came from (see default/README.md).
-var defaultProvenance = map[string]Provenance{
+var defaultProvenance = map[string]input.Provenance{
 	"towns.csv": {
 		Publisher:   "Ordnance Survey (OS Open Names); ONS MSOA centroids for Oswestry, Shifnal, Broseley and Albrighton proxies",
 		Licence:     record.OGL,
@@ -42,12 +44,12 @@ var defaultProvenance = map[string]Provenance{
 
 // DefaultInputs returns the files of the embedded default dataset, plus
 // the LSOA 2011 → 2021 lookup, ready to ingest.
-func DefaultInputs() ([]Input, error) {
+func DefaultInputs() ([]input.Input, error) {
 	names, err := fs.Glob(defaultFS, "default/*")
 	if err != nil {
 		return nil, err
 	}
-	var out []Input
+	var out []input.Input
 	for _, n := range names {
 		if path.Ext(n) == ".md" {
 			continue
@@ -56,7 +58,7 @@ func DefaultInputs() ([]Input, error) {
 		if err != nil {
 			return nil, err
 		}
-		ins, err := expand(path.Base(n), b)
+		ins, err := input.ReadInputs(path.Base(n), bytes.NewReader(b))
 		if err != nil {
 			return nil, fmt.Errorf("embedded default: %w", err)
 		}
@@ -65,7 +67,8 @@ func DefaultInputs() ([]Input, error) {
 		}
 		out = append(out, ins...)
 	}
-	reg, err := expand(registry.LSOAChangesFile())
+	name, gz := registry.LSOAChangesFile()
+	reg, err := input.ReadInputs(name, bytes.NewReader(gz))
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,8 @@ import (
 
 	"placeplan/data/internal/datatest"
 	"placeplan/geo"
+
+	"placeplan/data/input"
 )
 
 // The fuzz targets feed arbitrary bytes to the content sniffing and the
@@ -17,7 +19,7 @@ func FuzzReadGeoJSON(f *testing.F) {
 	f.Add([]byte(`{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:27700"}},"features":[{"type":"Feature","properties":{"name":"Ludlow"},"geometry":{"type":"Point","coordinates":[351141,274643]}}]}`))
 	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"locality":"North"},"geometry":{"type":"MultiPolygon","coordinates":[[[[-1.5,51.9],[-1.2,51.9],[-1.2,52.1],[-1.5,51.9]]]]}}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		_, err := ParseInput(Input{Name: "f.geojson", Data: b}, IngestOptions{})
+		_, err := ParseInput(input.Input{Name: "f.geojson", Data: b}, IngestOptions{})
 		datatest.CheckFuzzErr(t, err)
 	})
 }
@@ -32,7 +34,7 @@ func FuzzParseInput(f *testing.F) {
 	f.Add([]byte(gz("lsoa11cd,referrals\nE01028826,3\n")))
 	f.Add([]byte("PK\x03\x04"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		ins, err := ReadInputs("f", bytes.NewReader(b))
+		ins, err := input.ReadInputs("f", bytes.NewReader(b))
 		datatest.CheckFuzzErr(t, err)
 		for _, in := range ins {
 			_, err := ParseInput(in, IngestOptions{CRS: geo.BNG})

@@ -17,6 +17,7 @@ import (
 	"github.com/paulmach/orb/encoding/wkb"
 
 	"placeplan"
+	"placeplan/data/input"
 	"placeplan/data/locality"
 	"placeplan/data/record"
 	"placeplan/data/registry"
@@ -89,14 +90,14 @@ func parseFile(p string, opts IngestOptions) ([]*Part, error) {
 	if opts.Progress != nil {
 		progress = func(read, total int64) { opts.Progress(p, read, total) }
 	}
-	ins, err := OpenInputs(p, progress)
+	ins, err := input.OpenInputs(p, progress)
 	if err != nil {
 		return nil, err
 	}
 	return parseInputs(ins, opts)
 }
 
-func parseInputs(ins []Input, opts IngestOptions) ([]*Part, error) {
+func parseInputs(ins []input.Input, opts IngestOptions) ([]*Part, error) {
 	parts := make([]*Part, 0, len(ins))
 	for _, in := range ins {
 		part, err := ParseInput(in, opts)
@@ -109,7 +110,7 @@ func parseInputs(ins []Input, opts IngestOptions) ([]*Part, error) {
 }
 
 // IngestInputs is IngestFiles over inputs already in memory.
-func (s *Store) IngestInputs(ctx context.Context, ins []Input, opts IngestOptions) (*IngestReport, error) {
+func (s *Store) IngestInputs(ctx context.Context, ins []input.Input, opts IngestOptions) (*IngestReport, error) {
 	parts, err := parseInputs(ins, opts)
 	if err != nil {
 		return nil, err
@@ -294,7 +295,7 @@ func onlyGeography(stored []placeplan.Geography, parts []*Part) placeplan.Geogra
 // input and the options) overrides that, and the part gives the kind, the
 // source and its hash.
 func (in *ingest) dataset(p *Part, d placeplan.Dataset) (int64, error) {
-	pv := Provenance{d.Publisher, d.Licence, d.Attribution}.over(p.Provenance)
+	pv := input.Provenance{Publisher: d.Publisher, Licence: d.Licence, Attribution: d.Attribution}.Over(p.Provenance)
 	var id int64
 	err := in.tx.QueryRowContext(in.ctx, `INSERT INTO datasets (kind, format, vintage, geography, source, sha256,
 		publisher, licence, attribution, records, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,

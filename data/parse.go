@@ -11,6 +11,7 @@ import (
 	"placeplan/data/feature"
 	"placeplan/data/geojson"
 	"placeplan/data/geopackage"
+	"placeplan/data/input"
 	"placeplan/data/iod"
 	"placeplan/data/record"
 	"placeplan/data/shapefile"
@@ -28,7 +29,7 @@ type IngestOptions struct {
 	Layer string
 	// Provenance, where set, overrides what readers assume of every file's
 	// publisher, licence and attribution.
-	Provenance Provenance
+	Provenance input.Provenance
 	// Progress, if set, is told how far through each file reading is.
 	Progress func(file string, read, total int64)
 }
@@ -39,7 +40,7 @@ type IngestOptions struct {
 type Part struct {
 	Input      string
 	SHA256     string
-	Provenance Provenance // overrides, from the input and the options
+	Provenance input.Provenance // overrides, from the input and the options
 	Kind       placeplan.DatasetKind
 	Indicators *record.IndicatorTable   // DatasetIoD and DatasetIndicators
 	Meta       *record.IndicatorMeta    // DatasetIndicatorMeta
@@ -55,8 +56,8 @@ type Part struct {
 }
 
 // ParseInput recognises an input by its content and reads it.
-func ParseInput(in Input, opts IngestOptions) (*Part, error) {
-	p := &Part{Input: in.Name, SHA256: in.SHA256(), Provenance: opts.Provenance.over(in.Provenance)}
+func ParseInput(in input.Input, opts IngestOptions) (*Part, error) {
+	p := &Part{Input: in.Name, SHA256: in.SHA256(), Provenance: opts.Provenance.Over(in.Provenance)}
 	data := bytes.TrimSpace(record.TrimBOM(in.Data))
 	ext := strings.ToLower(path.Ext(in.Name))
 	switch {
@@ -241,7 +242,7 @@ func (p *Part) Describe() string {
 func classifyTable(t *table.Table) placeplan.DatasetKind {
 	has := func(names ...string) bool { return t.Col(names...) >= 0 }
 	switch {
-	case has("locality") && (has("code", "area code", "lsoa11cd", "msoa11cd", "lad code", "lsoa21cd") || has("msoa name", "msoa11hclnm", "msoa21hclnm")):
+	case table.IsLocalities(t):
 		return placeplan.DatasetLocalities
 	case table.LooksLikeMeta(t):
 		return placeplan.DatasetIndicatorMeta

@@ -29,37 +29,6 @@ import (
 // with another writer, across connections and across processes sharing the
 // database file. Reads are single statements.
 
-// ScenarioRecord is one scenario of the registry as it stands now.
-type ScenarioRecord struct {
-	ID       string // the slug that names the scenario in URLs and on the command line
-	Name     string // the name at the current revision
-	Revision int    // the current revision, 1 for a scenario never updated
-	Archived bool
-	// ArchivedAt, ArchivedBy and ArchiveNote say when, by whom and why the
-	// scenario was archived; they are zero unless Archived.
-	ArchivedAt  time.Time
-	ArchivedBy  string
-	ArchiveNote string
-	CreatedAt   time.Time // when revision 1 was saved (UTC)
-	UpdatedAt   time.Time // when the current revision was saved (UTC)
-	Author      string    // who saved the current revision
-}
-
-// ScenarioRevision is one immutable revision of a scenario: the document as
-// the caller saved it (the exact bytes), the scenario's name at that
-// revision, who saved it and when, their note, and their summary of what
-// changed from the revision before ("created" for revision 1).
-type ScenarioRevision struct {
-	ScenarioID string
-	Revision   int
-	Name       string
-	Document   []byte // JSON, byte for byte as saved
-	Author     string
-	Note       string
-	Changes    string
-	CreatedAt  time.Time // UTC
-}
-
 // maxScenarioName is the longest scenario name accepted, in characters.
 const maxScenarioName = 200
 
@@ -136,14 +105,14 @@ type querier interface {
 // for an id that ValidateScenarioID refuses, an empty name or a document
 // that is not a JSON object, and ECONFLICT when the id is taken, archived
 // scenarios included.
-func (s *Store) CreateScenario(ctx context.Context, id, name string, doc []byte, author, note string) (ScenarioRevision, error) {
+func (s *Store) CreateScenario(ctx context.Context, id, name string, doc []byte, author, note string) (placeplan.ScenarioRevision, error) {
 	rev, err := s.newScenarioRevision(id, name, doc, author, note)
 	if err != nil {
-		return ScenarioRevision{}, err
+		return placeplan.ScenarioRevision{}, err
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return ScenarioRevision{}, fmt.Errorf("create scenario %q: %w", id, err)
+		return placeplan.ScenarioRevision{}, fmt.Errorf("create scenario %q: %w", id, err)
 	}
 	defer tx.Rollback()
 	cur, err := scenarioRecord(ctx, tx, id)
@@ -153,16 +122,16 @@ func (s *Store) CreateScenario(ctx context.Context, id, name string, doc []byte,
 		if cur.Archived {
 			archived = ", archived"
 		}
-		return ScenarioRevision{}, placeplan.Errorf(placeplan.ECONFLICT,
+		return placeplan.ScenarioRevision{}, placeplan.Errorf(placeplan.ECONFLICT,
 			"scenario %q already exists (%q, revision %d%s): choose another id", id, cur.Name, cur.Revision, archived)
 	case placeplan.ErrorCode(err) != placeplan.ENOTFOUND:
-		return ScenarioRevision{}, err
+		return placeplan.ScenarioRevision{}, err
 	}
 	if err := insertScenario(ctx, tx, rev); err != nil {
-		return ScenarioRevision{}, err
+		return placeplan.ScenarioRevision{}, err
 	}
 	if err := tx.Commit(); err != nil {
-		return ScenarioRevision{}, fmt.Errorf("create scenario %q: commit: %w", id, err)
+		return placeplan.ScenarioRevision{}, fmt.Errorf("create scenario %q: commit: %w", id, err)
 	}
 	return rev, nil
 }
@@ -199,18 +168,18 @@ func (s *Store) EnsureScenario(ctx context.Context, id, name string, doc []byte,
 
 // newScenarioRevision checks a new scenario's arguments and returns its
 // revision 1, stamped with the store's clock.
-func (s *Store) newScenarioRevision(id, name string, doc []byte, author, note string) (ScenarioRevision, error) {
+func (s *Store) newScenarioRevision(id, name string, doc []byte, author, note string) (placeplan.ScenarioRevision, error) {
 	if err := ValidateScenarioID(id); err != nil {
-		return ScenarioRevision{}, err
+		return placeplan.ScenarioRevision{}, err
 	}
 	name, err := validScenarioName(id, name)
 	if err != nil {
-		return ScenarioRevision{}, err
+		return placeplan.ScenarioRevision{}, err
 	}
 	if err := validScenarioDocument(id, doc); err != nil {
-		return ScenarioRevision{}, err
+		return placeplan.ScenarioRevision{}, err
 	}
-	return ScenarioRevision{ScenarioID: id, Revision: 1, Name: name, Document: bytes.Clone(doc),
+	return placeplan.ScenarioRevision{ScenarioID: id, Revision: 1, Name: name, Document: bytes.Clone(doc),
 		Author: author, Note: note, Changes: "created", CreatedAt: s.now()}, nil
 }
 
@@ -221,7 +190,7 @@ func (s *Store) now() time.Time {
 }
 
 // insertScenario inserts a scenario row and its revision 1.
-func insertScenario(ctx context.Context, tx *sql.Tx, rev ScenarioRevision) error {
+func insertScenario(ctx context.Context, tx *sql.Tx, rev placeplan.ScenarioRevision) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO scenarios (id, revision, created_at) VALUES (?, 1, ?)`,
 		rev.ScenarioID, rev.CreatedAt.Format(scenarioTime)); err != nil {
 		return fmt.Errorf("create scenario %q: %w", rev.ScenarioID, err)
@@ -230,7 +199,7 @@ func insertScenario(ctx context.Context, tx *sql.Tx, rev ScenarioRevision) error
 }
 
 // insertScenarioRevision inserts one revision.
-func insertScenarioRevision(ctx context.Context, tx *sql.Tx, rev ScenarioRevision) error {
+func insertScenarioRevision(ctx context.Context, tx *sql.Tx, rev placeplan.ScenarioRevision) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO scenario_revisions
 		(scenario_id, revision, name, document, author, note, changes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		rev.ScenarioID, rev.Revision, rev.Name, string(rev.Document), rev.Author, rev.Note, rev.Changes,
@@ -242,19 +211,19 @@ func insertScenarioRevision(ctx context.Context, tx *sql.Tx, rev ScenarioRevisio
 
 // Scenario returns one scenario as it stands, archived or not; ENOTFOUND
 // when no scenario has this id.
-func (s *Store) Scenario(ctx context.Context, id string) (ScenarioRecord, error) {
+func (s *Store) Scenario(ctx context.Context, id string) (placeplan.ScenarioRecord, error) {
 	return scenarioRecord(ctx, s.db, id)
 }
 
 // Scenarios lists the scenarios ordered by id, leaving out archived ones
 // unless includeArchived.
-func (s *Store) Scenarios(ctx context.Context, includeArchived bool) ([]ScenarioRecord, error) {
+func (s *Store) Scenarios(ctx context.Context, includeArchived bool) ([]placeplan.ScenarioRecord, error) {
 	rows, err := s.db.QueryContext(ctx, scenarioSelect+` WHERE ? OR s.archived_at IS NULL ORDER BY s.id`, includeArchived)
 	if err != nil {
 		return nil, fmt.Errorf("list scenarios: %w", err)
 	}
 	defer rows.Close()
-	var out []ScenarioRecord
+	var out []placeplan.ScenarioRecord
 	for rows.Next() {
 		r, err := scanScenarioRecord(rows)
 		if err != nil {
@@ -273,36 +242,36 @@ const scenarioSelect = `SELECT s.id, r.name, s.revision, s.archived_at, s.archiv
 	FROM scenarios s JOIN scenario_revisions r ON r.scenario_id = s.id AND r.revision = s.revision`
 
 // scenarioRecord reads one scenario; ENOTFOUND when there is none.
-func scenarioRecord(ctx context.Context, q querier, id string) (ScenarioRecord, error) {
+func scenarioRecord(ctx context.Context, q querier, id string) (placeplan.ScenarioRecord, error) {
 	r, err := scanScenarioRecord(q.QueryRowContext(ctx, scenarioSelect+` WHERE s.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return ScenarioRecord{}, placeplan.Errorf(placeplan.ENOTFOUND, "no scenario %q", id)
+		return placeplan.ScenarioRecord{}, placeplan.Errorf(placeplan.ENOTFOUND, "no scenario %q", id)
 	}
 	if err != nil {
-		return ScenarioRecord{}, fmt.Errorf("scenario %q: %w", id, err)
+		return placeplan.ScenarioRecord{}, fmt.Errorf("scenario %q: %w", id, err)
 	}
 	return r, nil
 }
 
-func scanScenarioRecord(row interface{ Scan(...any) error }) (ScenarioRecord, error) {
-	var r ScenarioRecord
+func scanScenarioRecord(row interface{ Scan(...any) error }) (placeplan.ScenarioRecord, error) {
+	var r placeplan.ScenarioRecord
 	var archivedAt sql.NullString
 	var created, updated string
 	if err := row.Scan(&r.ID, &r.Name, &r.Revision, &archivedAt, &r.ArchivedBy, &r.ArchiveNote,
 		&created, &updated, &r.Author); err != nil {
-		return ScenarioRecord{}, err
+		return placeplan.ScenarioRecord{}, err
 	}
 	var err error
 	if r.CreatedAt, err = time.Parse(scenarioTime, created); err != nil {
-		return ScenarioRecord{}, fmt.Errorf("scenario %q: created_at: %w", r.ID, err)
+		return placeplan.ScenarioRecord{}, fmt.Errorf("scenario %q: created_at: %w", r.ID, err)
 	}
 	if r.UpdatedAt, err = time.Parse(scenarioTime, updated); err != nil {
-		return ScenarioRecord{}, fmt.Errorf("scenario %q: revision %d: created_at: %w", r.ID, r.Revision, err)
+		return placeplan.ScenarioRecord{}, fmt.Errorf("scenario %q: revision %d: created_at: %w", r.ID, r.Revision, err)
 	}
 	if archivedAt.Valid {
 		r.Archived = true
 		if r.ArchivedAt, err = time.Parse(scenarioTime, archivedAt.String); err != nil {
-			return ScenarioRecord{}, fmt.Errorf("scenario %q: archived_at: %w", r.ID, err)
+			return placeplan.ScenarioRecord{}, fmt.Errorf("scenario %q: archived_at: %w", r.ID, err)
 		}
 	}
 	return r, nil
@@ -312,9 +281,9 @@ func scanScenarioRecord(row interface{ Scan(...any) error }) (ScenarioRecord, er
 // rev 0 means the current revision. It returns ENOTFOUND, naming the id and
 // the revision, when either does not exist, and EINVALID for a negative rev.
 // Archived scenarios' revisions stay readable.
-func (s *Store) ScenarioRevision(ctx context.Context, id string, rev int) (ScenarioRevision, error) {
+func (s *Store) ScenarioRevision(ctx context.Context, id string, rev int) (placeplan.ScenarioRevision, error) {
 	if rev < 0 {
-		return ScenarioRevision{}, placeplan.Errorf(placeplan.EINVALID, "scenario %q: revision %d: revisions start at 1 (0 means the current one)", id, rev)
+		return placeplan.ScenarioRevision{}, placeplan.Errorf(placeplan.EINVALID, "scenario %q: revision %d: revisions start at 1 (0 means the current one)", id, rev)
 	}
 	r, err := scanScenarioRevision(s.db.QueryRowContext(ctx, revisionSelect+`
 		JOIN scenarios s ON s.id = r.scenario_id
@@ -322,13 +291,13 @@ func (s *Store) ScenarioRevision(ctx context.Context, id string, rev int) (Scena
 	if errors.Is(err, sql.ErrNoRows) {
 		cur, err := scenarioRecord(ctx, s.db, id)
 		if err != nil {
-			return ScenarioRevision{}, err
+			return placeplan.ScenarioRevision{}, err
 		}
-		return ScenarioRevision{}, placeplan.Errorf(placeplan.ENOTFOUND,
+		return placeplan.ScenarioRevision{}, placeplan.Errorf(placeplan.ENOTFOUND,
 			"scenario %q has no revision %d: it is at revision %d", id, rev, cur.Revision)
 	}
 	if err != nil {
-		return ScenarioRevision{}, fmt.Errorf("scenario %q: revision %d: %w", id, rev, err)
+		return placeplan.ScenarioRevision{}, fmt.Errorf("scenario %q: revision %d: %w", id, rev, err)
 	}
 	return r, nil
 }
@@ -337,13 +306,13 @@ func (s *Store) ScenarioRevision(ctx context.Context, id string, rev int) (Scena
 // each with its document: documents are small, and the history is what a
 // revision comparison or an audit reads. ENOTFOUND when no scenario has
 // this id.
-func (s *Store) ScenarioRevisions(ctx context.Context, id string) ([]ScenarioRevision, error) {
+func (s *Store) ScenarioRevisions(ctx context.Context, id string) ([]placeplan.ScenarioRevision, error) {
 	rows, err := s.db.QueryContext(ctx, revisionSelect+` WHERE r.scenario_id = ? ORDER BY r.revision`, id)
 	if err != nil {
 		return nil, fmt.Errorf("scenario %q: revisions: %w", id, err)
 	}
 	defer rows.Close()
-	var out []ScenarioRevision
+	var out []placeplan.ScenarioRevision
 	for rows.Next() {
 		r, err := scanScenarioRevision(rows)
 		if err != nil {
@@ -363,15 +332,15 @@ func (s *Store) ScenarioRevisions(ctx context.Context, id string) ([]ScenarioRev
 const revisionSelect = `SELECT r.scenario_id, r.revision, r.name, r.document, r.author, r.note, r.changes, r.created_at
 	FROM scenario_revisions r`
 
-func scanScenarioRevision(row interface{ Scan(...any) error }) (ScenarioRevision, error) {
-	var r ScenarioRevision
+func scanScenarioRevision(row interface{ Scan(...any) error }) (placeplan.ScenarioRevision, error) {
+	var r placeplan.ScenarioRevision
 	var created string
 	if err := row.Scan(&r.ScenarioID, &r.Revision, &r.Name, &r.Document, &r.Author, &r.Note, &r.Changes, &created); err != nil {
-		return ScenarioRevision{}, err
+		return placeplan.ScenarioRevision{}, err
 	}
 	var err error
 	if r.CreatedAt, err = time.Parse(scenarioTime, created); err != nil {
-		return ScenarioRevision{}, fmt.Errorf("revision %d: created_at: %w", r.Revision, err)
+		return placeplan.ScenarioRevision{}, fmt.Errorf("revision %d: created_at: %w", r.Revision, err)
 	}
 	return r, nil
 }
@@ -389,31 +358,31 @@ func scanScenarioRevision(row interface{ Scan(...any) error }) (ScenarioRevision
 // object. When doc and the name equal the current revision's, nothing is
 // stored and the current revision is returned (a repeated PUT makes no new
 // revision).
-func (s *Store) UpdateScenario(ctx context.Context, id string, baseRevision int, name string, doc []byte, author, note, changes string) (ScenarioRevision, error) {
+func (s *Store) UpdateScenario(ctx context.Context, id string, baseRevision int, name string, doc []byte, author, note, changes string) (placeplan.ScenarioRevision, error) {
 	if err := ValidateScenarioID(id); err != nil {
-		return ScenarioRevision{}, err
+		return placeplan.ScenarioRevision{}, err
 	}
 	if baseRevision < 1 {
-		return ScenarioRevision{}, placeplan.Errorf(placeplan.EINVALID,
+		return placeplan.ScenarioRevision{}, placeplan.Errorf(placeplan.EINVALID,
 			"scenario %q: an update must name the revision it starts from (1 or more, not %d)", id, baseRevision)
 	}
 	if name != "" {
 		var err error
 		if name, err = validScenarioName(id, name); err != nil {
-			return ScenarioRevision{}, err
+			return placeplan.ScenarioRevision{}, err
 		}
 	}
 	if err := validScenarioDocument(id, doc); err != nil {
-		return ScenarioRevision{}, err
+		return placeplan.ScenarioRevision{}, err
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return ScenarioRevision{}, fmt.Errorf("update scenario %q: %w", id, err)
+		return placeplan.ScenarioRevision{}, fmt.Errorf("update scenario %q: %w", id, err)
 	}
 	defer tx.Rollback()
 	cur, err := writableScenario(ctx, tx, id, baseRevision, "updated")
 	if err != nil {
-		return ScenarioRevision{}, err
+		return placeplan.ScenarioRevision{}, err
 	}
 	if name == "" {
 		name = cur.Name
@@ -421,25 +390,25 @@ func (s *Store) UpdateScenario(ctx context.Context, id string, baseRevision int,
 	var curDoc []byte
 	if err := tx.QueryRowContext(ctx, `SELECT document FROM scenario_revisions WHERE scenario_id = ? AND revision = ?`,
 		id, cur.Revision).Scan(&curDoc); err != nil {
-		return ScenarioRevision{}, fmt.Errorf("scenario %q: revision %d: %w", id, cur.Revision, err)
+		return placeplan.ScenarioRevision{}, fmt.Errorf("scenario %q: revision %d: %w", id, cur.Revision, err)
 	}
 	if name == cur.Name && bytes.Equal(curDoc, doc) {
 		same, err := scanScenarioRevision(tx.QueryRowContext(ctx, revisionSelect+` WHERE r.scenario_id = ? AND r.revision = ?`, id, cur.Revision))
 		if err != nil {
-			return ScenarioRevision{}, fmt.Errorf("scenario %q: revision %d: %w", id, cur.Revision, err)
+			return placeplan.ScenarioRevision{}, fmt.Errorf("scenario %q: revision %d: %w", id, cur.Revision, err)
 		}
 		return same, nil
 	}
-	rev := ScenarioRevision{ScenarioID: id, Revision: cur.Revision + 1, Name: name, Document: bytes.Clone(doc),
+	rev := placeplan.ScenarioRevision{ScenarioID: id, Revision: cur.Revision + 1, Name: name, Document: bytes.Clone(doc),
 		Author: author, Note: note, Changes: changes, CreatedAt: s.now()}
 	if err := advanceScenario(ctx, tx, id, baseRevision, `revision = ?`, rev.Revision); err != nil {
-		return ScenarioRevision{}, err
+		return placeplan.ScenarioRevision{}, err
 	}
 	if err := insertScenarioRevision(ctx, tx, rev); err != nil {
-		return ScenarioRevision{}, err
+		return placeplan.ScenarioRevision{}, err
 	}
 	if err := tx.Commit(); err != nil {
-		return ScenarioRevision{}, fmt.Errorf("update scenario %q: commit: %w", id, err)
+		return placeplan.ScenarioRevision{}, fmt.Errorf("update scenario %q: commit: %w", id, err)
 	}
 	return rev, nil
 }
@@ -477,13 +446,13 @@ func (s *Store) ArchiveScenario(ctx context.Context, id string, baseRevision int
 // writableScenario reads a scenario inside a write's transaction and
 // refuses the write (what says which: "updated", "archived") when the
 // scenario is archived or not at baseRevision.
-func writableScenario(ctx context.Context, tx *sql.Tx, id string, baseRevision int, what string) (ScenarioRecord, error) {
+func writableScenario(ctx context.Context, tx *sql.Tx, id string, baseRevision int, what string) (placeplan.ScenarioRecord, error) {
 	cur, err := scenarioRecord(ctx, tx, id)
 	if err != nil {
-		return ScenarioRecord{}, err
+		return placeplan.ScenarioRecord{}, err
 	}
 	if cur.Archived {
-		return ScenarioRecord{}, placeplan.Errorf(placeplan.ECONFLICT,
+		return placeplan.ScenarioRecord{}, placeplan.Errorf(placeplan.ECONFLICT,
 			"scenario %q is archived (since %s): it cannot be %s", id, cur.ArchivedAt.Format(time.DateOnly), what)
 	}
 	if baseRevision == cur.Revision {
@@ -491,9 +460,9 @@ func writableScenario(ctx context.Context, tx *sql.Tx, id string, baseRevision i
 	}
 	latest, err := scanScenarioRevision(tx.QueryRowContext(ctx, revisionSelect+` WHERE r.scenario_id = ? AND r.revision = ?`, id, cur.Revision))
 	if err != nil {
-		return ScenarioRecord{}, fmt.Errorf("scenario %q: revision %d: %w", id, cur.Revision, err)
+		return placeplan.ScenarioRecord{}, fmt.Errorf("scenario %q: revision %d: %w", id, cur.Revision, err)
 	}
-	return ScenarioRecord{}, staleRevision(latest, baseRevision)
+	return placeplan.ScenarioRecord{}, staleRevision(latest, baseRevision)
 }
 
 // staleRevision is the EPRECONDITION error of a change started from
@@ -501,7 +470,7 @@ func writableScenario(ctx context.Context, tx *sql.Tx, id string, baseRevision i
 // saved which revision when, and carries the current revision, its author,
 // time (RFC 3339, UTC), note and changes as Details, so that a client can
 // show the other person's change.
-func staleRevision(latest ScenarioRevision, base int) error {
+func staleRevision(latest placeplan.ScenarioRevision, base int) error {
 	var err *placeplan.Error
 	if base > latest.Revision {
 		err = placeplan.Errorf(placeplan.EPRECONDITION,

@@ -67,7 +67,7 @@ func TestScenarioCreateAndRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := ScenarioRevision{ScenarioID: "shropshire-five-teams", Revision: 1, Name: "Shropshire — five integrated teams",
+	want := placeplan.ScenarioRevision{ScenarioID: "shropshire-five-teams", Revision: 1, Name: "Shropshire — five integrated teams",
 		Document: shropshireDoc, Author: "asha", Note: "first draft for the board", Changes: "created", CreatedAt: created}
 	checkRevision(t, "created", rev, want)
 	if _, err := s.CreateScenario(ctx, "oxfordshire-hubs", "Oxfordshire hubs", []byte(`{"name":"Oxfordshire hubs"}`), "ben", ""); err != nil {
@@ -78,7 +78,7 @@ func TestScenarioCreateAndRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantRec := ScenarioRecord{ID: "shropshire-five-teams", Name: "Shropshire — five integrated teams", Revision: 1,
+	wantRec := placeplan.ScenarioRecord{ID: "shropshire-five-teams", Name: "Shropshire — five integrated teams", Revision: 1,
 		CreatedAt: created, UpdatedAt: created, Author: "asha"}
 	if got != wantRec {
 		t.Errorf("Scenario:\n got %+v\nwant %+v", got, wantRec)
@@ -115,7 +115,7 @@ func TestScenarioCreateAndRead(t *testing.T) {
 	}
 }
 
-func checkRevision(t *testing.T, where string, got, want ScenarioRevision) {
+func checkRevision(t *testing.T, where string, got, want placeplan.ScenarioRevision) {
 	t.Helper()
 	if !bytes.Equal(got.Document, want.Document) {
 		t.Errorf("%s: document\n got %q\nwant %q", where, got.Document, want.Document)
@@ -230,7 +230,7 @@ func TestScenarioUpdateChain(t *testing.T) {
 	if r2.Revision != 2 || r2.Name != "Shropshire" || r3.Revision != 3 || r3.Name != "Shropshire — four teams" {
 		t.Errorf("updates returned %+v and %+v", r2, r3)
 	}
-	want := []ScenarioRevision{
+	want := []placeplan.ScenarioRevision{
 		{ScenarioID: "shropshire", Revision: 1, Name: "Shropshire", Document: docs[0], Author: "asha", Note: "draft", Changes: "created", CreatedAt: t0},
 		{ScenarioID: "shropshire", Revision: 2, Name: "Shropshire", Document: docs[1], Author: "ben", Note: "rural reach",
 			Changes: "service standard 20 → 30 minutes", CreatedAt: t0.Add(time.Minute)},

@@ -168,14 +168,9 @@ func (s *Store) Datasets(ctx context.Context) ([]placeplan.Dataset, error) {
 	return out, rows.Err()
 }
 
-// AreaQuery selects small areas. Empty fields select everything.
-type AreaQuery struct {
-	Geography    placeplan.Geography
-	LAD          string     // local authority district code
-	Codes        []string   // only these codes
-	Bound        *orb.Bound // only areas whose bounding box meets this one (WGS84)
-	WithGeometry bool       // load boundaries (otherwise Geometry is nil)
-}
+// AreaQuery is placeplan.AreaQuery, the selection of small areas Areas
+// answers, named here too for the store's callers.
+type AreaQuery = placeplan.AreaQuery
 
 // Areas returns the small areas matching q, ordered by geography and code.
 func (s *Store) Areas(ctx context.Context, q AreaQuery) ([]placeplan.Area, error) {

@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"placeplan"
+	"placeplan/data/input"
 )
 
 func TestStoreOpenSettings(t *testing.T) {
@@ -85,7 +86,7 @@ func TestStoreQueries(t *testing.T) {
 	// A store stamps ingests with its clock.
 	when := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
 	s.Now = func() time.Time { return when }
-	if _, err := s.IngestInputs(ctx, []Input{{Name: "hubs.csv", Data: []byte("name,lon,lat\nHub,-2.7,52.7\n")}}, IngestOptions{}); err != nil {
+	if _, err := s.IngestInputs(ctx, []input.Input{{Name: "hubs.csv", Data: []byte("name,lon,lat\nHub,-2.7,52.7\n")}}, IngestOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	ds, _ := s.Datasets(ctx)

@@ -12,7 +12,8 @@ import (
 	"github.com/paulmach/orb"
 
 	"placeplan"
-	"placeplan/data"
+	"placeplan/data/input"
+	"placeplan/data/table"
 	"placeplan/scoring"
 	"placeplan/scoring/rollout"
 	"placeplan/scoring/siting"
@@ -21,11 +22,9 @@ import (
 // PlanStore is what Plan reads. *data.Store satisfies it.
 type PlanStore interface {
 	Store
-	Areas(ctx context.Context, q data.AreaQuery) ([]placeplan.Area, error)
+	Areas(ctx context.Context, q placeplan.AreaQuery) ([]placeplan.Area, error)
 	Sites(ctx context.Context, layer string) ([]placeplan.Site, error)
 }
-
-var _ PlanStore = (*data.Store)(nil)
 
 // Defaults of a scenario's sites section (its travel defaults are
 // siting.Travel's).
@@ -114,25 +113,76 @@ type PlanResult struct {
 	ServedBy, ReachedIn []int
 	ServedCost          []float64
 
-	// SuppressBelow is the small-number threshold for demand figures when
-	// demand is a confidential count; 0 when figures need no suppression.
-	SuppressBelow float64
-	Warnings      []string
-	Attribution   []string
-}
+	// TotalWeight and TotalPopulation sum Demand's weights and populations.
+	TotalWeight, TotalPopulation float64
 
-// Suppressed reports whether a demand figure must be withheld.
-func (r *PlanResult) Suppressed(v float64) bool {
-	return r.SuppressBelow > 0 && v > 0 && v < r.SuppressBelow
+	// Disclosure is the small-number policy of the demand figures: when
+	// demand is a confidential count, every figure counted from it (totals,
+	// coverage, reach, what each site serves, marginal, phase and
+	// cumulative weights, balance means, and the objective and bound of a
+	// covering model) that the policy withholds is
+	// NaN, and the texts say "fewer than" the threshold. MinCount is 0 when
+	// demand needs no suppression. Demand's per-area weights are the
+	// model's input, never published, and are left as they are.
+	Disclosure  placeplan.Disclosure
+	Warnings    []string
+	Attribution []string
 }
 
 // amountText formats a demand figure for the plan's texts, withholding it
 // when small-number suppression covers it.
 func (r *PlanResult) amountText(v float64) string {
-	if r.Suppressed(v) {
-		return fmt.Sprintf("fewer than %s", siting.Amount(r.SuppressBelow))
+	if r.Disclosure.Withholds(v) {
+		return fmt.Sprintf("fewer than %s", siting.Amount(r.Disclosure.MinCount))
 	}
 	return siting.Amount(v)
+}
+
+// withhold replaces every demand figure of the plan that its disclosure
+// policy withholds by NaN, once everything has been computed from them, so
+// that no output (CLI, HTTP or an export) can show one.
+func (r *PlanResult) withhold() {
+	w := func(v *float64) {
+		if r.Disclosure.Withholds(*v) {
+			*v = math.NaN()
+		}
+	}
+	w(&r.TotalWeight)
+	s := r.Selection
+	w(&s.CoveredWeight)
+	w(&s.TotalWeight)
+	for i := range s.Served {
+		w(&s.Served[i])
+	}
+	if !r.Model.Minimises() {
+		w(&s.Objective)
+		w(&s.UpperBound)
+	}
+	for i := range r.Explanation {
+		e := &r.Explanation[i]
+		w(&e.Reach)
+		w(&e.Served)
+		w(&e.Unique)
+		w(&e.AlternativeLoss)
+	}
+	plans := []*rollout.Plan{r.Rollout}
+	if ev := r.Evaluation; ev != nil {
+		plans = append(plans, ev.Plan)
+		for i := range ev.Balance {
+			w(&ev.Balance[i].MeanWeight)
+		}
+	}
+	for _, p := range plans {
+		w(&p.TotalWeight)
+		for i := range p.Phases {
+			ph := &p.Phases[i]
+			w(&ph.NewWeight)
+			w(&ph.CumWeight)
+			for j := range ph.Sites {
+				w(&ph.Sites[j].MarginalWeight)
+			}
+		}
+	}
 }
 
 // Plan works out the scenario's rollout: it scores the localities (as
@@ -163,10 +213,14 @@ func Plan(ctx context.Context, st PlanStore, sc *Scenario) (*PlanResult, error) 
 	}
 	res.Demand, res.ProfileKeys = pb.demand, pb.profileKeys
 	res.Warnings = append(res.Warnings, pb.warnings...)
+	for _, d := range res.Demand {
+		res.TotalWeight += d.Weight
+		res.TotalPopulation += d.Population
+	}
 	if pb.confidential {
-		res.SuppressBelow = DefaultSuppressBelow
+		res.Disclosure.MinCount = DefaultSuppressBelow
 		if sc.Disclosure != nil {
-			res.SuppressBelow = sc.Disclosure.SuppressBelow
+			res.Disclosure.MinCount = sc.Disclosure.SuppressBelow
 		}
 	}
 	if res.Candidates, err = pb.candidates(ctx); err != nil {
@@ -225,6 +279,7 @@ func Plan(ctx context.Context, st PlanStore, sc *Scenario) (*PlanResult, error) 
 			return nil, err
 		}
 	}
+	res.withhold()
 	return res, nil
 }
 
@@ -268,7 +323,7 @@ func newPlanBuilder(ctx context.Context, st PlanStore, sc *Scenario, score *Resu
 			pb.localities = append(pb.localities, l)
 		}
 	}
-	areas, err := st.Areas(ctx, data.AreaQuery{Geography: pb.geog})
+	areas, err := st.Areas(ctx, placeplan.AreaQuery{Geography: pb.geog})
 	if err != nil {
 		return nil, err
 	}
@@ -314,10 +369,7 @@ func newPlanBuilder(ctx context.Context, st PlanStore, sc *Scenario, score *Resu
 	slices.SortFunc(pb.demand, func(a, b DemandArea) int { return cmp.Compare(a.Code, b.Code) })
 
 	// Population.
-	popKey := pb.ss.Demand.Population
-	if popKey == "" {
-		popKey = "pop_total"
-	}
+	popKey := pb.ss.Demand.PopulationKey()
 	pop, err := values(popKey)
 	if err != nil {
 		return nil, err
@@ -596,7 +648,7 @@ func (pb *planBuilder) candidates(ctx context.Context) ([]CandidateSite, error) 
 		}
 	case "file":
 		path := pb.sc.CandidatesPath()
-		cands, err := data.ReadPath(path, data.ReadCandidatesCSV)
+		cands, err := input.ReadPath(path, table.ReadCandidatesCSV)
 		if err != nil {
 			return nil, err
 		}
@@ -828,7 +880,7 @@ func (pb *planBuilder) rolloutInput(net *siting.Network, selected []string) (rol
 	}
 	in.Fixed = pb.ss.Fixed
 	in.ProfileNames = pb.profileKeys
-	in.Noun = populationNoun(pb.ss.Demand.Population)
+	in.Noun = placeplan.PopulationNoun(pb.ss.Demand.PopulationKey())
 	return in, nil
 }
 
@@ -876,19 +928,6 @@ func reachedIn(n int, plan *rollout.Plan) []int {
 		}
 	}
 	return out
-}
-
-// populationNoun names the people a population indicator counts.
-func populationNoun(key string) string {
-	switch key {
-	case "pop_children_0_15":
-		return "children"
-	case "pop_60_plus":
-		return "older people"
-	case "pop_working_age", "pop_16_59":
-		return "adults"
-	}
-	return "people"
 }
 
 // msoasReached counts the neighbourhoods (MSOAs) with an area within reach

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"placeplan"
-	"placeplan/data"
+	"placeplan/data/input"
 	"placeplan/data/table"
 	"placeplan/scoring"
 	"placeplan/scoring/siting"
@@ -242,7 +242,7 @@ func isAre(n int) string {
 func ReadMatrix(path string) ([]siting.ODRow, siting.Unit, error) {
 	var out []siting.ODRow
 	var unit siting.Unit
-	_, err := data.ReadPath(path, func(name string, r io.Reader) (struct{}, error) {
+	_, err := input.ReadPath(path, func(name string, r io.Reader) (struct{}, error) {
 		rows, u, err := table.ReadODMatrix(name, r)
 		if err != nil {
 			return struct{}{}, err

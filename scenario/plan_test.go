@@ -245,7 +245,7 @@ func TestPlanSuppressesSmallConfidentialCounts(t *testing.T) {
 	if _, err := data.LoadDefault(ctx, st); err != nil {
 		t.Fatal(err)
 	}
-	areas, err := st.Areas(ctx, data.AreaQuery{Geography: placeplan.LSOA2011, LAD: "E06000051"})
+	areas, err := st.Areas(ctx, placeplan.AreaQuery{Geography: placeplan.LSOA2011, LAD: "E06000051"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,25 +276,48 @@ func TestPlanSuppressesSmallConfidentialCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.SuppressBelow != 100 {
-		t.Fatalf("suppression threshold %v, want the scenario's 100", res.SuppressBelow)
+	if res.Disclosure.MinCount != 100 {
+		t.Fatalf("suppression threshold %v, want the scenario's 100", res.Disclosure.MinCount)
+	}
+	// The use case withholds (NaN) the figures itself, so that every
+	// output gets them withheld: none left is small.
+	small := func(what string, v float64) {
+		if v > 0 && v < 100 {
+			t.Errorf("%s = %v: a small confidential figure left in the plan", what, v)
+		}
 	}
 	withheld := 0
 	for _, e := range res.Explanation {
-		if res.Suppressed(e.Reach) {
+		small(e.ID+" reach", e.Reach)
+		small(e.ID+" served", e.Served)
+		small(e.ID+" unique", e.Unique)
+		small(e.ID+" alternative loss", e.AlternativeLoss)
+		if math.IsNaN(e.Reach) {
 			withheld++
 			if !strings.Contains(e.Text, "fewer than 100 referrals") {
-				t.Errorf("%s reaches %v referrals, but the text shows it: %s", e.ID, e.Reach, e.Text)
+				t.Errorf("%s reaches fewer than 100 referrals, but the text shows a figure: %s", e.ID, e.Text)
 			}
 		}
 	}
 	for _, p := range res.Rollout.Phases {
-		if res.Suppressed(p.NewWeight) {
+		small(p.Label+" new weight", p.NewWeight)
+		small(p.Label+" cumulative weight", p.CumWeight)
+		for _, o := range p.Sites {
+			small(p.Label+" "+o.ID+" marginal weight", o.MarginalWeight)
+		}
+		if math.IsNaN(p.NewWeight) {
 			withheld++
 			if !strings.Contains(p.Summary, "referrals +fewer than 100") {
-				t.Errorf("%s: %v new referrals shown: %s", p.Label, p.NewWeight, p.Summary)
+				t.Errorf("%s: new referrals withheld, but the summary shows a figure: %s", p.Label, p.Summary)
 			}
 		}
+	}
+	small("total weight", res.TotalWeight)
+	small("covered weight", res.Selection.CoveredWeight)
+	small("objective", res.Selection.Objective)
+	small("upper bound", res.Selection.UpperBound)
+	for i, v := range res.Selection.Served {
+		small(fmt.Sprintf("served by site %d", i), v)
 	}
 	if withheld == 0 {
 		t.Error("no figure was small enough to withhold: the test proves nothing")

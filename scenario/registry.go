@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"placeplan"
-	"placeplan/data"
 )
 
 // RegistryStore is what the scenario registry reads and writes: the data
@@ -19,17 +18,15 @@ import (
 // immutable revisions. *data.Store satisfies it.
 type RegistryStore interface {
 	PlanStore
-	CreateScenario(ctx context.Context, id, name string, doc []byte, author, note string) (data.ScenarioRevision, error)
-	Scenario(ctx context.Context, id string) (data.ScenarioRecord, error)
-	Scenarios(ctx context.Context, includeArchived bool) ([]data.ScenarioRecord, error)
-	ScenarioRevision(ctx context.Context, id string, rev int) (data.ScenarioRevision, error)
-	ScenarioRevisions(ctx context.Context, id string) ([]data.ScenarioRevision, error)
-	UpdateScenario(ctx context.Context, id string, baseRevision int, name string, doc []byte, author, note, changes string) (data.ScenarioRevision, error)
+	CreateScenario(ctx context.Context, id, name string, doc []byte, author, note string) (placeplan.ScenarioRevision, error)
+	Scenario(ctx context.Context, id string) (placeplan.ScenarioRecord, error)
+	Scenarios(ctx context.Context, includeArchived bool) ([]placeplan.ScenarioRecord, error)
+	ScenarioRevision(ctx context.Context, id string, rev int) (placeplan.ScenarioRevision, error)
+	ScenarioRevisions(ctx context.Context, id string) ([]placeplan.ScenarioRevision, error)
+	UpdateScenario(ctx context.Context, id string, baseRevision int, name string, doc []byte, author, note, changes string) (placeplan.ScenarioRevision, error)
 	ArchiveScenario(ctx context.Context, id string, baseRevision int, author, note string) error
 	EnsureScenario(ctx context.Context, id, name string, doc []byte, author, note string) (bool, error)
 }
-
-var _ RegistryStore = (*data.Store)(nil)
 
 // Saved is one stored revision of a scenario.
 type Saved struct {
@@ -199,12 +196,12 @@ func ParseRef(ref string) (string, int, error) {
 
 // List returns the stored scenarios, current revisions, archived ones too
 // when asked.
-func List(ctx context.Context, st RegistryStore, includeArchived bool) ([]data.ScenarioRecord, error) {
+func List(ctx context.Context, st RegistryStore, includeArchived bool) ([]placeplan.ScenarioRecord, error) {
 	return st.Scenarios(ctx, includeArchived)
 }
 
 // History returns every revision of a scenario, oldest first.
-func History(ctx context.Context, st RegistryStore, id string) ([]data.ScenarioRevision, error) {
+func History(ctx context.Context, st RegistryStore, id string) ([]placeplan.ScenarioRevision, error) {
 	return st.ScenarioRevisions(ctx, id)
 }
 
@@ -272,7 +269,7 @@ func orNone(s string) string {
 	return s
 }
 
-func savedFrom(r data.ScenarioRevision, current int, archived bool, sc *Scenario) Saved {
+func savedFrom(r placeplan.ScenarioRevision, current int, archived bool, sc *Scenario) Saved {
 	return Saved{ID: r.ScenarioID, Revision: r.Revision, Current: current, Archived: archived, Author: r.Author,
 		Note: r.Note, Changes: r.Changes, Created: r.CreatedAt, Scenario: sc}
 }

@@ -188,7 +188,7 @@ func Score(ctx context.Context, st Store, sc *Scenario) (*Result, error) {
 	case "iod":
 		domains := make([]string, len(in.Indicators))
 		for j, ind := range in.Indicators {
-			domains[j] = ind.Index
+			domains[j] = string(ind.Index)
 		}
 		if in.Weights, err = scoring.IoDWeights(domains); err != nil {
 			return nil, placeplan.Wrap(placeplan.EINVALID, err, "weights: iod")
@@ -247,7 +247,7 @@ func Score(ctx context.Context, st Store, sc *Scenario) (*Result, error) {
 	}
 	seen := map[string]bool{}
 	for _, d := range ds {
-		if (usedDatasets[d.ID] || d.Kind == placeplan.DatasetLocalities.String()) && d.Attribution != "" && !seen[d.Attribution] {
+		if (usedDatasets[d.ID] || d.Kind == placeplan.DatasetLocalities) && d.Attribution != "" && !seen[d.Attribution] {
 			seen[d.Attribution] = true
 			res.Attribution = append(res.Attribution, d.Attribution)
 		}

@@ -35,8 +35,6 @@ func loadDefault(t *testing.T) *data.Store {
 	return st
 }
 
-var _ Store = (*data.Store)(nil)
-
 // TestScoreShropshire scores the documented example scenario on the
 // embedded default data and compares the ranking, intervals and
 // explanations with the golden file.

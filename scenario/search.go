@@ -16,17 +16,14 @@ import (
 	"github.com/tidwall/rtree"
 
 	"placeplan"
-	"placeplan/data"
 )
 
 // SearchStore is what the search index reads. *data.Store satisfies it.
 type SearchStore interface {
-	Areas(ctx context.Context, q data.AreaQuery) ([]placeplan.Area, error)
+	Areas(ctx context.Context, q placeplan.AreaQuery) ([]placeplan.Area, error)
 	Localities(ctx context.Context, geog placeplan.Geography) ([]placeplan.Locality, error)
 	Sites(ctx context.Context, layer string) ([]placeplan.Site, error)
 }
-
-var _ SearchStore = (*data.Store)(nil)
 
 // Kinds of place a search finds, in the order they are listed when they
 // match a query equally well.
@@ -129,7 +126,7 @@ const (
 // Library name, ONS name), districts (code, name) and localities (name)
 // of each geography, and the points of every point layer as towns (name).
 func NewSearchIndex(ctx context.Context, st SearchStore) (*SearchIndex, error) {
-	areas, err := st.Areas(ctx, data.AreaQuery{})
+	areas, err := st.Areas(ctx, placeplan.AreaQuery{})
 	if err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"placeplan"
-	"placeplan/data"
 )
 
 // searchIndex is the search index of the embedded default data, built once.
@@ -190,7 +189,7 @@ func TestSearchBounds(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, _ := defaultStore()
-	areas, err := st.Areas(context.Background(), data.AreaQuery{Geography: placeplan.LSOA2011, LAD: "E06000020", WithGeometry: true})
+	areas, err := st.Areas(context.Background(), placeplan.AreaQuery{Geography: placeplan.LSOA2011, LAD: "E06000020", WithGeometry: true})
 	if err != nil {
 		t.Fatal(err)
 	}

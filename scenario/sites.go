@@ -5,6 +5,7 @@ import (
 	"math"
 	"time"
 
+	"placeplan"
 	"placeplan/scoring/siting"
 )
 
@@ -60,6 +61,15 @@ type Demand struct {
 	Population string `yaml:"population,omitempty" json:"population,omitempty"`
 	// Noun names the weight in plain words, e.g. "need-weighted children".
 	Noun string `yaml:"noun,omitempty" json:"noun,omitempty"`
+}
+
+// PopulationKey is the key of the demand's population indicator:
+// Population, or the IoD's total population when it names none.
+func (d Demand) PopulationKey() string {
+	if d.Population == "" {
+		return placeplan.TotalPopulationKey
+	}
+	return d.Population
 }
 
 // Candidates says where sites could go.

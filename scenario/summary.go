@@ -10,11 +10,12 @@ import (
 	"strings"
 
 	"placeplan"
-	"placeplan/data"
+	"placeplan/data/input"
 	"placeplan/data/iod"
 	"placeplan/data/locality"
 	"placeplan/data/record"
 	"placeplan/data/registry"
+	"placeplan/data/table"
 	"placeplan/scoring"
 )
 
@@ -84,11 +85,9 @@ func summaryKeys() map[string]bool {
 // satisfies it.
 type SummaryStore interface {
 	AreaData
-	Areas(ctx context.Context, q data.AreaQuery) ([]placeplan.Area, error)
+	Areas(ctx context.Context, q placeplan.AreaQuery) ([]placeplan.Area, error)
 	Datasets(ctx context.Context) ([]placeplan.Dataset, error)
 }
-
-var _ SummaryStore = (*data.Store)(nil)
 
 // IoDAreas is the small areas (LSOAs) of one geography with their IoD
 // scores, national ranks, population denominators and, when given, the
@@ -147,7 +146,7 @@ type IoDFiles struct {
 // and merges them by LSOA code, the first file to give an indicator
 // winning; then the numerators of files.Underlying for the areas read.
 func ReadIoDAreas(ctx context.Context, files IoDFiles) (*IoDAreas, error) {
-	ins, err := data.OpenInputs(files.IoD, nil)
+	ins, err := input.OpenInputs(files.IoD, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +247,7 @@ func (ia *IoDAreas) addArea(a record.Area) int {
 // noteDenominator records the population denominator of an index measure.
 func (ia *IoDAreas) noteDenominator(ind placeplan.Indicator) {
 	if ind.Index != "" && (ind.Kind == placeplan.KindRank || ind.Kind == placeplan.KindScore || ind.Kind == placeplan.KindRate) {
-		ia.denom[ind.Index] = ind.Denominator
+		ia.denom[string(ind.Index)] = ind.Denominator
 	}
 }
 
@@ -262,7 +261,7 @@ func nanColumn(n int) []float64 {
 
 // addUnderlying reads the income and employment numerators from IoD File 8.
 func (ia *IoDAreas) addUnderlying(path string) error {
-	ins, err := data.OpenInputs(path, nil)
+	ins, err := input.OpenInputs(path, nil)
 	if err != nil {
 		return err
 	}
@@ -298,7 +297,7 @@ func LoadIoDAreas(ctx context.Context, st SummaryStore, geog placeplan.Geography
 	if geog != placeplan.LSOA2011 && geog != placeplan.LSOA2021 {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "unknown geography %q: want lsoa11 or lsoa21", geog)
 	}
-	areas, err := st.Areas(ctx, data.AreaQuery{Geography: geog})
+	areas, err := st.Areas(ctx, placeplan.AreaQuery{Geography: geog})
 	if err != nil {
 		return nil, err
 	}
@@ -738,27 +737,24 @@ func (ia *IoDAreas) summariseByLocality(out *Summary, localities []placeplan.Loc
 }
 
 // ReadLocalityDefs reads a locality definition CSV (columns scheme,
-// locality and code or msoa_name); "" reads the embedded default
-// localities.
+// locality and code or msoa_name); data.DefaultLocalities has the embedded
+// default's.
 func ReadLocalityDefs(path string) (*record.LocalityDefs, error) {
-	if path == "" {
-		return data.DefaultLocalities()
-	}
-	ins, err := data.OpenInputs(path, nil)
+	ins, err := input.OpenInputs(path, nil)
 	if err != nil {
 		return nil, err
 	}
 	if len(ins) != 1 {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "%s holds %d files; give one locality CSV", path, len(ins))
 	}
-	p, err := data.ParseInput(ins[0], data.IngestOptions{})
+	t, err := table.Read(ins[0].Name, ins[0].Data)
 	if err != nil {
 		return nil, err
 	}
-	if p.Localities == nil {
+	if !table.IsLocalities(t) {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "%s is not a locality CSV (columns scheme, locality and code or msoa_name)", path)
 	}
-	return p.Localities, nil
+	return table.Localities(t)
 }
 
 // ResolveLocalities turns locality rows into the localities of these
@@ -860,7 +856,7 @@ func SummariseStore(ctx context.Context, st SummaryStore, q SummaryQuery) (*Summ
 	s.Scheme = q.Scheme
 	// The names of MSOAs and the definitions of localities have their own
 	// attribution.
-	kind := map[Grouping]placeplan.DatasetKind{ByMSOA: placeplan.DatasetMSOANames, ByLocality: placeplan.DatasetLocalities}[q.By].String()
+	kind := map[Grouping]placeplan.DatasetKind{ByMSOA: placeplan.DatasetMSOANames, ByLocality: placeplan.DatasetLocalities}[q.By]
 	if kind != "" {
 		ds, err := st.Datasets(ctx)
 		if err != nil {

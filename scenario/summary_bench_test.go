@@ -59,7 +59,7 @@ func BenchmarkSummariseEngland(b *testing.B) {
 		b.ReportAllocs()
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
-			defs, err := ReadLocalityDefs("")
+			defs, err := data.DefaultLocalities()
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -52,7 +52,7 @@ func sameValue(a, b float64) bool {
 func TestSummariseStoreAgreesWithFiles(t *testing.T) {
 	st := loadDefault(t)
 	files := readSubset(t)
-	defs, err := ReadLocalityDefs("")
+	defs, err := data.DefaultLocalities()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,10 +73,10 @@ func CompareVintages(ctx context.Context, s VintageStore, scheme string) ([]scor
 	if old.Ranks == nil || new.Ranks == nil {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "IMD ranks for both IoD2019 (LSOA 2011) and IoD2025 (LSOA 2021) are needed")
 	}
-	if old.Population, err = load(placeplan.LSOA2011, "pop_total"); err != nil {
+	if old.Population, err = load(placeplan.LSOA2011, placeplan.TotalPopulationKey); err != nil {
 		return nil, err
 	}
-	if new.Population, err = load(placeplan.LSOA2021, "pop_total"); err != nil {
+	if new.Population, err = load(placeplan.LSOA2021, placeplan.TotalPopulationKey); err != nil {
 		return nil, err
 	}
 	out, err := scoring.CompareVintages(old, new, complex)

@@ -409,7 +409,7 @@ func TestShropshireIoDPresetFollowsIMD(t *testing.T) {
 	domains := []string{"income", "employment", "education", "health", "crime", "barriers", "living_env"}
 	var inds []placeplan.Indicator
 	for _, d := range domains {
-		inds = append(inds, placeplan.Indicator{Key: d + "_exp", Name: d, Index: d, Kind: placeplan.KindScore, Denominator: placeplan.PopTotal, Direction: placeplan.HigherIsWorse})
+		inds = append(inds, placeplan.Indicator{Key: d + "_exp", Name: d, Index: placeplan.IoDIndex(d), Kind: placeplan.KindScore, Denominator: placeplan.PopTotal, Direction: placeplan.HigherIsWorse})
 	}
 	w, err := IoDWeights(domains)
 	if err != nil {

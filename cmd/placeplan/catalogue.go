@@ -126,7 +126,7 @@ func (c *areasCmd) run(ctx context.Context, stdout io.Writer) error {
 		return err
 	}
 	defer s.Close()
-	areas, err := s.Areas(ctx, data.AreaQuery{Geography: c.geography, LAD: c.lad})
+	areas, err := s.Areas(ctx, placeplan.AreaQuery{Geography: c.geography, LAD: c.lad})
 	if err != nil {
 		return err
 	}
@@ -205,7 +205,7 @@ func (c *datasetsCmd) run(ctx context.Context, stdout io.Writer) error {
 	header := []string{"id", "kind", "format", "vintage", "geography", "source", "records", "licence", "attribution", "ingested_at"}
 	rows := make([][]string, len(ds))
 	for i, d := range ds {
-		rows[i] = []string{strconv.FormatInt(d.ID, 10), d.Kind, d.Format, d.Vintage, string(d.Geography), d.Source,
+		rows[i] = []string{strconv.FormatInt(d.ID, 10), d.Kind.String(), d.Format, d.Vintage, string(d.Geography), d.Source,
 			strconv.Itoa(d.Records), d.Licence, d.Attribution, d.IngestedAt.Format(time.RFC3339)}
 	}
 	return writeRows(stdout, c.format, header, rows)
@@ -242,7 +242,7 @@ func (c *indicatorsCmd) run(ctx context.Context, stdout io.Writer) error {
 	rows := make([][]string, len(inds))
 	for i, ind := range inds {
 		rows[i] = []string{string(ind.Geography), ind.Key, ind.Name, ind.Vintage, ind.Direction.String(), ind.Unit, ind.Kind,
-			ind.Denominator, ind.Index, strconv.FormatBool(ind.Confidential)}
+			ind.Denominator, string(ind.Index), strconv.FormatBool(ind.Confidential)}
 	}
 	return writeRows(stdout, c.format, header, rows)
 }

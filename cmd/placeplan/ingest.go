@@ -9,6 +9,7 @@ import (
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/data/input"
 	"placeplan/geo"
 )
 
@@ -36,7 +37,7 @@ type ingestCmd struct {
 	geography  placeplan.Geography
 	layer      string
 	quiet      bool
-	provenance data.Provenance
+	provenance input.Provenance
 
 	parsedCRS geo.CRS // crs, checked by validate
 }

@@ -11,9 +11,9 @@ import (
 	"text/tabwriter"
 
 	"placeplan"
-	"placeplan/api"
 	"placeplan/scenario"
 	"placeplan/scoring/siting"
+	"placeplan/wire"
 )
 
 func planSpec() spec {
@@ -64,7 +64,7 @@ func (c *planCmd) run(ctx context.Context, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	doc := api.NewPlanDocument(res)
+	doc := wire.NewPlan(res)
 	if c.format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -94,7 +94,7 @@ func pct(x float64) string {
 
 // writePlanTable prints the plan for reading: the sites and why, the phased
 // order, the evaluation design, stability, and the need ranking behind it.
-func writePlanTable(w io.Writer, d api.PlanDocument) error {
+func writePlanTable(w io.Writer, d wire.Plan) error {
 	unit := d.Unit
 	fmt.Fprintf(w, "%s\n%s (%s)\n\n", d.Scenario, d.Scheme, placeplan.Geography(d.Geography).Label())
 	fmt.Fprintf(w, "%s\n\n", wrap(fmt.Sprintf("Demand: %s in %d small areas, %s in all (%s %s). Service standard: %s %s.",
@@ -116,7 +116,7 @@ func writePlanTable(w io.Writer, d api.PlanDocument) error {
 		fmt.Fprintf(w, "No choice of sites can need less travel than %s.\n", siting.Amount(*s.LowerBound))
 	}
 	fmt.Fprintln(w)
-	stab := map[string]api.PlanStability{}
+	stab := map[string]wire.PlanStability{}
 	if d.Robustness != nil {
 		for _, c := range d.Robustness.Candidates {
 			stab[c.ID] = c

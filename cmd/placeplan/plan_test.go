@@ -1,11 +1,22 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"placeplan"
+	"placeplan/api"
+	"placeplan/data"
 )
 
 const fiveTeams = "../../scenario/defaults/shropshire-five-teams.yaml"
@@ -84,5 +95,100 @@ func TestPlanCommand(t *testing.T) {
 	}
 	if _, _, code := runCLI(t, "plan", "--scenario", fiveTeams, "--format", "csv"); code != 2 {
 		t.Errorf("--format csv: exit %d", code)
+	}
+}
+
+// TestPlanWithholdsSmallCounts: with a confidential count as demand, no
+// demand figure small-number suppression covers reaches the JSON, from
+// "placeplan plan --format json" or from POST /api/v1/plans; both print
+// them as null (the plan use case has withheld them).
+func TestPlanWithholdsSmallCounts(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := defaultDBFile(t)
+	st, err := data.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	areas, err := st.Areas(ctx, placeplan.AreaQuery{Geography: placeplan.LSOA2011, LAD: "E06000051"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := []string{"lsoa11cd,referrals"}
+	for i, a := range areas {
+		rows = append(rows, a.Code+","+strconv.Itoa(i%3)) // 0, 1 or 2 referrals: all small
+	}
+	csvPath, metaPath := filepath.Join(dir, "referrals.csv"), filepath.Join(dir, "referrals.meta.csv")
+	writeFile(t, csvPath, strings.Join(rows, "\n")+"\n")
+	writeFile(t, metaPath, "indicator,name,unit,direction,kind,denominator,confidential\n"+
+		"referrals,Early help referrals,referrals,higher_is_worse,count,children,yes\n")
+	if _, errOut, code := runCLI(t, "ingest", "--db", db, "--quiet", csvPath, metaPath); code != 0 {
+		t.Fatalf("ingest: exit %d: %s", code, errOut)
+	}
+	doc := strings.Replace(readFile(t, fiveTeams), "weight: need ", "weight: referrals ", 1) + "disclosure:\n  suppress_below: 100\n"
+	if !strings.Contains(doc, "weight: referrals") {
+		t.Fatal("the scenario does not weigh referrals")
+	}
+	scPath := filepath.Join(dir, "referrals.yaml")
+	writeFile(t, scPath, doc)
+
+	cli, errOut, code := runCLI(t, "plan", "--scenario", scPath, "--db", db, "--format", "json")
+	if code != 0 {
+		t.Fatalf("plan: exit %d: %s", code, errOut)
+	}
+	srv := api.NewServer(api.Config{}, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/plans", strings.NewReader(doc))
+	req.Header.Set("Content-Type", "application/yaml")
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("POST /api/v1/plans: %d %s", rec.Code, rec.Body)
+	}
+	for name, out := range map[string][]byte{"CLI": []byte(cli), "HTTP": rec.Body.Bytes()} {
+		var v any
+		if err := json.Unmarshal(out, &v); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if below := v.(map[string]any)["suppressed_below"]; below != 100.0 {
+			t.Errorf("%s: suppressed_below %v, want 100", name, below)
+		}
+		nulls := 0
+		walkDemandFigures(v, "", func(path string, f any) {
+			switch x := f.(type) {
+			case nil:
+				nulls++
+			case float64:
+				if x > 0 && x < 100 {
+					t.Errorf("%s: %s = %v: a withheld count reached the JSON", name, path, x)
+				}
+			}
+		})
+		if nulls == 0 {
+			t.Errorf("%s: no figure was withheld: the test proves nothing", name)
+		}
+	}
+}
+
+// demandFigures are the members of a plan document that count demand.
+var demandFigures = map[string]bool{"total_weight": true, "covered_weight": true, "objective": true, "upper_bound": true,
+	"reach": true, "served": true, "unique": true, "alternative_loss": true, "new_weight": true,
+	"marginal_weight": true, "mean_weight": true}
+
+// walkDemandFigures calls f with every demand figure in a decoded JSON
+// document and its path.
+func walkDemandFigures(v any, path string, f func(string, any)) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, c := range x {
+			if demandFigures[k] {
+				f(path+"."+k, c)
+			}
+			walkDemandFigures(c, path+"."+k, f)
+		}
+	case []any:
+		for i, c := range x {
+			walkDemandFigures(c, fmt.Sprintf("%s[%d]", path, i), f)
+		}
 	}
 }

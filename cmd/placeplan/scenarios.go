@@ -12,9 +12,9 @@ import (
 	"text/tabwriter"
 
 	"placeplan"
-	"placeplan/api"
 	"placeplan/data"
 	"placeplan/scenario"
+	"placeplan/wire"
 )
 
 func scenarioSpec() spec {
@@ -547,7 +547,7 @@ func (c *compareCmd) run(ctx context.Context, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	doc := api.NewCompareDocument(cmp)
+	doc := wire.NewCompare(cmp)
 	if c.format == "json" {
 		return writeJSON(stdout, doc)
 	}
@@ -562,7 +562,7 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 // writeCompareTable prints a comparison for reading.
-func writeCompareTable(w io.Writer, d api.CompareDocument) error {
+func writeCompareTable(w io.Writer, d wire.Compare) error {
 	for k, l := range d.Labels {
 		fmt.Fprintf(w, "%c  %s — %s\n", 'A'+k, l, d.Names[k])
 	}

@@ -12,9 +12,9 @@ import (
 	"text/tabwriter"
 
 	"placeplan"
-	"placeplan/api"
 	"placeplan/data"
 	"placeplan/scenario"
+	"placeplan/wire"
 )
 
 func scoreSpec() spec {
@@ -147,11 +147,11 @@ func writeScoreJSON(w io.Writer, res *scenario.Result) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(api.NewScoreDocument(res))
+	return enc.Encode(wire.NewScore(res))
 }
 
 func writeScoreCSV(w io.Writer, res *scenario.Result) error {
-	doc := api.NewScoreDocument(res)
+	doc := wire.NewScore(res)
 	cw := csv.NewWriter(w)
 	header := []string{"rank", "locality", "need_score", "median_rank", "rank_p5", "rank_p95", "p_top_k", "explanation"}
 	cw.Write(header)
@@ -168,7 +168,7 @@ func writeScoreCSV(w io.Writer, res *scenario.Result) error {
 }
 
 func writeScoreTable(w io.Writer, res *scenario.Result) error {
-	doc := api.NewScoreDocument(res)
+	doc := wire.NewScore(res)
 	fmt.Fprintf(w, "%s\n%s (%s)\n\n", doc.Scenario, doc.Scheme, placeplan.Geography(doc.Geography).Label())
 	tw := tabwriter.NewWriter(w, 2, 0, 2, ' ', tabwriter.AlignRight)
 	if res.Uncertainty != nil {

@@ -11,10 +11,12 @@ import (
 	"strings"
 
 	"placeplan"
-	"placeplan/api"
-	"placeplan/data"
+	"placeplan/data/input"
+	"placeplan/data/record"
+	"placeplan/data/table"
 	"placeplan/scenario"
 	"placeplan/scoring/siting"
+	"placeplan/wire"
 )
 
 func sitesSpec() spec {
@@ -93,11 +95,11 @@ func (c *sitesCmd) validate() error {
 }
 
 func (c *sitesCmd) run(ctx context.Context, stdout io.Writer) error {
-	demand, err := data.ReadPath(c.demand, data.ReadDemandCSV)
+	demand, err := input.ReadPath(c.demand, table.ReadDemandCSV)
 	if err != nil {
 		return err
 	}
-	cands, err := data.ReadPath(c.candidates, data.ReadCandidatesCSV)
+	cands, err := input.ReadPath(c.candidates, table.ReadCandidatesCSV)
 	if err != nil {
 		return err
 	}
@@ -133,7 +135,7 @@ func (c *sitesCmd) run(ctx context.Context, stdout io.Writer) error {
 	if c.matrix != "" {
 		circuity = 0
 	}
-	out := api.NewSitesDocument(sel.Model, res, standard, unit, circuity, c.seed)
+	out := wire.NewSites(sel.Model, res, standard, unit, circuity, c.seed)
 	if c.format == "csv" {
 		return writeSitesCSV(stdout, out, cands)
 	}
@@ -144,8 +146,8 @@ func (c *sitesCmd) run(ctx context.Context, stdout io.Writer) error {
 
 // writeSitesCSV writes one row per selected site, in the order chosen, with
 // the demand weight it serves.
-func writeSitesCSV(w io.Writer, r api.SitesDocument, cands []data.Candidate) error {
-	at := map[string]data.Candidate{}
+func writeSitesCSV(w io.Writer, r wire.Sites, cands []record.Candidate) error {
+	at := map[string]record.Candidate{}
 	for _, c := range cands {
 		at[c.ID] = c
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"placeplan/api"
+	"placeplan/wire"
 )
 
 func TestSitesCommand(t *testing.T) {
@@ -19,14 +19,14 @@ func TestSitesCommand(t *testing.T) {
 	writeFile(t, demand, "id,lon,lat,weight\na,-2.75,52.71,10\nb,-3.05,52.86,5\nc,-2.72,52.37,7\n")
 	writeFile(t, cands, "id,lon,lat,capacity\nS,-2.754,52.708,30\nO,-3.051,52.862,\nL,-2.719,52.368,20\n")
 	writeFile(t, matrix, "origin,destination,minutes\na,S,6\nb,O,4\nc,L,8\na,O,35\nc,S,50\n")
-	var res api.SitesDocument
+	var res wire.Sites
 	decode := func(args ...string) {
 		t.Helper()
 		out, errOut, code := runCLI(t, append([]string{"sites", "--demand", demand, "--candidates", cands}, args...)...)
 		if code != 0 {
 			t.Fatalf("%v: exit %d: %s", args, code, errOut)
 		}
-		res = api.SitesDocument{}
+		res = wire.Sites{}
 		if err := json.Unmarshal([]byte(out), &res); err != nil {
 			t.Fatal(err)
 		}

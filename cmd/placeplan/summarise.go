@@ -11,6 +11,8 @@ import (
 	"strconv"
 
 	"placeplan"
+	"placeplan/data"
+	"placeplan/data/record"
 	"placeplan/scenario"
 )
 
@@ -79,7 +81,7 @@ func (c *summariseCmd) run(ctx context.Context, stdout, stderr io.Writer) error 
 	warn(ia.Warnings())
 	var locs []placeplan.Locality
 	if c.by == scenario.ByLocality {
-		defs, err := scenario.ReadLocalityDefs(c.localities)
+		defs, err := readLocalityDefs(c.localities)
 		if err != nil {
 			return err
 		}
@@ -166,4 +168,13 @@ func writeSummary(w io.Writer, format string, s *scenario.Summary) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// readLocalityDefs reads the locality definition CSV at path, or the
+// embedded default's when path is empty.
+func readLocalityDefs(path string) (*record.LocalityDefs, error) {
+	if path == "" {
+		return data.DefaultLocalities()
+	}
+	return scenario.ReadLocalityDefs(path)
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"placeplan"
+	"placeplan/data"
 	"placeplan/scenario"
 )
 
@@ -204,7 +205,7 @@ func TestSummariseByLocality(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defs, err := scenario.ReadLocalityDefs("")
+	defs, err := data.DefaultLocalities()
 	if err != nil {
 		t.Fatal(err)
 	}

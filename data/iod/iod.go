@@ -68,7 +68,7 @@ func iodColumn(h string, n int) (placeplan.Indicator, bool) {
 	}
 	info, _ := index.Info()
 	ind := placeplan.Indicator{
-		Key: index.Key(measure), Index: string(index), Direction: measure.Direction(),
+		Key: index.Key(measure), Index: index, Direction: measure.Direction(),
 		Denominator: info.Denominator,
 	}
 	switch measure {
@@ -95,7 +95,7 @@ func populationColumn(s string) (placeplan.Indicator, bool) {
 	var key string
 	switch {
 	case strings.HasPrefix(s, "total population"), strings.HasPrefix(s, "pop total"):
-		key = "pop_total"
+		key = placeplan.TotalPopulationKey
 	case strings.HasPrefix(s, "dependent children aged 0 15"), strings.HasPrefix(s, "pop children 0 15"):
 		key = "pop_children_0_15"
 	case strings.HasPrefix(s, "population aged 16 59"), strings.HasPrefix(s, "pop 16 59"):
@@ -192,7 +192,7 @@ func FromTable(t *table.Table) (*record.IndicatorTable, error) {
 				name = readableName(h)
 			}
 			ind = placeplan.Indicator{Key: key, Name: name, Unit: m.unit, Kind: m.kind,
-				Direction: placeplan.HigherIsWorse, Denominator: m.denominator, Index: string(m.index)}
+				Direction: placeplan.HigherIsWorse, Denominator: m.denominator, Index: m.index}
 			underlying++
 		}
 		if j, dup := seen[ind.Key]; dup {
@@ -227,7 +227,7 @@ func iodFileLabel(defs []placeplan.Indicator, underlying int) string {
 	has := map[string]bool{}
 	subOnly := len(defs) > 0
 	for _, d := range defs {
-		info, isIndex := placeplan.IoDIndex(d.Index).Info()
+		info, isIndex := d.Index.Info()
 		subOnly = subOnly && isIndex && info.Group == placeplan.IoDSubDomain
 		switch {
 		case d.Kind == placeplan.KindPopulation:

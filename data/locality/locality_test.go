@@ -31,7 +31,7 @@ func defaultStore(t *testing.T) *data.Store {
 // resolves localities over them.
 func storedAreas(t *testing.T, st *data.Store, g placeplan.Geography) []record.Area {
 	t.Helper()
-	stored, err := st.Areas(context.Background(), data.AreaQuery{Geography: g})
+	stored, err := st.Areas(context.Background(), placeplan.AreaQuery{Geography: g})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -178,6 +178,13 @@ func Centroids(t *Table) (*record.Centroids, error) {
 	return c, probs.Err()
 }
 
+// IsLocalities reports whether t is a table of locality definitions: a
+// locality column and an area code or MSOA name column.
+func IsLocalities(t *Table) bool {
+	return t.Col("locality") >= 0 && (t.Col("code", "area code", "lsoa11cd", "msoa11cd", "lad code", "lsoa21cd") >= 0 ||
+		t.Col("msoa name", "msoa11hclnm", "msoa21hclnm") >= 0)
+}
+
 // Localities reads a table of locality definitions: one row per area,
 // MSOA or district of a locality.
 func Localities(t *Table) (*record.LocalityDefs, error) {

@@ -47,7 +47,7 @@ var englandData = sync.OnceValues(func() (*englandInstance, error) {
 	if _, err := st.IngestFiles(ctx, paths[:2], data.IngestOptions{}); err != nil {
 		return nil, err
 	}
-	areas, err := st.Areas(ctx, data.AreaQuery{Geography: placeplan.LSOA2011})
+	areas, err := st.Areas(ctx, placeplan.AreaQuery{Geography: placeplan.LSOA2011})
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 
 	"placeplan"
 )
@@ -21,14 +23,21 @@ const (
 	ModelCapacitated Model = "capacitated" // CapacitatedMCLP: MCLP with each site serving at most its capacity
 )
 
+// Models returns every model, in the order they are documented.
+func Models() []Model { return []Model{ModelMCLP, ModelPMedian, ModelLSCP, ModelCapacitated} }
+
 // ParseModel returns the model named s, or an invalid-input error that
 // lists the models.
 func ParseModel(s string) (Model, error) {
-	switch m := Model(s); m {
-	case ModelMCLP, ModelPMedian, ModelLSCP, ModelCapacitated:
+	ms := Models()
+	if m := Model(s); slices.Contains(ms, m) {
 		return m, nil
 	}
-	return "", placeplan.Errorf(placeplan.EINVALID, "siting: model %q: use mclp, pmedian, lscp or capacitated", s)
+	names := make([]string, len(ms))
+	for i, m := range ms {
+		names[i] = string(m)
+	}
+	return "", placeplan.Errorf(placeplan.EINVALID, "siting: model %q: use %s or %s", s, strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
 }
 
 // String returns the model's name.

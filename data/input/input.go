@@ -1,4 +1,8 @@
-package data
+// Package input reads the files placeplan is given into inputs: it
+// decompresses .gz, expands .zip archives (keeping a shapefile's sidecars
+// with it) and bounds what one input may hold. It knows no file format and
+// no SQLite; data.ParseInput recognises what each input holds.
+package input
 
 import (
 	"archive/zip"
@@ -41,8 +45,8 @@ type Provenance struct {
 	Attribution string
 }
 
-// over returns p with the non-empty fields of q laid over it.
-func (p Provenance) over(q Provenance) Provenance {
+// Over returns p with the non-empty fields of q laid over it.
+func (p Provenance) Over(q Provenance) Provenance {
 	if q.Publisher != "" {
 		p.Publisher = q.Publisher
 	}

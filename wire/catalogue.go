@@ -1,23 +1,13 @@
-package api
+package wire
 
 import (
-	"math"
 	"time"
 
 	"placeplan"
 )
 
-// Wire models: what the JSON endpoints send, with explicit converters from
-// the domain types (which carry no tags).
-
-// coordFactor rounds coordinates to 6 decimal places (about 0.1 m).
-const coordFactor = 1e6
-
-// roundCoord rounds a WGS84 coordinate to 6 decimal places.
-func roundCoord(v float64) float64 { return math.Round(v*coordFactor) / coordFactor }
-
-// datasetResponse is one ingested dataset.
-type datasetResponse struct {
+// Dataset is one ingested dataset.
+type Dataset struct {
 	ID          int64  `json:"id"`
 	Kind        string `json:"kind"`
 	Format      string `json:"format"`
@@ -32,10 +22,11 @@ type datasetResponse struct {
 	IngestedAt  string `json:"ingested_at"` // RFC 3339, UTC
 }
 
-func toDatasetResponse(d placeplan.Dataset) datasetResponse {
-	return datasetResponse{
+// NewDataset converts a dataset for the wire.
+func NewDataset(d placeplan.Dataset) Dataset {
+	return Dataset{
 		ID:          d.ID,
-		Kind:        d.Kind,
+		Kind:        string(d.Kind),
 		Format:      d.Format,
 		Vintage:     d.Vintage,
 		Geography:   string(d.Geography),
@@ -49,9 +40,9 @@ func toDatasetResponse(d placeplan.Dataset) datasetResponse {
 	}
 }
 
-// areaResponse is one small area without its boundary. Lon and Lat are the
+// Area is one small area without its boundary. Lon and Lat are the
 // representative point in WGS84, null when unknown.
-type areaResponse struct {
+type Area struct {
 	Code      string   `json:"code"`
 	Name      string   `json:"name"`
 	MSOACode  string   `json:"msoa_code"`
@@ -64,8 +55,9 @@ type areaResponse struct {
 	PointKind string   `json:"point_kind"`
 }
 
-func toAreaResponse(a placeplan.Area) areaResponse {
-	r := areaResponse{
+// NewArea converts a small area for the wire, its point rounded.
+func NewArea(a placeplan.Area) Area {
+	r := Area{
 		Code:      a.Code,
 		Name:      a.Name,
 		MSOACode:  a.MSOACode,
@@ -76,22 +68,21 @@ func toAreaResponse(a placeplan.Area) areaResponse {
 		PointKind: a.PointKind,
 	}
 	if a.Point != ([2]float64{}) {
-		lon, lat := roundCoord(a.Point[0]), roundCoord(a.Point[1])
+		lon, lat := RoundCoord(a.Point[0]), RoundCoord(a.Point[1])
 		r.Lon, r.Lat = &lon, &lat
 	}
 	return r
 }
 
-// areaProfileResponse is one small area with every indicator value held
-// for it.
-type areaProfileResponse struct {
-	areaResponse
-	Indicators []indicatorValueResponse `json:"indicators"`
+// AreaProfile is one small area with every indicator value held for it.
+type AreaProfile struct {
+	Area
+	Indicators []IndicatorValue `json:"indicators"`
 }
 
-// indicatorValueResponse is one indicator's value for one area. Value is
-// null when the value is suppressed (Suppressed is then true).
-type indicatorValueResponse struct {
+// IndicatorValue is one indicator's value for one area. Value is null
+// when the value is suppressed (Suppressed is then true).
+type IndicatorValue struct {
 	Key        string   `json:"key"`
 	Name       string   `json:"name"`
 	Unit       string   `json:"unit"`
@@ -110,34 +101,22 @@ type indicatorValueResponse struct {
 	RankBasis string `json:"rank_basis,omitempty"`
 }
 
-func toIndicatorValueResponse(ind placeplan.Indicator, v float64, d placeplan.Disclosure) indicatorValueResponse {
-	r := indicatorValueResponse{
-		Key:       ind.Key,
-		Name:      ind.Name,
-		Unit:      ind.Unit,
-		Kind:      ind.Kind,
-		Direction: ind.Direction.String(),
+// NewIndicatorValue converts one indicator's value for one area for the
+// wire: v is the value as it may be published, nil when it is withheld.
+func NewIndicatorValue(ind placeplan.Indicator, v *float64) IndicatorValue {
+	return IndicatorValue{
+		Key:        ind.Key,
+		Name:       ind.Name,
+		Unit:       ind.Unit,
+		Kind:       ind.Kind,
+		Direction:  ind.Direction.String(),
+		Value:      v,
+		Suppressed: v == nil,
 	}
-	if pv, ok := publish(ind, v, d); ok {
-		r.Value = &pv
-	} else {
-		r.Suppressed = true
-	}
-	return r
 }
 
-// publish applies the disclosure policy to one value and reports whether
-// it may be shown. A value JSON cannot carry (NaN, ±Inf) is withheld too.
-func publish(ind placeplan.Indicator, v float64, d placeplan.Disclosure) (float64, bool) {
-	pv, suppressed := d.Apply(ind, v)
-	if suppressed || math.IsNaN(pv) || math.IsInf(pv, 0) {
-		return 0, false
-	}
-	return pv, true
-}
-
-// localityResponse is one locality with its member area codes.
-type localityResponse struct {
+// Locality is one locality with its member area codes.
+type Locality struct {
 	ID         int64    `json:"id"`
 	Scheme     string   `json:"scheme"`
 	Name       string   `json:"name"`
@@ -147,12 +126,13 @@ type localityResponse struct {
 	AreaCount  int      `json:"area_count"`
 }
 
-func toLocalityResponse(l placeplan.Locality) localityResponse {
+// NewLocality converts a locality for the wire; Areas is never null.
+func NewLocality(l placeplan.Locality) Locality {
 	areas := l.Areas
 	if areas == nil {
 		areas = []string{}
 	}
-	return localityResponse{
+	return Locality{
 		ID:         l.ID,
 		Scheme:     l.Scheme,
 		Name:       l.Name,
@@ -163,8 +143,8 @@ func toLocalityResponse(l placeplan.Locality) localityResponse {
 	}
 }
 
-// layerResponse describes one drawable layer and where to fetch it.
-type layerResponse struct {
+// Layer describes one drawable layer and where to fetch it.
+type Layer struct {
 	ID           string   `json:"id"`   // areas-lsoa11, localities-lsoa11, sites-<layer>
 	Kind         string   `json:"kind"` // areas, localities or sites
 	Title        string   `json:"title"`
@@ -173,11 +153,11 @@ type layerResponse struct {
 	GeometryType string   `json:"geometry_type"`        // MultiPolygon or Point
 	Count        int      `json:"count"`                // areas, localities or points held; areas without a boundary are left out of the layer
 	Indicators   []string `json:"indicators,omitempty"` // areas: the indicator keys the layer can carry
-	Links        []link   `json:"links"`
+	Links        []Link   `json:"links"`
 }
 
-// link is a typed hyperlink.
-type link struct {
+// Link is a typed hyperlink.
+type Link struct {
 	Rel  string `json:"rel"`
 	Href string `json:"href"`
 	Type string `json:"type"`

@@ -1,4 +1,4 @@
-package api
+package wire
 
 import (
 	"cmp"
@@ -28,9 +28,9 @@ type SensitivityRow struct {
 	Total  float64 `json:"total"`
 }
 
-// ScoreDocument is a scored scenario on the wire: what
+// Score is a scored scenario on the wire: what
 // "placeplan score --format json" prints and the score endpoints send.
-type ScoreDocument struct {
+type Score struct {
 	Scenario    string             `json:"scenario"`
 	Geography   string             `json:"geography"`
 	Scheme      string             `json:"scheme"`
@@ -64,14 +64,14 @@ type ScoreArea struct {
 	LocalityNeedRank *int     `json:"locality_need_rank"`
 }
 
-// newScoreAreas converts the per-area need of a scored scenario for the
+// NewScoreAreas converts the per-area need of a scored scenario for the
 // wire.
-func newScoreAreas(rows []scenario.AreaResult) []ScoreArea {
+func NewScoreAreas(rows []scenario.AreaResult) []ScoreArea {
 	out := make([]ScoreArea, len(rows))
 	for i, a := range rows {
 		out[i] = ScoreArea{Code: a.Code}
 		if a.NeedRank > 0 {
-			out[i].NeedScore, out[i].NeedRank, out[i].NeedShare = num(a.NeedScore), &a.NeedRank, num(a.NeedShare)
+			out[i].NeedScore, out[i].NeedRank, out[i].NeedShare = Finite(a.NeedScore), &a.NeedRank, Finite(a.NeedShare)
 		}
 		if a.Locality != "" {
 			out[i].Locality, out[i].LocalityNeedRank = &a.Locality, &a.LocalityNeedRank
@@ -80,10 +80,10 @@ func newScoreAreas(rows []scenario.AreaResult) []ScoreArea {
 	return out
 }
 
-// NewScoreDocument converts a scored scenario for the wire, localities in
+// NewScore converts a scored scenario for the wire, localities in
 // rank order, then by name.
-func NewScoreDocument(res *scenario.Result) ScoreDocument {
-	doc := ScoreDocument{Scenario: res.Scenario.Name, Geography: string(res.Geography), Scheme: res.Scenario.Localities.Scheme,
+func NewScore(res *scenario.Result) Score {
+	doc := Score{Scenario: res.Scenario.Name, Geography: string(res.Geography), Scheme: res.Scenario.Localities.Scheme,
 		Method: res.Method, Weights: map[string]float64{}, Warnings: res.Warnings, Attribution: res.Attribution,
 		Summary: res.Sensitivity}
 	if doc.Warnings == nil {

@@ -1,8 +1,7 @@
-package api
+package wire
 
 import (
 	"cmp"
-	"math"
 	"slices"
 	"strings"
 
@@ -10,11 +9,12 @@ import (
 	"placeplan/scoring/rollout"
 )
 
-// PlanDocument is a worked-out rollout plan on the wire: what
+// Plan is a worked-out rollout plan on the wire: what
 // "placeplan plan --format json" prints and what the plan endpoints send.
-// Demand figures are null where small-number suppression withholds them
-// (SuppressedBelow says the threshold); other unknown figures are null too.
-type PlanDocument struct {
+// Demand figures are null where small-number suppression withheld them in
+// scenario.Plan (SuppressedBelow says the threshold); other unknown figures
+// are null too.
+type Plan struct {
 	Scenario        string             `json:"scenario"`
 	Geography       string             `json:"geography"`
 	Scheme          string             `json:"scheme"`
@@ -65,12 +65,12 @@ type PlanArea struct {
 	Travel     *float64 `json:"travel"`
 }
 
-// newPlanAreas converts what a plan says of each demand area for the wire.
-func newPlanAreas(r *scenario.PlanResult) []PlanArea {
+// NewPlanAreas converts what a plan says of each demand area for the wire.
+func NewPlanAreas(r *scenario.PlanResult) []PlanArea {
 	rows := r.AreaPlans()
 	out := make([]PlanArea, len(rows))
 	for i, a := range rows {
-		out[i] = PlanArea{Code: a.Code, Travel: num(a.Travel)}
+		out[i] = PlanArea{Code: a.Code, Travel: Finite(a.Travel)}
 		if a.ServedBy != "" {
 			out[i].ServedBy = &a.ServedBy
 		}
@@ -238,51 +238,29 @@ type PlanLocalityNeed struct {
 	RankP95    *int    `json:"rank_p95,omitempty"`
 }
 
-// num is a finite number, or nil.
-func num(v float64) *float64 {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil
-	}
-	return &v
-}
-
-// NewPlanDocument converts a plan for the wire, withholding demand figures
-// that small-number suppression covers.
-func NewPlanDocument(r *scenario.PlanResult) PlanDocument {
+// NewPlan converts a plan for the wire. It only converts: scenario.Plan
+// has already withheld (as NaN) the demand figures small-number
+// suppression covers, and they are null here.
+func NewPlan(r *scenario.PlanResult) Plan {
 	sc := r.Score.Scenario
 	ss := sc.Sites
-	demand := func(v float64) *float64 {
-		if r.Suppressed(v) {
-			return nil
-		}
-		return num(v)
-	}
-	doc := PlanDocument{Scenario: sc.Name, Geography: string(r.Score.Geography), Scheme: sc.Localities.Scheme,
+	doc := Plan{Scenario: sc.Name, Geography: string(r.Score.Geography), Scheme: sc.Localities.Scheme,
 		Model: r.Model.String(), Teams: ss.Teams, Standard: r.Standard, Unit: string(r.Unit),
-		SuppressedBelow: r.SuppressBelow, Warnings: r.Warnings, Attribution: r.Attribution}
+		SuppressedBelow: r.Disclosure.MinCount, Warnings: r.Warnings, Attribution: r.Attribution}
 	if doc.Warnings == nil {
 		doc.Warnings = []string{}
 	}
-	var totalW, totalP float64
-	for _, d := range r.Demand {
-		totalW += d.Weight
-		totalP += d.Population
-	}
-	pop := ss.Demand.Population
-	if pop == "" {
-		pop = "pop_total"
-	}
-	doc.Demand = PlanDemand{Weight: ss.Demand.Weight, Population: pop, Noun: r.Noun, Areas: len(r.Demand),
-		TotalWeight: demand(totalW), TotalPopulation: totalP}
+	doc.Demand = PlanDemand{Weight: ss.Demand.Weight, Population: ss.Demand.PopulationKey(), Noun: r.Noun, Areas: len(r.Demand),
+		TotalWeight: Finite(r.TotalWeight), TotalPopulation: r.TotalPopulation}
 
 	s := r.Selection
-	doc.Selection = PlanSelection{Selected: append([]string{}, s.Selected...), Objective: num(s.Objective), Gap: s.Gap,
-		CoveredWeight: demand(s.CoveredWeight), TotalWeight: demand(s.TotalWeight), Solver: string(s.Solver), ProvenOptimal: s.ProvenOptimal}
+	doc.Selection = PlanSelection{Selected: append([]string{}, s.Selected...), Objective: Finite(s.Objective), Gap: s.Gap,
+		CoveredWeight: Finite(s.CoveredWeight), TotalWeight: Finite(s.TotalWeight), Solver: string(s.Solver), ProvenOptimal: s.ProvenOptimal}
 	if r.Model.Minimises() {
-		doc.Selection.LowerBound = num(s.LowerBound)
+		doc.Selection.LowerBound = Finite(s.LowerBound)
 	} else {
-		doc.Selection.Objective = demand(s.Objective)
-		doc.Selection.UpperBound = demand(s.UpperBound)
+		doc.Selection.Objective = Finite(s.Objective)
+		doc.Selection.UpperBound = Finite(s.UpperBound)
 	}
 	cands := map[string]scenario.CandidateSite{}
 	for _, c := range r.Candidates {
@@ -290,12 +268,12 @@ func NewPlanDocument(r *scenario.PlanResult) PlanDocument {
 	}
 	for _, e := range r.Explanation {
 		c := cands[e.ID]
-		doc.Sites = append(doc.Sites, PlanSite{ID: e.ID, Locality: c.Locality, Lon: roundCoord(c.Point[0]), Lat: roundCoord(c.Point[1]),
-			Placed: c.Placed, Fixed: e.Fixed, Reach: demand(e.Reach), ReachShare: e.ReachShare, Served: demand(e.Served),
-			Unique: demand(e.Unique), MeanTravel: num(e.MeanCost), MaxTravel: num(e.MaxCost), Capacity: num(c.Capacity),
+		doc.Sites = append(doc.Sites, PlanSite{ID: e.ID, Locality: c.Locality, Lon: RoundCoord(c.Point[0]), Lat: RoundCoord(c.Point[1]),
+			Placed: c.Placed, Fixed: e.Fixed, Reach: Finite(e.Reach), ReachShare: e.ReachShare, Served: Finite(e.Served),
+			Unique: Finite(e.Unique), MeanTravel: Finite(e.MeanCost), MaxTravel: Finite(e.MaxCost), Capacity: Finite(c.Capacity),
 			Explanation: e.Text, Alternative: e.Alternative})
 		if e.Alternative != "" {
-			doc.Sites[len(doc.Sites)-1].AlternativeLoss = demand(e.AlternativeLoss)
+			doc.Sites[len(doc.Sites)-1].AlternativeLoss = Finite(e.AlternativeLoss)
 		}
 	}
 	selected, fixed, excluded := map[string]bool{}, map[string]bool{}, map[string]bool{}
@@ -310,10 +288,10 @@ func NewPlanDocument(r *scenario.PlanResult) PlanDocument {
 	}
 	doc.Candidates = make([]PlanCandidate, len(r.Candidates))
 	for i, c := range r.Candidates {
-		doc.Candidates[i] = PlanCandidate{ID: c.ID, Locality: c.Locality, Lon: roundCoord(c.Point[0]), Lat: roundCoord(c.Point[1]),
+		doc.Candidates[i] = PlanCandidate{ID: c.ID, Locality: c.Locality, Lon: RoundCoord(c.Point[0]), Lat: RoundCoord(c.Point[1]),
 			Placed: c.Placed, Selected: selected[c.ID], Fixed: fixed[c.ID], Excluded: excluded[c.ID]}
 	}
-	doc.Rollout = rolloutDocument(r.Rollout, demand)
+	doc.Rollout = rolloutDocument(r.Rollout)
 	if ev := r.Evaluation; ev != nil {
 		pe := &PlanEvaluation{Seed: ev.Seed, StratumSize: ev.StratumSize, Order: ev.Plan.Order, Allocations: ev.Allocations,
 			MinPValue: ev.MinPValue, Evaluable: ev.Evaluable, Verdict: ev.Verdict, Profile: ev.ProfileNames}
@@ -321,10 +299,10 @@ func NewPlanDocument(r *scenario.PlanResult) PlanDocument {
 			pe.Strata = append(pe.Strata, st.Sites)
 		}
 		for _, b := range ev.Balance {
-			row := PlanBalance{Label: b.Label, Sites: b.Sites, Units: b.Units, MeanWeight: demand(b.MeanWeight),
-				Population: b.Population, MostDeprivedShare: num(b.MostDeprivedShare)}
+			row := PlanBalance{Label: b.Label, Sites: b.Sites, Units: b.Units, MeanWeight: Finite(b.MeanWeight),
+				Population: b.Population, MostDeprivedShare: Finite(b.MostDeprivedShare)}
 			for _, m := range b.ProfileMeans {
-				row.ProfileMeans = append(row.ProfileMeans, num(m))
+				row.ProfileMeans = append(row.ProfileMeans, Finite(m))
 			}
 			pe.Balance = append(pe.Balance, row)
 		}
@@ -340,15 +318,15 @@ func NewPlanDocument(r *scenario.PlanResult) PlanDocument {
 			pc.Unmatched = append(pc.Unmatched, r.Demand[u].Code)
 		}
 		for _, b := range c.Balance {
-			pc.Balance = append(pc.Balance, PlanSMD{Name: b.Name, Before: num(b.Before), After: num(b.After)})
+			pc.Balance = append(pc.Balance, PlanSMD{Name: b.Name, Before: Finite(b.Before), After: Finite(b.After)})
 		}
 		doc.Comparisons = append(doc.Comparisons, pc)
 	}
 	if rb := r.Robustness; rb != nil {
 		pr := &PlanRobustness{Draws: rb.Draws, Standards: append([]float64{}, rb.Standards...), Summary: rb.Summary}
 		for _, c := range rb.Candidates {
-			pr.Candidates = append(pr.Candidates, PlanStability{ID: c.ID, Selected: c.Selected, Draws: num(c.Draws),
-				Standards: num(c.Standards), ByStandard: c.ByStandard})
+			pr.Candidates = append(pr.Candidates, PlanStability{ID: c.ID, Selected: c.Selected, Draws: Finite(c.Draws),
+				Standards: Finite(c.Standards), ByStandard: c.ByStandard})
 		}
 		doc.Robustness = pr
 	}
@@ -365,24 +343,21 @@ func NewPlanDocument(r *scenario.PlanResult) PlanDocument {
 	return doc
 }
 
-func rolloutDocument(p *rollout.Plan, demand func(float64) *float64) PlanRollout {
+func rolloutDocument(p *rollout.Plan) PlanRollout {
 	out := PlanRollout{Order: p.Order, Solver: string(p.Solver), ProvenOptimal: p.ProvenOptimal, AUCShare: p.AUCShare,
 		End: p.End.Format(dateLayout)}
 	for _, ph := range p.Phases {
-		pp := PlanPhase{Label: ph.Label, Start: ph.Start.Format(dateLayout), NewWeight: demand(ph.NewWeight),
+		pp := PlanPhase{Label: ph.Label, Start: ph.Start.Format(dateLayout), NewWeight: Finite(ph.NewWeight),
 			NewPopulation: ph.NewPopulation, NewMostDeprivedPopulation: ph.NewMostDeprivedPopulation,
 			WeightShare: ph.WeightShare, PopulationShare: ph.PopulationShare, MostDeprivedShare: ph.MostDeprivedShare,
 			Summary: ph.Summary}
 		for _, s := range ph.Sites {
-			pp.Sites = append(pp.Sites, PlanOpening{ID: s.ID, Fixed: s.Fixed, MarginalWeight: demand(s.MarginalWeight), MarginalPopulation: s.MarginalPopulation})
+			pp.Sites = append(pp.Sites, PlanOpening{ID: s.ID, Fixed: s.Fixed, MarginalWeight: Finite(s.MarginalWeight), MarginalPopulation: s.MarginalPopulation})
 		}
 		out.Phases = append(out.Phases, pp)
 	}
 	return out
 }
-
-// dateLayout is how dates are written on the wire.
-const dateLayout = "2006-01-02"
 
 func sortByRank(rows []PlanLocalityNeed) {
 	slices.SortFunc(rows, func(a, b PlanLocalityNeed) int {

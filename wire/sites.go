@@ -1,15 +1,15 @@
-package api
+package wire
 
 import "placeplan/scoring/siting"
 
-// SitesDocument is a site selection on the wire: what "placeplan sites
+// Sites is a site selection on the wire: what "placeplan sites
 // --format json" prints and POST /api/v1/sites answers. For MCLP and the
 // capacitated model the objective is the demand weight covered and
 // upper_bound bounds the optimum from above; for p-median the objective is
 // the weighted travel cost, lower_bound bounds the optimum from below and
 // upper_bound is the objective found; for LSCP the objective is the number
 // of sites. Served[i] is the weight Selected[i] serves.
-type SitesDocument struct {
+type Sites struct {
 	Model         string    `json:"model"`
 	Selected      []string  `json:"selected"`
 	Served        []float64 `json:"served"`
@@ -28,9 +28,9 @@ type SitesDocument struct {
 	Seed          int64     `json:"seed"`
 }
 
-// NewSitesDocument converts a selection for the wire.
-func NewSitesDocument(model siting.Model, res *siting.Result, standard float64, unit siting.Unit, circuity float64, seed int64) SitesDocument {
-	out := SitesDocument{Model: model.String(), Selected: res.Selected, Served: res.Served, Objective: res.Objective, UpperBound: res.UpperBound,
+// NewSites converts a selection for the wire.
+func NewSites(model siting.Model, res *siting.Result, standard float64, unit siting.Unit, circuity float64, seed int64) Sites {
+	out := Sites{Model: model.String(), Selected: res.Selected, Served: res.Served, Objective: res.Objective, UpperBound: res.UpperBound,
 		Gap: res.Gap, CoveredWeight: res.CoveredWeight, TotalWeight: res.TotalWeight, Solver: string(res.Solver),
 		ProvenOptimal: res.ProvenOptimal, P: len(res.Selected), Standard: standard, Unit: string(unit), Circuity: circuity, Seed: seed}
 	if model.Minimises() {

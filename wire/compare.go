@@ -1,12 +1,12 @@
-package api
+package wire
 
 import "placeplan/scenario"
 
-// CompareDocument is a comparison of scenarios on the wire: what
+// Compare is a comparison of scenarios on the wire: what
 // "placeplan compare --format json" prints and /api/v1/compare sends.
 // Slices inside follow the order of Labels; shares are null where a
 // scenario has no value (no plan, or fewer phases).
-type CompareDocument struct {
+type Compare struct {
 	Labels      []string            `json:"labels"`
 	Names       []string            `json:"names"`
 	Summary     []string            `json:"summary"`
@@ -58,9 +58,9 @@ type CompareEquity struct {
 	MostDeprivedShare *float64 `json:"most_deprived_share"`
 }
 
-// NewCompareDocument converts a comparison for the wire.
-func NewCompareDocument(c *scenario.Comparison) CompareDocument {
-	d := CompareDocument{Labels: c.Labels, Names: c.Names, Summary: c.Summary,
+// NewCompare converts a comparison for the wire.
+func NewCompare(c *scenario.Comparison) Compare {
+	d := Compare{Labels: c.Labels, Names: c.Names, Summary: c.Summary,
 		Differences: []CompareDifference{}, Localities: []CompareLocality{}, Sites: []CompareSite{}, Phases: []ComparePhase{}}
 	for _, x := range c.Differences {
 		d.Differences = append(d.Differences, CompareDifference{Field: x.Field, Values: x.Values})
@@ -83,7 +83,7 @@ func NewCompareDocument(c *scenario.Comparison) CompareDocument {
 	nums := func(xs []float64) []*float64 {
 		out := make([]*float64, len(xs))
 		for i, x := range xs {
-			out[i] = num(x)
+			out[i] = Finite(x)
 		}
 		return out
 	}
@@ -92,7 +92,7 @@ func NewCompareDocument(c *scenario.Comparison) CompareDocument {
 			WeightShare: nums(p.WeightShare), PopulationShare: nums(p.PopulationShare), MostDeprivedShare: nums(p.MostDeprivedShare)})
 	}
 	for _, e := range c.Equity {
-		d.Equity = append(d.Equity, CompareEquity{WeightShare: num(e.WeightShare), PopulationShare: num(e.PopulationShare), MostDeprivedShare: num(e.MostDeprivedShare)})
+		d.Equity = append(d.Equity, CompareEquity{WeightShare: Finite(e.WeightShare), PopulationShare: Finite(e.PopulationShare), MostDeprivedShare: Finite(e.MostDeprivedShare)})
 	}
 	if len(c.Areas) > 0 {
 		d.Areas = make(map[string]string, len(c.Areas))

@@ -1,0 +1,20 @@
+package data_test
+
+import (
+	"placeplan/data"
+	"placeplan/scenario"
+)
+
+// The store satisfies every interface the scenario use cases declare.
+// They are checked here, in an external test package, because package
+// scenario's own tests import data: a check in package data itself would
+// be an import cycle for them.
+var (
+	_ scenario.AreaData      = (*data.Store)(nil)
+	_ scenario.Store         = (*data.Store)(nil)
+	_ scenario.PlanStore     = (*data.Store)(nil)
+	_ scenario.RegistryStore = (*data.Store)(nil)
+	_ scenario.SearchStore   = (*data.Store)(nil)
+	_ scenario.SummaryStore  = (*data.Store)(nil)
+	_ scenario.VintageStore  = (*data.Store)(nil)
+)
