@@ -107,7 +107,7 @@ func Make(ctx context.Context, st Store, req Request) (*Report, error) {
 		return nil, err
 	}
 	return &Report{Paper: p, Tables: b.dataTables(), Catchments: b.catchmentData(),
-		Attribution: slices.Clone(res.Attribution), SuppressBelow: res.SuppressBelow}, nil
+		Attribution: slices.Clone(res.Attribution), SuppressBelow: res.Disclosure.MinCount}, nil
 }
 
 // builder holds what the sections of one paper are made from.
@@ -373,15 +373,26 @@ func numberWord(n int) string {
 	return strconv.Itoa(n)
 }
 
-// fig formats a demand figure, withheld when suppression covers it.
+// fig formats a demand figure: withheld when the plan's disclosure policy
+// withheld it (scenario.Plan leaves such figures NaN) or would (an area's
+// own weight), "–" for none.
 func (b *builder) fig(v float64) string {
-	if b.res.Suppressed(v) {
+	if b.withheld(v) {
 		return Withheld
 	}
 	if math.IsNaN(v) {
 		return "–"
 	}
 	return siting.Amount(v)
+}
+
+// withheld reports whether a demand figure is withheld: scenario.Plan
+// leaves the figures it withholds NaN when demand is a confidential count,
+// and an area's own weight, which it keeps as the model's input, is
+// withheld here by the same policy.
+func (b *builder) withheld(v float64) bool {
+	d := b.res.Disclosure
+	return d.MinCount > 0 && (math.IsNaN(v) || d.Withholds(v))
 }
 
 // pct formats a share as a whole per cent.
@@ -942,8 +953,8 @@ func (b *builder) equityTable() *Table {
 // withheldNote explains the withheld symbol under a table of demand
 // figures when suppression applies.
 func (b *builder) withheldNote(t *Table) {
-	if b.res.SuppressBelow > 0 {
-		t.Notes = append(t.Notes, fmt.Sprintf("%s: withheld — a count below %s, not shown to protect confidentiality.", Withheld, siting.Amount(b.res.SuppressBelow)))
+	if m := b.res.Disclosure.MinCount; m > 0 {
+		t.Notes = append(t.Notes, fmt.Sprintf("%s: withheld — a count below %s, not shown to protect confidentiality.", Withheld, siting.Amount(m)))
 	}
 }
 

@@ -22,13 +22,13 @@ import (
 	"testing"
 	"time"
 
-	"placeplan/api"
 	"placeplan/data"
 	"placeplan/data/geopackage"
 	"placeplan/geo"
 	"placeplan/report"
 	"placeplan/scenario"
 	"placeplan/scoring/siting"
+	"placeplan/wire"
 
 	"github.com/paulmach/orb"
 	"github.com/xuri/excelize/v2"
@@ -220,8 +220,8 @@ func TestPaperPDF(t *testing.T) {
 		}
 	}
 	// The figures of the plan JSON, as the plan route gives them.
-	var doc api.PlanDocument
-	b, _ := json.Marshal(api.NewPlanDocument(res))
+	var doc wire.Plan
+	b, _ := json.Marshal(wire.NewPlan(res))
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
 	}

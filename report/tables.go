@@ -77,9 +77,10 @@ func number(v float64) Cell {
 
 func integer(n int) Cell { return Cell{Number: float64(n)} }
 
-// demandCell is a demand figure, withheld when suppression covers it.
+// demandCell is a demand figure, withheld when the disclosure policy
+// withholds it (see builder.withheld).
 func (b *builder) demandCell(v float64) Cell {
-	if b.res.Suppressed(v) {
+	if b.withheld(v) {
 		return Cell{Withheld: true}
 	}
 	return number(v)
