@@ -561,3 +561,17 @@ func TestPaperCompared(t *testing.T) {
 		t.Errorf("comparing with a scenario without sites: %v", err)
 	}
 }
+
+// pdfToText is a PDF's text by pdftotext, its whitespace collapsed.
+func pdfToText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "p.pdf")
+	if err := os.WriteFile(file, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-layout", file, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
+}
