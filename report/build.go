@@ -14,6 +14,7 @@ import (
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/data/registry"
 	"placeplan/geo"
 	"placeplan/scenario"
 	"placeplan/scoring/classify"
@@ -271,8 +272,7 @@ func (b *builder) frontSheet(pp *scenario.Paper) {
 				fd = Field{Label: f.Label, Value: pp.Officer}
 			}
 		case "divisions":
-			fd = Field{Label: f.Label, Value: strings.Join(b.localitiesServed(), ", ") +
-				" (the localities whose areas the sites serve; electoral divisions are not loaded)"}
+			fd = b.divisionsField(f.Label)
 		case "key_decision":
 			fd = Field{Label: f.Label, Value: b.keyDecision(pp)}
 		case "purpose":
@@ -294,8 +294,8 @@ func (b *builder) keyDecision(pp *scenario.Paper) string {
 	if rule.SpendGBP > 0 && pp.CostGBP >= rule.SpendGBP {
 		why = append(why, fmt.Sprintf("it costs £%s, at or above £%s", siting.Amount(pp.CostGBP), siting.Amount(rule.SpendGBP)))
 	}
-	if n := len(b.localitiesServed()); rule.Divisions > 0 && n >= rule.Divisions {
-		why = append(why, fmt.Sprintf("it affects %d localities, at least %d", n, rule.Divisions))
+	if n := len(b.wardsServed()); rule.Divisions > 0 && n >= rule.Divisions {
+		why = append(why, fmt.Sprintf("it affects %d wards, at least %d", n, rule.Divisions))
 	}
 	if len(why) > 0 {
 		return "Yes: " + strings.Join(why, "; ")
@@ -305,6 +305,48 @@ func (b *builder) keyDecision(pp *scenario.Paper) string {
 		return "No, on the areas affected; the cost is not given"
 	}
 	return "No"
+}
+
+// wardsServed lists the wards (May 2024) of the areas within the
+// standard of a chosen base, by name: the electoral areas the plan
+// affects.
+func (b *builder) wardsServed() []registry.Ward {
+	wards, err := registry.WardLookup()
+	if err != nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []registry.Ward
+	for i, d := range b.res.Demand {
+		if b.res.ServedBy[i] < 0 {
+			continue
+		}
+		for _, w := range wards.Of(b.res.Score.Geography, d.Code) {
+			if !seen[w.Code] {
+				seen[w.Code] = true
+				out = append(out, w)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, c registry.Ward) int { return strings.Compare(a.Name, c.Name) })
+	return out
+}
+
+// divisionsField is the front sheet's electoral areas: the wards the
+// bases' catchments reach. In a unitary council the wards are its
+// electoral divisions; a county council draws its divisions differently,
+// so the field says which it lists.
+func (b *builder) divisionsField(label string) Field {
+	wards := b.wardsServed()
+	if len(wards) == 0 {
+		return Field{Label: label, Value: "None: no base reaches any area"}
+	}
+	names := make([]string, len(wards))
+	for i, w := range wards {
+		names[i] = w.Name
+	}
+	return Field{Label: label, Value: fmt.Sprintf("%d wards (May 2024) within the service standard of a base: %s",
+		len(wards), strings.Join(names, ", "))}
 }
 
 // localitiesServed lists the localities of the areas the chosen sites

@@ -129,6 +129,16 @@ func TestPaperFollowsTheTemplate(t *testing.T) {
 	if missing == 0 || len(p.Flags) < missing {
 		t.Errorf("%d front-sheet fields flagged missing, %d flags: want the committee, item and officer flagged", missing, len(p.Flags))
 	}
+	// The electoral areas are the wards the catchments reach, looked up
+	// from the LSOA 2011 areas through LSOA 2021.
+	for _, f := range p.FrontSheet {
+		if f.Label == "Electoral divisions affected" && (!strings.Contains(f.Value, "wards (May 2024)") || !strings.Contains(f.Value, "Harlescott")) {
+			t.Errorf("electoral divisions: %q", f.Value)
+		}
+		if f.Label == "Key decision" && !strings.HasPrefix(f.Value, "Yes: it affects ") {
+			t.Errorf("key decision: %q", f.Value)
+		}
+	}
 	if p.Language != "en-GB" || p.Marking != "OFFICIAL" || !strings.Contains(p.Footer, "shropshire-five-teams") {
 		t.Errorf("language %q, marking %q, footer %q", p.Language, p.Marking, p.Footer)
 	}
