@@ -1022,7 +1022,11 @@ func (b *builder) appendixBlocks(key string) []Block {
 	r := b.res
 	switch key {
 	case "data_sources":
-		b.add(&out, "This paper uses the following data. Each is published under the Open Government Licence v3.0 unless it says otherwise; the attribution lines are reproduced exactly as the licences require:", r.Attribution...)
+		lines := slices.Clone(r.Attribution)
+		if len(b.wardsServed()) > 0 {
+			lines = append(lines, registry.WardsAttribution)
+		}
+		b.add(&out, "This paper uses the following data. Each is published under the Open Government Licence v3.0 unless it says otherwise; the attribution lines are reproduced exactly as the licences require:", lines...)
 	case "parameters":
 		t := &Table{ID: "table-parameters", Caption: "Method and parameters", Head: []string{"Parameter", "Value"}, Numeric: []bool{false, false}}
 		for i, ind := range r.Score.Need.Indicators {

@@ -24,6 +24,7 @@ import (
 
 	"placeplan/data"
 	"placeplan/data/geopackage"
+	"placeplan/data/registry"
 	"placeplan/geo"
 	"placeplan/report"
 	"placeplan/scenario"
@@ -252,6 +253,9 @@ func TestPaperPDF(t *testing.T) {
 		if !strings.Contains(text, strings.Join(strings.Fields(line), " ")) {
 			t.Errorf("the PDF's text lacks the attribution line %q", line)
 		}
+	}
+	if !strings.Contains(text, strings.Join(strings.Fields(registry.WardsAttribution), " ")) {
+		t.Error("the PDF's text lacks the ward lookup's attribution line")
 	}
 	if !strings.Contains(text, "Page 1 of ") || !strings.Contains(text, "OFFICIAL") {
 		t.Error("the footer (marking, page n of N) is missing")

@@ -48,6 +48,11 @@ var loadWards = sync.OnceValues(func() (*Wards, error) {
 	return w, nil
 })
 
+// WardsAttribution is the attribution line the ward lookup's licence asks
+// for (../shared/data/lsoa2021_boundaries_and_lookups/PROVENANCE.md).
+const WardsAttribution = "Wards: Source: Office for National Statistics licensed under the Open Government Licence v.3.0. " +
+	"Contains OS data © Crown copyright and database right 2024"
+
 // WardLookup returns the embedded ward registry (parsed once).
 func WardLookup() (*Wards, error) { return loadWards() }
 
