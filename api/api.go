@@ -133,6 +133,7 @@ type Server struct {
 	results  scenarioResults                 // plans and scores of named scenarios, by data revision
 	ranks    rankTables                      // indicator values sorted by need, for area ranks
 	search   revCache[*scenario.SearchIndex] // one entry, key "": the places search finds
+	reports  *reportJobs                     // board papers and analysts' files being made
 
 	mu   sync.Mutex
 	ln   net.Listener
@@ -146,7 +147,7 @@ func NewServer(cfg Config, store Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, store: store, logger: logger, frontend: frontend.FS(), tiles: newTileState(cfg)}
+	s := &Server{cfg: cfg, store: store, logger: logger, frontend: frontend.FS(), tiles: newTileState(cfg), reports: newReportJobs()}
 	if cfg.FrontendDir != "" {
 		s.frontend = os.DirFS(cfg.FrontendDir)
 	}
@@ -236,6 +237,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		return nil
 	}
 	s.stopTileWarmUp()
+	s.reports.stop()
 	if err := s.http.Shutdown(ctx); err != nil {
 		return fmt.Errorf("shut down http server: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/paulmach/orb"
 	orbgeo "github.com/paulmach/orb/geo"
+	"github.com/paulmach/orb/project"
 )
 
 // The British National Grid ⇄ WGS84 transformation follows Ordnance Survey,
@@ -314,6 +315,19 @@ func ToWGS84(g orb.Geometry, from CRS) (orb.Geometry, error) {
 		return nil, err
 	}
 	return bngToWGS84Geometry(g), nil
+}
+
+// ToBNG returns a British National Grid (EPSG:27700, metres) copy of a
+// WGS84 geometry, converted point by point with WGS84ToBNG. A nil
+// geometry gives nil.
+func ToBNG(g orb.Geometry) orb.Geometry {
+	if g == nil {
+		return nil
+	}
+	return project.Geometry(orb.Clone(g), func(p orb.Point) orb.Point {
+		e, n := WGS84ToBNG(p[0], p[1])
+		return orb.Point{e, n}
+	})
 }
 
 // checkBNG returns an error wrapping ErrOutsideGrid for the first

@@ -578,3 +578,29 @@ func ExampleToWGS84() {
 	// [-2.75620 52.70326]
 	// reproject to wgs84: unknown coordinate reference system
 }
+
+// TestToBNG checks ToBNG is ToWGS84's inverse on every point of a
+// polygon, leaves its input alone, and passes nil through.
+func TestToBNG(t *testing.T) {
+	in := orb.MultiPolygon{{{{-2.75, 52.71}, {-2.70, 52.71}, {-2.70, 52.75}, {-2.75, 52.71}}}}
+	keep := orb.Clone(in)
+	out := ToBNG(in)
+	if !orb.Equal(in, keep) {
+		t.Fatal("ToBNG changed its input")
+	}
+	back, err := ToWGS84(out, BNG)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range back.(orb.MultiPolygon)[0][0] {
+		if q := in[0][0][i]; math.Abs(p[0]-q[0]) > 1e-9 || math.Abs(p[1]-q[1]) > 1e-9 {
+			t.Errorf("point %d: %v came back as %v", i, q, p)
+		}
+		if e, n := WGS84ToBNG(in[0][0][i][0], in[0][0][i][1]); out.(orb.MultiPolygon)[0][0][i] != (orb.Point{e, n}) {
+			t.Errorf("point %d is not WGS84ToBNG's", i)
+		}
+	}
+	if ToBNG(nil) != nil {
+		t.Error("ToBNG(nil) is not nil")
+	}
+}

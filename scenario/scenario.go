@@ -41,6 +41,9 @@ type Scenario struct {
 	// Sites, when present, is the site selection and phased rollout that
 	// placeplan plan works out.
 	Sites *Sites `yaml:"sites,omitempty" json:"sites,omitempty"`
+	// Paper, when present, is what the scenario's board paper says that
+	// only people can write (placeplan report).
+	Paper *Paper `yaml:"paper,omitempty" json:"paper,omitempty"`
 
 	// dir is the folder the document was read from; relative paths in it
 	// are taken from there.
@@ -148,6 +151,19 @@ func (sc *Scenario) resolve(path string) string {
 	return filepath.Join(sc.dir, path)
 }
 
+// TemplatePath returns the paper template the scenario names: a shipped
+// name as it is, a file resolved against the scenario file's folder; ""
+// when it names none.
+func (sc *Scenario) TemplatePath() string {
+	if sc.Paper == nil {
+		return ""
+	}
+	if ext := filepath.Ext(sc.Paper.Template); ext == ".yaml" || ext == ".yml" {
+		return sc.resolve(sc.Paper.Template)
+	}
+	return sc.Paper.Template
+}
+
 // YAML returns the document as YAML.
 func (sc *Scenario) YAML() ([]byte, error) { return yaml.Marshal(sc) }
 
@@ -252,9 +268,11 @@ func (sc *Scenario) check(name string) error {
 		return fail("disclosure.suppress_below", "negative")
 	}
 	if sc.Sites != nil {
-		return sc.Sites.check(fail)
+		if err := sc.Sites.check(fail); err != nil {
+			return err
+		}
 	}
-	return nil
+	return sc.Paper.check(name)
 }
 
 func validMethod(m string) bool {

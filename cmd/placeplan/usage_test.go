@@ -77,6 +77,7 @@ func TestStrayArgumentsAndUnknownFlags(t *testing.T) {
 		"score":            {"score", "--scenario", example},
 		"sites":            {"sites", "--demand", demand, "--candidates", cands, "--model", "mclp", "--p", "1", "--standard-km", "5"},
 		"plan":             {"plan", "--scenario", fiveTeams},
+		"report":           {"report", "--scenario", fiveTeams, "--format", "html", "--out", dir + "/p.html"},
 		"scenario list":    {"scenario", "list"},
 		"scenario show":    {"scenario", "show", "shropshire-need"},
 		"scenario history": {"scenario", "history", "shropshire-need"},
@@ -160,8 +161,8 @@ func TestHelp(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"help", "report"}, `help: unknown command "report"`},
-		{[]string{"report", "-h"}, `unknown command "report"`},
+		{[]string{"help", "publish"}, `help: unknown command "publish"`},
+		{[]string{"publish", "-h"}, `unknown command "publish"`},
 		{[]string{"help", "scenario", "rename"}, `help: scenario "rename": use list, show, history, create, update, archive, export or import`},
 		{[]string{"help", "areas", "extra"}, `help: unexpected argument "extra"`},
 		{[]string{"scenario", "rename"}, `scenario "rename": use list, show, history, create, update, archive, export or import`},

@@ -97,7 +97,7 @@ func readCSV(name string, gz []byte) ([][]string, error) {
 		return nil, fmt.Errorf("embedded registry %s: %w", name, err)
 	}
 	r := csv.NewReader(zr)
-	r.FieldsPerRecord = 3
+	r.FieldsPerRecord = 0 // every row as wide as the header
 	r.ReuseRecord = false
 	if _, err := r.Read(); err != nil {
 		return nil, fmt.Errorf("embedded registry %s: %w", name, err)

@@ -6,6 +6,7 @@ import type {
   AppConfig, AreaProfile, Breaks, Comparison, Dataset, Indicator, Locality, Plan, Problem,
   Revision, ScenarioDoc, ScenarioListItem, Score, SearchResult, Summaries, Values,
 } from './types';
+import { filenameOf, retryAfterMs } from './lib/report';
 
 /** AreaSummary is one small area of the areas list (no geometry). */
 export interface AreaSummary { code: string; name: string; msoa_code?: string; msoa_name?: string; lad_code?: string; lad_name?: string }
@@ -69,6 +70,32 @@ function qs(params: Record<string, string | number | boolean | undefined | null>
   }
   const s = u.toString();
   return s ? `?${s}` : '';
+}
+
+/** ReportFile is a finished export: its bytes and the file name to save it as. */
+export interface ReportFile { blob: Blob; filename: string }
+
+/** fetchReport asks for an export at url, polling while the server answers
+ * 202 (each step it reports goes to onStep), until the file arrives. */
+export async function fetchReport(url: string, opts: {
+  signal?: AbortSignal; onStep?: (step: string) => void; wait?: (ms: number, signal?: AbortSignal) => Promise<void>;
+} = {}): Promise<ReportFile> {
+  const wait = opts.wait ?? ((ms, signal) => new Promise<void>((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => { clearTimeout(t); reject(new DOMException('aborted', 'AbortError')); }, { once: true });
+  }));
+  for (;;) {
+    const res = await fetch(url, { signal: opts.signal, credentials: 'same-origin' });
+    if (res.status === 202) {
+      const status = await res.json() as { step?: string };
+      if (status.step) opts.onStep?.(status.step);
+      await wait(retryAfterMs(res.headers.get('Retry-After')), opts.signal);
+      continue;
+    }
+    if (!res.ok) throw new ApiError(await problemOf(res));
+    const fallback = url.split('?')[0].split('/').pop() ?? 'report';
+    return { blob: await res.blob(), filename: filenameOf(res.headers.get('Content-Disposition')) ?? fallback };
+  }
 }
 
 /** revisionOf reads the revision an ETag `"rN"` names. */

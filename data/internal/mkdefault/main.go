@@ -50,6 +50,15 @@ func run(shared, out, registry string) error {
 				filepath.Join(registry, "lsoa11_lsoa21.csv.gz"), []string{"F_LSOA11CD", "LSOA21CD", "CHGIND"},
 				[]string{"lsoa11cd", "lsoa21cd", "chgind"}, nil)
 		}},
+		{"ward registry", func() error {
+			// Every LSOA 2021 in England and Wales with the ward (May
+			// 2024) and district it lies in: the electoral areas a plan
+			// affects.
+			return selectCSV(in("lsoa2021_boundaries_and_lookups/lookup_lsoa21_ward24_ltla24_ew.csv.gz"),
+				filepath.Join(registry, "lsoa21_ward24.csv.gz"),
+				[]string{"lsoa21_code", "ward24_code", "ward24_name", "ltla24_code", "ltla24_name"},
+				[]string{"lsoa21cd", "wd24cd", "wd24nm", "lad24cd", "lad24nm"}, nil)
+		}},
 		{"msoa names registry", func() error {
 			// Every MSOA 2011 and 2021 in England and Wales: code, ONS name
 			// (an LSOA is named after its MSOA plus a letter) and House of

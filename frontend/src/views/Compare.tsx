@@ -2,6 +2,7 @@
 // move together (or one map of where they differ), the assumptions that
 // differ, rank changes, sites in and out, coverage by phase and equity.
 
+import { ExportPanel } from '../components/Export';
 import { useEffect, useMemo } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
 import { api, isAbort } from '../api';
@@ -214,6 +215,8 @@ export function Compare() {
                   render: (l) => rankChange(l.change) },
               ]} />
           </section>
+          <ExportPanel scenarioRef={c.labels[0]} compare={c.labels[1]}
+            note={`The paper of A (${c.labels[0]}) with B (${c.labels[1]}) set beside it as the alternative, and the tables behind it.`} />
         </div>
       )}
     </>

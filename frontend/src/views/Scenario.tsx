@@ -15,6 +15,7 @@ import { DataTable } from '../components/DataTable';
 import { Figure } from '../components/Figure';
 import { rankChart } from './charts';
 import { SavePanel } from './Save';
+import { ExportPanel } from '../components/Export';
 import { ScenarioPicker } from './ScenarioPicker';
 import { useFitToScenario } from './fit';
 import type { Plan, ScenarioDoc } from '../types';
@@ -86,6 +87,10 @@ export function ScenarioView() {
       {d && <Editor doc={d.doc} />}
       {d && <Results />}
       {d && <SavePanel />}
+      {d && (
+        <ExportPanel scenarioRef={d.id ? `${d.id}@${d.revision}` : null}
+          note={d.id && dirty.value ? `The exports are of revision ${d.revision} as saved: save your changes to export them.` : undefined} />
+      )}
     </>
   );
 }

@@ -6,6 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import {
   axe, colours, launch, mapIdle, noProblems, openPage, screenshot, startServer, tempDB, timing,
 } from './harness.js';
@@ -288,6 +289,24 @@ test('save: a draft saves as a revision, a stale save shows who changed it, and 
   assert.match(await again.locator('#draft-status').textContent(), /Revision 3 of/);
   noProblems(again);
   await again.close();
+});
+
+test('export: the board paper downloads from the scenario view, by keyboard, after the server says it is working', async () => {
+  const page = await openPage(browser, server);
+  await page.goto(`${server.url}/?view=scenario&scenario=shropshire-five-teams`);
+  const button = page.getByRole('button', { name: 'Board paper (PDF)' });
+  await button.waitFor();
+  await button.focus();
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }), page.keyboard.press('Enter')]);
+  assert.match(download.suggestedFilename(), /^shropshire-five-teams@\d+\.pdf$/);
+  const file = readFileSync(await download.path());
+  assert.equal(file.subarray(0, 5).toString(), '%PDF-');
+  assert.ok(file.length > 100000, `a PDF of ${file.length} bytes is too small for the paper`);
+  await page.locator('.pp-export .govuk-inset-text').waitFor();
+  assert.match(await page.locator('.pp-export .govuk-inset-text').textContent(), /Downloaded shropshire-five-teams@\d+\.pdf/);
+  await assertAccessible(page, 'the export panel');
+  noProblems(page);
+  await page.close();
 });
 
 test('the page fits a council laptop and a large screen', async () => {

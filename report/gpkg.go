@@ -1,0 +1,90 @@
+package report
+
+import (
+	"context"
+
+	"github.com/paulmach/orb"
+
+	"placeplan/data/geopackage"
+	"placeplan/geo"
+)
+
+// WriteGeoPackage writes the report's layers to a new GeoPackage 1.3 file
+// at path: small areas with their results, localities, sites and
+// catchments as feature tables, phases and the notes as attribute tables.
+// Coordinates are British National Grid (EPSG:27700) unless srsID is
+// geopackage.EPSG4326. A withheld figure is NULL, as the notes say.
+func WriteGeoPackage(ctx context.Context, path string, r *Report, srsID int) error {
+	byName := map[string]DataTable{}
+	for _, t := range r.Tables {
+		byName[t.Name] = t
+	}
+	var layers []geopackage.Layer
+	for _, spec := range []struct {
+		table, geomType string
+	}{
+		{"small_areas", "MULTIPOLYGON"}, {"localities", "MULTIPOLYGON"}, {"sites", "POINT"}, {"catchments", "MULTIPOLYGON"}, {"phases", ""},
+	} {
+		t, ok := byName[spec.table]
+		if spec.table == "catchments" {
+			t, ok = r.Catchments, true
+		}
+		if !ok {
+			continue
+		}
+		l := geopackage.Layer{Name: t.Name, Title: t.Title, Description: t.Title + " (" + r.Paper.Footer + ")", GeometryType: spec.geomType}
+		for _, c := range t.Columns {
+			l.Columns = append(l.Columns, geopackage.Column{Name: c.Name, Type: sqlType(c.Kind)})
+		}
+		for _, row := range t.Rows {
+			vals := make([]any, len(row))
+			for j, cell := range row {
+				vals[j] = sqlValue(cell, t.Columns[j].Kind)
+			}
+			l.Rows = append(l.Rows, vals)
+		}
+		if spec.geomType != "" {
+			l.Geometry = make([]orb.Geometry, len(t.Rows))
+			for i, g := range t.Geometry {
+				if g == nil {
+					continue
+				}
+				if srsID == geopackage.EPSG27700 {
+					g = geo.ToBNG(g)
+				}
+				l.Geometry[i] = g
+			}
+		}
+		layers = append(layers, l)
+	}
+	notes := geopackage.Layer{Name: "notes", Title: "Notes", Description: "Definitions, the withheld symbol and the attribution lines",
+		Columns: []geopackage.Column{{Name: "line", Type: "INTEGER"}, {Name: "text", Type: "TEXT"}}}
+	for i, n := range r.notes() {
+		notes.Rows = append(notes.Rows, []any{int64(i + 1), n})
+	}
+	return geopackage.Write(ctx, path, srsID, append(layers, notes))
+}
+
+func sqlType(k CellKind) string {
+	switch k {
+	case NumberCell:
+		return "REAL"
+	case IntegerCell:
+		return "INTEGER"
+	case DateCell:
+		return "DATE"
+	}
+	return "TEXT"
+}
+
+func sqlValue(c Cell, k CellKind) any {
+	switch {
+	case c.Withheld, c.Empty:
+		return nil
+	case k == NumberCell:
+		return c.Number
+	case k == IntegerCell:
+		return int64(c.Number)
+	}
+	return c.Text
+}
