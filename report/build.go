@@ -349,24 +349,6 @@ func (b *builder) divisionsField(label string) Field {
 		len(wards), strings.Join(names, ", "))}
 }
 
-// localitiesServed lists the localities of the areas the chosen sites
-// reach, in need order.
-func (b *builder) localitiesServed() []string {
-	served := map[string]bool{}
-	for i, d := range b.res.Demand {
-		if b.res.ServedBy[i] >= 0 && d.Locality != "" {
-			served[d.Locality] = true
-		}
-	}
-	var out []string
-	for _, l := range b.rankedLocalities() {
-		if served[l.Locality] {
-			out = append(out, l.Locality)
-		}
-	}
-	return out
-}
-
 // rankedLocalities returns the localities in rank order.
 func (b *builder) rankedLocalities() []localityRank {
 	need := b.res.Score.Need.Localities
