@@ -152,7 +152,7 @@ func (s *Server) handlePostPlan(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := scenario.Plan(c.Request().Context(), s.store, sc)
+	res, err := scenario.PlanUnder(c.Request().Context(), s.store, sc, s.cfg.Disclosure)
 	if err != nil {
 		return err
 	}

@@ -146,7 +146,7 @@ func (s *Server) handleReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	req := report.Request{Label: n.label, Scenario: n.sc}
+	req := report.Request{Label: n.label, Scenario: n.sc, Disclosure: s.cfg.Disclosure}
 	if ref := c.QueryParam("compare"); ref != "" {
 		m, err := s.lookupScenario(ctx, ref)
 		if err != nil {

@@ -138,7 +138,7 @@ func (s *Server) planOf(ctx context.Context, ref string) (*scenario.PlanResult, 
 			e.err = invalidf("scenario %s has no sites section, so it has no plan", ref)
 			return
 		}
-		e.plan, e.err = scenario.Plan(ctx, s.store, n.sc)
+		e.plan, e.err = scenario.PlanUnder(ctx, s.store, n.sc, s.cfg.Disclosure)
 	})
 	if err != nil {
 		return nil, err

@@ -50,6 +50,9 @@ type Report struct {
 // names), optionally a second scenario to set beside it as the
 // alternative, and the paper's date.
 type Request struct {
+	// Disclosure is the deployment's small-number policy; the zero value
+	// means the default (scenario.Plan's).
+	Disclosure   placeplan.Disclosure
 	Label        string
 	Scenario     *scenario.Scenario
 	CompareLabel string
@@ -69,7 +72,11 @@ func Make(ctx context.Context, st Store, req Request) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := scenario.Plan(ctx, st, sc)
+	policy := req.Disclosure
+	if policy.MinCount == 0 {
+		policy.MinCount = scenario.DefaultSuppressBelow
+	}
+	res, err := scenario.PlanUnder(ctx, st, sc, policy)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +106,7 @@ func Make(ctx context.Context, st Store, req Request) (*Report, error) {
 	b := &builder{label: label, sc: sc, res: res, tpl: tpl, now: now, areaResults: areas, summary: sum}
 	b.index(geom, locs)
 	if req.Compare != nil {
-		if b.alt, err = compareWith(ctx, st, label, res, req.CompareLabel, req.Compare); err != nil {
+		if b.alt, err = compareWith(ctx, st, label, res, req.CompareLabel, req.Compare, policy); err != nil {
 			return nil, err
 		}
 	}
@@ -141,11 +148,11 @@ type alternative struct {
 }
 
 // compareWith plans the alternative and compares the two plans.
-func compareWith(ctx context.Context, st Store, label string, res *scenario.PlanResult, altLabel string, alt *scenario.Scenario) (*alternative, error) {
+func compareWith(ctx context.Context, st Store, label string, res *scenario.PlanResult, altLabel string, alt *scenario.Scenario, policy placeplan.Disclosure) (*alternative, error) {
 	if alt.Sites == nil {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "compare: scenario %s has no sites section: a paper compares plans", altLabel)
 	}
-	altRes, err := scenario.Plan(ctx, st, alt)
+	altRes, err := scenario.PlanUnder(ctx, st, alt, policy)
 	if err != nil {
 		return nil, placeplan.Wrap(placeplan.ErrorCode(err), err, "compare %s", altLabel)
 	}

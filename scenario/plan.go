@@ -193,7 +193,19 @@ func (r *PlanResult) withhold() {
 // and — when asked — randomises the order within strata for a stepped-wedge
 // evaluation, matches comparison areas, and re-runs the selection under the
 // needs score's uncertainty and other service standards.
+//
+// Small figures are withheld under the default policy (DefaultSuppressBelow);
+// PlanUnder takes a deployment's.
 func Plan(ctx context.Context, st PlanStore, sc *Scenario) (*PlanResult, error) {
+	return PlanUnder(ctx, st, sc, placeplan.Disclosure{MinCount: DefaultSuppressBelow})
+}
+
+// PlanUnder is Plan under a deployment's small-number policy (serve
+// --suppress-below): when demand is a confidential count, its figures are
+// withheld below the larger of the policy's threshold and the scenario's
+// disclosure.suppress_below (default DefaultSuppressBelow), so a scenario
+// may raise the threshold but never lower it.
+func PlanUnder(ctx context.Context, st PlanStore, sc *Scenario, policy placeplan.Disclosure) (*PlanResult, error) {
 	ss := sc.Sites
 	if ss == nil {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "sites: missing: add a sites section to plan a rollout (docs/SCENARIOS.md)")
@@ -218,9 +230,14 @@ func Plan(ctx context.Context, st PlanStore, sc *Scenario) (*PlanResult, error) 
 		res.TotalPopulation += d.Population
 	}
 	if pb.confidential {
-		res.Disclosure.MinCount = DefaultSuppressBelow
+		want := float64(DefaultSuppressBelow)
 		if sc.Disclosure != nil {
-			res.Disclosure.MinCount = sc.Disclosure.SuppressBelow
+			want = sc.Disclosure.SuppressBelow
+		}
+		res.Disclosure.MinCount = max(want, policy.MinCount)
+		if want < policy.MinCount {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("disclosure.suppress_below %s is below this deployment's %s, which applies: a scenario may raise the threshold, never lower it",
+				siting.Amount(want), siting.Amount(policy.MinCount)))
 		}
 	}
 	if res.Candidates, err = pb.candidates(ctx); err != nil {

@@ -322,6 +322,24 @@ func TestPlanSuppressesSmallConfidentialCounts(t *testing.T) {
 	if withheld == 0 {
 		t.Error("no figure was small enough to withhold: the test proves nothing")
 	}
+	// A scenario may raise a deployment's threshold, never lower it.
+	for _, tc := range []struct {
+		scenario, policy, want float64
+		warned                 bool
+	}{
+		{2, 5, 5, true}, {0, 5, 5, true}, {10, 5, 10, false}, {3, 0, 3, false},
+	} {
+		sc.Disclosure = &Disclosure{SuppressBelow: tc.scenario}
+		res, err := PlanUnder(ctx, st, sc, placeplan.Disclosure{MinCount: tc.policy})
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.Contains(w, "never lower it") })
+		if res.Disclosure.MinCount != tc.want || warned != tc.warned {
+			t.Errorf("scenario %v under policy %v: threshold %v (want %v), warned %v", tc.scenario, tc.policy,
+				res.Disclosure.MinCount, tc.want, warned)
+		}
+	}
 }
 
 // TestSitesValidation refuses bad sites sections, naming the field, before
