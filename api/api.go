@@ -158,7 +158,7 @@ func NewServer(cfg Config, store Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, store: store, logger: logger, frontend: frontend.FS(), tiles: newTileState(cfg)}
+	s := &Server{cfg: cfg, store: store, logger: logger, frontend: frontend.FS(), tiles: newTileState(cfg, store)}
 	if cfg.FrontendDir != "" {
 		s.frontend = os.DirFS(cfg.FrontendDir)
 	}
@@ -250,6 +250,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.stopTileWarmUp()
 	if err := s.http.Shutdown(ctx); err != nil {
 		return fmt.Errorf("shut down http server: %w", err)
+	}
+	if err := s.waitPersisting(ctx); err != nil {
+		return err
 	}
 	select {
 	case <-done:

@@ -43,6 +43,21 @@ func (s *Server) handleTile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	ctx := c.Request().Context()
+	if tl == nil && s.persistable(id, t) {
+		// Before the layer is built: the memory cache, then the store's
+		// persisted tiles, which hold only tiles of filters the layer
+		// allowed at this revision.
+		fkey := fieldsKey(c.QueryParams())
+		key := tile.CacheKey{Layer: id.String(), Revision: rev, Fields: fkey, Z: uint32(t.Z), X: t.X, Y: t.Y}
+		if gz, ok := s.tiles.cache.Get(key); ok {
+			return writeTile(c, gz, nil)
+		}
+		if gz, ok := s.storedTile(ctx, id, rev, fkey, t, key); ok {
+			return writeTile(c, gz, nil)
+		}
+		s.tiles.persist.noteRequest(s.persistedLayer(id), fkey)
+	}
 	if tl == nil && id.name == tileAreas && id.scenario == "" {
 		return s.handleEarlyAreasTile(c, id.geog, rev, t)
 	}
@@ -57,21 +72,41 @@ func (s *Server) handleTile(c echo.Context) error {
 	}
 	key := tileCacheKey(tl, t, fields)
 	gz, ok := s.tiles.cache.Get(key)
-	var raw []byte
-	if !ok {
-		if band := tl.band(t.Z); band != nil {
-			if raw, _, err = tile.Encode([]*tile.Layer{band}, t, tile.EncodeOptions{Fields: fields}); err != nil {
-				return err
-			}
-		}
-		if raw != nil {
-			if gz, err = gzipTile(raw); err != nil {
-				return err
-			}
-		}
-		s.tiles.cache.Put(key, gz) // nil: an empty tile, cached too
+	if ok {
+		return writeTile(c, gz, nil)
 	}
+	if s.persistable(tl.id, t) {
+		if gz, ok := s.storedTile(ctx, tl.id, tl.rev, key.Fields, t, key); ok {
+			return writeTile(c, gz, nil)
+		}
+		if s.tiles.persist.noteRequest(s.persistedLayer(tl.id), key.Fields) {
+			s.persistInBackground(tl, key.Fields, fields)
+		}
+	}
+	gz, raw, err := encodeLayerTile(tl, t, fields)
+	if err != nil {
+		return err
+	}
+	s.tiles.cache.Put(key, gz) // nil: an empty tile, cached too
 	return writeTile(c, gz, raw)
+}
+
+// encodeLayerTile encodes tile t of tl with the properties fields names
+// (nil for all), and returns it gzipped and as encoded, both nil for a
+// tile with no features: what the cache, the store's persisted tiles and
+// the client are given.
+func encodeLayerTile(tl *tileLayer, t maptile.Tile, fields []string) (gz, raw []byte, err error) {
+	band := tl.band(t.Z)
+	if band == nil {
+		return nil, nil, nil
+	}
+	if raw, _, err = tile.Encode([]*tile.Layer{band}, t, tile.EncodeOptions{Fields: fields}); err != nil || raw == nil {
+		return nil, nil, err
+	}
+	if gz, err = gzipTile(raw); err != nil {
+		return nil, nil, err
+	}
+	return gz, raw, nil
 }
 
 // handleEarlyAreasTile answers a request for tile t of the areas layer of

@@ -48,10 +48,14 @@ type tileState struct {
 	outlines revCache[*outlines]    // districts and localities dissolved, by geography
 	early    revCache[*tile.Layer]  // one-zoom areas layers for early tiles (earlyAreasTile)
 	metrics  *serverMetrics
+	store    tileStore // the store's persisted tiles; nil when it keeps none
+	persist  persister // the sets of tiles being persisted, and the filters asked for
 
 	mu         sync.Mutex
 	maxRev     int64              // the newest revision seen; older tiles have been purged
-	stopWarmUp context.CancelFunc // ends warmTiles, nil when none runs
+	stopWarmUp context.CancelFunc // ends warmTiles and persisting, nil when none runs
+	bgCtx      context.Context    // the context of background persisting, until Shutdown
+	stopBg     context.CancelFunc
 
 	// Early tiles in flight and the time (Unix nanoseconds) the last one
 	// began or ended, or the server started: layer builds wait for them
@@ -99,10 +103,22 @@ func (ts *tileState) earlyEnds() {
 }
 
 // newTileState returns the tile state of a server with cfg (defaults
-// applied): an empty cache of cfg.TileCacheBytes and no layers yet.
-func newTileState(cfg Config) *tileState {
+// applied) over store: an empty cache of cfg.TileCacheBytes and no layers
+// yet, and the store's persisted tiles when it keeps them.
+func newTileState(cfg Config, store Store) *tileState {
 	cache := tile.NewCache(cfg.TileCacheBytes)
-	return &tileState{cache: cache, metrics: newServerMetrics(cache)}
+	ts := &tileState{cache: cache, metrics: newServerMetrics(cache)}
+	ts.store, _ = store.(tileStore)
+	ts.bgCtx, ts.stopBg = context.WithCancel(context.Background())
+	return ts
+}
+
+// persistCtx returns the context of background persisting: cancelled
+// by Shutdown.
+func (ts *tileState) persistCtx() context.Context {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return ts.bgCtx
 }
 
 // tileRoutes are the vector-tile, TileJSON and classification routes and
@@ -276,7 +292,7 @@ func (s *Server) startTileWarmUp() {
 	ctx, cancel := context.WithCancel(context.Background())
 	ts.stopWarmUp = cancel
 	ts.lastEarly.Store(time.Now().UnixNano()) // the warm-up's builds settle first
-	go s.warmTiles(ctx)
+	ts.persist.wg.Go(func() { s.warmTiles(ctx) })
 }
 
 // stopTileWarmUp ends the warm-up, if any; Shutdown calls it. A build it
@@ -284,18 +300,38 @@ func (s *Server) startTileWarmUp() {
 func (s *Server) stopTileWarmUp() {
 	ts := s.tiles
 	ts.mu.Lock()
-	defer ts.mu.Unlock()
 	if ts.stopWarmUp != nil {
 		ts.stopWarmUp()
+	}
+	ts.stopBg()
+	ts.mu.Unlock()
+}
+
+// waitPersisting waits, until ctx ends, for background persisting (which
+// stopTileWarmUp has cancelled) to return, so that nothing writes to the
+// store after Shutdown.
+func (s *Server) waitPersisting(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		s.tiles.persist.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("wait for tiles being persisted: %w", ctx.Err())
 	}
 }
 
 // warmTiles builds, one after another, the tile layers a web map asks for
 // first, for the default geography at the current revision: the areas
 // (whose tiles are answered from the areas near them meanwhile, see
-// earlyAreasTile), then the basemap's districts and labels. A failure is
-// logged here, where no request waits for it; the next request for the
-// layer tries again.
+// earlyAreasTile), then the basemap's districts and labels; then it
+// persists the low zooms of each that the store does not hold yet
+// (persistLayer), so that the next start answers them from the store. A
+// failure is logged here, where no request waits for it; the next request
+// for the layer tries again.
 func (s *Server) warmTiles(ctx context.Context) {
 	rev, err := s.store.Revision(ctx)
 	if err != nil {
@@ -308,11 +344,20 @@ func (s *Server) warmTiles(ctx context.Context) {
 		return
 	}
 	geog, _ := layerGeography("", cat.geographies) // "" never fails
+	var built []*tileLayer
 	for _, name := range warmTileLayers() {
 		id := tileLayerID{name: name, geog: geog}
-		if _, _, err := s.tiles.layers.get(ctx, id.String(), rev, func(ctx context.Context) (*tileLayer, error) {
+		tl, _, err := s.tiles.layers.get(ctx, id.String(), rev, func(ctx context.Context) (*tileLayer, error) {
 			return s.buildTileLayer(ctx, id, rev, cat)
-		}); err != nil {
+		})
+		if err != nil {
+			s.logWarmUp(ctx, err)
+			return
+		}
+		built = append(built, tl)
+	}
+	for _, tl := range built {
+		if err := s.persistLayer(ctx, tl, nil); err != nil {
 			s.logWarmUp(ctx, err)
 			return
 		}
