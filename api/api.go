@@ -28,6 +28,7 @@ import (
 	"placeplan"
 	"placeplan/data"
 	"placeplan/frontend"
+	"placeplan/internal/revcache"
 	"placeplan/scenario"
 )
 
@@ -142,9 +143,9 @@ type Server struct {
 	http     *http.Server
 	routes   []Route
 	tiles    *tileState
-	results  scenarioResults                 // plans and scores of named scenarios, by data revision
-	ranks    rankTables                      // indicator values sorted by need, for area ranks
-	search   revCache[*scenario.SearchIndex] // one entry, key "": the places search finds
+	results  revcache.Cache[resultKey, *resultEntry]       // plans and scores of named scenarios, by data revision, at most maxResults
+	ranks    revcache.Cache[int64, []float64]              // by indicator id: its values sorted most need first, for area ranks (a binary search)
+	search   revcache.Cache[string, *scenario.SearchIndex] // one entry, key "": the places search finds
 
 	mu   sync.Mutex
 	ln   net.Listener
@@ -159,6 +160,7 @@ func NewServer(cfg Config, store Store, logger *slog.Logger) *Server {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg, store: store, logger: logger, frontend: frontend.FS(), tiles: newTileState(cfg, store)}
+	s.results.MaxEntries = maxResults
 	if cfg.FrontendDir != "" {
 		s.frontend = os.DirFS(cfg.FrontendDir)
 	}

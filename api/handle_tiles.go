@@ -22,14 +22,13 @@ import (
 // mvtContentType is the media type of Mapbox Vector Tiles.
 const mvtContentType = "application/vnd.mapbox-vector-tile"
 
-// handleTile answers GET /tiles/{layer}/{z}/{x}/{y}.mvt[?geography=&fields=]:
-// one Mapbox Vector Tile of a tile layer at the current data revision, from
-// the tile cache when it holds it, with only the properties fields names
-// when it is given (parseTileFields). A tile with no features is answered
-// 204 No Content. Tiles are cached gzipped and sent so to clients that
-// accept gzip (gzipBodies then leaves them alone); other clients get them
-// decompressed. While the areas layer is being built, its tiles are
-// encoded from the areas near them (earlyAreasTile).
+// handleTile answers GET /tiles/{layer}/{z}/{x}/{y}.mvt[?geography=&fields=&scenario=]:
+// one Mapbox Vector Tile of a tile layer at the request's data revision
+// (Server.Tile), with only the properties fields names when it is given
+// (tileFieldsParam). A tile with no features is answered 204 No Content.
+// Tiles are kept gzipped and sent so to clients that accept gzip
+// (gzipBodies then leaves them alone); other clients get them
+// decompressed.
 func (s *Server) handleTile(c echo.Context) error {
 	name := c.Param("layer")
 	if !slices.Contains(tileLayerNames(), name) {
@@ -39,104 +38,17 @@ func (s *Server) handleTile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	tl, id, rev, err := s.tileLayerIfBuilt(c, name)
+	rev, err := s.requestRevision(c)
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	if tl == nil && s.persistable(id, t) {
-		// Before the layer is built: the memory cache, then the store's
-		// persisted tiles, which hold only tiles of filters the layer
-		// allowed at this revision.
-		fkey := fieldsKey(c.QueryParams())
-		key := tile.CacheKey{Layer: id.String(), Revision: rev, Fields: fkey, Z: uint32(t.Z), X: t.X, Y: t.Y}
-		if gz, ok := s.tiles.cache.Get(key); ok {
-			return writeTile(c, gz, nil)
-		}
-		if gz, ok := s.storedTile(ctx, id, rev, fkey, t, key); ok {
-			return writeTile(c, gz, nil)
-		}
-		s.tiles.persist.noteRequest(s.persistedLayer(id), fkey)
-	}
-	if tl == nil && id.name == tileAreas && id.scenario == "" {
-		return s.handleEarlyAreasTile(c, id.geog, rev, t)
-	}
-	if tl == nil {
-		if tl, err = s.tileLayerFor(c, name); err != nil {
-			return err
-		}
-	}
-	fields, err := parseTileFields(c.QueryParams(), name, tl.fields)
+	q := c.QueryParams()
+	gz, raw, err := s.tile(c.Request().Context(), TileRequest{
+		Layer: name, Geography: placeplan.Geography(q.Get("geography")), Scenario: q.Get("scenario"),
+		Fields: tileFieldsParam(q), Tile: t, Revision: rev,
+	})
 	if err != nil {
 		return err
-	}
-	key := tileCacheKey(tl, t, fields)
-	gz, ok := s.tiles.cache.Get(key)
-	if ok {
-		return writeTile(c, gz, nil)
-	}
-	if s.persistable(tl.id, t) {
-		if gz, ok := s.storedTile(ctx, tl.id, tl.rev, key.Fields, t, key); ok {
-			return writeTile(c, gz, nil)
-		}
-		if s.tiles.persist.noteRequest(s.persistedLayer(tl.id), key.Fields) {
-			s.persistInBackground(tl, key.Fields, fields)
-		}
-	}
-	gz, raw, err := encodeLayerTile(tl, t, fields)
-	if err != nil {
-		return err
-	}
-	s.tiles.cache.Put(key, gz) // nil: an empty tile, cached too
-	return writeTile(c, gz, raw)
-}
-
-// encodeLayerTile encodes tile t of tl with the properties fields names
-// (nil for all), and returns it gzipped and as encoded, both nil for a
-// tile with no features: what the cache, the store's persisted tiles and
-// the client are given.
-func encodeLayerTile(tl *tileLayer, t maptile.Tile, fields []string) (gz, raw []byte, err error) {
-	band := tl.band(t.Z)
-	if band == nil {
-		return nil, nil, nil
-	}
-	if raw, _, err = tile.Encode([]*tile.Layer{band}, t, tile.EncodeOptions{Fields: fields}); err != nil || raw == nil {
-		return nil, nil, err
-	}
-	if gz, err = gzipTile(raw); err != nil {
-		return nil, nil, err
-	}
-	return gz, raw, nil
-}
-
-// handleEarlyAreasTile answers a request for tile t of the areas layer of
-// geog while that layer is being built, from the areas near the tile
-// (earlyAreasTile), checking fields= against the same field list.
-func (s *Server) handleEarlyAreasTile(c echo.Context, geog placeplan.Geography, rev int64, t maptile.Tile) error {
-	s.tiles.earlyBegins()
-	defer s.tiles.earlyEnds()
-	ctx := c.Request().Context()
-	var inds []placeplan.Indicator
-	if geog != "" {
-		var err error
-		if inds, err = s.store.Indicators(ctx, geog); err != nil {
-			return err
-		}
-	}
-	fields, err := parseTileFields(c.QueryParams(), tileAreas, areaFields(inds))
-	if err != nil {
-		return err
-	}
-	raw, err := s.earlyAreasTile(ctx, geog, rev, inds, t, fields)
-	if err != nil {
-		return err
-	}
-	s.tiles.metrics.early.WithLabelValues(tileAreas).Inc()
-	var gz []byte
-	if raw != nil {
-		if gz, err = gzipTile(raw); err != nil {
-			return err
-		}
 	}
 	return writeTile(c, gz, raw)
 }

@@ -74,7 +74,7 @@ type districtOutline struct {
 // outlinesFor returns the outlines of geog at revision rev (or later),
 // built once per revision for the layers that draw them.
 func (s *Server) outlinesFor(ctx context.Context, geog placeplan.Geography, rev int64) (*outlines, error) {
-	o, _, err := s.tiles.outlines.get(ctx, string(geog), rev, func(ctx context.Context) (*outlines, error) {
+	o, _, err := s.tiles.outlines.Get(ctx, string(geog), rev, func(ctx context.Context) (*outlines, error) {
 		return s.buildOutlines(ctx, geog)
 	})
 	return o, err

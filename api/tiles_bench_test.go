@@ -169,9 +169,10 @@ func percentile(ds []time.Duration, p int) time.Duration {
 //
 // It reports the first tile's latency (first-tile-ms, the mean over the
 // iterations, and the slowest); each iteration then waits, untimed, for
-// the areas layer and the tile's own layer to be built and the warm-up to
-// end before shutting the server down, so no build of one iteration runs
-// into the next. Areas tiles are over London (the densest: 8,018 areas
+// the warm-up's layers (areas, districts, labels) to be built before
+// shutting the server down (which ends the warm-up's persisting), so no
+// build of one iteration runs into the next. The whole run takes about 15
+// minutes: give go test -timeout 60m. Areas tiles are over London (the densest: 8,018 areas
 // near the zoom-8 one), and over Shrewsbury at zoom 8.
 func BenchmarkFirstTileEngland(b *testing.B) {
 	ctx := context.Background()
@@ -248,7 +249,7 @@ func BenchmarkFirstTileEngland(b *testing.B) {
 					total += d
 					slowest = max(slowest, d)
 					n++
-					for _, l := range []string{tileAreas, tc.layer} { // waits for the builds
+					for _, l := range append(warmTileLayers(), tc.layer) { // waits for the builds
 						if rec := getTB(srv.Handler(), "/tiles/"+l+".json"); rec.Code != http.StatusOK {
 							b.Fatalf("TileJSON of %s: status %d", l, rec.Code)
 						}

@@ -44,7 +44,7 @@ func (s *Server) earlyAreasTile(ctx context.Context, geog placeplan.Geography, r
 	}
 	if t.Z <= earlyBandMaxZoom {
 		key := tileLayerID{name: tileAreas, geog: geog}.String() + "/z" + strconv.Itoa(int(t.Z))
-		l, _, err := s.tiles.early.get(ctx, key, rev, func(ctx context.Context) (*tile.Layer, error) {
+		l, _, err := s.tiles.early.Get(ctx, key, rev, func(ctx context.Context) (*tile.Layer, error) {
 			return s.earlyAreasBand(ctx, geog, t.Z)
 		})
 		if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,9 +43,10 @@ var _ tileStore = (*data.Store)(nil)
 // persisted, and false for a layer none of whose tiles are. The zooms
 // are those whose first tile, encoded without the built layer, takes more
 // than about 300 ms on England (docs/BENCHMARKS.md): the areas' overview
-// zooms to 8 (from 9 an early tile reads only the areas near it), and
-// every zoom of the basemap layers, which have no early path and wait for
-// the dissolve of every district.
+// zooms, 6 to 10 (zooms 6 and 7 read every area; at 9 and 10 the early
+// tile over London reads thousands, 200 ms on a quiet machine and over
+// 500 ms on a busy one), and every zoom of the basemap layers, which have
+// no early path and wait for the dissolve of every district.
 func persistedZooms(name string) (lo, hi maptile.Zoom, ok bool) {
 	switch name {
 	case tileAreas:
@@ -63,7 +63,7 @@ func persistedZooms(name string) (lo, hi maptile.Zoom, ok bool) {
 // stored layer name names the suppression all the same (persistedLayer).
 // The basemap layers carry no values.
 const (
-	areasPersistMaxZoom   = 8
+	areasPersistMaxZoom   = areasDetailMinZoom - 1
 	basemapPersistMaxZoom = tileMaxZoom
 )
 
@@ -90,15 +90,14 @@ func (s *Server) persistable(id tileLayerID, t maptile.Tile) bool {
 	return ok && id.scenario == "" && id.geog != "" && t.Z >= lo && t.Z <= hi && s.tiles.store != nil
 }
 
-// fieldsKey returns the cache key's form of a request's fields= filter:
-// "" without the parameter, else "fields=" and the names as fieldNames
-// sorts them (tileCacheKey). It does not check the names: no tile is
-// stored under a filter its layer refused.
-func fieldsKey(q url.Values) string {
-	if !q.Has("fields") {
+// fieldsKey returns the cache key's form of a fields filter (nil for
+// none): "", else "fields=" and the names as fieldNames sorts them
+// (tileCacheKey).
+func fieldsKey(fields []string) string {
+	if fields == nil {
 		return ""
 	}
-	return "fields=" + strings.Join(fieldNames(q.Get("fields")), ",")
+	return "fields=" + strings.Join(fields, ",")
 }
 
 // storedTile returns the persisted tile t of layer id at revision rev with
@@ -225,7 +224,7 @@ func (s *Server) PersistTiles(ctx context.Context, progress PersistProgress) err
 	}
 	for _, name := range warmTileLayers() {
 		id := tileLayerID{name: name, geog: geog}
-		tl, _, err := s.tiles.layers.get(ctx, id.String(), rev, func(ctx context.Context) (*tileLayer, error) {
+		tl, _, err := s.tiles.layers.Get(ctx, id.String(), rev, func(ctx context.Context) (*tileLayer, error) {
 			return s.buildTileLayer(ctx, id, rev, cat)
 		})
 		if err != nil {
@@ -261,12 +260,11 @@ func (s *Server) persistFilters(ctx context.Context, tl *tileLayer) ([]string, m
 	out := keys[:0]
 	filters := map[string][]string{}
 	for _, k := range keys {
-		q := url.Values{}
+		var fields []string
 		if f, ok := strings.CutPrefix(k, "fields="); ok {
-			q.Set("fields", f)
+			fields = fieldNames(f)
 		}
-		fields, err := parseTileFields(q, tl.id.name, tl.fields)
-		if err != nil || fieldsKey(q) != k {
+		if checkTileFields(fields, tl.id.name, tl.fields) != nil || fieldsKey(fields) != k {
 			continue // a filter of older data this layer no longer has
 		}
 		filters[k] = fields

@@ -25,7 +25,7 @@ func builtLayer(t *testing.T, srv *Server, name string, rev int64) *tileLayer {
 		t.Fatalf("TileJSON of %s: status %d", name, rec.Code)
 	}
 	id := tileLayerID{name: name, geog: placeplan.LSOA2011}
-	tl, _, ok, err := srv.tiles.layers.peek(context.Background(), id.String(), rev, nil)
+	tl, _, ok, err := srv.tiles.layers.Peek(context.Background(), id.String(), rev, nil)
 	if !ok || err != nil {
 		t.Fatalf("layer %s not built: %v", id, err)
 	}
