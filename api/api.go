@@ -28,6 +28,7 @@ import (
 	"placeplan"
 	"placeplan/data"
 	"placeplan/frontend"
+	"placeplan/internal/revcache"
 	"placeplan/scenario"
 )
 
@@ -130,10 +131,10 @@ type Server struct {
 	http     *http.Server
 	routes   []Route
 	tiles    *tileState
-	results  scenarioResults                 // plans and scores of named scenarios, by data revision
-	ranks    rankTables                      // indicator values sorted by need, for area ranks
-	search   revCache[*scenario.SearchIndex] // one entry, key "": the places search finds
-	reports  *reportJobs                     // board papers and analysts' files being made
+	results  revcache.Cache[resultKey, *resultEntry]       // plans and scores of named scenarios, by data revision, at most maxResults
+	ranks    revcache.Cache[int64, []float64]              // by indicator id: its values sorted most need first, for area ranks (a binary search)
+	search   revcache.Cache[string, *scenario.SearchIndex] // one entry, key "": the places search finds
+	reports  *reportJobs                                   // board papers and analysts' files being made
 
 	mu   sync.Mutex
 	ln   net.Listener
@@ -147,7 +148,8 @@ func NewServer(cfg Config, store Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, store: store, logger: logger, frontend: frontend.FS(), tiles: newTileState(cfg), reports: newReportJobs()}
+	s := &Server{cfg: cfg, store: store, logger: logger, frontend: frontend.FS(), tiles: newTileState(cfg, store), reports: newReportJobs()}
+	s.results.MaxEntries = maxResults
 	if cfg.FrontendDir != "" {
 		s.frontend = os.DirFS(cfg.FrontendDir)
 	}
@@ -240,6 +242,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.reports.stop()
 	if err := s.http.Shutdown(ctx); err != nil {
 		return fmt.Errorf("shut down http server: %w", err)
+	}
+	if err := s.waitPersisting(ctx); err != nil {
+		return err
 	}
 	select {
 	case <-done:

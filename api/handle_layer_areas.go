@@ -5,7 +5,6 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"placeplan"
-	"placeplan/data"
 )
 
 // handleAreasLayer answers GET /api/v1/layers/areas?geography=&lad=&bbox=&fields=&scenario=:
@@ -50,7 +49,7 @@ func (s *Server) handleAreasLayer(c echo.Context) error {
 		}
 	}
 
-	areas, err := s.store.Areas(ctx, data.AreaQuery{
+	areas, err := s.store.Areas(ctx, placeplan.AreaQuery{
 		Geography: geog, LAD: c.QueryParam("lad"), Bound: bound, WithGeometry: true})
 	if err != nil {
 		return err

@@ -8,7 +8,6 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"placeplan"
-	"placeplan/data"
 	"placeplan/geo"
 )
 
@@ -70,7 +69,7 @@ func (s *Server) localityOutlines(ctx context.Context, geog placeplan.Geography,
 	if len(codes) == 0 {
 		return out, nil // an empty Codes would select every area
 	}
-	areas, err := s.store.Areas(ctx, data.AreaQuery{Geography: geog, Codes: codes, WithGeometry: true})
+	areas, err := s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, Codes: codes, WithGeometry: true})
 	if err != nil {
 		return nil, err
 	}

@@ -54,7 +54,7 @@ func (s *Server) handleSearch(c echo.Context) error {
 	if query.Geography, err = layerGeography(q.Get("geography"), cat.geographies); err != nil {
 		return err
 	}
-	ix, _, err := s.search.get(ctx, "", rev, func(ctx context.Context) (*scenario.SearchIndex, error) {
+	ix, _, err := s.search.Get(ctx, "", rev, func(ctx context.Context) (*scenario.SearchIndex, error) {
 		return scenario.NewSearchIndex(ctx, s.store)
 	})
 	if err != nil {

@@ -22,14 +22,13 @@ import (
 // mvtContentType is the media type of Mapbox Vector Tiles.
 const mvtContentType = "application/vnd.mapbox-vector-tile"
 
-// handleTile answers GET /tiles/{layer}/{z}/{x}/{y}.mvt[?geography=&fields=]:
-// one Mapbox Vector Tile of a tile layer at the current data revision, from
-// the tile cache when it holds it, with only the properties fields names
-// when it is given (parseTileFields). A tile with no features is answered
-// 204 No Content. Tiles are cached gzipped and sent so to clients that
-// accept gzip (gzipBodies then leaves them alone); other clients get them
-// decompressed. While the areas layer is being built, its tiles are
-// encoded from the areas near them (earlyAreasTile).
+// handleTile answers GET /tiles/{layer}/{z}/{x}/{y}.mvt[?geography=&fields=&scenario=]:
+// one Mapbox Vector Tile of a tile layer at the request's data revision
+// (Server.Tile), with only the properties fields names when it is given
+// (tileFieldsParam). A tile with no features is answered 204 No Content.
+// Tiles are kept gzipped and sent so to clients that accept gzip
+// (gzipBodies then leaves them alone); other clients get them
+// decompressed.
 func (s *Server) handleTile(c echo.Context) error {
 	name := c.Param("layer")
 	if !slices.Contains(tileLayerNames(), name) {
@@ -39,69 +38,17 @@ func (s *Server) handleTile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	tl, id, rev, err := s.tileLayerIfBuilt(c, name)
+	rev, err := s.requestRevision(c)
 	if err != nil {
 		return err
 	}
-	if tl == nil && id.name == tileAreas && id.scenario == "" {
-		return s.handleEarlyAreasTile(c, id.geog, rev, t)
-	}
-	if tl == nil {
-		if tl, err = s.tileLayerFor(c, name); err != nil {
-			return err
-		}
-	}
-	fields, err := parseTileFields(c.QueryParams(), name, tl.fields)
+	q := c.QueryParams()
+	gz, raw, err := s.tile(c.Request().Context(), TileRequest{
+		Layer: name, Geography: placeplan.Geography(q.Get("geography")), Scenario: q.Get("scenario"),
+		Fields: tileFieldsParam(q), Tile: t, Revision: rev,
+	})
 	if err != nil {
 		return err
-	}
-	key := tileCacheKey(tl, t, fields)
-	gz, ok := s.tiles.cache.Get(key)
-	var raw []byte
-	if !ok {
-		if band := tl.band(t.Z); band != nil {
-			if raw, _, err = tile.Encode([]*tile.Layer{band}, t, tile.EncodeOptions{Fields: fields}); err != nil {
-				return err
-			}
-		}
-		if raw != nil {
-			if gz, err = gzipTile(raw); err != nil {
-				return err
-			}
-		}
-		s.tiles.cache.Put(key, gz) // nil: an empty tile, cached too
-	}
-	return writeTile(c, gz, raw)
-}
-
-// handleEarlyAreasTile answers a request for tile t of the areas layer of
-// geog while that layer is being built, from the areas near the tile
-// (earlyAreasTile), checking fields= against the same field list.
-func (s *Server) handleEarlyAreasTile(c echo.Context, geog placeplan.Geography, rev int64, t maptile.Tile) error {
-	s.tiles.earlyBegins()
-	defer s.tiles.earlyEnds()
-	ctx := c.Request().Context()
-	var inds []placeplan.Indicator
-	if geog != "" {
-		var err error
-		if inds, err = s.store.Indicators(ctx, geog); err != nil {
-			return err
-		}
-	}
-	fields, err := parseTileFields(c.QueryParams(), tileAreas, areaFields(inds))
-	if err != nil {
-		return err
-	}
-	raw, err := s.earlyAreasTile(ctx, geog, rev, inds, t, fields)
-	if err != nil {
-		return err
-	}
-	s.tiles.metrics.early.WithLabelValues(tileAreas).Inc()
-	var gz []byte
-	if raw != nil {
-		if gz, err = gzipTile(raw); err != nil {
-			return err
-		}
 	}
 	return writeTile(c, gz, raw)
 }

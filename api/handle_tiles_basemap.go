@@ -12,7 +12,6 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"placeplan"
-	"placeplan/data"
 	"placeplan/geo"
 	"placeplan/geo/tile"
 )
@@ -74,7 +73,7 @@ type districtOutline struct {
 // outlinesFor returns the outlines of geog at revision rev (or later),
 // built once per revision for the layers that draw them.
 func (s *Server) outlinesFor(ctx context.Context, geog placeplan.Geography, rev int64) (*outlines, error) {
-	o, _, err := s.tiles.outlines.get(ctx, string(geog), rev, func(ctx context.Context) (*outlines, error) {
+	o, _, err := s.tiles.outlines.Get(ctx, string(geog), rev, func(ctx context.Context) (*outlines, error) {
 		return s.buildOutlines(ctx, geog)
 	})
 	return o, err
@@ -87,7 +86,7 @@ func (s *Server) buildOutlines(ctx context.Context, geog placeplan.Geography) (*
 	if geog == "" {
 		return o, nil
 	}
-	areas, err := s.store.Areas(ctx, data.AreaQuery{Geography: geog, WithGeometry: true})
+	areas, err := s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, WithGeometry: true})
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"placeplan"
-	"placeplan/data"
 	"placeplan/data/registry"
 	"placeplan/geo/tile"
 )
@@ -183,7 +182,7 @@ func (s *Server) buildAreasTileLayer(ctx context.Context, geog placeplan.Geograp
 		if inds, err = s.store.Indicators(ctx, geog); err != nil {
 			return nil, err
 		}
-		areas, err := s.store.Areas(ctx, data.AreaQuery{Geography: geog, WithGeometry: true})
+		areas, err := s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, WithGeometry: true})
 		if err != nil {
 			return nil, err
 		}

@@ -8,7 +8,6 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"placeplan"
-	"placeplan/data"
 	"placeplan/geo"
 	"placeplan/geo/tile"
 	"placeplan/wire"
@@ -33,7 +32,7 @@ func (s *Server) buildCatchmentsTileLayer(ctx context.Context, label string, cat
 	for i, d := range res.Demand {
 		codes[i] = d.Code
 	}
-	areas, err := s.store.Areas(ctx, data.AreaQuery{Geography: res.Score.Geography, Codes: codes, WithGeometry: true})
+	areas, err := s.store.Areas(ctx, placeplan.AreaQuery{Geography: res.Score.Geography, Codes: codes, WithGeometry: true})
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +88,7 @@ func (s *Server) buildScenarioAreasTileLayer(ctx context.Context, label string, 
 	}
 	fc := geojson.NewFeatureCollection()
 	if len(codes) > 0 {
-		areas, err := s.store.Areas(ctx, data.AreaQuery{Geography: geog, Codes: codes, WithGeometry: true})
+		areas, err := s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, Codes: codes, WithGeometry: true})
 		if err != nil {
 			return nil, err
 		}

@@ -27,6 +27,9 @@ type serverMetrics struct {
 	builds   *prometheus.CounterVec   // tile layer builds, by layer and result
 	buildDur *prometheus.HistogramVec // seconds, by layer
 	early    *prometheus.CounterVec   // tiles encoded while their layer was built, by layer
+	// persisted counts tiles answered from the store's persisted tiles,
+	// by layer.
+	persisted *prometheus.CounterVec
 }
 
 // newServerMetrics builds the metrics of one server, reading the tile
@@ -63,9 +66,13 @@ func newServerMetrics(cache *tile.Cache) *serverMetrics {
 			Namespace: "placeplan", Subsystem: "tile", Name: "early_tiles_total",
 			Help: "Tiles encoded from the features near them while their layer was being built, by layer.",
 		}, []string{"layer"}),
+		persisted: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "placeplan", Subsystem: "tile", Name: "persisted_tiles_total",
+			Help: "Tiles answered from the tiles persisted in the store (not yet in the memory cache), by layer.",
+		}, []string{"layer"}),
 	}
 	m.registry.MustRegister(
-		m.requests, m.latency, m.inFlight, m.builds, m.buildDur, m.early,
+		m.requests, m.latency, m.inFlight, m.builds, m.buildDur, m.early, m.persisted,
 		newTileCacheCollector(cache),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),

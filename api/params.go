@@ -116,25 +116,29 @@ func fieldNames(s string) []string {
 	return slices.Compact(out)
 }
 
-// parseTileFields parses the fields parameter of a tile request: the
+// tileFieldsParam parses the fields parameter of a tile request: the
 // property names to keep, as fieldNames gives them, or nil without the
-// parameter (every property is kept; an empty parameter keeps none). A
-// name that is not in known, the properties the layer's features may
-// carry, is an error that names it and the layer.
-func parseTileFields(q url.Values, layer string, known map[string]string) ([]string, error) {
+// parameter (every property is kept; an empty parameter keeps none).
+func tileFieldsParam(q url.Values) []string {
 	if !q.Has("fields") {
-		return nil, nil
+		return nil
 	}
-	names := fieldNames(q.Get("fields"))
-	for _, f := range names {
+	return fieldNames(q.Get("fields"))
+}
+
+// checkTileFields refuses a name of fields that is not in known, the
+// properties the layer's features may carry, with an error that names it
+// and the layer.
+func checkTileFields(fields []string, layer string, known map[string]string) error {
+	for _, f := range fields {
 		if _, ok := known[f]; !ok {
 			have := make([]string, 0, len(known))
 			for k := range known {
 				have = append(have, k)
 			}
 			sort.Strings(have)
-			return nil, invalidf("unknown field %q: the %s tiles have %s (see /tiles/%s.json)", f, layer, strings.Join(have, ", "), layer)
+			return invalidf("unknown field %q: the %s tiles have %s (see /tiles/%s.json)", f, layer, strings.Join(have, ", "), layer)
 		}
 	}
-	return names, nil
+	return nil
 }

@@ -4,19 +4,9 @@ import (
 	"context"
 	"math"
 	"slices"
-	"sync"
 
 	"placeplan"
 )
-
-// rankTables keeps, per data revision, each indicator's values sorted so
-// that an area's rank among all loaded areas is a binary search. Held for
-// the latest revision only.
-type rankTables struct {
-	mu       sync.Mutex
-	revision int64
-	sorted   map[int64][]float64 // indicator id → values, most need first
-}
 
 // areaRank is where an area stands on one indicator: Rank 1 is the most
 // need, Decile 1 the most needy tenth, among Of areas; Basis says whether
@@ -40,30 +30,22 @@ func (s *Server) rankOf(ctx context.Context, ind placeplan.Indicator, v float64)
 	if err != nil {
 		return areaRank{}, err
 	}
-	t := &s.ranks
-	t.mu.Lock()
-	if t.revision != rev || t.sorted == nil {
-		t.revision, t.sorted = rev, map[int64][]float64{}
-	}
-	vals, ok := t.sorted[ind.ID]
-	t.mu.Unlock()
-	if !ok {
+	vals, _, err := s.ranks.Get(ctx, ind.ID, rev, func(ctx context.Context) ([]float64, error) {
 		vs, err := s.store.Values(ctx, ind.ID)
 		if err != nil {
-			return areaRank{}, err
+			return nil, err
 		}
-		vals = make([]float64, 0, len(vs))
+		vals := make([]float64, 0, len(vs))
 		for _, x := range vs {
 			if !math.IsNaN(x.Value) {
 				vals = append(vals, needOrder(ind, x.Value))
 			}
 		}
 		slices.Sort(vals)
-		t.mu.Lock()
-		if t.revision == rev {
-			t.sorted[ind.ID] = vals
-		}
-		t.mu.Unlock()
+		return vals, nil
+	})
+	if err != nil {
+		return areaRank{}, err
 	}
 	n := len(vals)
 	if n == 0 {

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"github.com/paulmach/orb/geojson"
 
@@ -13,28 +12,25 @@ import (
 
 var _ scenario.PlanStore = Store(nil)
 
-// scenarioResults computes scenario scores and plans on the store and keeps
-// the latest few, keyed by scenario id and data revision, so that a map
-// asking for the plan, its catchments and its phases computes it once, and a
-// new ingest is seen at once. Each key is computed by one request; others
-// asking for it meanwhile wait for that result.
-type scenarioResults struct {
-	mu      sync.Mutex
-	entries map[resultKey]*resultEntry
-	order   []resultKey // oldest first
-}
+// Scores and plans of named scenarios are computed on the store and the
+// latest few kept (Server.results, a revcache.Cache), keyed by kind and
+// scenario label at the data revision, so that a map asking for the plan,
+// its catchments and its phases computes it once, and a new ingest is seen
+// at once. Each key is computed once; others asking for it meanwhile wait
+// for that result, or return when their request ends.
 
 // maxResults bounds the plans and scores kept.
 const maxResults = 32 // a few scenarios × (score, plan, area need, areas)
 
+// resultKey names one kept result: what was computed, of which scenario
+// (its label, id@revision); the data revision is the cache's.
 type resultKey struct {
-	kind     string // "plan" or "score"
+	kind     string // "plan", "score", "area-need" or "areas"
 	scenario string
-	revision int64
 }
 
+// resultEntry is one kept result: the field of its kind, or its error.
 type resultEntry struct {
-	done     chan struct{}
 	plan     *scenario.PlanResult
 	score    *scenario.Result
 	areaNeed []scenario.AreaResult
@@ -56,37 +52,6 @@ func (a *scenarioAreas) of(code string) geojson.Properties {
 		a.props[code] = p
 	}
 	return p
-}
-
-// get returns the result for key, computing it with compute when absent.
-func (r *scenarioResults) get(key resultKey, compute func(e *resultEntry)) *resultEntry {
-	r.mu.Lock()
-	if r.entries == nil {
-		r.entries = map[resultKey]*resultEntry{}
-	}
-	if e, ok := r.entries[key]; ok {
-		r.mu.Unlock()
-		<-e.done
-		return e
-	}
-	e := &resultEntry{done: make(chan struct{})}
-	r.entries[key] = e
-	r.order = append(r.order, key)
-	for len(r.order) > maxResults {
-		delete(r.entries, r.order[0])
-		r.order = r.order[1:]
-	}
-	r.mu.Unlock()
-	compute(e)
-	close(e.done)
-	if e.err != nil { // do not keep failures: the next request tries again
-		r.mu.Lock()
-		if r.entries[key] == e {
-			delete(r.entries, key)
-		}
-		r.mu.Unlock()
-	}
-	return e
 }
 
 // namedScenario is a scenario a request names: "id" (the current
@@ -118,7 +83,8 @@ func (s *Server) lookupScenario(ctx context.Context, ref string) (namedScenario,
 
 // cached returns the entry of kind for the scenario ref names at the
 // current data revision, computing it with fill (detached from the
-// request: others may be waiting for the result) when absent.
+// request: others may be waiting for the result) when absent. It returns
+// the entry's error too, and ctx's when the request ends first.
 func (s *Server) cached(ctx context.Context, kind, ref string, fill func(context.Context, namedScenario, *resultEntry)) (*resultEntry, error) {
 	n, err := s.lookupScenario(ctx, ref)
 	if err != nil {
@@ -128,7 +94,15 @@ func (s *Server) cached(ctx context.Context, kind, ref string, fill func(context
 	if err != nil {
 		return nil, fmt.Errorf("read data revision: %w", err)
 	}
-	return s.results.get(resultKey{kind, n.label, rev}, func(e *resultEntry) { fill(context.WithoutCancel(ctx), n, e) }), nil
+	e, _, err := s.results.Get(ctx, resultKey{kind, n.label}, rev, func(ctx context.Context) (*resultEntry, error) {
+		e := &resultEntry{}
+		fill(ctx, n, e)
+		return e, e.err // a failure is not kept: the next request tries again
+	})
+	if e == nil && err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
 // planOf returns the plan of the named scenario on the current data.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,6 +14,7 @@ import (
 
 	"placeplan"
 	"placeplan/geo/tile"
+	"placeplan/internal/revcache"
 )
 
 // The vector tile layers, by the name in their URLs, which is also their
@@ -43,15 +43,19 @@ func warmTileLayers() []string { return []string{tileAreas, tileDistricts, tileL
 // metrics.
 type tileState struct {
 	cache    *tile.Cache
-	catalog  revCache[*tileCatalog] // one entry, key ""
-	layers   revCache[*tileLayer]   // by tileLayerID.String()
-	outlines revCache[*outlines]    // districts and localities dissolved, by geography
-	early    revCache[*tile.Layer]  // one-zoom areas layers for early tiles (earlyAreasTile)
+	catalog  revcache.Cache[string, *tileCatalog] // one entry, key ""
+	layers   revcache.Cache[string, *tileLayer]   // by tileLayerID.String()
+	outlines revcache.Cache[string, *outlines]    // districts and localities dissolved, by geography
+	early    revcache.Cache[string, *tile.Layer]  // one-zoom areas layers for early tiles (earlyAreasTile)
 	metrics  *serverMetrics
+	store    tileStore // the store's persisted tiles; nil when it keeps none
+	persist  persister // the sets of tiles being persisted, and the filters asked for
 
 	mu         sync.Mutex
 	maxRev     int64              // the newest revision seen; older tiles have been purged
-	stopWarmUp context.CancelFunc // ends warmTiles, nil when none runs
+	stopWarmUp context.CancelFunc // ends warmTiles and persisting, nil when none runs
+	bgCtx      context.Context    // the context of background persisting, until Shutdown
+	stopBg     context.CancelFunc
 
 	// Early tiles in flight and the time (Unix nanoseconds) the last one
 	// began or ended, or the server started: layer builds wait for them
@@ -99,10 +103,22 @@ func (ts *tileState) earlyEnds() {
 }
 
 // newTileState returns the tile state of a server with cfg (defaults
-// applied): an empty cache of cfg.TileCacheBytes and no layers yet.
-func newTileState(cfg Config) *tileState {
+// applied) over store: an empty cache of cfg.TileCacheBytes and no layers
+// yet, and the store's persisted tiles when it keeps them.
+func newTileState(cfg Config, store Store) *tileState {
 	cache := tile.NewCache(cfg.TileCacheBytes)
-	return &tileState{cache: cache, metrics: newServerMetrics(cache)}
+	ts := &tileState{cache: cache, metrics: newServerMetrics(cache)}
+	ts.store, _ = store.(tileStore)
+	ts.bgCtx, ts.stopBg = context.WithCancel(context.Background())
+	return ts
+}
+
+// persistCtx returns the context of background persisting: cancelled
+// by Shutdown.
+func (ts *tileState) persistCtx() context.Context {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return ts.bgCtx
 }
 
 // tileRoutes are the vector-tile, TileJSON and classification routes and
@@ -197,70 +213,72 @@ func (s *Server) requestRevision(c echo.Context) (int64, error) {
 }
 
 // tileLayerFor returns the tile layer a request names: layer name, with
-// the geography of its ?geography= parameter (areas and localities),
-// built at the request's data revision or a later one. It waits for a
-// build in flight.
+// the geography of its ?geography= parameter (areas and localities) and
+// its ?scenario=, built at the request's data revision or a later one. It
+// waits for a build in flight.
 func (s *Server) tileLayerFor(c echo.Context, name string) (*tileLayer, error) {
-	id, rev, cat, err := s.tileLayerIDFor(c, name)
+	ctx := c.Request().Context()
+	rev, err := s.requestRevision(c)
 	if err != nil {
 		return nil, err
 	}
-	tl, _, err := s.tiles.layers.get(c.Request().Context(), id.String(), rev, func(ctx context.Context) (*tileLayer, error) {
+	id, cat, err := s.tileLayerIDAt(ctx, name, placeplan.Geography(c.QueryParam("geography")), c.QueryParam("scenario"), rev)
+	if err != nil {
+		return nil, err
+	}
+	return s.tileLayerOf(ctx, id, rev, cat)
+}
+
+// tileLayerOf returns layer id built at revision rev or a later one,
+// waiting for a build in flight until ctx ends.
+func (s *Server) tileLayerOf(ctx context.Context, id tileLayerID, rev int64, cat *tileCatalog) (*tileLayer, error) {
+	tl, _, err := s.tiles.layers.Get(ctx, id.String(), rev, func(ctx context.Context) (*tileLayer, error) {
 		return s.buildTileLayer(ctx, id, rev, cat)
 	})
 	return tl, err
 }
 
-// tileLayerIfBuilt is tileLayerFor without the wait: it returns the layer
-// a request names if it is built, else nil (and starts the build, if none
-// is in flight), with the layer's id and the request's revision.
-func (s *Server) tileLayerIfBuilt(c echo.Context, name string) (*tileLayer, tileLayerID, int64, error) {
-	id, rev, cat, err := s.tileLayerIDFor(c, name)
-	if err != nil {
-		return nil, id, 0, err
-	}
+// tileLayerIfBuilt is tileLayerOf without the wait: it returns the layer
+// if it is built, else nil (and starts the build, if none is in flight).
+func (s *Server) tileLayerIfBuilt(ctx context.Context, id tileLayerID, rev int64, cat *tileCatalog) (*tileLayer, error) {
 	if id.name == tileAreas && id.scenario == "" {
 		// The tile may be an early one: a build this starts waits for it.
 		s.tiles.lastEarly.Store(time.Now().UnixNano())
 	}
-	tl, _, ok, err := s.tiles.layers.peek(c.Request().Context(), id.String(), rev, func(ctx context.Context) (*tileLayer, error) {
+	tl, _, ok, err := s.tiles.layers.Peek(ctx, id.String(), rev, func(ctx context.Context) (*tileLayer, error) {
 		return s.buildTileLayer(ctx, id, rev, cat)
 	})
 	if !ok {
-		return nil, id, rev, nil
+		return nil, nil
 	}
-	return tl, id, rev, err
+	return tl, err
 }
 
-// tileLayerIDFor returns the id of the tile layer a request names, the
-// data revision it is answered at and the catalogue at that revision.
-func (s *Server) tileLayerIDFor(c echo.Context, name string) (tileLayerID, int64, *tileCatalog, error) {
-	ctx := c.Request().Context()
+// tileLayerIDAt returns the id of tile layer name of geography geog ("" for
+// the default) and scenario reference ref ("" for none) at data revision
+// rev, and the catalogue at that revision.
+func (s *Server) tileLayerIDAt(ctx context.Context, name string, geog placeplan.Geography, ref string, rev int64) (tileLayerID, *tileCatalog, error) {
 	id := tileLayerID{name: name}
-	rev, err := s.requestRevision(c)
-	if err != nil {
-		return id, 0, nil, err
-	}
 	cat, err := s.tileCatalog(ctx, rev)
 	if err != nil {
-		return id, 0, nil, err
+		return id, nil, err
 	}
-	if ref := c.QueryParam("scenario"); ref != "" || name == tileCatchments {
+	if ref != "" || name == tileCatchments {
 		if name != tileAreas && name != tileCatchments {
-			return id, 0, nil, invalidf("scenario: the %s tiles do not depend on a scenario", name)
+			return id, nil, invalidf("scenario: the %s tiles do not depend on a scenario", name)
 		}
 		n, err := s.lookupScenario(ctx, ref)
 		if err != nil {
-			return id, 0, nil, err
+			return id, nil, err
 		}
 		id.scenario = n.label
 	}
 	if name != tileSites && name != tileCatchments {
-		if id.geog, err = layerGeography(c.QueryParam("geography"), cat.geographies); err != nil {
-			return id, 0, nil, err
+		if id.geog, err = layerGeography(string(geog), cat.geographies); err != nil {
+			return id, nil, err
 		}
 	}
-	return id, rev, cat, nil
+	return id, cat, nil
 }
 
 // startTileWarmUp starts warmTiles in the background, once; Start calls
@@ -276,7 +294,7 @@ func (s *Server) startTileWarmUp() {
 	ctx, cancel := context.WithCancel(context.Background())
 	ts.stopWarmUp = cancel
 	ts.lastEarly.Store(time.Now().UnixNano()) // the warm-up's builds settle first
-	go s.warmTiles(ctx)
+	ts.persist.wg.Go(func() { s.warmTiles(ctx) })
 }
 
 // stopTileWarmUp ends the warm-up, if any; Shutdown calls it. A build it
@@ -284,18 +302,38 @@ func (s *Server) startTileWarmUp() {
 func (s *Server) stopTileWarmUp() {
 	ts := s.tiles
 	ts.mu.Lock()
-	defer ts.mu.Unlock()
 	if ts.stopWarmUp != nil {
 		ts.stopWarmUp()
+	}
+	ts.stopBg()
+	ts.mu.Unlock()
+}
+
+// waitPersisting waits, until ctx ends, for background persisting (which
+// stopTileWarmUp has cancelled) to return, so that nothing writes to the
+// store after Shutdown.
+func (s *Server) waitPersisting(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		s.tiles.persist.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("wait for tiles being persisted: %w", ctx.Err())
 	}
 }
 
 // warmTiles builds, one after another, the tile layers a web map asks for
 // first, for the default geography at the current revision: the areas
 // (whose tiles are answered from the areas near them meanwhile, see
-// earlyAreasTile), then the basemap's districts and labels. A failure is
-// logged here, where no request waits for it; the next request for the
-// layer tries again.
+// earlyAreasTile), then the basemap's districts and labels; then it
+// persists the low zooms of each that the store does not hold yet
+// (persistLayer), so that the next start answers them from the store. A
+// failure is logged here, where no request waits for it; the next request
+// for the layer tries again.
 func (s *Server) warmTiles(ctx context.Context) {
 	rev, err := s.store.Revision(ctx)
 	if err != nil {
@@ -308,11 +346,20 @@ func (s *Server) warmTiles(ctx context.Context) {
 		return
 	}
 	geog, _ := layerGeography("", cat.geographies) // "" never fails
+	var built []*tileLayer
 	for _, name := range warmTileLayers() {
 		id := tileLayerID{name: name, geog: geog}
-		if _, _, err := s.tiles.layers.get(ctx, id.String(), rev, func(ctx context.Context) (*tileLayer, error) {
+		tl, _, err := s.tiles.layers.Get(ctx, id.String(), rev, func(ctx context.Context) (*tileLayer, error) {
 			return s.buildTileLayer(ctx, id, rev, cat)
-		}); err != nil {
+		})
+		if err != nil {
+			s.logWarmUp(ctx, err)
+			return
+		}
+		built = append(built, tl)
+	}
+	for _, tl := range built {
+		if err := s.persistLayer(ctx, tl, nil); err != nil {
 			s.logWarmUp(ctx, err)
 			return
 		}
@@ -329,7 +376,7 @@ func (s *Server) logWarmUp(ctx context.Context, err error) {
 // tileCatalog returns the catalogue at revision rev (or later). The first
 // request to see a new revision also drops the cached tiles of older ones.
 func (s *Server) tileCatalog(ctx context.Context, rev int64) (*tileCatalog, error) {
-	cat, _, err := s.tiles.catalog.get(ctx, "", rev, func(ctx context.Context) (*tileCatalog, error) {
+	cat, _, err := s.tiles.catalog.Get(ctx, "", rev, func(ctx context.Context) (*tileCatalog, error) {
 		geogs, err := s.store.Geographies(ctx)
 		if err != nil {
 			return nil, err
@@ -408,108 +455,4 @@ func (s *Server) buildTileLayer(ctx context.Context, id tileLayerID, rev int64, 
 	s.tiles.metrics.builds.WithLabelValues(id.String(), result).Inc()
 	s.tiles.metrics.buildDur.WithLabelValues(id.String()).Observe(time.Since(start).Seconds())
 	return tl, err
-}
-
-// revCache holds one value per key, built lazily for a data revision and
-// built again when a newer revision is asked for. Callers asking for the
-// same key at once share one build (a small singleflight), and a build
-// outlives the request that started it, so one client going away does not
-// fail the others. A failed build is forgotten, so the next request tries
-// again. When a newer revision is first asked for, the finished values of
-// older revisions are dropped, so that at most one revision's layers stay
-// in memory besides builds in flight. The zero value is ready to use.
-type revCache[T any] struct {
-	mu      sync.Mutex
-	entries map[string]*revEntry[T]
-	maxRev  int64
-}
-
-// revEntry is one value of a revCache, ready once done is closed.
-type revEntry[T any] struct {
-	rev  int64
-	done chan struct{}
-	val  T
-	err  error
-}
-
-// get returns the value for key built at revision rev or later, with the
-// revision it was built at, building it with build if there is none. A
-// request that read an older revision than the newest value's is given the
-// newest value: newer data under an older ETag only makes the client fetch
-// again, never keeps it on stale data. It waits for a build in flight
-// until ctx ends.
-func (rc *revCache[T]) get(ctx context.Context, key string, rev int64, build func(context.Context) (T, error)) (T, int64, error) {
-	e := rc.entry(ctx, key, rev, build)
-	select {
-	case <-e.done:
-		return e.val, e.rev, e.err
-	case <-ctx.Done():
-		var zero T
-		return zero, 0, ctx.Err()
-	}
-}
-
-// peek is get without the wait: it reports false, and starts the build if
-// none is in flight, while the value is not built yet.
-func (rc *revCache[T]) peek(ctx context.Context, key string, rev int64, build func(context.Context) (T, error)) (T, int64, bool, error) {
-	e := rc.entry(ctx, key, rev, build)
-	if !isDone(e.done) {
-		var zero T
-		return zero, 0, false, nil
-	}
-	return e.val, e.rev, true, e.err
-}
-
-// entry returns the entry for key at revision rev or later, starting its
-// build (which outlives ctx) when there is none.
-func (rc *revCache[T]) entry(ctx context.Context, key string, rev int64, build func(context.Context) (T, error)) *revEntry[T] {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	e := rc.entries[key]
-	if e == nil || e.rev < rev {
-		if rc.entries == nil {
-			rc.entries = map[string]*revEntry[T]{}
-		}
-		if rev > rc.maxRev {
-			rc.maxRev = rev
-			for k, old := range rc.entries {
-				if old.rev < rev && isDone(old.done) {
-					delete(rc.entries, k)
-				}
-			}
-		}
-		e = &revEntry[T]{rev: rev, done: make(chan struct{})}
-		rc.entries[key] = e
-		go rc.run(context.WithoutCancel(ctx), key, e, build)
-	}
-	return e
-}
-
-// run builds e, turning a panic into an error (it runs outside any
-// request, where nothing else would recover it).
-func (rc *revCache[T]) run(ctx context.Context, key string, e *revEntry[T], build func(context.Context) (T, error)) {
-	defer close(e.done)
-	defer func() {
-		if r := recover(); r != nil {
-			e.err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
-		}
-		if e.err != nil {
-			rc.mu.Lock()
-			if rc.entries[key] == e {
-				delete(rc.entries, key)
-			}
-			rc.mu.Unlock()
-		}
-	}()
-	e.val, e.err = build(ctx)
-}
-
-// isDone reports whether ch is closed.
-func isDone(ch <-chan struct{}) bool {
-	select {
-	case <-ch:
-		return true
-	default:
-		return false
-	}
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/paulmach/orb/planar"
 
 	"placeplan"
-	"placeplan/data"
 	"placeplan/geo"
 )
 
@@ -25,7 +24,7 @@ func TestDissolveLocalities(t *testing.T) {
 		t.Fatalf("localities: %d, %v", len(locs), err)
 	}
 	for _, l := range locs {
-		areas, err := store.Areas(ctx, data.AreaQuery{Geography: placeplan.LSOA2011, Codes: l.Areas, WithGeometry: true})
+		areas, err := store.Areas(ctx, placeplan.AreaQuery{Geography: placeplan.LSOA2011, Codes: l.Areas, WithGeometry: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,7 +8,6 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"placeplan"
-	"placeplan/data"
 	"placeplan/geo/tile"
 )
 
@@ -44,7 +43,7 @@ func (s *Server) earlyAreasTile(ctx context.Context, geog placeplan.Geography, r
 	}
 	if t.Z <= earlyBandMaxZoom {
 		key := tileLayerID{name: tileAreas, geog: geog}.String() + "/z" + strconv.Itoa(int(t.Z))
-		l, _, err := s.tiles.early.get(ctx, key, rev, func(ctx context.Context) (*tile.Layer, error) {
+		l, _, err := s.tiles.early.Get(ctx, key, rev, func(ctx context.Context) (*tile.Layer, error) {
 			return s.earlyAreasBand(ctx, geog, t.Z)
 		})
 		if err != nil {
@@ -54,7 +53,7 @@ func (s *Server) earlyAreasTile(ctx context.Context, geog placeplan.Geography, r
 		return raw, err
 	}
 	b := tile.SubsetBound(t, tile.DefaultBufferPixels, areasCellUnits)
-	areas, err := s.store.Areas(ctx, data.AreaQuery{Geography: geog, Bound: &b, WithGeometry: true})
+	areas, err := s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, Bound: &b, WithGeometry: true})
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +100,7 @@ func overviewFeatures(areas []placeplan.Area) *geojson.FeatureCollection {
 // earlyAreasBand builds the areas layer of geog at zoom z alone, from
 // every area: what the built layer holds at that zoom.
 func (s *Server) earlyAreasBand(ctx context.Context, geog placeplan.Geography, z maptile.Zoom) (*tile.Layer, error) {
-	areas, err := s.store.Areas(ctx, data.AreaQuery{Geography: geog, WithGeometry: true})
+	areas, err := s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, WithGeometry: true})
 	if err != nil {
 		return nil, err
 	}

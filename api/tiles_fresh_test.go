@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -12,7 +11,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -110,7 +108,7 @@ type countingStore struct {
 	release             chan struct{}
 }
 
-func (s *countingStore) Areas(ctx context.Context, q data.AreaQuery) ([]placeplan.Area, error) {
+func (s *countingStore) Areas(ctx context.Context, q placeplan.AreaQuery) ([]placeplan.Area, error) {
 	if q.Bound != nil {
 		s.early.Add(1)
 		return s.Store.Areas(ctx, q)
@@ -171,113 +169,12 @@ func TestTileLayerBuiltOnce(t *testing.T) {
 	}
 }
 
-func TestRevCache(t *testing.T) {
-	ctx := context.Background()
-	counting := func(n *atomic.Int32, val string) func(context.Context) (string, error) {
-		return func(context.Context) (string, error) {
-			n.Add(1)
-			time.Sleep(10 * time.Millisecond)
-			return val, nil
-		}
-	}
-
-	t.Run("one build for concurrent callers", func(t *testing.T) {
-		var rc revCache[string]
-		var n atomic.Int32
-		var wg sync.WaitGroup
-		for range 20 {
-			wg.Go(func() {
-				if v, rev, err := rc.get(ctx, "k", 3, counting(&n, "v3")); v != "v3" || rev != 3 || err != nil {
-					t.Errorf("get = %q, %d, %v", v, rev, err)
-				}
-			})
-		}
-		wg.Wait()
-		if n.Load() != 1 {
-			t.Errorf("%d builds, want 1", n.Load())
-		}
-	})
-
-	t.Run("newer revision rebuilds, older reuses the newer", func(t *testing.T) {
-		var rc revCache[string]
-		var n atomic.Int32
-		rc.get(ctx, "k", 3, counting(&n, "v3"))
-		if v, rev, _ := rc.get(ctx, "k", 4, counting(&n, "v4")); v != "v4" || rev != 4 {
-			t.Errorf("revision 4: %q at %d", v, rev)
-		}
-		if v, rev, _ := rc.get(ctx, "k", 3, counting(&n, "v3 again")); v != "v4" || rev != 4 {
-			t.Errorf("a late revision-3 request: %q at %d, want the newer v4 at 4", v, rev)
-		}
-		if n.Load() != 2 {
-			t.Errorf("%d builds, want 2", n.Load())
-		}
-	})
-
-	t.Run("older revisions are dropped", func(t *testing.T) {
-		var rc revCache[string]
-		var n atomic.Int32
-		rc.get(ctx, "a", 1, counting(&n, "a1"))
-		rc.get(ctx, "b", 1, counting(&n, "b1"))
-		rc.get(ctx, "a", 2, counting(&n, "a2"))
-		rc.mu.Lock()
-		_, hasB := rc.entries["b"]
-		rc.mu.Unlock()
-		if hasB {
-			t.Error("b of revision 1 is still held after revision 2 was built")
-		}
-	})
-
-	t.Run("a failed build is retried", func(t *testing.T) {
-		var rc revCache[string]
-		boom := errors.New("boom")
-		if _, _, err := rc.get(ctx, "k", 1, func(context.Context) (string, error) { return "", boom }); !errors.Is(err, boom) {
-			t.Fatalf("err = %v, want boom", err)
-		}
-		if v, _, err := rc.get(ctx, "k", 1, func(context.Context) (string, error) { return "ok", nil }); v != "ok" || err != nil {
-			t.Errorf("retry: %q, %v", v, err)
-		}
-	})
-
-	t.Run("a panic is an error", func(t *testing.T) {
-		var rc revCache[string]
-		_, _, err := rc.get(ctx, "k", 1, func(context.Context) (string, error) { panic("kaboom") })
-		if err == nil || !strings.Contains(err.Error(), "kaboom") {
-			t.Errorf("err = %v, want the panic", err)
-		}
-	})
-
-	t.Run("a cancelled caller does not cancel the build", func(t *testing.T) {
-		var rc revCache[string]
-		started, release := make(chan struct{}), make(chan struct{})
-		build := func(ctx context.Context) (string, error) {
-			close(started)
-			<-release
-			return "built", ctx.Err()
-		}
-		cctx, cancel := context.WithCancel(ctx)
-		done := make(chan error)
-		go func() {
-			_, _, err := rc.get(cctx, "k", 1, build)
-			done <- err
-		}()
-		<-started
-		cancel()
-		if err := <-done; !errors.Is(err, context.Canceled) {
-			t.Errorf("cancelled caller: %v", err)
-		}
-		close(release)
-		if v, _, err := rc.get(ctx, "k", 1, build); v != "built" || err != nil {
-			t.Errorf("the next caller: %q, %v; want the build to have finished", v, err)
-		}
-	})
-}
-
 func TestTileJSON(t *testing.T) {
 	store := loadDefault(t)
 	srv, _ := newServer(t, Config{}, store)
 	h := srv.Handler()
 	ctx := context.Background()
-	areas, err := store.Areas(ctx, data.AreaQuery{Geography: placeplan.LSOA2011, WithGeometry: true})
+	areas, err := store.Areas(ctx, placeplan.AreaQuery{Geography: placeplan.LSOA2011, WithGeometry: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,6 @@ import (
 	"github.com/paulmach/orb/planar"
 
 	"placeplan"
-	"placeplan/data"
 	"placeplan/geo/tile"
 )
 
@@ -99,7 +98,7 @@ func TestTileAreas(t *testing.T) {
 	srv, logs := newServer(t, Config{Disclosure: placeplan.Disclosure{MinCount: 5}}, store)
 	h := srv.Handler()
 	ctx := context.Background()
-	areas, err := store.Areas(ctx, data.AreaQuery{Geography: placeplan.LSOA2011, WithGeometry: true})
+	areas, err := store.Areas(ctx, placeplan.AreaQuery{Geography: placeplan.LSOA2011, WithGeometry: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -530,7 +529,7 @@ func TestTileDistrictsAndLabels(t *testing.T) {
 	srv, logs := newServer(t, Config{}, store)
 	h := srv.Handler()
 	ctx := context.Background()
-	areas, err := store.Areas(ctx, data.AreaQuery{Geography: placeplan.LSOA2011, WithGeometry: true})
+	areas, err := store.Areas(ctx, placeplan.AreaQuery{Geography: placeplan.LSOA2011, WithGeometry: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -559,7 +558,7 @@ func TestTileDistrictsAndLabels(t *testing.T) {
 
 	t.Run("districts", func(t *testing.T) {
 		for _, g := range []placeplan.Geography{placeplan.LSOA2011, placeplan.LSOA2021} {
-			gas, err := store.Areas(ctx, data.AreaQuery{Geography: g})
+			gas, err := store.Areas(ctx, placeplan.AreaQuery{Geography: g})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -30,7 +30,7 @@ import (
 // for the localities and labels layers at national scale.
 func englandMSOALocalities(tb testing.TB, store *data.Store) string {
 	tb.Helper()
-	areas, err := store.Areas(context.Background(), data.AreaQuery{Geography: placeplan.LSOA2011})
+	areas, err := store.Areas(context.Background(), placeplan.AreaQuery{Geography: placeplan.LSOA2011})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -153,7 +153,7 @@ uncertainty: {draws: 0}
 			t.Fatalf("%s TileJSON: status %d: %s", ts, rec.Code, rec.Body)
 		}
 	}
-	areas, err := store.Areas(ctx, data.AreaQuery{Geography: placeplan.LSOA2011, WithGeometry: true})
+	areas, err := store.Areas(ctx, placeplan.AreaQuery{Geography: placeplan.LSOA2011, WithGeometry: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func TestDefaultDataset(t *testing.T) {
 	}
 	golden(t, "default_ingest_report.txt", "loaded:\n"+strings.Join(rep.Loaded, "\n")+"\nwarnings:\n"+strings.Join(rep.Warnings, "\n")+"\n")
 
-	areas, err := s.Areas(ctx, AreaQuery{WithGeometry: true})
+	areas, err := s.Areas(ctx, placeplan.AreaQuery{WithGeometry: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestDefaultDataset(t *testing.T) {
 			t.Errorf("no locality %q", want)
 		}
 	}
-	shropshire, err := s.Areas(ctx, AreaQuery{Geography: placeplan.LSOA2011, LAD: "E06000051"})
+	shropshire, err := s.Areas(ctx, placeplan.AreaQuery{Geography: placeplan.LSOA2011, LAD: "E06000051"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,7 +70,7 @@ func TestIngestEngland(t *testing.T) {
 					t.Errorf("report lacks %q:\n%s", want, all)
 				}
 			}
-			areas, err := s.Areas(ctx, AreaQuery{Geography: c.geography})
+			areas, err := s.Areas(ctx, placeplan.AreaQuery{Geography: c.geography})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -756,7 +756,7 @@ func (in *ingest) localities(p *Part) error {
 	matchedRows := map[int]bool{}     // definition rows, by line, that matched in some geography
 	matchedNames := map[string]bool{} // polygons that did
 	for _, g := range geogs {
-		stored, err := queryAreas(in.ctx, in.tx, AreaQuery{Geography: g})
+		stored, err := queryAreas(in.ctx, in.tx, placeplan.AreaQuery{Geography: g})
 		if err != nil {
 			return err
 		}

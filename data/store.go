@@ -168,17 +168,13 @@ func (s *Store) Datasets(ctx context.Context) ([]placeplan.Dataset, error) {
 	return out, rows.Err()
 }
 
-// AreaQuery is placeplan.AreaQuery, the selection of small areas Areas
-// answers, named here too for the store's callers.
-type AreaQuery = placeplan.AreaQuery
-
 // Areas returns the small areas matching q, ordered by geography and code.
-func (s *Store) Areas(ctx context.Context, q AreaQuery) ([]placeplan.Area, error) {
+func (s *Store) Areas(ctx context.Context, q placeplan.AreaQuery) ([]placeplan.Area, error) {
 	return queryAreas(ctx, s.db, q)
 }
 
 // queryAreas is Areas on db, which may be an ingest's transaction.
-func queryAreas(ctx context.Context, db querier, q AreaQuery) ([]placeplan.Area, error) {
+func queryAreas(ctx context.Context, db querier, q placeplan.AreaQuery) ([]placeplan.Area, error) {
 	geomCol := "NULL"
 	if q.WithGeometry {
 		geomCol = "a.geometry"
@@ -245,7 +241,7 @@ func queryAreas(ctx context.Context, db querier, q AreaQuery) ([]placeplan.Area,
 
 // Area returns one small area with its boundary.
 func (s *Store) Area(ctx context.Context, geog placeplan.Geography, code string) (placeplan.Area, error) {
-	as, err := s.Areas(ctx, AreaQuery{Geography: geog, Codes: []string{code}, WithGeometry: true})
+	as, err := s.Areas(ctx, placeplan.AreaQuery{Geography: geog, Codes: []string{code}, WithGeometry: true})
 	if err != nil {
 		return placeplan.Area{}, err
 	}

@@ -60,7 +60,7 @@ func TestStoreQueries(t *testing.T) {
 	}
 	// Oswestry town centre: the areas whose boxes meet a 1 km box around it.
 	box := orb.Bound{Min: orb.Point{-3.058, 52.857}, Max: orb.Point{-3.044, 52.866}}
-	near, err := s.Areas(ctx, AreaQuery{Geography: placeplan.LSOA2011, Bound: &box, WithGeometry: true})
+	near, err := s.Areas(ctx, placeplan.AreaQuery{Geography: placeplan.LSOA2011, Bound: &box, WithGeometry: true})
 	if err != nil {
 		t.Fatal(err)
 	}

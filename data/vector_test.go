@@ -30,7 +30,7 @@ func TestIngestBoundaryFormats(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
-		areas, err := s.Areas(ctx, AreaQuery{WithGeometry: true})
+		areas, err := s.Areas(ctx, placeplan.AreaQuery{WithGeometry: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,7 +13,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"placeplan"
-	"placeplan/data"
 	"placeplan/data/registry"
 	"placeplan/geo"
 	"placeplan/scenario"
@@ -88,7 +87,7 @@ func Make(ctx context.Context, st Store, req Request) (*Report, error) {
 	for _, d := range res.Demand {
 		codes = append(codes, d.Code)
 	}
-	geom, err := st.Areas(ctx, data.AreaQuery{Geography: res.Score.Geography, Codes: codes, WithGeometry: true})
+	geom, err := st.Areas(ctx, placeplan.AreaQuery{Geography: res.Score.Geography, Codes: codes, WithGeometry: true})
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"placeplan"
+	"placeplan/api"
 	"placeplan/data"
 	"placeplan/data/input"
 	"placeplan/geo"
@@ -98,7 +99,45 @@ func (c *ingestCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "warning: %s\n", w)
 	}
 	fmt.Fprintf(stdout, "ingest complete in %.1f s: %s is at revision %d\n", time.Since(start).Seconds(), c.db, rep.Revision)
+	persistTiles(ctx, s, c.quiet, stdout, stderr)
 	return nil
+}
+
+// persistTiles stores the map's first tiles of the new revision
+// (api.Server.PersistTiles), encoded with serve's default suppression, so
+// that the first start of placeplan serve answers them from the database.
+// The ingest has committed: a failure here is a warning, not an error,
+// and serve then encodes those tiles itself.
+func persistTiles(ctx context.Context, s *data.Store, quiet bool, stdout, stderr io.Writer) {
+	start := time.Now()
+	srv := api.NewServer(api.Config{Disclosure: placeplan.Disclosure{MinCount: defaultSuppressBelow}}, s, nil)
+	var progress api.PersistProgress
+	if !quiet {
+		progress = tilesProgressPrinter(stderr)
+	}
+	if err := srv.PersistTiles(ctx, progress); err != nil {
+		fmt.Fprintf(stderr, "warning: the map's first tiles were not stored (serve will encode them): %v\n", err)
+		return
+	}
+	fmt.Fprintf(stdout, "stored the map's first tiles in %.1f s\n", time.Since(start).Seconds())
+}
+
+// tilesProgressPrinter reports the tiles of each set stored, in steps of
+// 25 %.
+func tilesProgressPrinter(w io.Writer) api.PersistProgress {
+	last := map[string]int{}
+	return func(layer, fields string, done, total int) {
+		name := layer
+		if fields != "" {
+			name += "?" + fields
+		}
+		step := done * 4 / max(total, 1)
+		if prev, ok := last[name]; ok && step <= prev {
+			return
+		}
+		last[name] = step
+		fmt.Fprintf(w, "storing tiles %s: %3d%% of %d\n", name, step*25, total)
+	}
 }
 
 // progressPrinter reports reading progress of files over 1 MB in steps of

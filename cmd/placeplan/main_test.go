@@ -53,6 +53,16 @@ func TestEndToEnd(t *testing.T) {
 	if !strings.HasPrefix(errOut, "reading ") || !strings.Contains(errOut, "lsoa2011_bgc_subset_shropshire_telford_oxfordshire.geojson: 100% of 2.3 MB") {
 		t.Errorf("ingest reports no progress on the boundaries on stderr:\n%s", errOut)
 	}
+	// The ingest stores the map's first tiles, with progress on stderr.
+	for _, want := range []string{"storing tiles areas/lsoa11/suppress-below-5: 100% of", "storing tiles districts/lsoa11: 100% of",
+		"storing tiles areas/lsoa11/suppress-below-5?fields=area_count,code,lad_name,name: 100% of"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("ingest stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if !strings.Contains(out, "stored the map's first tiles in") || strings.Contains(errOut, "warning") {
+		t.Errorf("ingest did not store the first tiles:\n%s\n%s", out, errOut)
+	}
 
 	out, _, code = runCLI(t, "areas", "--db", db, "--lad", "E06000051", "--format", "csv")
 	if code != 0 {
@@ -109,6 +119,16 @@ func TestEndToEnd(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(get(t, url+"/api/v1/layers/areas?geography=lsoa11&lad=E06000020")), &fc); err != nil || len(fc.Features) != 108 {
 		t.Errorf("areas layer for Telford and Wrekin: %d features, %v", len(fc.Features), err)
+	}
+	// The first start after the ingest answers the map's first tiles from
+	// what the ingest stored (Shrewsbury at zoom 6, as the map asks).
+	get(t, url+"/tiles/areas/6/31/20.mvt?fields=area_count,code,lad_name,name")
+	get(t, url+"/tiles/districts/12/2016/1339.mvt")
+	metrics := get(t, url+"/metrics")
+	for _, want := range []string{`placeplan_tile_persisted_tiles_total{layer="areas"} 1`, `placeplan_tile_persisted_tiles_total{layer="districts"} 1`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics after the first tiles lacks %s", want)
+		}
 	}
 }
 

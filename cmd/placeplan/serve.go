@@ -39,6 +39,11 @@ frontend/ and serve --frontend-dir frontend/dist/app.`,
 	}
 }
 
+// defaultSuppressBelow is --suppress-below when not given: confidential
+// counts from 1 to 4 are withheld. Ingest stores the map's first tiles
+// under it (persistTiles).
+const defaultSuppressBelow = 5
+
 // serveCmd is "placeplan serve": the web map and the HTTP API over a
 // database, until ctx is cancelled.
 type serveCmd struct {
@@ -59,7 +64,7 @@ func newServeCmd() command {
 	fs.StringVar(&c.db, "db", "", "SQLite database `FILE` (default: the embedded default dataset, in memory, kept nowhere)")
 	fs.BoolVar(&c.create, "create", false, "with --db: when FILE does not exist, create it (and its folder) holding the embedded default dataset")
 	fs.StringVar(&c.addr, "addr", api.DefaultAddr, "`HOST:PORT` to listen on (port 0 picks a free port)")
-	fs.Float64Var(&c.suppressBelow, "suppress-below", 5, "withhold confidential counts from 1 to `N`-1 (0 switches suppression off)")
+	fs.Float64Var(&c.suppressBelow, "suppress-below", defaultSuppressBelow, "withhold confidential counts from 1 to `N`-1 (0 switches suppression off)")
 	fs.StringVar(&c.basemapStyle, "basemap-style", "", "absolute http(s) `URL` of a MapLibre style for the web map's basemap (default: drawn from placeplan's own layers; nothing leaves the machine)")
 	fs.Int64Var(&c.tileCacheMB, "tile-cache-mb", api.DefaultTileCacheBytes>>20, "memory bound of the vector-tile cache: `N` MiB")
 	fs.Func("cors-origin", "allow browser pages from this `ORIGIN` (e.g. https://maps.example.org, or *) to read the API; repeatable", func(v string) error {

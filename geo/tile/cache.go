@@ -139,3 +139,12 @@ func (c *Cache) Stats() CacheStats {
 	s.MaxBytes = c.maxBytes
 	return s
 }
+
+// Stored is one encoded tile and its key, as a Cache holds it and as a
+// store of tiles keeps it across restarts: Data is the tile's bytes (the
+// callers' encoding, gzipped MVT in placeplan), empty for a tile with no
+// features.
+type Stored struct {
+	Key  CacheKey
+	Data []byte
+}

@@ -1,0 +1,84 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb/maptile"
+
+	"placeplan"
+)
+
+// TestTileIsTheRoute asks Server.Tile, the transport-neutral tile
+// service, and the HTTP route for the same tiles: the service's bytes are
+// the route's gzipped body (nil for a 204), and a bad request is an error
+// with the code the route maps to its status.
+func TestTileIsTheRoute(t *testing.T) {
+	store := loadDefault(t)
+	ingestReferrals(t, store)
+	srv, _ := newServer(t, Config{Disclosure: placeplan.Disclosure{MinCount: 5}}, store)
+	h := srv.Handler()
+	ctx := context.Background()
+	shrewsbury := func(z maptile.Zoom) maptile.Tile { return tileAt(-2.75, 52.71, z) }
+	get(t, h, "/tiles/areas.json") // the layer built: no early tiles
+	for _, tc := range []struct {
+		name  string
+		req   TileRequest
+		query string
+	}{
+		{"areas overview", TileRequest{Layer: tileAreas, Tile: shrewsbury(7)}, ""},
+		{"areas detail, a withheld value", TileRequest{Layer: tileAreas, Tile: tileAt(-2.7519, 52.7077, 13)}, ""},
+		{"areas with the map's filter", TileRequest{Layer: tileAreas, Tile: shrewsbury(8), Fields: []string{"name", "code", "lad_name", "area_count"}},
+			"?fields=area_count,code,lad_name,name"},
+		{"areas keeping no property", TileRequest{Layer: tileAreas, Tile: shrewsbury(12), Fields: []string{}}, "?fields="},
+		{"areas of a geography", TileRequest{Layer: tileAreas, Geography: placeplan.LSOA2011, Tile: shrewsbury(10)}, "?geography=lsoa11"},
+		{"an empty tile", TileRequest{Layer: tileAreas, Tile: tileAt(-40, 10, 8)}, ""},
+		{"districts", TileRequest{Layer: tileDistricts, Tile: shrewsbury(9)}, ""},
+		{"labels", TileRequest{Layer: tileLabels, Tile: shrewsbury(11)}, ""},
+		{"localities", TileRequest{Layer: tileLocalities, Tile: shrewsbury(10)}, ""},
+		{"sites", TileRequest{Layer: tileSites, Tile: shrewsbury(10)}, ""},
+		{"a scenario's areas", TileRequest{Layer: tileAreas, Scenario: "shropshire-five-teams", Tile: shrewsbury(9)}, "?scenario=shropshire-five-teams"},
+		{"a scenario's catchments", TileRequest{Layer: tileCatchments, Scenario: "shropshire-five-teams", Tile: shrewsbury(9)}, "?scenario=shropshire-five-teams"},
+	} {
+		tc.req.Revision = -1
+		got, err := srv.Tile(ctx, tc.req)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		rec := get(t, h, tilePath(tc.req.Layer, tc.req.Tile)+tc.query, "Accept-Encoding", "gzip")
+		switch {
+		case rec.Code == http.StatusNoContent && got != nil:
+			t.Errorf("%s: the route says 204, Tile gave %d bytes", tc.name, len(got))
+		case rec.Code == http.StatusOK && !bytes.Equal(got, rec.Body.Bytes()):
+			t.Errorf("%s: Tile gave %d bytes, the route %d, not the same", tc.name, len(got), rec.Body.Len())
+		case rec.Code != http.StatusOK && rec.Code != http.StatusNoContent:
+			t.Errorf("%s: route status %d: %s", tc.name, rec.Code, rec.Body)
+		}
+		if tc.name == "an empty tile" && got != nil {
+			t.Errorf("an empty tile: %d bytes, want nil", len(got))
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		req  TileRequest
+		code string
+		msg  string
+	}{
+		{"an unknown layer", TileRequest{Layer: "roads", Tile: shrewsbury(8)}, placeplan.ENOTFOUND, `no tile layer "roads"`},
+		{"an unknown field", TileRequest{Layer: tileAreas, Tile: shrewsbury(8), Fields: []string{"imd_scor"}}, placeplan.EINVALID, `unknown field "imd_scor"`},
+		{"catchments without a scenario", TileRequest{Layer: tileCatchments, Tile: shrewsbury(8)}, placeplan.EINVALID, "scenario: missing"},
+		{"a scenario on districts", TileRequest{Layer: tileDistricts, Scenario: "shropshire-five-teams", Tile: shrewsbury(8)}, placeplan.EINVALID, "do not depend on a scenario"},
+		{"a tile outside the zoom", TileRequest{Layer: tileAreas, Tile: maptile.New(9, 0, 3)}, placeplan.EINVALID, "no tile 3/9/0"},
+		{"an unknown geography", TileRequest{Layer: tileAreas, Geography: "lsoa99", Tile: shrewsbury(8)}, placeplan.EINVALID, "lsoa99"},
+	} {
+		tc.req.Revision = -1
+		_, err := srv.Tile(ctx, tc.req)
+		if placeplan.ErrorCode(err) != tc.code || err == nil || !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("%s: %v (code %q), want code %s and %q", tc.name, err, placeplan.ErrorCode(err), tc.code, tc.msg)
+		}
+	}
+}
