@@ -109,10 +109,14 @@ export const planError = signal('');
 export const timings = signal<{ scoreMs?: number; planMs?: number }>({});
 
 /** openScenario loads a stored scenario (id or id@rev) as the draft. */
+let opened = 0; // counts openScenario calls: only the latest may set the draft
+
 export async function openScenario(ref: string): Promise<void> {
+  const mine = ++opened;
   const { id, revision } = splitRef(ref);
   const got = await api.scenario(id, revision ?? undefined);
   await loadIndicators(got.doc.dataset.geography);
+  if (mine !== opened) return; // a later open superseded this one
   batch(() => {
     draft.value = { id, revision: got.revision, base: got.doc, doc: structuredClone(got.doc) };
     patch({ scenario: revision ? `${id}@${revision}` : id });
@@ -123,11 +127,18 @@ export async function openScenario(ref: string): Promise<void> {
  * ensureDraft opens, when no scenario is open, the one the URL names, else
  * the shipped five-team Shropshire plan, else the first stored one.
  */
-export async function ensureDraft(): Promise<void> {
-  if (draft.value) return;
-  const list = scenarios.value;
-  const ref = url.value.scenario ?? list.find((x) => x.id === 'shropshire-five-teams')?.id ?? list[0]?.id;
-  if (ref) await openScenario(ref);
+let ensuring: Promise<void> | null = null;
+
+export function ensureDraft(): Promise<void> {
+  if (draft.value) return Promise.resolve();
+  // Views that mount together share one open: a second open finishing
+  // later would replace a draft the user has already begun to edit.
+  ensuring ??= (async () => {
+    const list = scenarios.value;
+    const ref = url.value.scenario ?? list.find((x) => x.id === 'shropshire-five-teams')?.id ?? list[0]?.id;
+    if (ref) await openScenario(ref);
+  })().finally(() => { ensuring = null; });
+  return ensuring;
 }
 
 /** edit replaces the draft's document. */

@@ -120,7 +120,14 @@ function Editor({ doc }: { doc: ScenarioDoc }) {
                     onInput={(e) => edit((x) => setWeight(x, ind.key, Number((e.target as HTMLInputElement).value)))} />
                   <input type="number" class="govuk-input govuk-input--width-3" id={`${id}-n`} min={0} max={100} step={0.5}
                     value={ind.weight} aria-label={`Weight of ${name}`}
-                    onChange={(e) => edit((x) => setWeight(x, ind.key, Number((e.target as HTMLInputElement).value)))} />
+                    // On every keystroke, not on change: a re-render before the
+                    // field loses focus (an answer arriving) would otherwise put
+                    // the old weight back over what was typed. A field left
+                    // empty or half-typed changes nothing.
+                    onInput={(e) => {
+                      const v = (e.target as HTMLInputElement).valueAsNumber;
+                      if (Number.isFinite(v) && v >= 0) edit((x) => setWeight(x, ind.key, v));
+                    }} />
                   <span class="pp-weight__share" aria-hidden="true">{share(shares[ind.key])}</span>
                   <button type="button" class="pp-linkbutton pp-weight__remove" disabled={doc.indicators.length <= 1}
                     onClick={() => { edit((x) => removeIndicator(x, ind.key)); announce(`Removed ${name}.`); }}>
