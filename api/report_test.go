@@ -98,7 +98,7 @@ func TestReportRoute(t *testing.T) {
 		code int
 		want string
 	}{
-		{"/api/v1/scenarios/shropshire-five-teams/report.rtf", 404, "want report.{pdf,docx,html,xlsx,csv,gpkg,geojson}"},
+		{"/api/v1/scenarios/shropshire-five-teams/report.rtf", 404, "want report.{pdf,docx,html,xlsx,csv,gpkg,geojson,pmtiles}"},
 		{"/api/v1/scenarios/shropshire-five-teams/paper.pdf", 404, "want report.{"},
 		{"/api/v1/scenarios/nowhere/report.pdf", 404, "nowhere"},
 		{"/api/v1/scenarios/shropshire-need/report.pdf", 400, "no sites section"},

@@ -81,7 +81,7 @@ func (s *Server) routeTable() []route {
 		get("/api/v1/scenarios/:id/revisions/:rev", RoleViewer, false, s.handleGetScenarioRevision, "one revision's document"),
 		get("/api/v1/scenarios/:id/revisions/:rev/:kind", RoleViewer, false, s.handleRevisionResult, "one revision's plan or score on the current data, kept once computed"),
 		get("/api/v1/scenarios/:id/:file", RoleViewer, false, s.handleReport,
-			"the board paper or analysts' files, /api/v1/scenarios/{id}/report.{pdf,docx,html,xlsx,csv,gpkg,geojson} ({id} may be id@revision; compare= a second scenario): the file when ready within 2 s, else 202 with the status to poll"),
+			"the board paper or analysts' files, /api/v1/scenarios/{id}/report.{pdf,docx,html,xlsx,csv,gpkg,geojson,pmtiles} ({id} may be id@revision; compare= a second scenario): the file when ready within 2 s, else 202 with the status to poll"),
 		get("/api/v1/layers/compare", RoleViewer, false, s.handleCompareLayer, "where two plans differ: each area reached by both, one or neither, as GeoJSON"),
 		get("/api/v1/compare", RoleViewer, false, s.handleCompare, "scenarios side by side: assumptions, ranks, sites, phases, equity, area coverage"),
 		get("/api/v1/scores", RoleViewer, true, s.handleScore, "a named scenario's need ranking of its localities"),

@@ -22,6 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"placeplan"
+	"placeplan/api"
 	"placeplan/data"
 	"placeplan/data/geopackage"
 	"placeplan/data/registry"
@@ -32,6 +34,8 @@ import (
 	"placeplan/wire"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/protomaps/go-pmtiles/pmtiles"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -588,4 +592,64 @@ func pdfToText(t *testing.T, pdf []byte) string {
 		t.Fatalf("pdftotext: %v", err)
 	}
 	return strings.Join(strings.Fields(string(out)), " ")
+}
+
+// TestPMTiles writes the Shropshire plan's map layers through the real
+// tile service and reads the archive back with go-pmtiles: a valid v3
+// header, directories that find every tile, and tiles that decode to the
+// areas (with the scenario's plan), catchments, districts and labels.
+func TestPMTiles(t *testing.T) {
+	st, err := defaultStore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, _ := shropshireReport(t)
+	srv := api.NewServer(api.Config{Disclosure: placeplan.Disclosure{MinCount: 5}}, st, nil)
+	var buf bytes.Buffer
+	if err := report.WritePMTiles(context.Background(), &buf, rep, srv.ReportTiles("shropshire-five-teams", placeplan.LSOA2011), nil); err != nil {
+		t.Fatal(err)
+	}
+	b := buf.Bytes()
+	h, err := pmtiles.DeserializeHeader(b[:pmtiles.HeaderV3LenBytes])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.SpecVersion != 3 || h.TileType != pmtiles.Mvt || h.MinZoom != 6 || h.MaxZoom != 12 || !h.Clustered || h.TileEntriesCount == 0 {
+		t.Fatalf("header %+v", h)
+	}
+	if lon := float64(h.CenterLonE7) / 1e7; lon < -3.3 || lon > -2.2 {
+		t.Errorf("centre longitude %v is not in Shropshire", lon)
+	}
+	var entries []pmtiles.EntryV3
+	err = pmtiles.IterateEntries(h, func(off, n uint64) ([]byte, error) { return b[off : off+n], nil }, func(e pmtiles.EntryV3) {
+		entries = append(entries, e)
+	})
+	if err != nil || uint64(len(entries)) != h.TileEntriesCount {
+		t.Fatalf("%d entries (%v), header says %d", len(entries), err, h.TileEntriesCount)
+	}
+	layers := map[string]int{}
+	phases := 0
+	for _, e := range entries {
+		data := b[h.TileDataOffset+e.Offset : h.TileDataOffset+e.Offset+uint64(e.Length)]
+		ls, err := mvt.UnmarshalGzipped(data)
+		if err != nil {
+			t.Fatalf("tile %d: %v", e.TileID, err)
+		}
+		for _, l := range ls {
+			layers[l.Name] += len(l.Features)
+			for _, f := range l.Features {
+				if _, ok := f.Properties["reached_in"]; l.Name == "areas" && ok {
+					phases++
+				}
+			}
+		}
+	}
+	for _, want := range []string{"areas", "catchments", "districts", "labels"} {
+		if layers[want] == 0 {
+			t.Errorf("no %s features in the archive (%v)", want, layers)
+		}
+	}
+	if phases == 0 {
+		t.Errorf("no areas feature carries the phase that first reaches it (reached_in): the scenario's areas were not drawn")
+	}
 }

@@ -25,10 +25,11 @@ const (
 	CSV     Format = "csv"
 	GPKG    Format = "gpkg"
 	GeoJSON Format = "geojson"
+	PMTiles Format = "pmtiles"
 )
 
 // Formats lists the formats Write writes, the paper's first.
-func Formats() []Format { return []Format{PDF, DOCX, HTMLDoc, XLSX, CSV, GPKG, GeoJSON} }
+func Formats() []Format { return []Format{PDF, DOCX, HTMLDoc, XLSX, CSV, GPKG, GeoJSON, PMTiles} }
 
 // ParseFormat returns the format named s, or an invalid-input error that
 // lists them.
@@ -61,6 +62,8 @@ func (f Format) MediaType() string {
 		return "application/geopackage+sqlite3"
 	case GeoJSON:
 		return "application/geo+json"
+	case PMTiles:
+		return "application/vnd.pmtiles"
 	}
 	return "application/octet-stream"
 }
@@ -74,11 +77,13 @@ func (f Format) Extension() string {
 	return "." + string(f)
 }
 
-// Renderers are the external programs the paper formats need: Chromium
-// for pdf and docx, pandoc for docx. Empty values look them up on PATH.
+// Renderers are what the formats need beyond the report: Chromium for pdf
+// and docx, pandoc for docx (empty values look them up on PATH), and the
+// tile service for pmtiles.
 type Renderers struct {
 	Chromium Chromium
 	Pandoc   Pandoc
+	Tiles    TileSource
 }
 
 // Write writes the report in format f. progress, if not nil, hears what
@@ -108,6 +113,12 @@ func Write(ctx context.Context, w io.Writer, r *Report, f Format, tools Renderer
 	case GeoJSON:
 		say("writing the GeoJSON")
 		return WriteGeoJSON(w, r)
+	case PMTiles:
+		if tools.Tiles == nil {
+			return placeplan.Errorf(placeplan.EUNSUPPORTED, "pmtiles: no tile service to draw the tiles from")
+		}
+		say("drawing the map tiles")
+		return WritePMTiles(ctx, w, r, tools.Tiles, progress)
 	case GPKG:
 		say("writing the GeoPackage")
 		// SQLite writes a file: write one in a private folder and copy it.

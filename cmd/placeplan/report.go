@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"placeplan"
+	"placeplan/api"
 	"placeplan/report"
 	"placeplan/scenario"
 )
@@ -17,7 +19,7 @@ import (
 func reportSpec() spec {
 	return spec{
 		name:     "report",
-		synopsis: []string{"--scenario ID[@REV]|FILE [--compare ID[@REV]] [--db FILE] --format pdf|docx|html|xlsx|csv|gpkg|geojson --out FILE"},
+		synopsis: []string{"--scenario ID[@REV]|FILE [--compare ID[@REV]] [--db FILE] --format pdf|docx|html|xlsx|csv|gpkg|geojson|pmtiles --out FILE"},
 		about: `Report writes a scenario's board paper: a committee report in the council's
 own shape (the scenario's paper.template: shropshire, oxfordshire or a .yaml
 file; see docs/REPORTS.md) with a front sheet, numbered paragraphs, maps,
@@ -26,7 +28,9 @@ appendices. html is one self-contained file; pdf is that page printed to a
 tagged, accessible A4 PDF by headless Chromium (Debian's chromium package),
 which must be installed. xlsx, csv (a zip of one file per table) and
 geojson are the tables behind it — localities, small areas, sites, phases
-(and catchments in geojson) — with their definitions and attribution.`,
+(and catchments in geojson) — with their definitions and attribution;
+pmtiles is the map's layers (the scenario's areas, catchments, districts
+and labels, zooms 6–12) as one archive for any static host.`,
 		make: newReportCmd,
 	}
 }
@@ -106,7 +110,14 @@ func (c *reportCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 		tmp.Close()
 		return fmt.Errorf("report: %w", err)
 	}
-	err = report.Write(ctx, tmp, rep, report.Format(c.format), report.Renderers{}, step)
+	var tools report.Renderers
+	if c.format == string(report.PMTiles) {
+		// The tiles come from the same tile service the server answers
+		// with, over this store, under the default small-number policy.
+		srv := api.NewServer(api.Config{Disclosure: placeplan.Disclosure{MinCount: defaultSuppressBelow}}, st, nil)
+		tools.Tiles = srv.ReportTiles(req.Label, placeplan.Geography(sc.Dataset.Geography))
+	}
+	err = report.Write(ctx, tmp, rep, report.Format(c.format), tools, step)
 	if cerr := tmp.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("report: %s: %w", c.out, cerr)
 	}

@@ -42,7 +42,7 @@ func TestReportCommand(t *testing.T) {
 		want string
 	}{
 		{[]string{"report", "--scenario", "shropshire-five-teams", "--out", out}, "--format is required"},
-		{[]string{"report", "--scenario", "shropshire-five-teams", "--format", "rtf", "--out", out}, `--format "rtf": use pdf, docx, html, xlsx, csv, gpkg, geojson`},
+		{[]string{"report", "--scenario", "shropshire-five-teams", "--format", "rtf", "--out", out}, `--format "rtf": use pdf, docx, html, xlsx, csv, gpkg, geojson, pmtiles`},
 		{[]string{"report", "--scenario", "shropshire-five-teams", "--format", "html"}, "--out FILE is required"},
 		{[]string{"report", "--format", "html", "--out", out}, "--scenario FILE is required"},
 	} {

@@ -13,6 +13,7 @@ export const REPORT_FORMATS: readonly ReportFormat[] = [
   { key: 'csv', label: 'Tables (CSV, zipped)', hint: 'The same tables, one CSV file each' },
   { key: 'gpkg', label: 'Layers (GeoPackage)', hint: 'For QGIS: areas with results, localities, sites, catchments' },
   { key: 'geojson', label: 'Layers (GeoJSON)', hint: 'Areas, sites and catchments in WGS84' },
+  { key: 'pmtiles', label: 'Map tiles (PMTiles)', hint: 'The map’s layers as one file for any static web host' },
 ];
 
 /** reportURL is the route of one export of scenario ref (id or id@revision). */

@@ -309,6 +309,47 @@ test('export: the board paper downloads from the scenario view, by keyboard, aft
   await page.close();
 });
 
+test('export: the map layers as PMTiles, read back in the browser by the pmtiles package', async () => {
+  const page = await openPage(browser, server);
+  // The page's CSP allows only same-origin scripts: the test hands the
+  // pmtiles package to the page at a same-origin address the server never sees.
+  const lib = readFileSync(new URL('../../node_modules/pmtiles/dist/pmtiles.js', import.meta.url), 'utf8');
+  await page.route(`${server.url}/test/pmtiles.js`, (route) => route.fulfill({ body: lib, contentType: 'text/javascript' }));
+  await page.goto(`${server.url}/?view=explore`);
+  await page.addScriptTag({ url: '/test/pmtiles.js' });
+  const got = await page.evaluate(async () => {
+    const url = '/api/v1/scenarios/shropshire-five-teams/report.pmtiles';
+    let res;
+    for (let i = 0; i < 120; i++) {
+      res = await fetch(url);
+      if (res.status !== 202) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    if (!res.ok) return { status: res.status };
+    const buf = await res.arrayBuffer();
+    const src = { getKey: () => 'plan', getBytes: async (offset, length) => ({ data: buf.slice(offset, offset + length) }) };
+    const p = new pmtiles.PMTiles(src);
+    const h = await p.getHeader();
+    const meta = await p.getMetadata();
+    // The tile over Shrewsbury at zoom 9.
+    const z = 9, lon = -2.75, lat = 52.71, n = 2 ** z;
+    const x = Math.floor((lon + 180) / 360 * n);
+    const y = Math.floor((1 - Math.log(Math.tan(lat * Math.PI / 180) + 1 / Math.cos(lat * Math.PI / 180)) / Math.PI) / 2 * n);
+    const tile = await p.getZxy(z, x, y);
+    return { status: res.status, type: res.headers.get('Content-Type'), tileType: h.tileType, minZoom: h.minZoom, maxZoom: h.maxZoom,
+      name: meta.name, layers: meta.vector_layers.map((l) => l.id), tileBytes: tile ? tile.data.byteLength : 0 };
+  });
+  assert.equal(got.status, 200);
+  assert.equal(got.type, 'application/vnd.pmtiles');
+  assert.equal(got.tileType, 1, 'vector tiles');
+  assert.deepEqual([got.minZoom, got.maxZoom], [6, 12]);
+  assert.match(got.name, /Shropshire/);
+  assert.deepEqual(got.layers, ['areas', 'catchments', 'districts', 'labels']);
+  assert.ok(got.tileBytes > 1000, `the Shrewsbury tile holds ${got.tileBytes} bytes`);
+  noProblems(page);
+  await page.close();
+});
+
 test('the page fits a council laptop and a large screen', async () => {
   for (const viewport of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
     const page = await openPage(browser, server, viewport);

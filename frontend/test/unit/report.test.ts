@@ -8,7 +8,7 @@ describe('reportURL', () => {
     expect(reportURL('a b', 'xlsx', 'c@3')).toBe('/api/v1/scenarios/a%20b/report.xlsx?compare=c@3');
   });
   it('offers the board paper first and every format the server writes', () => {
-    expect(REPORT_FORMATS.map((f) => f.key)).toEqual(['pdf', 'docx', 'html', 'xlsx', 'csv', 'gpkg', 'geojson']);
+    expect(REPORT_FORMATS.map((f) => f.key)).toEqual(['pdf', 'docx', 'html', 'xlsx', 'csv', 'gpkg', 'geojson', 'pmtiles']);
   });
 });
 
