@@ -28,8 +28,10 @@ import (
 	"placeplan"
 	"placeplan/data"
 	"placeplan/frontend"
+	"placeplan/geo/tile"
 	"placeplan/internal/revcache"
 	"placeplan/scenario"
+	"placeplan/scenario/tiles"
 )
 
 // Config configures a Server. Zero durations and an empty Addr take the
@@ -105,12 +107,9 @@ func (cfg Config) withDefaults() Config {
 // cases read (the data and the registry), and the rest of the data the
 // routes serve, with the results cache. *data.Store satisfies it.
 type Store interface {
-	scenario.RegistryStore
+	tiles.Store // the data and the registry, as the tile layers read them
 	Ping(ctx context.Context) error
-	Revision(ctx context.Context) (int64, error)
-	Geographies(ctx context.Context) (map[placeplan.Geography]int, error)
 	Extent(ctx context.Context) (orb.Bound, bool, error)
-	AreaValues(ctx context.Context, geog placeplan.Geography, code string) (map[string]float64, error)
 	PointLayers(ctx context.Context) (map[string]int, error)
 
 	// The results cache of the scenario registry.
@@ -123,18 +122,18 @@ var _ Store = (*data.Store)(nil)
 // Server is placeplan's HTTP server. Build it with NewServer; Start
 // listens, Shutdown stops it, Handler serves requests without a listener.
 type Server struct {
-	cfg      Config
-	store    Store
-	logger   *slog.Logger
-	frontend fs.FS
-	echo     *echo.Echo
-	http     *http.Server
-	routes   []Route
-	tiles    *tileState
-	results  revcache.Cache[resultKey, *resultEntry]       // plans and scores of named scenarios, by data revision, at most maxResults
-	ranks    revcache.Cache[int64, []float64]              // by indicator id: its values sorted most need first, for area ranks (a binary search)
-	search   revcache.Cache[string, *scenario.SearchIndex] // one entry, key "": the places search finds
-	reports  *reportJobs                                   // board papers and analysts' files being made
+	cfg       Config
+	store     Store
+	logger    *slog.Logger
+	frontend  fs.FS
+	echo      *echo.Echo
+	http      *http.Server
+	routes    []Route
+	tiles     *tiles.Service // the tile layers, their tiles and TileJSON, and the kept scores and plans of named scenarios
+	metricsOf *serverMetrics
+	ranks     revcache.Cache[int64, []float64]              // by indicator id: its values sorted most need first, for area ranks (a binary search)
+	search    revcache.Cache[string, *scenario.SearchIndex] // one entry, key "": the places search finds
+	reports   *reportJobs                                   // board papers and analysts' files being made
 
 	mu   sync.Mutex
 	ln   net.Listener
@@ -148,8 +147,11 @@ func NewServer(cfg Config, store Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, store: store, logger: logger, frontend: frontend.FS(), tiles: newTileState(cfg, store), reports: newReportJobs()}
-	s.results.MaxEntries = maxResults
+	s := &Server{cfg: cfg, store: store, logger: logger, frontend: frontend.FS(), reports: newReportJobs()}
+	s.metricsOf = newServerMetrics(func() tile.CacheStats { return s.tiles.Cache().Stats() })
+	s.tiles = tiles.NewService(store, tiles.Options{
+		Disclosure: cfg.Disclosure, CacheBytes: cfg.TileCacheBytes, Logger: logger, Metrics: s.metricsOf,
+	})
 	if cfg.FrontendDir != "" {
 		s.frontend = os.DirFS(cfg.FrontendDir)
 	}
@@ -183,7 +185,7 @@ func (s *Server) Handler() http.Handler { return s.echo }
 
 // Start listens on the configured address and serves in the background. It
 // returns once the listener is open, so URL is valid as soon as it returns,
-// and starts building the map's first tile layers (warmTiles).
+// and starts building the map's first tile layers (tiles.Service.StartWarmUp).
 func (s *Server) Start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -204,7 +206,7 @@ func (s *Server) Start() error {
 			s.logger.Error("http server stopped", slog.Any("err", err))
 		}
 	}()
-	s.startTileWarmUp()
+	s.tiles.StartWarmUp()
 	return nil
 }
 
@@ -238,12 +240,12 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if done == nil {
 		return nil
 	}
-	s.stopTileWarmUp()
+	s.tiles.StopWarmUp()
 	s.reports.stop()
 	if err := s.http.Shutdown(ctx); err != nil {
 		return fmt.Errorf("shut down http server: %w", err)
 	}
-	if err := s.waitPersisting(ctx); err != nil {
+	if err := s.tiles.WaitPersisting(ctx); err != nil {
 		return err
 	}
 	select {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"placeplan/wire"
@@ -22,12 +21,6 @@ const geoJSONContentType = "application/geo+json"
 func writeGeoJSON(c echo.Context, fc *geojson.FeatureCollection) error {
 	c.Response().Header().Set(echo.HeaderContentType, geoJSONContentType)
 	return c.JSON(http.StatusOK, fc)
-}
-
-// roundMultiPolygon returns a copy of mp with every coordinate rounded to
-// 6 decimal places, leaving mp (which the caller may share) untouched.
-func roundMultiPolygon(mp orb.MultiPolygon) orb.MultiPolygon {
-	return orb.Round(mp.Clone(), coordFactor).(orb.MultiPolygon)
 }
 
 // jsonSerializer is echo's JSON serializer without HTML escaping, so that

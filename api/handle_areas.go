@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"placeplan"
+	"placeplan/scenario/tiles"
 	"placeplan/wire"
 )
 
@@ -13,7 +14,7 @@ import (
 // without boundaries, of one geography (or all) and optionally one local
 // authority district.
 func (s *Server) handleAreas(c echo.Context) error {
-	geog, err := parseGeography(c.QueryParam("geography"))
+	geog, err := tiles.ParseGeography(c.QueryParam("geography"))
 	if err != nil {
 		return err
 	}
@@ -32,7 +33,7 @@ func (s *Server) handleAreas(c echo.Context) error {
 // with every indicator value held for it, small numbers suppressed.
 func (s *Server) handleAreaProfile(c echo.Context) error {
 	ctx := c.Request().Context()
-	geog, err := parseGeography(c.Param("geography"))
+	geog, err := tiles.ParseGeography(c.Param("geography"))
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"placeplan/scenario"
+	"placeplan/scenario/tiles"
 	"placeplan/scoring/classify"
 	"placeplan/wire"
 )
@@ -34,13 +35,13 @@ func (s *Server) handleBreaks(c echo.Context) error {
 		if !scenario.IsNeedField(field) {
 			return invalidf("field %q: with a scenario, want need_score or need_share", field)
 		}
-		if req.Scenario, err = s.scoreOf(ctx, ref); err != nil {
+		if req.Scenario, err = s.tiles.Score(ctx, ref); err != nil {
 			return err
 		}
 		if g := q.Get("geography"); g != "" && g != string(req.Scenario.Geography) {
 			return invalidf("scenario %s is on %s: ask for geography=%s or leave geography out", ref, req.Scenario.Geography.Label(), req.Scenario.Geography)
 		}
-		if req.Areas, err = s.areaNeedOf(ctx, ref); err != nil {
+		if req.Areas, err = s.tiles.AreaNeed(ctx, ref); err != nil {
 			return err
 		}
 	} else {
@@ -63,7 +64,7 @@ func (s *Server) handlePostBreaks(c echo.Context) error {
 	q := c.QueryParams()
 	if q.Get("layer") == "" { // the posted scenario's areas
 		q = url.Values(maps.Clone(q))
-		q.Set("layer", tileAreas)
+		q.Set("layer", tiles.LayerAreas)
 	}
 	field, method, classes, err := parseBreaks(q)
 	if err != nil {
@@ -85,19 +86,19 @@ func (s *Server) writeLegend(c echo.Context, req scenario.LegendRequest) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, wire.NewLegend(tileAreas, lg))
+	return c.JSON(http.StatusOK, wire.NewLegend(tiles.LayerAreas, lg))
 }
 
 // parseBreaks reads the parameters every breaks request shares: layer
 // (areas; it may be left out with a scenario), field, method and classes.
 func parseBreaks(q url.Values) (field string, method classify.Method, classes int, err error) {
 	switch layer := q.Get("layer"); layer {
-	case tileAreas:
+	case tiles.LayerAreas:
 	case "":
 		if q.Get("scenario") == "" {
 			return "", "", 0, invalidf("missing layer: want layer=areas")
 		}
-	case tileLocalities, tileSites:
+	case tiles.LayerLocalities, tiles.LayerSites:
 		return "", "", 0, invalidf("layer %q has no indicator values to classify: want layer=areas", layer)
 	default:
 		return "", "", 0, invalidf("unknown layer %q: want layer=areas", layer)

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"placeplan"
+	"placeplan/scenario/tiles"
 	"placeplan/wire"
 )
 
@@ -64,7 +65,7 @@ func (s *Server) handleConfig(c echo.Context) error {
 		out.Geographies = append(out.Geographies, configGeography{Geography: string(g), Label: g.Label(),
 			Vintage: strings.Join(vintages, ", "), Areas: geogs[g]})
 	}
-	if g, _ := layerGeography("", geogs); g != "" {
+	if g, _ := tiles.LayerGeography("", geogs); g != "" {
 		out.DefaultGeography = new(string(g))
 	}
 	b, ok, err := s.store.Extent(ctx)

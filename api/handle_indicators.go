@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"placeplan"
+	"placeplan/scenario/tiles"
 )
 
 // indicatorResponse is one entry of the indicator catalogue on the wire.
@@ -32,7 +33,7 @@ func toIndicatorResponse(ind placeplan.Indicator) indicatorResponse {
 // indicator catalogue — every loaded indicator with its direction, unit,
 // kind and denominator population.
 func (s *Server) handleIndicators(c echo.Context) error {
-	geog, err := parseGeography(c.QueryParam("geography"))
+	geog, err := tiles.ParseGeography(c.QueryParam("geography"))
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"placeplan"
+	"placeplan/scenario/tiles"
 )
 
 // handleAreasLayer answers GET /api/v1/layers/areas?geography=&lad=&bbox=&fields=&scenario=:
@@ -18,7 +19,7 @@ func (s *Server) handleAreasLayer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	geog, err := layerGeography(c.QueryParam("geography"), held)
+	geog, err := tiles.LayerGeography(c.QueryParam("geography"), held)
 	if err != nil {
 		return err
 	}
@@ -39,13 +40,13 @@ func (s *Server) handleAreasLayer(c echo.Context) error {
 	if geog == "" {
 		return writeGeoJSON(c, fc) // nothing loaded
 	}
-	var named *scenarioAreas
+	var named *tiles.ScenarioAreas
 	if id := c.QueryParam("scenario"); id != "" {
-		if named, err = s.areasOf(ctx, id); err != nil {
+		if named, err = s.tiles.Areas(ctx, id); err != nil {
 			return err
 		}
-		if named.geography != geog {
-			return invalidf("scenario %s is on %s, the layer on %s: ask for geography=%s", id, named.geography.Label(), geog.Label(), named.geography)
+		if named.Geography != geog {
+			return invalidf("scenario %s is on %s, the layer on %s: ask for geography=%s", id, named.Geography.Label(), geog.Label(), named.Geography)
 		}
 	}
 
@@ -67,46 +68,15 @@ func (s *Server) handleAreasLayer(c echo.Context) error {
 		if len(a.Geometry) == 0 {
 			continue
 		}
-		f := geojson.NewFeature(roundMultiPolygon(a.Geometry))
+		f := geojson.NewFeature(tiles.RoundMultiPolygon(a.Geometry))
 		f.ID = a.Code
-		f.Properties = areaProperties(a, inds, values, s.cfg.Disclosure)
+		f.Properties = tiles.AreaProperties(a, inds, values, s.cfg.Disclosure)
 		if named != nil {
-			for k, v := range named.props[a.Code] {
+			for k, v := range named.Props[a.Code] {
 				f.Properties[k] = v
 			}
 		}
 		fc.Append(f)
 	}
 	return writeGeoJSON(c, fc)
-}
-
-// areaProperties builds an area feature's properties: its names and
-// parents, then each indicator value it has (values[i] holds inds[i]'s
-// values by area code). A value the disclosure policy withholds is left
-// out and its key listed in "suppressed".
-func areaProperties(a placeplan.Area, inds []placeplan.Indicator, values []map[string]float64, d placeplan.Disclosure) geojson.Properties {
-	p := geojson.Properties{
-		"code":      a.Code,
-		"name":      a.Name,
-		"msoa_code": a.MSOACode,
-		"msoa_name": a.MSOAName,
-		"lad_code":  a.LADCode,
-		"lad_name":  a.LADName,
-	}
-	var suppressed []string
-	for i, ind := range inds {
-		v, ok := values[i][a.Code]
-		if !ok {
-			continue
-		}
-		if pv, ok := publish(ind, v, d); ok {
-			p[ind.Key] = pv
-		} else {
-			suppressed = append(suppressed, ind.Key)
-		}
-	}
-	if len(suppressed) > 0 {
-		p["suppressed"] = suppressed
-	}
-	return p
 }

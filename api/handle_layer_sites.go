@@ -1,13 +1,11 @@
 package api
 
 import (
-	"math"
-
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
-	"placeplan"
+	"placeplan/scenario/tiles"
 )
 
 // handleSitesLayer answers GET /api/v1/layers/sites?layer=NAME&bbox=: one
@@ -41,29 +39,8 @@ func (s *Server) handleSitesLayer(c echo.Context) error {
 		}
 		f := geojson.NewFeature(orb.Round(st.Point, coordFactor))
 		f.ID = st.ID
-		f.Properties = siteProperties(st)
+		f.Properties = tiles.SiteProperties(st)
 		fc.Append(f)
 	}
 	return writeGeoJSON(c, fc)
-}
-
-// siteProperties builds a site feature's properties: id, name, kind,
-// status, capacity when known, then the site's own properties, which never
-// replace those five.
-func siteProperties(st placeplan.Site) geojson.Properties {
-	p := geojson.Properties{
-		"id":     st.ID,
-		"name":   st.Name,
-		"kind":   st.Kind,
-		"status": st.Status,
-	}
-	if !math.IsNaN(st.Capacity) && !math.IsInf(st.Capacity, 0) {
-		p["capacity"] = st.Capacity
-	}
-	for k, v := range st.Properties {
-		if _, taken := p[k]; !taken && k != "capacity" {
-			p[k] = v
-		}
-	}
-	return p
 }

@@ -4,13 +4,14 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"placeplan/scenario/tiles"
 	"placeplan/wire"
 )
 
 // handleLocalities answers GET /api/v1/localities?geography=: the
 // localities of one geography (or all) with their member area codes.
 func (s *Server) handleLocalities(c echo.Context) error {
-	geog, err := parseGeography(c.QueryParam("geography"))
+	geog, err := tiles.ParseGeography(c.QueryParam("geography"))
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"placeplan"
 	"placeplan/scenario"
+	"placeplan/scenario/tiles"
 	"placeplan/wire"
 )
 
@@ -26,13 +27,13 @@ func (s *Server) handleScore(c echo.Context) error {
 		return err
 	}
 	ctx, ref := c.Request().Context(), c.QueryParam("scenario")
-	res, err := s.scoreOf(ctx, ref)
+	res, err := s.tiles.Score(ctx, ref)
 	if err != nil {
 		return err
 	}
 	doc := wire.NewScore(res)
 	if areas {
-		rows, err := s.areaNeedOf(ctx, ref)
+		rows, err := s.tiles.AreaNeed(ctx, ref)
 		if err != nil {
 			return err
 		}
@@ -50,7 +51,7 @@ func (s *Server) handlePlan(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.planOf(c.Request().Context(), c.QueryParam("scenario"))
+	res, err := s.tiles.Plan(c.Request().Context(), c.QueryParam("scenario"))
 	if err != nil {
 		return err
 	}
@@ -166,7 +167,7 @@ func (s *Server) planLayer(c echo.Context) (*scenario.PlanResult, map[string]orb
 	if err != nil {
 		return nil, nil, wire.Plan{}, nil, err
 	}
-	res, err := s.planOf(c.Request().Context(), c.QueryParam("scenario"))
+	res, err := s.tiles.Plan(c.Request().Context(), c.QueryParam("scenario"))
 	if err != nil {
 		return nil, nil, wire.Plan{}, nil, err
 	}
@@ -196,25 +197,6 @@ func (s *Server) planAreas(c echo.Context, res *scenario.PlanResult) (map[string
 	return out, nil
 }
 
-// groupFeatures builds one feature per group of demand areas (group[i] is
-// area i's group, −1 for none), keeping those that meet bbox.
-func groupFeatures(res *scenario.PlanResult, geoms map[string]orb.MultiPolygon, group []int, n int, bbox *orb.Bound) []orb.MultiPolygon {
-	out := make([]orb.MultiPolygon, n)
-	for i, g := range group {
-		if g >= 0 {
-			out[g] = append(out[g], geoms[res.Demand[i].Code]...)
-		}
-	}
-	for g, mp := range out {
-		if len(mp) == 0 || bbox != nil && !mp.Bound().Intersects(*bbox) {
-			out[g] = nil
-			continue
-		}
-		out[g] = roundMultiPolygon(mp)
-	}
-	return out
-}
-
 // handleCatchmentsLayer answers GET /api/v1/layers/catchments?scenario=ID&bbox=:
 // one feature per chosen site, the areas it serves (those whose nearest
 // chosen site within the standard it is), side by side as a MultiPolygon,
@@ -225,42 +207,7 @@ func (s *Server) handleCatchmentsLayer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeGeoJSON(c, catchments(res, geoms, doc, bbox))
-}
-
-// catchments is the catchments collection of a plan: one feature per
-// chosen site, the areas it serves, with the site's order, phase, reach and
-// explanation (withheld figures left out), keeping features that meet bbox
-// (nil for all). Coordinates are rounded to 6 decimals.
-func catchments(res *scenario.PlanResult, geoms map[string]orb.MultiPolygon, doc wire.Plan, bbox *orb.Bound) *geojson.FeatureCollection {
-	phaseOf, orderOf := map[string]string{}, map[string]int{}
-	for _, ph := range doc.Rollout.Phases {
-		for _, o := range ph.Sites {
-			phaseOf[o.ID] = ph.Label
-		}
-	}
-	for k, id := range doc.Rollout.Order {
-		orderOf[id] = k + 1
-	}
-	fc := geojson.NewFeatureCollection()
-	for p, mp := range groupFeatures(res, geoms, res.ServedBy, len(res.Selection.Selected), bbox) {
-		if mp == nil {
-			continue
-		}
-		site := doc.Sites[p]
-		f := geojson.NewFeature(mp)
-		f.ID = site.ID
-		f.Properties = withoutNil(geojson.Properties{
-			"site": site.ID, "locality": site.Locality, "fixed": site.Fixed,
-			"order": orderOf[site.ID], "phase": phaseOf[site.ID],
-			"site_lon": site.Lon, "site_lat": site.Lat,
-			"reach": site.Reach, "served": site.Served, "unique": site.Unique,
-			"mean_travel": site.MeanTravel, "max_travel": site.MaxTravel, "unit": doc.Unit,
-			"explanation": site.Explanation,
-		})
-		fc.Append(f)
-	}
-	return fc
+	return writeGeoJSON(c, tiles.Catchments(res, geoms, doc, bbox))
 }
 
 // handlePhasesLayer answers GET /api/v1/layers/phases?scenario=ID&bbox=:
@@ -272,7 +219,7 @@ func (s *Server) handlePhasesLayer(c echo.Context) error {
 		return err
 	}
 	fc := geojson.NewFeatureCollection()
-	for k, mp := range groupFeatures(res, geoms, res.ReachedIn, len(res.Rollout.Phases), bbox) {
+	for k, mp := range tiles.GroupFeatures(res, geoms, res.ReachedIn, len(res.Rollout.Phases), bbox) {
 		if mp == nil {
 			continue
 		}
@@ -283,7 +230,7 @@ func (s *Server) handlePhasesLayer(c echo.Context) error {
 		}
 		f := geojson.NewFeature(mp)
 		f.ID = k + 1
-		f.Properties = withoutNil(geojson.Properties{
+		f.Properties = tiles.WithoutNil(geojson.Properties{
 			"phase": k + 1, "label": ph.Label, "start": ph.Start, "sites": strings.Join(ids, ", "),
 			"new_weight": ph.NewWeight, "new_population": ph.NewPopulation,
 			"cumulative_weight_share": ph.WeightShare, "cumulative_population_share": ph.PopulationShare,
@@ -292,21 +239,4 @@ func (s *Server) handlePhasesLayer(c echo.Context) error {
 		fc.Append(f)
 	}
 	return writeGeoJSON(c, fc)
-}
-
-// withoutNil drops nil and nil-pointer properties (withheld or unknown
-// figures), so clients never see "null" typed as text.
-func withoutNil(p geojson.Properties) geojson.Properties {
-	for k, v := range p {
-		if v == nil {
-			delete(p, k)
-		} else if f, ok := v.(*float64); ok {
-			if f == nil {
-				delete(p, k)
-			} else {
-				p[k] = *f
-			}
-		}
-	}
-	return p
 }

@@ -12,6 +12,7 @@ import (
 
 	"placeplan"
 	"placeplan/scenario"
+	"placeplan/scenario/tiles"
 	"placeplan/wire"
 )
 
@@ -233,13 +234,13 @@ func (s *Server) handleRevisionResult(c echo.Context) error {
 	ref := saved.Label()
 	switch kind {
 	case "plan":
-		res, err := s.planOf(ctx, ref)
+		res, err := s.tiles.Plan(ctx, ref)
 		if err != nil {
 			return err
 		}
 		doc = wire.NewPlan(res)
 	default:
-		res, err := s.scoreOf(ctx, ref)
+		res, err := s.tiles.Score(ctx, ref)
 		if err != nil {
 			return err
 		}
@@ -286,7 +287,7 @@ func (s *Server) handleCompareLayer(c echo.Context) error {
 	}
 	var plan *scenario.PlanResult
 	for _, ref := range cmp.Labels {
-		if p, err := s.planOf(c.Request().Context(), ref); err == nil {
+		if p, err := s.tiles.Plan(c.Request().Context(), ref); err == nil {
 			plan = p
 			break
 		}
@@ -309,7 +310,7 @@ func (s *Server) handleCompareLayer(c echo.Context) error {
 		if len(a.Geometry) == 0 {
 			continue
 		}
-		f := geojson.NewFeature(roundMultiPolygon(a.Geometry))
+		f := geojson.NewFeature(tiles.RoundMultiPolygon(a.Geometry))
 		f.ID = a.Code
 		f.Properties = geojson.Properties{"code": a.Code, "name": a.Name, "status": status[a.Code],
 			"a": cmp.Labels[0], "b": cmp.Labels[1]}
@@ -333,11 +334,11 @@ func (s *Server) compare(c echo.Context) (*scenario.Comparison, error) {
 		}
 		it := scenario.Compared{Label: n.label, Scenario: n.sc}
 		if n.sc.Sites != nil {
-			if it.Plan, err = s.planOf(ctx, n.label); err != nil {
+			if it.Plan, err = s.tiles.Plan(ctx, n.label); err != nil {
 				return nil, placeplan.Wrap(placeplan.ErrorCode(err), err, "%s", n.label)
 			}
 			it.Score = it.Plan.Score
-		} else if it.Score, err = s.scoreOf(ctx, n.label); err != nil {
+		} else if it.Score, err = s.tiles.Score(ctx, n.label); err != nil {
 			return nil, placeplan.Wrap(placeplan.ErrorCode(err), err, "%s", n.label)
 		}
 		items = append(items, it)

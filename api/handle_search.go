@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"placeplan/scenario"
+	"placeplan/scenario/tiles"
 	"placeplan/wire"
 )
 
@@ -47,11 +48,11 @@ func (s *Server) handleSearch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cat, err := s.tileCatalog(ctx, rev)
+	held, err := s.tiles.Geographies(ctx, rev)
 	if err != nil {
 		return err
 	}
-	if query.Geography, err = layerGeography(q.Get("geography"), cat.geographies); err != nil {
+	if query.Geography, err = tiles.LayerGeography(q.Get("geography"), held); err != nil {
 		return err
 	}
 	ix, _, err := s.search.Get(ctx, "", rev, func(ctx context.Context) (*scenario.SearchIndex, error) {

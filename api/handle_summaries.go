@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"placeplan/scenario"
+	"placeplan/scenario/tiles"
 )
 
 // summaryDocument is GET /api/v1/summaries on the wire.
@@ -100,7 +101,7 @@ func (s *Server) handleSummaries(c echo.Context) error {
 			return invalidf("by: unknown grouping %q: use lad, msoa or locality", v)
 		}
 	}
-	geog, err := parseGeography(c.QueryParam("geography"))
+	geog, err := tiles.ParseGeography(c.QueryParam("geography"))
 	if err != nil {
 		return err
 	}
@@ -109,7 +110,7 @@ func (s *Server) handleSummaries(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		if geog, _ = layerGeography("", held); geog == "" {
+		if geog, _ = tiles.LayerGeography("", held); geog == "" {
 			return notFoundf("no small areas are loaded")
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"placeplan"
 	"placeplan/scenario"
+	"placeplan/scenario/tiles"
 	"placeplan/wire"
 )
 
@@ -50,20 +51,10 @@ func (s *Server) handleValues(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// publish applies the disclosure policy to one value and reports whether
-// it may be shown. A value JSON cannot carry (NaN, ±Inf) is withheld too.
-func publish(ind placeplan.Indicator, v float64, d placeplan.Disclosure) (float64, bool) {
-	pv, suppressed := d.Apply(ind, v)
-	if suppressed || math.IsNaN(pv) || math.IsInf(pv, 0) {
-		return 0, false
-	}
-	return pv, true
-}
-
 // indicatorValue is one indicator's value for one area on the wire, as the
 // disclosure policy lets it be shown.
 func indicatorValue(ind placeplan.Indicator, v float64, d placeplan.Disclosure) wire.IndicatorValue {
-	if pv, ok := publish(ind, v, d); ok {
+	if pv, ok := tiles.Publish(ind, v, d); ok {
 		return wire.NewIndicatorValue(ind, &pv)
 	}
 	return wire.NewIndicatorValue(ind, nil)
@@ -89,11 +80,11 @@ func (s *Server) indicatorOf(c echo.Context, geogParam, field string) (placeplan
 	if err != nil {
 		return placeplan.Indicator{}, err
 	}
-	cat, err := s.tileCatalog(ctx, rev)
+	held, err := s.tiles.Geographies(ctx, rev)
 	if err != nil {
 		return placeplan.Indicator{}, err
 	}
-	geog, err := layerGeography(geogParam, cat.geographies)
+	geog, err := tiles.LayerGeography(geogParam, held)
 	if err != nil {
 		return placeplan.Indicator{}, err
 	}

@@ -33,8 +33,8 @@ type serverMetrics struct {
 }
 
 // newServerMetrics builds the metrics of one server, reading the tile
-// cache's counters from cache at each scrape.
-func newServerMetrics(cache *tile.Cache) *serverMetrics {
+// cache's counters from stats at each scrape.
+func newServerMetrics(stats func() tile.CacheStats) *serverMetrics {
 	// Request latency bounds, seconds: from a cached tile (well under a
 	// millisecond) to a whole-England GeoJSON layer (seconds).
 	latencyBuckets := []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}
@@ -73,7 +73,7 @@ func newServerMetrics(cache *tile.Cache) *serverMetrics {
 	}
 	m.registry.MustRegister(
 		m.requests, m.latency, m.inFlight, m.builds, m.buildDur, m.early, m.persisted,
-		newTileCacheCollector(cache),
+		newTileCacheCollector(stats),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -85,7 +85,7 @@ func newServerMetrics(cache *tile.Cache) *serverMetrics {
 // and status. It hands a handler's error to the error handler first, as
 // accessLog does, so that the status counted is the one sent.
 func (s *Server) metrics(next echo.HandlerFunc) echo.HandlerFunc {
-	m := s.tiles.metrics
+	m := s.metricsOf
 	return func(c echo.Context) error {
 		start := time.Now()
 		m.inFlight.Inc()
@@ -106,6 +106,22 @@ func (s *Server) metrics(next echo.HandlerFunc) echo.HandlerFunc {
 		return nil
 	}
 }
+
+// LayerBuilt counts and times one tile layer build (tiles.Metrics).
+func (m *serverMetrics) LayerBuilt(layer string, failed bool, took time.Duration) {
+	result := "ok"
+	if failed {
+		result = "error"
+	}
+	m.builds.WithLabelValues(layer, result).Inc()
+	m.buildDur.WithLabelValues(layer).Observe(took.Seconds())
+}
+
+// EarlyTile counts a tile encoded while its layer was built (tiles.Metrics).
+func (m *serverMetrics) EarlyTile(layer string) { m.early.WithLabelValues(layer).Inc() }
+
+// PersistedTile counts a tile answered from the store (tiles.Metrics).
+func (m *serverMetrics) PersistedTile(layer string) { m.persisted.WithLabelValues(layer).Inc() }
 
 // observe records one answered request.
 func (m *serverMetrics) observe(c echo.Context, status int, start time.Time) {
@@ -135,7 +151,7 @@ func methodLabel(method string) string {
 // only counts by route pattern, method and status, tile cache and runtime
 // figures; raw URLs and query strings never become labels.
 func (s *Server) metricsRoutes() []route {
-	h := promhttp.HandlerFor(s.tiles.metrics.registry, promhttp.HandlerOpts{
+	h := promhttp.HandlerFor(s.metricsOf.registry, promhttp.HandlerOpts{
 		ErrorLog:           slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 		ErrorHandling:      promhttp.ContinueOnError,
 		DisableCompression: true, // gzipBodies compresses
@@ -148,17 +164,17 @@ func (s *Server) metricsRoutes() []route {
 
 // tileCacheCollector reports a tile.Cache's counters at each scrape.
 type tileCacheCollector struct {
-	cache                                   *tile.Cache
+	stats                                   func() tile.CacheStats
 	hits, misses, puts, evictions, rejected *prometheus.Desc // counters
 	entries, bytes, maxBytes                *prometheus.Desc // gauges
 }
 
-func newTileCacheCollector(cache *tile.Cache) *tileCacheCollector {
+func newTileCacheCollector(stats func() tile.CacheStats) *tileCacheCollector {
 	desc := func(name, help string) *prometheus.Desc {
 		return prometheus.NewDesc("placeplan_tile_cache_"+name, help, nil, nil)
 	}
 	return &tileCacheCollector{
-		cache:     cache,
+		stats:     stats,
 		hits:      desc("hits_total", "Tile cache lookups that found the tile."),
 		misses:    desc("misses_total", "Tile cache lookups that did not find the tile, which was then encoded."),
 		puts:      desc("puts_total", "Tiles stored in the cache."),
@@ -179,7 +195,7 @@ func (t *tileCacheCollector) Describe(ch chan<- *prometheus.Desc) {
 
 // Collect sends a snapshot of the cache's counters.
 func (t *tileCacheCollector) Collect(ch chan<- prometheus.Metric) {
-	st := t.cache.Stats()
+	st := t.stats()
 	send := func(d *prometheus.Desc, kind prometheus.ValueType, v int64) {
 		ch <- prometheus.MustNewConstMetric(d, kind, float64(v))
 	}

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"placeplan/scenario/tiles"
+
 	"net/http"
 	"strings"
 	"testing"
@@ -15,14 +17,14 @@ func TestMetrics(t *testing.T) {
 	srv, _ := newServer(t, Config{}, loadDefault(t))
 	srv.echo.GET("/boom", func(c echo.Context) error { panic("kaboom") })
 	h := srv.Handler()
-	tilePathA := tilePath(tileAreas, tileAt(-2.75, 52.71, 11))
-	tilePathB := tilePath(tileAreas, tileAt(-2.75, 52.71, 12))
+	tilePathA := tilePath(tiles.LayerAreas, tileAt(-2.75, 52.71, 11))
+	tilePathB := tilePath(tiles.LayerAreas, tileAt(-2.75, 52.71, 12))
 	get(t, h, "/tiles/areas.json")                                              // waits for the layer: no tile below is an early one
 	tag := get(t, h, tilePathA, "Accept-Encoding", "gzip").Header().Get("ETag") // miss
 	get(t, h, tilePathA, "Accept-Encoding", "gzip")                             // hit
 	get(t, h, tilePathB)                                                        // miss
 	get(t, h, tilePathA, "If-None-Match", tag)                                  // 304, no lookup
-	get(t, h, tilePath(tileAreas, tileAt(-30, 45, 10)))                         // 204, miss
+	get(t, h, tilePath(tiles.LayerAreas, tileAt(-30, 45, 10)))                  // 204, miss
 	get(t, h, "/tiles/areas/99/0/0.mvt")                                        // 400
 	get(t, h, "/api/v1/breaks?layer=areas&field=imd_score&method=jenks")
 	do(t, h, "PROPFIND", "/healthz")
@@ -58,7 +60,7 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("%s = %v (present %v), want %v", sample, got, ok, want)
 		}
 	}
-	if st := srv.tiles.cache.Stats(); float64(st.Bytes) != m["placeplan_tile_cache_bytes"] || st.Bytes == 0 {
+	if st := srv.tiles.Cache().Stats(); float64(st.Bytes) != m["placeplan_tile_cache_bytes"] || st.Bytes == 0 {
 		t.Errorf("placeplan_tile_cache_bytes = %v, cache holds %d bytes", m["placeplan_tile_cache_bytes"], st.Bytes)
 	}
 	for _, name := range []string{"go_goroutines", "go_memstats_heap_alloc_bytes", "process_resident_memory_bytes"} {

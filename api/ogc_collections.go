@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"placeplan"
+	"placeplan/scenario/tiles"
 )
 
 // The three OGC collections. Each reads the store per request, as the
@@ -76,7 +77,7 @@ func (o *ogcState) geography(ctx context.Context, q url.Values) (placeplan.Geogr
 	if err != nil {
 		return "", err
 	}
-	return layerGeography(q.Get("geography"), held)
+	return tiles.LayerGeography(q.Get("geography"), held)
 }
 
 // areaItems returns a page of small areas with a boundary meeting q.bbox,
@@ -157,8 +158,8 @@ func (o *ogcState) areaFeatures(ctx context.Context, geog placeplan.Geography, c
 				values[i][a.Code] = v
 			}
 		}
-		feats = append(feats, newOGCFeature(a.Code, roundMultiPolygon(a.Geometry),
-			areaProperties(a, inds, values, o.s.cfg.Disclosure)))
+		feats = append(feats, newOGCFeature(a.Code, tiles.RoundMultiPolygon(a.Geometry),
+			tiles.AreaProperties(a, inds, values, o.s.cfg.Disclosure)))
 	}
 	return feats, nil
 }
@@ -254,14 +255,14 @@ func (o *ogcState) localityFeature(ctx context.Context, q ogcQuery, id string) (
 // properties of the localities map layer, leaving out any without a
 // member boundary.
 func (o *ogcState) localityFeatures(ctx context.Context, geog placeplan.Geography, locs []placeplan.Locality) ([]ogcFeature, error) {
-	outlines, err := o.s.localityOutlines(ctx, geog, locs, true)
+	outlines, err := tiles.LocalityOutlines(ctx, o.s.store, geog, locs, true)
 	if err != nil {
 		return nil, err
 	}
 	var feats []ogcFeature
 	for i, l := range locs {
 		if outlines[i] != nil {
-			feats = append(feats, newOGCFeature(l.ID, outlines[i], localityProperties(l)))
+			feats = append(feats, newOGCFeature(l.ID, outlines[i], tiles.LocalityProperties(l)))
 		}
 	}
 	return feats, nil
@@ -360,7 +361,7 @@ func (o *ogcState) siteFeature(ctx context.Context, _ ogcQuery, id string) (ogcF
 // siteFeature returns a point as a feature with the properties of the
 // sites map layer and its layer's name.
 func siteFeature(st placeplan.Site) ogcFeature {
-	p := siteProperties(st)
+	p := tiles.SiteProperties(st)
 	p["layer"] = st.Layer
 	return newOGCFeature(st.Layer+":"+st.ID, orb.Round(st.Point, coordFactor), p)
 }

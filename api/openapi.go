@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"placeplan/scenario"
+	"placeplan/scenario/tiles"
 	"placeplan/scoring/siting"
 )
 
@@ -276,7 +277,7 @@ func routeDocs() map[string]routeDoc {
 
 		"/tiles/:layer/:z/:x/:y": {tag: "tiles", content: "application/vnd.mapbox-vector-tile", revisioned: true,
 			status: []int{204, 400, 404}, params: []openAPIParameter{
-				pathParamDoc("layer", "tile layer (catchments needs scenario)", enumSchema(tileLayerNames()...)),
+				pathParamDoc("layer", "tile layer (catchments needs scenario)", enumSchema(tiles.LayerNames()...)),
 				pathParamDoc("z", "zoom", schema{"type": "integer", "minimum": 0}),
 				pathParamDoc("x", "tile column", schema{"type": "integer", "minimum": 0}),
 				pathParamDoc("y", "tile row and extension, such as 1234.mvt", schema{"type": "string", "pattern": `^[0-9]+\.mvt$`}),

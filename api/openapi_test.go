@@ -1,6 +1,8 @@
 package api
 
 import (
+	"placeplan/scenario/tiles"
+
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -190,11 +192,11 @@ func TestOpenAPIParameters(t *testing.T) {
 			t.Errorf("items does not document %s", code)
 		}
 	}
-	tiles := "/tiles/{layer}/{z}/{x}/{y}"
-	if l := param(tiles, "layer"); !slices.Equal(enum(l), slices.Sorted(slices.Values(tileLayerNames()))) {
-		t.Errorf("tile layers %v, want %v", enum(l), tileLayerNames())
+	tilePathTemplate := "/tiles/{layer}/{z}/{x}/{y}"
+	if l := param(tilePathTemplate, "layer"); !slices.Equal(enum(l), slices.Sorted(slices.Values(tiles.LayerNames()))) {
+		t.Errorf("tile layers %v, want %v", enum(l), tiles.LayerNames())
 	}
-	if f := param(tiles, "fields"); f.In != "query" || f.Required || !strings.Contains(f.Description, "unknown name is a 400") {
+	if f := param(tilePathTemplate, "fields"); f.In != "query" || f.Required || !strings.Contains(f.Description, "unknown name is a 400") {
 		t.Errorf("tile fields parameter: %+v", f)
 	}
 	if op := doc.Paths["/ogc"]["get"]; op.Role != string(RoleViewer) {

@@ -3,7 +3,6 @@ package api
 import (
 	"math"
 	"net/url"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,33 +10,8 @@ import (
 	"github.com/paulmach/orb"
 
 	"placeplan"
+	"placeplan/scenario/tiles"
 )
-
-// parseGeography parses a geography parameter: "" (any), lsoa11 or lsoa21.
-func parseGeography(s string) (placeplan.Geography, error) {
-	switch g := placeplan.Geography(s); g {
-	case "", placeplan.LSOA2011, placeplan.LSOA2021:
-		return g, nil
-	}
-	return "", invalidf("unknown geography %q: want lsoa11 or lsoa21", s)
-}
-
-// layerGeography parses the geography of a map layer request. Left empty,
-// it is the only geography loaded, or lsoa11 when both are; it stays empty
-// when nothing is loaded.
-func layerGeography(s string, held map[placeplan.Geography]int) (placeplan.Geography, error) {
-	g, err := parseGeography(s)
-	if err != nil || g != "" {
-		return g, err
-	}
-	if held[placeplan.LSOA2011] > 0 {
-		return placeplan.LSOA2011, nil
-	}
-	if held[placeplan.LSOA2021] > 0 {
-		return placeplan.LSOA2021, nil
-	}
-	return "", nil
-}
 
 // parseBBox parses a bbox parameter, "minLon,minLat,maxLon,maxLat" in
 // WGS84 degrees. It returns nil for an empty parameter.
@@ -89,7 +63,7 @@ func selectFields(inds []placeplan.Indicator, q url.Values, geog placeplan.Geogr
 		byKey[ind.Key] = ind
 	}
 	var out []placeplan.Indicator
-	for _, f := range fieldNames(q.Get("fields")) {
+	for _, f := range tiles.FieldNames(q.Get("fields")) {
 		ind, ok := byKey[f]
 		if !ok {
 			if geog == "" {
@@ -103,19 +77,6 @@ func selectFields(inds []placeplan.Indicator, q url.Values, geog placeplan.Geogr
 	return out, nil
 }
 
-// fieldNames splits a fields parameter into its comma-separated names,
-// trimmed, sorted and without repeats or empty names; "" gives none.
-func fieldNames(s string) []string {
-	out := []string{}
-	for _, f := range strings.Split(s, ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	sort.Strings(out)
-	return slices.Compact(out)
-}
-
 // tileFieldsParam parses the fields parameter of a tile request: the
 // property names to keep, as fieldNames gives them, or nil without the
 // parameter (every property is kept; an empty parameter keeps none).
@@ -123,22 +84,5 @@ func tileFieldsParam(q url.Values) []string {
 	if !q.Has("fields") {
 		return nil
 	}
-	return fieldNames(q.Get("fields"))
-}
-
-// checkTileFields refuses a name of fields that is not in known, the
-// properties the layer's features may carry, with an error that names it
-// and the layer.
-func checkTileFields(fields []string, layer string, known map[string]string) error {
-	for _, f := range fields {
-		if _, ok := known[f]; !ok {
-			have := make([]string, 0, len(known))
-			for k := range known {
-				have = append(have, k)
-			}
-			sort.Strings(have)
-			return invalidf("unknown field %q: the %s tiles have %s (see /tiles/%s.json)", f, layer, strings.Join(have, ", "), layer)
-		}
-	}
-	return nil
+	return tiles.FieldNames(q.Get("fields"))
 }

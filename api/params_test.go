@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"placeplan"
+	"placeplan/scenario/tiles"
 )
 
 func TestParseBBox(t *testing.T) {
@@ -62,9 +63,9 @@ func TestLayerGeography(t *testing.T) {
 		{"explicit but not loaded", "lsoa11", only21, placeplan.LSOA2011},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := layerGeography(tc.in, tc.held)
+			got, err := tiles.LayerGeography(tc.in, tc.held)
 			if err != nil || got != tc.want {
-				t.Errorf("layerGeography(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+				t.Errorf("tiles.LayerGeography(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
 			}
 		})
 	}
@@ -149,7 +150,7 @@ func TestSuppression(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			values := []map[string]float64{{area.Code: 41.2}, {area.Code: tc.referrals}}
-			props := areaProperties(area, inds, values, tc.disclosure)
+			props := tiles.AreaProperties(area, inds, values, tc.disclosure)
 			// Round-trip through JSON, as a client sees it.
 			b, _ := json.Marshal(props)
 			var got map[string]any
@@ -177,14 +178,14 @@ func TestSuppression(t *testing.T) {
 	}
 
 	t.Run("area without a value", func(t *testing.T) {
-		props := areaProperties(area, inds, []map[string]float64{{}, {}}, d)
+		props := tiles.AreaProperties(area, inds, []map[string]float64{{}, {}}, d)
 		if _, ok := props["imd_score"]; ok {
 			t.Errorf("properties carry a value the area lacks: %v", props)
 		}
 	})
 	t.Run("non-finite values withheld", func(t *testing.T) {
 		values := []map[string]float64{{area.Code: math.Inf(1)}, {area.Code: 10}}
-		props := areaProperties(area, inds, values, d)
+		props := tiles.AreaProperties(area, inds, values, d)
 		if _, err := json.Marshal(props); err != nil {
 			t.Errorf("marshal: %v", err)
 		}
@@ -198,13 +199,13 @@ func TestSiteProperties(t *testing.T) {
 	st := placeplan.Site{Layer: "hubs", ID: "h1", Name: "Hub", Kind: "family hub", Status: "open",
 		Capacity: math.NaN(), Point: orb.Point{-2.75, 52.71},
 		Properties: map[string]string{"name": "overridden?", "capacity": "9", "ward": "Castle"}}
-	got := siteProperties(st)
+	got := tiles.SiteProperties(st)
 	want := map[string]any{"id": "h1", "name": "Hub", "kind": "family hub", "status": "open", "ward": "Castle"}
 	if !reflect.DeepEqual(map[string]any(got), want) {
 		t.Errorf("siteProperties = %v, want %v", got, want)
 	}
 	st.Capacity = 40
-	if got := siteProperties(st); got["capacity"] != 40.0 {
+	if got := tiles.SiteProperties(st); got["capacity"] != 40.0 {
 		t.Errorf("capacity = %v, want 40", got["capacity"])
 	}
 }

@@ -1,7 +1,8 @@
 package api
 
 import (
-	"context"
+	"placeplan/scenario/tiles"
+
 	"fmt"
 	"net/http"
 	"strings"
@@ -32,10 +33,10 @@ func (s *Server) revision(next echo.HandlerFunc) echo.HandlerFunc {
 		// the revision the reference resolves to ("id@3"). A bad reference
 		// is left for the handler to report.
 		if ref := c.QueryParam("scenario"); ref != "" {
-			if n, err := s.lookupScenario(c.Request().Context(), ref); err == nil {
-				tag = fmt.Sprintf(`W/"rev-%d-%s"`, rev, n.label)
+			if n, err := s.tiles.Lookup(c.Request().Context(), ref); err == nil {
+				tag = fmt.Sprintf(`W/"rev-%d-%s"`, rev, n.Label)
 				// The handler resolves the same reference: hand it this one.
-				c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), resolvedKey{ref}, n)))
+				c.SetRequest(c.Request().WithContext(tiles.WithResolved(c.Request().Context(), ref, n)))
 			}
 		}
 		if notModified(c, tag) {

@@ -15,6 +15,7 @@ import (
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/scenario/tiles"
 	"placeplan/scoring/classify"
 )
 
@@ -25,17 +26,17 @@ import (
 // map users' views are (the sampling of geo/tile's BenchmarkEncodeEngland).
 func sampleAreaTiles(areas []placeplan.Area, n int, minZ, maxZ maptile.Zoom, seed uint64) []maptile.Tile {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	tiles := make([]maptile.Tile, 0, n)
-	for len(tiles) < n {
+	addrs := make([]maptile.Tile, 0, n)
+	for len(addrs) < n {
 		a := areas[r.IntN(len(areas))]
 		if len(a.Geometry) == 0 {
 			continue
 		}
 		ring := a.Geometry[r.IntN(len(a.Geometry))][0]
 		z := minZ + maptile.Zoom(r.IntN(int(maxZ-minZ)+1))
-		tiles = append(tiles, maptile.At(ring[r.IntN(len(ring))], z))
+		addrs = append(addrs, maptile.At(ring[r.IntN(len(ring))], z))
 	}
-	return tiles
+	return addrs
 }
 
 // BenchmarkTilesEngland serves areas tiles with all of England loaded
@@ -56,7 +57,7 @@ func BenchmarkTilesEngland(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tiles := sampleAreaTiles(areas, 2000, 6, 14, 1)
+	addrs := sampleAreaTiles(areas, 2000, 6, 14, 1)
 	areas = nil
 
 	b.Run("uncached", func(b *testing.B) {
@@ -67,7 +68,7 @@ func BenchmarkTilesEngland(b *testing.B) {
 			b.Fatalf("TileJSON: status %d", rec.Code)
 		}
 		b.Logf("areas layer built in %v", time.Since(start).Round(time.Millisecond))
-		benchmarkTileRequests(b, h, tiles)
+		benchmarkTileRequests(b, h, addrs)
 	})
 	b.Run("cached", func(b *testing.B) {
 		srv := newTBServer(store, Config{})
@@ -75,7 +76,7 @@ func BenchmarkTilesEngland(b *testing.B) {
 		if rec := getTB(h, "/tiles/areas.json"); rec.Code != http.StatusOK { // waits for the layer: no early tile
 			b.Fatalf("TileJSON: status %d", rec.Code)
 		}
-		path := tilePath(tileAreas, tileAt(-1.2578, 51.7520, 12)) // Oxford
+		path := tilePath(tiles.LayerAreas, tileAt(-1.2578, 51.7520, 12)) // Oxford
 		if rec := getTB(h, path, "Accept-Encoding", "gzip"); rec.Code != http.StatusOK {
 			b.Fatalf("%s: status %d", path, rec.Code)
 		}
@@ -103,16 +104,16 @@ func BenchmarkTilesEngland(b *testing.B) {
 // benchmarkTileRequests requests tiles one per iteration and reports the
 // 50th and 99th percentile latencies, the mean compressed bytes per tile
 // and, in the log, the percentiles of each zoom.
-func benchmarkTileRequests(b *testing.B, h http.Handler, tiles []maptile.Tile) {
+func benchmarkTileRequests(b *testing.B, h http.Handler, addrs []maptile.Tile) {
 	b.ReportAllocs()
-	durs := make([]time.Duration, 0, len(tiles))
+	durs := make([]time.Duration, 0, len(addrs))
 	byZoom := map[maptile.Zoom][]time.Duration{}
 	var bytes int
 	i := 0
 	for b.Loop() {
-		t := tiles[i%len(tiles)]
+		t := addrs[i%len(addrs)]
 		i++
-		req := httptest.NewRequest(http.MethodGet, tilePath(tileAreas, t), nil)
+		req := httptest.NewRequest(http.MethodGet, tilePath(tiles.LayerAreas, t), nil)
 		req.Header.Set("Accept-Encoding", "gzip")
 		rec := httptest.NewRecorder()
 		start := time.Now()
@@ -128,7 +129,7 @@ func benchmarkTileRequests(b *testing.B, h http.Handler, tiles []maptile.Tile) {
 	b.ReportMetric(msOf(percentile(durs, 50)), "p50-ms")
 	b.ReportMetric(msOf(percentile(durs, 99)), "p99-ms")
 	b.ReportMetric(float64(bytes)/float64(len(durs)), "gzip-bytes/tile")
-	if len(durs) >= len(tiles) {
+	if len(durs) >= len(addrs) {
 		zs := make([]maptile.Zoom, 0, len(byZoom))
 		for z := range byZoom {
 			zs = append(zs, z)
@@ -200,10 +201,10 @@ func BenchmarkFirstTileEngland(b *testing.B) {
 	}
 	var cases []firstTile
 	for _, z := range []maptile.Zoom{6, 7, 8, 9, 10, 12, 14} {
-		cases = append(cases, firstTile{fmt.Sprintf("areas-z%d", z), tileAreas, -0.1276, 51.5072, z})
+		cases = append(cases, firstTile{fmt.Sprintf("areas-z%d", z), tiles.LayerAreas, -0.1276, 51.5072, z})
 	}
-	cases = append(cases, firstTile{"areas-z8-shrewsbury", tileAreas, -2.75, 52.71, 8})
-	for _, layer := range []string{tileDistricts, tileLabels} {
+	cases = append(cases, firstTile{"areas-z8-shrewsbury", tiles.LayerAreas, -2.75, 52.71, 8})
+	for _, layer := range []string{tiles.LayerDistricts, tiles.LayerLabels} {
 		for _, z := range []maptile.Zoom{4, 10, 14} {
 			cases = append(cases, firstTile{fmt.Sprintf("%s-z%d", layer, z), layer, -0.1276, 51.5072, z})
 		}
@@ -215,8 +216,8 @@ func BenchmarkFirstTileEngland(b *testing.B) {
 		for _, tc := range cases {
 			b.Run(st.name+"/"+tc.name, func(b *testing.B) {
 				path := tilePath(tc.layer, tileAt(tc.lon, tc.lat, tc.z))
-				if tc.layer == tileAreas {
-					path += "?fields=" + webMapAreaFields
+				if tc.layer == tiles.LayerAreas {
+					path += "?fields=" + tiles.WebMapAreaFields
 				}
 				var total, slowest time.Duration
 				n := 0
@@ -249,7 +250,7 @@ func BenchmarkFirstTileEngland(b *testing.B) {
 					total += d
 					slowest = max(slowest, d)
 					n++
-					for _, l := range append(warmTileLayers(), tc.layer) { // waits for the builds
+					for _, l := range append(tiles.WarmLayers(), tc.layer) { // waits for the builds
 						if rec := getTB(srv.Handler(), "/tiles/"+l+".json"); rec.Code != http.StatusOK {
 							b.Fatalf("TileJSON of %s: status %d", l, rec.Code)
 						}

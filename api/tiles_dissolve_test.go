@@ -12,6 +12,7 @@ import (
 
 	"placeplan"
 	"placeplan/geo"
+	"placeplan/scenario/tiles"
 )
 
 // TestDissolveLocalities dissolves the default dataset's localities: each
@@ -76,8 +77,8 @@ func selfCrossings(r orb.Ring) int {
 func TestTileRingsValid(t *testing.T) {
 	srv, _ := newServer(t, Config{}, loadDefault(t))
 	h := srv.Handler()
-	for _, layer := range []string{tileAreas, tileLocalities} {
-		for z := maptile.Zoom(6); z <= tileMaxZoom; z++ {
+	for _, layer := range []string{tiles.LayerAreas, tiles.LayerLocalities} {
+		for z := maptile.Zoom(6); z <= tiles.MaxZoom; z++ {
 			bad, total := 0, 0
 			for _, p := range [][2]float64{{-2.75, 52.71}, {-2.45, 52.68}, {-1.25, 51.75}, {-3.0, 52.5}} {
 				rec := get(t, h, tilePath(layer, tileAt(p[0], p[1], z)))
@@ -94,7 +95,7 @@ func TestTileRingsValid(t *testing.T) {
 				}
 			}
 			switch {
-			case bad > 0 && layer == tileAreas && z < areasDetailMinZoom:
+			case bad > 0 && layer == tiles.LayerAreas && z < tiles.AreasDetailMinZoom:
 				t.Logf("%s z%d: %d of %d features have a self-crossing ring (geo/tile's grid snapping)", layer, z, bad, total)
 			case bad > 0:
 				t.Errorf("%s z%d: %d of %d features have a self-crossing ring", layer, z, bad, total)

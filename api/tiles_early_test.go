@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"placeplan"
+	"placeplan/scenario/tiles"
 )
 
 // canonicalTile describes a decoded tile's features for comparison: each
@@ -71,10 +72,10 @@ func TestEarlyTilesAreTheTiles(t *testing.T) {
 	// zooms 6 and 7 read them whole too, for a layer of their zoom.
 	var paths []string
 	subset := 0
-	for z := maptile.Zoom(tileMaxZoom); z >= areasMinZoom; z-- {
+	for z := maptile.Zoom(tiles.MaxZoom); z >= tiles.AreasMinZoom; z-- {
 		for _, p := range [][2]float64{{-2.75, 52.71}, {-2.29, 52.637}, {-1.2578, 51.7520}, {-1.6, 51.9}} {
-			paths = append(paths, tilePath(tileAreas, tileAt(p[0], p[1], z)))
-			if z > earlyBandMaxZoom {
+			paths = append(paths, tilePath(tiles.LayerAreas, tileAt(p[0], p[1], z)))
+			if z > tiles.EarlyBandMaxZoom {
 				subset++
 			}
 		}
@@ -83,7 +84,7 @@ func TestEarlyTilesAreTheTiles(t *testing.T) {
 	subset += 2
 	early := make([][]string, len(paths))
 	for i, p := range paths {
-		if strings.Contains(p, "/"+strconv.Itoa(earlyBandMaxZoom)+"/") {
+		if strings.Contains(p, "/"+strconv.Itoa(tiles.EarlyBandMaxZoom)+"/") {
 			for deadline := time.Now().Add(10 * time.Second); store.areas.Load() == 0; time.Sleep(time.Millisecond) {
 				if time.Now().After(deadline) {
 					t.Fatal("the layer's build has not read the areas in 10 s")
@@ -100,7 +101,7 @@ func TestEarlyTilesAreTheTiles(t *testing.T) {
 	if p := decodeProblem(t, bad, http.StatusBadRequest); !strings.Contains(p.Detail, `unknown field "imd_scor"`) {
 		t.Errorf("early tile with an unknown field: %q", p.Detail)
 	}
-	if st := srv.tiles.cache.Stats(); st.Entries != 0 || st.Puts != 0 {
+	if st := srv.tiles.Cache().Stats(); st.Entries != 0 || st.Puts != 0 {
 		t.Errorf("early tiles were cached: %+v", st)
 	}
 	if got := int(store.early.Load()); got != subset {

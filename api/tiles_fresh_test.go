@@ -19,6 +19,8 @@ import (
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/geo/tile"
+	"placeplan/scenario/tiles"
 )
 
 // TestTileFreshness ingests into the real SQLite store between requests:
@@ -38,8 +40,8 @@ func TestTileFreshness(t *testing.T) {
 		t.Fatal(err)
 	}
 	paths := []string{
-		tilePath(tileAreas, tileAtPoint(area.Point, 12)),
-		tilePath(tileAreas, tileAtPoint(area.Point, 11)),
+		tilePath(tiles.LayerAreas, tileAtPoint(area.Point, 12)),
+		tilePath(tiles.LayerAreas, tileAtPoint(area.Point, 11)),
 		"/tiles/areas.json",
 	}
 	get(t, h, "/tiles/areas.json") // waits for the layer: no tile below is an early one
@@ -61,7 +63,7 @@ func TestTileFreshness(t *testing.T) {
 				p, tag, rec.Code, rec.Body.Len(), rec.Header().Get("ETag"))
 		}
 	}
-	if st := srv.tiles.cache.Stats(); st.Entries != 2 {
+	if st := srv.tiles.Cache().Stats(); st.Entries != 2 {
 		t.Fatalf("cache holds %d tiles, want 2", st.Entries)
 	}
 
@@ -77,13 +79,14 @@ func TestTileFreshness(t *testing.T) {
 	if f == nil || f.Properties["referrals"] != 12.0 {
 		t.Fatalf("after the ingest: feature %v, want referrals 12", f)
 	}
-	if st := srv.tiles.cache.Stats(); st.Entries != 1 {
+	if st := srv.tiles.Cache().Stats(); st.Entries != 1 {
 		t.Errorf("cache holds %d tiles after the new revision's first, want 1: the old revision's were not purged", st.Entries)
 	}
 	// A request that began before the ingest may store its tile after
 	// it: that tile, of the old revision, is never served.
-	old := &tileLayer{id: tileLayerID{name: tileAreas, geog: placeplan.LSOA2011}, rev: rev}
-	srv.tiles.cache.Put(tileCacheKey(old, tileAtPoint(area.Point, 12), nil), before.Body.Bytes())
+	old := tileAtPoint(area.Point, 12)
+	oldKey := tile.CacheKey{Layer: tiles.LayerID(tiles.LayerAreas, placeplan.LSOA2011, ""), Revision: rev, Z: uint32(old.Z), X: old.X, Y: old.Y}
+	srv.tiles.Cache().Put(oldKey, before.Body.Bytes())
 	if again := get(t, h, paths[0], "Accept-Encoding", "gzip"); bytes.Equal(again.Body.Bytes(), before.Body.Bytes()) {
 		t.Error("a tile stored late under the old revision was served at the new one")
 	}
@@ -137,7 +140,7 @@ func TestTileLayerBuiltOnce(t *testing.T) {
 	codes := make([]int, n)
 	for i := range n {
 		wg.Go(func() {
-			codes[i] = get(t, h, tilePath(tileAreas, tileAt(-2.9+0.05*float64(i), 52.71, 11))).Code
+			codes[i] = get(t, h, tilePath(tiles.LayerAreas, tileAt(-2.9+0.05*float64(i), 52.71, 11))).Code
 		})
 	}
 	wg.Wait() // answered early, while the build is held back
@@ -161,8 +164,8 @@ func TestTileLayerBuiltOnce(t *testing.T) {
 	}
 
 	ingestReferrals(t, store.Store)
-	get(t, h, tilePath(tileAreas, tileAt(-2.75, 52.71, 11)))
-	get(t, h, tilePath(tileAreas, tileAt(-2.75, 52.71, 12)))
+	get(t, h, tilePath(tiles.LayerAreas, tileAt(-2.75, 52.71, 11)))
+	get(t, h, tilePath(tiles.LayerAreas, tileAt(-2.75, 52.71, 12)))
 	get(t, h, "/tiles/areas.json") // waits for the new build
 	if got := store.areas.Load(); got != 2 {
 		t.Errorf("areas read %d times after a new revision, want 2", got)
@@ -214,22 +217,22 @@ func TestTileJSON(t *testing.T) {
 		wantGeogName string
 	}{
 		{"areas, default geography", "http://maps.example.org/tiles/areas.json", nil,
-			"http://maps.example.org/tiles/areas/{z}/{x}/{y}.mvt", tileAreas, areasMinZoom, tileMaxZoom,
+			"http://maps.example.org/tiles/areas/{z}/{x}/{y}.mvt", tiles.LayerAreas, tiles.AreasMinZoom, tiles.MaxZoom,
 			[]string{"code", "imd_score", "imd_decile", "lad_name"}, "Open Government Licence", true, "LSOA 2011"},
 		{"areas of lsoa21 behind an https proxy", "http://maps.example.org:8443/tiles/areas.json?geography=lsoa21", []string{"X-Forwarded-Proto", "https"},
-			"https://maps.example.org:8443/tiles/areas/{z}/{x}/{y}.mvt?geography=lsoa21", tileAreas, areasMinZoom, tileMaxZoom,
+			"https://maps.example.org:8443/tiles/areas/{z}/{x}/{y}.mvt?geography=lsoa21", tiles.LayerAreas, tiles.AreasMinZoom, tiles.MaxZoom,
 			[]string{"code", "imd_score"}, "Open Government Licence", false, "LSOA 2021"},
 		{"an X-Forwarded-Proto that is no scheme", "/tiles/localities.json", []string{"X-Forwarded-Proto", "javascript"},
-			"http://example.com/tiles/localities/{z}/{x}/{y}.mvt", tileLocalities, basemapMinZoom, tileMaxZoom,
+			"http://example.com/tiles/localities/{z}/{x}/{y}.mvt", tiles.LayerLocalities, tiles.BasemapMinZoom, tiles.MaxZoom,
 			[]string{"id", "name", "scheme", "area_count"}, "Crown copyright", false, "LSOA 2011"},
 		{"districts of lsoa21", "/tiles/districts.json?geography=lsoa21", nil,
-			"http://example.com/tiles/districts/{z}/{x}/{y}.mvt?geography=lsoa21", tileDistricts, basemapMinZoom, tileMaxZoom,
+			"http://example.com/tiles/districts/{z}/{x}/{y}.mvt?geography=lsoa21", tiles.LayerDistricts, tiles.BasemapMinZoom, tiles.MaxZoom,
 			[]string{"code", "name"}, "Open Government Licence", false, "LSOA 2021"},
 		{"labels", "/tiles/labels.json", nil,
-			"http://example.com/tiles/labels/{z}/{x}/{y}.mvt", tileLabels, basemapMinZoom, tileMaxZoom,
+			"http://example.com/tiles/labels/{z}/{x}/{y}.mvt", tiles.LayerLabels, tiles.BasemapMinZoom, tiles.MaxZoom,
 			[]string{"name", "kind", "rank", "scheme"}, "Crown copyright", false, "LSOA 2011"},
 		{"sites ignore geography", "/tiles/sites.json?geography=lsoa11", nil,
-			"http://example.com/tiles/sites/{z}/{x}/{y}.mvt", tileSites, 0, tileMaxZoom,
+			"http://example.com/tiles/sites/{z}/{x}/{y}.mvt", tiles.LayerSites, 0, tiles.MaxZoom,
 			[]string{"layer", "id", "name"}, "", false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -289,8 +292,8 @@ func TestTileJSON(t *testing.T) {
 	var doc tileJSON
 	decode(t, get(t, h, "/tiles/areas.json"), http.StatusOK, "application/json", &doc)
 	for _, ind := range inds {
-		if got := doc.VectorLayers[0].Fields[ind.Key]; got != indicatorField(ind) || got == "" {
-			t.Errorf("field %s described as %q, want %q", ind.Key, got, indicatorField(ind))
+		if got := doc.VectorLayers[0].Fields[ind.Key]; got != tiles.IndicatorField(ind) || got == "" {
+			t.Errorf("field %s described as %q, want %q", ind.Key, got, tiles.IndicatorField(ind))
 		}
 	}
 }
@@ -305,7 +308,7 @@ func revTag(rev int64) string { return fmt.Sprintf(`W/"rev-%d"`, rev) }
 // nil.
 func featureByCode(t *testing.T, layers mvt.Layers, code string) *geojson.Feature {
 	t.Helper()
-	l := onlyLayer(t, layers, tileAreas)
+	l := onlyLayer(t, layers, tiles.LayerAreas)
 	i := slices.IndexFunc(l.Features, func(f *geojson.Feature) bool { return f.Properties["code"] == code })
 	if i < 0 {
 		return nil

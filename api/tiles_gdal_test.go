@@ -1,6 +1,8 @@
 package api
 
 import (
+	"placeplan/scenario/tiles"
+
 	"context"
 	"math"
 	"os/exec"
@@ -37,22 +39,22 @@ func TestTilesWithGDAL(t *testing.T) {
 		fields          []string // "name: Type" as ogrinfo prints them
 		noClip          bool     // open with -oo CLIP=NO (see below)
 	}{
-		{tileAreas, "Multi Polygon", tileAt(-2.75, 52.71, areasDetailMinZoom),
+		{tiles.LayerAreas, "Multi Polygon", tileAt(-2.75, 52.71, tiles.AreasDetailMinZoom),
 			[]string{"code: String", "lad_name: String", "imd_score: Real", "imd_rank: Integer", "imd_decile: Integer", "pop_total: Integer"}, false},
 		// An overview zoom, small areas merged. GDAL clips each feature to
 		// the tile with GEOS, which rejects the few polygons that snapping
 		// to the tile grid has made self-intersecting at low zooms (a
 		// geo/tile matter, see TestTileRingsValid), so this tile is read
 		// unclipped.
-		{tileAreas, "Multi Polygon", tileAt(-2.75, 52.71, 8),
+		{tiles.LayerAreas, "Multi Polygon", tileAt(-2.75, 52.71, 8),
 			[]string{"code: String", "name: String", "lad_code: String", "area_count: Integer"}, true},
-		{tileLocalities, "Multi Polygon", tileAt(-2.75, 52.71, 9),
+		{tiles.LayerLocalities, "Multi Polygon", tileAt(-2.75, 52.71, 9),
 			[]string{"mvt_id: Integer64", "name: String", "scheme: String", "area_count: Integer"}, false},
-		{tileSites, "Point", tileAt(-2.75, 52.71, 8),
+		{tiles.LayerSites, "Point", tileAt(-2.75, 52.71, 8),
 			[]string{"layer: String", "id: String", "name: String"}, false},
-		{tileDistricts, "Polygon", tileAt(-2.75, 52.71, 9), // Multi Polygon when one district has two parts
+		{tiles.LayerDistricts, "Polygon", tileAt(-2.75, 52.71, 9), // Multi Polygon when one district has two parts
 			[]string{"code: String", "name: String"}, false},
-		{tileLabels, "Point", tileAt(-2.75, 52.71, 8),
+		{tiles.LayerLabels, "Point", tileAt(-2.75, 52.71, 8),
 			[]string{"name: String", "kind: String", "rank: Integer", "scheme: String"}, false},
 	} {
 		path := tilePath(tc.layer, tc.t)
@@ -69,7 +71,7 @@ func TestTilesWithGDAL(t *testing.T) {
 					t.Errorf("ogrinfo output lacks %q", w)
 				}
 			}
-			if strings.Contains(tc.layer, tileAreas) && strings.Contains(out, "imd_score: String") {
+			if strings.Contains(tc.layer, tiles.LayerAreas) && strings.Contains(out, "imd_score: String") {
 				t.Error("imd_score read as a string")
 			}
 			// Extent: (minx, miny) - (maxx, maxy), Web Mercator metres.

@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"placeplan"
+	"placeplan/scenario/tiles"
 )
 
 // TestTileIsTheRoute asks Server.Tile, the transport-neutral tile
@@ -26,22 +27,22 @@ func TestTileIsTheRoute(t *testing.T) {
 	get(t, h, "/tiles/areas.json") // the layer built: no early tiles
 	for _, tc := range []struct {
 		name  string
-		req   TileRequest
+		req   tiles.TileRequest
 		query string
 	}{
-		{"areas overview", TileRequest{Layer: tileAreas, Tile: shrewsbury(7)}, ""},
-		{"areas detail, a withheld value", TileRequest{Layer: tileAreas, Tile: tileAt(-2.7519, 52.7077, 13)}, ""},
-		{"areas with the map's filter", TileRequest{Layer: tileAreas, Tile: shrewsbury(8), Fields: []string{"name", "code", "lad_name", "area_count"}},
+		{"areas overview", tiles.TileRequest{Layer: tiles.LayerAreas, Tile: shrewsbury(7)}, ""},
+		{"areas detail, a withheld value", tiles.TileRequest{Layer: tiles.LayerAreas, Tile: tileAt(-2.7519, 52.7077, 13)}, ""},
+		{"areas with the map's filter", tiles.TileRequest{Layer: tiles.LayerAreas, Tile: shrewsbury(8), Fields: []string{"name", "code", "lad_name", "area_count"}},
 			"?fields=area_count,code,lad_name,name"},
-		{"areas keeping no property", TileRequest{Layer: tileAreas, Tile: shrewsbury(12), Fields: []string{}}, "?fields="},
-		{"areas of a geography", TileRequest{Layer: tileAreas, Geography: placeplan.LSOA2011, Tile: shrewsbury(10)}, "?geography=lsoa11"},
-		{"an empty tile", TileRequest{Layer: tileAreas, Tile: tileAt(-40, 10, 8)}, ""},
-		{"districts", TileRequest{Layer: tileDistricts, Tile: shrewsbury(9)}, ""},
-		{"labels", TileRequest{Layer: tileLabels, Tile: shrewsbury(11)}, ""},
-		{"localities", TileRequest{Layer: tileLocalities, Tile: shrewsbury(10)}, ""},
-		{"sites", TileRequest{Layer: tileSites, Tile: shrewsbury(10)}, ""},
-		{"a scenario's areas", TileRequest{Layer: tileAreas, Scenario: "shropshire-five-teams", Tile: shrewsbury(9)}, "?scenario=shropshire-five-teams"},
-		{"a scenario's catchments", TileRequest{Layer: tileCatchments, Scenario: "shropshire-five-teams", Tile: shrewsbury(9)}, "?scenario=shropshire-five-teams"},
+		{"areas keeping no property", tiles.TileRequest{Layer: tiles.LayerAreas, Tile: shrewsbury(12), Fields: []string{}}, "?fields="},
+		{"areas of a geography", tiles.TileRequest{Layer: tiles.LayerAreas, Geography: placeplan.LSOA2011, Tile: shrewsbury(10)}, "?geography=lsoa11"},
+		{"an empty tile", tiles.TileRequest{Layer: tiles.LayerAreas, Tile: tileAt(-40, 10, 8)}, ""},
+		{"districts", tiles.TileRequest{Layer: tiles.LayerDistricts, Tile: shrewsbury(9)}, ""},
+		{"labels", tiles.TileRequest{Layer: tiles.LayerLabels, Tile: shrewsbury(11)}, ""},
+		{"localities", tiles.TileRequest{Layer: tiles.LayerLocalities, Tile: shrewsbury(10)}, ""},
+		{"sites", tiles.TileRequest{Layer: tiles.LayerSites, Tile: shrewsbury(10)}, ""},
+		{"a scenario's areas", tiles.TileRequest{Layer: tiles.LayerAreas, Scenario: "shropshire-five-teams", Tile: shrewsbury(9)}, "?scenario=shropshire-five-teams"},
+		{"a scenario's catchments", tiles.TileRequest{Layer: tiles.LayerCatchments, Scenario: "shropshire-five-teams", Tile: shrewsbury(9)}, "?scenario=shropshire-five-teams"},
 	} {
 		tc.req.Revision = -1
 		got, err := srv.Tile(ctx, tc.req)
@@ -64,16 +65,16 @@ func TestTileIsTheRoute(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name string
-		req  TileRequest
+		req  tiles.TileRequest
 		code string
 		msg  string
 	}{
-		{"an unknown layer", TileRequest{Layer: "roads", Tile: shrewsbury(8)}, placeplan.ENOTFOUND, `no tile layer "roads"`},
-		{"an unknown field", TileRequest{Layer: tileAreas, Tile: shrewsbury(8), Fields: []string{"imd_scor"}}, placeplan.EINVALID, `unknown field "imd_scor"`},
-		{"catchments without a scenario", TileRequest{Layer: tileCatchments, Tile: shrewsbury(8)}, placeplan.EINVALID, "scenario: missing"},
-		{"a scenario on districts", TileRequest{Layer: tileDistricts, Scenario: "shropshire-five-teams", Tile: shrewsbury(8)}, placeplan.EINVALID, "do not depend on a scenario"},
-		{"a tile outside the zoom", TileRequest{Layer: tileAreas, Tile: maptile.New(9, 0, 3)}, placeplan.EINVALID, "no tile 3/9/0"},
-		{"an unknown geography", TileRequest{Layer: tileAreas, Geography: "lsoa99", Tile: shrewsbury(8)}, placeplan.EINVALID, "lsoa99"},
+		{"an unknown layer", tiles.TileRequest{Layer: "roads", Tile: shrewsbury(8)}, placeplan.ENOTFOUND, `no tile layer "roads"`},
+		{"an unknown field", tiles.TileRequest{Layer: tiles.LayerAreas, Tile: shrewsbury(8), Fields: []string{"imd_scor"}}, placeplan.EINVALID, `unknown field "imd_scor"`},
+		{"catchments without a scenario", tiles.TileRequest{Layer: tiles.LayerCatchments, Tile: shrewsbury(8)}, placeplan.EINVALID, "scenario: missing"},
+		{"a scenario on districts", tiles.TileRequest{Layer: tiles.LayerDistricts, Scenario: "shropshire-five-teams", Tile: shrewsbury(8)}, placeplan.EINVALID, "do not depend on a scenario"},
+		{"a tile outside the zoom", tiles.TileRequest{Layer: tiles.LayerAreas, Tile: maptile.New(9, 0, 3)}, placeplan.EINVALID, "no tile 3/9/0"},
+		{"an unknown geography", tiles.TileRequest{Layer: tiles.LayerAreas, Geography: "lsoa99", Tile: shrewsbury(8)}, placeplan.EINVALID, "lsoa99"},
 	} {
 		tc.req.Revision = -1
 		_, err := srv.Tile(ctx, tc.req)

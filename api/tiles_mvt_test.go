@@ -20,6 +20,7 @@ import (
 
 	"placeplan"
 	"placeplan/geo/tile"
+	"placeplan/scenario/tiles"
 )
 
 // tileUnits returns a WGS84 point in the tile coordinates of t (4096 per
@@ -112,15 +113,15 @@ func TestTileAreas(t *testing.T) {
 			name string
 			t    maptile.Tile
 		}{
-			{"Shrewsbury z11", tileAt(-2.75, 52.71, areasDetailMinZoom)},
+			{"Shrewsbury z11", tileAt(-2.75, 52.71, tiles.AreasDetailMinZoom)},
 			{"Shrewsbury z12", tileAt(-2.75, 52.71, 12)},
 			{"Oxford z13", tileAt(-1.2578, 51.7520, 13)},
 			{"Telford z8 (overview, small areas merged)", tileAt(-2.45, 52.68, 8)},
 			{"Oxford z7 (overview, small areas merged)", tileAt(-1.2578, 51.7520, 7)},
-			{"Shrewsbury z10 (overview)", tileAt(-2.75, 52.71, areasDetailMinZoom-1)},
+			{"Shrewsbury z10 (overview)", tileAt(-2.75, 52.71, tiles.AreasDetailMinZoom-1)},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				l := onlyLayer(t, decodeTile(t, get(t, h, tilePath(tileAreas, tc.t))), tileAreas)
+				l := onlyLayer(t, decodeTile(t, get(t, h, tilePath(tiles.LayerAreas, tc.t))), tiles.LayerAreas)
 				checkTileGeometry(t, l)
 				got := map[string]bool{}
 				for _, f := range l.Features {
@@ -163,7 +164,7 @@ func TestTileAreas(t *testing.T) {
 					})
 					reaches := wb.Max[0] >= -buf && wb.Min[0] <= tile.Extent+buf && wb.Max[1] >= -buf && wb.Min[1] <= tile.Extent+buf
 					if inside && !got[a.Code] {
-						if _, merges := areasCoalescing(tc.t.Z); merges && drawnBy(a) {
+						if _, merges := tiles.AreasCoalescing(tc.t.Z); merges && drawnBy(a) {
 							merged++
 							continue
 						}
@@ -176,7 +177,7 @@ func TestTileAreas(t *testing.T) {
 				if len(got) < 5 {
 					t.Errorf("only %d areas in the tile", len(got))
 				}
-				if _, merges := areasCoalescing(tc.t.Z); merges && merged == 0 {
+				if _, merges := tiles.AreasCoalescing(tc.t.Z); merges && merged == 0 {
 					t.Errorf("no area merged at zoom %d", tc.t.Z)
 				}
 			})
@@ -191,7 +192,7 @@ func TestTileAreas(t *testing.T) {
 			}
 			a := areas[i]
 			tl := maptile.At(a.Point, 12)
-			l := onlyLayer(t, decodeTile(t, get(t, h, tilePath(tileAreas, tl))), tileAreas)
+			l := onlyLayer(t, decodeTile(t, get(t, h, tilePath(tiles.LayerAreas, tl))), tiles.LayerAreas)
 			j := slices.IndexFunc(l.Features, func(f *geojson.Feature) bool { return f.Properties["code"] == code })
 			if j < 0 {
 				t.Fatalf("area %s missing from the tile %v holding its point", code, tl)
@@ -236,8 +237,8 @@ func TestTileAreas(t *testing.T) {
 	})
 
 	t.Run("overview zooms carry codes, names and districts", func(t *testing.T) {
-		for _, z := range []maptile.Zoom{areasMinZoom, 8, areasDetailMinZoom - 1} {
-			l := onlyLayer(t, decodeTile(t, get(t, h, tilePath(tileAreas, tileAt(-2.45, 52.68, z)))), tileAreas)
+		for _, z := range []maptile.Zoom{tiles.AreasMinZoom, 8, tiles.AreasDetailMinZoom - 1} {
+			l := onlyLayer(t, decodeTile(t, get(t, h, tilePath(tiles.LayerAreas, tileAt(-2.45, 52.68, z)))), tiles.LayerAreas)
 			keys := map[string]bool{}
 			for _, f := range l.Features {
 				for k, v := range f.Properties {
@@ -252,9 +253,9 @@ func TestTileAreas(t *testing.T) {
 					t.Fatalf("z%d: feature without code or district: %v", z, f.Properties)
 				}
 			}
-			want := append(areasOverviewFields(), "area_count")
-			if _, merges := areasCoalescing(z); !merges {
-				want = areasOverviewFields()
+			want := append(tiles.AreasOverviewFields(), "area_count")
+			if _, merges := tiles.AreasCoalescing(z); !merges {
+				want = tiles.AreasOverviewFields()
 			}
 			sort.Strings(want)
 			got := slices.Sorted(maps.Keys(keys))
@@ -279,7 +280,7 @@ func TestTileLocalitiesAndSites(t *testing.T) {
 	if err != nil || len(locs) == 0 {
 		t.Fatalf("localities: %d, %v", len(locs), err)
 	}
-	l := onlyLayer(t, decodeTile(t, get(t, h, tilePath(tileLocalities, tileAt(-2.75, 52.71, 9)))), tileLocalities)
+	l := onlyLayer(t, decodeTile(t, get(t, h, tilePath(tiles.LayerLocalities, tileAt(-2.75, 52.71, 9)))), tiles.LayerLocalities)
 	checkTileGeometry(t, l)
 	if len(l.Features) == 0 {
 		t.Fatal("no localities around Shrewsbury")
@@ -310,7 +311,7 @@ func TestTileLocalitiesAndSites(t *testing.T) {
 	}
 	st := sites[0]
 	tl := maptile.At(st.Point, 12)
-	l = onlyLayer(t, decodeTile(t, get(t, h, tilePath(tileSites, tl))), tileSites)
+	l = onlyLayer(t, decodeTile(t, get(t, h, tilePath(tiles.LayerSites, tl))), tiles.LayerSites)
 	checkTileGeometry(t, l)
 	i := slices.IndexFunc(l.Features, func(f *geojson.Feature) bool { return f.Properties["id"] == st.ID })
 	if i < 0 {
@@ -335,14 +336,14 @@ func TestTileEmpty(t *testing.T) {
 		h    http.Handler
 		path string
 	}{
-		{"the Atlantic", srv.Handler(), tilePath(tileAreas, tileAt(-30, 45, 10))},
-		{"below the areas' zoom range", srv.Handler(), tilePath(tileAreas, tileAt(-2.75, 52.71, 3))},
-		{"beyond the max zoom", srv.Handler(), tilePath(tileAreas, tileAt(-2.75, 52.71, 16))},
-		{"no sites here", srv.Handler(), tilePath(tileSites, tileAt(150, -30, 8))},
-		{"empty store", empty.Handler(), tilePath(tileAreas, tileAt(-2.75, 52.71, 10))},
-		{"empty store, localities", empty.Handler(), tilePath(tileLocalities, tileAt(-2.75, 52.71, 10))},
-		{"localities below the basemap zooms", srv.Handler(), tilePath(tileLocalities, tileAt(-2.75, 52.71, basemapMinZoom-1))},
-		{"labels below the basemap zooms", srv.Handler(), tilePath(tileLabels, tileAt(-2.75, 52.71, basemapMinZoom-1))},
+		{"the Atlantic", srv.Handler(), tilePath(tiles.LayerAreas, tileAt(-30, 45, 10))},
+		{"below the areas' zoom range", srv.Handler(), tilePath(tiles.LayerAreas, tileAt(-2.75, 52.71, 3))},
+		{"beyond the max zoom", srv.Handler(), tilePath(tiles.LayerAreas, tileAt(-2.75, 52.71, 16))},
+		{"no sites here", srv.Handler(), tilePath(tiles.LayerSites, tileAt(150, -30, 8))},
+		{"empty store", empty.Handler(), tilePath(tiles.LayerAreas, tileAt(-2.75, 52.71, 10))},
+		{"empty store, localities", empty.Handler(), tilePath(tiles.LayerLocalities, tileAt(-2.75, 52.71, 10))},
+		{"localities below the basemap zooms", srv.Handler(), tilePath(tiles.LayerLocalities, tileAt(-2.75, 52.71, tiles.BasemapMinZoom-1))},
+		{"labels below the basemap zooms", srv.Handler(), tilePath(tiles.LayerLabels, tileAt(-2.75, 52.71, tiles.BasemapMinZoom-1))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for range 2 { // encoded, then from the cache
@@ -364,7 +365,7 @@ func TestTileEmpty(t *testing.T) {
 func TestTileGzip(t *testing.T) {
 	srv, _ := newServer(t, Config{}, loadDefault(t))
 	h := srv.Handler()
-	path := tilePath(tileAreas, tileAt(-2.75, 52.71, 11))
+	path := tilePath(tiles.LayerAreas, tileAt(-2.75, 52.71, 11))
 	var sizes [2]int
 	for i, accept := range []string{"gzip, deflate", ""} {
 		for _, pass := range []string{"encoded", "cached"} {
@@ -381,7 +382,7 @@ func TestTileGzip(t *testing.T) {
 			}
 			sizes[i] = rec.Body.Len()
 			layers := decodeTile(t, rec) // undoes gzip once; a second layer would not decode
-			onlyLayer(t, layers, tileAreas)
+			onlyLayer(t, layers, tiles.LayerAreas)
 		}
 	}
 	if sizes[0] >= sizes[1] {
@@ -445,9 +446,9 @@ func TestTileFields(t *testing.T) {
 	}
 
 	t.Run("code, name and lad_code on every area at every zoom", func(t *testing.T) {
-		for z := maptile.Zoom(areasMinZoom); z <= tileMaxZoom; z++ {
-			rec := get(t, h, tilePath(tileAreas, tileAt(-2.75, 52.71, z))+"?fields=code,name,lad_code", "Accept-Encoding", "gzip")
-			l := onlyLayer(t, decodeTile(t, rec), tileAreas)
+		for z := maptile.Zoom(tiles.AreasMinZoom); z <= tiles.MaxZoom; z++ {
+			rec := get(t, h, tilePath(tiles.LayerAreas, tileAt(-2.75, 52.71, z))+"?fields=code,name,lad_code", "Accept-Encoding", "gzip")
+			l := onlyLayer(t, decodeTile(t, rec), tiles.LayerAreas)
 			for _, f := range l.Features {
 				if code, _ := f.Properties["code"].(string); code == "" {
 					t.Fatalf("z%d: a feature without a code: %v", z, f.Properties)
@@ -466,22 +467,22 @@ func TestTileFields(t *testing.T) {
 
 	t.Run("one cache entry whatever the order", func(t *testing.T) {
 		get(t, h, "/tiles/areas.json") // waits for the layer: these tiles are cached, not early
-		base := tilePath(tileAreas, tileAt(-1.2578, 51.7520, 12))
+		base := tilePath(tiles.LayerAreas, tileAt(-1.2578, 51.7520, 12))
 		first := get(t, h, base+"?fields=imd_score,code", "Accept-Encoding", "gzip")
-		before := srv.tiles.cache.Stats()
+		before := srv.tiles.Cache().Stats()
 		again := get(t, h, base+"?fields=code,%20imd_score,code", "Accept-Encoding", "gzip")
-		after := srv.tiles.cache.Stats()
+		after := srv.tiles.Cache().Stats()
 		if after.Hits != before.Hits+1 || after.Puts != before.Puts {
 			t.Errorf("reordered fields: cache %+v then %+v, want one hit and no new tile", before, after)
 		}
 		if !bytes.Equal(first.Body.Bytes(), again.Body.Bytes()) {
 			t.Error("reordered fields gave another tile")
 		}
-		if got := keys(onlyLayer(t, decodeTile(t, again), tileAreas)); !slices.Equal(got, []string{"code", "imd_score"}) {
+		if got := keys(onlyLayer(t, decodeTile(t, again), tiles.LayerAreas)); !slices.Equal(got, []string{"code", "imd_score"}) {
 			t.Errorf("properties %v", got)
 		}
 		whole := get(t, h, base, "Accept-Encoding", "gzip")
-		if whole.Body.Len() <= first.Body.Len() || len(keys(onlyLayer(t, decodeTile(t, whole), tileAreas))) < 10 {
+		if whole.Body.Len() <= first.Body.Len() || len(keys(onlyLayer(t, decodeTile(t, whole), tiles.LayerAreas))) < 10 {
 			t.Errorf("the unfiltered tile (%d bytes) was answered from the filtered one (%d)", whole.Body.Len(), first.Body.Len())
 		}
 	})
@@ -492,9 +493,9 @@ func TestTileFields(t *testing.T) {
 			t             maptile.Tile
 			want          []string
 		}{
-			{tileLocalities, "name", tileAt(-2.75, 52.71, 9), []string{"name"}},
-			{tileSites, "layer,name", tileAt(-2.75, 52.71, 8), []string{"layer", "name"}},
-			{tileAreas, "", tileAt(-2.75, 52.71, 11), nil},
+			{tiles.LayerLocalities, "name", tileAt(-2.75, 52.71, 9), []string{"name"}},
+			{tiles.LayerSites, "layer,name", tileAt(-2.75, 52.71, 8), []string{"layer", "name"}},
+			{tiles.LayerAreas, "", tileAt(-2.75, 52.71, 11), nil},
 		} {
 			l := onlyLayer(t, decodeTile(t, get(t, h, tilePath(tc.layer, tc.t)+"?fields="+tc.fields)), tc.layer)
 			if got := keys(l); !slices.Equal(got, tc.want) || len(l.Features) == 0 {
@@ -505,8 +506,8 @@ func TestTileFields(t *testing.T) {
 
 	t.Run("unknown fields", func(t *testing.T) {
 		for _, tc := range []struct{ path, detail string }{
-			{tilePath(tileAreas, tileAt(-2.75, 52.71, 12)) + "?fields=code,imd_scor", `unknown field "imd_scor": the areas tiles have`},
-			{tilePath(tileLocalities, tileAt(-2.75, 52.71, 9)) + "?fields=code", `unknown field "code": the localities tiles have area_count, id, name, scheme`},
+			{tilePath(tiles.LayerAreas, tileAt(-2.75, 52.71, 12)) + "?fields=code,imd_scor", `unknown field "imd_scor": the areas tiles have`},
+			{tilePath(tiles.LayerLocalities, tileAt(-2.75, 52.71, 9)) + "?fields=code", `unknown field "code": the localities tiles have area_count, id, name, scheme`},
 		} {
 			p := decodeProblem(t, get(t, h, tc.path), http.StatusBadRequest)
 			if !strings.Contains(p.Detail, tc.detail) || p.Code != placeplan.EINVALID {
@@ -521,7 +522,7 @@ func TestTileFields(t *testing.T) {
 
 // TestTileDistrictsAndLabels decodes the basemap layers of the default
 // dataset: one outline per district with its code and name, at every
-// zoom from basemapMinZoom, containing its areas; and labels of every
+// zoom from tiles.BasemapMinZoom, containing its areas; and labels of every
 // district (inside its outline), locality (inside its outline) and town,
 // with kind, rank and, for localities, scheme.
 func TestTileDistrictsAndLabels(t *testing.T) {
@@ -566,9 +567,9 @@ func TestTileDistrictsAndLabels(t *testing.T) {
 			for _, a := range gas {
 				want[a.LADCode] = a.LADName
 			}
-			for z := maptile.Zoom(basemapMinZoom); z <= 11; z++ {
+			for z := maptile.Zoom(tiles.BasemapMinZoom); z <= 11; z++ {
 				seen := map[string]bool{}
-				for tl, l := range over(tileDistricts, z, "?geography="+string(g)) {
+				for tl, l := range over(tiles.LayerDistricts, z, "?geography="+string(g)) {
 					inTile := map[string]bool{}
 					for _, f := range l.Features {
 						code, _ := f.Properties["code"].(string)
@@ -588,11 +589,11 @@ func TestTileDistrictsAndLabels(t *testing.T) {
 		}
 		// At zoom 10 every area's point lies in its district's outline and
 		// in no other.
-		tiles := over(tileDistricts, 10, "")
+		byTile := over(tiles.LayerDistricts, 10, "")
 		checked := 0
 		for _, a := range areas {
 			tl := maptile.At(a.Point, 10)
-			l := tiles[tl]
+			l := byTile[tl]
 			if l == nil {
 				t.Fatalf("no districts in %v, which holds area %s", tl, a.Code)
 			}
@@ -607,7 +608,7 @@ func TestTileDistrictsAndLabels(t *testing.T) {
 		if checked != len(areas) {
 			t.Errorf("checked %d of %d areas", checked, len(areas))
 		}
-		if rec := get(t, h, tilePath(tileDistricts, maptile.At(areas[0].Point, basemapMinZoom-1))); rec.Code != http.StatusNoContent {
+		if rec := get(t, h, tilePath(tiles.LayerDistricts, maptile.At(areas[0].Point, tiles.BasemapMinZoom-1))); rec.Code != http.StatusNoContent {
 			t.Errorf("below the districts' zoom range: status %d", rec.Code)
 		}
 	})
@@ -617,25 +618,25 @@ func TestTileDistrictsAndLabels(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		towns, err := store.Sites(ctx, townLayer)
+		towns, err := store.Sites(ctx, tiles.TownLayer)
 		if err != nil || len(towns) == 0 {
 			t.Fatalf("towns: %d, %v", len(towns), err)
 		}
 		const z = 8
-		labels, districts, localities := over(tileLabels, z, ""), over(tileDistricts, z, ""), over(tileLocalities, z, "")
+		labels, districts, localities := over(tiles.LayerLabels, z, ""), over(tiles.LayerDistricts, z, ""), over(tiles.LayerLocalities, z, "")
 		type label struct {
 			tl maptile.Tile
 			p  orb.Point
 		}
-		byKind := map[string]map[string]label{labelDistrict: {}, labelLocality: {}, labelTown: {}}
+		byKind := map[string]map[string]label{tiles.LabelDistrict: {}, tiles.LabelLocality: {}, tiles.LabelTown: {}}
 		for tl, l := range labels {
 			for _, f := range l.Features {
 				kind, _ := f.Properties["kind"].(string)
 				name, _ := f.Properties["name"].(string)
-				if byKind[kind] == nil || name == "" || f.Properties["rank"] != float64(labelRank(kind)) {
+				if byKind[kind] == nil || name == "" || f.Properties["rank"] != float64(tiles.LabelRank(kind)) {
 					t.Fatalf("label %v", f.Properties)
 				}
-				if _, ok := f.Properties["scheme"]; ok != (kind == labelLocality) {
+				if _, ok := f.Properties["scheme"]; ok != (kind == tiles.LabelLocality) {
 					t.Errorf("label %v: scheme only for localities", f.Properties)
 				}
 				p, ok := f.Geometry.(orb.Point)
@@ -645,7 +646,7 @@ func TestTileDistrictsAndLabels(t *testing.T) {
 				if p[0] < 0 || p[1] < 0 || p[0] >= tile.Extent || p[1] >= tile.Extent {
 					continue // in the buffer: its own tile has it
 				}
-				if _, twice := byKind[kind][name]; twice && kind != labelLocality {
+				if _, twice := byKind[kind][name]; twice && kind != tiles.LabelLocality {
 					t.Errorf("%s %s labelled twice", kind, name)
 				}
 				byKind[kind][name] = label{tl, p}
@@ -664,24 +665,24 @@ func TestTileDistrictsAndLabels(t *testing.T) {
 			districtNames[a.LADName] = true
 		}
 		for name := range districtNames {
-			if lb, ok := byKind[labelDistrict][name]; !ok || !inside(districts, name, lb) {
+			if lb, ok := byKind[tiles.LabelDistrict][name]; !ok || !inside(districts, name, lb) {
 				t.Errorf("district %s: label %v (present %v) not inside its outline", name, lb, ok)
 			}
 		}
 		for _, loc := range locs {
-			if lb, ok := byKind[labelLocality][loc.Name]; !ok || !inside(localities, loc.Name, lb) {
+			if lb, ok := byKind[tiles.LabelLocality][loc.Name]; !ok || !inside(localities, loc.Name, lb) {
 				t.Errorf("locality %s: label %v (present %v) not inside its outline", loc.Name, lb, ok)
 			}
 		}
 		for _, st := range towns {
-			lb, ok := byKind[labelTown][st.Name]
+			lb, ok := byKind[tiles.LabelTown][st.Name]
 			want := tileUnits(maptile.At(st.Point, z), st.Point)
 			if !ok || lb.tl != maptile.At(st.Point, z) || math.Abs(lb.p[0]-want[0]) > 1 || math.Abs(lb.p[1]-want[1]) > 1 {
 				t.Errorf("town %s: label %v (present %v), want about %v", st.Name, lb, ok, want)
 			}
 		}
-		if len(byKind[labelTown]) != len(towns) {
-			t.Errorf("%d town labels for %d towns", len(byKind[labelTown]), len(towns))
+		if len(byKind[tiles.LabelTown]) != len(towns) {
+			t.Errorf("%d town labels for %d towns", len(byKind[tiles.LabelTown]), len(towns))
 		}
 	})
 	if strings.Contains(logs.String(), `"level":"ERROR"`) {

@@ -11,25 +11,20 @@ import (
 	"testing"
 
 	"placeplan"
+	"placeplan/scenario/tiles"
 )
 
 // opaqueStore is a store seen only through Store: it keeps no persisted
 // tiles, so a server over it always encodes its tiles from its layers.
 type opaqueStore struct{ Store }
 
-// builtLayer returns the built layer name of srv's default geography,
-// waiting for its build through its TileJSON.
-func builtLayer(t *testing.T, srv *Server, name string, rev int64) *tileLayer {
+// builtLayer waits, through its TileJSON, for the built layer name of
+// srv's default geography.
+func builtLayer(t *testing.T, srv *Server, name string) {
 	t.Helper()
 	if rec := get(t, srv.Handler(), "/tiles/"+name+".json"); rec.Code != http.StatusOK {
 		t.Fatalf("TileJSON of %s: status %d", name, rec.Code)
 	}
-	id := tileLayerID{name: name, geog: placeplan.LSOA2011}
-	tl, _, ok, err := srv.tiles.layers.Peek(context.Background(), id.String(), rev, nil)
-	if !ok || err != nil {
-		t.Fatalf("layer %s not built: %v", id, err)
-	}
-	return tl
 }
 
 // persistedPaths returns the URL of the persisted tiles of the layers a
@@ -38,16 +33,20 @@ func builtLayer(t *testing.T, srv *Server, name string, rev int64) *tileLayer {
 func persistedPaths(t *testing.T, ref *Server, rev int64) []string {
 	t.Helper()
 	var paths []string
-	for _, name := range warmTileLayers() {
-		tl := builtLayer(t, ref, name, rev)
-		for i, tt := range persistedTiles(tl) {
+	for _, name := range tiles.WarmLayers() {
+		builtLayer(t, ref, name)
+		addrs, err := ref.tiles.PersistedTiles(context.Background(), name, placeplan.LSOA2011, rev)
+		if err != nil {
+			t.Fatalf("persisted tiles of %s: %v", name, err)
+		}
+		for i, tt := range addrs {
 			if tt.Z > 10 && i%7 != 0 {
 				continue
 			}
 			p := tilePath(name, tt)
 			paths = append(paths, p)
-			if name == tileAreas {
-				paths = append(paths, p+"?fields="+webMapAreaFields)
+			if name == tiles.LayerAreas {
+				paths = append(paths, p+"?fields="+tiles.WebMapAreaFields)
 			}
 		}
 	}
@@ -79,7 +78,7 @@ func TestPersistedTilesAreTheTiles(t *testing.T) {
 		got = append(got, s.Layer+" "+s.Fields)
 	}
 	want := []string{
-		"areas/lsoa11/suppress-below-5 ", "areas/lsoa11/suppress-below-5 fields=" + webMapAreaFields,
+		"areas/lsoa11/suppress-below-5 ", "areas/lsoa11/suppress-below-5 fields=" + tiles.WebMapAreaFields,
 		"districts/lsoa11 ", "labels/lsoa11 ",
 	}
 	if !slices.Equal(got, want) {
@@ -113,7 +112,7 @@ func TestPersistedTilesAreTheTiles(t *testing.T) {
 	}
 	m := scrape(t, h)
 	var served float64
-	for _, name := range warmTileLayers() {
+	for _, name := range tiles.WarmLayers() {
 		served += m[`placeplan_tile_persisted_tiles_total{layer="`+name+`"}`]
 	}
 	if int(served) != len(paths) {
@@ -125,7 +124,7 @@ func TestPersistedTilesAreTheTiles(t *testing.T) {
 	// The fields= filter in another order and with repeats is the same
 	// filter, and the same stored tile.
 	p := paths[1]
-	reordered := strings.Replace(p, webMapAreaFields, "name,code,lad_name,area_count,code", 1)
+	reordered := strings.Replace(p, tiles.WebMapAreaFields, "name,code,lad_name,area_count,code", 1)
 	if a, b := get(t, h, p, "Accept-Encoding", "gzip"), get(t, h, reordered, "Accept-Encoding", "gzip"); a.Code != b.Code || !bytes.Equal(a.Body.Bytes(), b.Body.Bytes()) {
 		t.Errorf("%s and %s differ", p, reordered)
 	}
@@ -146,13 +145,13 @@ func TestPersistedTilesKeepToTheirRevisionAndSuppression(t *testing.T) {
 	served := func(srv *Server) float64 {
 		m := scrape(t, srv.Handler())
 		var n float64
-		for _, name := range warmTileLayers() {
+		for _, name := range tiles.WarmLayers() {
 			n += m[`placeplan_tile_persisted_tiles_total{layer="`+name+`"}`]
 		}
 		return n
 	}
-	first := tilePath(tileAreas, tileAt(-2.75, 52.71, areasMinZoom)) // Shrewsbury, persisted
-	basemap := tilePath(tileDistricts, tileAt(-2.75, 52.71, basemapMinZoom))
+	first := tilePath(tiles.LayerAreas, tileAt(-2.75, 52.71, tiles.AreasMinZoom)) // Shrewsbury, persisted
+	basemap := tilePath(tiles.LayerDistricts, tileAt(-2.75, 52.71, tiles.BasemapMinZoom))
 
 	// Another suppression threshold: encoded afresh.
 	other, _ := newServer(t, Config{Disclosure: placeplan.Disclosure{MinCount: 10}}, store)
@@ -169,8 +168,8 @@ func TestPersistedTilesKeepToTheirRevisionAndSuppression(t *testing.T) {
 	rev, _ := store.Revision(ctx)
 	srv, _ := newServer(t, cfg, store)
 	ref, _ := newServer(t, cfg, opaqueStore{store})
-	builtLayer(t, ref, tileAreas, rev)
-	for _, p := range []string{first, basemap, first + "?fields=" + webMapAreaFields} {
+	builtLayer(t, ref, tiles.LayerAreas)
+	for _, p := range []string{first, basemap, first + "?fields=" + tiles.WebMapAreaFields} {
 		a, b := get(t, srv.Handler(), p, "Accept-Encoding", "gzip"), get(t, ref.Handler(), p, "Accept-Encoding", "gzip")
 		if a.Code != b.Code || !bytes.Equal(a.Body.Bytes(), b.Body.Bytes()) {
 			t.Errorf("%s after an ingest: not the new revision's tile", p)
@@ -183,7 +182,7 @@ func TestPersistedTilesKeepToTheirRevisionAndSuppression(t *testing.T) {
 	// The warm-up persists the new revision's tiles and the filters asked
 	// for; the old revision's are deleted.
 	get(t, srv.Handler(), first+"?fields=code") // before the build: noted
-	srv.warmTiles(ctx)
+	srv.tiles.WarmUp(ctx)
 	sets, _ := store.TileSets(ctx, "")
 	var got []string
 	for _, s := range sets {
@@ -193,7 +192,7 @@ func TestPersistedTilesKeepToTheirRevisionAndSuppression(t *testing.T) {
 		got = append(got, s.Layer+" "+s.Fields)
 	}
 	want := []string{
-		"areas/lsoa11/suppress-below-5 ", "areas/lsoa11/suppress-below-5 fields=" + webMapAreaFields,
+		"areas/lsoa11/suppress-below-5 ", "areas/lsoa11/suppress-below-5 fields=" + tiles.WebMapAreaFields,
 		"areas/lsoa11/suppress-below-5 fields=code", "districts/lsoa11 ", "labels/lsoa11 ",
 	}
 	if !slices.Equal(got, want) {
@@ -205,8 +204,10 @@ func TestPersistedTilesKeepToTheirRevisionAndSuppression(t *testing.T) {
 	if rec := get(t, srv.Handler(), first+"?fields=nosuch"); rec.Code != http.StatusBadRequest {
 		t.Errorf("unknown field: status %d", rec.Code)
 	}
-	srv.tiles.persist.wg.Wait()
-	sets, _ = store.TileSets(ctx, tileLayerID{name: tileAreas, geog: placeplan.LSOA2011}.String()+"/suppress-below-5")
+	if err := srv.tiles.WaitPersisting(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sets, _ = store.TileSets(ctx, tiles.LayerID(tiles.LayerAreas, placeplan.LSOA2011, "")+"/suppress-below-5")
 	var fields []string
 	for _, s := range sets {
 		fields = append(fields, s.Fields)
@@ -220,8 +221,8 @@ func TestPersistedTilesKeepToTheirRevisionAndSuppression(t *testing.T) {
 // zoom from which the areas carry indicator values, and the web map's
 // filter to the one the map sends.
 func TestPersistedZoomsCarryNoValues(t *testing.T) {
-	if areasPersistMaxZoom >= areasDetailMinZoom {
-		t.Errorf("areas persisted to zoom %d, where they carry indicator values (from %d)", areasPersistMaxZoom, areasDetailMinZoom)
+	if tiles.AreasPersistMaxZoom >= tiles.AreasDetailMinZoom {
+		t.Errorf("areas persisted to zoom %d, where they carry indicator values (from %d)", tiles.AreasPersistMaxZoom, tiles.AreasDetailMinZoom)
 	}
 	style, err := os.ReadFile("../frontend/src/map/style.ts")
 	if err != nil {
@@ -235,7 +236,7 @@ func TestPersistedZoomsCarryNoValues(t *testing.T) {
 	for _, f := range strings.Split(string(m[1]), ",") {
 		fields = append(fields, strings.Trim(strings.TrimSpace(f), `'"`))
 	}
-	if got := strings.Join(fieldNames(strings.Join(fields, ",")), ","); got != webMapAreaFields {
-		t.Errorf("the web map asks for fields=%s, webMapAreaFields is %s", got, webMapAreaFields)
+	if got := strings.Join(tiles.FieldNames(strings.Join(fields, ",")), ","); got != tiles.WebMapAreaFields {
+		t.Errorf("the web map asks for fields=%s, tiles.WebMapAreaFields is %s", got, tiles.WebMapAreaFields)
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"placeplan/data/registry"
 	"placeplan/geo/tile"
 	"placeplan/scenario"
+	"placeplan/scenario/tiles"
 )
 
 // englandMSOALocalities writes a locality definition for store's LSOA 2011
@@ -56,7 +57,7 @@ type tileSize struct {
 }
 
 // walkTiles requests every tile of zooms minZ to maxZ over bound from h
-// (path builds a tile's URL), and at higher zooms up to tileMaxZoom the
+// (path builds a tile's URL), and at higher zooms up to tiles.MaxZoom the
 // extra tiles given, and returns the largest by zoom.
 func walkTiles(t *testing.T, h http.Handler, path func(maptile.Tile) string, bound orb.Bound, minZ, maxZ maptile.Zoom, extra []maptile.Tile) map[maptile.Zoom]*tileSize {
 	t.Helper()
@@ -106,7 +107,7 @@ func walkTiles(t *testing.T, h http.Handler, path func(maptile.Tile) string, bou
 // zooms 6 to 10 (4 to 10 for the basemap layers) and 600 seeded tiles
 // holding areas at zooms 11 to 14, logs the largest tile of each layer
 // and zoom before and after gzip, and fails if any tile is over
-// tileMaxBytes before compression. It also checks that the areas still
+// tiles.MaxTileBytes before compression. It also checks that the areas still
 // cover the land where small areas are merged: at the largest tile of
 // each zoom from 6 to 10, the areas cover at least 99 % of the pixels the
 // districts' outlines cover. It needs the national files (skips without
@@ -174,14 +175,14 @@ uncertainty: {draws: 0}
 		minZ, maxZ maptile.Zoom
 	}
 	walks := []layerWalk{
-		{"areas", tileAreas, "", areasMinZoom, 10},
-		{"areas?fields=code,name,lad_code", tileAreas, "?fields=code,name,lad_code", areasMinZoom, 10},
-		{"areas?scenario", tileAreas, "?scenario=" + saved.ID, areasMinZoom, 10},
-		{"districts", tileDistricts, "", basemapMinZoom, 10},
-		{"labels", tileLabels, "", basemapMinZoom, 10},
-		{"localities", tileLocalities, "", basemapMinZoom, 10},
-		{"areas?geography=lsoa21", tileAreas, "?geography=lsoa21", areasMinZoom, 10},
-		{"districts?geography=lsoa21", tileDistricts, "?geography=lsoa21", basemapMinZoom, 10},
+		{"areas", tiles.LayerAreas, "", tiles.AreasMinZoom, 10},
+		{"areas?fields=code,name,lad_code", tiles.LayerAreas, "?fields=code,name,lad_code", tiles.AreasMinZoom, 10},
+		{"areas?scenario", tiles.LayerAreas, "?scenario=" + saved.ID, tiles.AreasMinZoom, 10},
+		{"districts", tiles.LayerDistricts, "", tiles.BasemapMinZoom, 10},
+		{"labels", tiles.LayerLabels, "", tiles.BasemapMinZoom, 10},
+		{"localities", tiles.LayerLocalities, "", tiles.BasemapMinZoom, 10},
+		{"areas?geography=lsoa21", tiles.LayerAreas, "?geography=lsoa21", tiles.AreasMinZoom, 10},
+		{"districts?geography=lsoa21", tiles.LayerDistricts, "?geography=lsoa21", tiles.BasemapMinZoom, 10},
 	}
 	sizes := map[string]map[maptile.Zoom]*tileSize{}
 	for _, w := range walks {
@@ -190,7 +191,7 @@ uncertainty: {draws: 0}
 	}
 
 	var report strings.Builder
-	fmt.Fprintf(&report, "largest tile per zoom, KB before / after gzip (limit %d KB before):\n", tileMaxBytes/1000)
+	fmt.Fprintf(&report, "largest tile per zoom, KB before / after gzip (limit %d KB before):\n", tiles.MaxTileBytes/1000)
 	for _, w := range walks {
 		fmt.Fprintf(&report, "%-34s", w.name)
 		zs := make([]maptile.Zoom, 0, len(sizes[w.name]))
@@ -201,19 +202,19 @@ uncertainty: {draws: 0}
 		for _, z := range zs {
 			s := sizes[w.name][z]
 			fmt.Fprintf(&report, " z%d %d/%d", z, s.raw/1000, s.gzip/1000)
-			if s.raw > tileMaxBytes {
-				t.Errorf("%s z%d: tile %d/%d/%d is %d bytes (%d gzipped): over %d", w.name, z, s.at.Z, s.at.X, s.at.Y, s.raw, s.gzip, tileMaxBytes)
+			if s.raw > tiles.MaxTileBytes {
+				t.Errorf("%s z%d: tile %d/%d/%d is %d bytes (%d gzipped): over %d", w.name, z, s.at.Z, s.at.X, s.at.Y, s.raw, s.gzip, tiles.MaxTileBytes)
 			}
 		}
 		report.WriteString("\n")
 	}
 	t.Log(report.String())
-	if s := sizes["areas"]; len(s) != int(tileMaxZoom-areasMinZoom+1) || s[areasMinZoom].tiles == 0 {
+	if s := sizes["areas"]; len(s) != int(tiles.MaxZoom-tiles.AreasMinZoom+1) || s[tiles.AreasMinZoom].tiles == 0 {
 		t.Errorf("areas tiles at %d zooms", len(s))
 	}
 
 	// The land stays covered where small areas merge.
-	for z := maptile.Zoom(areasMinZoom); z <= 10; z++ {
+	for z := maptile.Zoom(tiles.AreasMinZoom); z <= 10; z++ {
 		tl := sizes["areas"][z].at
 		cover := func(layer string) []bool {
 			rec := getTB(h, tilePath(layer, tl), "Accept-Encoding", "gzip")
@@ -227,7 +228,7 @@ uncertainty: {draws: 0}
 			}
 			return rasterise(layers, 1024)
 		}
-		land, drawn := cover(tileDistricts), cover(tileAreas)
+		land, drawn := cover(tiles.LayerDistricts), cover(tiles.LayerAreas)
 		in, both := 0, 0
 		for i := range land {
 			if land[i] {

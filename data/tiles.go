@@ -15,17 +15,6 @@ import (
 // and z/x/y; a scenario's tiles are never stored (scenario revisions are
 // not data revisions).
 
-// TileSet names one set of stored tiles: a layer at a data revision with
-// a fields filter, over zooms MinZoom to MaxZoom, and how many of its
-// tiles hold features (the others are empty).
-type TileSet struct {
-	Layer            string
-	Revision         int64
-	Fields           string
-	MinZoom, MaxZoom uint32
-	Tiles            int
-}
-
 // Tile returns the stored tile of k and true when a set of its layer,
 // revision and fields covers its zoom: the tile's bytes, or an empty,
 // non-nil slice for a tile of the set with no features. It returns nil
@@ -54,7 +43,7 @@ func (s *Store) Tile(ctx context.Context, k tile.CacheKey) ([]byte, bool, error)
 
 // TileSets returns the sets of tiles stored for layer ("" for every
 // layer), by layer, revision and fields.
-func (s *Store) TileSets(ctx context.Context, layer string) ([]TileSet, error) {
+func (s *Store) TileSets(ctx context.Context, layer string) ([]tile.StoredSet, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT s.layer, s.data_revision, s.fields, s.min_zoom, s.max_zoom,
 			(SELECT count(*) FROM tiles t WHERE t.layer = s.layer AND t.data_revision = s.data_revision AND t.fields = s.fields)
 		FROM tile_sets s WHERE ?1 = '' OR s.layer = ?1 ORDER BY s.layer, s.data_revision, s.fields`, layer)
@@ -62,9 +51,9 @@ func (s *Store) TileSets(ctx context.Context, layer string) ([]TileSet, error) {
 		return nil, fmt.Errorf("stored tile sets: %w", err)
 	}
 	defer rows.Close()
-	var out []TileSet
+	var out []tile.StoredSet
 	for rows.Next() {
-		var ts TileSet
+		var ts tile.StoredSet
 		if err := rows.Scan(&ts.Layer, &ts.Revision, &ts.Fields, &ts.MinZoom, &ts.MaxZoom, &ts.Tiles); err != nil {
 			return nil, fmt.Errorf("stored tile sets: %w", err)
 		}
@@ -85,7 +74,7 @@ func (s *Store) TileSets(ctx context.Context, layer string) ([]TileSet, error) {
 // set encoded before an ingest and put after it is refused with
 // ECONFLICT, so no tile of older data is kept for a newer revision. A
 // tile outside the set, or any key of a scenario, is EINVALID.
-func (s *Store) PutTileSet(ctx context.Context, set TileSet, tiles []tile.Stored) error {
+func (s *Store) PutTileSet(ctx context.Context, set tile.StoredSet, tiles []tile.Stored) error {
 	if set.Layer == "" || set.MinZoom > set.MaxZoom || set.MaxZoom > tile.MaxZoom || set.Revision < 0 {
 		return placeplan.Errorf(placeplan.EINVALID, "store tiles: no tile set %q zooms %d to %d", set.Layer, set.MinZoom, set.MaxZoom)
 	}

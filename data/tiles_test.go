@@ -30,8 +30,8 @@ func TestPersistedTiles(t *testing.T) {
 	key := func(rev int64, fields string, z, x, y uint32) tile.CacheKey {
 		return tile.CacheKey{Layer: "areas/lsoa11", Revision: rev, Fields: fields, Z: z, X: x, Y: y}
 	}
-	set := func(rev int64, fields string) TileSet {
-		return TileSet{Layer: "areas/lsoa11", Revision: rev, Fields: fields, MinZoom: 6, MaxZoom: 7}
+	set := func(rev int64, fields string) tile.StoredSet {
+		return tile.StoredSet{Layer: "areas/lsoa11", Revision: rev, Fields: fields, MinZoom: 6, MaxZoom: 7}
 	}
 	setRevision(t, s, 3)
 	if err := s.PutTileSet(ctx, set(3, ""), []tile.Stored{
@@ -66,7 +66,7 @@ func TestPersistedTiles(t *testing.T) {
 			t.Errorf("%s: Tile = %q, %v, %v; want %q, %v", tc.name, got, ok, err, tc.want, tc.ok)
 		}
 	}
-	wantSets := []TileSet{{"areas/lsoa11", 3, "", 6, 7, 2}, {"areas/lsoa11", 3, "fields=code", 6, 7, 1}}
+	wantSets := []tile.StoredSet{{Layer: "areas/lsoa11", Revision: 3, Fields: "", MinZoom: 6, MaxZoom: 7, Tiles: 2}, {Layer: "areas/lsoa11", Revision: 3, Fields: "fields=code", MinZoom: 6, MaxZoom: 7, Tiles: 1}}
 	if sets, err := s.TileSets(ctx, ""); err != nil || len(sets) != 2 || sets[0] != wantSets[0] || sets[1] != wantSets[1] {
 		t.Errorf("TileSets = %+v, %v; want %+v", sets, err, wantSets)
 	}
@@ -74,7 +74,7 @@ func TestPersistedTiles(t *testing.T) {
 	// Refused sets store nothing.
 	for _, tc := range []struct {
 		name  string
-		set   TileSet
+		set   tile.StoredSet
 		tiles []tile.Stored
 		code  string
 	}{
@@ -84,7 +84,7 @@ func TestPersistedTiles(t *testing.T) {
 		{"a tile of another zoom", set(3, "fields=name"), []tile.Stored{{Key: key(3, "fields=name", 8, 0, 0), Data: []byte("x")}}, placeplan.EINVALID},
 		{"a scenario's tile", set(3, "fields=name"), []tile.Stored{{Key: tile.CacheKey{Layer: "areas/lsoa11", Revision: 3, Fields: "fields=name", Scenario: "s@1", Z: 6}}}, placeplan.EINVALID},
 		{"no such tile", set(3, "fields=name"), []tile.Stored{{Key: key(3, "fields=name", 6, 64, 0), Data: []byte("x")}}, placeplan.EINVALID},
-		{"no such zooms", TileSet{Layer: "areas/lsoa11", Revision: 3, MinZoom: 8, MaxZoom: 7}, nil, placeplan.EINVALID},
+		{"no such zooms", tile.StoredSet{Layer: "areas/lsoa11", Revision: 3, MinZoom: 8, MaxZoom: 7}, nil, placeplan.EINVALID},
 	} {
 		err := s.PutTileSet(ctx, tc.set, tc.tiles)
 		var pe *placeplan.Error
@@ -110,7 +110,7 @@ func TestPersistedTiles(t *testing.T) {
 	if got, ok, _ := s.Tile(ctx, key(4, "", 6, 31, 21)); ok {
 		t.Errorf("a tile of revision 3 was found for revision 4: %q", got)
 	}
-	if err := s.PutTileSet(ctx, TileSet{Layer: "labels/lsoa11", Revision: 4, MinZoom: 4, MaxZoom: 14},
+	if err := s.PutTileSet(ctx, tile.StoredSet{Layer: "labels/lsoa11", Revision: 4, MinZoom: 4, MaxZoom: 14},
 		[]tile.Stored{{Key: tile.CacheKey{Layer: "labels/lsoa11", Revision: 4, Z: 14, X: 8000, Y: 5000}, Data: []byte("gz-d")}}); err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestPersistedTiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	sets, err := s.TileSets(ctx, "")
-	if err != nil || len(sets) != 1 || sets[0] != (TileSet{"labels/lsoa11", 4, "", 4, 14, 1}) {
+	if err != nil || len(sets) != 1 || sets[0] != (tile.StoredSet{Layer: "labels/lsoa11", Revision: 4, Fields: "", MinZoom: 4, MaxZoom: 14, Tiles: 1}) {
 		t.Errorf("after a newer revision's set and a reopening: TileSets = %+v, %v; want only revision 4's", sets, err)
 	}
 	var rows int

@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"placeplan"
-	"placeplan/api"
 	"placeplan/data"
 	"placeplan/data/input"
 	"placeplan/geo"
+	"placeplan/scenario/tiles"
 )
 
 func ingestSpec() spec {
@@ -104,18 +104,18 @@ func (c *ingestCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 }
 
 // persistTiles stores the map's first tiles of the new revision
-// (api.Server.PersistTiles), encoded with serve's default suppression, so
+// (tiles.Service.PersistTiles), encoded with serve's default suppression, so
 // that the first start of placeplan serve answers them from the database.
 // The ingest has committed: a failure here is a warning, not an error,
 // and serve then encodes those tiles itself.
 func persistTiles(ctx context.Context, s *data.Store, quiet bool, stdout, stderr io.Writer) {
 	start := time.Now()
-	srv := api.NewServer(api.Config{Disclosure: placeplan.Disclosure{MinCount: defaultSuppressBelow}}, s, nil)
-	var progress api.PersistProgress
+	svc := tiles.NewService(s, tiles.Options{Disclosure: placeplan.Disclosure{MinCount: defaultSuppressBelow}})
+	var progress tiles.PersistProgress
 	if !quiet {
 		progress = tilesProgressPrinter(stderr)
 	}
-	if err := srv.PersistTiles(ctx, progress); err != nil {
+	if err := svc.PersistTiles(ctx, progress); err != nil {
 		fmt.Fprintf(stderr, "warning: the map's first tiles were not stored (serve will encode them): %v\n", err)
 		return
 	}
@@ -124,7 +124,7 @@ func persistTiles(ctx context.Context, s *data.Store, quiet bool, stdout, stderr
 
 // tilesProgressPrinter reports the tiles of each set stored, in steps of
 // 25 %.
-func tilesProgressPrinter(w io.Writer) api.PersistProgress {
+func tilesProgressPrinter(w io.Writer) tiles.PersistProgress {
 	last := map[string]int{}
 	return func(layer, fields string, done, total int) {
 		name := layer

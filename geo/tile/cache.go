@@ -148,3 +148,14 @@ type Stored struct {
 	Key  CacheKey
 	Data []byte
 }
+
+// StoredSet names one set of stored tiles: a layer at a data revision
+// with a fields filter, over zooms MinZoom to MaxZoom, and how many of its
+// tiles hold features (the others are empty).
+type StoredSet struct {
+	Layer            string
+	Revision         int64
+	Fields           string
+	MinZoom, MaxZoom uint32
+	Tiles            int
+}

@@ -1,4 +1,4 @@
-package api
+package tiles
 
 import (
 	"context"
@@ -20,30 +20,30 @@ import (
 // from the store's bounding boxes, built into a layer of that one zoom
 // with the same options. geo/tile guarantees such a tile is the one the
 // whole layer gives (TestEarlyTilesAreTheTiles checks it through the
-// handler). At zooms 6 and 7, where a tile covers much of the country,
+// HTTP route). At zooms 6 and 7, where a tile covers much of the country,
 // the early tiles share one layer of their zoom over every area instead.
 // Early tiles are not cached: once the layer is built, the cache fills
 // from it.
 
-// earlyBandMaxZoom is the highest zoom whose early tiles come from a layer
+// EarlyBandMaxZoom is the highest zoom whose early tiles come from a layer
 // of that zoom alone over every area (earlyAreasBand): a tile at zoom 6 or
 // 7 covers a large part of England, and the few tiles of a first view
 // would each read and simplify most of it again; from zoom 8 a tile's own
 // areas are a small share.
-const earlyBandMaxZoom = 7
+const EarlyBandMaxZoom = 7
 
 // earlyAreasTile encodes tile t of the areas layer of geog at revision
 // rev while that layer is being built, with the properties fields names
 // (nil for all, already checked against areaFields): from the areas near
-// it, or up to earlyBandMaxZoom from a layer of its zoom alone. It
+// it, or up to EarlyBandMaxZoom from a layer of its zoom alone. It
 // returns nil for a tile with no features.
-func (s *Server) earlyAreasTile(ctx context.Context, geog placeplan.Geography, rev int64, inds []placeplan.Indicator, t maptile.Tile, fields []string) ([]byte, error) {
-	if geog == "" || t.Z < areasMinZoom || t.Z > tileMaxZoom {
+func (s *Service) earlyAreasTile(ctx context.Context, geog placeplan.Geography, rev int64, inds []placeplan.Indicator, t maptile.Tile, fields []string) ([]byte, error) {
+	if geog == "" || t.Z < AreasMinZoom || t.Z > MaxZoom {
 		return nil, nil
 	}
-	if t.Z <= earlyBandMaxZoom {
-		key := tileLayerID{name: tileAreas, geog: geog}.String() + "/z" + strconv.Itoa(int(t.Z))
-		l, _, err := s.tiles.early.Get(ctx, key, rev, func(ctx context.Context) (*tile.Layer, error) {
+	if t.Z <= EarlyBandMaxZoom {
+		key := tileLayerID{name: LayerAreas, geog: geog}.String() + "/z" + strconv.Itoa(int(t.Z))
+		l, _, err := s.early.Get(ctx, key, rev, func(ctx context.Context) (*tile.Layer, error) {
 			return s.earlyAreasBand(ctx, geog, t.Z)
 		})
 		if err != nil {
@@ -57,7 +57,7 @@ func (s *Server) earlyAreasTile(ctx context.Context, geog placeplan.Geography, r
 	if err != nil {
 		return nil, err
 	}
-	if t.Z < areasDetailMinZoom {
+	if t.Z < AreasDetailMinZoom {
 		return encodeAreasTile(overviewFeatures(areas), t, fields)
 	}
 	values := make([]map[string]float64, len(inds))
@@ -99,14 +99,14 @@ func overviewFeatures(areas []placeplan.Area) *geojson.FeatureCollection {
 
 // earlyAreasBand builds the areas layer of geog at zoom z alone, from
 // every area: what the built layer holds at that zoom.
-func (s *Server) earlyAreasBand(ctx context.Context, geog placeplan.Geography, z maptile.Zoom) (*tile.Layer, error) {
+func (s *Service) earlyAreasBand(ctx context.Context, geog placeplan.Geography, z maptile.Zoom) (*tile.Layer, error) {
 	areas, err := s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, WithGeometry: true})
 	if err != nil {
 		return nil, err
 	}
 	opts := areaLayerOptions(areasOverviewOf(), nil, "")
 	opts.MinZoom, opts.MaxZoom = z, z
-	return tile.NewLayer(tileAreas, overviewFeatures(areas), opts)
+	return tile.NewLayer(LayerAreas, overviewFeatures(areas), opts)
 }
 
 // encodeAreasTile encodes tile t from a layer of fc alone, of t's zoom,
@@ -114,7 +114,7 @@ func (s *Server) earlyAreasBand(ctx context.Context, geog placeplan.Geography, z
 func encodeAreasTile(fc *geojson.FeatureCollection, t maptile.Tile, fields []string) ([]byte, error) {
 	opts := areaLayerOptions(areasOverviewOf(), nil, "")
 	opts.MinZoom, opts.MaxZoom = t.Z, t.Z
-	l, err := tile.NewLayer(tileAreas, fc, opts)
+	l, err := tile.NewLayer(LayerAreas, fc, opts)
 	if err != nil {
 		return nil, err
 	}

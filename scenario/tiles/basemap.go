@@ -1,4 +1,4 @@
-package api
+package tiles
 
 import (
 	"cmp"
@@ -22,38 +22,38 @@ import (
 // districts, localities and towns (text drawn by the map from system
 // fonts). Both follow the request's geography, as the areas do.
 const (
-	tileDistricts = "districts" // one outline per district: the union of its small areas
-	tileLabels    = "labels"    // label points of districts, localities and towns
+	LayerDistricts = "districts" // one outline per district: the union of its small areas
+	LayerLabels    = "labels"    // label points of districts, localities and towns
 )
 
-// basemapMinZoom is the lowest zoom of the basemap layers: England fits
+// BasemapMinZoom is the lowest zoom of the basemap layers: England fits
 // on one 512-pixel tile at zoom 4.
-const basemapMinZoom = 4
+const BasemapMinZoom = 4
 
 // Label kinds and their ranks, for a style's symbol-sort-key: the lower
 // the rank, the more a label matters.
 const (
-	labelDistrict = "district"
-	labelLocality = "locality"
-	labelTown     = "town"
+	LabelDistrict = "district"
+	LabelLocality = "locality"
+	LabelTown     = "town"
 )
 
-// labelRank returns the rank of a kind of label: districts 1, localities
+// LabelRank returns the rank of a kind of label: districts 1, localities
 // 2, towns 3.
-func labelRank(kind string) int {
+func LabelRank(kind string) int {
 	switch kind {
-	case labelDistrict:
+	case LabelDistrict:
 		return 1
-	case labelLocality:
+	case LabelLocality:
 		return 2
 	}
 	return 3
 }
 
-// townLayer is the name of the point layer whose points are towns (the
+// TownLayer is the name of the point layer whose points are towns (the
 // default data's towns.csv); points of any layer whose kind is "town" are
 // towns too.
-const townLayer = "towns"
+const TownLayer = "towns"
 
 // outlines are the dissolved outlines of one geography at one revision,
 // which the districts, localities and labels layers share: each district
@@ -72,16 +72,16 @@ type districtOutline struct {
 
 // outlinesFor returns the outlines of geog at revision rev (or later),
 // built once per revision for the layers that draw them.
-func (s *Server) outlinesFor(ctx context.Context, geog placeplan.Geography, rev int64) (*outlines, error) {
-	o, _, err := s.tiles.outlines.Get(ctx, string(geog), rev, func(ctx context.Context) (*outlines, error) {
+func (s *Service) outlinesFor(ctx context.Context, geog placeplan.Geography, rev int64) (*outlines, error) {
+	o, _, err := s.outlines.Get(ctx, string(geog), rev, func(ctx context.Context) (*outlines, error) {
 		return s.buildOutlines(ctx, geog)
 	})
 	return o, err
 }
 
 // buildOutlines dissolves the small areas of geog by district, two
-// districts at a time, and the localities of geog (localityOutlines).
-func (s *Server) buildOutlines(ctx context.Context, geog placeplan.Geography) (*outlines, error) {
+// districts at a time, and the localities of geog (LocalityOutlines).
+func (s *Service) buildOutlines(ctx context.Context, geog placeplan.Geography) (*outlines, error) {
 	o := &outlines{}
 	if geog == "" {
 		return o, nil
@@ -124,7 +124,7 @@ func (s *Server) buildOutlines(ctx context.Context, geog placeplan.Geography) (*
 	if o.localities, err = s.store.Localities(ctx, geog); err != nil {
 		return nil, err
 	}
-	if o.locOutline, err = s.localityOutlines(ctx, geog, o.localities, false); err != nil {
+	if o.locOutline, err = LocalityOutlines(ctx, s.store, geog, o.localities, false); err != nil {
 		return nil, err
 	}
 	return o, nil
@@ -132,19 +132,19 @@ func (s *Server) buildOutlines(ctx context.Context, geog placeplan.Geography) (*
 
 // basemapToleranceUnits is the simplification tolerance of the basemap
 // layers at zoom z, in tile units: as the areas' (half a pixel, a quarter
-// from areasDetailMinZoom), so that district outlines lie on the areas'
+// from AreasDetailMinZoom), so that district outlines lie on the areas'
 // boundaries.
 func basemapToleranceUnits(z maptile.Zoom) float64 {
-	if z < areasDetailMinZoom {
+	if z < AreasDetailMinZoom {
 		return areasOverviewToleranceUnits
 	}
 	return areasDetailToleranceUnits
 }
 
 // buildDistrictsTileLayer builds the districts layer of geog: one outline
-// per district with its code and name, at zooms basemapMinZoom to
-// tileMaxZoom, simplified per zoom.
-func (s *Server) buildDistrictsTileLayer(ctx context.Context, geog placeplan.Geography, rev int64, cat *tileCatalog) (*tileLayer, error) {
+// per district with its code and name, at zooms BasemapMinZoom to
+// MaxZoom, simplified per zoom.
+func (s *Service) buildDistrictsTileLayer(ctx context.Context, geog placeplan.Geography, rev int64, cat *tileCatalog) (*tileLayer, error) {
 	o, err := s.outlinesFor(ctx, geog, rev)
 	if err != nil {
 		return nil, err
@@ -159,8 +159,8 @@ func (s *Server) buildDistrictsTileLayer(ctx context.Context, geog placeplan.Geo
 		fc.Append(f)
 	}
 	fields := map[string]string{"code": "local authority district code", "name": "local authority district name"}
-	l, err := tile.NewLayer(tileDistricts, fc, tile.LayerOptions{
-		MinZoom: basemapMinZoom, MaxZoom: tileMaxZoom, Fields: fields, Tolerance: basemapToleranceUnits,
+	l, err := tile.NewLayer(LayerDistricts, fc, tile.LayerOptions{
+		MinZoom: BasemapMinZoom, MaxZoom: MaxZoom, Fields: fields, Tolerance: basemapToleranceUnits,
 		Description: "local authority districts, each the union of its small areas",
 	})
 	if err != nil {
@@ -175,7 +175,7 @@ func (s *Server) buildDistrictsTileLayer(ctx context.Context, geog placeplan.Geo
 // point layer and any point whose kind is "town" — with name, kind
 // (district, locality or town), rank (1, 2, 3: districts first) and, for
 // localities, scheme.
-func (s *Server) buildLabelsTileLayer(ctx context.Context, geog placeplan.Geography, rev int64, cat *tileCatalog) (*tileLayer, error) {
+func (s *Service) buildLabelsTileLayer(ctx context.Context, geog placeplan.Geography, rev int64, cat *tileCatalog) (*tileLayer, error) {
 	o, err := s.outlinesFor(ctx, geog, rev)
 	if err != nil {
 		return nil, err
@@ -190,7 +190,7 @@ func (s *Server) buildLabelsTileLayer(ctx context.Context, geog placeplan.Geogra
 			return
 		}
 		f := geojson.NewFeature(p)
-		f.Properties = geojson.Properties{"name": name, "kind": kind, "rank": labelRank(kind)}
+		f.Properties = geojson.Properties{"name": name, "kind": kind, "rank": LabelRank(kind)}
 		for k, v := range extra {
 			f.Properties[k] = v
 		}
@@ -198,17 +198,17 @@ func (s *Server) buildLabelsTileLayer(ctx context.Context, geog placeplan.Geogra
 	}
 	for _, d := range o.districts {
 		if len(d.outline) > 0 {
-			add(geo.RepresentativePoint(d.outline), d.name, labelDistrict, nil)
+			add(geo.RepresentativePoint(d.outline), d.name, LabelDistrict, nil)
 		}
 	}
 	for i, l := range o.localities {
 		if mp := o.locOutline[i]; len(mp) > 0 {
-			add(geo.RepresentativePoint(mp), l.Name, labelLocality, geojson.Properties{"scheme": l.Scheme})
+			add(geo.RepresentativePoint(mp), l.Name, LabelLocality, geojson.Properties{"scheme": l.Scheme})
 		}
 	}
 	for _, st := range sites {
-		if st.Layer == townLayer || st.Kind == labelTown {
-			add(st.Point, st.Name, labelTown, nil)
+		if st.Layer == TownLayer || st.Kind == LabelTown {
+			add(st.Point, st.Name, LabelTown, nil)
 		}
 	}
 	fields := map[string]string{
@@ -216,8 +216,8 @@ func (s *Server) buildLabelsTileLayer(ctx context.Context, geog placeplan.Geogra
 		"rank":   "label priority: 1 districts, 2 localities, 3 towns",
 		"scheme": "for localities: the set of localities it belongs to",
 	}
-	l, err := tile.NewLayer(tileLabels, fc, tile.LayerOptions{
-		MinZoom: basemapMinZoom, MaxZoom: tileMaxZoom, Fields: fields,
+	l, err := tile.NewLayer(LayerLabels, fc, tile.LayerOptions{
+		MinZoom: BasemapMinZoom, MaxZoom: MaxZoom, Fields: fields,
 		Description: "label points of districts, localities and towns, ranked for priority",
 	})
 	if err != nil {

@@ -1,4 +1,4 @@
-package api
+package tiles
 
 import (
 	"context"
@@ -17,14 +17,14 @@ import (
 // scenario revision (the layer id carries the scenario label, "id@3"), so
 // an edited scenario is drawn afresh on the next request, as an ingest is.
 
-// tileCatchments is a plan's catchments as tiles: one feature per chosen
+// LayerCatchments is a plan's Catchments as tiles: one feature per chosen
 // site, the union of the areas it serves.
-const tileCatchments = "catchments"
+const LayerCatchments = "catchments"
 
-// buildCatchmentsTileLayer builds the catchments of the scenario labelled
+// buildCatchmentsTileLayer builds the Catchments of the scenario labelled
 // label, with the properties of the GeoJSON layer.
-func (s *Server) buildCatchmentsTileLayer(ctx context.Context, label string, cat *tileCatalog) (*tileLayer, error) {
-	res, err := s.planOf(ctx, label)
+func (s *Service) buildCatchmentsTileLayer(ctx context.Context, label string, cat *tileCatalog) (*tileLayer, error) {
+	res, err := s.Plan(ctx, label)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +40,7 @@ func (s *Server) buildCatchmentsTileLayer(ctx context.Context, label string, cat
 	for _, a := range areas {
 		geoms[a.Code] = a.Geometry
 	}
-	fc := catchments(res, geoms, wire.NewPlan(res), nil)
+	fc := Catchments(res, geoms, wire.NewPlan(res), nil)
 	for _, f := range fc.Features { // one outline per catchment, as localities
 		f.Geometry = geo.Dissolve(f.Geometry.(orb.MultiPolygon))
 	}
@@ -51,8 +51,8 @@ func (s *Server) buildCatchmentsTileLayer(ctx context.Context, label string, cat
 		"unique": "demand no other chosen site reaches", "mean_travel": "mean travel of the demand it serves",
 		"explanation": "why it was chosen, in words",
 	}
-	l, err := tile.NewLayer(tileCatchments, fc, tile.LayerOptions{
-		MaxZoom: tileMaxZoom, Fields: fields,
+	l, err := tile.NewLayer(LayerCatchments, fc, tile.LayerOptions{
+		MaxZoom: MaxZoom, Fields: fields,
 		Description: "the areas each chosen site serves, for scenario " + label,
 	})
 	if err != nil {
@@ -64,24 +64,24 @@ func (s *Server) buildCatchmentsTileLayer(ctx context.Context, label string, cat
 }
 
 // scenarioOverviewFields are the properties of a scenario's areas below
-// areasDetailMinZoom.
+// AreasDetailMinZoom.
 func scenarioOverviewFields() []string {
 	return []string{"code", "locality", "need_rank", "reached_in"}
 }
 
 // buildScenarioAreasTileLayer builds the areas of a scenario's localities
-// with what the scenario says of each (areasOf): need score, rank and
+// with what the scenario says of each (Areas): need score, rank and
 // share, locality and its rank, and with a plan the serving site and phase.
-func (s *Server) buildScenarioAreasTileLayer(ctx context.Context, label string, geog placeplan.Geography, cat *tileCatalog) (*tileLayer, error) {
-	named, err := s.areasOf(ctx, label)
+func (s *Service) buildScenarioAreasTileLayer(ctx context.Context, label string, geog placeplan.Geography, cat *tileCatalog) (*tileLayer, error) {
+	named, err := s.Areas(ctx, label)
 	if err != nil {
 		return nil, err
 	}
-	if named.geography != geog {
-		return nil, invalidf("scenario %s is on %s, the tiles on %s: ask for geography=%s", label, named.geography.Label(), geog.Label(), named.geography)
+	if named.Geography != geog {
+		return nil, invalidf("scenario %s is on %s, the tiles on %s: ask for geography=%s", label, named.Geography.Label(), geog.Label(), named.Geography)
 	}
 	var codes []string
-	for code, p := range named.props {
+	for code, p := range named.Props {
 		if p["locality"] != nil { // the scenario's own areas
 			codes = append(codes, code)
 		}
@@ -98,7 +98,7 @@ func (s *Server) buildScenarioAreasTileLayer(ctx context.Context, label string, 
 			}
 			f := geojson.NewFeature(a.Geometry)
 			f.Properties = geojson.Properties{"code": a.Code, "name": a.Name, "lad_code": a.LADCode}
-			for k, v := range named.props[a.Code] {
+			for k, v := range named.Props[a.Code] {
 				f.Properties[k] = v
 			}
 			fc.Append(f)
@@ -110,14 +110,14 @@ func (s *Server) buildScenarioAreasTileLayer(ctx context.Context, label string, 
 		"need_share": "share of areas with less need", "locality": "the scenario's locality",
 		"locality_need_rank": "the locality's need rank", "served_by": "the chosen site serving it",
 		"reached_in": "the phase it is first reached in",
-		"area_count": "below zoom " + strconv.Itoa(areasDetailMinZoom) + ": the number of small areas a merged feature draws (absent for one)",
+		"area_count": "below zoom " + strconv.Itoa(AreasDetailMinZoom) + ": the number of small areas a merged feature draws (absent for one)",
 	}
 	// Below the detail zooms, what a map styles a scenario by (its need
 	// rank, and the phase that reaches an area, for the rollout); small
 	// areas merge within their district, as in the areas layer — within
 	// their locality, England's 6,791 MSOA localities left tiles of 560 KB.
 	ov := areaOverview{keep: scenarioOverviewFields()}
-	l, err := tile.NewLayer(tileAreas, fc, areaLayerOptions(ov, fields, "the areas of scenario "+label+" with its need and plan"))
+	l, err := tile.NewLayer(LayerAreas, fc, areaLayerOptions(ov, fields, "the areas of scenario "+label+" with its need and plan"))
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package api
+package tiles
 
 import (
 	"context"
@@ -16,36 +16,36 @@ import (
 	"placeplan/geo/tile"
 )
 
-// Zoom ranges of the tile layers; clients over-zoom beyond tileMaxZoom.
+// Zoom ranges of the tile layers; clients over-zoom beyond MaxZoom.
 // The areas layer starts at zoom 6, where England's small areas begin to
 // be told apart (at zoom 5 an urban LSOA is under a tile unit across).
-// Below areasDetailMinZoom a tile over a city holds thousands of areas
+// Below AreasDetailMinZoom a tile over a city holds thousands of areas
 // (15,560 in the zoom-6 tile over London), so the areas come in overview
 // bands, one per zoom, that carry only what a style needs to draw and
-// join them (areasOverviewFields) and merge areas too small to be seen
-// (areasCoalescing); from areasDetailMinZoom every indicator value is
-// there. Each tile of England stays under tileMaxBytes (see
+// join them (AreasOverviewFields) and merge areas too small to be seen
+// (AreasCoalescing); from AreasDetailMinZoom every indicator value is
+// there. Each tile of England stays under MaxTileBytes (see
 // TestTileSizesEngland and docs/BENCHMARKS.md).
 const (
-	areasMinZoom       = 6
-	areasDetailMinZoom = 11
-	tileMaxZoom        = 14
-	// tileMaxBytes is the most an encoded tile may hold before
+	AreasMinZoom       = 6
+	AreasDetailMinZoom = 11
+	MaxZoom            = 14
+	// MaxTileBytes is the most an encoded tile may hold before
 	// compression: tippecanoe's limit (on compressed tiles) of 500 KB.
-	tileMaxBytes = 500_000
+	MaxTileBytes = 500_000
 )
 
-// areasOverviewFields are the area properties of the areas layer below
-// areasDetailMinZoom: what a web map needs to draw the areas and to join
+// AreasOverviewFields are the area properties of the areas layer below
+// AreasDetailMinZoom: what a web map needs to draw the areas and to join
 // values to them by code (MapLibre's feature-state with promoteId "code"),
 // and the district's name for its tooltip (a tile stores each name once).
-// Merged features (areasCoalescing) also carry area_count.
-func areasOverviewFields() []string { return []string{"code", "name", "lad_code", "lad_name"} }
+// Merged features (AreasCoalescing) also carry area_count.
+func AreasOverviewFields() []string { return []string{"code", "name", "lad_code", "lad_name"} }
 
-// areasOverviewOf is the areas layer's overview: areasOverviewFields, and
+// areasOverviewOf is the areas layer's overview: AreasOverviewFields, and
 // small areas merged within their district.
 func areasOverviewOf() areaOverview {
-	return areaOverview{keep: areasOverviewFields()}
+	return areaOverview{keep: AreasOverviewFields()}
 }
 
 // Simplification tolerances of the areas layer, in tile units (a tile is
@@ -57,7 +57,7 @@ const (
 	areasDetailToleranceUnits   = 2
 )
 
-// areasCoalescing returns how the areas of zoom z are merged, and false
+// AreasCoalescing returns how the areas of zoom z are merged, and false
 // when they are not: areas under MinAreaUnits (square tile units; 64 are a
 // square pixel) are merged with the other such areas of their group
 // (areaGroup: their district) whose bounds' centres share
@@ -66,7 +66,7 @@ const (
 // under 4×4 pixels merge within 8-pixel cells, at zoom 8 areas under 3×3
 // pixels within 6-pixel cells; from zoom 9 every area is drawn on its
 // own.
-func areasCoalescing(z maptile.Zoom) (tile.CoalesceOptions, bool) {
+func AreasCoalescing(z maptile.Zoom) (tile.CoalesceOptions, bool) {
 	const px2 = 64 // square tile units in a square pixel
 	switch {
 	case z <= 7:
@@ -93,38 +93,38 @@ func areaGroup(p geojson.Properties) string {
 	return "" // never merged
 }
 
-// areasCellUnits is the largest coalescing cell of areasCoalescing, for
+// areasCellUnits is the largest coalescing cell of AreasCoalescing, for
 // tile.SubsetBound.
 const areasCellUnits = 64
 
 // areaOverview says what an areas layer (the small areas, or a
-// scenario's) carries below areasDetailMinZoom: the properties keep names
-// (area_count too); small areas merge as areasCoalescing says.
+// scenario's) carries below AreasDetailMinZoom: the properties keep names
+// (area_count too); small areas merge as AreasCoalescing says.
 type areaOverview struct {
 	keep []string
 }
 
 // areaLayerOptions are the options of an areas layer with overview ov:
-// zooms areasMinZoom to tileMaxZoom, the overview's properties and merged
-// areas below areasDetailMinZoom, every property from it, and the
+// zooms AreasMinZoom to MaxZoom, the overview's properties and merged
+// areas below AreasDetailMinZoom, every property from it, and the
 // tolerance of each zoom.
 func areaLayerOptions(ov areaOverview, fields map[string]string, desc string) tile.LayerOptions {
 	keep := append(slices.Clone(ov.keep), "area_count")
 	return tile.LayerOptions{
-		MinZoom: areasMinZoom, MaxZoom: tileMaxZoom, Fields: fields, Description: desc,
+		MinZoom: AreasMinZoom, MaxZoom: MaxZoom, Fields: fields, Description: desc,
 		Tolerance: func(z maptile.Zoom) float64 {
-			if z < areasDetailMinZoom {
+			if z < AreasDetailMinZoom {
 				return areasOverviewToleranceUnits
 			}
 			return areasDetailToleranceUnits
 		},
 		ZoomFields: func(z maptile.Zoom) []string {
-			if z < areasDetailMinZoom {
+			if z < AreasDetailMinZoom {
 				return keep
 			}
 			return nil
 		},
-		Coalesce: areasCoalescing,
+		Coalesce: AreasCoalescing,
 	}
 }
 
@@ -138,10 +138,10 @@ func areaFields(inds []placeplan.Indicator) map[string]string {
 		"lad_code":   "local authority district code",
 		"lad_name":   "local authority district name",
 		"suppressed": "comma-separated keys of the values withheld as small numbers",
-		"area_count": "below zoom " + strconv.Itoa(areasDetailMinZoom) + ": the number of small areas a merged feature draws (absent for one)",
+		"area_count": "below zoom " + strconv.Itoa(AreasDetailMinZoom) + ": the number of small areas a merged feature draws (absent for one)",
 	}
 	for _, ind := range inds {
-		fields[ind.Key] = indicatorField(ind)
+		fields[ind.Key] = IndicatorField(ind)
 	}
 	return fields
 }
@@ -149,9 +149,9 @@ func areaFields(inds []placeplan.Indicator) map[string]string {
 // areaFeatures returns the areas as features of the areas tile layer: each
 // area with a boundary, its names and parents and every indicator value
 // (values[i] holds inds[i]'s by area code), with small numbers withheld
-// exactly as in the GeoJSON layer (areaProperties). Counts, ranks,
+// exactly as in the GeoJSON layer (AreaProperties). Counts, ranks,
 // deciles and populations go out as integers, other values as doubles.
-func (s *Server) areaFeatures(areas []placeplan.Area, inds []placeplan.Indicator, values []map[string]float64) *geojson.FeatureCollection {
+func (s *Service) areaFeatures(areas []placeplan.Area, inds []placeplan.Indicator, values []map[string]float64) *geojson.FeatureCollection {
 	integral := map[string]bool{}
 	for _, ind := range inds {
 		switch ind.Kind {
@@ -165,7 +165,7 @@ func (s *Server) areaFeatures(areas []placeplan.Area, inds []placeplan.Indicator
 			continue
 		}
 		f := geojson.NewFeature(a.Geometry)
-		f.Properties = tileProperties(areaProperties(a, inds, values, s.cfg.Disclosure), integral)
+		f.Properties = tileProperties(AreaProperties(a, inds, values, s.disclosure), integral)
 		fc.Append(f)
 	}
 	return fc
@@ -174,7 +174,7 @@ func (s *Server) areaFeatures(areas []placeplan.Area, inds []placeplan.Indicator
 // buildAreasTileLayer builds the areas tile layer of geog from every area
 // with a boundary (areaFeatures), as one layer (areaLayerOptions). With no geography
 // loaded the layer is empty.
-func (s *Server) buildAreasTileLayer(ctx context.Context, geog placeplan.Geography, cat *tileCatalog) (*tileLayer, error) {
+func (s *Service) buildAreasTileLayer(ctx context.Context, geog placeplan.Geography, cat *tileCatalog) (*tileLayer, error) {
 	var inds []placeplan.Indicator
 	fc := geojson.NewFeatureCollection()
 	if geog != "" {
@@ -200,7 +200,7 @@ func (s *Server) buildAreasTileLayer(ctx context.Context, geog placeplan.Geograp
 		fc = s.areaFeatures(areas, inds, values)
 	}
 	fields := areaFields(inds)
-	l, err := tile.NewLayer(tileAreas, fc, areaLayerOptions(areasOverviewOf(), fields, "small areas with every indicator value"))
+	l, err := tile.NewLayer(LayerAreas, fc, areaLayerOptions(areasOverviewOf(), fields, "small areas with every indicator value"))
 	if err != nil {
 		return nil, err
 	}
@@ -214,8 +214,8 @@ func areasAttribution(cat *tileCatalog, geog placeplan.Geography) string {
 	})
 }
 
-// indicatorField describes an indicator for TileJSON: its name and unit.
-func indicatorField(ind placeplan.Indicator) string {
+// IndicatorField describes an indicator for TileJSON: its name and unit.
+func IndicatorField(ind placeplan.Indicator) string {
 	if ind.Unit == "" || strings.EqualFold(ind.Unit, ind.Name) {
 		return ind.Name
 	}
@@ -246,7 +246,7 @@ func tileProperties(p geojson.Properties, integral map[string]bool) geojson.Prop
 // feature is a valid multipolygon (the GeoJSON layer keeps the member
 // polygons side by side), with its id (also the MVT feature id), scheme,
 // name and number of areas.
-func (s *Server) buildLocalitiesTileLayer(ctx context.Context, geog placeplan.Geography, rev int64, cat *tileCatalog) (*tileLayer, error) {
+func (s *Service) buildLocalitiesTileLayer(ctx context.Context, geog placeplan.Geography, rev int64, cat *tileCatalog) (*tileLayer, error) {
 	o, err := s.outlinesFor(ctx, geog, rev)
 	if err != nil {
 		return nil, err
@@ -258,15 +258,15 @@ func (s *Server) buildLocalitiesTileLayer(ctx context.Context, geog placeplan.Ge
 		}
 		f := geojson.NewFeature(o.locOutline[i])
 		f.ID = l.ID
-		f.Properties = localityProperties(l)
+		f.Properties = LocalityProperties(l)
 		fc.Append(f)
 	}
 	fields := map[string]string{
 		"id": "locality id", "scheme": "the set of localities it belongs to",
 		"name": "locality name", "area_count": "number of member small areas",
 	}
-	l, err := tile.NewLayer(tileLocalities, fc, tile.LayerOptions{
-		MinZoom: basemapMinZoom, MaxZoom: tileMaxZoom, Fields: fields, Tolerance: basemapToleranceUnits,
+	l, err := tile.NewLayer(LayerLocalities, fc, tile.LayerOptions{
+		MinZoom: BasemapMinZoom, MaxZoom: MaxZoom, Fields: fields, Tolerance: basemapToleranceUnits,
 		Description: "localities as the union of their member areas",
 	})
 	if err != nil {
@@ -278,10 +278,10 @@ func (s *Server) buildLocalitiesTileLayer(ctx context.Context, geog placeplan.Ge
 }
 
 // buildSitesTileLayer builds the sites tile layer: the points of every
-// point layer, with the properties of the GeoJSON layer (siteProperties)
+// point layer, with the properties of the GeoJSON layer (SiteProperties)
 // and "layer", the point layer's name. Site ids are unique only within a
 // layer, so they are properties, not MVT feature ids.
-func (s *Server) buildSitesTileLayer(ctx context.Context, cat *tileCatalog) (*tileLayer, error) {
+func (s *Service) buildSitesTileLayer(ctx context.Context, cat *tileCatalog) (*tileLayer, error) {
 	sites, err := s.store.Sites(ctx, "")
 	if err != nil {
 		return nil, err
@@ -289,7 +289,7 @@ func (s *Server) buildSitesTileLayer(ctx context.Context, cat *tileCatalog) (*ti
 	fc := geojson.NewFeatureCollection()
 	for _, st := range sites {
 		f := geojson.NewFeature(st.Point)
-		f.Properties = siteProperties(st)
+		f.Properties = SiteProperties(st)
 		f.Properties["layer"] = st.Layer
 		fc.Append(f)
 	}
@@ -297,8 +297,8 @@ func (s *Server) buildSitesTileLayer(ctx context.Context, cat *tileCatalog) (*ti
 		"layer": "the point layer", "id": "site id within its layer", "name": "site name",
 		"kind": "kind of site", "status": "status", "capacity": "capacity, when known",
 	}
-	l, err := tile.NewLayer(tileSites, fc, tile.LayerOptions{
-		MaxZoom: tileMaxZoom, Fields: fields,
+	l, err := tile.NewLayer(LayerSites, fc, tile.LayerOptions{
+		MaxZoom: MaxZoom, Fields: fields,
 		Description: "points of every point layer",
 	})
 	if err != nil {

@@ -1,4 +1,4 @@
-package api
+package tiles
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 
 	"github.com/paulmach/orb/maptile"
 
-	"placeplan/data"
+	"placeplan"
 	"placeplan/geo/tile"
 )
 
@@ -29,15 +29,14 @@ import (
 // keyed by the data revision it was encoded at, so it is never served for
 // another.
 
-// tileStore is what persisted tiles need of the store; *data.Store has it.
+// TileStore is what persisted tiles need of the store; *data.Store has it
+// (data/interfaces_test.go checks).
 // A store without it (a test double) serves tiles without persisting them.
-type tileStore interface {
+type TileStore interface {
 	Tile(ctx context.Context, k tile.CacheKey) ([]byte, bool, error)
-	TileSets(ctx context.Context, layer string) ([]data.TileSet, error)
-	PutTileSet(ctx context.Context, set data.TileSet, tiles []tile.Stored) error
+	TileSets(ctx context.Context, layer string) ([]tile.StoredSet, error)
+	PutTileSet(ctx context.Context, set tile.StoredSet, tiles []tile.Stored) error
 }
-
-var _ tileStore = (*data.Store)(nil)
 
 // persistedZooms returns the zooms of a tile layer whose tiles are
 // persisted, and false for a layer none of whose tiles are. The zooms
@@ -49,49 +48,49 @@ var _ tileStore = (*data.Store)(nil)
 // no early path and wait for the dissolve of every district.
 func persistedZooms(name string) (lo, hi maptile.Zoom, ok bool) {
 	switch name {
-	case tileAreas:
-		return areasMinZoom, areasPersistMaxZoom, true
-	case tileDistricts, tileLabels:
-		return basemapMinZoom, basemapPersistMaxZoom, true
+	case LayerAreas:
+		return AreasMinZoom, AreasPersistMaxZoom, true
+	case LayerDistricts, LayerLabels:
+		return BasemapMinZoom, basemapPersistMaxZoom, true
 	}
 	return 0, 0, false
 }
 
 // The highest persisted zooms (persistedZooms). The areas' stays below
-// areasDetailMinZoom, where they carry no indicator value, so no persisted
+// AreasDetailMinZoom, where they carry no indicator value, so no persisted
 // tile holds a value that small-number suppression could withhold; the
 // stored layer name names the suppression all the same (persistedLayer).
 // The basemap layers carry no values.
 const (
-	areasPersistMaxZoom   = areasDetailMinZoom - 1
-	basemapPersistMaxZoom = tileMaxZoom
+	AreasPersistMaxZoom   = AreasDetailMinZoom - 1
+	basemapPersistMaxZoom = MaxZoom
 )
 
-// webMapAreaFields is the fields= filter the web map asks the areas tiles
+// WebMapAreaFields is the fields= filter the web map asks the areas tiles
 // for (frontend/src/map/style.ts, AREA_FIELDS), persisted from the first
 // ingest on, before any map has asked for it.
-const webMapAreaFields = "area_count,code,lad_name,name"
+const WebMapAreaFields = "area_count,code,lad_name,name"
 
 // persistedLayer returns the layer name under which a layer's tiles are
 // persisted: its id and, for the areas, the suppression threshold they
 // were encoded under, so that a server with another --suppress-below
 // never reads them.
-func (s *Server) persistedLayer(id tileLayerID) string {
-	if id.name != tileAreas {
+func (s *Service) persistedLayer(id tileLayerID) string {
+	if id.name != LayerAreas {
 		return id.String()
 	}
-	return id.String() + "/suppress-below-" + strconv.FormatFloat(s.cfg.Disclosure.MinCount, 'g', -1, 64)
+	return id.String() + "/suppress-below-" + strconv.FormatFloat(s.disclosure.MinCount, 'g', -1, 64)
 }
 
 // persistable reports whether tile t of layer id may be persisted: not a
 // scenario's, at a persisted zoom, over a store that keeps tiles.
-func (s *Server) persistable(id tileLayerID, t maptile.Tile) bool {
+func (s *Service) persistable(id tileLayerID, t maptile.Tile) bool {
 	lo, hi, ok := persistedZooms(id.name)
-	return ok && id.scenario == "" && id.geog != "" && t.Z >= lo && t.Z <= hi && s.tiles.store != nil
+	return ok && id.scenario == "" && id.geog != "" && t.Z >= lo && t.Z <= hi && s.tiles != nil
 }
 
 // fieldsKey returns the cache key's form of a fields filter (nil for
-// none): "", else "fields=" and the names as fieldNames sorts them
+// none): "", else "fields=" and the names as FieldNames sorts them
 // (tileCacheKey).
 func fieldsKey(fields []string) string {
 	if fields == nil {
@@ -104,12 +103,12 @@ func fieldsKey(fields []string) string {
 // the filter fkey, if the store holds it, and keeps it in the memory
 // cache under key. A failure to read is logged and counts as a miss:
 // the tile is then built.
-func (s *Server) storedTile(ctx context.Context, id tileLayerID, rev int64, fkey string, t maptile.Tile, key tile.CacheKey) ([]byte, bool) {
+func (s *Service) storedTile(ctx context.Context, id tileLayerID, rev int64, fkey string, t maptile.Tile, key tile.CacheKey) ([]byte, bool) {
 	if !s.persistable(id, t) {
 		return nil, false
 	}
 	k := tile.CacheKey{Layer: s.persistedLayer(id), Revision: rev, Fields: fkey, Z: uint32(t.Z), X: t.X, Y: t.Y}
-	gz, ok, err := s.tiles.store.Tile(ctx, k)
+	gz, ok, err := s.tiles.Tile(ctx, k)
 	if err != nil {
 		if ctx.Err() == nil {
 			s.logger.Warn("read persisted tile", slog.Any("err", err))
@@ -122,8 +121,8 @@ func (s *Server) storedTile(ctx context.Context, id tileLayerID, rev int64, fkey
 	if len(gz) == 0 {
 		gz = nil // as the cache holds an empty tile
 	}
-	s.tiles.cache.Put(key, gz)
-	s.tiles.metrics.persisted.WithLabelValues(id.name).Inc()
+	s.cache.Put(key, gz)
+	s.metrics.PersistedTile(id.name)
 	return gz, true
 }
 
@@ -206,8 +205,8 @@ type PersistProgress func(layer, fields string, done, total int)
 // from the store. An ingest calls it once committed; progress, when not
 // nil, is told of each set. It returns the first error; the tiles stored
 // before it stay stored.
-func (s *Server) PersistTiles(ctx context.Context, progress PersistProgress) error {
-	if s.tiles.store == nil {
+func (s *Service) PersistTiles(ctx context.Context, progress PersistProgress) error {
+	if s.tiles == nil {
 		return nil
 	}
 	rev, err := s.store.Revision(ctx)
@@ -218,13 +217,13 @@ func (s *Server) PersistTiles(ctx context.Context, progress PersistProgress) err
 	if err != nil {
 		return fmt.Errorf("persist tiles: %w", err)
 	}
-	geog, _ := layerGeography("", cat.geographies) // "" never fails
+	geog, _ := LayerGeography("", cat.geographies) // "" never fails
 	if geog == "" {
 		return nil
 	}
-	for _, name := range warmTileLayers() {
+	for _, name := range WarmLayers() {
 		id := tileLayerID{name: name, geog: geog}
-		tl, _, err := s.tiles.layers.Get(ctx, id.String(), rev, func(ctx context.Context) (*tileLayer, error) {
+		tl, _, err := s.layers.Get(ctx, id.String(), rev, func(ctx context.Context) (*tileLayer, error) {
 			return s.buildTileLayer(ctx, id, rev, cat)
 		})
 		if err != nil {
@@ -241,20 +240,20 @@ func (s *Server) PersistTiles(ctx context.Context, progress PersistProgress) err
 // every property (""), the web map's filter for the areas, every filter
 // stored for the layer at any revision and every one asked for since the
 // server started — those tl's fields allow, with the filter itself.
-func (s *Server) persistFilters(ctx context.Context, tl *tileLayer) ([]string, map[string][]string, error) {
+func (s *Service) persistFilters(ctx context.Context, tl *tileLayer) ([]string, map[string][]string, error) {
 	layer := s.persistedLayer(tl.id)
 	keys := []string{""}
-	if tl.id.name == tileAreas {
-		keys = append(keys, "fields="+webMapAreaFields)
+	if tl.id.name == LayerAreas {
+		keys = append(keys, "fields="+WebMapAreaFields)
 	}
-	sets, err := s.tiles.store.TileSets(ctx, layer)
+	sets, err := s.tiles.TileSets(ctx, layer)
 	if err != nil {
 		return nil, nil, fmt.Errorf("persist tiles of %s: %w", layer, err)
 	}
 	for _, set := range sets {
 		keys = append(keys, set.Fields)
 	}
-	keys = append(keys, s.tiles.persist.requestedKeys(layer)...)
+	keys = append(keys, s.persist.requestedKeys(layer)...)
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
 	out := keys[:0]
@@ -262,7 +261,7 @@ func (s *Server) persistFilters(ctx context.Context, tl *tileLayer) ([]string, m
 	for _, k := range keys {
 		var fields []string
 		if f, ok := strings.CutPrefix(k, "fields="); ok {
-			fields = fieldNames(f)
+			fields = FieldNames(f)
 		}
 		if checkTileFields(fields, tl.id.name, tl.fields) != nil || fieldsKey(fields) != k {
 			continue // a filter of older data this layer no longer has
@@ -276,8 +275,8 @@ func (s *Server) persistFilters(ctx context.Context, tl *tileLayer) ([]string, m
 // persistLayer stores the persisted zooms of tl for every filter of
 // persistFilters not yet stored at tl's revision, each filter's tiles in
 // one batch (so a set is stored whole or not at all).
-func (s *Server) persistLayer(ctx context.Context, tl *tileLayer, progress PersistProgress) error {
-	if _, _, ok := persistedZooms(tl.id.name); !ok || s.tiles.store == nil || tl.id.scenario != "" || tl.id.geog == "" {
+func (s *Service) persistLayer(ctx context.Context, tl *tileLayer, progress PersistProgress) error {
+	if _, _, ok := persistedZooms(tl.id.name); !ok || s.tiles == nil || tl.id.scenario != "" || tl.id.geog == "" {
 		return nil
 	}
 	keys, filters, err := s.persistFilters(ctx, tl)
@@ -295,8 +294,8 @@ func (s *Server) persistLayer(ctx context.Context, tl *tileLayer, progress Persi
 // persistSet encodes and stores the persisted zooms of tl with the
 // properties fields names (nil for all; fkey is its key), unless the
 // store holds them at tl's revision or another call is storing them.
-func (s *Server) persistSet(ctx context.Context, tl *tileLayer, fkey string, fields []string, progress PersistProgress) error {
-	p := &s.tiles.persist
+func (s *Service) persistSet(ctx context.Context, tl *tileLayer, fkey string, fields []string, progress PersistProgress) error {
+	p := &s.persist
 	layer := s.persistedLayer(tl.id)
 	set := layer + "|" + strconv.FormatInt(tl.rev, 10) + "|" + fkey
 	if !p.begin(set) {
@@ -305,7 +304,7 @@ func (s *Server) persistSet(ctx context.Context, tl *tileLayer, fkey string, fie
 	defer p.end(set)
 	p.encode.Lock()
 	defer p.encode.Unlock()
-	sets, err := s.tiles.store.TileSets(ctx, layer)
+	sets, err := s.tiles.TileSets(ctx, layer)
 	if err != nil {
 		return fmt.Errorf("persist tiles of %s: %w", layer, err)
 	}
@@ -322,7 +321,7 @@ func (s *Server) persistSet(ctx context.Context, tl *tileLayer, fkey string, fie
 			if err := ctx.Err(); err != nil {
 				return fmt.Errorf("persist tiles of %s: %w", layer, err)
 			}
-			s.tiles.settle(ctx) // early tiles of a first view first
+			s.settle(ctx) // early tiles of a first view first
 		}
 		gz, _, err := encodeLayerTile(tl, t, fields)
 		if err != nil {
@@ -338,8 +337,8 @@ func (s *Server) persistSet(ctx context.Context, tl *tileLayer, fkey string, fie
 			progress(layer, fkey, i+1, len(tiles))
 		}
 	}
-	ts := data.TileSet{Layer: layer, Revision: tl.rev, Fields: fkey, MinZoom: uint32(lo), MaxZoom: uint32(hi)}
-	if err := s.tiles.store.PutTileSet(ctx, ts, batch); err != nil {
+	ts := tile.StoredSet{Layer: layer, Revision: tl.rev, Fields: fkey, MinZoom: uint32(lo), MaxZoom: uint32(hi)}
+	if err := s.tiles.PutTileSet(ctx, ts, batch); err != nil {
 		return fmt.Errorf("persist tiles of %s: %w", layer, err)
 	}
 	return nil
@@ -372,12 +371,32 @@ func persistedTiles(tl *tileLayer) []maptile.Tile {
 // persistInBackground persists tl's tiles with the filter fkey (fields
 // its names) after a request first asked for it at a persisted zoom,
 // logging a failure: nothing waits for it.
-func (s *Server) persistInBackground(tl *tileLayer, fkey string, fields []string) {
-	ctx := s.tiles.persistCtx()
-	p := &s.tiles.persist
+func (s *Service) persistInBackground(tl *tileLayer, fkey string, fields []string) {
+	ctx := s.persistCtx()
+	p := &s.persist
 	p.wg.Go(func() {
 		if err := s.persistSet(ctx, tl, fkey, fields, nil); err != nil && ctx.Err() == nil {
 			s.logger.Warn("persist tiles", slog.Any("err", err))
 		}
 	})
+}
+
+// PersistedTiles returns the tiles of the persisted zooms of layer name of
+// geography geog at revision rev (or later) that may hold a feature, by
+// zoom, then x, then y: those PersistTiles stores (every other tile of
+// those zooms is empty), none for a layer not persisted. It waits for the
+// layer to be built.
+func (s *Service) PersistedTiles(ctx context.Context, name string, geog placeplan.Geography, rev int64) ([]maptile.Tile, error) {
+	if _, _, ok := persistedZooms(name); !ok {
+		return nil, nil
+	}
+	id, cat, err := s.tileLayerIDAt(ctx, name, geog, "", rev)
+	if err != nil {
+		return nil, err
+	}
+	tl, err := s.tileLayerOf(ctx, id, rev, cat)
+	if err != nil {
+		return nil, err
+	}
+	return persistedTiles(tl), nil
 }
