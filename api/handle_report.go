@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/paulmach/orb/maptile"
 
 	"placeplan"
 
@@ -173,7 +172,7 @@ func (s *Server) handleReport(c echo.Context) error {
 			return nil, "", err
 		}
 		var buf bytes.Buffer
-		tools := report.Renderers{Tiles: s.ReportTiles(n.label, placeplan.Geography(n.sc.Dataset.Geography))}
+		tools := report.Renderers{Tiles: report.ServiceTiles(s.tiles, n.label, placeplan.Geography(n.sc.Dataset.Geography))}
 		if err := report.Write(ctx, &buf, rep, format, tools, j.say); err != nil {
 			return nil, "", err
 		}
@@ -207,25 +206,6 @@ func (s *Server) handleReport(c echo.Context) error {
 		c.Response().Header().Set(echo.HeaderLocation, c.Request().URL.RequestURI())
 		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 		return c.JSON(http.StatusAccepted, reportStatus{Status: "running", Step: step, ElapsedMS: elapsed.Milliseconds(), Poll: c.Request().URL.RequestURI()})
-	}
-}
-
-// ReportTiles is the tile service as a report's tile source: the tiles of
-// scenario ref (areas with its need and plan, its catchments) and the
-// basemap's districts and labels of geography geog, at the store's
-// current revision.
-func (s *Server) ReportTiles(ref string, geog placeplan.Geography) report.TileSource {
-	return func(ctx context.Context, layer string, t maptile.Tile) ([]byte, error) {
-		req := TileRequest{Layer: layer, Tile: t, Revision: -1}
-		switch layer {
-		case tileAreas:
-			req.Scenario, req.Geography = ref, geog
-		case tileCatchments:
-			req.Scenario = ref
-		default:
-			req.Geography = geog
-		}
-		return s.Tile(ctx, req)
 	}
 }
 

@@ -12,12 +12,34 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 	"github.com/protomaps/go-pmtiles/pmtiles"
+
+	"placeplan"
+	"placeplan/scenario/tiles"
 )
 
 // TileSource gives one vector tile of the report's scenario: the layer's
 // tile z/x/y as gzipped Mapbox Vector Tile bytes, nil when it has no
-// features. The tile service (api.Server.Tile) is one.
+// features. ServiceTiles makes one of the tile service.
 type TileSource func(ctx context.Context, layer string, t maptile.Tile) ([]byte, error)
+
+// ServiceTiles is the tile service as a report's tile source: the tiles
+// of scenario ref (areas with its need and plan, its catchments) and the
+// basemap's districts and labels of geography geog, at the store's
+// current revision.
+func ServiceTiles(svc *tiles.Service, ref string, geog placeplan.Geography) TileSource {
+	return func(ctx context.Context, layer string, t maptile.Tile) ([]byte, error) {
+		req := tiles.TileRequest{Layer: layer, Tile: t, Revision: -1}
+		switch layer {
+		case tiles.LayerAreas:
+			req.Scenario, req.Geography = ref, geog
+		case tiles.LayerCatchments:
+			req.Scenario = ref
+		default:
+			req.Geography = geog
+		}
+		return svc.Get(ctx, req)
+	}
+}
 
 // pmtilesLayers are the layers a PMTiles archive of a plan holds: the
 // scenario's areas (with its need and plan), its bases' catchments, and

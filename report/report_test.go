@@ -23,13 +23,13 @@ import (
 	"time"
 
 	"placeplan"
-	"placeplan/api"
 	"placeplan/data"
 	"placeplan/data/geopackage"
 	"placeplan/data/registry"
 	"placeplan/geo"
 	"placeplan/report"
 	"placeplan/scenario"
+	"placeplan/scenario/tiles"
 	"placeplan/scoring/siting"
 	"placeplan/wire"
 
@@ -604,9 +604,9 @@ func TestPMTiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep, _ := shropshireReport(t)
-	srv := api.NewServer(api.Config{Disclosure: placeplan.Disclosure{MinCount: 5}}, st, nil)
+	svc := tiles.NewService(st, tiles.Options{Disclosure: placeplan.Disclosure{MinCount: 5}})
 	var buf bytes.Buffer
-	if err := report.WritePMTiles(context.Background(), &buf, rep, srv.ReportTiles("shropshire-five-teams", placeplan.LSOA2011), nil); err != nil {
+	if err := report.WritePMTiles(context.Background(), &buf, rep, report.ServiceTiles(svc, "shropshire-five-teams", placeplan.LSOA2011), nil); err != nil {
 		t.Fatal(err)
 	}
 	b := buf.Bytes()

@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"placeplan"
-	"placeplan/api"
 	"placeplan/report"
 	"placeplan/scenario"
+	"placeplan/scenario/tiles"
 )
 
 func reportSpec() spec {
@@ -114,8 +114,8 @@ func (c *reportCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 	if c.format == string(report.PMTiles) {
 		// The tiles come from the same tile service the server answers
 		// with, over this store, under the default small-number policy.
-		srv := api.NewServer(api.Config{Disclosure: placeplan.Disclosure{MinCount: defaultSuppressBelow}}, st, nil)
-		tools.Tiles = srv.ReportTiles(req.Label, placeplan.Geography(sc.Dataset.Geography))
+		svc := tiles.NewService(st, tiles.Options{Disclosure: placeplan.Disclosure{MinCount: defaultSuppressBelow}})
+		tools.Tiles = report.ServiceTiles(svc, req.Label, placeplan.Geography(sc.Dataset.Geography))
 	}
 	err = report.Write(ctx, tmp, rep, report.Format(c.format), tools, step)
 	if cerr := tmp.Close(); err == nil && cerr != nil {
