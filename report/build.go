@@ -134,7 +134,8 @@ type builder struct {
 	section    string
 	figures    []*Figure
 	tables     []*Table
-	alt        *alternative // the scenario compared, nil for none
+	alt        *alternative    // the scenario compared, nil for none
+	wards      []registry.Ward // wardsServed, once worked out
 }
 
 // alternative is the scenario a paper is compared with: its plan and the
@@ -317,6 +318,14 @@ func (b *builder) keyDecision(pp *scenario.Paper) string {
 // standard of a chosen base, by name: the electoral areas the plan
 // affects.
 func (b *builder) wardsServed() []registry.Ward {
+	if b.wards == nil {
+		b.wards = b.findWards()
+	}
+	return b.wards
+}
+
+// findWards is wardsServed, worked out.
+func (b *builder) findWards() []registry.Ward {
 	wards, err := registry.WardLookup()
 	if err != nil {
 		return nil

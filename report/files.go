@@ -185,7 +185,7 @@ func WriteGeoJSON(w io.Writer, r *Report) error {
 			f := geojson.NewFeature(roundGeometry(t.Geometry[i]))
 			f.Properties["layer"] = t.Name
 			for j, cell := range row {
-				f.Properties[t.Columns[j].Name] = jsonValue(cell, t.Columns[j].Kind)
+				f.Properties[t.Columns[j].Name] = cell.Value(t.Columns[j].Kind)
 			}
 			fc.Append(f)
 		}
@@ -197,19 +197,6 @@ func WriteGeoJSON(w io.Writer, r *Report) error {
 		return fmt.Errorf("geojson: %w", err)
 	}
 	return nil
-}
-
-// jsonValue is a cell as a JSON value: null when withheld or empty.
-func jsonValue(c Cell, kind CellKind) any {
-	switch {
-	case c.Withheld, c.Empty:
-		return nil
-	case kind == NumberCell:
-		return c.Number
-	case kind == IntegerCell:
-		return int64(c.Number)
-	}
-	return c.Text
 }
 
 // roundGeometry rounds coordinates to 6 decimal places (about 0.1 m),

@@ -39,7 +39,7 @@ func WriteGeoPackage(ctx context.Context, path string, r *Report, srsID int) err
 		for _, row := range t.Rows {
 			vals := make([]any, len(row))
 			for j, cell := range row {
-				vals[j] = sqlValue(cell, t.Columns[j].Kind)
+				vals[j] = cell.Value(t.Columns[j].Kind) // a withheld figure is NULL
 			}
 			l.Rows = append(l.Rows, vals)
 		}
@@ -75,16 +75,4 @@ func sqlType(k CellKind) string {
 		return "DATE"
 	}
 	return "TEXT"
-}
-
-func sqlValue(c Cell, k CellKind) any {
-	switch {
-	case c.Withheld, c.Empty:
-		return nil
-	case k == NumberCell:
-		return c.Number
-	case k == IntegerCell:
-		return int64(c.Number)
-	}
-	return c.Text
 }

@@ -66,6 +66,21 @@ func (c Cell) String(kind CellKind) string {
 	return c.Text
 }
 
+// Value is the cell as a typed value — float64, int64 or string — and
+// nil when it is withheld or empty: what GeoJSON (null) and the
+// GeoPackage (NULL) write.
+func (c Cell) Value(kind CellKind) any {
+	switch {
+	case c.Withheld, c.Empty:
+		return nil
+	case kind == NumberCell:
+		return c.Number
+	case kind == IntegerCell:
+		return int64(c.Number)
+	}
+	return c.Text
+}
+
 func text(s string) Cell { return Cell{Text: s} }
 
 func number(v float64) Cell {
@@ -245,7 +260,7 @@ func (b *builder) phaseData() DataTable {
 	return t
 }
 
-// catchmentFeatures are each chosen base's catchment, dissolved from the
+// catchmentData is each chosen base's catchment, dissolved from the
 // areas it serves.
 func (b *builder) catchmentData() DataTable {
 	r := b.res
