@@ -111,6 +111,7 @@ type Store interface {
 	Ping(ctx context.Context) error
 	Extent(ctx context.Context) (orb.Bound, bool, error)
 	PointLayers(ctx context.Context) (map[string]int, error)
+	AreaValues(ctx context.Context, geog placeplan.Geography, code string) (map[string]float64, error)
 
 	// The results cache of the scenario registry.
 	PutScenarioResult(ctx context.Context, id string, rev int, dataRevision int64, kind string, result []byte) error

@@ -55,14 +55,9 @@ func (s *Server) handleAreasLayer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// One query per indicator: each returns the whole geography, which is
-	// fine at county scale.
-	values := make([]map[string]float64, len(inds))
-	for i, ind := range inds {
-		var err error
-		if values[i], err = s.store.ValuesByArea(ctx, ind.ID); err != nil {
-			return err
-		}
+	values, err := tiles.ValuesOf(ctx, s.store, geog, inds, areas)
+	if err != nil {
+		return err
 	}
 	for _, a := range areas {
 		if len(a.Geometry) == 0 {

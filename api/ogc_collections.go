@@ -136,27 +136,14 @@ func (o *ogcState) areaFeatures(ctx context.Context, geog placeplan.Geography, c
 	if err != nil {
 		return nil, err
 	}
-	index := make(map[string]int, len(inds))
-	values := make([]map[string]float64, len(inds))
-	for i, ind := range inds {
-		index[ind.Key] = i
-		values[i] = map[string]float64{}
+	values, err := tiles.ValuesOf(ctx, o.s.store, geog, inds, areas)
+	if err != nil {
+		return nil, err
 	}
-	// One query per area: a page is small, and the whole geography's
-	// values per indicator would cost the same for every page.
 	var feats []ogcFeature
 	for _, a := range areas {
 		if len(a.Geometry) == 0 {
 			continue
-		}
-		vs, err := o.s.store.AreaValues(ctx, geog, a.Code)
-		if err != nil {
-			return nil, err
-		}
-		for k, v := range vs {
-			if i, ok := index[k]; ok {
-				values[i][a.Code] = v
-			}
 		}
 		feats = append(feats, newOGCFeature(a.Code, tiles.RoundMultiPolygon(a.Geometry),
 			tiles.AreaProperties(a, inds, values, o.s.cfg.Disclosure)))

@@ -200,7 +200,7 @@ func BenchmarkFirstTileEngland(b *testing.B) {
 		z        maptile.Zoom
 	}
 	var cases []firstTile
-	for _, z := range []maptile.Zoom{6, 7, 8, 9, 10, 12, 14} {
+	for _, z := range []maptile.Zoom{6, 7, 8, 9, 10, 11, 12, 13, 14} {
 		cases = append(cases, firstTile{fmt.Sprintf("areas-z%d", z), tiles.LayerAreas, -0.1276, 51.5072, z})
 	}
 	cases = append(cases, firstTile{"areas-z8-shrewsbury", tiles.LayerAreas, -2.75, 52.71, 8})

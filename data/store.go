@@ -346,20 +346,48 @@ func (s *Store) ValuesByArea(ctx context.Context, indicatorID int64) (map[string
 // AreaValues returns every indicator value held for one area, keyed by
 // indicator key.
 func (s *Store) AreaValues(ctx context.Context, geog placeplan.Geography, code string) (map[string]float64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT i.key, v.value FROM indicator_values v
-		JOIN indicators i ON i.id = v.indicator_id WHERE i.geography = ? AND v.area_code = ?`, string(geog), code)
+	byKey, err := s.ValuesOfAreas(ctx, geog, []string{code})
 	if err != nil {
 		return nil, err
 	}
+	out := make(map[string]float64, len(byKey))
+	for k, m := range byKey {
+		out[k] = m[code]
+	}
+	return out, nil
+}
+
+// ValuesOfAreas returns every indicator value held for the areas codes of
+// geog, keyed by indicator key and then area code: one query for a tile's
+// or a page's areas, looked up by the (indicator, area) key.
+func (s *Store) ValuesOfAreas(ctx context.Context, geog placeplan.Geography, codes []string) (map[string]map[string]float64, error) {
+	out := map[string]map[string]float64{}
+	if len(codes) == 0 {
+		return out, nil
+	}
+	list, err := json.Marshal(codes)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT i.key, v.area_code, v.value FROM indicators i
+		JOIN indicator_values v ON v.indicator_id = i.id
+		WHERE i.geography = ? AND v.area_code IN (SELECT value FROM json_each(?))`, string(geog), string(list))
+	if err != nil {
+		return nil, fmt.Errorf("values of %d %s areas: %w", len(codes), geog, err)
+	}
 	defer rows.Close()
-	out := map[string]float64{}
 	for rows.Next() {
-		var k string
+		var k, code string
 		var v float64
-		if err := rows.Scan(&k, &v); err != nil {
-			return nil, err
+		if err := rows.Scan(&k, &code, &v); err != nil {
+			return nil, fmt.Errorf("values of %d %s areas: %w", len(codes), geog, err)
 		}
-		out[k] = v
+		m := out[k]
+		if m == nil {
+			m = make(map[string]float64, len(codes))
+			out[k] = m
+		}
+		m[code] = v
 	}
 	return out, rows.Err()
 }

@@ -60,26 +60,34 @@ func (s *Service) earlyAreasTile(ctx context.Context, geog placeplan.Geography, 
 	if t.Z < AreasDetailMinZoom {
 		return encodeAreasTile(overviewFeatures(areas), t, fields)
 	}
-	values := make([]map[string]float64, len(inds))
-	for i := range values {
-		values[i] = make(map[string]float64, len(areas))
-	}
-	index := make(map[string]int, len(inds))
-	for i, ind := range inds {
-		index[ind.Key] = i
-	}
-	for _, a := range areas {
-		vs, err := s.store.AreaValues(ctx, geog, a.Code)
-		if err != nil {
-			return nil, err
-		}
-		for k, v := range vs {
-			if i, ok := index[k]; ok {
-				values[i][a.Code] = v
-			}
-		}
+	values, err := ValuesOf(ctx, s.store, geog, inds, areas)
+	if err != nil {
+		return nil, err
 	}
 	return encodeAreasTile(s.areaFeatures(areas, inds, values), t, fields)
+}
+
+// ValuesOf reads the values of inds for areas in one call to st, aligned
+// with inds and keyed by area code: what AreaProperties takes, for a
+// tile's or a page's areas.
+func ValuesOf(ctx context.Context, st interface {
+	ValuesOfAreas(ctx context.Context, geog placeplan.Geography, codes []string) (map[string]map[string]float64, error)
+}, geog placeplan.Geography, inds []placeplan.Indicator, areas []placeplan.Area) ([]map[string]float64, error) {
+	codes := make([]string, len(areas))
+	for i, a := range areas {
+		codes[i] = a.Code
+	}
+	byKey, err := st.ValuesOfAreas(ctx, geog, codes)
+	if err != nil {
+		return nil, err
+	}
+	values := make([]map[string]float64, len(inds))
+	for i, ind := range inds {
+		if values[i] = byKey[ind.Key]; values[i] == nil {
+			values[i] = map[string]float64{}
+		}
+	}
+	return values, nil
 }
 
 // overviewFeatures are areas as features with only the properties of the

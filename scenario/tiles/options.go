@@ -25,7 +25,7 @@ type Store interface {
 	scenario.RegistryStore
 	Revision(ctx context.Context) (int64, error)
 	Geographies(ctx context.Context) (map[placeplan.Geography]int, error)
-	AreaValues(ctx context.Context, geog placeplan.Geography, code string) (map[string]float64, error)
+	ValuesOfAreas(ctx context.Context, geog placeplan.Geography, codes []string) (map[string]map[string]float64, error)
 }
 
 // Options configure a Service.
