@@ -425,6 +425,15 @@ func (b *builder) fig(v float64) string {
 	return siting.Amount(v)
 }
 
+// areaWeight formats a small area's own demand weight, withheld when the
+// plan's disclosure withholds it (scenario.DemandArea.Withheld).
+func (b *builder) areaWeight(d scenario.DemandArea) string {
+	if d.Withheld {
+		return Withheld
+	}
+	return b.fig(d.Weight)
+}
+
 // withheld reports whether a demand figure is withheld: scenario.Plan
 // leaves the figures it withholds NaN when demand is a confidential count,
 // and an area's own weight, which it keeps as the model's input, is
@@ -589,8 +598,12 @@ func (b *builder) sectionBlocks(key string, pp *scenario.Paper) ([]Block, error)
 				}
 			}
 		}
+		kept := pct(open / ro.TotalWeight)
+		if math.IsNaN(open / ro.TotalWeight) {
+			kept = "a share (withheld to protect small numbers)"
+		}
 		b.add(&out, fmt.Sprintf("Do nothing: no new team opens, and %s of the %s stay within reach of the bases already open.",
-			pct(open/ro.TotalWeight), r.Noun))
+			kept, r.Noun))
 		b.add(&out, fmt.Sprintf("Open every team at once: reaches %s from the start, but needs every base ready on %s; the phased order gives %s of that.",
 			pct(last.WeightShare), date(ro.Phases[0].Start), pct(ro.AUCShare)))
 		if r.Evaluation != nil {
@@ -993,7 +1006,7 @@ func (b *builder) equityTable() *Table {
 // figures when suppression applies.
 func (b *builder) withheldNote(t *Table) {
 	if m := b.res.Disclosure.MinCount; m > 0 {
-		t.Notes = append(t.Notes, fmt.Sprintf("%s: withheld — a count below %s, not shown to protect confidentiality.", Withheld, siting.Amount(m)))
+		t.Notes = append(t.Notes, fmt.Sprintf("%s: withheld — a count below %s, or a figure from which one could be worked out, not shown to protect confidentiality.", Withheld, siting.Amount(m)))
 	}
 }
 
@@ -1085,7 +1098,7 @@ func (b *builder) areasTable() *Table {
 		if ph := b.res.ReachedIn[i]; ph >= 0 {
 			phase = b.res.Rollout.Phases[ph].Label
 		}
-		t.Rows = append(t.Rows, []string{d.Code, d.Name, d.Locality, pct(d.NeedShare), served, phase, b.fig(d.Weight)})
+		t.Rows = append(t.Rows, []string{d.Code, d.Name, d.Locality, pct(d.NeedShare), served, phase, b.areaWeight(d)})
 	}
 	b.withheldNote(t)
 	return t

@@ -26,7 +26,7 @@ func (r *Report) notes() []string {
 		"Scenario and data: " + r.Paper.Footer + ". Made " + r.Paper.Date.Format("2 January 2006") + " by placeplan.",
 	}
 	if r.SuppressBelow > 0 {
-		out = append(out, fmt.Sprintf("%s marks a figure withheld: a count below %s, not shown to protect confidentiality. In GeoPackage and GeoJSON a withheld figure is null.",
+		out = append(out, fmt.Sprintf("%s marks a figure withheld: a count below %s, or a figure from which one could be worked out by subtraction, not shown to protect confidentiality; no share of a withheld figure is shown. In GeoPackage and GeoJSON a withheld figure is null.",
 			Withheld, siting.Amount(r.SuppressBelow)))
 	}
 	for _, t := range r.Tables {

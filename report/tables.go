@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"placeplan/scenario"
 	"strconv"
 
 	"github.com/paulmach/orb"
@@ -92,6 +93,15 @@ func number(v float64) Cell {
 
 func integer(n int) Cell { return Cell{Number: float64(n)} }
 
+// areaWeightCell is a small area's own demand weight, withheld when the
+// plan's disclosure withholds it (scenario.DemandArea.Withheld).
+func (b *builder) areaWeightCell(d scenario.DemandArea) Cell {
+	if d.Withheld {
+		return Cell{Withheld: true}
+	}
+	return b.demandCell(d.Weight)
+}
+
 // demandCell is a demand figure, withheld when the disclosure policy
 // withholds it (see builder.withheld).
 func (b *builder) demandCell(v float64) Cell {
@@ -177,7 +187,7 @@ func (b *builder) areaData() DataTable {
 			deprived = 1
 		}
 		t.Rows = append(t.Rows, []Cell{text(d.Code), text(d.Name), text(d.MSOA), text(d.Locality), number(d.NeedShare),
-			b.demandCell(d.Weight), number(d.Population), integer(deprived), served, number(r.ServedCost[i]), phase, start})
+			b.areaWeightCell(d), number(d.Population), integer(deprived), served, number(r.ServedCost[i]), phase, start})
 		t.Geometry = append(t.Geometry, geometryOrNil(b.geometry[d.Code]))
 	}
 	return t

@@ -49,6 +49,10 @@ type DemandArea struct {
 	// MostDeprived is true for areas in England's most deprived IMD decile.
 	MostDeprived bool
 	Profile      []float64 // PlanResult.ProfileKeys, for matching comparison areas
+	// Withheld is true when the area's own Weight may not be published:
+	// a confidential count below the threshold, or one that would let a
+	// withheld figure be recovered (secondary suppression).
+	Withheld bool
 }
 
 // CandidateSite is a place a team could be based.
@@ -119,70 +123,33 @@ type PlanResult struct {
 	// Disclosure is the small-number policy of the demand figures: when
 	// demand is a confidential count, every figure counted from it (totals,
 	// coverage, reach, what each site serves, marginal, phase and
-	// cumulative weights, balance means, and the objective and bound of a
-	// covering model) that the policy withholds is
-	// NaN, and the texts say "fewer than" the threshold. MinCount is 0 when
+	// cumulative weights, balance means, areas under the curve, travel
+	// means, and the objective and bound of the model) that the policy
+	// withholds is NaN, with the shares of it, and the texts say "fewer
+	// than" the threshold or "[withheld]". Figures are withheld when below
+	// the threshold and when they would let another withheld figure be
+	// recovered (secondary suppression, disclosure.go). MinCount is 0 when
 	// demand needs no suppression. Demand's per-area weights are the
-	// model's input, never published, and are left as they are.
+	// model's input and are left as they are; DemandArea.Withheld says
+	// which may not be published.
 	Disclosure  placeplan.Disclosure
 	Warnings    []string
 	Attribution []string
+
+	audited *figureSet // the demand figures withhold audited, for its tests
 }
 
 // amountText formats a demand figure for the plan's texts, withholding it
-// when small-number suppression covers it.
+// when small-number suppression covers it: "fewer than" the threshold
+// below it, "[withheld]" for a figure withheld to protect another (NaN).
 func (r *PlanResult) amountText(v float64) string {
+	if math.IsNaN(v) {
+		return "[withheld]"
+	}
 	if r.Disclosure.Withholds(v) {
 		return fmt.Sprintf("fewer than %s", siting.Amount(r.Disclosure.MinCount))
 	}
 	return siting.Amount(v)
-}
-
-// withhold replaces every demand figure of the plan that its disclosure
-// policy withholds by NaN, once everything has been computed from them, so
-// that no output (CLI, HTTP or an export) can show one.
-func (r *PlanResult) withhold() {
-	w := func(v *float64) {
-		if r.Disclosure.Withholds(*v) {
-			*v = math.NaN()
-		}
-	}
-	w(&r.TotalWeight)
-	s := r.Selection
-	w(&s.CoveredWeight)
-	w(&s.TotalWeight)
-	for i := range s.Served {
-		w(&s.Served[i])
-	}
-	if !r.Model.Minimises() {
-		w(&s.Objective)
-		w(&s.UpperBound)
-	}
-	for i := range r.Explanation {
-		e := &r.Explanation[i]
-		w(&e.Reach)
-		w(&e.Served)
-		w(&e.Unique)
-		w(&e.AlternativeLoss)
-	}
-	plans := []*rollout.Plan{r.Rollout}
-	if ev := r.Evaluation; ev != nil {
-		plans = append(plans, ev.Plan)
-		for i := range ev.Balance {
-			w(&ev.Balance[i].MeanWeight)
-		}
-	}
-	for _, p := range plans {
-		w(&p.TotalWeight)
-		for i := range p.Phases {
-			ph := &p.Phases[i]
-			w(&ph.NewWeight)
-			w(&ph.CumWeight)
-			for j := range ph.Sites {
-				w(&ph.Sites[j].MarginalWeight)
-			}
-		}
-	}
 }
 
 // Plan works out the scenario's rollout: it scores the localities (as
@@ -258,8 +225,8 @@ func PlanUnder(ctx context.Context, st PlanStore, sc *Scenario, policy placeplan
 	if res.Selection, err = pb.solve(ctx, net, res.Groups); err != nil {
 		return nil, err
 	}
-	if res.Explanation, err = siting.ExplainSelection(net, res.Selection.Selected,
-		siting.ExplainOptions{Noun: res.Noun, Fixed: ss.Fixed, Excluded: ss.Exclude, Amount: res.amountText}); err != nil {
+	explain := siting.ExplainOptions{Noun: res.Noun, Fixed: ss.Fixed, Excluded: ss.Exclude, Amount: res.amountText}
+	if res.Explanation, err = siting.ExplainSelection(net, res.Selection.Selected, explain); err != nil {
 		return nil, err
 	}
 	in, err := pb.rolloutInput(net, res.Selection.Selected)
@@ -296,7 +263,9 @@ func PlanUnder(ctx context.Context, st PlanStore, sc *Scenario, policy placeplan
 			return nil, err
 		}
 	}
-	res.withhold()
+	if err := res.withhold(net, in, explain); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 

@@ -13,7 +13,6 @@ import (
 	"github.com/paulmach/orb/geo"
 
 	"placeplan"
-	"placeplan/data"
 )
 
 func readScenario(t *testing.T, name string) *Scenario {
@@ -236,37 +235,7 @@ func TestPlanOxfordshire(t *testing.T) {
 // it is withheld when small, in numbers and in words.
 func TestPlanSuppressesSmallConfidentialCounts(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := data.Open(ctx, filepath.Join(dir, "plan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := data.LoadDefault(ctx, st); err != nil {
-		t.Fatal(err)
-	}
-	areas, err := st.Areas(ctx, placeplan.AreaQuery{Geography: placeplan.LSOA2011, LAD: "E06000051"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	b.WriteString("lsoa11cd,early_help_referrals\n")
-	for i, a := range areas {
-		fmt.Fprintf(&b, "%s,%d\n", a.Code, i%3) // 0, 1 or 2 referrals: all small
-	}
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	csvPath := write("early_help.csv", b.String())
-	write("early_help.meta.csv", "indicator,name,unit,direction,kind,denominator,confidential\n"+
-		"early_help_referrals,Early help referrals,referrals,higher_is_worse,count,children,yes\n")
-	if _, err := st.IngestFiles(ctx, []string{csvPath}, data.IngestOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	st := confidentialStore(t, func(i int) int { return i % 3 }) // 0, 1 or 2 referrals: all small
 	sc := readScenario(t, "shropshire-five-teams.yaml")
 	sc.Sites.Demand = Demand{Weight: "early_help_referrals", Population: "pop_children_0_15", Noun: "referrals"}
 	sc.Sites.Robustness = Robustness{}

@@ -113,7 +113,7 @@ type PlanSite struct {
 	Placed      string   `json:"placed"`
 	Fixed       bool     `json:"fixed"`
 	Reach       *float64 `json:"reach"`
-	ReachShare  float64  `json:"reach_share"`
+	ReachShare  *float64 `json:"reach_share"`
 	Served      *float64 `json:"served"`
 	Unique      *float64 `json:"unique"`
 	MeanTravel  *float64 `json:"mean_travel"`
@@ -132,7 +132,7 @@ type PlanRollout struct {
 	Order         []string    `json:"order"`
 	Solver        string      `json:"solver"`
 	ProvenOptimal bool        `json:"proven_optimal"`
-	AUCShare      float64     `json:"auc_share"`
+	AUCShare      *float64    `json:"auc_share"`
 	End           string      `json:"end"`
 	Phases        []PlanPhase `json:"phases"`
 }
@@ -145,7 +145,7 @@ type PlanPhase struct {
 	NewWeight                 *float64      `json:"new_weight"`
 	NewPopulation             float64       `json:"new_population"`
 	NewMostDeprivedPopulation float64       `json:"new_most_deprived_population"`
-	WeightShare               float64       `json:"cumulative_weight_share"`
+	WeightShare               *float64      `json:"cumulative_weight_share"`
 	PopulationShare           float64       `json:"cumulative_population_share"`
 	MostDeprivedShare         float64       `json:"cumulative_most_deprived_share"`
 	Summary                   string        `json:"summary"`
@@ -269,7 +269,7 @@ func NewPlan(r *scenario.PlanResult) Plan {
 	for _, e := range r.Explanation {
 		c := cands[e.ID]
 		doc.Sites = append(doc.Sites, PlanSite{ID: e.ID, Locality: c.Locality, Lon: RoundCoord(c.Point[0]), Lat: RoundCoord(c.Point[1]),
-			Placed: c.Placed, Fixed: e.Fixed, Reach: Finite(e.Reach), ReachShare: e.ReachShare, Served: Finite(e.Served),
+			Placed: c.Placed, Fixed: e.Fixed, Reach: Finite(e.Reach), ReachShare: Finite(e.ReachShare), Served: Finite(e.Served),
 			Unique: Finite(e.Unique), MeanTravel: Finite(e.MeanCost), MaxTravel: Finite(e.MaxCost), Capacity: Finite(c.Capacity),
 			Explanation: e.Text, Alternative: e.Alternative})
 		if e.Alternative != "" {
@@ -344,12 +344,12 @@ func NewPlan(r *scenario.PlanResult) Plan {
 }
 
 func rolloutDocument(p *rollout.Plan) PlanRollout {
-	out := PlanRollout{Order: p.Order, Solver: string(p.Solver), ProvenOptimal: p.ProvenOptimal, AUCShare: p.AUCShare,
+	out := PlanRollout{Order: p.Order, Solver: string(p.Solver), ProvenOptimal: p.ProvenOptimal, AUCShare: Finite(p.AUCShare),
 		End: p.End.Format(dateLayout)}
 	for _, ph := range p.Phases {
 		pp := PlanPhase{Label: ph.Label, Start: ph.Start.Format(dateLayout), NewWeight: Finite(ph.NewWeight),
 			NewPopulation: ph.NewPopulation, NewMostDeprivedPopulation: ph.NewMostDeprivedPopulation,
-			WeightShare: ph.WeightShare, PopulationShare: ph.PopulationShare, MostDeprivedShare: ph.MostDeprivedShare,
+			WeightShare: Finite(ph.WeightShare), PopulationShare: ph.PopulationShare, MostDeprivedShare: ph.MostDeprivedShare,
 			Summary: ph.Summary}
 		for _, s := range ph.Sites {
 			pp.Sites = append(pp.Sites, PlanOpening{ID: s.ID, Fixed: s.Fixed, MarginalWeight: Finite(s.MarginalWeight), MarginalPopulation: s.MarginalPopulation})

@@ -157,7 +157,7 @@ func writePlanTable(w io.Writer, d wire.Plan) error {
 		proof = "the best order found"
 	}
 	fmt.Fprintf(w, "\n%s\n\n", wrap(fmt.Sprintf("Rollout (%s, %s): %s of the need-time that opening everything at once would give, to %s.",
-		r.Solver, proof, pct(r.AUCShare), r.End), 78, ""))
+		r.Solver, proof, pctOrDash(r.AUCShare), r.End), 78, ""))
 	tw = tabwriter.NewWriter(w, 2, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "phase\tstarts\topens\tnew %s\tnew %s\t%s reached\tmost deprived reached\t\n", shortNoun(d.Demand.Noun), populationWord(d.Demand.Population), shortNoun(d.Demand.Noun))
 	for _, p := range r.Phases {
@@ -166,7 +166,7 @@ func writePlanTable(w io.Writer, d wire.Plan) error {
 			ids[k] = o.ID
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", p.Label, p.Start, strings.Join(ids, ", "), figure(p.NewWeight, d.SuppressedBelow),
-			siting.Amount(p.NewPopulation), pct(p.WeightShare), pct(p.MostDeprivedShare))
+			siting.Amount(p.NewPopulation), pctOrDash(p.WeightShare), pct(p.MostDeprivedShare))
 	}
 	tw.Flush()
 	fmt.Fprintln(w)

@@ -235,7 +235,7 @@ export interface PlanSite {
   placed: string;
   fixed: boolean;
   reach: number | null;
-  reach_share: number;
+  reach_share: number | null;
   served: number | null;
   unique: number | null;
   mean_travel: number | null;
@@ -252,7 +252,7 @@ export interface PlanPhase {
   new_weight: number | null;
   new_population: number | null;
   new_most_deprived_population: number | null;
-  cumulative_weight_share: number;
+  cumulative_weight_share: number | null;
   cumulative_population_share: number;
   cumulative_most_deprived_share: number;
   summary: string;
@@ -298,7 +298,7 @@ export interface Plan {
     proven_optimal: boolean;
   };
   sites: PlanSite[];
-  rollout: { order: string[]; solver: string; proven_optimal: boolean; auc_share: number; end: string; phases: PlanPhase[] };
+  rollout: { order: string[]; solver: string; proven_optimal: boolean; auc_share: number | null; end: string; phases: PlanPhase[] };
   evaluation?: {
     seed: number;
     stratum_size: number;

@@ -157,6 +157,17 @@ func (p *problem) plan(phaseOf []int, solver Solver, proven bool) *Plan {
 	return pl
 }
 
+// Reword writes each phase's Summary again with in's wording (Noun,
+// WeightName, WeightText), for a caller that has withheld some of the
+// plan's figures since it was made from in.
+func (pl *Plan) Reword(in Input) {
+	p := &problem{totalPop: pl.TotalPopulation, totalMD: pl.TotalMostDeprivedPopulation}
+	p.setWording(in)
+	for i := range pl.Phases {
+		pl.Phases[i].Summary = p.summary(pl.Phases[i])
+	}
+}
+
 // summary is a phase's line in plain words, e.g. "Phase 2 (1 Apr 2027)
 // opens North Shrewsbury: 1,234 more children reached (need weight +2,100);
 // 41% of children in the most deprived decile now within reach."

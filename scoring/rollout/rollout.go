@@ -246,17 +246,7 @@ func newProblem(in Input) (*problem, error) {
 	default:
 		p.profileNames = slices.Clone(in.ProfileNames)
 	}
-	p.noun = in.Noun
-	if p.noun == "" {
-		p.noun = "people"
-	}
-	p.weightName, p.weightText = in.WeightName, in.WeightText
-	if p.weightName == "" {
-		p.weightName = "need weight"
-	}
-	if p.weightText == nil {
-		p.weightText = formatNumber
-	}
+	p.setWording(in)
 
 	// Sites.
 	p.index = make(map[string]int, p.ns)
@@ -577,4 +567,19 @@ func (p *problem) firstPhase(u int, phaseOf []int) int {
 		}
 	}
 	return first
+}
+
+// setWording takes in's wording of the summaries, with the defaults.
+func (p *problem) setWording(in Input) {
+	p.noun = in.Noun
+	if p.noun == "" {
+		p.noun = "people"
+	}
+	p.weightName, p.weightText = in.WeightName, in.WeightText
+	if p.weightName == "" {
+		p.weightName = "need weight"
+	}
+	if p.weightText == nil {
+		p.weightText = formatNumber
+	}
 }

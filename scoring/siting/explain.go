@@ -59,6 +59,10 @@ type ExplainOptions struct {
 	// Amount formats demand weights in the text; nil means Amount. Callers
 	// use it to withhold small confidential counts.
 	Amount func(float64) string
+	// Withheld reports whether a demand figure is withheld (Amount words
+	// it without its number); no share of a withheld figure is printed.
+	// NaN figures are always withheld; nil withholds no other.
+	Withheld func(float64) bool
 	// Excluded are candidates never considered as alternatives.
 	Excluded []string
 }
@@ -152,6 +156,15 @@ func ExplainSelection(n *Network, selected []string, opts ExplainOptions) ([]Sit
 	return out, nil
 }
 
+// Reword writes each explanation's Text again with opts, for a caller
+// that has withheld some of their figures (made them NaN) since
+// ExplainSelection made them on n.
+func Reword(out []SiteExplanation, n *Network, opts ExplainOptions) {
+	for p := range out {
+		out[p].Text = explainText(out[p], n, opts)
+	}
+}
+
 func explainText(e SiteExplanation, n *Network, opts ExplainOptions) string {
 	noun := opts.Noun
 	if noun == "" {
@@ -160,6 +173,9 @@ func explainText(e SiteExplanation, n *Network, opts ExplainOptions) string {
 	amount := opts.Amount
 	if amount == nil {
 		amount = Amount
+	}
+	withheld := func(v float64) bool {
+		return math.IsNaN(v) || opts.Withheld != nil && opts.Withheld(v)
 	}
 	var b strings.Builder
 	if e.Fixed {
@@ -173,10 +189,18 @@ func explainText(e SiteExplanation, n *Network, opts ExplainOptions) string {
 		fmt.Fprintf(&b, "%s reaches no %s %s.", e.ID, noun, within)
 		return b.String()
 	}
-	fmt.Fprintf(&b, "%s reaches %s %s %s (%s of all).", e.ID, amount(e.Reach), noun, within, percent(e.ReachShare))
+	fmt.Fprintf(&b, "%s reaches %s %s %s", e.ID, amount(e.Reach), noun, within)
+	if !withheld(e.Reach) && !math.IsNaN(e.ReachShare) {
+		fmt.Fprintf(&b, " (%s of all)", percent(e.ReachShare))
+	}
+	b.WriteString(".")
 	switch {
 	case e.Unique >= e.Reach*(1-1e-9):
 		b.WriteString(" No other chosen site reaches any of it, so closing this site would lose all of it.")
+	case withheld(e.Unique) || withheld(e.Reach):
+		// A withheld figure is never 0 (0 is published), so some of it is
+		// reached by no other site; no share of it is printed.
+		fmt.Fprintf(&b, " %s of it is reached by no other chosen site: closing this site would lose that.", amount(e.Unique))
 	case e.Unique > 0:
 		fmt.Fprintf(&b, " %s of it (%s) is reached by no other chosen site: closing this site would lose that.",
 			amount(e.Unique), percent(e.Unique/e.Reach))
@@ -189,18 +213,24 @@ func explainText(e SiteExplanation, n *Network, opts ExplainOptions) string {
 	}
 	switch {
 	case e.Alternative == "":
+	case math.IsNaN(e.AlternativeLoss):
+		fmt.Fprintf(&b, " The closest alternative is %s; how much less it would reach in its place is withheld.", e.Alternative)
 	case e.AlternativeLoss < -1e-9*math.Max(e.Reach, 1):
 		fmt.Fprintf(&b, " %s would reach %s more in its place.", e.Alternative, amount(-e.AlternativeLoss))
 	case e.AlternativeLoss <= 1e-9*math.Max(e.Reach, 1):
 		fmt.Fprintf(&b, " %s could take its place with no loss of reach.", e.Alternative)
+	case withheld(e.AlternativeLoss) || withheld(e.Reach):
+		fmt.Fprintf(&b, " The closest alternative, %s, would reach %s less in its place.", e.Alternative, amount(e.AlternativeLoss))
 	case e.AlternativeLoss < 0.01*e.Reach:
 		fmt.Fprintf(&b, " %s would do almost as well in its place (%s less): practically a tie.", e.Alternative, amount(e.AlternativeLoss))
 	default:
 		fmt.Fprintf(&b, " The closest alternative, %s, would reach %s less in its place.", e.Alternative, amount(e.AlternativeLoss))
 	}
-	if e.Served > 0 {
+	if e.Served > 0 && !math.IsNaN(e.MeanCost) {
 		fmt.Fprintf(&b, " The %s it serves (nearest to it) are on average %s %s away, the furthest %s.",
 			noun, Amount(e.MeanCost), unitWord(n.Unit), Amount(e.MaxCost))
+	} else if !math.IsNaN(e.MaxCost) && (withheld(e.Served) || math.IsNaN(e.MeanCost)) {
+		fmt.Fprintf(&b, " The %s it serves (nearest to it) are at most %s %s away.", noun, Amount(e.MaxCost), unitWord(n.Unit))
 	}
 	return b.String()
 }

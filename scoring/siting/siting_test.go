@@ -5,11 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"os/exec"
-	"path/filepath"
-	"regexp"
-	"strconv"
+	"placeplan/internal/cbctest"
 	"strings"
 	"testing"
 
@@ -617,27 +614,7 @@ func lpModel(n *Network, pr Problem, capacitated bool) string {
 // cbcOptimum solves an LP file with CBC and returns its proven optimum.
 func cbcOptimum(t *testing.T, cbc, model string) float64 {
 	t.Helper()
-	dir := t.TempDir()
-	lp, sol := filepath.Join(dir, "model.lp"), filepath.Join(dir, "model.sol")
-	if err := os.WriteFile(lp, []byte(model), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command(cbc, lp, "solve", "solu", sol).CombinedOutput(); err != nil {
-		t.Fatalf("cbc: %v\n%s", err, out)
-	}
-	text, err := os.ReadFile(sol)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`objective value\s+(-?[0-9.eE+-]+)`).FindSubmatch(text)
-	if m == nil {
-		t.Fatalf("no objective in cbc solution:\n%s", text)
-	}
-	if !strings.HasPrefix(string(text), "Optimal") {
-		t.Fatalf("cbc did not prove optimality:\n%.200s", text)
-	}
-	want, _ := strconv.ParseFloat(string(m[1]), 64)
-	return math.Abs(want) // cbc may report the minimisation sign
+	return math.Abs(cbctest.Optimum(t, cbc, model)) // cbc may report the minimisation sign
 }
 
 // TestMCLPAgainstCBC compares MCLP optima, with and without groups, with

@@ -25,7 +25,8 @@ export function coveragePoints(p: Plan): CoveragePoint[] {
   const out: CoveragePoint[] = [];
   for (const ph of p.rollout.phases) {
     const date = new Date(`${ph.start}T00:00:00Z`);
-    out.push({ date, label: ph.label, series: 'Need reached', share: ph.cumulative_weight_share });
+    // A share withheld to protect a small count is left out of the chart.
+    if (ph.cumulative_weight_share !== null) out.push({ date, label: ph.label, series: 'Need reached', share: ph.cumulative_weight_share });
     out.push({ date, label: ph.label, series: 'Children or people reached', share: ph.cumulative_population_share });
     out.push({ date, label: ph.label, series: 'Most deprived decile reached', share: ph.cumulative_most_deprived_share });
   }
