@@ -18,6 +18,8 @@ const (
 	EPRECONDITION = "precondition" // a stale revision (If-Match)
 	EINTERNAL     = "internal"     // a bug or an environment failure; details are never shown to clients
 	EUNSUPPORTED  = "unsupported"  // a recognised format or option placeplan does not handle
+	EBUSY         = "busy"         // the database is locked by another writer past the wait: try again
+	ESTORAGE      = "storage"      // the database cannot be read or written: disk full, read-only, I/O error, damaged
 )
 
 // Error is placeplan's application error: a code, a lower-case message that

@@ -153,6 +153,8 @@ func TestStatusOf(t *testing.T) {
 		placeplan.ECONFLICT:     409,
 		placeplan.EPRECONDITION: 412,
 		placeplan.EUNSUPPORTED:  422,
+		placeplan.EBUSY:         503,
+		placeplan.ESTORAGE:      503,
 		placeplan.EINTERNAL:     500,
 		"something new":         500,
 	} {

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"placeplan"
+	"placeplan/data"
 )
 
 // problemContentType is the media type of RFC 9457 problem documents.
@@ -86,6 +87,8 @@ func statusOf(code string) int {
 		return http.StatusPreconditionFailed
 	case placeplan.EUNSUPPORTED:
 		return http.StatusUnprocessableEntity
+	case placeplan.EBUSY, placeplan.ESTORAGE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -131,13 +134,22 @@ func (s *Server) handleError(err error, c echo.Context) {
 		p.Status = http.StatusServiceUnavailable
 		p.Detail = "request cancelled"
 	default:
+		err = data.StorageError(err)
 		code := placeplan.ErrorCode(err)
 		p.Status = statusOf(code)
 		p.Code = code
 		p.Detail = placeplan.ErrorMessage(err)
-		if p.Status < 500 {
+		switch {
+		case p.Status < 500:
 			p.Extensions = placeplan.ErrorDetails(err)
-		} else {
+		case code == placeplan.EBUSY || code == placeplan.ESTORAGE:
+			// The operator's problem, said plainly; worth a retry when busy.
+			if code == placeplan.EBUSY {
+				c.Response().Header().Set("Retry-After", "2")
+			}
+			s.logger.LogAttrs(req.Context(), slog.LevelWarn, "storage unavailable",
+				slog.String("request_id", p.RequestID), slog.Any("err", err))
+		default:
 			p.Detail = "internal error; quote request id " + p.RequestID
 			s.logger.LogAttrs(req.Context(), slog.LevelError, "request failed",
 				slog.String("request_id", p.RequestID), slog.Any("err", err))

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"placeplan"
+	"placeplan/data"
 	"placeplan/scenario"
 	"placeplan/scenario/tiles"
 	"placeplan/wire"
@@ -252,8 +254,13 @@ func (s *Server) handleRevisionResult(c echo.Context) error {
 	}
 	// Keep it only if the data did not change while it was computed.
 	if now, err := s.store.Revision(ctx); err == nil && now == dataRev {
-		if err := s.store.PutScenarioResult(ctx, id, rev, dataRev, stored, b); err != nil {
-			return err
+		if err := data.StorageError(s.store.PutScenarioResult(ctx, id, rev, dataRev, stored, b)); err != nil {
+			code := placeplan.ErrorCode(err)
+			if code != placeplan.EBUSY && code != placeplan.ESTORAGE {
+				return err
+			}
+			// Only a cache: answer anyway.
+			s.logger.LogAttrs(ctx, slog.LevelWarn, "result not cached", slog.String("scenario", id), slog.Any("err", err))
 		}
 	}
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, b)

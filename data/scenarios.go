@@ -522,13 +522,17 @@ func advanceScenario(ctx context.Context, tx *sql.Tx, id string, baseRevision in
 // convention. Results are deterministic for their key, so a Put for a key
 // already stored does nothing and the first result stays. It returns
 // ENOTFOUND when the scenario or revision does not exist (archived ones
-// may be cached), and EINVALID for bad arguments or an empty result.
+// may be cached), and EINVALID for bad arguments or an empty result. On a
+// read-only store it keeps nothing and returns nil.
 func (s *Store) PutScenarioResult(ctx context.Context, id string, rev int, dataRevision int64, kind string, result []byte) error {
 	if err := validResultKey(id, rev, dataRevision, kind); err != nil {
 		return err
 	}
 	if len(result) == 0 {
 		return placeplan.Errorf(placeplan.EINVALID, "scenario %q revision %d: empty %s result", id, rev, kind)
+	}
+	if s.readOnly {
+		return nil // a cache: a read-only database keeps none
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {

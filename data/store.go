@@ -27,23 +27,60 @@ var migrationFS embed.FS
 // Store is placeplan's SQLite database: datasets, small areas, indicators,
 // point layers and localities. Exported methods open their own transaction.
 type Store struct {
-	db   *sql.DB
-	path string
+	db       *sql.DB
+	path     string
+	readOnly bool
 	// Now is the clock used to stamp ingests; tests may replace it.
 	Now func() time.Time
 }
 
 // Open opens (creating if needed) the SQLite database at path and applies
 // any migrations it has not seen. The path ":memory:" opens a private
-// in-memory database.
+// in-memory database. A database file that cannot be written (a read-only
+// file or mount) is opened read-only: it is read and served, and changes
+// are refused (ReadOnly). A directory, a missing directory and a busy or
+// damaged database each get their own error code (StorageError).
 func Open(ctx context.Context, path string) (*Store, error) {
+	return OpenWith(ctx, path, OpenOptions{})
+}
+
+// OpenOptions tune Open.
+type OpenOptions struct {
+	// BusyTimeout is how long a write waits for another writer to finish
+	// before it fails with EBUSY. Zero means DefaultBusyTimeout.
+	BusyTimeout time.Duration
+	// ReadOnly opens the database read-only even when it could be written.
+	ReadOnly bool
+}
+
+// DefaultBusyTimeout is how long a write waits for another writer.
+const DefaultBusyTimeout = 10 * time.Second
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Store, error) {
 	if path == "" {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "empty database path")
 	}
-	dsn := "file:" + path + "?_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_journal_mode=WAL&_synchronous=NORMAL"
+	busy := opts.BusyTimeout
+	if busy <= 0 {
+		busy = DefaultBusyTimeout
+	}
 	memory := path == ":memory:"
-	if memory {
-		dsn = "file::memory:?_foreign_keys=on&_txlock=immediate"
+	readOnly := opts.ReadOnly
+	dsn := "file::memory:?_foreign_keys=on&_txlock=immediate"
+	if !memory {
+		ro, err := checkPath(path)
+		if err != nil {
+			return nil, err
+		}
+		readOnly = readOnly || ro
+		dsn = fileURI(path) + "?_foreign_keys=on&_busy_timeout=" + strconv.FormatInt(busy.Milliseconds(), 10) +
+			"&_txlock=immediate&_journal_mode=WAL&_synchronous=NORMAL"
+		if readOnly {
+			// immutable: no locks or journal files, which a read-only
+			// mount could not hold; nothing else may write it meanwhile.
+			dsn = fileURI(path) + "?mode=ro&immutable=1&_foreign_keys=on"
+		}
 	}
 	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
@@ -53,16 +90,43 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		// Every connection to :memory: is a new database: keep exactly one.
 		db.SetMaxOpenConns(1)
 	}
-	s := &Store{db: db, path: path, Now: time.Now}
+	s := &Store{db: db, path: path, readOnly: readOnly, Now: time.Now}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, StorageError(fmt.Errorf("open %s: %w", path, err))
 	}
-	if err := s.migrate(ctx); err != nil {
+	if readOnly {
+		err = s.checkMigrated(ctx)
+	} else {
+		err = s.migrate(ctx)
+	}
+	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("migrate %s: %w", path, err)
+		return nil, StorageError(fmt.Errorf("migrate %s: %w", path, err))
 	}
 	return s, nil
+}
+
+// ReadOnly reports whether the store was opened read-only.
+func (s *Store) ReadOnly() bool { return s.readOnly }
+
+// checkMigrated refuses a read-only database that lacks a migration this
+// version needs, which it cannot apply.
+func (s *Store) checkMigrated(ctx context.Context) error {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil {
+			return placeplan.Wrap(placeplan.ESTORAGE, err, "%s is read-only and not a placeplan database", s.path)
+		}
+		if n == 0 {
+			return placeplan.Errorf(placeplan.ESTORAGE, "%s is read-only and was made by an older placeplan: it needs %s, which cannot be applied to a read-only file; open it once writable", s.path, name)
+		}
+	}
+	return nil
 }
 
 // Close closes the database.

@@ -20,6 +20,7 @@ import (
 	"syscall"
 
 	"placeplan"
+	"placeplan/data"
 )
 
 // version is set at link time: -ldflags "-X main.version=…".
@@ -32,6 +33,8 @@ const (
 	exitUsage    = 2  // bad flags or arguments
 	exitDataErr  = 65 // the input data is invalid or unsupported
 	exitNotFound = 66 // a file, area or layer that does not exist
+	exitStorage  = 74 // the database cannot be read or written (sysexits EX_IOERR)
+	exitBusy     = 75 // another process holds the database: try again (EX_TEMPFAIL)
 )
 
 func main() {
@@ -83,12 +86,17 @@ func exitCode(err error, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
+	err = data.StorageError(err)
 	fmt.Fprintf(stderr, "placeplan: %s\n", placeplan.ErrorMessage(err))
 	switch placeplan.ErrorCode(err) {
 	case placeplan.EINVALID, placeplan.EUNSUPPORTED:
 		return exitDataErr
 	case placeplan.ENOTFOUND:
 		return exitNotFound
+	case placeplan.ESTORAGE:
+		return exitStorage
+	case placeplan.EBUSY:
+		return exitBusy
 	case placeplan.EINTERNAL:
 		fmt.Fprintf(stderr, "placeplan: detail: %v\n", err)
 	}

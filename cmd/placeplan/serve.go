@@ -213,5 +213,9 @@ func (c *serveCmd) openServed(ctx context.Context, logger *slog.Logger) (*data.S
 	if created {
 		return s, "serving database " + path + " (created now from the embedded default dataset): what you save is kept there", nil
 	}
+	if s.ReadOnly() {
+		return s, "serving database " + path + " read-only (the file or its mount cannot be written): maps, layers and reports work; " +
+			"saving scenarios is refused", nil
+	}
 	return s, "serving database " + path + ": what you save is kept there", nil
 }

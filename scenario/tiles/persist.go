@@ -206,7 +206,7 @@ type PersistProgress func(layer, fields string, done, total int)
 // nil, is told of each set. It returns the first error; the tiles stored
 // before it stay stored.
 func (s *Service) PersistTiles(ctx context.Context, progress PersistProgress) error {
-	if s.tiles == nil {
+	if s.tiles == nil || s.readOnly {
 		return nil
 	}
 	rev, err := s.store.Revision(ctx)
@@ -276,7 +276,7 @@ func (s *Service) persistFilters(ctx context.Context, tl *tileLayer) ([]string, 
 // persistFilters not yet stored at tl's revision, each filter's tiles in
 // one batch (so a set is stored whole or not at all).
 func (s *Service) persistLayer(ctx context.Context, tl *tileLayer, progress PersistProgress) error {
-	if _, _, ok := persistedZooms(tl.id.name); !ok || s.tiles == nil || tl.id.scenario != "" || tl.id.geog == "" {
+	if _, _, ok := persistedZooms(tl.id.name); !ok || s.tiles == nil || s.readOnly || tl.id.scenario != "" || tl.id.geog == "" {
 		return nil
 	}
 	keys, filters, err := s.persistFilters(ctx, tl)
@@ -372,6 +372,9 @@ func persistedTiles(tl *tileLayer) []maptile.Tile {
 // its names) after a request first asked for it at a persisted zoom,
 // logging a failure: nothing waits for it.
 func (s *Service) persistInBackground(tl *tileLayer, fkey string, fields []string) {
+	if s.readOnly {
+		return
+	}
 	ctx := s.persistCtx()
 	p := &s.persist
 	p.wg.Go(func() {

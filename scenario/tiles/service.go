@@ -54,6 +54,7 @@ type Service struct {
 	early    revcache.Cache[string, *tile.Layer]  // one-zoom areas layers for early tiles (earlyAreasTile)
 	results  revcache.Cache[resultKey, *resultEntry]
 	tiles    TileStore // the store's persisted tiles; nil when it keeps none
+	readOnly bool      // the store refuses changes: persisted tiles are read, never stored
 	persist  persister // the sets of tiles being persisted, and the filters asked for
 
 	mu         sync.Mutex
@@ -125,6 +126,9 @@ func NewService(store Store, opts Options) *Service {
 		cache: tile.NewCache(opts.CacheBytes)}
 	s.results.MaxEntries = maxResults
 	s.tiles, _ = store.(TileStore)
+	if ro, ok := store.(interface{ ReadOnly() bool }); ok {
+		s.readOnly = ro.ReadOnly() // read the persisted tiles, store none
+	}
 	s.bgCtx, s.stopBg = context.WithCancel(context.Background())
 	return s
 }
