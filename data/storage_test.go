@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -158,5 +159,29 @@ func TestStorageError(t *testing.T) {
 	}
 	if StorageError(nil) != nil {
 		t.Error("StorageError(nil) is not nil")
+	}
+}
+
+// TestStockSQLiteFindsNoCorruption: Debian's sqlite3 (3.40 on Debian 12),
+// which an operator would reach for, finds a database with localities,
+// scenarios and tiles sound, as the bundled SQLite does.
+func TestStockSQLiteFindsNoCorruption(t *testing.T) {
+	sqlite, err := exec.LookPath("sqlite3")
+	if err != nil {
+		t.Skip("sqlite3 not found on PATH (Debian package sqlite3): skipping the check with the stock tool")
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "plan.db")
+	if _, err := CreateDefault(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	for _, pragma := range []string{"PRAGMA integrity_check", "PRAGMA foreign_key_check"} {
+		out, err := exec.Command(sqlite, path, pragma).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", pragma, err, out)
+		}
+		if got := strings.TrimSpace(string(out)); got != "ok" && !(pragma == "PRAGMA foreign_key_check" && got == "") {
+			t.Errorf("%s with the stock sqlite3: %.500s", pragma, got)
+		}
 	}
 }
