@@ -114,9 +114,24 @@ func (c *serveCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer s.Close()
+	if c.db != "" {
+		// A damaged database is refused before anyone is served from it.
+		start := time.Now()
+		rep, err := s.Check(ctx, true)
+		if err != nil {
+			return err
+		}
+		if !rep.OK() {
+			return placeplan.Errorf(placeplan.ESTORAGE, "database %s is damaged (%s…): run placeplan check --db %s, and restore a backup (placeplan restore)",
+				c.db, rep.Integrity[0], c.db)
+		}
+		logger.Info("checked the database", "path", c.db, "check", "quick_check", "took_ms", time.Since(start).Milliseconds())
+	}
 	// The shipped scenarios, so a new user sees plans and comparisons at
 	// once; stored ones are never overwritten.
-	if added, err := scenario.SeedBuiltins(ctx, s); err != nil {
+	if s.ReadOnly() {
+		logger.Info("the database is read-only: the shipped scenarios are not stored, and saves are refused")
+	} else if added, err := scenario.SeedBuiltins(ctx, s); err != nil {
 		return err
 	} else if len(added) > 0 {
 		logger.Info("stored the shipped scenarios", "ids", added)

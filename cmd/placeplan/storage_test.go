@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -58,5 +59,39 @@ func TestStorageExitCodes(t *testing.T) {
 		if code := exitCode(c.err, &e); code != c.code || !strings.Contains(e.String(), c.want) {
 			t.Errorf("%v: exit %d, stderr %q; want %d with %q", c.err, code, e.String(), c.code, c.want)
 		}
+	}
+}
+
+// TestCheckBackupRestore: the operator's three commands on a real
+// database, and check's verdict on a file that is not one.
+func TestCheckBackupRestore(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "plan.db")
+	if _, err := data.CreateDefault(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, code := runCLI(t, "check", "--db", db); code != 0 || !strings.Contains(out, "integrity: ok\nforeign keys: ok") {
+		t.Errorf("check: exit %d, %q %q", code, out, errOut)
+	}
+	backup := filepath.Join(dir, "backup.db")
+	if _, errOut, code := runCLI(t, "backup", "--db", db, "--out", backup); code != 0 || !strings.Contains(errOut, "backed up") {
+		t.Errorf("backup: exit %d, %q", code, errOut)
+	}
+	restored := filepath.Join(dir, "restored.db")
+	if _, errOut, code := runCLI(t, "restore", "--db", restored, "--from", backup); code != 0 {
+		t.Errorf("restore: exit %d, %q", code, errOut)
+	}
+	if out, _, code := runCLI(t, "datasets", "--db", restored); code != 0 || !strings.Contains(out, "IoD") {
+		t.Errorf("the restored database: exit %d, %.200q", code, out)
+	}
+	junk := filepath.Join(dir, "junk.db")
+	if err := os.WriteFile(junk, bytes.Repeat([]byte("not a database "), 300), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := runCLI(t, "check", "--db", junk); code != exitStorage || !strings.Contains(errOut, "not a placeplan database") {
+		t.Errorf("check of a file that is not a database: exit %d, %q; want %d", code, errOut, exitStorage)
+	}
+	if _, _, code := runCLI(t, "backup", "--db", db, "--out", backup, "stray"); code != exitUsage {
+		t.Errorf("backup with a stray argument: exit %d, want %d", code, exitUsage)
 	}
 }

@@ -87,6 +87,9 @@ func TestStrayArgumentsAndUnknownFlags(t *testing.T) {
 		"scenario export":  {"scenario", "export", "shropshire-need"},
 		"scenario import":  {"scenario", "import", example, "--db", db},
 		"compare":          {"compare", "a", "b"},
+		"check":            {"check", "--db", db},
+		"backup":           {"backup", "--db", db, "--out", dir + "/b.db"},
+		"restore":          {"restore", "--db", db, "--from", dir + "/b.db"},
 		"version":          {"version"},
 	}
 	takesArgs := map[string]bool{"ingest": true, "scenario import": true, "compare": true}
