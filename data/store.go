@@ -51,6 +51,9 @@ type OpenOptions struct {
 	BusyTimeout time.Duration
 	// ReadOnly opens the database read-only even when it could be written.
 	ReadOnly bool
+	// AsIs neither applies migrations nor requires them: for looking at a
+	// database made by another version (placeplan check).
+	AsIs bool
 }
 
 // DefaultBusyTimeout is how long a write waits for another writer.
@@ -76,10 +79,14 @@ func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Store, error
 		readOnly = readOnly || ro
 		dsn = fileURI(path) + "?_foreign_keys=on&_busy_timeout=" + strconv.FormatInt(busy.Milliseconds(), 10) +
 			"&_txlock=immediate&_journal_mode=WAL&_synchronous=NORMAL"
-		if readOnly {
+		switch {
+		case ro:
 			// immutable: no locks or journal files, which a read-only
-			// mount could not hold; nothing else may write it meanwhile.
+			// file or mount could not hold; nothing can write it meanwhile.
 			dsn = fileURI(path) + "?mode=ro&immutable=1&_foreign_keys=on"
+		case readOnly:
+			// Read-only by choice: with locks, so a writer elsewhere is seen.
+			dsn = fileURI(path) + "?mode=ro&_foreign_keys=on&_busy_timeout=" + strconv.FormatInt(busy.Milliseconds(), 10)
 		}
 	}
 	db, err := sql.Open("sqlite3", dsn)
@@ -95,9 +102,11 @@ func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Store, error
 		db.Close()
 		return nil, StorageError(fmt.Errorf("open %s: %w", path, err))
 	}
-	if readOnly {
+	switch {
+	case opts.AsIs:
+	case readOnly:
 		err = s.checkMigrated(ctx)
-	} else {
+	default:
 		err = s.migrate(ctx)
 	}
 	if err != nil {

@@ -66,7 +66,11 @@ func (c *checkCmd) validate() error {
 }
 
 func (c *checkCmd) run(ctx context.Context, stdout io.Writer) error {
-	s, err := openExisting(ctx, c.db)
+	if _, err := os.Stat(c.db); err != nil {
+		return placeplan.Errorf(placeplan.ENOTFOUND, "database %s does not exist", c.db)
+	}
+	// As it is: read-only, and not migrated by looking at it.
+	s, err := data.OpenWith(ctx, c.db, data.OpenOptions{ReadOnly: true, AsIs: true})
 	if err != nil {
 		return err
 	}
