@@ -18,6 +18,8 @@ const (
 	EPRECONDITION = "precondition" // a stale revision (If-Match)
 	EINTERNAL     = "internal"     // a bug or an environment failure; details are never shown to clients
 	EUNSUPPORTED  = "unsupported"  // a recognised format or option placeplan does not handle
+	EUNAUTHORIZED = "unauthorized" // no credentials, or ones that are wrong, expired or revoked
+	EFORBIDDEN    = "forbidden"    // credentials that are good but whose role or scope does not allow this
 )
 
 // Error is placeplan's application error: a code, a lower-case message that

@@ -153,6 +153,8 @@ func TestStatusOf(t *testing.T) {
 		placeplan.ECONFLICT:     409,
 		placeplan.EPRECONDITION: 412,
 		placeplan.EUNSUPPORTED:  422,
+		placeplan.EUNAUTHORIZED: 401,
+		placeplan.EFORBIDDEN:    403,
 		placeplan.EINTERNAL:     500,
 		"something new":         500,
 	} {

@@ -86,6 +86,10 @@ func statusOf(code string) int {
 		return http.StatusPreconditionFailed
 	case placeplan.EUNSUPPORTED:
 		return http.StatusUnprocessableEntity
+	case placeplan.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case placeplan.EFORBIDDEN:
+		return http.StatusForbidden
 	}
 	return http.StatusInternalServerError
 }
