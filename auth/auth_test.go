@@ -192,13 +192,10 @@ func TestToken(t *testing.T) {
 		"upper-case id":  "pp_" + strings.ToUpper(id) + plain[15:],
 		"no underscore":  plain[:15] + "-" + plain[16:],
 		"not base64url":  plain[:len(plain)-1] + "+",
-		"non-zero tail":  plain[:len(plain)-1] + "B", // 43 characters hold 258 bits: the last 2 must be 0
+		"non-zero tail":  plain[:len(plain)-1] + "B", // 43 characters hold 258 bits: the last 2 must be 0, and B is 000001
 		"bearer":         "Bearer " + plain,
 		"trailing space": plain[:len(plain)-1] + " ",
 	} {
-		if name == "non-zero tail" && strings.ContainsAny(plain[len(plain)-1:], "BCDFGHJKLNOPRSTVWXZbdfhjlnprtvxz13579-_") {
-			continue // the last character was already one with low bits set: not a test of this
-		}
 		_, _, err := ParseToken(s)
 		if placeplan.ErrorCode(err) != placeplan.EINVALID {
 			t.Errorf("%s: %v", name, err)
