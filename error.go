@@ -20,6 +20,8 @@ const (
 	EUNSUPPORTED  = "unsupported"  // a recognised format or option placeplan does not handle
 	EBUSY         = "busy"         // the database is locked by another writer past the wait: try again
 	ESTORAGE      = "storage"      // the database cannot be read or written: disk full, read-only, I/O error, damaged
+	EUNAUTHORIZED = "unauthorized" // no credentials, or ones that are wrong, expired or revoked
+	EFORBIDDEN    = "forbidden"    // credentials that are good but whose role or scope does not allow this
 )
 
 // Error is placeplan's application error: a code, a lower-case message that

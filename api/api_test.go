@@ -155,6 +155,8 @@ func TestStatusOf(t *testing.T) {
 		placeplan.EUNSUPPORTED:  422,
 		placeplan.EBUSY:         503,
 		placeplan.ESTORAGE:      503,
+		placeplan.EUNAUTHORIZED: 401,
+		placeplan.EFORBIDDEN:    403,
 		placeplan.EINTERNAL:     500,
 		"something new":         500,
 	} {

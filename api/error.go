@@ -89,6 +89,10 @@ func statusOf(code string) int {
 		return http.StatusUnprocessableEntity
 	case placeplan.EBUSY, placeplan.ESTORAGE:
 		return http.StatusServiceUnavailable
+	case placeplan.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case placeplan.EFORBIDDEN:
+		return http.StatusForbidden
 	}
 	return http.StatusInternalServerError
 }

@@ -1,6 +1,7 @@
 package data_test
 
 import (
+	"placeplan/accounts"
 	"placeplan/data"
 	"placeplan/scenario"
 	"placeplan/scenario/tiles"
@@ -22,3 +23,6 @@ var (
 	_ tiles.Store            = (*data.Store)(nil)
 	_ tiles.TileStore        = (*data.Store)(nil)
 )
+
+// The account use cases' store.
+var _ accounts.Store = (*data.Store)(nil)

@@ -44,7 +44,8 @@ type spec struct {
 func commands() []spec {
 	return []spec{
 		ingestSpec(), areasSpec(), localitiesSpec(), datasetsSpec(), indicatorsSpec(), vintagesSpec(), serveSpec(),
-		summariseSpec(), scoreSpec(), sitesSpec(), planSpec(), reportSpec(), scenarioSpec(), compareSpec(), checkSpec(), backupSpec(), restoreSpec(), versionSpec(),
+		summariseSpec(), scoreSpec(), sitesSpec(), planSpec(), reportSpec(), scenarioSpec(), compareSpec(), checkSpec(), backupSpec(), restoreSpec(),
+		userSpec(), tokenSpec(), auditSpec(), versionSpec(),
 	}
 }
 

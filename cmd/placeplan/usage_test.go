@@ -90,6 +90,14 @@ func TestStrayArgumentsAndUnknownFlags(t *testing.T) {
 		"check":            {"check", "--db", db},
 		"backup":           {"backup", "--db", db, "--out", dir + "/b.db"},
 		"restore":          {"restore", "--db", db, "--from", dir + "/b.db"},
+		"user add":         {"user", "add", "--db", db, "--name", "ana", "--role", "viewer"},
+		"user list":        {"user", "list", "--db", db},
+		"user disable":     {"user", "disable", "--db", db, "--name", "ana"},
+		"user role":        {"user", "role", "--db", db, "--name", "ana", "--role", "admin"},
+		"token create":     {"token", "create", "--db", db, "--user", "ana"},
+		"token list":       {"token", "list", "--db", db},
+		"token revoke":     {"token", "revoke", "--db", db, "--id", "0123456789ab"},
+		"audit":            {"audit", "--db", db},
 		"version":          {"version"},
 	}
 	takesArgs := map[string]bool{"ingest": true, "scenario import": true, "compare": true}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+)
+
+func auditSpec() spec {
+	return spec{
+		name:     "audit",
+		synopsis: []string{"--db FILE [--since DATE] [--format csv|json]"},
+		about: `Audit prints the audit trail, oldest first: seq,at,actor,action,target,
+detail,remote (at in UTC, RFC 3339). The database refuses to change or
+delete an entry. DATE is a day (2026-12-01, from its start in UTC) or an
+RFC 3339 time.`,
+		make: newAuditCmd,
+	}
+}
+
+// auditCmd is "placeplan audit".
+type auditCmd struct {
+	cmdLine
+	accountDB
+	sinceArg string
+	format   string
+	since    time.Time
+}
+
+func newAuditCmd() command {
+	c := &auditCmd{cmdLine: newCmdLine("audit")}
+	c.accountDB.define(c.fs)
+	c.fs.StringVar(&c.sinceArg, "since", "", "only entries from `DATE` on: 2026-12-01 or 2026-12-01T09:00:00Z")
+	c.fs.StringVar(&c.format, "format", "csv", "output format: `csv|json`")
+	return c
+}
+
+func (c *auditCmd) validate() error {
+	if err := c.check(&c.cmdLine); err != nil {
+		return err
+	}
+	if c.format != "csv" && c.format != "json" {
+		return usageError{msg: fmt.Sprintf("--format %q: use csv or json", c.format)}
+	}
+	if c.sinceArg != "" {
+		var err error
+		if c.since, err = time.Parse(time.DateOnly, c.sinceArg); err != nil {
+			if c.since, err = time.Parse(time.RFC3339, c.sinceArg); err != nil {
+				return usageError{msg: fmt.Sprintf("--since %q: give a day (2026-12-01) or an RFC 3339 time (2026-12-01T09:00:00Z)", c.sinceArg)}
+			}
+		}
+	}
+	return nil
+}
+
+func (c *auditCmd) run(ctx context.Context, stdout io.Writer) error {
+	st, svc, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	entries, err := svc.Audit(ctx, c.since)
+	if err != nil {
+		return err
+	}
+	if c.format == "json" {
+		type row struct {
+			Seq    int64  `json:"seq"`
+			At     string `json:"at"`
+			Actor  string `json:"actor"`
+			Action string `json:"action"`
+			Target string `json:"target"`
+			Detail string `json:"detail"`
+			Remote string `json:"remote"`
+		}
+		out := []row{}
+		for _, e := range entries {
+			out = append(out, row{e.Seq, e.At.UTC().Format(time.RFC3339Nano), e.Actor, e.Action, e.Target, e.Detail, e.Remote})
+		}
+		return writeJSON(stdout, out)
+	}
+	w := csv.NewWriter(stdout)
+	w.Write([]string{"seq", "at", "actor", "action", "target", "detail", "remote"})
+	for _, e := range entries {
+		w.Write([]string{strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), e.Actor, e.Action, e.Target, e.Detail, e.Remote})
+	}
+	w.Flush()
+	return w.Error()
+}
