@@ -789,7 +789,7 @@ func (b *builder) needMap() (*Figure, error) {
 	m.Alt = fmt.Sprintf("Map of %d small areas shaded by need score in five quantile classes, with the %d localities outlined and the %d chosen bases marked. Need is highest in %s. The ranked localities table gives the same information.",
 		len(m.Areas), len(b.localities), len(b.res.Selection.Selected), strings.Join(names, ", "))
 	m.Title = "Figure: need by small area, localities and the chosen bases"
-	return &Figure{ID: m.ID, Caption: "Need by small area, with the localities and the chosen bases", Alt: m.Alt, SVG: m.SVG(), TableID: "table-ranking"}, nil
+	return NewFigure(m.ID, "Need by small area, with the localities and the chosen bases", m.Alt, "table-ranking", m.draw), nil
 }
 
 // phaseMap shows which phase first reaches each small area, with the
@@ -837,7 +837,7 @@ func (b *builder) phaseMap() (*Figure, error) {
 	m.Legend.Classes = append(m.Legend.Classes, LegendClass{Fill: unreachedColour, Label: "Not reached"})
 	m.Alt = fmt.Sprintf("Map of the %d small areas shaded by the rollout phase that first brings them within %s %s of a base: %d are reached, %d are not. Dashed lines outline each base's catchment. The phased rollout table gives the same information.",
 		len(m.Areas), num(b.res.Standard), b.res.Unit, reached, len(m.Areas)-reached)
-	return &Figure{ID: m.ID, Caption: "When each small area is first reached, with each base's catchment", Alt: m.Alt, SVG: m.SVG(), TableID: "table-phases"}, nil
+	return NewFigure(m.ID, "When each small area is first reached, with each base's catchment", m.Alt, "table-phases", m.draw), nil
 }
 
 // sitesOn marks the chosen sites on m, numbered in opening order.
@@ -867,11 +867,7 @@ func (b *builder) coverageChart() (*Figure, error) {
 	c.Series = []ChartSeries{need, dep}
 	c.Alt = fmt.Sprintf("Step chart of the share of need reached and of %s in the most deprived tenth reached, at the start of each phase: %s.",
 		b.populationNoun(), strings.Join(parts, "; "))
-	svg, err := c.SVG()
-	if err != nil {
-		return nil, err
-	}
-	return &Figure{ID: c.ID, Caption: "Cumulative coverage as each phase opens", Alt: c.Alt, SVG: svg, TableID: "table-phases"}, nil
+	return NewFigure(c.ID, "Cumulative coverage as each phase opens", c.Alt, "table-phases", c.SVG), nil
 }
 
 // rankingTable is the ranked localities with their rank intervals and
@@ -1183,5 +1179,5 @@ func (b *builder) differenceMap() *Figure {
 	}
 	m.Alt = fmt.Sprintf("Map comparing the small areas within the service standard of this plan's bases and of the alternative's (%s): %s. The bases of both plans are marked. The table of bases in both plans gives the same information.",
 		a.label, strings.Join(parts, ", "))
-	return &Figure{ID: m.ID, Caption: "The areas this plan and the alternative reach", Alt: m.Alt, SVG: m.SVG(), TableID: "table-compare-sites"}
+	return NewFigure(m.ID, "The areas this plan and the alternative reach", m.Alt, "table-compare-sites", m.draw)
 }

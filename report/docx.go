@@ -105,7 +105,11 @@ func WriteDOCX(ctx context.Context, w io.Writer, p *Paper, browser Chromium, pan
 	}
 	err = browser.run(ctx, "docx", func(bctx context.Context) error {
 		for _, f := range figures {
-			if err := setContent(bctx, `<!doctype html><html><body style="margin:0;background:#fff">`+f.SVG+`</body></html>`); err != nil {
+			svg, err := f.SVG()
+			if err != nil {
+				return fmt.Errorf("figure %s: %w", f.ID, err)
+			}
+			if err := setContent(bctx, `<!doctype html><html><body style="margin:0;background:#fff">`+svg+`</body></html>`); err != nil {
 				return err
 			}
 			png, err := chromedp.Run(bctx, chromedp.ScreenshotScale(chromedp.CSS("svg"), 2))

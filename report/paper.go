@@ -10,7 +10,11 @@
 // a withheld count.
 package report
 
-import "time"
+import (
+	"fmt"
+	"sync"
+	"time"
+)
 
 // Paper is a board paper, ready to render: what every format shows, in
 // order.
@@ -74,11 +78,36 @@ type Table struct {
 }
 
 // Figure is a map or chart: an SVG element with its caption, alt text and
-// the id of the table that gives the same information.
+// the id of the table that gives the same information. The SVG is drawn
+// when a format first asks for it (SVG), so that the formats without
+// figures — the tables and layers — never pay for drawing England.
 type Figure struct {
 	ID      string
 	Caption string
 	Alt     string
-	SVG     string
 	TableID string // "" when the figure's text alternative is its alt text alone
+
+	draw func() (string, error)
+	once sync.Once
+	svg  string
+	err  error
+}
+
+// NewFigure returns a figure whose SVG element draw makes, once, when
+// first asked for.
+func NewFigure(id, caption, alt, tableID string, draw func() (string, error)) *Figure {
+	return &Figure{ID: id, Caption: caption, Alt: alt, TableID: tableID, draw: draw}
+}
+
+// SVG returns the figure's SVG element, drawing it on the first call.
+// It is safe to call from several goroutines.
+func (f *Figure) SVG() (string, error) {
+	f.once.Do(func() {
+		if f.draw == nil {
+			f.err = fmt.Errorf("figure %s has nothing to draw", f.ID)
+			return
+		}
+		f.svg, f.err = f.draw()
+	})
+	return f.svg, f.err
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"image"
@@ -19,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -651,5 +653,36 @@ func TestPMTiles(t *testing.T) {
 	}
 	if phases == 0 {
 		t.Errorf("no areas feature carries the phase that first reaches it (reached_in): the scenario's areas were not drawn")
+	}
+}
+
+// TestFigureDrawsOnce: a figure is drawn when first asked for, once, however
+// many formats ask at the same time, and a drawing's error reaches each.
+func TestFigureDrawsOnce(t *testing.T) {
+	var calls atomic.Int32
+	f := report.NewFigure("map-x", "caption", "alt", "", func() (string, error) {
+		calls.Add(1)
+		return "<svg></svg>", nil
+	})
+	if n := calls.Load(); n != 0 {
+		t.Fatalf("drawn %d times before anyone asked", n)
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if svg, err := f.SVG(); err != nil || svg != "<svg></svg>" {
+				t.Errorf("SVG() = %q, %v", svg, err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := calls.Load(); n != 1 {
+		t.Errorf("drawn %d times, want once", n)
+	}
+	bad := report.NewFigure("chart-x", "caption", "alt", "", func() (string, error) { return "", errors.New("no fonts") })
+	for range 2 {
+		if _, err := bad.SVG(); err == nil || err.Error() != "no fonts" {
+			t.Errorf("SVG() error = %v, want the drawing's", err)
+		}
 	}
 }

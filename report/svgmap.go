@@ -172,6 +172,9 @@ func (l mapLayout) path(g orb.MultiPolygon) string {
 // num1 formats a pixel coordinate to a tenth of a pixel.
 func num1(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
 
+// draw is SVG as a Figure's drawing function.
+func (m *Map) draw() (string, error) { return m.SVG(), nil }
+
 // SVG returns the map as a standalone SVG document (an <svg> element that
 // may also be placed inline in HTML), labelled for assistive technology.
 func (m *Map) SVG() string {
