@@ -24,12 +24,19 @@ type Actor struct {
 
 // The actions of the audit trail.
 const (
-	AuditUserAdd       = "user.add"
-	AuditUserRole      = "user.role"
-	AuditUserDisable   = "user.disable"
-	AuditUserPassword  = "user.password"
-	AuditTokenCreate   = "token.create"
-	AuditTokenRevoke   = "token.revoke"
-	AuditSignIn        = "signin"
-	AuditSignInFailure = "signin.failed"
+	AuditUserAdd         = "user.add"
+	AuditUserRole        = "user.role"
+	AuditUserDisable     = "user.disable"
+	AuditUserPassword    = "user.password"
+	AuditTokenCreate     = "token.create"
+	AuditTokenRevoke     = "token.revoke"
+	AuditSignIn          = "signin"
+	AuditSignInFailure   = "signin.failed"
+	AuditSignOut         = "signout"
+	AuditIngest          = "ingest"
+	AuditScenarioCreate  = "scenario.create"
+	AuditScenarioUpdate  = "scenario.update"
+	AuditScenarioArchive = "scenario.archive"
+	AuditScenarioApprove = "scenario.approve"
+	AuditExport          = "export"
 )

@@ -38,6 +38,10 @@ type Store interface {
 	RevokeToken(ctx context.Context, id string, e placeplan.AuditEntry) (auth.Token, error)
 	AppendAudit(ctx context.Context, e placeplan.AuditEntry) (placeplan.AuditEntry, error)
 	Audit(ctx context.Context, since time.Time) ([]placeplan.AuditEntry, error)
+	CreateSession(ctx context.Context, hash [sha256.Size]byte, se auth.Session) error
+	SessionByHash(ctx context.Context, hash [sha256.Size]byte) (auth.Session, error)
+	TouchSession(ctx context.Context, hash [sha256.Size]byte, at time.Time) error
+	EndSession(ctx context.Context, hash [sha256.Size]byte, e placeplan.AuditEntry) (bool, error)
 }
 
 // Options configure a Service. The zero value is production's.
@@ -48,16 +52,20 @@ type Options struct {
 	// Lockout is the policy against password guessing; zero means
 	// auth.DefaultLockout().
 	Lockout auth.Lockout
+	// Sessions is how long a browser stays signed in; zero means
+	// auth.DefaultSessionPolicy().
+	Sessions auth.SessionPolicy
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
 
 // Service is the account use cases over one store.
 type Service struct {
-	st      Store
-	hashing auth.Params
-	lockout auth.Lockout
-	now     func() time.Time
+	st       Store
+	hashing  auth.Params
+	lockout  auth.Lockout
+	sessions auth.SessionPolicy
+	now      func() time.Time
 
 	dummyOnce sync.Once
 	dummy     string // a hash of nothing, verified against when there is no user, so that a wrong name takes as long as a wrong password
@@ -65,7 +73,10 @@ type Service struct {
 
 // New returns the account use cases over st.
 func New(st Store, opt Options) *Service {
-	s := &Service{st: st, hashing: opt.Hashing, lockout: opt.Lockout, now: opt.Now}
+	s := &Service{st: st, hashing: opt.Hashing, lockout: opt.Lockout, sessions: opt.Sessions, now: opt.Now}
+	if s.sessions == (auth.SessionPolicy{}) {
+		s.sessions = auth.DefaultSessionPolicy()
+	}
 	if s.hashing == (auth.Params{}) {
 		s.hashing = auth.DefaultParams()
 	}

@@ -4,13 +4,13 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"placeplan"
 	"placeplan/auth"
 	"placeplan/data"
+	"placeplan/internal/testclock"
 )
 
 // cheap are argon2id parameters that take microseconds.
@@ -18,32 +18,19 @@ var cheap = auth.Params{MemoryKiB: 64, Iterations: 1, Threads: 1}
 
 var cli = placeplan.Actor{Name: "cli:test"}
 
-// clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // service returns the use cases over a new database file, with cheap
 // hashes and a clock at 09:00 on 3 December 2026 that moves only when
 // told.
-func service(t *testing.T) (*Service, *data.Store, *clock) {
+func service(t *testing.T) (*Service, *data.Store, *testclock.Clock) {
 	t.Helper()
 	st, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "accounts.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	c := &clock{t: time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)}
-	st.Now = c.now
-	return New(st, Options{Hashing: cheap, Now: c.now}), st, c
+	c := testclock.New(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
+	st.Now = c.Now
+	return New(st, Options{Hashing: cheap, Now: c.Now}), st, c
 }
 
 func wantCode(t *testing.T, what string, err error, code, text string) {
@@ -124,7 +111,7 @@ func TestTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(plain, "pp_"+tok.ID+"_") || !tok.ExpiresAt.Equal(c.now().Add(48*time.Hour)) {
+	if !strings.HasPrefix(plain, "pp_"+tok.ID+"_") || !tok.ExpiresAt.Equal(c.Now().Add(48*time.Hour)) {
 		t.Errorf("token %q %+v", plain, tok)
 	}
 	u, got, err := s.TokenUser(ctx, plain)
@@ -136,12 +123,12 @@ func TestTokens(t *testing.T) {
 	_, _, err = s.TokenUser(ctx, "Bearer "+plain)
 	wantCode(t, "malformed", err, placeplan.EUNAUTHORIZED, "malformed API token")
 	// Expiry.
-	c.add(48 * time.Hour)
+	c.Add(48 * time.Hour)
 	_, _, err = s.TokenUser(ctx, plain)
 	wantCode(t, "expired", err, placeplan.EUNAUTHORIZED, "expired on 2026-12-05")
 	// Revocation.
 	plain2, tok2, err := s.CreateToken(ctx, cli, NewToken{User: "qgis", Scope: auth.ScopeWrite})
-	if err != nil || !tok2.ExpiresAt.Equal(c.now().Add(auth.DefaultTokenLifetime)) {
+	if err != nil || !tok2.ExpiresAt.Equal(c.Now().Add(auth.DefaultTokenLifetime)) {
 		t.Fatalf("default lifetime: %+v %v", tok2, err)
 	}
 	if _, err := s.RevokeToken(ctx, cli, tok2.ID); err != nil {
@@ -209,7 +196,7 @@ func TestSignIn(t *testing.T) {
 		}
 	}
 	for range 4 {
-		c.add(time.Minute)
+		c.Add(time.Minute)
 		s.SignIn(ctx, "ana", "still wrong", "192.0.2.9")
 	}
 	// Five failures from 09:00 to 09:04: locked until 09:19.
@@ -218,7 +205,7 @@ func TestSignIn(t *testing.T) {
 	if fs, _ := st.LoginFailures(ctx, "ana", time.Time{}); len(fs) != 5 {
 		t.Errorf("%d failures recorded; the refusal while locked must not count", len(fs))
 	}
-	c.add(15 * time.Minute) // 09:19
+	c.Add(15 * time.Minute) // 09:19
 	if _, err := s.SignIn(ctx, "ana", pw, "192.0.2.1"); err != nil {
 		t.Fatalf("after the lock: %v", err)
 	}
@@ -246,7 +233,7 @@ func TestSignInRehashes(t *testing.T) {
 	if _, err := s.AddUser(ctx, cli, NewUser{Name: "ana", Role: auth.Viewer, Password: pw}); err != nil {
 		t.Fatal(err)
 	}
-	stronger := New(st, Options{Hashing: auth.Params{MemoryKiB: 128, Iterations: 1, Threads: 1}, Now: c.now})
+	stronger := New(st, Options{Hashing: auth.Params{MemoryKiB: 128, Iterations: 1, Threads: 1}, Now: c.Now})
 	if _, err := stronger.SignIn(ctx, "ana", pw, ""); err != nil {
 		t.Fatal(err)
 	}

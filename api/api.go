@@ -71,6 +71,8 @@ type Config struct {
 	// map draws under placeplan's layers; empty for none (the map then
 	// draws its basemap from placeplan's own layers, offline).
 	BasemapStyle string
+	// Auth is who may use the server; the zero value requires sign-in.
+	Auth AuthConfig
 }
 
 // Defaults for the zero fields of Config.
@@ -135,6 +137,9 @@ type Server struct {
 	ranks     revcache.Cache[int64, []float64]              // by indicator id: its values sorted most need first, for area ranks (a binary search)
 	search    revcache.Cache[string, *scenario.SearchIndex] // one entry, key "": the places search finds
 	reports   *reportJobs                                   // board papers and analysts' files being made
+	// crossOrigin refuses writes a browser sends from a page of another
+	// site (Sec-Fetch-Site, Origin), the origins of CORSOrigins excepted.
+	crossOrigin *http.CrossOriginProtection
 
 	mu   sync.Mutex
 	ln   net.Listener
@@ -162,7 +167,15 @@ func NewServer(cfg Config, store Store, logger *slog.Logger) *Server {
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
 	e.JSONSerializer = jsonSerializer{}
-	e.IPExtractor = echo.ExtractIPDirect() // no proxy is trusted to set X-Forwarded-For
+	e.IPExtractor = ipExtractor(cfg.Auth.TrustedProxies) // X-Forwarded-For only from the proxies named
+	s.crossOrigin = http.NewCrossOriginProtection()
+	for _, o := range cfg.CORSOrigins {
+		if o != "*" {
+			if err := s.crossOrigin.AddTrustedOrigin(o); err != nil {
+				logger.Warn("CORS origin not trusted for writes", "origin", o, "err", err)
+			}
+		}
+	}
 	e.Use(s.requestID, s.accessLog, s.recover, s.metrics, s.cors, gzipBodies)
 	s.echo = e
 	for _, r := range s.routeTable() {

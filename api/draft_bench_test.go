@@ -38,7 +38,7 @@ func BenchmarkDraft(b *testing.B) {
 	if draft == string(raw) {
 		b.Fatal("the draft changes no weight")
 	}
-	h := NewServer(Config{}, store, nil).Handler()
+	h := NewServer(localUnlessAccounts(Config{}), store, nil).Handler()
 	for _, path := range []string{"/api/v1/scores?areas=true", "/api/v1/plans?areas=true"} {
 		b.Run(strings.TrimPrefix(path, "/api/v1/"), func(b *testing.B) {
 			b.ReportAllocs()

@@ -160,6 +160,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 	}
 	p.Title = http.StatusText(p.Status)
+	if p.Status == http.StatusUnauthorized {
+		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="placeplan"`)
+	}
 
 	h := c.Response().Header()
 	h.Del("ETag") // an error is not the representation the tag names

@@ -21,8 +21,8 @@ import (
 // The scenario registry over HTTP. A scenario's ETag names its revision,
 // "r3"; PUT and DELETE must send it back in If-Match, and a stale one is
 // refused with 412, so two people editing cannot lose each other's
-// changes. Until accounts exist, who made a change comes from the author
-// query parameter.
+// changes. Who made a change is the signed-in user (actorOf), recorded in
+// the revision and the audit trail.
 
 // scenarioListItem is one scenario in the list.
 type scenarioListItem struct {
@@ -72,13 +72,6 @@ func ifMatchRevision(c echo.Context) (int, error) {
 	return n, nil
 }
 
-func authorOf(c echo.Context) string {
-	if a := strings.TrimSpace(c.QueryParam("author")); a != "" {
-		return a
-	}
-	return "anonymous"
-}
-
 // handleScenarios answers GET /api/v1/scenarios[?all=true]: the stored
 // scenarios (archived ones too with all=true).
 func (s *Server) handleScenarios(c echo.Context) error {
@@ -94,7 +87,7 @@ func (s *Server) handleScenarios(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// handleCreateScenario answers POST /api/v1/scenarios[?author=&note=]
+// handleCreateScenario answers POST /api/v1/scenarios[?note=]
 // with a scenario document (YAML or JSON) in the body: it is validated
 // against the data and stored as revision 1 (201, Location, ETag).
 func (s *Server) handleCreateScenario(c echo.Context) error {
@@ -102,7 +95,7 @@ func (s *Server) handleCreateScenario(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	saved, err := scenario.Create(c.Request().Context(), s.store, sc, authorOf(c), c.QueryParam("note"))
+	saved, err := scenario.Create(c.Request().Context(), s.store, sc, actorOf(c), c.QueryParam("note"))
 	if err != nil {
 		return err
 	}
@@ -140,7 +133,7 @@ func (s *Server) sendRevision(c echo.Context, rev int) error {
 	return c.JSON(http.StatusOK, saved.Scenario)
 }
 
-// handleUpdateScenario answers PUT /api/v1/scenarios/{id}[?author=&note=]
+// handleUpdateScenario answers PUT /api/v1/scenarios/{id}[?note=]
 // with If-Match naming the revision the change starts from: the new
 // document is validated and stored as the next revision; 412 when someone
 // else changed the scenario first.
@@ -153,7 +146,7 @@ func (s *Server) handleUpdateScenario(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	saved, err := scenario.Update(c.Request().Context(), s.store, c.Param("id"), base, sc, authorOf(c), c.QueryParam("note"))
+	saved, err := scenario.Update(c.Request().Context(), s.store, c.Param("id"), base, sc, actorOf(c), c.QueryParam("note"))
 	if err != nil {
 		return err
 	}
@@ -168,7 +161,7 @@ func (s *Server) handleArchiveScenario(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := scenario.Archive(c.Request().Context(), s.store, c.Param("id"), base, authorOf(c), c.QueryParam("note")); err != nil {
+	if err := scenario.Archive(c.Request().Context(), s.store, c.Param("id"), base, actorOf(c), c.QueryParam("note")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

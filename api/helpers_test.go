@@ -45,9 +45,11 @@ func (b *logBuffer) String() string {
 }
 
 // newServer builds a Server over store that logs JSON lines into the
-// returned buffer.
+// returned buffer. A cfg without accounts serves in local mode, as make run
+// does: the tests of authentication (auth_test.go) give accounts.
 func newServer(t *testing.T, cfg Config, store Store) (*Server, *logBuffer) {
 	t.Helper()
+	cfg = localUnlessAccounts(cfg)
 	logs := &logBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	return NewServer(cfg, store, logger), logs
@@ -125,4 +127,13 @@ func decodeFC(t *testing.T, rec *httptest.ResponseRecorder) featureCollection {
 		t.Fatalf("type = %q, want FeatureCollection", fc.Type)
 	}
 	return fc
+}
+
+// localUnlessAccounts is cfg in local single-user mode when it has no
+// accounts to sign in with.
+func localUnlessAccounts(cfg Config) Config {
+	if cfg.Auth.Accounts == nil {
+		cfg.Auth.Mode = AuthLocal
+	}
+	return cfg
 }

@@ -217,6 +217,18 @@ func routeDocs() map[string]routeDoc {
 				queryParam("scheme", "by=locality, and required then: the locality scheme (see /api/v1/localities)",
 					schema{"type": "string"})},
 			status: []int{400, 404}},
+		"/api/v1/session": {tag: "access", content: appJSON, status: []int{201, 401, 403, 409, 415},
+			schema: schema{"type": "object", "required": []string{"signed_in", "mode", "methods", "roles"}, "properties": schema{
+				"signed_in": schema{"type": "boolean"}, "user": schema{"type": "string"}, "role": enumSchema("viewer", "analyst", "approver", "admin"),
+				"via": enumSchema("session", "token", "proxy", "local"), "mode": enumSchema("sign-in", "local"),
+				"csrf_token": schema{"type": "string", "description": "send in " + csrfHeader + " with every write while signed in by cookie"},
+				"methods":    schema{"type": "array", "items": schema{"type": "string"}}, "roles": schema{"type": "array", "items": schema{"type": "string"}}}},
+			post: map[string]schema{appJSONType: {"type": "object", "required": []string{"name", "password"},
+				"properties": schema{"name": schema{"type": "string"}, "password": schema{"type": "string"}}}}},
+		"/api/v1/audit": {tag: "access", content: appJSON, status: []int{400}, schema: schema{"type": "array", "items": schema{"type": "object",
+			"required": []string{"seq", "at", "actor", "action", "target", "detail", "remote"}}},
+			params: []openAPIParameter{queryParam("since", "from this day (2026-12-01) or RFC 3339 time on", schema{"type": "string"}),
+				queryParam("format", "json, or csv (text/csv)", enumSchema("json", "csv"))}},
 		"/api/v1/scenarios": {tag: "scenarios", content: appJSON, schema: jsonArray, status: []int{400, 409},
 			params: []openAPIParameter{queryParam("all", "true: archived scenarios too", enumSchema("true", "false"))},
 			post:   scenarioBody},
@@ -337,7 +349,10 @@ type openAPIOperation struct {
 	Parameters  []openAPIParameter         `json:"parameters,omitempty"`
 	RequestBody *openAPIRequestBody        `json:"requestBody,omitempty"`
 	Responses   map[string]openAPIResponse `json:"responses"`
-	Role        string                     `json:"x-role"`
+	// Security is who may call it: an API token or a session cookie, or
+	// anyone (an empty list) for a public route.
+	Security []map[string][]string `json:"security"`
+	Role     string                `json:"x-role"`
 }
 
 // openAPIRequestBody is the body an operation takes.
@@ -378,7 +393,8 @@ type openAPIContent struct {
 
 // openAPIComponents holds the shared schemas.
 type openAPIComponents struct {
-	Schemas map[string]schema `json:"schemas"`
+	Schemas         map[string]schema `json:"schemas"`
+	SecuritySchemes map[string]schema `json:"securitySchemes"`
 }
 
 // buildOpenAPI returns the OpenAPI document of routes, taking details
@@ -402,9 +418,15 @@ func buildOpenAPI(routes []Route, version string, docs map[string]routeDoc) open
 			{Name: "scenarios", Description: "scenarios, their need rankings and rollout plans"},
 			{Name: "ogc", Description: "OGC API – Features, Part 1: Core, GeoJSON"},
 			{Name: "web", Description: "the web page"},
+			{Name: "access", Description: "signing in and out, and the audit trail"},
 		},
-		Paths:      map[string]map[string]openAPIOperation{},
-		Components: openAPIComponents{Schemas: openAPISchemas()},
+		Paths: map[string]map[string]openAPIOperation{},
+		Components: openAPIComponents{Schemas: openAPISchemas(), SecuritySchemes: map[string]schema{
+			"token": {"type": "http", "scheme": "bearer", "description": "an API token (placeplan token create): Authorization: Bearer pp_…; " +
+				"a read token may only read"},
+			"session": {"type": "apiKey", "in": "cookie", "name": sessionCookie, "description": "the cookie of a browser signed in " +
+				"(POST /api/v1/session); every write also sends " + csrfHeader + " from GET /api/v1/session"},
+		}},
 	}
 	for _, r := range routes {
 		doc, ok := docs[r.Path]
@@ -420,6 +442,11 @@ func buildOpenAPI(routes []Route, version string, docs map[string]routeDoc) open
 			Parameters:  slices.Clone(doc.params),
 			Responses:   map[string]openAPIResponse{},
 			Role:        string(r.Role),
+			Security:    []map[string][]string{},
+		}
+		if r.Role != RolePublic {
+			op.Security = []map[string][]string{{"token": {}}, {"session": {}}}
+			doc.status = append(slices.Clone(doc.status), http.StatusUnauthorized, http.StatusForbidden)
 		}
 		if doc.tag != "" {
 			op.Tags = []string{doc.tag}

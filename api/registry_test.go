@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"placeplan/auth"
 	"placeplan/scenario"
 	"placeplan/wire"
 )
@@ -29,6 +30,14 @@ func send(t *testing.T, h http.Handler, method, target, body string, headers ...
 	return rec
 }
 
+// withToken is h with every request sent under the API token tok.
+func withToken(h http.Handler, tok string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Header.Set("Authorization", "Bearer "+tok)
+		h.ServeHTTP(w, r)
+	})
+}
+
 // TestRegistryRoutes: two commissioners edit one scenario; the second,
 // starting from a stale revision, is refused with 412 and nothing is lost;
 // every revision stays readable with its plan, and two scenarios compare.
@@ -37,15 +46,18 @@ func TestRegistryRoutes(t *testing.T) {
 	if _, err := scenario.SeedBuiltins(context.Background(), store); err != nil {
 		t.Fatal(err)
 	}
-	srv, _ := newServer(t, Config{}, store)
-	h := srv.Handler()
+	// Ana is an analyst, Ben an approver: each signs their changes with
+	// their own API token.
+	f := newAuthFixture(t, store, Config{})
+	h := withToken(f.h, f.write[auth.Analyst])
+	ben := withToken(f.h, f.write[auth.Approver])
 	body, err := os.ReadFile(filepath.Join("..", "scenario", "defaults", "shropshire-five-teams.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	doc := strings.Replace(string(body), "name: Shropshire — five integrated teams (Oswestry live)", "name: Five teams, our version", 1)
 
-	rec := send(t, h, http.MethodPost, "/api/v1/scenarios?author=ana&note=start", doc)
+	rec := send(t, h, http.MethodPost, "/api/v1/scenarios?note=start", doc)
 	var created savedResponse
 	decode(t, rec, http.StatusCreated, "application/json", &created)
 	if created.ID != "five-teams-our-version" || created.Revision != 1 || rec.Header().Get("Location") != "/api/v1/scenarios/five-teams-our-version" || rec.Header().Get("ETag") != `"r1"` {
@@ -64,13 +76,13 @@ func TestRegistryRoutes(t *testing.T) {
 	four := strings.Replace(doc, "teams: 5", "teams: 4", 1)
 	thirty := strings.Replace(doc, "standard_minutes: 20", "standard_minutes: 30", 1)
 	var updated savedResponse
-	decode(t, send(t, h, http.MethodPut, url+"?author=ana&note=four", four, "If-Match", `"r1"`), http.StatusOK, "application/json", &updated)
+	decode(t, send(t, h, http.MethodPut, url+"?note=four", four, "If-Match", `"r1"`), http.StatusOK, "application/json", &updated)
 	if updated.Revision != 2 || updated.Changes != "sites.teams: 5 → 4" {
 		t.Errorf("update %+v", updated)
 	}
-	stale := send(t, h, http.MethodPut, url+"?author=ben", thirty, "If-Match", `"r1"`)
+	stale := send(t, ben, http.MethodPut, url, thirty, "If-Match", `"r1"`)
 	p := decodeProblem(t, stale, http.StatusPreconditionFailed)
-	if !strings.Contains(p.Detail, `someone else (ana) saved revision 2 of "five-teams-our-version" at `) ||
+	if !strings.Contains(p.Detail, `someone else (analyst) saved revision 2 of "five-teams-our-version" at `) ||
 		!strings.HasSuffix(p.Detail, "since you opened revision 1: reload and reapply your change") {
 		t.Errorf("stale update: %q", p.Detail)
 	}
@@ -80,27 +92,27 @@ func TestRegistryRoutes(t *testing.T) {
 		t.Fatal(err)
 	}
 	changedAt, _ := ext["changed_at"].(string)
-	if _, err := time.Parse(time.RFC3339, changedAt); err != nil || ext["current_revision"] != 2.0 || ext["changed_by"] != "ana" ||
+	if _, err := time.Parse(time.RFC3339, changedAt); err != nil || ext["current_revision"] != 2.0 || ext["changed_by"] != "analyst" ||
 		ext["note"] != "four" || ext["changes"] != "sites.teams: 5 → 4" || ext["code"] != "precondition" {
 		t.Errorf("stale update: extension members %v", ext)
 	}
-	staleDelete := send(t, h, http.MethodDelete, url+"?author=ben", "", "If-Match", `"r1"`)
+	staleDelete := send(t, ben, http.MethodDelete, url, "", "If-Match", `"r1"`)
 	decodeProblem(t, staleDelete, http.StatusPreconditionFailed)
 	ext = nil
-	if err := json.Unmarshal(staleDelete.Body.Bytes(), &ext); err != nil || ext["current_revision"] != 2.0 || ext["changed_by"] != "ana" {
+	if err := json.Unmarshal(staleDelete.Body.Bytes(), &ext); err != nil || ext["current_revision"] != 2.0 || ext["changed_by"] != "analyst" {
 		t.Errorf("stale archive: extension members %v, %v", ext, err)
 	}
 	decodeProblem(t, send(t, h, http.MethodPut, url, thirty), http.StatusPreconditionRequired)
 	decodeProblem(t, send(t, h, http.MethodPut, url, thirty, "If-Match", "yesterday"), http.StatusBadRequest)
 	// Ben reloads and reapplies his change on r2.
-	decode(t, send(t, h, http.MethodPut, url+"?author=ben", strings.Replace(four, "standard_minutes: 20", "standard_minutes: 30", 1), "If-Match", `"r2"`),
+	decode(t, send(t, ben, http.MethodPut, url, strings.Replace(four, "standard_minutes: 20", "standard_minutes: 30", 1), "If-Match", `"r2"`),
 		http.StatusOK, "application/json", &updated)
 	if updated.Revision != 3 || updated.Changes != "sites.standard_minutes: 20 → 30" {
 		t.Errorf("Ben's update %+v", updated)
 	}
 	var hist []scenarioRevisionItem
 	decode(t, get(t, h, url+"/revisions"), http.StatusOK, "application/json", &hist)
-	if len(hist) != 3 || hist[0].Author != "ana" || hist[0].Note != "start" || hist[2].Author != "ben" {
+	if len(hist) != 3 || hist[0].Author != "analyst" || hist[0].Note != "start" || hist[2].Author != "approver" {
 		t.Errorf("history %+v", hist)
 	}
 	// An invalid document is refused and stores nothing.

@@ -4,18 +4,23 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"placeplan/auth"
 )
 
-// Role is what a caller must be to use a route. Roles are ordered: an
-// admin may do what an analyst may, and an analyst what a viewer may.
+// Role is what a caller must be to use a route: public, or one of the
+// account roles of package auth, which are ordered (an admin may do what an
+// approver may, an approver what an analyst may, an analyst what a viewer
+// may).
 type Role string
 
 // Roles.
 const (
-	RolePublic  Role = "public"  // health checks and the web page: never behind authentication
-	RoleViewer  Role = "viewer"  // reads data and results
-	RoleAnalyst Role = "analyst" // ingests data and runs analyses
-	RoleAdmin   Role = "admin"   // manages the installation
+	RolePublic   Role = "public"            // health checks, the web page and signing in: never behind authentication
+	RoleViewer   Role = Role(auth.Viewer)   // reads data and results
+	RoleAnalyst  Role = Role(auth.Analyst)  // ingests data, edits scenarios and runs analyses
+	RoleApprover Role = Role(auth.Approver) // approves a scenario revision for a board
+	RoleAdmin    Role = Role(auth.Admin)    // manages users, tokens and settings, reads the audit trail
 )
 
 // Route describes one registered route: its method, its echo path pattern,
@@ -55,6 +60,10 @@ func (s *Server) routeTable() []route {
 		get("/healthz", RolePublic, false, s.handleHealthz, "liveness: the process answers"),
 		get("/readyz", RolePublic, false, s.handleReadyz, "readiness: the data store answers"),
 
+		get("/api/v1/session", RolePublic, false, s.handleSession, "who is signed in (if anyone), with the anti-forgery token for writes and the ways to sign in"),
+		{Route: Route{Method: http.MethodPost, Path: "/api/v1/session", Role: RolePublic, Summary: "sign in with a user name and password (JSON); sets the session cookie"}, handler: s.handleSignIn},
+		{Route: Route{Method: http.MethodDelete, Path: "/api/v1/session", Role: RoleViewer, Summary: "sign out: the server ends the session"}, handler: s.handleSignOut},
+		get("/api/v1/audit", RoleAdmin, false, s.handleAudit, "the audit trail, oldest first (since=DATE, format=json|csv)"),
 		get("/api/v1/config", RoleViewer, false, s.handleConfig, "what the web map reads at start: version, whether saved work is kept, basemap, suppression threshold, geographies, bounds"),
 		get("/api/v1/datasets", RoleViewer, true, s.handleDatasets, "ingested datasets with licence and attribution"),
 		get("/api/v1/areas", RoleViewer, true, s.handleAreas, "small areas, without boundaries"),
@@ -113,12 +122,4 @@ func (s *Server) register(r route) {
 // Routes returns the routes the server serves, in registration order.
 func (s *Server) Routes() []Route {
 	return append([]Route(nil), s.routes...)
-}
-
-// authorize is where authentication and authorisation plug in: every route
-// passes through it with the role it needs. placeplan has no users yet, so
-// for now it lets every request through.
-func (s *Server) authorize(need Role) echo.MiddlewareFunc {
-	_ = need
-	return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
 }

@@ -180,7 +180,7 @@ func BenchmarkFirstTileEngland(b *testing.B) {
 	bare := englandStore(b, b.TempDir())
 	ingested := englandStore(b, b.TempDir())
 	start := time.Now()
-	if err := NewServer(Config{}, ingested, nil).PersistTiles(ctx, nil); err != nil {
+	if err := NewServer(localUnlessAccounts(Config{}), ingested, nil).PersistTiles(ctx, nil); err != nil {
 		b.Fatal(err)
 	}
 	sets, err := ingested.TileSets(ctx, "")
@@ -228,7 +228,7 @@ func BenchmarkFirstTileEngland(b *testing.B) {
 							b.Fatal(err)
 						}
 					}
-					srv := NewServer(Config{Addr: "127.0.0.1:0"}, st.store, nil)
+					srv := NewServer(localUnlessAccounts(Config{Addr: "127.0.0.1:0"}), st.store, nil)
 					if err := srv.Start(); err != nil {
 						b.Fatal(err)
 					}

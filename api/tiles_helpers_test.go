@@ -27,7 +27,7 @@ import (
 // newTBServer builds a Server over store that discards its log, for
 // benchmarks (newServer and get take a *testing.T).
 func newTBServer(store Store, cfg Config) *Server {
-	return NewServer(cfg, store, nil)
+	return NewServer(localUnlessAccounts(cfg), store, nil)
 }
 
 // getTB sends a GET through h; headers come in name, value pairs.

@@ -63,7 +63,7 @@ func TestPersistedTilesAreTheTiles(t *testing.T) {
 	ingestReferrals(t, store)
 	cfg := Config{Disclosure: placeplan.Disclosure{MinCount: 5}}
 	rev, _ := store.Revision(ctx)
-	if err := NewServer(cfg, store, nil).PersistTiles(ctx, nil); err != nil {
+	if err := NewServer(localUnlessAccounts(cfg), store, nil).PersistTiles(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	sets, err := store.TileSets(ctx, "")
@@ -139,7 +139,7 @@ func TestPersistedTilesKeepToTheirRevisionAndSuppression(t *testing.T) {
 	ctx := context.Background()
 	store := loadDefault(t)
 	cfg := Config{Disclosure: placeplan.Disclosure{MinCount: 5}}
-	if err := NewServer(cfg, store, nil).PersistTiles(ctx, nil); err != nil {
+	if err := NewServer(localUnlessAccounts(cfg), store, nil).PersistTiles(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	served := func(srv *Server) float64 {

@@ -140,7 +140,7 @@ uncertainty: {draws: 0}
 	if err != nil {
 		t.Fatal(err)
 	}
-	saved, err := scenario.Create(ctx, store, sc, "test", "")
+	saved, err := scenario.Create(ctx, store, sc, placeplan.Actor{Name: "test"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -74,7 +74,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	}
 	defer s.Close()
 	doc := []byte(`{"name":"a"}`)
-	if _, err := s.CreateScenario(ctx, "a", "a", doc, "ana", "start"); err != nil {
+	if _, err := s.CreateScenario(ctx, "a", "a", doc, placeplan.Actor{Name: "ana"}, "start"); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -86,7 +86,7 @@ func TestBackupWhileWriting(t *testing.T) {
 				return
 			default:
 			}
-			if _, err := s.UpdateScenario(ctx, "a", rev, "a", fmt.Appendf(nil, `{"name":"a","note":%d}`, rev), "ana", "", ""); err != nil {
+			if _, err := s.UpdateScenario(ctx, "a", rev, "a", fmt.Appendf(nil, `{"name":"a","note":%d}`, rev), placeplan.Actor{Name: "ana"}, "", ""); err != nil {
 				t.Errorf("update %d: %v", rev, err)
 				return
 			}

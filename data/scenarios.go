@@ -105,8 +105,8 @@ type querier interface {
 // for an id that ValidateScenarioID refuses, an empty name or a document
 // that is not a JSON object, and ECONFLICT when the id is taken, archived
 // scenarios included.
-func (s *Store) CreateScenario(ctx context.Context, id, name string, doc []byte, author, note string) (placeplan.ScenarioRevision, error) {
-	rev, err := s.newScenarioRevision(id, name, doc, author, note)
+func (s *Store) CreateScenario(ctx context.Context, id, name string, doc []byte, by placeplan.Actor, note string) (placeplan.ScenarioRevision, error) {
+	rev, err := s.newScenarioRevision(id, name, doc, by.Name, note)
 	if err != nil {
 		return placeplan.ScenarioRevision{}, err
 	}
@@ -128,6 +128,9 @@ func (s *Store) CreateScenario(ctx context.Context, id, name string, doc []byte,
 		return placeplan.ScenarioRevision{}, err
 	}
 	if err := insertScenario(ctx, tx, rev); err != nil {
+		return placeplan.ScenarioRevision{}, err
+	}
+	if err := s.auditScenario(ctx, tx, by, placeplan.AuditScenarioCreate, rev.CreatedAt, rev, rev.Name); err != nil {
 		return placeplan.ScenarioRevision{}, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -358,7 +361,7 @@ func scanScenarioRevision(row interface{ Scan(...any) error }) (placeplan.Scenar
 // object. When doc and the name equal the current revision's, nothing is
 // stored and the current revision is returned (a repeated PUT makes no new
 // revision).
-func (s *Store) UpdateScenario(ctx context.Context, id string, baseRevision int, name string, doc []byte, author, note, changes string) (placeplan.ScenarioRevision, error) {
+func (s *Store) UpdateScenario(ctx context.Context, id string, baseRevision int, name string, doc []byte, by placeplan.Actor, note, changes string) (placeplan.ScenarioRevision, error) {
 	if err := ValidateScenarioID(id); err != nil {
 		return placeplan.ScenarioRevision{}, err
 	}
@@ -400,11 +403,14 @@ func (s *Store) UpdateScenario(ctx context.Context, id string, baseRevision int,
 		return same, nil
 	}
 	rev := placeplan.ScenarioRevision{ScenarioID: id, Revision: cur.Revision + 1, Name: name, Document: bytes.Clone(doc),
-		Author: author, Note: note, Changes: changes, CreatedAt: s.now()}
+		Author: by.Name, Note: note, Changes: changes, CreatedAt: s.now()}
 	if err := advanceScenario(ctx, tx, id, baseRevision, `revision = ?`, rev.Revision); err != nil {
 		return placeplan.ScenarioRevision{}, err
 	}
 	if err := insertScenarioRevision(ctx, tx, rev); err != nil {
+		return placeplan.ScenarioRevision{}, err
+	}
+	if err := s.auditScenario(ctx, tx, by, placeplan.AuditScenarioUpdate, rev.CreatedAt, rev, changes); err != nil {
 		return placeplan.ScenarioRevision{}, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -420,7 +426,7 @@ func (s *Store) UpdateScenario(ctx context.Context, id string, baseRevision int,
 // EPRECONDITION when baseRevision is not the current revision, ENOTFOUND
 // for an unknown id, ECONFLICT when the scenario is already archived, and
 // EINVALID for a baseRevision below 1.
-func (s *Store) ArchiveScenario(ctx context.Context, id string, baseRevision int, author, note string) error {
+func (s *Store) ArchiveScenario(ctx context.Context, id string, baseRevision int, by placeplan.Actor, note string) error {
 	if baseRevision < 1 {
 		return placeplan.Errorf(placeplan.EINVALID,
 			"scenario %q: archiving must name the revision it starts from (1 or more, not %d)", id, baseRevision)
@@ -433,12 +439,29 @@ func (s *Store) ArchiveScenario(ctx context.Context, id string, baseRevision int
 	if _, err := writableScenario(ctx, tx, id, baseRevision, "archived"); err != nil {
 		return err
 	}
+	now := s.now()
 	if err := advanceScenario(ctx, tx, id, baseRevision, `archived_at = ?, archived_by = ?, archive_note = ?`,
-		s.now().Format(scenarioTime), author, note); err != nil {
+		now.Format(scenarioTime), by.Name, note); err != nil {
+		return err
+	}
+	if err := s.auditScenario(ctx, tx, by, placeplan.AuditScenarioArchive, now, placeplan.ScenarioRevision{ScenarioID: id, Revision: baseRevision, Note: note}, "archived"); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("archive scenario %q: commit: %w", id, err)
+	}
+	return nil
+}
+
+// auditScenario appends the audit entry of a change to a scenario inside
+// the change's transaction: the revision it made or ended at, in words.
+func (s *Store) auditScenario(ctx context.Context, tx *sql.Tx, by placeplan.Actor, action string, at time.Time, rev placeplan.ScenarioRevision, what string) error {
+	detail := fmt.Sprintf("revision %d: %s", rev.Revision, what)
+	if rev.Note != "" {
+		detail += " (" + rev.Note + ")"
+	}
+	if _, err := s.appendAudit(ctx, tx, placeplan.AuditEntry{At: at, Actor: by.Name, Remote: by.Remote, Action: action, Target: rev.ScenarioID, Detail: detail}); err != nil {
+		return fmt.Errorf("scenario %q: %w", rev.ScenarioID, err)
 	}
 	return nil
 }

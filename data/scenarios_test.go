@@ -63,14 +63,14 @@ func TestScenarioCreateAndRead(t *testing.T) {
 	ctx := context.Background()
 	s, _ := scenarioStore(t)
 	created := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	rev, err := s.CreateScenario(ctx, "shropshire-five-teams", "  Shropshire — five integrated teams  ", shropshireDoc, "asha", "first draft for the board")
+	rev, err := s.CreateScenario(ctx, "shropshire-five-teams", "  Shropshire — five integrated teams  ", shropshireDoc, placeplan.Actor{Name: "asha"}, "first draft for the board")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := placeplan.ScenarioRevision{ScenarioID: "shropshire-five-teams", Revision: 1, Name: "Shropshire — five integrated teams",
 		Document: shropshireDoc, Author: "asha", Note: "first draft for the board", Changes: "created", CreatedAt: created}
 	checkRevision(t, "created", rev, want)
-	if _, err := s.CreateScenario(ctx, "oxfordshire-hubs", "Oxfordshire hubs", []byte(`{"name":"Oxfordshire hubs"}`), "ben", ""); err != nil {
+	if _, err := s.CreateScenario(ctx, "oxfordshire-hubs", "Oxfordshire hubs", []byte(`{"name":"Oxfordshire hubs"}`), placeplan.Actor{Name: "ben"}, ""); err != nil {
 		t.Fatal(err)
 	}
 
@@ -162,7 +162,7 @@ func TestScenarioArgumentsValidated(t *testing.T) {
 			if err := ValidateScenarioID(tc.id); (err == nil) != idValid {
 				t.Errorf("ValidateScenarioID(%q) = %v", tc.id, err)
 			}
-			_, err := s.CreateScenario(ctx, tc.id, tc.title, tc.doc, "asha", "")
+			_, err := s.CreateScenario(ctx, tc.id, tc.title, tc.doc, placeplan.Actor{Name: "asha"}, "")
 			if tc.want == "" {
 				if err != nil {
 					t.Fatalf("CreateScenario(%q): %v", tc.id, err)
@@ -191,15 +191,15 @@ func isDocOrNameCase(want string) bool {
 func TestScenarioDuplicateID(t *testing.T) {
 	ctx := context.Background()
 	s, _ := scenarioStore(t)
-	if _, err := s.CreateScenario(ctx, "five-teams", "Five teams", []byte(`{"teams":5}`), "asha", ""); err != nil {
+	if _, err := s.CreateScenario(ctx, "five-teams", "Five teams", []byte(`{"teams":5}`), placeplan.Actor{Name: "asha"}, ""); err != nil {
 		t.Fatal(err)
 	}
-	_, err := s.CreateScenario(ctx, "five-teams", "Another", []byte(`{"teams":4}`), "ben", "")
+	_, err := s.CreateScenario(ctx, "five-teams", "Another", []byte(`{"teams":4}`), placeplan.Actor{Name: "ben"}, "")
 	datatest.AssertAppError(t, err, placeplan.ECONFLICT, `"five-teams"`, "already exists")
-	if err := s.ArchiveScenario(ctx, "five-teams", 1, "asha", "superseded"); err != nil {
+	if err := s.ArchiveScenario(ctx, "five-teams", 1, placeplan.Actor{Name: "asha"}, "superseded"); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.CreateScenario(ctx, "five-teams", "Another", []byte(`{"teams":4}`), "ben", "")
+	_, err = s.CreateScenario(ctx, "five-teams", "Another", []byte(`{"teams":4}`), placeplan.Actor{Name: "ben"}, "")
 	datatest.AssertAppError(t, err, placeplan.ECONFLICT, `"five-teams"`, "archived")
 	rev, err := s.ScenarioRevision(ctx, "five-teams", 0)
 	if err != nil || rev.Name != "Five teams" || string(rev.Document) != `{"teams":5}` || countRevisions(t, s, "five-teams") != 1 {
@@ -216,14 +216,14 @@ func TestScenarioUpdateChain(t *testing.T) {
 		[]byte(`{"teams":5, "standard":30}`),
 		[]byte(`{"teams":4,"standard":30 }`),
 	}
-	if _, err := s.CreateScenario(ctx, "shropshire", "Shropshire", docs[0], "asha", "draft"); err != nil {
+	if _, err := s.CreateScenario(ctx, "shropshire", "Shropshire", docs[0], placeplan.Actor{Name: "asha"}, "draft"); err != nil {
 		t.Fatal(err)
 	}
-	r2, err := s.UpdateScenario(ctx, "shropshire", 1, "", docs[1], "ben", "rural reach", "service standard 20 → 30 minutes")
+	r2, err := s.UpdateScenario(ctx, "shropshire", 1, "", docs[1], placeplan.Actor{Name: "ben"}, "rural reach", "service standard 20 → 30 minutes")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r3, err := s.UpdateScenario(ctx, "shropshire", 2, "Shropshire — four teams", docs[2], "asha", "budget", "teams 5 → 4")
+	r3, err := s.UpdateScenario(ctx, "shropshire", 2, "Shropshire — four teams", docs[2], placeplan.Actor{Name: "asha"}, "budget", "teams 5 → 4")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +262,7 @@ func TestScenarioUpdateChain(t *testing.T) {
 	}
 
 	// Saving the current document and name again makes no revision.
-	same, err := s.UpdateScenario(ctx, "shropshire", 3, "Shropshire — four teams", docs[2], "ben", "again", "nothing")
+	same, err := s.UpdateScenario(ctx, "shropshire", 3, "Shropshire — four teams", docs[2], placeplan.Actor{Name: "ben"}, "again", "nothing")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +271,7 @@ func TestScenarioUpdateChain(t *testing.T) {
 		t.Errorf("a repeated update stored a revision: %d revisions", n)
 	}
 	// The same document under a new name is a change.
-	r4, err := s.UpdateScenario(ctx, "shropshire", 3, "Shropshire — 4 teams", docs[2], "ben", "", "renamed")
+	r4, err := s.UpdateScenario(ctx, "shropshire", 3, "Shropshire — 4 teams", docs[2], placeplan.Actor{Name: "ben"}, "", "renamed")
 	if err != nil || r4.Revision != 4 || !bytes.Equal(r4.Document, docs[2]) {
 		t.Errorf("rename: %+v, %v", r4, err)
 	}
@@ -285,10 +285,10 @@ func TestScenarioUpdateChain(t *testing.T) {
 func TestScenarioStaleUpdateStoresNothing(t *testing.T) {
 	ctx := context.Background()
 	s, _ := scenarioStore(t)
-	if _, err := s.CreateScenario(ctx, "oxon", "Oxfordshire", []byte(`{"v":1}`), "asha", ""); err != nil {
+	if _, err := s.CreateScenario(ctx, "oxon", "Oxfordshire", []byte(`{"v":1}`), placeplan.Actor{Name: "asha"}, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.UpdateScenario(ctx, "oxon", 1, "", []byte(`{"v":2}`), "ben", "", "v 2"); err != nil {
+	if _, err := s.UpdateScenario(ctx, "oxon", 1, "", []byte(`{"v":2}`), placeplan.Actor{Name: "ben"}, "", "v 2"); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -303,7 +303,7 @@ func TestScenarioStaleUpdateStoresNothing(t *testing.T) {
 		{"no base revision", 0, placeplan.EINVALID, []string{`"oxon"`, "revision it starts from"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := s.UpdateScenario(ctx, "oxon", tc.base, "Renamed", []byte(`{"v":3}`), "cai", "", "v 3")
+			_, err := s.UpdateScenario(ctx, "oxon", tc.base, "Renamed", []byte(`{"v":3}`), placeplan.Actor{Name: "cai"}, "", "v 3")
 			datatest.AssertAppError(t, err, tc.code, tc.msg...)
 			if n := countRevisions(t, s, "oxon"); n != 2 {
 				t.Errorf("%d revisions after a refused update, want 2", n)
@@ -313,9 +313,9 @@ func TestScenarioStaleUpdateStoresNothing(t *testing.T) {
 			}
 		})
 	}
-	_, err := s.UpdateScenario(ctx, "nowhere", 1, "", []byte(`{}`), "cai", "", "")
+	_, err := s.UpdateScenario(ctx, "nowhere", 1, "", []byte(`{}`), placeplan.Actor{Name: "cai"}, "", "")
 	datatest.AssertAppError(t, err, placeplan.ENOTFOUND, `"nowhere"`)
-	_, err = s.UpdateScenario(ctx, "oxon", 2, "", []byte(`not json`), "cai", "", "")
+	_, err = s.UpdateScenario(ctx, "oxon", 2, "", []byte(`not json`), placeplan.Actor{Name: "cai"}, "", "")
 	datatest.AssertAppError(t, err, placeplan.EINVALID, `"oxon"`, "JSON")
 }
 
@@ -324,25 +324,25 @@ func TestScenarioStaleUpdateStoresNothing(t *testing.T) {
 func TestScenarioStaleDetails(t *testing.T) {
 	ctx := context.Background()
 	s, _ := scenarioStore(t) // 2 March 2026, 09:00, a minute a call
-	if _, err := s.CreateScenario(ctx, "oxon", "Oxfordshire", []byte(`{"v":1}`), "asha", ""); err != nil {
+	if _, err := s.CreateScenario(ctx, "oxon", "Oxfordshire", []byte(`{"v":1}`), placeplan.Actor{Name: "asha"}, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.UpdateScenario(ctx, "oxon", 1, "", []byte(`{"v":2}`), "alice", "rural reach", "sites.teams: 5 → 4"); err != nil {
+	if _, err := s.UpdateScenario(ctx, "oxon", 1, "", []byte(`{"v":2}`), placeplan.Actor{Name: "alice"}, "rural reach", "sites.teams: 5 → 4"); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]any{"current_revision": 2, "changed_by": "alice", "changed_at": "2026-03-02T09:01:00Z",
 		"note": "rural reach", "changes": "sites.teams: 5 → 4"}
-	_, err := s.UpdateScenario(ctx, "oxon", 1, "", []byte(`{"v":3}`), "ben", "", "")
+	_, err := s.UpdateScenario(ctx, "oxon", 1, "", []byte(`{"v":3}`), placeplan.Actor{Name: "ben"}, "", "")
 	datatest.AssertAppError(t, err, placeplan.EPRECONDITION, `someone else (alice) saved revision 2 of "oxon" at 09:01 UTC on 2 March 2026 since you opened revision 1: reload and reapply your change`)
 	if got := placeplan.ErrorDetails(err); !maps.Equal(got, want) {
 		t.Errorf("update details %v, want %v", got, want)
 	}
-	err = s.ArchiveScenario(ctx, "oxon", 1, "ben", "")
+	err = s.ArchiveScenario(ctx, "oxon", 1, placeplan.Actor{Name: "ben"}, "")
 	datatest.AssertAppError(t, err, placeplan.EPRECONDITION, "someone else (alice) saved revision 2")
 	if got := placeplan.ErrorDetails(err); !maps.Equal(got, want) {
 		t.Errorf("archive details %v, want %v", got, want)
 	}
-	_, err = s.UpdateScenario(ctx, "oxon", 5, "", []byte(`{"v":3}`), "ben", "", "")
+	_, err = s.UpdateScenario(ctx, "oxon", 5, "", []byte(`{"v":3}`), placeplan.Actor{Name: "ben"}, "", "")
 	datatest.AssertAppError(t, err, placeplan.EPRECONDITION, "no revision 5")
 	if got := placeplan.ErrorDetails(err); got["current_revision"] != 2 {
 		t.Errorf("a revision from the future: details %v", got)
@@ -360,7 +360,7 @@ func TestScenarioConcurrentUpdatesOneWins(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	if _, err := s.CreateScenario(ctx, "race", "Race", []byte(`{"v":0}`), "asha", ""); err != nil {
+	if _, err := s.CreateScenario(ctx, "race", "Race", []byte(`{"v":0}`), placeplan.Actor{Name: "asha"}, ""); err != nil {
 		t.Fatal(err)
 	}
 	const n = 8
@@ -374,7 +374,7 @@ func TestScenarioConcurrentUpdatesOneWins(t *testing.T) {
 		}
 		wg.Go(func() {
 			<-start
-			_, errs[i] = store.UpdateScenario(ctx, "race", 1, "", fmt.Appendf(nil, `{"v":%d}`, i+1), fmt.Sprint("editor ", i), "", "v")
+			_, errs[i] = store.UpdateScenario(ctx, "race", 1, "", fmt.Appendf(nil, `{"v":%d}`, i+1), placeplan.Actor{Name: fmt.Sprint("editor ", i)}, "", "v")
 		})
 	}
 	close(start)
@@ -408,18 +408,18 @@ func TestScenarioArchive(t *testing.T) {
 	ctx := context.Background()
 	s, _ := scenarioStore(t)
 	for _, id := range []string{"keep", "old"} {
-		if _, err := s.CreateScenario(ctx, id, strings.ToUpper(id), []byte(`{"v":1}`), "asha", ""); err != nil {
+		if _, err := s.CreateScenario(ctx, id, strings.ToUpper(id), []byte(`{"v":1}`), placeplan.Actor{Name: "asha"}, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.UpdateScenario(ctx, "old", 1, "", []byte(`{"v":2}`), "ben", "", "v 2"); err != nil {
+	if _, err := s.UpdateScenario(ctx, "old", 1, "", []byte(`{"v":2}`), placeplan.Actor{Name: "ben"}, "", "v 2"); err != nil {
 		t.Fatal(err)
 	}
-	err := s.ArchiveScenario(ctx, "old", 1, "asha", "superseded")
+	err := s.ArchiveScenario(ctx, "old", 1, placeplan.Actor{Name: "asha"}, "superseded")
 	datatest.AssertAppError(t, err, placeplan.EPRECONDITION, `someone else (ben) saved revision 2 of "old"`, "since you opened revision 1")
-	datatest.AssertAppError(t, s.ArchiveScenario(ctx, "old", 0, "asha", ""), placeplan.EINVALID, `"old"`)
-	datatest.AssertAppError(t, s.ArchiveScenario(ctx, "gone", 1, "asha", ""), placeplan.ENOTFOUND, `"gone"`)
-	if err := s.ArchiveScenario(ctx, "old", 2, "cai", "superseded by keep"); err != nil {
+	datatest.AssertAppError(t, s.ArchiveScenario(ctx, "old", 0, placeplan.Actor{Name: "asha"}, ""), placeplan.EINVALID, `"old"`)
+	datatest.AssertAppError(t, s.ArchiveScenario(ctx, "gone", 1, placeplan.Actor{Name: "asha"}, ""), placeplan.ENOTFOUND, `"gone"`)
+	if err := s.ArchiveScenario(ctx, "old", 2, placeplan.Actor{Name: "cai"}, "superseded by keep"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -441,9 +441,9 @@ func TestScenarioArchive(t *testing.T) {
 		t.Errorf("Scenario of an archived scenario: %+v, %v", rec, err)
 	}
 
-	_, err = s.UpdateScenario(ctx, "old", 2, "", []byte(`{"v":3}`), "ben", "", "v 3")
+	_, err = s.UpdateScenario(ctx, "old", 2, "", []byte(`{"v":3}`), placeplan.Actor{Name: "ben"}, "", "v 3")
 	datatest.AssertAppError(t, err, placeplan.ECONFLICT, `"old" is archived`)
-	datatest.AssertAppError(t, s.ArchiveScenario(ctx, "old", 2, "ben", ""), placeplan.ECONFLICT, `"old" is archived`)
+	datatest.AssertAppError(t, s.ArchiveScenario(ctx, "old", 2, placeplan.Actor{Name: "ben"}, ""), placeplan.ECONFLICT, `"old" is archived`)
 	if history, err := s.ScenarioRevisions(ctx, "old"); err != nil || len(history) != 2 {
 		t.Errorf("history of an archived scenario: %d revisions, %v", len(history), err)
 	}
@@ -455,7 +455,7 @@ func TestScenarioArchive(t *testing.T) {
 func TestScenarioRevisionsImmutableInTheDatabase(t *testing.T) {
 	ctx := context.Background()
 	s, _ := scenarioStore(t)
-	if _, err := s.CreateScenario(ctx, "fixed", "Fixed", []byte(`{"v":1}`), "asha", "original"); err != nil {
+	if _, err := s.CreateScenario(ctx, "fixed", "Fixed", []byte(`{"v":1}`), placeplan.Actor{Name: "asha"}, "original"); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ name, sql, want string }{
@@ -487,10 +487,10 @@ func TestScenarioRevisionsImmutableInTheDatabase(t *testing.T) {
 func TestScenarioResultsCache(t *testing.T) {
 	ctx := context.Background()
 	s, _ := scenarioStore(t)
-	if _, err := s.CreateScenario(ctx, "shropshire", "Shropshire", []byte(`{"v":1}`), "asha", ""); err != nil {
+	if _, err := s.CreateScenario(ctx, "shropshire", "Shropshire", []byte(`{"v":1}`), placeplan.Actor{Name: "asha"}, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.UpdateScenario(ctx, "shropshire", 1, "", []byte(`{"v":2}`), "asha", "", "v 2"); err != nil {
+	if _, err := s.UpdateScenario(ctx, "shropshire", 1, "", []byte(`{"v":2}`), placeplan.Actor{Name: "asha"}, "", "v 2"); err != nil {
 		t.Fatal(err)
 	}
 	score := []byte(`{"ranks":[3,1,2]}`)
@@ -546,7 +546,7 @@ func TestScenarioResultsCache(t *testing.T) {
 	datatest.AssertAppError(t, err, placeplan.EINVALID, "per revision")
 
 	// Results of an archived scenario stay, and can still be cached.
-	if err := s.ArchiveScenario(ctx, "shropshire", 2, "asha", ""); err != nil {
+	if err := s.ArchiveScenario(ctx, "shropshire", 2, placeplan.Actor{Name: "asha"}, ""); err != nil {
 		t.Fatal(err)
 	}
 	put(2, 6, "plan", plan)
@@ -562,7 +562,7 @@ func TestEnsureScenarioNeverOverwrites(t *testing.T) {
 	if err != nil || !created {
 		t.Fatalf("first EnsureScenario: %v, %v", created, err)
 	}
-	if _, err := s.UpdateScenario(ctx, "shropshire-five-teams", 1, "", []byte(`{"edited":true}`), "asha", "", "edited"); err != nil {
+	if _, err := s.UpdateScenario(ctx, "shropshire-five-teams", 1, "", []byte(`{"edited":true}`), placeplan.Actor{Name: "asha"}, "", "edited"); err != nil {
 		t.Fatal(err)
 	}
 	// A later start ships a different default: the user's edit stays.
@@ -578,7 +578,7 @@ func TestEnsureScenarioNeverOverwrites(t *testing.T) {
 		t.Errorf("revision 1: %+v", first)
 	}
 	// Nor is an archived one brought back.
-	if err := s.ArchiveScenario(ctx, "shropshire-five-teams", 2, "asha", ""); err != nil {
+	if err := s.ArchiveScenario(ctx, "shropshire-five-teams", 2, placeplan.Actor{Name: "asha"}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if created, err := s.EnsureScenario(ctx, "shropshire-five-teams", "Shropshire", shropshireDoc, "placeplan", ""); err != nil || created {
@@ -599,11 +599,17 @@ func TestScenarioWritesKeepTheDataRevision(t *testing.T) {
 		t.Fatal(err)
 	}
 	steps := []func() error{
-		func() error { _, err := s.CreateScenario(ctx, "a", "A", []byte(`{}`), "", ""); return err },
+		func() error {
+			_, err := s.CreateScenario(ctx, "a", "A", []byte(`{}`), placeplan.Actor{Name: "asha"}, "")
+			return err
+		},
 		func() error { _, err := s.EnsureScenario(ctx, "b", "B", []byte(`{}`), "", ""); return err },
-		func() error { _, err := s.UpdateScenario(ctx, "a", 1, "", []byte(`{"v":2}`), "", "", ""); return err },
+		func() error {
+			_, err := s.UpdateScenario(ctx, "a", 1, "", []byte(`{"v":2}`), placeplan.Actor{Name: "asha"}, "", "")
+			return err
+		},
 		func() error { return s.PutScenarioResult(ctx, "a", 2, 7, "score", []byte(`{}`)) },
-		func() error { return s.ArchiveScenario(ctx, "b", 1, "", "") },
+		func() error { return s.ArchiveScenario(ctx, "b", 1, placeplan.Actor{Name: "asha"}, "") },
 	}
 	for i, step := range steps {
 		if err := step(); err != nil {
@@ -655,7 +661,7 @@ func TestScenarioMigrationOnAnOlderDatabase(t *testing.T) {
 	if rev, err := s.Revision(ctx); err != nil || rev != 12 {
 		t.Errorf("data revision after migrating: %d, %v; want 12", rev, err)
 	}
-	if _, err := s.CreateScenario(ctx, "after-migration", "After", []byte(`{}`), "asha", ""); err != nil {
+	if _, err := s.CreateScenario(ctx, "after-migration", "After", []byte(`{}`), placeplan.Actor{Name: "asha"}, ""); err != nil {
 		t.Errorf("the migrated registry: %v", err)
 	}
 }
@@ -671,15 +677,59 @@ func ExampleStore_UpdateScenario() {
 	defer s.Close()
 	s.Now = func() time.Time { return time.Date(2026, 12, 2, 14, 2, 0, 0, time.UTC) }
 	r1, _ := s.CreateScenario(ctx, "shropshire-five-teams", "Shropshire — five teams",
-		[]byte(`{"placeplan_scenario":1,"name":"Shropshire — five teams"}`), "asha", "first draft")
+		[]byte(`{"placeplan_scenario":1,"name":"Shropshire — five teams"}`), placeplan.Actor{Name: "asha"}, "first draft")
 	r2, _ := s.UpdateScenario(ctx, "shropshire-five-teams", r1.Revision, "",
 		[]byte(`{"placeplan_scenario":1,"name":"Shropshire — five teams","sites":{"standard":30}}`),
-		"ben", "rural reach", "service standard 20 → 30 minutes")
+		placeplan.Actor{Name: "ben"}, "rural reach", "service standard 20 → 30 minutes")
 	fmt.Println(r2.Revision, r2.Changes)
 	_, err = s.UpdateScenario(ctx, "shropshire-five-teams", r1.Revision, "",
-		[]byte(`{"placeplan_scenario":1,"name":"Shropshire — four teams"}`), "cai", "", "teams 5 → 4")
+		[]byte(`{"placeplan_scenario":1,"name":"Shropshire — four teams"}`), placeplan.Actor{Name: "cai"}, "", "teams 5 → 4")
 	fmt.Println(placeplan.ErrorCode(err)+":", err)
 	// Output:
 	// 2 service standard 20 → 30 minutes
 	// precondition: someone else (ben) saved revision 2 of "shropshire-five-teams" at 14:02 UTC on 2 December 2026 since you opened revision 1: reload and reapply your change
+}
+
+// TestScenarioChangesAreAudited: every change to a scenario appends its
+// audit entry — who, from where, what — in the change's own transaction,
+// so a refused change (stale, archived) leaves none.
+func TestScenarioChangesAreAudited(t *testing.T) {
+	ctx := context.Background()
+	s, _ := scenarioStore(t)
+	asha := placeplan.Actor{Name: "asha", Remote: "192.0.2.10"}
+	ben := placeplan.Actor{Name: "ben", Remote: "192.0.2.11"}
+	if _, err := s.CreateScenario(ctx, "oxon", "Oxfordshire", []byte(`{"v":1}`), asha, "start"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateScenario(ctx, "oxon", 1, "", []byte(`{"v":2}`), ben, "", "v 1 → 2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateScenario(ctx, "oxon", 1, "", []byte(`{"v":3}`), asha, "", "v 1 → 3"); placeplan.ErrorCode(err) != placeplan.EPRECONDITION {
+		t.Fatalf("stale update: %v", err)
+	}
+	if _, err := s.UpdateScenario(ctx, "oxon", 2, "", []byte(`{"v":2}`), asha, "", "nothing"); err != nil {
+		t.Fatal(err) // the same document: no new revision, nothing to audit
+	}
+	if err := s.ArchiveScenario(ctx, "oxon", 2, asha, "done"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ArchiveScenario(ctx, "oxon", 2, ben, ""); placeplan.ErrorCode(err) != placeplan.ECONFLICT {
+		t.Fatalf("archive twice: %v", err)
+	}
+	trail, err := s.Audit(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range trail {
+		got = append(got, strings.Join([]string{e.Actor, e.Remote, e.Action, e.Target, e.Detail}, " | "))
+	}
+	want := []string{
+		"asha | 192.0.2.10 | scenario.create | oxon | revision 1: Oxfordshire (start)",
+		"ben | 192.0.2.11 | scenario.update | oxon | revision 2: v 1 → 2",
+		"asha | 192.0.2.10 | scenario.archive | oxon | revision 2: archived (done)",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("audit trail:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }

@@ -18,13 +18,13 @@ import (
 // immutable revisions. *data.Store satisfies it.
 type RegistryStore interface {
 	PlanStore
-	CreateScenario(ctx context.Context, id, name string, doc []byte, author, note string) (placeplan.ScenarioRevision, error)
+	CreateScenario(ctx context.Context, id, name string, doc []byte, by placeplan.Actor, note string) (placeplan.ScenarioRevision, error)
 	Scenario(ctx context.Context, id string) (placeplan.ScenarioRecord, error)
 	Scenarios(ctx context.Context, includeArchived bool) ([]placeplan.ScenarioRecord, error)
 	ScenarioRevision(ctx context.Context, id string, rev int) (placeplan.ScenarioRevision, error)
 	ScenarioRevisions(ctx context.Context, id string) ([]placeplan.ScenarioRevision, error)
-	UpdateScenario(ctx context.Context, id string, baseRevision int, name string, doc []byte, author, note, changes string) (placeplan.ScenarioRevision, error)
-	ArchiveScenario(ctx context.Context, id string, baseRevision int, author, note string) error
+	UpdateScenario(ctx context.Context, id string, baseRevision int, name string, doc []byte, by placeplan.Actor, note, changes string) (placeplan.ScenarioRevision, error)
+	ArchiveScenario(ctx context.Context, id string, baseRevision int, by placeplan.Actor, note string) error
 	EnsureScenario(ctx context.Context, id, name string, doc []byte, author, note string) (bool, error)
 }
 
@@ -137,8 +137,9 @@ func SeedBuiltins(ctx context.Context, st RegistryStore) ([]string, error) {
 
 // Create validates a scenario against the data and stores it as revision
 // 1 under an id made from its name (with -2, -3… when taken). Nothing is
-// stored when it is invalid.
-func Create(ctx context.Context, st RegistryStore, sc *Scenario, author, note string) (Saved, error) {
+// stored when it is invalid. by is recorded as the revision's author and,
+// with where from, in the audit trail.
+func Create(ctx context.Context, st RegistryStore, sc *Scenario, by placeplan.Actor, note string) (Saved, error) {
 	if err := Validate(ctx, st, sc); err != nil {
 		return Saved{}, err
 	}
@@ -152,7 +153,7 @@ func Create(ctx context.Context, st RegistryStore, sc *Scenario, author, note st
 		if n > 1 {
 			id = fmt.Sprintf("%s-%d", base, n)
 		}
-		rev, err := st.CreateScenario(ctx, id, sc.Name, doc, author, note)
+		rev, err := st.CreateScenario(ctx, id, sc.Name, doc, by, note)
 		if placeplan.ErrorCode(err) == placeplan.ECONFLICT {
 			continue
 		}
@@ -208,8 +209,9 @@ func History(ctx context.Context, st RegistryStore, id string) ([]placeplan.Scen
 // Update validates a new version of a scenario and stores it as the next
 // revision, provided the scenario is still at baseRevision (else
 // EPRECONDITION: someone else changed it). The revision records what
-// changed, field by field.
-func Update(ctx context.Context, st RegistryStore, id string, baseRevision int, sc *Scenario, author, note string) (Saved, error) {
+// changed, field by field, and by as its author; the audit trail records
+// the change.
+func Update(ctx context.Context, st RegistryStore, id string, baseRevision int, sc *Scenario, by placeplan.Actor, note string) (Saved, error) {
 	old, err := Get(ctx, st, id, baseRevision)
 	if err != nil {
 		return Saved{}, err
@@ -225,7 +227,7 @@ func Update(ctx context.Context, st RegistryStore, id string, baseRevision int, 
 	if err != nil {
 		return Saved{}, err
 	}
-	rev, err := st.UpdateScenario(ctx, id, baseRevision, sc.Name, doc, author, note, changes)
+	rev, err := st.UpdateScenario(ctx, id, baseRevision, sc.Name, doc, by, note, changes)
 	if err != nil {
 		return Saved{}, err
 	}
@@ -233,9 +235,9 @@ func Update(ctx context.Context, st RegistryStore, id string, baseRevision int, 
 }
 
 // Archive archives a scenario (its revisions are kept), provided it is
-// still at baseRevision.
-func Archive(ctx context.Context, st RegistryStore, id string, baseRevision int, author, note string) error {
-	return st.ArchiveScenario(ctx, id, baseRevision, author, note)
+// still at baseRevision; the audit trail records who archived it.
+func Archive(ctx context.Context, st RegistryStore, id string, baseRevision int, by placeplan.Actor, note string) error {
+	return st.ArchiveScenario(ctx, id, baseRevision, by, note)
 }
 
 // describeChanges words the difference between two documents, field by

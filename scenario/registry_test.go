@@ -43,14 +43,14 @@ func TestRegistry(t *testing.T) {
 
 	sc := readScenario(t, "shropshire-five-teams.yaml")
 	sc.Name = "Shropshire — my five teams"
-	saved, err := Create(ctx, st, sc, "ana", "first try")
+	saved, err := Create(ctx, st, sc, placeplan.Actor{Name: "ana"}, "first try")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if saved.ID != "shropshire-my-five-teams" || saved.Revision != 1 {
 		t.Fatalf("created %+v", saved)
 	}
-	if again, err := Create(ctx, st, sc, "ana", ""); err != nil || again.ID != "shropshire-my-five-teams-2" {
+	if again, err := Create(ctx, st, sc, placeplan.Actor{Name: "ana"}, ""); err != nil || again.ID != "shropshire-my-five-teams-2" {
 		t.Errorf("same name again: %+v, %v", again, err)
 	}
 
@@ -58,7 +58,7 @@ func TestRegistry(t *testing.T) {
 	sites := *sc.Sites
 	sites.Teams = 4
 	four.Sites = &sites
-	v2, err := Update(ctx, st, saved.ID, 1, &four, "ben", "four teams")
+	v2, err := Update(ctx, st, saved.ID, 1, &four, placeplan.Actor{Name: "ben"}, "four teams")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestRegistry(t *testing.T) {
 	sites6 := *sc.Sites
 	sites6.Teams = 6
 	six.Sites = &sites6
-	_, err = Update(ctx, st, saved.ID, 1, &six, "ana", "six teams")
+	_, err = Update(ctx, st, saved.ID, 1, &six, placeplan.Actor{Name: "ana"}, "six teams")
 	if placeplan.ErrorCode(err) != placeplan.EPRECONDITION || !strings.Contains(err.Error(), "someone else (ben) saved revision 2") || placeplan.ErrorDetails(err)["current_revision"] != 2 {
 		t.Errorf("stale update: %v", err)
 	}
@@ -94,7 +94,7 @@ func TestRegistry(t *testing.T) {
 	if err != nil || cur.Revision != 2 || cur.Current != 2 || cur.Author != "ben" || cur.Label() != "shropshire-my-five-teams@2" {
 		t.Errorf("current %+v, %v", cur, err)
 	}
-	if err := Archive(ctx, st, saved.ID, 2, "ben", "superseded"); err != nil {
+	if err := Archive(ctx, st, saved.ID, 2, placeplan.Actor{Name: "ben"}, "superseded"); err != nil {
 		t.Fatal(err)
 	}
 	list, _ := List(ctx, st, false)
@@ -136,7 +136,7 @@ func TestRegistryValidation(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			sc := readScenario(t, "shropshire-five-teams.yaml")
 			c.edit(sc)
-			_, err := Create(ctx, st, sc, "ana", "")
+			_, err := Create(ctx, st, sc, placeplan.Actor{Name: "ana"}, "")
 			if placeplan.ErrorCode(err) != placeplan.EINVALID || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("got %v, want EINVALID with %q", err, c.want)
 			}

@@ -2,11 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
-	"strconv"
 	"time"
+
+	"placeplan"
+	"placeplan/wire"
 )
 
 func auditSpec() spec {
@@ -45,13 +46,9 @@ func (c *auditCmd) validate() error {
 	if c.format != "csv" && c.format != "json" {
 		return usageError{msg: fmt.Sprintf("--format %q: use csv or json", c.format)}
 	}
-	if c.sinceArg != "" {
-		var err error
-		if c.since, err = time.Parse(time.DateOnly, c.sinceArg); err != nil {
-			if c.since, err = time.Parse(time.RFC3339, c.sinceArg); err != nil {
-				return usageError{msg: fmt.Sprintf("--since %q: give a day (2026-12-01) or an RFC 3339 time (2026-12-01T09:00:00Z)", c.sinceArg)}
-			}
-		}
+	var err error
+	if c.since, err = wire.ParseSince(c.sinceArg); err != nil {
+		return usageError{msg: "--" + placeplan.ErrorMessage(err)}
 	}
 	return nil
 }
@@ -67,26 +64,7 @@ func (c *auditCmd) run(ctx context.Context, stdout io.Writer) error {
 		return err
 	}
 	if c.format == "json" {
-		type row struct {
-			Seq    int64  `json:"seq"`
-			At     string `json:"at"`
-			Actor  string `json:"actor"`
-			Action string `json:"action"`
-			Target string `json:"target"`
-			Detail string `json:"detail"`
-			Remote string `json:"remote"`
-		}
-		out := []row{}
-		for _, e := range entries {
-			out = append(out, row{e.Seq, e.At.UTC().Format(time.RFC3339Nano), e.Actor, e.Action, e.Target, e.Detail, e.Remote})
-		}
-		return writeJSON(stdout, out)
+		return writeJSON(stdout, wire.NewAudit(entries))
 	}
-	w := csv.NewWriter(stdout)
-	w.Write([]string{"seq", "at", "actor", "action", "target", "detail", "remote"})
-	for _, e := range entries {
-		w.Write([]string{strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), e.Actor, e.Action, e.Target, e.Detail, e.Remote})
-	}
-	w.Flush()
-	return w.Error()
+	return wire.WriteAuditCSV(stdout, entries)
 }

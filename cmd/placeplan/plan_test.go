@@ -137,7 +137,7 @@ func TestPlanWithholdsSmallCounts(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("plan: exit %d: %s", code, errOut)
 	}
-	srv := api.NewServer(api.Config{}, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := api.NewServer(api.Config{Auth: api.AuthConfig{Mode: api.AuthLocal}}, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	req := httptest.NewRequest(http.MethodPost, "/api/v1/plans", strings.NewReader(doc))
 	req.Header.Set("Content-Type", "application/yaml")
 	rec := httptest.NewRecorder()

@@ -71,14 +71,14 @@ func (ch *change) define(fs *flag.FlagSet) {
 }
 
 // who is the author, else $USER.
-func (ch change) who() string {
+func (ch change) who() placeplan.Actor {
 	if ch.author != "" {
-		return ch.author
+		return placeplan.Actor{Name: ch.author}
 	}
 	if u := os.Getenv("USER"); u != "" {
-		return u
+		return placeplan.Actor{Name: u}
 	}
-	return "unknown"
+	return placeplan.Actor{Name: "unknown"}
 }
 
 // wantArgs checks that an action has n arguments.

@@ -7,13 +7,18 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"placeplan"
+	"placeplan/accounts"
 	"placeplan/api"
+	"placeplan/auth"
 	"placeplan/data"
 	"placeplan/scenario"
 )
@@ -24,6 +29,7 @@ func serveSpec() spec {
 		synopsis: []string{
 			"[--db FILE [--create]] [--addr HOST:PORT] [--suppress-below N] [--cors-origin ORIGIN]",
 			"[--tile-cache-mb N] [--basemap-style URL] [--frontend-dir DIR]",
+			"[--trusted-proxy CIDR] [--trusted-user-header NAME] [--secure-cookies] [--session-idle DURATION] [--session-max DURATION]",
 		},
 		about: `Serve serves the web map at /, the HTTP API under /api/v1 (described at
 /api/openapi.json), vector tiles under /tiles and OGC API - Features under
@@ -34,7 +40,17 @@ stdout is "listening on http://HOST:PORT" (--addr 127.0.0.1:0 picks a free
 port); the second says which database it serves. The log goes to stderr.
 --frontend-dir serves the web map from a directory on disk instead of the
 files built into the binary, for working on the map: run "npm run dev" in
-frontend/ and serve --frontend-dir frontend/dist/app.`,
+frontend/ and serve --frontend-dir frontend/dist/app.
+
+Everything but /healthz, /readyz and the web page with its sign-in needs
+a signed-in user (placeplan user add) or an API token (placeplan token
+create), each with a role. With no users, bound to a loopback address (as
+by default), it runs in local single-user mode: no sign-in, everything
+allowed to whoever is at this computer, and it says so on its third line;
+bound to any other address with no users it refuses to start.
+--trusted-proxy names the reverse proxies whose X-Forwarded-For and
+X-Forwarded-Proto are believed (and --trusted-user-header, the header in
+which such a proxy names an already signed-in user).`,
 		make: newServeCmd,
 	}
 }
@@ -56,6 +72,11 @@ type serveCmd struct {
 	tileCacheMB   int64
 	basemapStyle  string // a MapLibre style URL for the web map's basemap
 	frontendDir   string // serve the web map from here instead of the embedded files
+	proxies       []netip.Prefix
+	userHeader    string
+	secureCookies bool
+	sessionIdle   time.Duration
+	sessionMax    time.Duration
 }
 
 func newServeCmd() command {
@@ -71,6 +92,23 @@ func newServeCmd() command {
 		c.corsOrigins = append(c.corsOrigins, v)
 		return nil
 	})
+	fs.Func("trusted-proxy", "believe X-Forwarded-For, X-Forwarded-Proto and --trusted-user-header only from this proxy `CIDR` (such as 10.0.0.5/32); repeatable", func(v string) error {
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			a, aerr := netip.ParseAddr(v)
+			if aerr != nil {
+				return fmt.Errorf("want an address or CIDR such as 10.0.0.5 or 10.0.0.0/24")
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		c.proxies = append(c.proxies, p.Masked())
+		return nil
+	})
+	fs.StringVar(&c.userHeader, "trusted-user-header", "", "the header `NAME` (such as X-Forwarded-User) in which a --trusted-proxy names the signed-in user")
+	fs.BoolVar(&c.secureCookies, "secure-cookies", false, "mark the session cookie Secure even on plain HTTP (TLS ended by a proxy that sends no X-Forwarded-Proto)")
+	def := auth.DefaultSessionPolicy()
+	fs.DurationVar(&c.sessionIdle, "session-idle", def.Idle, "sign a browser out after `DURATION` unused")
+	fs.DurationVar(&c.sessionMax, "session-max", def.Absolute, "sign a browser out `DURATION` after it signed in")
 	fs.StringVar(&c.frontendDir, "frontend-dir", "", "serve the web map from this `DIR` on disk (such as frontend/dist/app) instead of the files built in, for front-end work")
 	return c
 }
@@ -86,10 +124,63 @@ func (c *serveCmd) validate() error {
 		return usageError{msg: "--suppress-below must not be negative"}
 	case c.create && c.db == "":
 		return usageError{msg: "--create needs --db FILE: the database file to create from the embedded default dataset"}
+	case c.sessionIdle <= 0 || c.sessionMax <= 0:
+		return usageError{msg: "--session-idle and --session-max must be positive"}
+	case c.sessionIdle > c.sessionMax:
+		return usageError{msg: "--session-idle must not be longer than --session-max"}
+	case c.userHeader != "" && len(c.proxies) == 0:
+		return usageError{msg: "--trusted-user-header needs --trusted-proxy: the header is believed only from the proxies named"}
 	case c.basemapStyle != "":
 		return checkBasemapStyle(c.basemapStyle)
 	}
 	return nil
+}
+
+// authConfig decides who may use the server: sign-in when the store has
+// users; local single-user mode when it has none and the server listens
+// only on a loopback address; and otherwise an error, since anyone who
+// can reach the port could read confidential data and change everything.
+// It returns the line that says which.
+func (c *serveCmd) authConfig(ctx context.Context, s *data.Store) (api.AuthConfig, string, error) {
+	svc := accounts.New(s, accounts.Options{Sessions: auth.SessionPolicy{Idle: c.sessionIdle, Absolute: c.sessionMax}})
+	cfg := api.AuthConfig{Accounts: svc, TrustedProxies: c.proxies, TrustedUserHeader: c.userHeader, SecureCookies: c.secureCookies}
+	users, err := svc.Users(ctx)
+	if err != nil {
+		return cfg, "", err
+	}
+	enabled := 0
+	for _, u := range users {
+		if !u.Disabled {
+			enabled++
+		}
+	}
+	if enabled > 0 {
+		cfg.Mode = api.AuthSignIn
+		return cfg, fmt.Sprintf("sign-in required: %d users may sign in; /healthz, /readyz and the sign-in page are open to all", enabled), nil
+	}
+	if !loopbackAddr(c.addr) {
+		return cfg, "", placeplan.Errorf(placeplan.EINVALID, "serve on %s with no users: anyone who can reach it could read and change everything. "+
+			"Add an admin first (placeplan user add --db FILE --name NAME --role admin), or serve on 127.0.0.1", c.addr)
+	}
+	cfg.Mode = api.AuthLocal
+	cfg.LocalUser = cliActor().Name
+	return cfg, "local single-user mode: no users, so no sign-in and everything is allowed to whoever uses this computer; " +
+		"placeplan user add --db FILE … makes the server require sign-in", nil
+}
+
+// loopbackAddr reports whether addr (host:port) listens only on a
+// loopback address: 127.0.0.0/8, ::1 or localhost. An empty host is every
+// address.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback()
 }
 
 // checkBasemapStyle refuses a basemap style that is not an absolute http
@@ -136,7 +227,11 @@ func (c *serveCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 	} else if len(added) > 0 {
 		logger.Info("stored the shipped scenarios", "ids", added)
 	}
-	srv := api.NewServer(api.Config{Addr: c.addr, Version: version, CORSOrigins: c.corsOrigins, TileCacheBytes: c.tileCacheMB << 20,
+	authCfg, access, err := c.authConfig(ctx, s)
+	if err != nil {
+		return err
+	}
+	srv := api.NewServer(api.Config{Addr: c.addr, Auth: authCfg, Version: version, CORSOrigins: c.corsOrigins, TileCacheBytes: c.tileCacheMB << 20,
 		Disclosure: placeplan.Disclosure{MinCount: c.suppressBelow}, Persistent: c.db != "", BasemapStyle: c.basemapStyle,
 		FrontendDir: frontendDir}, s, logger)
 	if err := srv.Start(); err != nil {
@@ -145,7 +240,7 @@ func (c *serveCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 	if frontendDir != "" {
 		logger.Info("serving the web map from a directory", "dir", frontendDir)
 	}
-	fmt.Fprintf(stdout, "listening on %s\n%s\n", srv.URL(), serving)
+	fmt.Fprintf(stdout, "listening on %s\n%s\n%s\n", srv.URL(), serving, access)
 	if f, ok := stdout.(*os.File); ok {
 		f.Sync()
 	}

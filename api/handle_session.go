@@ -1,0 +1,149 @@
+package api
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"placeplan"
+	"placeplan/auth"
+	"placeplan/wire"
+)
+
+// sessionDoc answers GET and POST /api/v1/session: who is signed in, and
+// what the page needs to act for them.
+type sessionDoc struct {
+	SignedIn bool   `json:"signed_in"`
+	User     string `json:"user,omitempty"`
+	Role     string `json:"role,omitempty"`
+	Via      string `json:"via,omitempty"` // session, token, proxy or local
+	Mode     string `json:"mode"`          // sign-in or local
+	// CSRFToken is what the page sends in X-CSRF-Token with every write
+	// while signed in by cookie.
+	CSRFToken string   `json:"csrf_token,omitempty"`
+	Methods   []string `json:"methods"` // the ways to sign in here: password, token
+	Roles     []string `json:"roles"`   // every role, from least to most
+}
+
+func (s *Server) sessionDocOf(p principal, ok bool) sessionDoc {
+	d := sessionDoc{Mode: s.cfg.Auth.Mode.String(), Methods: []string{}, Roles: []string{}}
+	for _, r := range auth.Roles() {
+		d.Roles = append(d.Roles, string(r))
+	}
+	if s.cfg.Auth.Mode == AuthSignIn && s.cfg.Auth.Accounts != nil {
+		d.Methods = append(d.Methods, "password", "token")
+	}
+	if ok {
+		d.SignedIn, d.User, d.Role, d.Via = true, p.User, string(p.Role), p.Via
+		if p.Via == "session" {
+			d.CSRFToken = auth.CSRFToken(p.session)
+		}
+	}
+	return d
+}
+
+// handleSession answers GET /api/v1/session: who is signed in, if anyone
+// (never 401: the page asks to know whether to show the sign-in form).
+func (s *Server) handleSession(c echo.Context) error {
+	p, ok := principalOf(c)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, s.sessionDocOf(p, ok))
+}
+
+// signInRequest is the body of POST /api/v1/session.
+type signInRequest struct {
+	Name     string `json:"name"`
+	Password string `json:"password"`
+}
+
+// maxSignInBytes bounds a sign-in body: a name and a password.
+const maxSignInBytes = 4 << 10
+
+// handleSignIn answers POST /api/v1/session with {"name", "password"} as
+// JSON: on success a new session (any old one of this browser ended), its
+// cookie and the session document (201); a wrong name or password, or a
+// locked account, is 401 and says nothing of which.
+func (s *Server) handleSignIn(c echo.Context) error {
+	req := c.Request()
+	if err := s.crossOrigin.Check(req); err != nil {
+		return placeplan.Errorf(placeplan.EFORBIDDEN, "sign-in refused: a cross-origin request from a browser")
+	}
+	if err := checkBodyType(req); err != nil {
+		return err
+	}
+	acc := s.cfg.Auth.Accounts
+	if s.cfg.Auth.Mode == AuthLocal || acc == nil {
+		return placeplan.Errorf(placeplan.ECONFLICT, "this server has no sign-in: it runs in local single-user mode")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), req.Body, maxSignInBytes))
+	if err != nil {
+		return invalidf("sign-in: the body must be JSON of at most %d bytes: %v", maxSignInBytes, err)
+	}
+	var in signInRequest
+	if err := json.Unmarshal(body, &in); err != nil {
+		return invalidf("sign-in: want JSON {\"name\": …, \"password\": …}: %v", err)
+	}
+	u, err := acc.SignIn(req.Context(), in.Name, in.Password, c.RealIP())
+	if err != nil {
+		return err
+	}
+	if ck, err := req.Cookie(sessionCookie); err == nil && ck.Value != "" {
+		if err := acc.EndSession(req.Context(), placeplan.Actor{Name: u.Name, Remote: c.RealIP()}, ck.Value); err != nil {
+			return err
+		}
+	}
+	id, _, err := acc.StartSession(req.Context(), u)
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(c, id)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusCreated, s.sessionDocOf(principal{User: u.Name, Role: u.Role, Via: "session", session: id}, true))
+}
+
+// handleSignOut answers DELETE /api/v1/session: the server forgets the
+// session, so the cookie is worthless even if kept, and the browser is
+// told to drop it (204). Signed in another way, there is nothing to end.
+func (s *Server) handleSignOut(c echo.Context) error {
+	p, _ := principalOf(c)
+	if p.Via == "session" {
+		if err := s.cfg.Auth.Accounts.EndSession(c.Request().Context(), actorOf(c), p.session); err != nil {
+			return err
+		}
+		s.clearSessionCookie(c)
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// handleAudit answers GET /api/v1/audit[?since=DATE][&format=json|csv]:
+// the audit trail, oldest first, for admins.
+func (s *Server) handleAudit(c echo.Context) error {
+	acc := s.cfg.Auth.Accounts
+	if acc == nil {
+		return notFoundf("this server keeps no audit trail: it runs without accounts")
+	}
+	since, err := wire.ParseSince(c.QueryParam("since"))
+	if err != nil {
+		return err
+	}
+	format := c.QueryParam("format")
+	if format == "" {
+		format = "json"
+	}
+	if format != "json" && format != "csv" {
+		return invalidf("format %q: use json or csv", format)
+	}
+	entries, err := acc.Audit(c.Request().Context(), since)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	if format == "csv" {
+		c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+		c.Response().WriteHeader(http.StatusOK)
+		return wire.WriteAuditCSV(c.Response(), entries)
+	}
+	return c.JSON(http.StatusOK, wire.NewAudit(entries))
+}
