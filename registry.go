@@ -35,3 +35,16 @@ type ScenarioRevision struct {
 	Changes    string
 	CreatedAt  time.Time // UTC
 }
+
+// Approval is a scenario revision approved for a board: by whom, when, for
+// which committee and meeting. Approvals are never changed or withdrawn; a
+// change to the scenario makes a new revision without one.
+type Approval struct {
+	ScenarioID  string
+	Revision    int
+	Committee   string    // such as "Health and Wellbeing Board"
+	MeetingDate time.Time // the meeting's day, UTC midnight
+	By          string    // the approver
+	At          time.Time // UTC
+	Note        string
+}

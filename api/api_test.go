@@ -531,6 +531,8 @@ func TestRoutesHaveRoles(t *testing.T) {
 			}
 		case r.Path == "/api/v1/audit":
 			want = RoleAdmin
+		case strings.HasSuffix(r.Path, "/approvals"):
+			want = RoleApprover
 		case r.Method != http.MethodGet:
 			want = RoleAnalyst // runs an analysis or changes a scenario
 		case r.Path == "/api/openapi.json":

@@ -454,3 +454,58 @@ func TestLocalModeAnswersOnlyLocalhost(t *testing.T) {
 		}
 	}
 }
+
+// TestApprovalForABoard: an approver approves a revision for a committee's
+// meeting (an analyst may not); the history and the board paper show it;
+// a change makes a new revision, whose paper is a draft again.
+func TestApprovalForABoard(t *testing.T) {
+	f := newAuthFixture(t, loadDefault(t), Config{})
+	analyst, approver := withToken(f.h, f.write[auth.Analyst]), withToken(f.h, f.write[auth.Approver])
+	base, err := os.ReadFile(filepath.Join("..", "scenario", "defaults", "shropshire-five-teams.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Replace(string(base), "name: Shropshire — five integrated teams (Oswestry live)", "name: For the board", 1)
+	var saved savedResponse
+	decode(t, send(t, analyst, http.MethodPost, "/api/v1/scenarios", doc), http.StatusCreated, "application/json", &saved)
+	url := "/api/v1/scenarios/" + saved.ID
+	body := `{"committee":"Health and Wellbeing Board","meeting":"2027-01-14","note":"item 7"}`
+	decodeProblem(t, request(t, analyst, http.MethodPost, url+"/revisions/1/approvals", "application/json", body), http.StatusForbidden)
+	decodeProblem(t, request(t, approver, http.MethodPost, url+"/revisions/1/approvals", "application/json", `{"committee":"Board","meeting":"next week"}`), http.StatusBadRequest)
+	decodeProblem(t, request(t, approver, http.MethodPost, url+"/revisions/1/approvals", "application/json", `{"committee":"Board","meeting":"2027-01-14","by":"someone else"}`), http.StatusBadRequest)
+	var a approvalItem
+	decode(t, request(t, approver, http.MethodPost, url+"/revisions/1/approvals", "application/json", body), http.StatusCreated, "application/json", &a)
+	if a.By != "approver" || a.Committee != "Health and Wellbeing Board" || a.Meeting != "2027-01-14" || a.Revision != 1 {
+		t.Errorf("approval %+v", a)
+	}
+	decodeProblem(t, request(t, approver, http.MethodPost, url+"/revisions/1/approvals", "application/json", body), http.StatusConflict)
+
+	paper := func(ref string) string {
+		t.Helper()
+		for range 100 {
+			rec := get(t, f.h, "/api/v1/scenarios/"+ref+"/report.html", bearer(f.read[auth.Viewer])...)
+			if rec.Code == http.StatusOK {
+				return rec.Body.String()
+			}
+			if rec.Code != http.StatusAccepted {
+				t.Fatalf("report of %s: %d %s", ref, rec.Code, rec.Body)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		t.Fatalf("report of %s not made in 20 s", ref)
+		return ""
+	}
+	if html := paper(saved.ID + "@1"); !strings.Contains(html, "Approved for Health and Wellbeing Board, 14 January 2027, by approver (revision 1)") {
+		t.Errorf("the paper of revision 1 does not show its approval")
+	}
+	four := strings.Replace(doc, "teams: 5", "teams: 4", 1)
+	decode(t, send(t, analyst, http.MethodPut, url, four, "If-Match", `"r1"`), http.StatusOK, "application/json", &saved)
+	var hist []scenarioRevisionItem
+	decode(t, get(t, analyst, url+"/revisions"), http.StatusOK, "application/json", &hist)
+	if len(hist) != 2 || len(hist[0].Approvals) != 1 || hist[0].Approvals[0].Note != "item 7" || len(hist[1].Approvals) != 0 {
+		t.Errorf("history %+v: revision 1 approved, revision 2 not", hist)
+	}
+	if html := paper(saved.ID + "@2"); !strings.Contains(html, "Draft: this revision has not been approved for a board") {
+		t.Errorf("the paper of the changed revision is not a draft")
+	}
+}

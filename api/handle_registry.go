@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb/geojson"
@@ -36,12 +37,28 @@ type scenarioListItem struct {
 
 // scenarioRevisionItem is one revision in a scenario's history.
 type scenarioRevisionItem struct {
-	Revision int    `json:"revision"`
-	Name     string `json:"name"`
-	Author   string `json:"author"`
-	Note     string `json:"note"`
-	Changes  string `json:"changes"`
-	Created  string `json:"created"` // RFC 3339, UTC
+	Revision  int            `json:"revision"`
+	Name      string         `json:"name"`
+	Author    string         `json:"author"`
+	Note      string         `json:"note"`
+	Changes   string         `json:"changes"`
+	Created   string         `json:"created"`   // RFC 3339, UTC
+	Approvals []approvalItem `json:"approvals"` // for a board, oldest first
+}
+
+// approvalItem is a revision's approval for a board.
+type approvalItem struct {
+	Revision  int    `json:"revision"`
+	Committee string `json:"committee"`
+	Meeting   string `json:"meeting"` // the day, 2027-01-14
+	By        string `json:"by"`
+	At        string `json:"at"` // RFC 3339, UTC
+	Note      string `json:"note"`
+}
+
+func newApprovalItem(a placeplan.Approval) approvalItem {
+	return approvalItem{Revision: a.Revision, Committee: a.Committee, Meeting: a.MeetingDate.Format(time.DateOnly), By: a.By,
+		At: a.At.UTC().Format(timeLayout), Note: a.Note}
 }
 
 // savedResponse answers a create or update.
@@ -170,16 +187,52 @@ func (s *Server) handleArchiveScenario(c echo.Context) error {
 // handleScenarioRevisions answers GET /api/v1/scenarios/{id}/revisions:
 // every revision, oldest first, with who, when, the note and what changed.
 func (s *Server) handleScenarioRevisions(c echo.Context) error {
-	revs, err := scenario.History(c.Request().Context(), s.store, c.Param("id"))
+	ctx := c.Request().Context()
+	revs, err := scenario.History(ctx, s.store, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	approvals, err := scenario.Approvals(ctx, s.store, c.Param("id"), 0)
 	if err != nil {
 		return err
 	}
 	out := make([]scenarioRevisionItem, len(revs))
 	for i, r := range revs {
 		out[i] = scenarioRevisionItem{Revision: r.Revision, Name: r.Name, Author: r.Author, Note: r.Note, Changes: r.Changes,
-			Created: r.CreatedAt.UTC().Format(timeLayout)}
+			Created: r.CreatedAt.UTC().Format(timeLayout), Approvals: []approvalItem{}}
+		for _, a := range approvals {
+			if a.Revision == r.Revision {
+				out[i].Approvals = append(out[i].Approvals, newApprovalItem(a))
+			}
+		}
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// approvalRequest is the body of an approval.
+type approvalRequest struct {
+	Committee string `json:"committee"`
+	Meeting   string `json:"meeting"`
+	Note      string `json:"note"`
+}
+
+// handleApprove answers POST /api/v1/scenarios/{id}/revisions/{rev}/approvals
+// with {"committee", "meeting", "note"} as JSON: the revision is approved
+// for that committee's meeting by the signed-in approver (201).
+func (s *Server) handleApprove(c echo.Context) error {
+	rev, err := strconv.Atoi(c.Param("rev"))
+	if err != nil || rev < 1 {
+		return invalidf("revision %q: want a number from 1", c.Param("rev"))
+	}
+	var in approvalRequest
+	if err := readJSONBody(c, &in, 8<<10); err != nil {
+		return err
+	}
+	a, err := scenario.Approve(c.Request().Context(), s.store, c.Param("id"), rev, in.Committee, in.Meeting, actorOf(c), in.Note)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, newApprovalItem(a))
 }
 
 // planResultKind names the plan documents cached in the registry's

@@ -16,6 +16,7 @@ import (
 	"placeplan"
 
 	"placeplan/report"
+	"placeplan/scenario"
 )
 
 // Reports take one to a few seconds (a plan, then Chromium or pandoc), so
@@ -149,6 +150,9 @@ func (s *Server) handleReport(c echo.Context) error {
 		return err
 	}
 	req := report.Request{Label: n.label, Scenario: n.sc, Disclosure: s.cfg.Disclosure}
+	if req.Approvals, err = scenario.ApprovalsOfLabel(ctx, s.store, n.label); err != nil {
+		return err
+	}
 	if ref := c.QueryParam("compare"); ref != "" {
 		m, err := s.lookupScenario(ctx, ref)
 		if err != nil {
@@ -163,7 +167,7 @@ func (s *Server) handleReport(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("read data revision: %w", err)
 	}
-	key := strings.Join([]string{string(format), n.label, req.CompareLabel, strconv.FormatInt(rev, 10)}, "\x00")
+	key := strings.Join([]string{string(format), n.label, req.CompareLabel, strconv.FormatInt(rev, 10), strconv.Itoa(len(req.Approvals))}, "\x00")
 	job := s.reports.get(key, func(ctx context.Context, j *reportJob) ([]byte, string, error) {
 		j.say("working out the plan")
 		req.Now = time.Now()

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -77,13 +78,9 @@ func (s *Server) handleSignIn(c echo.Context) error {
 	if s.cfg.Auth.Mode == AuthLocal || acc == nil {
 		return placeplan.Errorf(placeplan.ECONFLICT, "this server has no sign-in: it runs in local single-user mode")
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), req.Body, maxSignInBytes))
-	if err != nil {
-		return invalidf("sign-in: the body must be JSON of at most %d bytes: %v", maxSignInBytes, err)
-	}
 	var in signInRequest
-	if err := json.Unmarshal(body, &in); err != nil {
-		return invalidf("sign-in: want JSON {\"name\": …, \"password\": …}: %v", err)
+	if err := readJSONBody(c, &in, maxSignInBytes); err != nil {
+		return err
 	}
 	u, err := acc.SignIn(req.Context(), in.Name, in.Password, c.RealIP())
 	if err != nil {
@@ -146,4 +143,19 @@ func (s *Server) handleAudit(c echo.Context) error {
 		return wire.WriteAuditCSV(c.Response(), entries)
 	}
 	return c.JSON(http.StatusOK, wire.NewAudit(entries))
+}
+
+// readJSONBody decodes a small JSON object body of at most limit bytes
+// into v; unknown members are refused, so that a typo is not ignored.
+func readJSONBody(c echo.Context, v any, limit int64) error {
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, limit))
+	if err != nil {
+		return invalidf("the body must be JSON of at most %d bytes: %v", limit, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return invalidf("the body is not the JSON object wanted: %v", err)
+	}
+	return nil
 }

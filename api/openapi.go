@@ -238,6 +238,11 @@ func routeDocs() map[string]routeDoc {
 			params: []openAPIParameter{scenarioPath}},
 		"/api/v1/scenarios/:id/revisions/:rev": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"},
 			status: []int{304, 400, 404}, params: []openAPIParameter{scenarioPath, revPath}},
+		"/api/v1/scenarios/:id/revisions/:rev/approvals": {tag: "scenarios", content: appJSON, status: []int{201, 400, 404, 409},
+			schema: schema{"type": "object", "required": []string{"revision", "committee", "meeting", "by", "at", "note"}},
+			params: []openAPIParameter{scenarioPath, revPath},
+			post: map[string]schema{appJSONType: {"type": "object", "required": []string{"committee", "meeting"}, "properties": schema{
+				"committee": schema{"type": "string"}, "meeting": schema{"type": "string", "format": "date"}, "note": schema{"type": "string"}}}}},
 		"/api/v1/scenarios/:id/revisions/:rev/:kind": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"},
 			status: []int{304, 400, 404}, params: []openAPIParameter{scenarioPath, revPath,
 				pathParamDoc("kind", "the result", enumSchema("plan", "score"))}},

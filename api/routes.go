@@ -88,6 +88,8 @@ func (s *Server) routeTable() []route {
 		write(http.MethodDelete, "/api/v1/scenarios/:id", s.handleArchiveScenario, "archive a scenario (If-Match; its revisions are kept)"),
 		get("/api/v1/scenarios/:id/revisions", RoleViewer, false, s.handleScenarioRevisions, "a scenario's revisions: who, when, note, what changed"),
 		get("/api/v1/scenarios/:id/revisions/:rev", RoleViewer, false, s.handleGetScenarioRevision, "one revision's document"),
+		{Route: Route{Method: http.MethodPost, Path: "/api/v1/scenarios/:id/revisions/:rev/approvals", Role: RoleApprover,
+			Summary: "approve a revision for a board: {committee, meeting (a day), note} as JSON"}, handler: s.handleApprove},
 		get("/api/v1/scenarios/:id/revisions/:rev/:kind", RoleViewer, false, s.handleRevisionResult, "one revision's plan or score on the current data, kept once computed"),
 		get("/api/v1/scenarios/:id/:file", RoleViewer, false, s.handleReport,
 			"the board paper or analysts' files, /api/v1/scenarios/{id}/report.{pdf,docx,html,xlsx,csv,gpkg,geojson,pmtiles} ({id} may be id@revision; compare= a second scenario): the file when ready within 2 s, else 202 with the status to poll"),

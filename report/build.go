@@ -56,7 +56,11 @@ type Request struct {
 	Scenario     *scenario.Scenario
 	CompareLabel string
 	Compare      *scenario.Scenario // nil for none
-	Now          time.Time
+	// Approvals are the approvals for a board of the revision reported
+	// (scenario.ApprovalsOfLabel), shown on the front sheet and in the
+	// footer; none for a draft.
+	Approvals []placeplan.Approval
+	Now       time.Time
 }
 
 // Make works out the plan of the requested scenario (and of the one to
@@ -102,7 +106,7 @@ func Make(ctx context.Context, st Store, req Request) (*Report, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	b := &builder{label: label, sc: sc, res: res, tpl: tpl, now: now, areaResults: areas, summary: sum}
+	b := &builder{label: label, sc: sc, res: res, tpl: tpl, now: now, areaResults: areas, summary: sum, approvals: req.Approvals}
 	b.index(geom, locs)
 	if req.Compare != nil {
 		if b.alt, err = compareWith(ctx, st, label, res, req.CompareLabel, req.Compare, policy); err != nil {
@@ -126,6 +130,7 @@ type builder struct {
 	now         time.Time
 	areaResults []scenario.AreaResult
 	summary     *scenario.Summary // nil when the IoD summary measures could not be made
+	approvals   []placeplan.Approval
 
 	geometry   map[string]orb.MultiPolygon // demand areas' boundaries, by code
 	localities map[string]orb.MultiPolygon // the ranked localities, dissolved
@@ -211,6 +216,12 @@ func (b *builder) paper() (*Paper, error) {
 	}
 	b.p = &Paper{Title: title, Council: b.tpl.Council, Language: "en-GB", Marking: marking, Date: b.now,
 		Footer: fmt.Sprintf("Scenario %s · data %s", b.label, b.vintage())}
+	if len(b.approvals) > 0 {
+		a := b.approvals[len(b.approvals)-1]
+		b.p.Footer += fmt.Sprintf(" · approved for %s %s", a.Committee, a.MeetingDate.Format("2 Jan 2006"))
+	} else {
+		b.p.Footer += " · draft"
+	}
 	b.frontSheet(pp)
 	for i, s := range b.tpl.Sections {
 		sec := Section{Key: s.Key, Number: strconv.Itoa(i + 1), Title: s.Title}
@@ -282,6 +293,8 @@ func (b *builder) frontSheet(pp *scenario.Paper) {
 			fd = b.divisionsField(f.Label)
 		case "key_decision":
 			fd = Field{Label: f.Label, Value: b.keyDecision(pp)}
+		case "approval":
+			fd = Field{Label: f.Label, Value: b.approvalStatus()}
 		case "purpose":
 			v := pp.Purpose
 			if v == "" {
@@ -291,6 +304,19 @@ func (b *builder) frontSheet(pp *scenario.Paper) {
 		}
 		b.p.FrontSheet = append(b.p.FrontSheet, fd)
 	}
+}
+
+// approvalStatus says whether the revision reported was approved for a
+// board, and for which, by whom; a draft says so.
+func (b *builder) approvalStatus() string {
+	if len(b.approvals) == 0 {
+		return "Draft: this revision has not been approved for a board"
+	}
+	var parts []string
+	for _, a := range b.approvals {
+		parts = append(parts, fmt.Sprintf("Approved for %s, %s, by %s (revision %d)", a.Committee, a.MeetingDate.Format("2 January 2006"), a.By, a.Revision))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // keyDecision applies the template's rule: by cost when the paper gives

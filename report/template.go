@@ -69,7 +69,7 @@ func AppendixKeys() []string {
 
 // FrontSheetFields are the front-sheet fields a template may name.
 func FrontSheetFields() []string {
-	return []string{"committee", "item", "access", "title", "officer", "divisions", "key_decision", "purpose"}
+	return []string{"committee", "item", "access", "title", "officer", "divisions", "key_decision", "approval", "purpose"}
 }
 
 // Templates lists the names of the templates placeplan ships.

@@ -26,6 +26,8 @@ type RegistryStore interface {
 	UpdateScenario(ctx context.Context, id string, baseRevision int, name string, doc []byte, by placeplan.Actor, note, changes string) (placeplan.ScenarioRevision, error)
 	ArchiveScenario(ctx context.Context, id string, baseRevision int, by placeplan.Actor, note string) error
 	EnsureScenario(ctx context.Context, id, name string, doc []byte, author, note string) (bool, error)
+	ApproveScenario(ctx context.Context, a placeplan.Approval, by placeplan.Actor) (placeplan.Approval, error)
+	ScenarioApprovals(ctx context.Context, id string, rev int) ([]placeplan.Approval, error)
 }
 
 // Saved is one stored revision of a scenario.
@@ -303,4 +305,46 @@ func Resolve(ctx context.Context, st RegistryStore, ref string, files bool) (str
 		return "", nil, placeplan.Errorf(placeplan.ENOTFOUND, "no scenario %q", id)
 	}
 	return id, sc, nil
+}
+
+// Approve marks revision rev of a scenario (0: the current one) approved
+// for committee at the meeting on meeting (a day, 2027-01-14), by by, and
+// records it in the audit trail. The revision is immutable, so the
+// approval holds for exactly what was approved; a later change makes a new
+// revision without one. EINVALID for an empty committee or a meeting that
+// is not a day; the store's errors otherwise.
+func Approve(ctx context.Context, st RegistryStore, id string, rev int, committee, meeting string, by placeplan.Actor, note string) (placeplan.Approval, error) {
+	committee = strings.TrimSpace(committee)
+	if committee == "" {
+		return placeplan.Approval{}, placeplan.Errorf(placeplan.EINVALID, "scenario %q: say which committee approves it (such as Health and Wellbeing Board)", id)
+	}
+	day, err := time.Parse(time.DateOnly, strings.TrimSpace(meeting))
+	if err != nil {
+		return placeplan.Approval{}, placeplan.Errorf(placeplan.EINVALID, "scenario %q: meeting %q: give the day of the meeting, such as 2027-01-14", id, meeting)
+	}
+	if rev == 0 {
+		cur, err := st.Scenario(ctx, id)
+		if err != nil {
+			return placeplan.Approval{}, err
+		}
+		rev = cur.Revision
+	}
+	return st.ApproveScenario(ctx, placeplan.Approval{ScenarioID: id, Revision: rev, Committee: committee, MeetingDate: day, Note: strings.TrimSpace(note)}, by)
+}
+
+// Approvals returns the approvals of revision rev of a scenario (0: of
+// every revision), oldest first.
+func Approvals(ctx context.Context, st RegistryStore, id string, rev int) ([]placeplan.Approval, error) {
+	return st.ScenarioApprovals(ctx, id, rev)
+}
+
+// ApprovalsOfLabel returns the approvals of the stored revision a label
+// names ("id@rev", as Resolve gives for a stored scenario), and none for a
+// file or a shipped scenario, which no one approves.
+func ApprovalsOfLabel(ctx context.Context, st RegistryStore, label string) ([]placeplan.Approval, error) {
+	id, rev, err := ParseRef(label)
+	if err != nil || rev == 0 {
+		return nil, nil
+	}
+	return st.ScenarioApprovals(ctx, id, rev)
 }

@@ -88,6 +88,9 @@ func (c *reportCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 	req := report.Request{Label: c.scenario, Scenario: sc, Now: time.Now()}
 	if label, _, err := scenario.Resolve(ctx, st, c.scenario, true); err == nil {
 		req.Label = label // id@revision when stored
+		if req.Approvals, err = scenario.ApprovalsOfLabel(ctx, st, label); err != nil {
+			return err
+		}
 	}
 	if c.compare != "" {
 		if req.CompareLabel, req.Compare, err = scenario.Resolve(ctx, st, c.compare, true); err != nil {
