@@ -104,3 +104,15 @@ func (s *Service) ActiveUser(ctx context.Context, name string) (auth.User, error
 	}
 	return u, nil
 }
+
+// Record appends an event that is not a change to the accounts — an
+// export of a board paper or a layer file — to the audit trail.
+func (s *Service) Record(ctx context.Context, by placeplan.Actor, action, target, detail string) error {
+	if err := checkActor(by); err != nil {
+		return err
+	}
+	e := entry(by, action, target, detail)
+	e.At = s.now().UTC()
+	_, err := s.st.AppendAudit(ctx, e)
+	return err
+}

@@ -508,4 +508,18 @@ func TestApprovalForABoard(t *testing.T) {
 	if html := paper(saved.ID + "@2"); !strings.Contains(html, "Draft: this revision has not been approved for a board") {
 		t.Errorf("the paper of the changed revision is not a draft")
 	}
+	trail, err := f.acc.Audit(context.Background(), time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exports []string
+	for _, e := range trail {
+		if e.Action == placeplan.AuditExport || e.Action == placeplan.AuditScenarioApprove {
+			exports = append(exports, e.Actor+" "+e.Action+" "+e.Target)
+		}
+	}
+	want := []string{"approver scenario.approve " + saved.ID, "viewer export " + saved.ID + "@1", "viewer export " + saved.ID + "@2"}
+	if strings.Join(exports, "\n") != strings.Join(want, "\n") {
+		t.Errorf("audit of approvals and exports:\n%s\nwant:\n%s", strings.Join(exports, "\n"), strings.Join(want, "\n"))
+	}
 }

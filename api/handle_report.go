@@ -200,6 +200,18 @@ func (s *Server) handleReport(c echo.Context) error {
 		if jerr != nil {
 			return jerr
 		}
+		if acc := s.cfg.Auth.Accounts; acc != nil {
+			target := n.label
+			if req.CompareLabel != "" {
+				target += " vs " + req.CompareLabel
+			}
+			if err := acc.Record(ctx, actorOf(c), placeplan.AuditExport, target, fmt.Sprintf("%s, %d bytes", format, len(data))); err != nil {
+				if ro, ok := s.store.(interface{ ReadOnly() bool }); !ok || !ro.ReadOnly() {
+					return fmt.Errorf("record the export of %s in the audit trail: %w", target, err)
+				}
+				s.logger.Warn("export not recorded in the audit trail: the database is read-only", "target", target)
+			}
+		}
 		h := c.Response().Header()
 		h.Set(echo.HeaderContentDisposition, `attachment; filename="`+strings.ReplaceAll(fileName, `"`, "")+`"; filename*=UTF-8''`+url.PathEscape(fileName))
 		h.Set(echo.HeaderCacheControl, "no-store")

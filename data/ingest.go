@@ -197,6 +197,16 @@ func (s *Store) Ingest(ctx context.Context, parts []*Part, opts IngestOptions) (
 	if err := tx.QueryRowContext(ctx, `SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'`).Scan(&in.report.Revision); err != nil {
 		return nil, err
 	}
+	if opts.By.Name != "" {
+		var files []string
+		for _, p := range parts {
+			files = append(files, p.Describe())
+		}
+		if _, err := s.appendAudit(ctx, tx, placeplan.AuditEntry{At: in.now, Actor: opts.By.Name, Remote: opts.By.Remote, Action: placeplan.AuditIngest,
+			Target: fmt.Sprintf("data revision %d", in.report.Revision), Detail: strings.Join(files, "; ")}); err != nil {
+			return nil, err
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit ingest: %w", err)
 	}

@@ -241,12 +241,17 @@ func TestIngestAccepts(t *testing.T) {
 	p := write("early_help.csv.gz", gz(csvBody))
 	write("early_help.meta.csv", metaOK)
 	rev0, _ := s.Revision(ctx)
-	rep, err := s.IngestFiles(ctx, []string{p}, IngestOptions{})
+	rep, err := s.IngestFiles(ctx, []string{p}, IngestOptions{By: placeplan.Actor{Name: "cli:asha"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rep.Revision != rev0+1 {
 		t.Errorf("revision %d, want %d", rep.Revision, rev0+1)
+	}
+	trail, err := s.Audit(ctx, time.Time{})
+	if err != nil || len(trail) != 1 || trail[0].Actor != "cli:asha" || trail[0].Action != placeplan.AuditIngest ||
+		trail[0].Target != fmt.Sprintf("data revision %d", rep.Revision) || !strings.Contains(trail[0].Detail, "early_help.csv: indicator CSV") {
+		t.Errorf("audit trail of the ingest: %+v, %v", trail, err)
 	}
 	if !strings.Contains(strings.Join(rep.Loaded, "\n"), "early_help.csv: indicator CSV (LSOA 2011) — 2 areas × 2 indicators") {
 		t.Errorf("loaded %q", rep.Loaded)

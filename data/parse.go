@@ -32,6 +32,9 @@ type IngestOptions struct {
 	Provenance input.Provenance
 	// Progress, if set, is told how far through each file reading is.
 	Progress func(file string, read, total int64)
+	// By, when named, is recorded in the audit trail as who ingested the
+	// files, in the ingest's transaction.
+	By placeplan.Actor
 }
 
 // Part is one parsed input, ready to be stored: Kind says what it holds,

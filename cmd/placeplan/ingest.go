@@ -78,7 +78,7 @@ func (c *ingestCmd) validate() error {
 }
 
 func (c *ingestCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
-	opts := data.IngestOptions{CRS: c.parsedCRS, Geography: c.geography, Layer: c.layer, Provenance: c.provenance}
+	opts := data.IngestOptions{CRS: c.parsedCRS, Geography: c.geography, Layer: c.layer, Provenance: c.provenance, By: cliActor()}
 	if !c.quiet {
 		opts.Progress = progressPrinter(stderr)
 	}
