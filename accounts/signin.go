@@ -119,3 +119,45 @@ func (s *Service) TokenUser(ctx context.Context, plain string) (auth.User, auth.
 	}
 	return u, t, nil
 }
+
+// SignInExternal signs in a user whom single sign-on has vouched for, from
+// remote, and returns them. claimed is the role the provider's claims give
+// (auth.Role("") for none): a user it names gets that role, being added on
+// first sign-in and having the role changed when it differs, each change
+// audited; without one, the user must already be here and keeps the role
+// the local table gives. A disabled user, or an unknown one without a
+// claimed role, is refused with EFORBIDDEN (the provider knows them; this
+// server does not let them in). method names the provider in the audit
+// trail.
+func (s *Service) SignInExternal(ctx context.Context, name string, claimed auth.Role, method, remote string) (auth.User, error) {
+	name, err := auth.ParseUserName(name)
+	if err != nil {
+		return auth.User{}, placeplan.Wrap(placeplan.EFORBIDDEN, err, "single sign-on gave a user name placeplan cannot take")
+	}
+	by := placeplan.Actor{Name: method, Remote: remote}
+	u, err := s.st.UserByName(ctx, name)
+	switch {
+	case placeplan.ErrorCode(err) == placeplan.ENOTFOUND && claimed.Valid():
+		if u, err = s.st.AddUser(ctx, auth.User{Name: name, Role: claimed},
+			entry(by, placeplan.AuditUserAdd, name, "role "+string(claimed)+" from "+method+", on first sign-in")); err != nil {
+			return auth.User{}, err
+		}
+	case placeplan.ErrorCode(err) == placeplan.ENOTFOUND:
+		return auth.User{}, placeplan.Errorf(placeplan.EFORBIDDEN, "%s has no role here: ask an admin to add them (placeplan user add --name %s --role viewer)", name, name)
+	case err != nil:
+		return auth.User{}, err
+	case u.Disabled:
+		return auth.User{}, placeplan.Errorf(placeplan.EFORBIDDEN, "user %q is disabled", name)
+	case claimed.Valid() && claimed != u.Role:
+		if err := s.st.SetRole(ctx, name, claimed, entry(by, placeplan.AuditUserRole, name,
+			fmt.Sprintf("role %s → %s from %s", u.Role, claimed, method))); err != nil {
+			return auth.User{}, err
+		}
+		u.Role = claimed
+	}
+	if _, err := s.st.AppendAudit(ctx, placeplan.AuditEntry{At: s.now().UTC(), Actor: name, Action: placeplan.AuditSignIn, Target: name,
+		Detail: method, Remote: remote}); err != nil {
+		return auth.User{}, err
+	}
+	return u, nil
+}

@@ -63,6 +63,8 @@ type AuthConfig struct {
 	// which an authenticating proxy passes the signed-in user's name; ""
 	// for none. The user must exist, enabled; their role is theirs.
 	TrustedUserHeader string
+	// OIDC, when set, signs users in with single sign-on (NewOIDC).
+	OIDC *OIDC
 	// SecureCookies marks the session cookie Secure even on plain HTTP,
 	// for TLS ended by a proxy that does not send X-Forwarded-Proto.
 	SecureCookies bool

@@ -24,8 +24,13 @@ type sessionDoc struct {
 	// CSRFToken is what the page sends in X-CSRF-Token with every write
 	// while signed in by cookie.
 	CSRFToken string   `json:"csrf_token,omitempty"`
-	Methods   []string `json:"methods"` // the ways to sign in here: password, token
-	Roles     []string `json:"roles"`   // every role, from least to most
+	Methods   []string `json:"methods"` // the ways to sign in here: password, oidc, token
+	// SSOName names the single sign-on provider for the sign-in page's
+	// button ("Sign in with Shropshire Council"); SSOLogin is where it
+	// goes (add return=PATH to come back there).
+	SSOName  string   `json:"sso_name,omitempty"`
+	SSOLogin string   `json:"sso_login,omitempty"`
+	Roles    []string `json:"roles"` // every role, from least to most
 }
 
 func (s *Server) sessionDocOf(p principal, ok bool) sessionDoc {
@@ -34,7 +39,12 @@ func (s *Server) sessionDocOf(p principal, ok bool) sessionDoc {
 		d.Roles = append(d.Roles, string(r))
 	}
 	if s.cfg.Auth.Mode == AuthSignIn && s.cfg.Auth.Accounts != nil {
-		d.Methods = append(d.Methods, "password", "token")
+		d.Methods = append(d.Methods, "password")
+		if o := s.cfg.Auth.OIDC; o != nil {
+			d.Methods = append(d.Methods, "oidc")
+			d.SSOName, d.SSOLogin = o.cfg.Name, "/auth/oidc/login"
+		}
+		d.Methods = append(d.Methods, "token")
 	}
 	if ok {
 		d.SignedIn, d.User, d.Role, d.Via = true, p.User, string(p.Role), p.Via

@@ -63,6 +63,8 @@ func (s *Server) routeTable() []route {
 		get("/api/v1/session", RolePublic, false, s.handleSession, "who is signed in (if anyone), with the anti-forgery token for writes and the ways to sign in"),
 		{Route: Route{Method: http.MethodPost, Path: "/api/v1/session", Role: RolePublic, Summary: "sign in with a user name and password (JSON); sets the session cookie"}, handler: s.handleSignIn},
 		{Route: Route{Method: http.MethodDelete, Path: "/api/v1/session", Role: RoleViewer, Summary: "sign out: the server ends the session"}, handler: s.handleSignOut},
+		get("/auth/oidc/login", RolePublic, false, s.handleOIDCLogin, "single sign-on: go to the provider (return=PATH to come back there)"),
+		get("/auth/oidc/callback", RolePublic, false, s.handleOIDCCallback, "single sign-on: the provider's answer; signs the user in"),
 		get("/api/v1/audit", RoleAdmin, false, s.handleAudit, "the audit trail, oldest first (since=DATE, format=json|csv)"),
 		get("/api/v1/config", RoleViewer, false, s.handleConfig, "what the web map reads at start: version, whether saved work is kept, basemap, suppression threshold, geographies, bounds"),
 		get("/api/v1/datasets", RoleViewer, true, s.handleDatasets, "ingested datasets with licence and attribution"),

@@ -14,6 +14,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"placeplan/accounts"
+	"placeplan/auth"
+	"placeplan/data"
 )
 
 func shared(t *testing.T, rel string) string {
@@ -366,6 +370,38 @@ func TestServeFrontendDir(t *testing.T) {
 		_, errOut, code := runCLI(t, "serve", "--addr", "127.0.0.1:0", "--frontend-dir", tc.dir)
 		if code != tc.code || !strings.Contains(errOut, "--frontend-dir "+tc.dir+" ") || !strings.Contains(errOut, tc.want) {
 			t.Errorf("%s: exit %d, %s; want %d and %q", tc.name, code, errOut, tc.code, tc.want)
+		}
+	}
+}
+
+// TestServeWhoMayUseIt: with no users, serve refuses any address but a
+// loopback one; once a user exists it requires sign-in on every route but
+// health and the web page.
+func TestServeWhoMayUseIt(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "who.db")
+	err := run(ctx, []string{"serve", "--db", db, "--create", "--addr", "0.0.0.0:0"}, io.Discard, io.Discard)
+	if exitCode(err, io.Discard) != 65 || !strings.Contains(err.Error(), "with no users: anyone who can reach it could read and change everything") {
+		t.Fatalf("serve on every address with no users: exit %d, %v", exitCode(err, io.Discard), err)
+	}
+	st, err := data.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := accounts.New(st, accounts.Options{}).AddUser(ctx, cliActor(), accounts.NewUser{Name: "ana", Role: auth.Analyst}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	url, _, stop := startServe(t, "--db", db, "--addr", "127.0.0.1:0")
+	defer stop()
+	for path, want := range map[string]int{"/healthz": 200, "/": 200, "/api/v1/session": 200, "/api/v1/datasets": 401, "/tiles/areas.json": 401, "/ogc/collections": 401} {
+		resp, err := http.Get(url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET %s: %d, want %d", path, resp.StatusCode, want)
 		}
 	}
 }

@@ -30,6 +30,7 @@ func serveSpec() spec {
 			"[--db FILE [--create]] [--addr HOST:PORT] [--suppress-below N] [--cors-origin ORIGIN]",
 			"[--tile-cache-mb N] [--basemap-style URL] [--frontend-dir DIR]",
 			"[--trusted-proxy CIDR] [--trusted-user-header NAME] [--secure-cookies] [--session-idle DURATION] [--session-max DURATION]",
+			"[--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE --oidc-redirect-url URL [--oidc-roles-claim NAME --oidc-role VALUE=ROLE] [--oidc-scope SCOPE] [--oidc-name NAME]]",
 		},
 		about: `Serve serves the web map at /, the HTTP API under /api/v1 (described at
 /api/openapi.json), vector tiles under /tiles and OGC API - Features under
@@ -50,7 +51,11 @@ allowed to whoever is at this computer, and it says so on its third line;
 bound to any other address with no users it refuses to start.
 --trusted-proxy names the reverse proxies whose X-Forwarded-For and
 X-Forwarded-Proto are believed (and --trusted-user-header, the header in
-which such a proxy names an already signed-in user).`,
+which such a proxy names an already signed-in user). --oidc-issuer and
+its companions sign users in with OpenID Connect single sign-on (such as
+Microsoft Entra ID): the redirect URL registered with the provider ends in
+/auth/oidc/callback; --oidc-role maps a value of the roles claim (a group)
+to a role, and a user with no mapped role needs an account here.`,
 		make: newServeCmd,
 	}
 }
@@ -77,6 +82,8 @@ type serveCmd struct {
 	secureCookies bool
 	sessionIdle   time.Duration
 	sessionMax    time.Duration
+	oidc          api.OIDCConfig
+	oidcSecret    string // the file holding the client secret
 }
 
 func newServeCmd() command {
@@ -109,6 +116,28 @@ func newServeCmd() command {
 	def := auth.DefaultSessionPolicy()
 	fs.DurationVar(&c.sessionIdle, "session-idle", def.Idle, "sign a browser out after `DURATION` unused")
 	fs.DurationVar(&c.sessionMax, "session-max", def.Absolute, "sign a browser out `DURATION` after it signed in")
+	fs.StringVar(&c.oidc.Issuer, "oidc-issuer", "", "single sign-on: the OpenID Connect issuer `URL` (such as https://login.microsoftonline.com/TENANT/v2.0)")
+	fs.StringVar(&c.oidc.ClientID, "oidc-client-id", "", "single sign-on: this server's client `ID` at the provider")
+	fs.StringVar(&c.oidcSecret, "oidc-client-secret-file", "", "single sign-on: a `FILE` holding the client secret (kept off the command line, which others can read)")
+	fs.StringVar(&c.oidc.RedirectURL, "oidc-redirect-url", "", "single sign-on: this server's callback `URL` as registered, https://HOST/auth/oidc/callback")
+	fs.StringVar(&c.oidc.RolesClaim, "oidc-roles-claim", "", "single sign-on: the ID token claim `NAME` holding groups or roles (such as groups or roles)")
+	fs.StringVar(&c.oidc.Name, "oidc-name", "", "single sign-on: the provider's `NAME` on the sign-in page (default: single sign-on)")
+	fs.Func("oidc-scope", "single sign-on: also ask for this `SCOPE` (such as groups); repeatable", func(v string) error {
+		c.oidc.Scopes = append(c.oidc.Scopes, v)
+		return nil
+	})
+	fs.Func("oidc-role", "single sign-on: members of `VALUE=ROLE` (a value of the roles claim) get that role; repeatable", func(v string) error {
+		group, role, ok := strings.Cut(v, "=")
+		r, err := auth.ParseRole(role)
+		if !ok || group == "" || err != nil {
+			return fmt.Errorf("want VALUE=ROLE, such as hwb-analysts=analyst (roles: viewer, analyst, approver, admin)")
+		}
+		if c.oidc.Roles == nil {
+			c.oidc.Roles = map[string]auth.Role{}
+		}
+		c.oidc.Roles[group] = r
+		return nil
+	})
 	fs.StringVar(&c.frontendDir, "frontend-dir", "", "serve the web map from this `DIR` on disk (such as frontend/dist/app) instead of the files built in, for front-end work")
 	return c
 }
@@ -128,6 +157,12 @@ func (c *serveCmd) validate() error {
 		return usageError{msg: "--session-idle and --session-max must be positive"}
 	case c.sessionIdle > c.sessionMax:
 		return usageError{msg: "--session-idle must not be longer than --session-max"}
+	case c.oidc.Issuer != "" && (c.oidc.ClientID == "" || c.oidc.RedirectURL == ""):
+		return usageError{msg: "--oidc-issuer needs --oidc-client-id and --oidc-redirect-url (and usually --oidc-client-secret-file)"}
+	case c.oidc.Issuer == "" && (c.oidc.ClientID != "" || c.oidc.RedirectURL != "" || c.oidcSecret != "" || c.oidc.RolesClaim != "" || len(c.oidc.Roles) > 0):
+		return usageError{msg: "the --oidc-… flags need --oidc-issuer"}
+	case len(c.oidc.Roles) > 0 && c.oidc.RolesClaim == "":
+		return usageError{msg: "--oidc-role needs --oidc-roles-claim: the claim whose values it maps"}
 	case c.userHeader != "" && len(c.proxies) == 0:
 		return usageError{msg: "--trusted-user-header needs --trusted-proxy: the header is believed only from the proxies named"}
 	case c.basemapStyle != "":
@@ -144,6 +179,23 @@ func (c *serveCmd) validate() error {
 func (c *serveCmd) authConfig(ctx context.Context, s *data.Store) (api.AuthConfig, string, error) {
 	svc := accounts.New(s, accounts.Options{Sessions: auth.SessionPolicy{Idle: c.sessionIdle, Absolute: c.sessionMax}})
 	cfg := api.AuthConfig{Accounts: svc, TrustedProxies: c.proxies, TrustedUserHeader: c.userHeader, SecureCookies: c.secureCookies}
+	if c.oidc.Issuer != "" {
+		o := c.oidc
+		if c.oidcSecret != "" {
+			b, err := os.ReadFile(c.oidcSecret)
+			if err != nil {
+				return cfg, "", placeplan.Errorf(placeplan.ENOTFOUND, "--oidc-client-secret-file: %v", err)
+			}
+			o.ClientSecret = strings.TrimSpace(string(b))
+		}
+		dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		defer cancel()
+		p, err := api.NewOIDC(dctx, o)
+		if err != nil {
+			return cfg, "", err
+		}
+		cfg.OIDC = p
+	}
 	users, err := svc.Users(ctx)
 	if err != nil {
 		return cfg, "", err
@@ -154,9 +206,13 @@ func (c *serveCmd) authConfig(ctx context.Context, s *data.Store) (api.AuthConfi
 			enabled++
 		}
 	}
-	if enabled > 0 {
+	if enabled > 0 || cfg.OIDC != nil {
 		cfg.Mode = api.AuthSignIn
-		return cfg, fmt.Sprintf("sign-in required: %d users may sign in; /healthz, /readyz and the sign-in page are open to all", enabled), nil
+		how := fmt.Sprintf("%d users may sign in", enabled)
+		if cfg.OIDC != nil {
+			how += ", and single sign-on at " + c.oidc.Issuer
+		}
+		return cfg, "sign-in required: " + how + "; /healthz, /readyz and the sign-in page are open to all", nil
 	}
 	if !loopbackAddr(c.addr) {
 		return cfg, "", placeplan.Errorf(placeplan.EINVALID, "serve on %s with no users: anyone who can reach it could read and change everything. "+
