@@ -37,12 +37,19 @@ const (
 	// answers only requests addressed to a loopback name, so that a web
 	// page cannot reach it by rebinding its own DNS name to 127.0.0.1.
 	AuthLocal
+	// AuthPublic: anonymous visitors, read-only, over a store that hides
+	// every confidential dataset (data.OpenOptions.Public): a public map of
+	// open data. There is no sign-in; every write is refused.
+	AuthPublic
 )
 
 // String names the mode as GET /api/v1/session reports it.
 func (m AuthMode) String() string {
-	if m == AuthLocal {
+	switch m {
+	case AuthLocal:
 		return "local"
+	case AuthPublic:
+		return "public"
 	}
 	return "sign-in"
 }
@@ -152,6 +159,9 @@ func (s *Server) authenticate(c echo.Context) (p principal, ok bool, err error) 
 		}
 		return principal{User: name, Role: auth.Admin, Via: "local", Scope: auth.ScopeWrite}, true, nil
 	}
+	if cfg.Mode == AuthPublic {
+		return principal{User: "public", Role: auth.Viewer, Via: "public", Scope: auth.ScopeRead}, true, nil
+	}
 	if cfg.Accounts == nil {
 		return principal{}, false, nil
 	}
@@ -195,6 +205,9 @@ func (s *Server) authenticate(c echo.Context) (p principal, ok bool, err error) 
 // — the kinds a page of another site can send without asking.
 func (s *Server) checkWrite(c echo.Context, p principal) error {
 	req := c.Request()
+	if p.Via == "public" {
+		return placeplan.Errorf(placeplan.EFORBIDDEN, "this server is a public, read-only map of open data: %s %s is refused", req.Method, c.Path())
+	}
 	if !p.Scope.Allows(auth.ScopeWrite) {
 		return placeplan.Errorf(placeplan.EFORBIDDEN, "this API token is read-only: %s %s needs a token with scope write", req.Method, c.Path())
 	}

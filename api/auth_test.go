@@ -523,3 +523,78 @@ func TestApprovalForABoard(t *testing.T) {
 		t.Errorf("audit of approvals and exports:\n%s\nwant:\n%s", strings.Join(exports, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestPublicModeServesNoConfidentialData: a database holding a confidential
+// count, served in public mode, answers anonymous visitors with the open
+// data only — the indicator, its values and its dataset are nowhere, on
+// any route that reads indicators — and refuses every write.
+func TestPublicModeServesNoConfidentialData(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "public.db")
+	st, err := data.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := data.LoadDefault(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	ingestConfidential(t, st)
+	// A server that may see it has answered, and kept, tiles and a layer.
+	open, _ := newServer(t, Config{}, st)
+	if r := get(t, open.Handler(), "/api/v1/indicators?geography=lsoa11"); !strings.Contains(r.Body.String(), "referrals") {
+		t.Fatalf("the confidential indicator is not loaded: %s", r.Body)
+	}
+	if err := open.PersistTiles(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	pub, err := data.OpenWith(ctx, path, data.OpenOptions{Public: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pub.Close() })
+	if !pub.ReadOnly() || !pub.Public() {
+		t.Error("a public store must be read-only and public")
+	}
+	srv, _ := newServer(t, Config{Auth: AuthConfig{Mode: AuthPublic}}, pub)
+	h := srv.Handler()
+	var doc sessionDoc
+	decode(t, get(t, h, "/api/v1/session"), http.StatusOK, "application/json", &doc)
+	if doc.Mode != "public" || doc.Role != "viewer" || len(doc.Methods) != 0 {
+		t.Errorf("session: %+v", doc)
+	}
+	for _, url := range []string{
+		"/api/v1/indicators?geography=lsoa11", "/api/v1/datasets", "/api/v1/areas/lsoa11/E01028826",
+		"/api/v1/layers/areas?geography=lsoa11&lad=E06000051", "/ogc/collections/areas/items?limit=500&geography=lsoa11",
+		"/ogc/collections/areas/queryables", "/tiles/areas.json", "/api/v1/config",
+	} {
+		rec := get(t, h, url)
+		if rec.Code >= 500 {
+			t.Errorf("%s: %d %s", url, rec.Code, rec.Body)
+		}
+		if b := rec.Body.String(); strings.Contains(b, "referrals") || strings.Contains(b, "Early help") {
+			t.Errorf("%s shows the confidential indicator to the public: %.300s", url, b)
+		}
+	}
+	if r := get(t, h, "/api/v1/values?field=referrals&geography=lsoa11"); r.Code != http.StatusNotFound && r.Code != http.StatusBadRequest {
+		t.Errorf("values of the confidential indicator: %d, want it unknown", r.Code)
+	}
+	if r := get(t, h, "/api/v1/values?field=imd_score&geography=lsoa11"); r.Code != http.StatusOK {
+		t.Errorf("values of an open indicator: %d", r.Code)
+	}
+	// The stored tiles were made with every indicator: none is served.
+	if sets, err := pub.TileSets(ctx, ""); err != nil || len(sets) != 0 {
+		t.Errorf("a public store lists stored tile sets: %v, %v", sets, err)
+	}
+	for _, w := range []struct{ method, url, ct, body string }{
+		{http.MethodPost, "/api/v1/scenarios", "application/yaml", "placeplan_scenario: 1\nname: x\n"},
+		{http.MethodPost, "/api/v1/plans", "application/yaml", "placeplan_scenario: 1\nname: x\n"},
+		{http.MethodPost, "/api/v1/session", "application/json", `{"name":"a","password":"b"}`},
+	} {
+		rec := request(t, h, w.method, w.url, w.ct, w.body)
+		if rec.Code != http.StatusForbidden && rec.Code != http.StatusConflict {
+			t.Errorf("%s %s in public mode: %d, want it refused", w.method, w.url, rec.Code)
+		}
+	}
+}

@@ -19,8 +19,8 @@ type sessionDoc struct {
 	SignedIn bool   `json:"signed_in"`
 	User     string `json:"user,omitempty"`
 	Role     string `json:"role,omitempty"`
-	Via      string `json:"via,omitempty"` // session, token, proxy or local
-	Mode     string `json:"mode"`          // sign-in or local
+	Via      string `json:"via,omitempty"` // session, token, proxy, local or public
+	Mode     string `json:"mode"`          // sign-in, local or public
 	// CSRFToken is what the page sends in X-CSRF-Token with every write
 	// while signed in by cookie.
 	CSRFToken string   `json:"csrf_token,omitempty"`
@@ -85,8 +85,8 @@ func (s *Server) handleSignIn(c echo.Context) error {
 		return err
 	}
 	acc := s.cfg.Auth.Accounts
-	if s.cfg.Auth.Mode == AuthLocal || acc == nil {
-		return placeplan.Errorf(placeplan.ECONFLICT, "this server has no sign-in: it runs in local single-user mode")
+	if s.cfg.Auth.Mode != AuthSignIn || acc == nil {
+		return placeplan.Errorf(placeplan.ECONFLICT, "this server has no sign-in: it runs in %s mode", s.cfg.Auth.Mode)
 	}
 	var in signInRequest
 	if err := readJSONBody(c, &in, maxSignInBytes); err != nil {

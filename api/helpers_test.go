@@ -132,7 +132,7 @@ func decodeFC(t *testing.T, rec *httptest.ResponseRecorder) featureCollection {
 // localUnlessAccounts is cfg in local single-user mode when it has no
 // accounts to sign in with.
 func localUnlessAccounts(cfg Config) Config {
-	if cfg.Auth.Accounts == nil {
+	if cfg.Auth.Accounts == nil && cfg.Auth.Mode == AuthSignIn {
 		cfg.Auth.Mode = AuthLocal
 	}
 	return cfg

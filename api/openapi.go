@@ -220,7 +220,7 @@ func routeDocs() map[string]routeDoc {
 		"/api/v1/session": {tag: "access", content: appJSON, status: []int{201, 401, 403, 409, 415},
 			schema: schema{"type": "object", "required": []string{"signed_in", "mode", "methods", "roles"}, "properties": schema{
 				"signed_in": schema{"type": "boolean"}, "user": schema{"type": "string"}, "role": enumSchema("viewer", "analyst", "approver", "admin"),
-				"via": enumSchema("session", "token", "proxy", "local"), "mode": enumSchema("sign-in", "local"),
+				"via": enumSchema("session", "token", "proxy", "local", "public"), "mode": enumSchema("sign-in", "local", "public"),
 				"csrf_token": schema{"type": "string", "description": "send in " + csrfHeader + " with every write while signed in by cookie"},
 				"methods":    schema{"type": "array", "items": schema{"type": "string"}}, "roles": schema{"type": "array", "items": schema{"type": "string"}}}},
 			post: map[string]schema{appJSONType: {"type": "object", "required": []string{"name", "password"},

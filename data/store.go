@@ -30,6 +30,11 @@ type Store struct {
 	db       *sql.DB
 	path     string
 	readOnly bool
+	// public hides every confidential indicator, its values and the
+	// datasets that hold one, and everything made from them that the store
+	// keeps (stored tiles, scenario results): a store for anonymous
+	// visitors (OpenOptions.Public).
+	public bool
 	// Now is the clock used to stamp ingests; tests may replace it.
 	Now func() time.Time
 }
@@ -54,6 +59,11 @@ type OpenOptions struct {
 	// AsIs neither applies migrations nor requires them: for looking at a
 	// database made by another version (placeplan check).
 	AsIs bool
+	// Public opens the database read-only for anonymous visitors: no
+	// confidential indicator, value or dataset is ever read from it, nor
+	// any tile or result the store kept (they may hold confidential
+	// figures).
+	Public bool
 }
 
 // DefaultBusyTimeout is how long a write waits for another writer.
@@ -69,7 +79,7 @@ func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Store, error
 		busy = DefaultBusyTimeout
 	}
 	memory := path == ":memory:"
-	readOnly := opts.ReadOnly
+	readOnly := opts.ReadOnly || opts.Public
 	dsn := "file::memory:?_foreign_keys=on&_txlock=immediate"
 	if !memory {
 		ro, err := checkPath(path)
@@ -97,7 +107,7 @@ func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Store, error
 		// Every connection to :memory: is a new database: keep exactly one.
 		db.SetMaxOpenConns(1)
 	}
-	s := &Store{db: db, path: path, readOnly: readOnly, Now: time.Now}
+	s := &Store{db: db, path: path, readOnly: readOnly, public: opts.Public, Now: time.Now}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, StorageError(fmt.Errorf("open %s: %w", path, err))
@@ -118,6 +128,10 @@ func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Store, error
 
 // ReadOnly reports whether the store was opened read-only.
 func (s *Store) ReadOnly() bool { return s.readOnly }
+
+// Public reports whether the store hides confidential data
+// (OpenOptions.Public).
+func (s *Store) Public() bool { return s.public }
 
 // checkMigrated refuses a read-only database that lacks a migration this
 // version needs, which it cannot apply.
@@ -221,7 +235,8 @@ func (s *Store) Revision(ctx context.Context) (int64, error) {
 // Datasets lists every ingested dataset, oldest first.
 func (s *Store) Datasets(ctx context.Context) ([]placeplan.Dataset, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, format, vintage, geography, source, sha256,
-		publisher, licence, attribution, records, ingested_at FROM datasets ORDER BY id`)
+		publisher, licence, attribution, records, ingested_at FROM datasets d
+		WHERE ? = 0 OR NOT EXISTS (SELECT 1 FROM indicators i WHERE i.dataset_id = d.id AND i.confidential = 1) ORDER BY id`, s.public)
 	if err != nil {
 		return nil, err
 	}
@@ -362,7 +377,7 @@ func (s *Store) Geographies(ctx context.Context) (map[placeplan.Geography]int, e
 func (s *Store) Indicators(ctx context.Context, geog placeplan.Geography) ([]placeplan.Indicator, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, dataset_id, geography, key, name, unit, direction, kind,
 		denominator, iod_index, vintage, confidential FROM indicators
-		WHERE ? = '' OR geography = ? ORDER BY geography, key`, string(geog), string(geog))
+		WHERE (? = '' OR geography = ?) AND (? = 0 OR confidential = 0) ORDER BY geography, key`, string(geog), string(geog), s.public)
 	if err != nil {
 		return nil, err
 	}
@@ -386,7 +401,7 @@ func (s *Store) Indicators(ctx context.Context, geog placeplan.Geography) ([]pla
 // Values returns every value of one indicator, ordered by area code.
 func (s *Store) Values(ctx context.Context, indicatorID int64) ([]placeplan.Value, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT area_code, value FROM indicator_values
-		WHERE indicator_id = ? ORDER BY area_code`, indicatorID)
+		WHERE indicator_id = ? AND (? = 0 OR indicator_id IN (SELECT id FROM indicators WHERE confidential = 0)) ORDER BY area_code`, indicatorID, s.public)
 	if err != nil {
 		return nil, fmt.Errorf("values of indicator %d: %w", indicatorID, err)
 	}
@@ -444,7 +459,7 @@ func (s *Store) ValuesOfAreas(ctx context.Context, geog placeplan.Geography, cod
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT i.key, v.area_code, v.value FROM indicators i
 		JOIN indicator_values v ON v.indicator_id = i.id
-		WHERE i.geography = ? AND v.area_code IN (SELECT value FROM json_each(?))`, string(geog), string(list))
+		WHERE i.geography = ? AND v.area_code IN (SELECT value FROM json_each(?)) AND (? = 0 OR i.confidential = 0)`, string(geog), string(list), s.public)
 	if err != nil {
 		return nil, fmt.Errorf("values of %d %s areas: %w", len(codes), geog, err)
 	}

@@ -20,6 +20,9 @@ import (
 // non-nil slice for a tile of the set with no features. It returns nil
 // and false when no set covers k (and for a scenario's tile).
 func (s *Store) Tile(ctx context.Context, k tile.CacheKey) ([]byte, bool, error) {
+	if s.public {
+		return nil, false, nil // made with every indicator, confidential ones included
+	}
 	if k.Scenario != "" {
 		return nil, false, nil
 	}
@@ -44,6 +47,9 @@ func (s *Store) Tile(ctx context.Context, k tile.CacheKey) ([]byte, bool, error)
 // TileSets returns the sets of tiles stored for layer ("" for every
 // layer), by layer, revision and fields.
 func (s *Store) TileSets(ctx context.Context, layer string) ([]tile.StoredSet, error) {
+	if s.public {
+		return nil, nil
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT s.layer, s.data_revision, s.fields, s.min_zoom, s.max_zoom,
 			(SELECT count(*) FROM tiles t WHERE t.layer = s.layer AND t.data_revision = s.data_revision AND t.fields = s.fields)
 		FROM tile_sets s WHERE ?1 = '' OR s.layer = ?1 ORDER BY s.layer, s.data_revision, s.fields`, layer)

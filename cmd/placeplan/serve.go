@@ -30,6 +30,7 @@ func serveSpec() spec {
 			"[--db FILE [--create]] [--addr HOST:PORT] [--suppress-below N] [--cors-origin ORIGIN]",
 			"[--tile-cache-mb N] [--basemap-style URL] [--frontend-dir DIR]",
 			"[--trusted-proxy CIDR] [--trusted-user-header NAME] [--secure-cookies] [--session-idle DURATION] [--session-max DURATION]",
+			"[--public]",
 			"[--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE --oidc-redirect-url URL [--oidc-roles-claim NAME --oidc-role VALUE=ROLE] [--oidc-scope SCOPE] [--oidc-name NAME]]",
 		},
 		about: `Serve serves the web map at /, the HTTP API under /api/v1 (described at
@@ -48,7 +49,11 @@ a signed-in user (placeplan user add) or an API token (placeplan token
 create), each with a role. With no users, bound to a loopback address (as
 by default), it runs in local single-user mode: no sign-in, everything
 allowed to whoever is at this computer, and it says so on its third line;
-bound to any other address with no users it refuses to start.
+bound to any other address with no users it refuses to start. --public
+(with --db) serves a public, read-only map of the open data instead: no
+sign-in, anonymous visitors, every write refused, and no confidential
+indicator, value or dataset — nor any stored tile or result made with one —
+ever read from the database.
 --trusted-proxy names the reverse proxies whose X-Forwarded-For and
 X-Forwarded-Proto are believed (and --trusted-user-header, the header in
 which such a proxy names an already signed-in user). --oidc-issuer and
@@ -82,6 +87,7 @@ type serveCmd struct {
 	secureCookies bool
 	sessionIdle   time.Duration
 	sessionMax    time.Duration
+	public        bool
 	oidc          api.OIDCConfig
 	oidcSecret    string // the file holding the client secret
 }
@@ -116,6 +122,7 @@ func newServeCmd() command {
 	def := auth.DefaultSessionPolicy()
 	fs.DurationVar(&c.sessionIdle, "session-idle", def.Idle, "sign a browser out after `DURATION` unused")
 	fs.DurationVar(&c.sessionMax, "session-max", def.Absolute, "sign a browser out `DURATION` after it signed in")
+	fs.BoolVar(&c.public, "public", false, "with --db: a public, read-only map for anonymous visitors, without any confidential data")
 	fs.StringVar(&c.oidc.Issuer, "oidc-issuer", "", "single sign-on: the OpenID Connect issuer `URL` (such as https://login.microsoftonline.com/TENANT/v2.0)")
 	fs.StringVar(&c.oidc.ClientID, "oidc-client-id", "", "single sign-on: this server's client `ID` at the provider")
 	fs.StringVar(&c.oidcSecret, "oidc-client-secret-file", "", "single sign-on: a `FILE` holding the client secret (kept off the command line, which others can read)")
@@ -157,6 +164,12 @@ func (c *serveCmd) validate() error {
 		return usageError{msg: "--session-idle and --session-max must be positive"}
 	case c.sessionIdle > c.sessionMax:
 		return usageError{msg: "--session-idle must not be longer than --session-max"}
+	case c.public && c.db == "":
+		return usageError{msg: "--public needs --db FILE: the database whose open data it serves"}
+	case c.public && c.create:
+		return usageError{msg: "--public serves a database as it is: drop --create"}
+	case c.public && (c.oidc.Issuer != "" || c.userHeader != ""):
+		return usageError{msg: "--public has no sign-in: drop --oidc-… and --trusted-user-header"}
 	case c.oidc.Issuer != "" && (c.oidc.ClientID == "" || c.oidc.RedirectURL == ""):
 		return usageError{msg: "--oidc-issuer needs --oidc-client-id and --oidc-redirect-url (and usually --oidc-client-secret-file)"}
 	case c.oidc.Issuer == "" && (c.oidc.ClientID != "" || c.oidc.RedirectURL != "" || c.oidcSecret != "" || c.oidc.RolesClaim != "" || len(c.oidc.Roles) > 0):
@@ -177,6 +190,10 @@ func (c *serveCmd) validate() error {
 // can reach the port could read confidential data and change everything.
 // It returns the line that says which.
 func (c *serveCmd) authConfig(ctx context.Context, s *data.Store) (api.AuthConfig, string, error) {
+	if c.public {
+		return api.AuthConfig{Mode: api.AuthPublic, TrustedProxies: c.proxies, SecureCookies: c.secureCookies},
+			"public mode: anonymous visitors, read-only, open data only (no confidential dataset is served)", nil
+	}
 	svc := accounts.New(s, accounts.Options{Sessions: auth.SessionPolicy{Idle: c.sessionIdle, Absolute: c.sessionMax}})
 	cfg := api.AuthConfig{Accounts: svc, TrustedProxies: c.proxies, TrustedUserHeader: c.userHeader, SecureCookies: c.secureCookies}
 	if c.oidc.Issuer != "" {
@@ -371,6 +388,16 @@ func (c *serveCmd) openServed(ctx context.Context, logger *slog.Logger) (*data.S
 			created = true
 			logger.Info("created the database from the embedded default dataset", "path", path, "files", len(rep.Loaded))
 		}
+	}
+	if c.public {
+		if _, err := os.Stat(c.db); err != nil {
+			return nil, "", placeplan.Errorf(placeplan.ENOTFOUND, "database %s does not exist", c.db)
+		}
+		s, err := data.OpenWith(ctx, c.db, data.OpenOptions{Public: true})
+		if err != nil {
+			return nil, "", err
+		}
+		return s, "serving database " + path + " read-only, its open data only", nil
 	}
 	s, err := openExisting(ctx, c.db)
 	if err != nil {
