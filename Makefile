@@ -3,6 +3,10 @@
 # save is kept: DB=path to use another); make test runs every test.
 
 GO      ?= go
+# The Go toolchain every build and gate uses: go1.26.10 fixes the standard
+# library's published vulnerabilities (docs/SECURITY.md). The go command
+# fetches it from the module proxy on first use.
+export GOTOOLCHAIN := go1.26.10
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 BIN     := bin/placeplan
@@ -16,7 +20,7 @@ DB      ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/placeplan/placeplan.db
 # ~/.cache/placeplan. Tools are kept per Go version, since staticcheck and
 # govulncheck must be built by the Go that builds the code they check.
 CACHE               ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/placeplan
-GOVERSION           := $(shell $(GO) env GOVERSION)
+GOVERSION           := $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) env GOVERSION)
 STATICCHECK_VERSION := v0.8.2
 GOVULNCHECK_VERSION := v1.9.0
 # The Go vulnerability database is built from its source module,
