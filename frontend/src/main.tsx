@@ -7,6 +7,7 @@ import { App } from './App';
 import { api } from './api';
 import { config, datasets, loadIndicators, problemText, scenarios } from './store';
 import { prewarm } from './map/controller';
+import { session } from './session';
 
 // Fetch and start the map's worker while the server is asked what it holds.
 prewarm();
@@ -15,6 +16,8 @@ async function boot(): Promise<void> {
   const root = document.getElementById('app')!;
   document.body.classList.add('js-enabled', 'govuk-frontend-supported');
   try {
+    // Who is signed in: the token writes send, and what the role may do.
+    session.value = await api.session();
     const [cfg, ds, list] = await Promise.all([api.config(), api.datasets(), api.scenarios()]);
     config.value = cfg;
     datasets.value = ds;
