@@ -56,6 +56,9 @@ test('explore: the default data is drawn as a choropleth, quickly, and is access
   // Shropshire, Telford and Wrekin and Oxfordshire span the whole range: every class is on the map.
   for (const [i, n] of counts.entries()) assert.ok(n > 200, `class colour ${classes[i]}: ${n} pixels of ${total}`);
   assert.match(await page.locator('#map-legend').textContent(), /Multiple deprivation|IMD/);
+  // Local single-user mode: no sign-in page, and the header says so.
+  assert.equal(await page.getByTestId('account').textContent(), 'Local single-user mode');
+  assert.equal(await page.getByRole('button', { name: 'Sign out' }).count(), 0);
   await screenshot(page, 'explore-1280x720');
   await assertAccessible(page, 'explore');
   noProblems(page);
