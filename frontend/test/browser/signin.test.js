@@ -157,6 +157,11 @@ test('sign-in: the page comes first, a wrong password is announced and focused, 
   assert.equal(await page.locator('.pp-map').count(), 0, 'the map is gone');
   await screenshot(page, 'signed-out-1280x720');
   await assertAccessible(page, 'the sign-in page after signing out');
+  // Someone else signs in on the same page: it starts afresh, at the same address.
+  await signIn(page, 'vic', passwords.vic);
+  await page.getByText('Signed in as vic (viewer)').waitFor();
+  await page.locator('#ranking li').first().waitFor();
+  assert.equal(new URL(page.url()).searchParams.get('view'), 'scenario');
   noProblems(page);
   await page.close();
 });
