@@ -12,6 +12,7 @@ import { ScenarioView } from './views/Scenario';
 import { Rollout } from './views/Rollout';
 import { Compare } from './views/Compare';
 import { Sources } from './components/Sources';
+import { Account, Brand } from './components/Account';
 import type { MapController } from './map/controller';
 
 const titles: Record<View, string> = {
@@ -54,10 +55,7 @@ export function App() {
     <>
       <a href="#main" class="govuk-skip-link" onClick={(e) => { e.preventDefault(); side.current?.focus(); }}>Skip to main content</a>
       <header class="pp-header">
-        <div class="pp-header__brand">
-          <span class="pp-header__name">placeplan</span>
-          <span class="pp-header__tag">where early-intervention teams should go</span>
-        </div>
+        <Brand />
         <nav class="pp-nav" aria-label="What you want to do">
           <ul class="pp-nav__list">
             {views.map((v) => (
@@ -69,11 +67,14 @@ export function App() {
             ))}
           </ul>
         </nav>
-        <p class="pp-header__store govuk-body-s">
-          {cfg.persistent
-            ? <><strong class="govuk-tag govuk-tag--green">Saved work is kept</strong></>
-            : <><strong class="govuk-tag govuk-tag--yellow">Nothing is kept</strong> <span class="pp-header__why">this server holds its data in memory</span></>}
-        </p>
+        <div class="pp-header__end">
+          <Account />
+          <p class="pp-header__store govuk-body-s">
+            {cfg.persistent
+              ? <><strong class="govuk-tag govuk-tag--green">Saved work is kept</strong></>
+              : <><strong class="govuk-tag govuk-tag--yellow">Nothing is kept</strong> <span class="pp-header__why">this server holds its data in memory</span></>}
+          </p>
+        </div>
       </header>
       <div class={`pp-app${compare ? ' pp-app--compare' : ''}`}>
         <main id="main" class="pp-side" ref={side} tabIndex={-1}>

@@ -1,10 +1,12 @@
 // The web map's one way to talk to the server: typed calls over fetch,
 // problem+json errors as ApiError, and ETags for the scenario registry.
 // Every URL is relative to this server: the page calls no other host.
+// It also keeps the session's anti-forgery token, which every write sends,
+// and says when the server no longer knows who is asking (401).
 
 import type {
   AppConfig, AreaProfile, Breaks, Comparison, Dataset, Indicator, Locality, Plan, Problem,
-  Revision, ScenarioDoc, ScenarioListItem, Score, SearchResult, Summaries, Values,
+  Revision, ScenarioDoc, ScenarioListItem, Score, SearchResult, Session, Summaries, Values,
 } from './types';
 import { filenameOf, retryAfterMs } from './lib/report';
 
@@ -40,6 +42,47 @@ async function problemOf(res: Response): Promise<Problem> {
 
 interface Sent<T> { body: T; etag: string | null }
 
+// ---- the session --------------------------------------------------------
+
+/** sessionURL is where the page asks who is signed in, signs in and signs out. */
+export const sessionURL = '/api/v1/session';
+
+let csrfToken: string | null = null;
+let whenSignedOut: (() => void) | null = null;
+
+/** keepSession keeps what the page needs of a session document: the token
+ * every write sends in X-CSRF-Token (none when signed out or not by cookie). */
+export function keepSession(s: Session | null): void {
+  csrfToken = s?.signed_in ? s.csrf_token ?? null : null;
+}
+
+/** csrf is the anti-forgery token writes send now, if any. */
+export function csrf(): string | null {
+  return csrfToken;
+}
+
+/** onSignedOut sets what to do when a request answers 401: the server no
+ * longer knows who is asking (the session ended, by time or elsewhere). */
+export function onSignedOut(f: (() => void) | null): void {
+  whenSignedOut = f;
+}
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** sessionEnded forgets the token and tells the page that the server no
+ * longer knows who is asking: for a 401 this module did not see (a map tile's). */
+export function sessionEnded(): void {
+  csrfToken = null;
+  whenSignedOut?.();
+}
+
+/** signedOut is sessionEnded for a 401 of any request but signing in
+ * (whose 401 is a wrong password, not an ended session). */
+function signedOut(method: string, url: string): void {
+  if (method === 'POST' && url.split('?')[0] === sessionURL) return;
+  sessionEnded();
+}
+
 /** Saved is the server's answer to a create or an update. */
 export interface Saved { id: string; revision: number; name: string; changes?: string }
 
@@ -47,12 +90,14 @@ async function request<T>(method: string, url: string, opts: {
   body?: unknown; signal?: AbortSignal; headers?: Record<string, string>;
 } = {}): Promise<Sent<T>> {
   const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
+  if (!safeMethods.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let body: string | undefined;
   if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
   const res = await fetch(url, { method, headers, body, signal: opts.signal, credentials: 'same-origin' });
+  if (res.status === 401) signedOut(method, url);
   if (!res.ok) throw new ApiError(await problemOf(res));
   const etag = res.headers.get('ETag');
   if (res.status === 204) return { body: undefined as T, etag };
@@ -92,6 +137,7 @@ export async function fetchReport(url: string, opts: {
       await wait(retryAfterMs(res.headers.get('Retry-After')), opts.signal);
       continue;
     }
+    if (res.status === 401) signedOut('GET', url);
     if (!res.ok) throw new ApiError(await problemOf(res));
     const fallback = url.split('?')[0].split('/').pop() ?? 'report';
     return { blob: await res.blob(), filename: filenameOf(res.headers.get('Content-Disposition')) ?? fallback };
@@ -105,6 +151,27 @@ export function revisionOf(etag: string | null): number | null {
 }
 
 export const api = {
+  /** session asks who is signed in (never 401) and keeps its token for writes. */
+  session: async (s?: AbortSignal): Promise<Session> => {
+    const doc = await get<Session>(sessionURL, s);
+    keepSession(doc);
+    return doc;
+  },
+  /** signIn signs in with a password; the server sets the session cookie.
+   * A wrong name or password, or a locked account, is an ApiError of 401. */
+  signIn: async (name: string, password: string): Promise<Session> => {
+    const doc = await post<Session>(sessionURL, { name, password });
+    keepSession(doc);
+    return doc;
+  },
+  /** signOut ends the session on the server, so its cookie is worth nothing. */
+  signOut: async (): Promise<void> => {
+    try {
+      await request<void>('DELETE', sessionURL);
+    } finally {
+      keepSession(null);
+    }
+  },
   config: (s?: AbortSignal) => get<AppConfig>('/api/v1/config', s),
   datasets: (s?: AbortSignal) => get<Dataset[]>('/api/v1/datasets', s),
   indicators: (geography: string, s?: AbortSignal) => get<Indicator[]>(`/api/v1/indicators${qs({ geography })}`, s),
@@ -131,12 +198,14 @@ export const api = {
     return { doc: r.body, revision: revision ?? revisionOf(r.etag) ?? 0 };
   },
   revisions: (id: string, s?: AbortSignal) => get<Revision[]>(`/api/v1/scenarios/${encodeURIComponent(id)}/revisions`, s),
-  /** createScenario stores doc as a new scenario; the server names it from its name. */
-  createScenario: async (doc: ScenarioDoc, author: string, note: string): Promise<Saved> =>
-    (await request<Saved>('POST', `/api/v1/scenarios${qs({ author, note })}`, { body: doc })).body,
-  /** updateScenario stores doc as the revision after base; a stale base is refused with 412. */
-  updateScenario: async (id: string, base: number, doc: ScenarioDoc, author: string, note: string): Promise<Saved> =>
-    (await request<Saved>('PUT', `/api/v1/scenarios/${encodeURIComponent(id)}${qs({ author, note })}`, {
+  /** createScenario stores doc as a new scenario; the server names it from
+   * its name and records the signed-in user as its author. */
+  createScenario: async (doc: ScenarioDoc, note: string): Promise<Saved> =>
+    (await request<Saved>('POST', `/api/v1/scenarios${qs({ note })}`, { body: doc })).body,
+  /** updateScenario stores doc as the revision after base, by the signed-in
+   * user; a stale base is refused with 412. */
+  updateScenario: async (id: string, base: number, doc: ScenarioDoc, note: string): Promise<Saved> =>
+    (await request<Saved>('PUT', `/api/v1/scenarios/${encodeURIComponent(id)}${qs({ note })}`, {
       body: doc, headers: { 'If-Match': `"r${base}"` },
     })).body,
 

@@ -366,3 +366,17 @@ export interface Problem {
   note?: string;
   changes?: string;
 }
+
+/** Session is GET /api/v1/session: who is signed in, if anyone, and how one signs in here. */
+export interface Session {
+  signed_in: boolean;
+  user?: string;
+  role?: 'viewer' | 'analyst' | 'approver' | 'admin';
+  via?: 'session' | 'token' | 'proxy' | 'local';
+  /** sign-in: everything needs a user; local: one local admin, no sign-in */
+  mode: 'sign-in' | 'local';
+  /** what every write sends in X-CSRF-Token while signed in by cookie */
+  csrf_token?: string;
+  methods: string[];
+  roles: string[];
+}

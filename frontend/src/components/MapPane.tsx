@@ -9,6 +9,7 @@ import { announce, config, datasets, loadAreaNames } from '../store';
 import type { MapContent } from '../store';
 import type { AreaRow } from '../map/colouring';
 import { attributionLines } from '../lib/attribution';
+import { sessionEnded } from '../api';
 
 interface Props {
   id: string;
@@ -51,6 +52,7 @@ export function MapPane({ id, content, geography, selected, position, onMove, on
       onSelect: (a, how) => handlers.current.onSelect(a, how),
       onCandidate: (cid) => handlers.current.onCandidate?.(cid),
       onAnnounce: announce,
+      onUnauthorized: sessionEnded,
       onIdle: () => {
         box.current?.setAttribute('data-idle', 'true');
         (window as unknown as { __placeplan?: Record<string, unknown> }).__placeplan ??= {};

@@ -39,6 +39,8 @@ export interface ControllerOptions {
   attribution: string[];
   onMove?: (p: { zoom: number; lat: number; lon: number }) => void;
   onSelect?: (area: AreaRef, how: 'pointer' | 'keyboard') => void;
+  /** onUnauthorized is told when a tile answers 401: the session has ended. */
+  onUnauthorized?: () => void;
   onCandidate?: (id: string) => void;
   onAnnounce?: (text: string) => void;
   onIdle?: () => void;
@@ -107,6 +109,12 @@ export class MapController {
     this.cross.hidden = true;
     this.map.getContainer().append(this.tooltip, this.cross);
 
+    // A listener replaces MapLibre's own report of errors (console.error),
+    // so everything but a 401 is still reported so.
+    this.map.on('error', (e) => {
+      if ((e.error as { status?: number } | undefined)?.status === 401 && o.onUnauthorized) o.onUnauthorized();
+      else console.error(e.error);
+    });
     this.ready = new Promise((resolve) => this.map.once('load', () => resolve()));
     this.map.once('load', () => setTimeout(() => this.addLabels(true), 2000));
     // The attribution starts folded (MapLibre opens it on wide maps), so it

@@ -1,7 +1,8 @@
 // Saving a draft as the next revision (If-Match names the revision it
 // started from, so nobody's change is lost) or as a new scenario; the
 // revisions with who, when and what changed; and, when someone else saved
-// first, what they changed and how to carry on.
+// first, what they changed and how to carry on. The server records the
+// signed-in user as the author; saving is for analysts.
 
 import { useEffect } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
@@ -9,13 +10,13 @@ import { api, ApiError } from '../api';
 import { announce, dirty, draft, indicatorName, openScenario, problemText, scenarios } from '../store';
 import { describeChanges } from '../lib/draft';
 import { dateTime } from '../lib/format';
+import { can, session, whyNot } from '../session';
 import type { Problem, Revision } from '../types';
-
-const AUTHOR_KEY = 'placeplan.author';
 
 export function SavePanel() {
   const d = draft.value!;
-  const author = useSignal(localStorage.getItem(AUTHOR_KEY) ?? '');
+  const s = session.value;
+  const locked = !can('analyst');
   const note = useSignal('');
   const name = useSignal('');
   const busy = useSignal(false);
@@ -31,11 +32,6 @@ export function SavePanel() {
   };
   useEffect(loadRevisions, [d.id, d.revision]);
 
-  const who = () => {
-    const a = author.value.trim();
-    if (a) localStorage.setItem(AUTHOR_KEY, a);
-    return a || 'anonymous';
-  };
   const noteText = () => note.value.trim() || (changes.length ? changes.join('; ') : 'no changes');
 
   const saveRevision = async () => {
@@ -44,7 +40,7 @@ export function SavePanel() {
     error.value = '';
     conflict.value = null;
     try {
-      const r = await api.updateScenario(d.id, d.revision, d.doc, who(), noteText());
+      const r = await api.updateScenario(d.id, d.revision, d.doc, noteText());
       draft.value = { ...d, revision: r.revision, base: structuredClone(d.doc) };
       note.value = '';
       saved.value = `Saved as revision ${r.revision} of ${r.id}.`;
@@ -72,7 +68,7 @@ export function SavePanel() {
     error.value = '';
     try {
       const doc = { ...d.doc, name: n };
-      const r = await api.createScenario(doc, who(), noteText());
+      const r = await api.createScenario(doc, noteText());
       scenarios.value = await api.scenarios();
       await openScenario(r.id);
       name.value = '';
@@ -113,21 +109,19 @@ export function SavePanel() {
       )}
       {error.value && <p class="govuk-error-message" role="alert">{error.value}</p>}
       {saved.value && !conflict.value && <div class="govuk-inset-text">{saved.value}</div>}
-      <div class="govuk-form-group">
-        <label class="govuk-label govuk-label--s" for="author">Your name</label>
-        <div class="govuk-hint" id="author-hint">Recorded with the revision</div>
-        <input class="govuk-input" id="author" autocomplete="name" aria-describedby="author-hint" value={author.value}
-          onInput={(e) => { author.value = (e.target as HTMLInputElement).value; }} />
-      </div>
+      {locked
+        ? <p class="govuk-inset-text pp-locked" id="save-locked">Saving is for analysts. {whyNot('analyst')}.</p>
+        : <p class="govuk-body-s" id="save-as" data-testid="save-as">Saved as <strong>{s?.user}</strong>{s?.via === 'local' ? ' (local single-user mode)' : ''}: the revision records who saved it.</p>}
       <div class="govuk-form-group">
         <label class="govuk-label govuk-label--s" for="note">Note on the change</label>
         <div class="govuk-hint" id="note-hint">{changes.length ? `If you leave it blank: ${changes.join('; ')}` : 'No changes yet'}</div>
-        <textarea class="govuk-textarea" id="note" rows={2} aria-describedby="note-hint" value={note.value}
-          onInput={(e) => { note.value = (e.target as HTMLTextAreaElement).value; }} />
+        <textarea class="govuk-textarea" id="note" rows={2} aria-describedby={locked ? 'note-hint save-locked' : 'note-hint'} value={note.value}
+          disabled={locked} onInput={(e) => { note.value = (e.target as HTMLTextAreaElement).value; }} />
       </div>
       <div class="govuk-button-group">
         {d.id && (
-          <button type="button" class="govuk-button" disabled={busy.value || !dirty.value} onClick={saveRevision}>
+          <button type="button" class="govuk-button" disabled={locked || busy.value || !dirty.value} onClick={saveRevision}
+            aria-describedby={locked ? 'save-locked' : undefined}>
             Save as revision {d.revision + 1}
           </button>
         )}
@@ -137,9 +131,11 @@ export function SavePanel() {
         <div class="govuk-details__text">
           <div class="govuk-form-group">
             <label class="govuk-label govuk-label--s" for="new-name">Name of the new scenario</label>
-            <input class="govuk-input" id="new-name" value={name.value} onInput={(e) => { name.value = (e.target as HTMLInputElement).value; }} />
+            <input class="govuk-input" id="new-name" value={name.value} disabled={locked}
+              aria-describedby={locked ? 'save-locked' : undefined} onInput={(e) => { name.value = (e.target as HTMLInputElement).value; }} />
           </div>
-          <button type="button" class="govuk-button govuk-button--secondary" disabled={busy.value} onClick={saveNew}>Save as a new scenario</button>
+          <button type="button" class="govuk-button govuk-button--secondary" disabled={locked || busy.value} onClick={saveNew}
+            aria-describedby={locked ? 'save-locked' : undefined}>Save as a new scenario</button>
         </div>
       </details>
       {d.id && revisions.value.length > 0 && (

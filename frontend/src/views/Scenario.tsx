@@ -18,6 +18,7 @@ import { SavePanel } from './Save';
 import { ExportPanel } from '../components/Export';
 import { ScenarioPicker } from './ScenarioPicker';
 import { useFitToScenario } from './fit';
+import { can, whyNot } from '../session';
 import type { Plan, ScenarioDoc } from '../types';
 
 const normalisations: [string, string][] = [
@@ -102,9 +103,12 @@ function Editor({ doc }: { doc: ScenarioDoc }) {
     && !doc.indicators.some((x) => x.key === i.key));
   const toAdd = useSignal('');
   const u = url.value;
+  // Changing a scenario, and scoring or solving a changed one, is for analysts.
+  const locked = !can('analyst');
   return (
     <form class="pp-editor" onSubmit={(e) => e.preventDefault()} aria-label="Scenario settings">
-      <fieldset class="govuk-fieldset pp-section">
+      {locked && <p class="govuk-inset-text pp-locked" id="edit-locked">{whyNot('analyst')}.</p>}
+      <fieldset class="govuk-fieldset pp-section" disabled={locked} aria-describedby={locked ? 'edit-locked' : undefined}>
         <legend class="govuk-fieldset__legend govuk-fieldset__legend--m"><h2 class="govuk-fieldset__heading">Need score</h2></legend>
         <p class="govuk-hint">Each indicator’s weight; shares are of all the weights. The ranking and the map follow as you change them.</p>
         <ul class="pp-weights">
@@ -161,26 +165,27 @@ function Editor({ doc }: { doc: ScenarioDoc }) {
         </div>
       </fieldset>
       {doc.sites && (
-        <fieldset class="govuk-fieldset pp-section">
+        // Not disabled as a whole: the candidates' table scrolls, by keyboard too.
+        <fieldset class="govuk-fieldset pp-section" aria-describedby={locked ? 'edit-locked' : undefined}>
           <legend class="govuk-fieldset__legend govuk-fieldset__legend--m"><h2 class="govuk-fieldset__heading">Sites</h2></legend>
-          <Select id="model" label="Choose sites to" value={doc.sites.model ?? 'mclp'} options={models} wide
+          <Select id="model" label="Choose sites to" value={doc.sites.model ?? 'mclp'} options={models} wide disabled={locked}
             onChange={(v) => edit((x) => setSites(x, { model: v }))} />
           <div class="pp-row">
             <div class="govuk-form-group">
               <label class="govuk-label govuk-label--s" for="teams">Number of teams</label>
               <div class="govuk-hint" id="teams-hint">Sites already open count</div>
               <input class="govuk-input govuk-input--width-3" type="number" id="teams" min={1} max={50} step={1} value={doc.sites.teams ?? 1}
-                aria-describedby="teams-hint" onChange={(e) => edit((x) => setSites(x, { teams: Number((e.target as HTMLInputElement).value) }))} />
+                disabled={locked} aria-describedby="teams-hint" onChange={(e) => edit((x) => setSites(x, { teams: Number((e.target as HTMLInputElement).value) }))} />
             </div>
             <div class="govuk-form-group">
               <label class="govuk-label govuk-label--s" for="standard">Service standard (minutes)</label>
               <div class="govuk-hint" id="standard-hint">Longest drive to a team</div>
               <input class="govuk-input govuk-input--width-3" type="number" id="standard" min={5} max={120} step={5}
-                value={doc.sites.standard_minutes ?? ''} aria-describedby="standard-hint"
+                value={doc.sites.standard_minutes ?? ''} disabled={locked} aria-describedby="standard-hint"
                 onChange={(e) => edit((x) => setSites(x, { standard_minutes: Number((e.target as HTMLInputElement).value) }))} />
             </div>
           </div>
-          <Candidates />
+          <Candidates locked={locked} />
         </fieldset>
       )}
       <div class="govuk-form-group pp-section">
@@ -219,13 +224,13 @@ function Glance() {
   );
 }
 
-function Select({ id, label, value, options, onChange, wide }: {
-  id: string; label: string; value: string; options: [string, string][]; onChange: (v: string) => void; wide?: boolean;
+function Select({ id, label, value, options, onChange, wide, disabled }: {
+  id: string; label: string; value: string; options: [string, string][]; onChange: (v: string) => void; wide?: boolean; disabled?: boolean;
 }) {
   return (
     <div class="govuk-form-group">
       <label class="govuk-label govuk-label--s" for={id}>{label}</label>
-      <select class={`govuk-select${wide ? ' pp-wide' : ''}`} id={id} value={value} onChange={(e) => onChange((e.target as HTMLSelectElement).value)}>
+      <select class={`govuk-select${wide ? ' pp-wide' : ''}`} id={id} value={value} disabled={disabled} onChange={(e) => onChange((e.target as HTMLSelectElement).value)}>
         {options.map(([v, l]) => <option value={v} key={v}>{l}</option>)}
       </select>
     </div>
@@ -234,8 +239,10 @@ function Select({ id, label, value, options, onChange, wide }: {
 
 const ruleLabels: [SiteRule, string][] = [['free', 'May be chosen'], ['fixed', 'Fixed (already open)'], ['excluded', 'Excluded']];
 
-/** Candidates lists every candidate site with whether it is fixed, excluded or free to choose; clicking one on the map comes here. */
-function Candidates() {
+/** Candidates lists every candidate site with whether it is fixed, excluded
+ * or free to choose; clicking one on the map comes here. locked shows the
+ * rules without the means to change them. */
+function Candidates({ locked }: { locked: boolean }) {
   const d = draft.value!;
   const p = plan.value;
   const box = useRef<HTMLDivElement>(null);
@@ -244,7 +251,9 @@ function Candidates() {
     const onPick = (e: Event) => {
       const id = (e as CustomEvent<string>).detail;
       const sel = box.current?.querySelector<HTMLSelectElement>(`select[data-site="${CSS.escape(id)}"]`);
-      if (sel) {
+      if (!can('analyst')) {
+        announce(`${id}: ${ruleLabels.find(([k]) => k === siteRule(draft.peek()!.doc, id))?.[1]}. ${whyNot('analyst')}.`);
+      } else if (sel) {
         sel.scrollIntoView({ block: 'center' });
         sel.focus();
         announce(`${id}: choose whether it may be chosen, is fixed or is excluded.`);
@@ -257,7 +266,9 @@ function Candidates() {
   return (
     <div ref={box} class="pp-candidates">
       <h3 class="govuk-heading-s">Candidate sites</h3>
-      <p class="govuk-hint">Fix a site that is already open or must be; exclude one that cannot be used. You can also click a site on the map.</p>
+      <p class="govuk-hint">{locked
+        ? 'Whether each site may be chosen, is fixed (already open) or is excluded.'
+        : 'Fix a site that is already open or must be; exclude one that cannot be used. You can also click a site on the map.'}</p>
       <div class="pp-table__scroll" tabIndex={0} role="region" aria-label="Candidate sites">
         <table class="govuk-table govuk-table--small-text-until-tablet">
           <caption class="govuk-visually-hidden">Candidate sites and whether each may be chosen</caption>
@@ -275,7 +286,7 @@ function Candidates() {
                 <tr class="govuk-table__row" key={c.id}>
                   <th scope="row" class="govuk-table__cell">{c.id}</th>
                   <td class="govuk-table__cell">{c.selected ? <strong class="govuk-tag govuk-tag--blue">Chosen</strong> : '–'}</td>
-                  <td class="govuk-table__cell">
+                  <td class="govuk-table__cell">{locked ? ruleLabels.find(([k]) => k === rule)?.[1] : <>
                     <label class="govuk-visually-hidden" for={`rule-${c.id}`}>Rule for {c.id}</label>
                     <select class="govuk-select pp-select--small" id={`rule-${c.id}`} data-site={c.id} value={rule}
                       onChange={(e) => {
@@ -285,7 +296,7 @@ function Candidates() {
                       }}>
                       {ruleLabels.map(([v, l]) => <option value={v} key={v}>{l}</option>)}
                     </select>
-                  </td>
+                  </>}</td>
                 </tr>
               );
             })}

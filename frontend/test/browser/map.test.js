@@ -56,6 +56,9 @@ test('explore: the default data is drawn as a choropleth, quickly, and is access
   // Shropshire, Telford and Wrekin and Oxfordshire span the whole range: every class is on the map.
   for (const [i, n] of counts.entries()) assert.ok(n > 200, `class colour ${classes[i]}: ${n} pixels of ${total}`);
   assert.match(await page.locator('#map-legend').textContent(), /Multiple deprivation|IMD/);
+  // Local single-user mode: no sign-in page, and the header says so.
+  assert.equal(await page.getByTestId('account').textContent(), 'Local single-user mode');
+  assert.equal(await page.getByRole('button', { name: 'Sign out' }).count(), 0);
   await screenshot(page, 'explore-1280x720');
   await assertAccessible(page, 'explore');
   noProblems(page);
@@ -249,16 +252,19 @@ test('save: a draft saves as a revision, a stale save shows who changed it, and 
   await page.locator('#ranking li').first().waitFor();
   await page.getByLabel('Weight of Income deprivation', { exact: true }).fill('2');
   await page.getByLabel('Weight of Income deprivation', { exact: true }).press('Tab');
-  await page.getByLabel('Your name').fill('Ada Commissioner');
+  // Local single-user mode: no sign-in, and the server records its local user as the author.
+  const me = (await (await fetch(`${server.url}/api/v1/session`)).json()).user;
+  const saveAs = await page.getByTestId('save-as').textContent();
+  assert.ok(saveAs.startsWith(`Saved as ${me} (local single-user mode)`), saveAs);
   await page.getByLabel('Note on the change').fill('more weight on income');
   await page.getByRole('button', { name: 'Save as revision 2' }).click();
   await page.locator('.pp-save .govuk-inset-text').getByText('Saved as revision 2 of shropshire-five-teams.').waitFor();
   await page.locator('.pp-revisions').getByText('more weight on income').waitFor();
 
-  // Someone else saves revision 3 meanwhile.
+  // Someone else (here the same local user, from another program) saves revision 3 meanwhile.
   const doc = await (await fetch(`${server.url}/api/v1/scenarios/shropshire-five-teams`)).json();
   doc.sites.teams = 4;
-  const put = await fetch(`${server.url}/api/v1/scenarios/shropshire-five-teams?author=Bob%20Analyst&note=four%20teams`, {
+  const put = await fetch(`${server.url}/api/v1/scenarios/shropshire-five-teams?note=four%20teams`, {
     method: 'PUT', headers: { 'Content-Type': 'application/json', 'If-Match': '"r2"' }, body: JSON.stringify(doc),
   });
   assert.equal(put.status, 200);
@@ -270,7 +276,7 @@ test('save: a draft saves as a revision, a stale save shows who changed it, and 
   const banner = page.locator('.pp-conflict');
   await banner.waitFor();
   assert.match(await banner.textContent(), /Someone else changed this scenario — reload and reapply/);
-  assert.match(await banner.textContent(), /Bob Analyst saved revision 3/);
+  assert.ok((await banner.textContent()).includes(`${me} saved revision 3`), await banner.textContent());
   assert.match(await banner.textContent(), /four teams/);
   await screenshot(page, 'conflict');
   await assertAccessible(page, 'the conflict message');
