@@ -6,7 +6,7 @@
 
 import type {
   AppConfig, AreaProfile, Breaks, Comparison, Dataset, Indicator, Locality, Plan, Problem,
-  Revision, ScenarioDoc, ScenarioListItem, Score, SearchResult, Session, Summaries, Values,
+  Approval, Revision, ScenarioDoc, ScenarioListItem, Score, SearchResult, Session, Summaries, Values,
 } from './types';
 import { filenameOf, retryAfterMs } from './lib/report';
 
@@ -207,6 +207,12 @@ export const api = {
   updateScenario: async (id: string, base: number, doc: ScenarioDoc, note: string): Promise<Saved> =>
     (await request<Saved>('PUT', `/api/v1/scenarios/${encodeURIComponent(id)}${qs({ note })}`, {
       body: doc, headers: { 'If-Match': `"r${base}"` },
+    })).body,
+
+  /** approve marks a revision approved for a committee's meeting (approvers only). */
+  approve: async (id: string, revision: number, committee: string, meeting: string, note: string): Promise<Approval> =>
+    (await request<Approval>('POST', `/api/v1/scenarios/${encodeURIComponent(id)}/revisions/${revision}/approvals`, {
+      body: { committee, meeting, note },
     })).body,
 
   score: (ref: string, s?: AbortSignal) => get<Score>(`/api/v1/scores${qs({ scenario: ref, areas: true })}`, s),

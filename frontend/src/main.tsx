@@ -74,7 +74,7 @@ async function signedIn(s: Session): Promise<void> {
 function Root() {
   const s = session.value;
   if (!s) return null;
-  if (!s.signed_in) return <SignIn notice={signInNotice.value} onSignedIn={signedIn} />;
+  if (!s.signed_in) return <SignIn session={s} notice={signInNotice.value} onSignedIn={signedIn} />;
   if (!loaded.value) return <p class="pp-loading">Loading the map…</p>;
   return <App />;
 }

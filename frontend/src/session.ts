@@ -19,7 +19,7 @@ export const signInNotice = signal<SignInNotice>('');
 
 /** signedOutDoc is s with nobody signed in. */
 function signedOutDoc(s: Session): Session {
-  return { mode: s.mode, methods: s.methods, roles: s.roles, signed_in: false };
+  return { mode: s.mode, methods: s.methods, roles: s.roles, sso_name: s.sso_name, sso_login: s.sso_login, signed_in: false };
 }
 
 // A 401 from any request: show the sign-in page again, where the user was.

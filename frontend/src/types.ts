@@ -148,6 +148,19 @@ export interface Revision {
   note: string;
   changes: string;
   created: string;
+  /** approvals for a board, oldest first; a revision never changes, so each holds for exactly it */
+  approvals: Approval[];
+}
+
+/** Approval is a revision approved for a committee's meeting. */
+export interface Approval {
+  revision: number;
+  committee: string;
+  /** the meeting's day, 2027-01-14 */
+  meeting: string;
+  by: string;
+  at: string;
+  note: string;
 }
 
 /** A scenario document (docs/SCENARIOS.md), as JSON. */
@@ -372,11 +385,14 @@ export interface Session {
   signed_in: boolean;
   user?: string;
   role?: 'viewer' | 'analyst' | 'approver' | 'admin';
-  via?: 'session' | 'token' | 'proxy' | 'local';
-  /** sign-in: everything needs a user; local: one local admin, no sign-in */
-  mode: 'sign-in' | 'local';
+  via?: 'session' | 'token' | 'proxy' | 'local' | 'public';
+  /** sign-in: everything needs a user; local: one local admin, no sign-in; public: anonymous, read-only, open data */
+  mode: 'sign-in' | 'local' | 'public';
   /** what every write sends in X-CSRF-Token while signed in by cookie */
   csrf_token?: string;
   methods: string[];
+  /** the single sign-on provider's name and where its sign-in starts, when methods has oidc */
+  sso_name?: string;
+  sso_login?: string;
   roles: string[];
 }

@@ -20,7 +20,9 @@ const notices: Record<Exclude<SignInNotice, ''>, { title: string; text: string; 
   'signed-out': { title: 'Signed out', text: 'You have signed out.', success: true },
 };
 
-export function SignIn({ notice, onSignedIn }: {
+export function SignIn({ session, notice, onSignedIn }: {
+  /** the session document: how one signs in here (password, single sign-on) */
+  session: Session;
   notice: SignInNotice;
   /** onSignedIn loads the app for the session; the page waits for it. */
   onSignedIn: (s: Session) => Promise<void>;
@@ -84,6 +86,7 @@ export function SignIn({ notice, onSignedIn }: {
     input?.focus({ preventScroll: true });
   };
   const shown = notice ? notices[notice] : null;
+  const sso = session.methods.includes('oidc') && !!session.sso_login;
 
   return (
     <>
@@ -119,7 +122,19 @@ export function SignIn({ notice, onSignedIn }: {
               </div>
             )}
             <h1 class="govuk-heading-l">Sign in to placeplan</h1>
-            <p class="govuk-body">Use the user name and password your placeplan administrator gave you.</p>
+            {sso && (
+              <>
+                <a class="govuk-button govuk-button--start pp-signin__sso" role="button" draggable={false}
+                  href={`${session.sso_login}?return=${encodeURIComponent(location.pathname + location.search + location.hash)}`}>
+                  Sign in with {session.sso_name || 'single sign-on'}
+                  <svg class="govuk-button__start-icon" xmlns="http://www.w3.org/2000/svg" width="17.5" height="19" viewBox="0 0 33 40" aria-hidden="true" focusable="false">
+                    <path fill="currentColor" d="M0 0h13l20 20-20 20H0l20-20z" />
+                  </svg>
+                </a>
+                <p class="govuk-body">Or, with a placeplan account:</p>
+              </>
+            )}
+            {!sso && <p class="govuk-body">Use the user name and password your placeplan administrator gave you.</p>}
             <form class="pp-signin__form" method="post" noValidate onSubmit={submit}>
               <TextField id="username" label="User name" value={name.value} error={errorOf('username')?.text}
                 autocomplete="username" onInput={(v) => { name.value = v; }} />

@@ -9,9 +9,9 @@ import { useSignal } from '@preact/signals';
 import { api, ApiError } from '../api';
 import { announce, dirty, draft, indicatorName, openScenario, problemText, scenarios } from '../store';
 import { describeChanges } from '../lib/draft';
-import { dateTime } from '../lib/format';
+import { dateTime, longDate } from '../lib/format';
 import { can, session, whyNot } from '../session';
-import type { Problem, Revision } from '../types';
+import type { Approval, Problem, Revision } from '../types';
 
 export function SavePanel() {
   const d = draft.value!;
@@ -139,6 +139,10 @@ export function SavePanel() {
         </div>
       </details>
       {d.id && revisions.value.length > 0 && (
+        <ApprovePanel id={d.id} revision={d.revision} unsaved={dirty.value}
+          approvals={revisions.value.find((r) => r.revision === d.revision)?.approvals ?? []} onApproved={loadRevisions} />
+      )}
+      {d.id && revisions.value.length > 0 && (
         <div class="pp-revisions">
           <h3 class="govuk-heading-s">Revisions of {d.id}</h3>
           <div class="pp-table__scroll" tabIndex={0} role="region" aria-label="Revisions">
@@ -156,7 +160,8 @@ export function SavePanel() {
                 {[...revisions.value].reverse().map((r) => (
                   <tr class="govuk-table__row" key={r.revision}>
                     <th scope="row" class="govuk-table__cell">{r.revision}{r.revision === d.revision && <span class="pp-muted"> (open)</span>}</th>
-                    <td class="govuk-table__cell">{r.author}<br /><span class="pp-muted">{dateTime(r.created)}</span></td>
+                    <td class="govuk-table__cell">{r.author}<br /><span class="pp-muted">{dateTime(r.created)}</span>
+                      {(r.approvals ?? []).map((a) => <span key={a.committee}><br /><strong class="govuk-tag govuk-tag--green pp-approval">{approvalText(a)}</strong></span>)}</td>
                     <td class="govuk-table__cell">{r.note}{r.changes && r.changes !== r.note ? <><br /><span class="pp-muted">{r.changes}</span></> : null}</td>
                     <td class="govuk-table__cell">
                       {r.revision !== d.revision && (
@@ -175,6 +180,71 @@ export function SavePanel() {
         </div>
       )}
     </section>
+  );
+}
+
+/** approvalText says what a board approved: "Approved for Health and Wellbeing Board, 14 January 2027, by priya". */
+export function approvalText(a: Approval): string {
+  return `Approved for ${a.committee}, ${longDate(a.meeting)}, by ${a.by}`;
+}
+
+/** ApprovePanel lets an approver approve the open, saved revision for a
+ * committee's meeting; others see why they may not. */
+function ApprovePanel({ id, revision, unsaved, approvals, onApproved }: {
+  id: string; revision: number; unsaved: boolean; approvals: Approval[]; onApproved: () => void;
+}) {
+  const committee = useSignal('');
+  const meeting = useSignal('');
+  const note = useSignal('');
+  const error = useSignal('');
+  const busy = useSignal(false);
+  const reason = whyNot('approver');
+  const blocked = reason || (unsaved ? 'Save your changes first: a board approves a saved revision.' : '');
+  const approve = async () => {
+    error.value = '';
+    if (!committee.value.trim() || !meeting.value) {
+      error.value = 'Enter the committee and the date of its meeting';
+      return;
+    }
+    busy.value = true;
+    try {
+      const a = await api.approve(id, revision, committee.value.trim(), meeting.value, note.value.trim());
+      announce(`${approvalText(a)} (revision ${a.revision}).`);
+      committee.value = ''; meeting.value = ''; note.value = '';
+      onApproved();
+    } catch (err) {
+      error.value = problemText(err);
+    } finally {
+      busy.value = false;
+    }
+  };
+  return (
+    <details class="govuk-details pp-approve">
+      <summary class="govuk-details__summary"><span class="govuk-details__summary-text">Approve revision {revision} for a board</span></summary>
+      <div class="govuk-details__text">
+        {approvals.length > 0 && <p class="govuk-body">{approvals.map(approvalText).join('; ')}.</p>}
+        <p class="govuk-body-s">A revision never changes, so an approval holds for exactly what the board saw; a later change makes a new revision, which needs its own approval.</p>
+        {blocked && <p class="govuk-hint" id="approve-blocked">{blocked}</p>}
+        {error.value && <p class="govuk-error-message" role="alert"><span class="govuk-visually-hidden">Error:</span> {error.value}</p>}
+        <div class="govuk-form-group">
+          <label class="govuk-label govuk-label--s" for="approve-committee">Committee</label>
+          <input class="govuk-input" id="approve-committee" value={committee.value} disabled={!!blocked} placeholder="Health and Wellbeing Board"
+            aria-describedby={blocked ? 'approve-blocked' : undefined} onInput={(e) => { committee.value = (e.target as HTMLInputElement).value; }} />
+        </div>
+        <div class="govuk-form-group">
+          <label class="govuk-label govuk-label--s" for="approve-meeting">Date of the meeting</label>
+          <input class="govuk-input govuk-input--width-10" type="date" id="approve-meeting" value={meeting.value} disabled={!!blocked}
+            aria-describedby={blocked ? 'approve-blocked' : undefined} onInput={(e) => { meeting.value = (e.target as HTMLInputElement).value; }} />
+        </div>
+        <div class="govuk-form-group">
+          <label class="govuk-label govuk-label--s" for="approve-note">Note (optional)</label>
+          <input class="govuk-input" id="approve-note" value={note.value} disabled={!!blocked} placeholder="Item 7"
+            onInput={(e) => { note.value = (e.target as HTMLInputElement).value; }} />
+        </div>
+        <button type="button" class="govuk-button" disabled={!!blocked || busy.value} onClick={approve}
+          aria-describedby={blocked ? 'approve-blocked' : undefined}>Approve revision {revision}</button>
+      </div>
+    </details>
   );
 }
 

@@ -15,7 +15,7 @@ import {
   axe, bin, launch, mapIdle, noProblems, openPage, screenshot, startServer, tempDB,
 } from './harness.js';
 
-const passwords = { ana: 'ana-correct-horse-battery', vic: 'vic-correct-horse-battery' };
+const passwords = { ana: 'ana-correct-horse-battery', vic: 'vic-correct-horse-battery', pat: 'pat-correct-horse-battery' };
 let server, browser, db;
 
 /** userAdd adds a user with the real binary, the password on stdin. */
@@ -31,6 +31,7 @@ before(async () => {
   await first.stop();
   userAdd('ana', 'analyst');
   userAdd('vic', 'viewer');
+  userAdd('pat', 'approver');
   server = await startServer(db);
   browser = await launch();
 });
@@ -251,4 +252,44 @@ test('sign-in: a viewer explores, opens plans, compares and exports, and sees wh
   // No request was refused: the page never asked a viewer's session for an analyst's route (403).
   noProblems(page);
   await page.close();
+});
+
+test('approval: an approver approves the open revision for a board by keyboard; the history shows it', async () => {
+  const page = await openPage(browser, server);
+  await page.goto(`${server.url}/?view=scenario&scenario=shropshire-five-teams`);
+  await page.getByRole('heading', { level: 1, name: 'Sign in to placeplan' }).waitFor();
+  await signIn(page, 'pat', passwords.pat);
+  await page.getByText('Signed in as pat (approver)').waitFor();
+  await page.locator('#ranking li').first().waitFor();
+  const panel = page.locator('.pp-approve');
+  await panel.locator('summary').focus();
+  await page.keyboard.press('Enter');
+  const rev = (await panel.locator('summary').textContent()).match(/revision (\d+)/)[1];
+  await page.getByLabel('Committee').fill('Health and Wellbeing Board');
+  await page.getByLabel('Date of the meeting').fill('2027-01-14');
+  await page.getByLabel('Note (optional)').fill('item 7');
+  await assertAccessible(page, 'the approval form');
+  await page.getByRole('button', { name: `Approve revision ${rev}` }).focus();
+  await page.keyboard.press('Enter');
+  const tag = page.locator('.pp-revisions .pp-approval').filter({ hasText: 'Approved for Health and Wellbeing Board, 14 January 2027, by pat' });
+  await tag.waitFor();
+  const history = await page.evaluate(() => fetch('/api/v1/scenarios/shropshire-five-teams/revisions').then((r) => r.json()));
+  const approved = history.find((r) => String(r.revision) === rev);
+  assert.equal(approved.approvals.length, 1);
+  assert.equal(approved.approvals[0].by, 'pat');
+  await screenshot(page, 'approved-1280x720');
+  await assertAccessible(page, 'the scenario view with an approved revision');
+  noProblems(page);
+  await page.close();
+
+  // A viewer sees the approval, and why they cannot give one.
+  const viewer = await openPage(browser, server);
+  await viewer.goto(`${server.url}/?view=scenario&scenario=shropshire-five-teams`);
+  await signIn(viewer, 'vic', passwords.vic);
+  await viewer.locator('#ranking li').first().waitFor();
+  await viewer.locator('.pp-approve summary').click();
+  assert.ok(await viewer.getByRole('button', { name: `Approve revision ${rev}` }).isDisabled());
+  assert.match(await viewer.locator('#approve-blocked').textContent(), /Viewers can look but not change: ask an admin for the approver role/);
+  noProblems(viewer);
+  await viewer.close();
 });
