@@ -73,6 +73,12 @@ type Config struct {
 	BasemapStyle string
 	// Auth is who may use the server; the zero value requires sign-in.
 	Auth AuthConfig
+	// MaxAnalyses is how many analyses (scores, site selections, plans,
+	// comparisons) run at once; 0 means one per core. AnalysisQueue is how
+	// many more may wait (0: DefaultAnalysisQueue; negative: none); beyond
+	// that they get 503 with Retry-After.
+	MaxAnalyses   int
+	AnalysisQueue int
 }
 
 // Defaults for the zero fields of Config.
@@ -81,6 +87,8 @@ const (
 	DefaultReadTimeout  = 15 * time.Second
 	DefaultWriteTimeout = 60 * time.Second // whole-county GeoJSON layers are a few megabytes
 	DefaultIdleTimeout  = 120 * time.Second
+	// DefaultAnalysisQueue is how many analyses may wait for a turn.
+	DefaultAnalysisQueue = 8
 	// DefaultTileCacheBytes is the default bound on cached tiles: 256 MiB.
 	DefaultTileCacheBytes = 256 << 20
 )
@@ -101,6 +109,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.TileCacheBytes <= 0 {
 		cfg.TileCacheBytes = DefaultTileCacheBytes
+	}
+	if cfg.AnalysisQueue == 0 {
+		cfg.AnalysisQueue = DefaultAnalysisQueue
 	}
 	return cfg
 }
@@ -140,6 +151,7 @@ type Server struct {
 	// crossOrigin refuses writes a browser sends from a page of another
 	// site (Sec-Fetch-Site, Origin), the origins of CORSOrigins excepted.
 	crossOrigin *http.CrossOriginProtection
+	analyses    *analysisGate // the analyses' concurrency limit and queue
 
 	mu   sync.Mutex
 	ln   net.Listener
@@ -153,7 +165,8 @@ func NewServer(cfg Config, store Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, store: store, logger: logger, frontend: frontend.FS(), reports: newReportJobs()}
+	s := &Server{cfg: cfg, store: store, logger: logger, frontend: frontend.FS(), reports: newReportJobs(),
+		analyses: newAnalysisGate(cfg.MaxAnalyses, cfg.AnalysisQueue)}
 	s.metricsOf = newServerMetrics(func() tile.CacheStats { return s.tiles.Cache().Stats() })
 	s.tiles = tiles.NewService(store, tiles.Options{
 		Disclosure: cfg.Disclosure, CacheBytes: cfg.TileCacheBytes, Logger: logger, Metrics: s.metricsOf,

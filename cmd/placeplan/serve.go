@@ -30,7 +30,7 @@ func serveSpec() spec {
 			"[--db FILE [--create]] [--addr HOST:PORT] [--suppress-below N] [--cors-origin ORIGIN]",
 			"[--tile-cache-mb N] [--basemap-style URL] [--frontend-dir DIR]",
 			"[--trusted-proxy CIDR] [--trusted-user-header NAME] [--secure-cookies] [--session-idle DURATION] [--session-max DURATION]",
-			"[--public]",
+			"[--public] [--max-analyses N] [--analysis-queue N]",
 			"[--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE --oidc-redirect-url URL [--oidc-roles-claim NAME --oidc-role VALUE=ROLE] [--oidc-scope SCOPE] [--oidc-name NAME]]",
 		},
 		about: `Serve serves the web map at /, the HTTP API under /api/v1 (described at
@@ -88,6 +88,8 @@ type serveCmd struct {
 	sessionIdle   time.Duration
 	sessionMax    time.Duration
 	public        bool
+	maxAnalyses   int
+	analysisQueue int
 	oidc          api.OIDCConfig
 	oidcSecret    string // the file holding the client secret
 }
@@ -122,6 +124,8 @@ func newServeCmd() command {
 	def := auth.DefaultSessionPolicy()
 	fs.DurationVar(&c.sessionIdle, "session-idle", def.Idle, "sign a browser out after `DURATION` unused")
 	fs.DurationVar(&c.sessionMax, "session-max", def.Absolute, "sign a browser out `DURATION` after it signed in")
+	fs.IntVar(&c.maxAnalyses, "max-analyses", 0, "run at most `N` analyses (scores, site selections, plans, comparisons) at once (default: one per core)")
+	fs.IntVar(&c.analysisQueue, "analysis-queue", api.DefaultAnalysisQueue, "let `N` more analyses wait their turn; beyond that answer 503 with Retry-After")
 	fs.BoolVar(&c.public, "public", false, "with --db: a public, read-only map for anonymous visitors, without any confidential data")
 	fs.StringVar(&c.oidc.Issuer, "oidc-issuer", "", "single sign-on: the OpenID Connect issuer `URL` (such as https://login.microsoftonline.com/TENANT/v2.0)")
 	fs.StringVar(&c.oidc.ClientID, "oidc-client-id", "", "single sign-on: this server's client `ID` at the provider")
@@ -164,6 +168,8 @@ func (c *serveCmd) validate() error {
 		return usageError{msg: "--session-idle and --session-max must be positive"}
 	case c.sessionIdle > c.sessionMax:
 		return usageError{msg: "--session-idle must not be longer than --session-max"}
+	case c.maxAnalyses < 0 || c.analysisQueue < 0:
+		return usageError{msg: "--max-analyses and --analysis-queue must not be negative"}
 	case c.public && c.db == "":
 		return usageError{msg: "--public needs --db FILE: the database whose open data it serves"}
 	case c.public && c.create:
@@ -304,7 +310,11 @@ func (c *serveCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv := api.NewServer(api.Config{Addr: c.addr, Auth: authCfg, Version: version, CORSOrigins: c.corsOrigins, TileCacheBytes: c.tileCacheMB << 20,
+	queue := c.analysisQueue
+	if queue == 0 {
+		queue = -1 // none: api.Config's 0 is its default
+	}
+	srv := api.NewServer(api.Config{Addr: c.addr, Auth: authCfg, MaxAnalyses: c.maxAnalyses, AnalysisQueue: queue, Version: version, CORSOrigins: c.corsOrigins, TileCacheBytes: c.tileCacheMB << 20,
 		Disclosure: placeplan.Disclosure{MinCount: c.suppressBelow}, Persistent: c.db != "", BasemapStyle: c.basemapStyle,
 		FrontendDir: frontendDir}, s, logger)
 	if err := srv.Start(); err != nil {

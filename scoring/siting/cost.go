@@ -66,6 +66,48 @@ type CostOptions struct {
 	SpeedKmh        float64 // required with StandardMinutes
 	StandardKm      float64 // keep pairs with travel distance ≤ this, km
 	StandardMinutes float64 // keep pairs with travel time ≤ this, minutes
+	// MaxArcs bounds the demand–site pairs within the standard a network
+	// may hold (16 bytes each, and the solvers' work grows with them); 0
+	// means DefaultMaxArcs. A problem over it is refused before it is
+	// built (TooLarge), so that no request can exhaust memory.
+	MaxArcs int
+}
+
+// DefaultMaxArcs is the default bound on a network's pairs: 25 million
+// (400 MB of arcs). England's 32,844 small areas with a candidate at each
+// of its 6,791 MSOAs and a 30-minute standard hold a few million.
+const DefaultMaxArcs = 25_000_000
+
+// TooLarge is the error of a problem with more pairs within the standard
+// than the limit: EUNSUPPORTED (HTTP 422), naming both numbers, which it
+// also carries as details (pairs, max_pairs).
+func TooLarge(pairs, limit int, demands, candidates int) error {
+	e := placeplan.Errorf(placeplan.EUNSUPPORTED, "siting: %d demand points × %d candidates have about %d pairs within the service standard; "+
+		"the limit is %d: use fewer demand points or candidates, or a shorter standard", demands, candidates, pairs, limit)
+	e.Details = map[string]any{"pairs": pairs, "max_pairs": limit}
+	return e
+}
+
+// estimateArcs estimates the pairs within the standard from a sample of
+// at most 512 demand points spread evenly through the list: how many
+// candidates fall in each one's search box (a slight overestimate of the
+// circle), scaled up. It reads the tree only, in a few milliseconds.
+func estimateArcs(demands []Demand, tr *rtree.RTreeG[int], dLatDeg float64) int {
+	step := max(1, len(demands)/512)
+	sampled, found := 0, 0
+	for i := 0; i < len(demands); i += step {
+		lat, lon := demands[i].Point[1], demands[i].Point[0]
+		dLonDeg := 360.0
+		if c := math.Cos(math.Min(math.Abs(lat)+dLatDeg, 89.9) * math.Pi / 180); c > 0 {
+			dLonDeg = math.Min(360, dLatDeg/c)
+		}
+		tr.Search([2]float64{lon - dLonDeg, lat - dLatDeg}, [2]float64{lon + dLonDeg, lat + dLatDeg}, func(_, _ [2]float64, _ int) bool {
+			found++
+			return true
+		})
+		sampled++
+	}
+	return int(float64(found) / float64(sampled) * float64(len(demands)))
 }
 
 // Arc is one kept demand–site pair: the index of the site in the network's
@@ -206,10 +248,17 @@ func BuildNetwork(demands []Demand, candidates []Candidate, opts CostOptions) (*
 		return km
 	}
 
+	maxArcs := opts.MaxArcs
+	if maxArcs <= 0 {
+		maxArcs = DefaultMaxArcs
+	}
 	n := &Network{Demands: demands, Candidates: candidates, Unit: unit, Standard: standard}
-	n.start = make([]int, len(demands)+1)
 	var buf []Arc
 	if math.IsInf(radiusKm, 1) || radiusKm*1000 >= math.Pi*orb.EarthRadius {
+		if all := len(demands) * len(candidates); all > maxArcs {
+			return nil, TooLarge(all, maxArcs, len(demands), len(candidates))
+		}
+		n.start = make([]int, len(demands)+1)
 		for i, d := range demands {
 			buf = buf[:0]
 			for j, c := range candidates {
@@ -229,6 +278,12 @@ func BuildNetwork(demands []Demand, candidates []Candidate, opts CostOptions) (*
 	// A 1 % margin covers rounding; the radius uses orb's (equatorial) Earth
 	// radius, the same as the distance.
 	dLatDeg := radiusKm * 1000 / orb.EarthRadius * 180 / math.Pi * 1.01
+	if len(demands)*len(candidates) > maxArcs {
+		if est := estimateArcs(demands, &tr, dLatDeg); est > maxArcs {
+			return nil, TooLarge(est, maxArcs, len(demands), len(candidates))
+		}
+	}
+	n.start = make([]int, len(demands)+1)
 	for i, d := range demands {
 		buf = buf[:0]
 		visit := func(_, _ [2]float64, j int) bool {
@@ -260,6 +315,9 @@ func BuildNetwork(demands []Demand, candidates []Candidate, opts CostOptions) (*
 		}
 		n.appendArcs(buf)
 		n.start[i+1] = len(n.arcs)
+		if len(n.arcs) > maxArcs { // the sample underestimated: stop here
+			return nil, TooLarge(len(n.arcs)*len(demands)/(i+1), maxArcs, len(demands), len(candidates))
+		}
 	}
 	return n, nil
 }
@@ -288,6 +346,9 @@ type Travel struct {
 	// distance, in MatrixUnit, which must be the standard's unit.
 	Matrix     []ODRow
 	MatrixUnit Unit
+	// MaxArcs bounds the pairs within the standard (CostOptions.MaxArcs);
+	// 0 means DefaultMaxArcs.
+	MaxArcs int
 }
 
 // Standard returns the service standard and its unit: minutes when
@@ -323,7 +384,7 @@ func (t Travel) Network(demands []Demand, candidates []Candidate) (*Network, err
 		}
 		return NetworkFromMatrix(demands, candidates, t.Matrix, MatrixOptions{Unit: unit, Standard: standard})
 	}
-	opts := CostOptions{Circuity: t.Circuity, SpeedKmh: t.SpeedKmh, StandardKm: t.StandardKm, StandardMinutes: t.StandardMinutes}
+	opts := CostOptions{Circuity: t.Circuity, SpeedKmh: t.SpeedKmh, StandardKm: t.StandardKm, StandardMinutes: t.StandardMinutes, MaxArcs: t.MaxArcs}
 	if opts.SpeedKmh == 0 && opts.StandardMinutes > 0 {
 		opts.SpeedKmh = DefaultSpeedKmh
 	}
