@@ -79,3 +79,15 @@ func TestAnalysesAreQueuedThenRefused(t *testing.T) {
 		t.Errorf("the queued analysis: %d", code)
 	}
 }
+
+// TestOverflowingSitesRequestIs400: demand weights of 1e308 used to give a
+// 500 (the objective overflowed to +Inf); now a 400 that names them.
+func TestOverflowingSitesRequestIs400(t *testing.T) {
+	srv, _ := newServer(t, Config{}, newStore(t))
+	body := `{"model":"pmedian","p":1,"standard_km":50,"demand":[{"id":"a","lon":-2.7,"lat":52.7,"weight":1e308},{"id":"b","lon":-2.8,"lat":52.7,"weight":1e308}],` +
+		`"candidates":[{"id":"x","lon":-2.75,"lat":52.7}]}`
+	p := decodeProblem(t, request(t, srv.Handler(), http.MethodPost, "/api/v1/sites", "application/json", body), http.StatusBadRequest)
+	if !strings.Contains(p.Detail, "demand weights add up to") {
+		t.Errorf("detail %q", p.Detail)
+	}
+}

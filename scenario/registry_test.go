@@ -160,3 +160,17 @@ func TestRegistryValidation(t *testing.T) {
 		}
 	}
 }
+
+// TestInvalidUTF8IsRefusedInJSONAsInYAML: a scenario document that is not
+// UTF-8 is refused, naming the line, whether it is JSON or YAML.
+func TestInvalidUTF8IsRefusedInJSONAsInYAML(t *testing.T) {
+	for name, doc := range map[string]string{
+		"json": "{\"placeplan_scenario\": 1,\n\"name\": \"Shrop\xffshire\"}",
+		"yaml": "placeplan_scenario: 1\nname: Shrop\xffshire\n",
+	} {
+		_, err := Read(name, strings.NewReader(doc))
+		if placeplan.ErrorCode(err) != placeplan.EINVALID || !strings.Contains(err.Error(), "line 2: not valid UTF-8") {
+			t.Errorf("%s: %v, want EINVALID naming line 2", name, err)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -103,6 +104,11 @@ func Read(name string, r io.Reader) (*Scenario, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "%s: empty scenario file", name)
 	}
+	if !utf8.Valid(b) {
+		// YAML refuses it; JSON would take it and turn the bytes into U+FFFD.
+		line := 1 + bytes.Count(b[:invalidUTF8At(b)], []byte("\n"))
+		return nil, placeplan.Errorf(placeplan.EINVALID, "%s: line %d: not valid UTF-8 (save the file as UTF-8)", name, line)
+	}
 	var sc Scenario
 	if t := bytes.TrimSpace(b); t[0] == '{' {
 		dec := json.NewDecoder(bytes.NewReader(b))
@@ -121,6 +127,19 @@ func Read(name string, r io.Reader) (*Scenario, error) {
 		return nil, err
 	}
 	return &sc, nil
+}
+
+// invalidUTF8At is the offset of the first byte of b that is not valid
+// UTF-8.
+func invalidUTF8At(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
 }
 
 // ReadFile reads a scenario document from a file; relative dataset paths

@@ -73,6 +73,15 @@ type CostOptions struct {
 	MaxArcs int
 }
 
+// MaxTotalWeight bounds the sum of demand weights, and MaxStandard a
+// service standard (km or minutes), so that weighted travel, summed over
+// every pair, stays finite: England's population is 5.7×10⁷ and the Earth's
+// circumference 40,075 km.
+const (
+	MaxTotalWeight = 1e15
+	MaxStandard    = 1e7
+)
+
 // DefaultMaxArcs is the default bound on a network's pairs: 25 million
 // (400 MB of arcs). England's 32,844 small areas with a candidate at each
 // of its 6,791 MSOAs and a 30-minute standard hold a few million.
@@ -167,7 +176,9 @@ func (n *Network) TotalWeight() float64 {
 
 func validatePoints(demands []Demand, candidates []Candidate) error {
 	seen := make(map[string]bool, len(demands))
+	total := 0.0
 	for _, d := range demands {
+		total += d.Weight
 		switch {
 		case d.ID == "":
 			return placeplan.Errorf(placeplan.EINVALID, "siting: demand with empty id")
@@ -180,6 +191,9 @@ func validatePoints(demands []Demand, candidates []Candidate) error {
 			return err
 		}
 		seen[d.ID] = true
+	}
+	if total > MaxTotalWeight {
+		return placeplan.Errorf(placeplan.EINVALID, "siting: demand weights add up to %g: at most %g (the weighted travel would overflow)", total, MaxTotalWeight)
 	}
 	seen = make(map[string]bool, len(candidates))
 	for _, c := range candidates {
@@ -239,6 +253,9 @@ func BuildNetwork(demands []Demand, candidates []Candidate, opts CostOptions) (*
 		radiusKm = standard / 60 * opts.SpeedKmh / circuity
 	default:
 		return nil, placeplan.Errorf(placeplan.EINVALID, "siting: a positive service standard (km or minutes) is required")
+	}
+	if standard > MaxStandard && !math.IsInf(standard, 1) {
+		return nil, placeplan.Errorf(placeplan.EINVALID, "siting: service standard %g %s: at most %g (or +Inf for every pair)", standard, unit, float64(MaxStandard))
 	}
 	cost := func(d, c orb.Point) float64 {
 		km := geo.DistanceHaversine(d, c) / 1000 * circuity
@@ -421,6 +438,9 @@ func NetworkFromMatrix(demands []Demand, candidates []Candidate, rows []ODRow, o
 	if !(opts.Standard > 0) {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "siting: a positive service standard is required, got %v", opts.Standard)
 	}
+	if opts.Standard > MaxStandard && !math.IsInf(opts.Standard, 1) {
+		return nil, placeplan.Errorf(placeplan.EINVALID, "siting: service standard %g %s: at most %g (or +Inf for every pair)", opts.Standard, opts.Unit, float64(MaxStandard))
+	}
 	di := make(map[string]int, len(demands))
 	for i, d := range demands {
 		di[d.ID] = i
@@ -443,6 +463,9 @@ func NetworkFromMatrix(demands []Demand, candidates []Candidate, rows []ODRow, o
 		}
 		if math.IsNaN(row.Cost) || row.Cost < 0 {
 			return nil, placeplan.Errorf(placeplan.EINVALID, "siting: matrix row %d (%q → %q): cost %v is negative or NaN", r+1, row.OriginID, row.DestinationID, row.Cost)
+		}
+		if row.Cost > MaxStandard && !math.IsInf(row.Cost, 1) {
+			return nil, placeplan.Errorf(placeplan.EINVALID, "siting: matrix row %d (%q → %q): cost %g is more than %g (give +Inf for unreachable)", r+1, row.OriginID, row.DestinationID, row.Cost, float64(MaxStandard))
 		}
 		if seen[pair{i, j}] {
 			return nil, placeplan.Errorf(placeplan.EINVALID, "siting: matrix row %d: duplicate pair %q → %q", r+1, row.OriginID, row.DestinationID)

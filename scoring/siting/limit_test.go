@@ -2,6 +2,8 @@ package siting
 
 import (
 	"fmt"
+	"math"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -91,5 +93,36 @@ func BenchmarkRefuseTooLarge(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestOverflowingInputsAreRefused: weights or standards so large that the
+// weighted travel would overflow to +Inf are refused, naming what.
+func TestOverflowingInputsAreRefused(t *testing.T) {
+	d, c := gridDemand(4, 10), gridCandidates(2, 10)
+	huge := append([]Demand(nil), d...)
+	huge[1].Weight, huge[2].Weight = 1e308, 1e308
+	for name, tc := range map[string]struct {
+		demands []Demand
+		opts    CostOptions
+		want    string
+	}{
+		"weights":          {huge, CostOptions{StandardKm: 10}, "demand weights add up to"},
+		"a standard":       {d, CostOptions{StandardKm: 1e308}, "service standard 1e+308 km: at most 1e+07"},
+		"minutes":          {d, CostOptions{StandardMinutes: 1e300, SpeedKmh: 40}, "service standard 1e+300 minutes"},
+		"every pair is ok": {d, CostOptions{StandardKm: math.Inf(1)}, ""},
+	} {
+		_, err := BuildNetwork(tc.demands, c, tc.opts)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", name, err)
+		case tc.want != "" && (placeplan.ErrorCode(err) != placeplan.EINVALID || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: %v, want EINVALID saying %q", name, err, tc.want)
+		}
+	}
+	rows := []ODRow{{OriginID: d[0].ID, DestinationID: c[0].ID, Cost: 1e300}}
+	if _, err := NetworkFromMatrix(d, c, rows, MatrixOptions{Unit: Minutes, Standard: math.Inf(1)}); placeplan.ErrorCode(err) != placeplan.EINVALID ||
+		!strings.Contains(err.Error(), "matrix row 1") {
+		t.Errorf("a matrix cost of 1e300: %v", err)
 	}
 }
