@@ -606,7 +606,7 @@ func TestURLWildcardAddress(t *testing.T) {
 func TestConfigDefaults(t *testing.T) {
 	got := Config{WriteTimeout: time.Second}.withDefaults()
 	want := Config{Addr: DefaultAddr, ReadTimeout: DefaultReadTimeout, WriteTimeout: time.Second, IdleTimeout: DefaultIdleTimeout,
-		TileCacheBytes: DefaultTileCacheBytes}
+		TileCacheBytes: DefaultTileCacheBytes, AnalysisQueue: DefaultAnalysisQueue}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("withDefaults = %+v, want %+v", got, want)
 	}
