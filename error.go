@@ -18,7 +18,7 @@ const (
 	EPRECONDITION = "precondition" // a stale revision (If-Match)
 	EINTERNAL     = "internal"     // a bug or an environment failure; details are never shown to clients
 	EUNSUPPORTED  = "unsupported"  // a recognised format or option placeplan does not handle
-	EBUSY         = "busy"         // the database is locked by another writer past the wait: try again
+	EBUSY         = "busy"         // the database is locked by another writer past the wait, or the server has all the analyses it takes: try again
 	ESTORAGE      = "storage"      // the database cannot be read or written: disk full, read-only, I/O error, damaged
 	EUNAUTHORIZED = "unauthorized" // no credentials, or ones that are wrong, expired or revoked
 	EFORBIDDEN    = "forbidden"    // credentials that are good but whose role or scope does not allow this

@@ -125,6 +125,9 @@ type Store interface {
 	Extent(ctx context.Context) (orb.Bound, bool, error)
 	PointLayers(ctx context.Context) (map[string]int, error)
 	AreaValues(ctx context.Context, geog placeplan.Geography, code string) (map[string]float64, error)
+	// ReadOnly says the database refuses changes (a read-only file, mount
+	// or --public): what cannot be recorded is logged instead.
+	ReadOnly() bool
 
 	// The results cache of the scenario registry.
 	PutScenarioResult(ctx context.Context, id string, rev int, dataRevision int64, kind string, result []byte) error

@@ -211,14 +211,23 @@ func (s *Server) checkWrite(c echo.Context, p principal) error {
 	if !p.Scope.Allows(auth.ScopeWrite) {
 		return placeplan.Errorf(placeplan.EFORBIDDEN, "this API token is read-only: %s %s needs a token with scope write", req.Method, c.Path())
 	}
-	if err := s.crossOrigin.Check(req); err != nil {
-		return placeplan.Errorf(placeplan.EFORBIDDEN, "%s %s refused: a cross-origin request from a browser", req.Method, c.Path())
-	}
 	if p.Via == "session" {
 		got := req.Header.Get(csrfHeader)
 		if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(auth.CSRFToken(p.session))) != 1 {
 			return placeplan.Errorf(placeplan.EFORBIDDEN, "%s %s refused: send the session's anti-forgery token in %s (GET /api/v1/session gives it)", req.Method, c.Path(), csrfHeader)
 		}
+	}
+	return s.checkBrowserWrite(req, req.Method+" "+c.Path())
+}
+
+// checkBrowserWrite refuses what a page of another site could make a
+// browser send: a request from that page (Sec-Fetch-Site, Origin), and a
+// body that is a form, plain text or untyped. what names the request in the
+// message. Every write passes it, and so does signing in, which carries no
+// credentials yet.
+func (s *Server) checkBrowserWrite(req *http.Request, what string) error {
+	if err := s.crossOrigin.Check(req); err != nil {
+		return placeplan.Errorf(placeplan.EFORBIDDEN, "%s refused: a cross-origin request from a browser", what)
 	}
 	return checkBodyType(req)
 }
@@ -293,6 +302,24 @@ func (s *Server) secureRequest(req *http.Request) bool {
 		return true
 	}
 	return s.fromTrustedProxy(req) && strings.EqualFold(req.Header.Get(echo.HeaderXForwardedProto), "https")
+}
+
+// startSession signs the browser in as u: any session it had ends, a new
+// one starts, and its cookie is set. It returns the new session's id.
+func (s *Server) startSession(c echo.Context, u auth.User) (string, error) {
+	acc, req := s.cfg.Auth.Accounts, c.Request()
+	if old, err := req.Cookie(sessionCookie); err == nil && old.Value != "" {
+		if err := acc.EndSession(req.Context(), placeplan.Actor{Name: u.Name, Remote: c.RealIP()}, old.Value); err != nil {
+			return "", err
+		}
+	}
+	id, _, err := acc.StartSession(req.Context(), u)
+	if err != nil {
+		return "", err
+	}
+	s.setSessionCookie(c, id)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return id, nil
 }
 
 // setSessionCookie gives the browser its session: HttpOnly (no script

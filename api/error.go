@@ -147,12 +147,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 		case p.Status < 500:
 			p.Extensions = placeplan.ErrorDetails(err)
 		case code == placeplan.EBUSY || code == placeplan.ESTORAGE:
-			// The operator's problem, said plainly; worth a retry when busy.
+			// Storage the operator must look at, or a server busy with
+			// other work: said plainly; worth a retry when busy.
 			if code == placeplan.EBUSY {
 				c.Response().Header().Set("Retry-After", "2")
 			}
-			s.logger.LogAttrs(req.Context(), slog.LevelWarn, "storage unavailable",
-				slog.String("request_id", p.RequestID), slog.Any("err", err))
+			s.logger.LogAttrs(req.Context(), slog.LevelWarn, "unavailable",
+				slog.String("request_id", p.RequestID), slog.String("code", code), slog.Any("err", err))
 		default:
 			p.Detail = "internal error; quote request id " + p.RequestID
 			s.logger.LogAttrs(req.Context(), slog.LevelError, "request failed",

@@ -206,7 +206,7 @@ func (s *Server) handleReport(c echo.Context) error {
 				target += " vs " + req.CompareLabel
 			}
 			if err := acc.Record(ctx, actorOf(c), placeplan.AuditExport, target, fmt.Sprintf("%s, %d bytes", format, len(data))); err != nil {
-				if ro, ok := s.store.(interface{ ReadOnly() bool }); !ok || !ro.ReadOnly() {
+				if !s.store.ReadOnly() {
 					return fmt.Errorf("record the export of %s in the audit trail: %w", target, err)
 				}
 				s.logger.Warn("export not recorded in the audit trail: the database is read-only", "target", target)

@@ -78,10 +78,7 @@ const maxSignInBytes = 4 << 10
 // locked account, is 401 and says nothing of which.
 func (s *Server) handleSignIn(c echo.Context) error {
 	req := c.Request()
-	if err := s.crossOrigin.Check(req); err != nil {
-		return placeplan.Errorf(placeplan.EFORBIDDEN, "sign-in refused: a cross-origin request from a browser")
-	}
-	if err := checkBodyType(req); err != nil {
+	if err := s.checkBrowserWrite(req, "sign-in"); err != nil {
 		return err
 	}
 	acc := s.cfg.Auth.Accounts
@@ -96,17 +93,10 @@ func (s *Server) handleSignIn(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if ck, err := req.Cookie(sessionCookie); err == nil && ck.Value != "" {
-		if err := acc.EndSession(req.Context(), placeplan.Actor{Name: u.Name, Remote: c.RealIP()}, ck.Value); err != nil {
-			return err
-		}
-	}
-	id, _, err := acc.StartSession(req.Context(), u)
+	id, err := s.startSession(c, u)
 	if err != nil {
 		return err
 	}
-	s.setSessionCookie(c, id)
-	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusCreated, s.sessionDocOf(principal{User: u.Name, Role: u.Role, Via: "session", session: id}, true))
 }
 

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"runtime"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -71,10 +70,7 @@ func (s *Server) limitAnalysis(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		release, err := s.analyses.acquire(c.Request().Context())
 		if err != nil {
-			if placeplan.ErrorCode(err) == placeplan.EBUSY {
-				c.Response().Header().Set("Retry-After", strconv.Itoa(2))
-			}
-			return err
+			return err // EBUSY: handleError adds Retry-After
 		}
 		defer release()
 		return next(c)

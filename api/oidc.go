@@ -247,16 +247,8 @@ func (s *Server) handleOIDCCallback(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if old, err := req.Cookie(sessionCookie); err == nil && old.Value != "" {
-		if err := acc.EndSession(ctx, placeplan.Actor{Name: u.Name, Remote: c.RealIP()}, old.Value); err != nil {
-			return err
-		}
-	}
-	id, _, err := acc.StartSession(ctx, u)
-	if err != nil {
+	if _, err := s.startSession(c, u); err != nil {
 		return err
 	}
-	s.setSessionCookie(c, id)
-	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.Redirect(http.StatusSeeOther, p.returnTo)
 }

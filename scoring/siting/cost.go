@@ -99,24 +99,47 @@ func TooLarge(pairs, limit int, demands, candidates int) error {
 
 // estimateArcs estimates the pairs within the standard from a sample of
 // at most 512 demand points spread evenly through the list: how many
-// candidates fall in each one's search box (a slight overestimate of the
-// circle), scaled up. It reads the tree only, in a few milliseconds.
+// candidates fall in each one's search box (searchReach, a slight
+// overestimate of the circle), scaled up. It reads the tree only.
 func estimateArcs(demands []Demand, tr *rtree.RTreeG[int], dLatDeg float64) int {
 	step := max(1, len(demands)/512)
 	sampled, found := 0, 0
 	for i := 0; i < len(demands); i += step {
-		lat, lon := demands[i].Point[1], demands[i].Point[0]
-		dLonDeg := 360.0
-		if c := math.Cos(math.Min(math.Abs(lat)+dLatDeg, 89.9) * math.Pi / 180); c > 0 {
-			dLonDeg = math.Min(360, dLatDeg/c)
-		}
-		tr.Search([2]float64{lon - dLonDeg, lat - dLatDeg}, [2]float64{lon + dLonDeg, lat + dLatDeg}, func(_, _ [2]float64, _ int) bool {
+		searchReach(tr, demands[i].Point, dLatDeg, func(_, _ [2]float64, _ int) bool {
 			found++
 			return true
 		})
 		sampled++
 	}
 	return int(float64(found) / float64(sampled) * float64(len(demands)))
+}
+
+// searchReach visits the candidates of tr in the search box of the point p:
+// dLatDeg degrees of latitude either side, and the longitudes that span
+// at that latitude, across the antimeridian, or every longitude near a
+// pole. BuildNetwork keeps those within the standard.
+func searchReach(tr *rtree.RTreeG[int], p orb.Point, dLatDeg float64, visit func(min, max [2]float64, j int) bool) {
+	lon, lat := p[0], p[1]
+	minLat, maxLat := lat-dLatDeg, lat+dLatDeg
+	maxAbsLat := math.Max(math.Abs(minLat), math.Abs(maxLat))
+	if maxLat >= 90 || minLat <= -90 || maxAbsLat >= 89 {
+		// Near a pole every longitude may be in reach.
+		tr.Search([2]float64{-180, math.Max(minLat, -90)}, [2]float64{180, math.Min(maxLat, 90)}, visit)
+		return
+	}
+	dLonDeg := dLatDeg / math.Cos(maxAbsLat*math.Pi/180)
+	if dLonDeg >= 180 {
+		tr.Search([2]float64{-180, minLat}, [2]float64{180, maxLat}, visit)
+		return
+	}
+	tr.Search([2]float64{lon - dLonDeg, minLat}, [2]float64{lon + dLonDeg, maxLat}, visit)
+	// Wrap across the antimeridian.
+	if lon-dLonDeg < -180 {
+		tr.Search([2]float64{lon - dLonDeg + 360, minLat}, [2]float64{180, maxLat}, visit)
+	}
+	if lon+dLonDeg > 180 {
+		tr.Search([2]float64{-180, minLat}, [2]float64{lon + dLonDeg - 360, maxLat}, visit)
+	}
 }
 
 // Arc is one kept demand–site pair: the index of the site in the network's
@@ -309,27 +332,7 @@ func BuildNetwork(demands []Demand, candidates []Candidate, opts CostOptions) (*
 			}
 			return true
 		}
-		lon, lat := d.Point[0], d.Point[1]
-		minLat, maxLat := lat-dLatDeg, lat+dLatDeg
-		maxAbsLat := math.Max(math.Abs(minLat), math.Abs(maxLat))
-		if maxLat >= 90 || minLat <= -90 || maxAbsLat >= 89 {
-			// Near a pole every longitude may be in reach.
-			tr.Search([2]float64{-180, math.Max(minLat, -90)}, [2]float64{180, math.Min(maxLat, 90)}, visit)
-		} else {
-			dLonDeg := dLatDeg / math.Cos(maxAbsLat*math.Pi/180)
-			if dLonDeg >= 180 {
-				tr.Search([2]float64{-180, minLat}, [2]float64{180, maxLat}, visit)
-			} else {
-				tr.Search([2]float64{lon - dLonDeg, minLat}, [2]float64{lon + dLonDeg, maxLat}, visit)
-				// Wrap across the antimeridian.
-				if lon-dLonDeg < -180 {
-					tr.Search([2]float64{lon - dLonDeg + 360, minLat}, [2]float64{180, maxLat}, visit)
-				}
-				if lon+dLonDeg > 180 {
-					tr.Search([2]float64{-180, minLat}, [2]float64{lon + dLonDeg - 360, maxLat}, visit)
-				}
-			}
-		}
+		searchReach(&tr, d.Point, dLatDeg, visit)
 		n.appendArcs(buf)
 		n.start[i+1] = len(n.arcs)
 		if len(n.arcs) > maxArcs { // the sample underestimated: stop here
