@@ -218,7 +218,7 @@ func (b *builder) paper() (*Paper, error) {
 		Footer: fmt.Sprintf("Scenario %s · data %s", b.label, b.vintage())}
 	if len(b.approvals) > 0 {
 		a := b.approvals[len(b.approvals)-1]
-		b.p.Footer += fmt.Sprintf(" · approved for %s %s", a.Committee, a.MeetingDate.Format("2 Jan 2006"))
+		b.p.Footer += " · approved " + a.MeetingDate.Format("2 Jan 2006") // the committee is on the front sheet; the footer has one line
 	} else {
 		b.p.Footer += " · draft"
 	}
