@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -606,8 +607,23 @@ func TestURLWildcardAddress(t *testing.T) {
 func TestConfigDefaults(t *testing.T) {
 	got := Config{WriteTimeout: time.Second}.withDefaults()
 	want := Config{Addr: DefaultAddr, ReadTimeout: DefaultReadTimeout, WriteTimeout: time.Second, IdleTimeout: DefaultIdleTimeout,
-		TileCacheBytes: DefaultTileCacheBytes, AnalysisQueue: DefaultAnalysisQueue}
+		TileCacheBytes: DefaultTileCacheBytes, AnalysisQueue: DefaultAnalysisQueue, MaxAnalyses: runtime.GOMAXPROCS(0),
+		AnalysisTimeout: DefaultAnalysisTimeout, MemoryBudgetBytes: DefaultMemoryBudgetBytes}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("withDefaults = %+v, want %+v", got, want)
+	}
+	// A small budget makes a smaller tile cache and smaller analyses.
+	small := Config{MemoryBudgetBytes: 512 << 20, MaxAnalyses: 2}.withDefaults()
+	if small.TileCacheBytes != 64<<20 {
+		t.Errorf("tile cache under a 512 MiB budget: %d bytes, want 64 MiB", small.TileCacheBytes)
+	}
+	if pol := analysisPolicy(small); pol.MaxPairs != 128<<20/64 || pol.MaxDrawCells != 25_000_000 {
+		t.Errorf("analysis bounds under a 512 MiB budget, 2 at once: %+v; want 2,097,152 pairs (128 MiB each) and the default 25,000,000 cells", pol)
+	}
+	if pol := analysisPolicy(Config{MemoryBudgetBytes: 128 << 20, MaxAnalyses: 2}.withDefaults()); pol.MaxPairs != 524_288 || pol.MaxDrawCells != 8_388_608 {
+		t.Errorf("analysis bounds under a 128 MiB budget, 2 at once: %+v; want 524,288 pairs and 8,388,608 cells (32 MiB each)", pol)
+	}
+	if def := analysisPolicy(Config{MaxAnalyses: 1}.withDefaults()); def.MaxPairs != 16_777_216 || def.MaxDrawCells != 25_000_000 {
+		t.Errorf("analysis bounds under the default budget, 1 at once: %+v; want 16,777,216 pairs (1 GiB) and the default 25,000,000 cells", def)
 	}
 }

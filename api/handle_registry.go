@@ -372,12 +372,20 @@ func (s *Server) handleCompareLayer(c echo.Context) error {
 	return writeGeoJSON(c, fc)
 }
 
+// maxCompared is the most scenarios compared at once: each is a plan.
+const maxCompared = 6
+
 // compare resolves the ids parameter and compares the scenarios.
 func (s *Server) compare(c echo.Context) (*scenario.Comparison, error) {
 	ctx := c.Request().Context()
 	refs := strings.Split(c.QueryParam("ids"), ",")
 	if len(refs) < 2 || slicesContainsEmpty(refs) {
 		return nil, invalidf("ids: give two or more scenarios, comma-separated (id or id@revision)")
+	}
+	if len(refs) > maxCompared {
+		e := placeplan.Errorf(placeplan.EUNSUPPORTED, "ids: %d scenarios; at most %d are compared at once", len(refs), maxCompared)
+		e.Details = map[string]any{"scenarios": len(refs), "max_scenarios": maxCompared}
+		return nil, e
 	}
 	var items []scenario.Compared
 	for _, ref := range refs {

@@ -64,7 +64,8 @@ func (s *Server) handleSites(c echo.Context) error {
 		req.Circuity = siting.DefaultCircuity
 	}
 	sel := scenario.SiteSelection{Model: siting.Model(req.Model), P: req.P, StandardKm: req.StandardKm, StandardMin: req.StandardMin,
-		Circuity: req.Circuity, SpeedKmh: req.SpeedKmh, Fixed: req.Fixed, Exclude: req.Exclude, TargetShare: req.TargetShare}
+		Circuity: req.Circuity, SpeedKmh: req.SpeedKmh, Fixed: req.Fixed, Exclude: req.Exclude, TargetShare: req.TargetShare,
+		MaxPairs: s.policy.MaxPairs}
 	for _, d := range req.Demand {
 		sel.Demand = append(sel.Demand, siting.Demand{ID: d.ID, Point: orb.Point{d.Lon, d.Lat}, Weight: d.Weight})
 	}

@@ -51,7 +51,9 @@ type Report struct {
 type Request struct {
 	// Disclosure is the deployment's small-number policy; the zero value
 	// means the default (scenario.Plan's).
-	Disclosure   placeplan.Disclosure
+	Disclosure placeplan.Disclosure
+	// MaxPairs bounds the plans' travel networks (scenario.Policy.MaxPairs).
+	MaxPairs     int
 	Label        string
 	Scenario     *scenario.Scenario
 	CompareLabel string
@@ -75,9 +77,9 @@ func Make(ctx context.Context, st Store, req Request) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	policy := req.Disclosure
-	if policy.MinCount == 0 {
-		policy.MinCount = scenario.DefaultSuppressBelow
+	policy := scenario.Policy{Disclosure: req.Disclosure, MaxPairs: req.MaxPairs}
+	if policy.Disclosure.MinCount == 0 {
+		policy.Disclosure = scenario.DefaultPolicy().Disclosure
 	}
 	res, err := scenario.PlanUnder(ctx, st, sc, policy)
 	if err != nil {
@@ -153,7 +155,7 @@ type alternative struct {
 }
 
 // compareWith plans the alternative and compares the two plans.
-func compareWith(ctx context.Context, st Store, label string, res *scenario.PlanResult, altLabel string, alt *scenario.Scenario, policy placeplan.Disclosure) (*alternative, error) {
+func compareWith(ctx context.Context, st Store, label string, res *scenario.PlanResult, altLabel string, alt *scenario.Scenario, policy scenario.Policy) (*alternative, error) {
 	if alt.Sites == nil {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "compare: scenario %s has no sites section: a paper compares plans", altLabel)
 	}

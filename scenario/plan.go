@@ -161,23 +161,47 @@ func (r *PlanResult) amountText(v float64) string {
 // evaluation, matches comparison areas, and re-runs the selection under the
 // needs score's uncertainty and other service standards.
 //
-// Small figures are withheld under the default policy (DefaultSuppressBelow);
-// PlanUnder takes a deployment's.
+// Small figures are withheld under the default policy (DefaultSuppressBelow)
+// and networks are bounded by siting.DefaultMaxArcs; PlanUnder takes a
+// deployment's policy.
 func Plan(ctx context.Context, st PlanStore, sc *Scenario) (*PlanResult, error) {
-	return PlanUnder(ctx, st, sc, placeplan.Disclosure{MinCount: DefaultSuppressBelow})
+	return PlanUnder(ctx, st, sc, DefaultPolicy())
 }
 
-// PlanUnder is Plan under a deployment's small-number policy (serve
-// --suppress-below): when demand is a confidential count, its figures are
-// withheld below the larger of the policy's threshold and the scenario's
-// disclosure.suppress_below (default DefaultSuppressBelow), so a scenario
-// may raise the threshold but never lower it.
-func PlanUnder(ctx context.Context, st PlanStore, sc *Scenario, policy placeplan.Disclosure) (*PlanResult, error) {
+// Policy is what a deployment imposes on every plan: its small-number
+// floor and the most work one analysis may ask for.
+type Policy struct {
+	// Disclosure is the small-number floor (serve --suppress-below).
+	Disclosure placeplan.Disclosure
+	// MaxPairs bounds the demand–site pairs within the service standard
+	// of each travel network the plan builds (siting.CostOptions.MaxArcs;
+	// 0 means siting.DefaultMaxArcs). A server derives it from its memory
+	// budget.
+	MaxPairs int
+	// MaxDrawCells bounds the needs score's uncertainty draws × localities
+	// (scoring.UncertaintySettings.MaxCells; 0: scoring.MaxDrawCells).
+	MaxDrawCells int
+}
+
+// DefaultPolicy is the policy of the command line: the default threshold
+// and network bound.
+func DefaultPolicy() Policy {
+	return Policy{Disclosure: placeplan.Disclosure{MinCount: DefaultSuppressBelow}}
+}
+
+// PlanUnder is Plan under a deployment's policy. When demand is a
+// confidential count, its figures are withheld below the larger of the
+// policy's threshold and the scenario's disclosure.suppress_below (default
+// DefaultSuppressBelow), so a scenario may raise the threshold but never
+// lower it; a network over the policy's MaxPairs is refused before it is
+// built.
+func PlanUnder(ctx context.Context, st PlanStore, sc *Scenario, pol Policy) (*PlanResult, error) {
+	policy := pol.Disclosure
 	ss := sc.Sites
 	if ss == nil {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "sites: missing: add a sites section to plan a rollout (docs/SCENARIOS.md)")
 	}
-	score, err := Score(ctx, st, sc)
+	score, err := ScoreUnder(ctx, st, sc, pol)
 	if err != nil {
 		return nil, err
 	}
@@ -190,6 +214,7 @@ func PlanUnder(ctx context.Context, st PlanStore, sc *Scenario, policy placeplan
 	if err != nil {
 		return nil, err
 	}
+	pb.maxPairs = pol.MaxPairs
 	res.Demand, res.ProfileKeys = pb.demand, pb.profileKeys
 	res.Warnings = append(res.Warnings, pb.warnings...)
 	for _, d := range res.Demand {
@@ -287,6 +312,7 @@ type planBuilder struct {
 	needIndex    []int
 	population   []float64 // per demand area, for need weighting in draws
 	confidential bool
+	maxPairs     int // the policy's bound on a network's pairs
 	warnings     []string
 }
 
@@ -730,6 +756,7 @@ func (pb *planBuilder) network(cands []CandidateSite, weights []float64, standar
 		cs[i] = siting.Candidate{ID: c.ID, Point: c.Point, Capacity: c.Capacity}
 	}
 	t := ss.travel().WithStandard(standard)
+	t.MaxArcs = pb.maxPairs
 	if ss.Matrix == "" {
 		return t.Network(ds, cs)
 	}

@@ -299,7 +299,7 @@ func TestPlanSuppressesSmallConfidentialCounts(t *testing.T) {
 		{2, 5, 5, true}, {0, 5, 5, true}, {10, 5, 10, false}, {3, 0, 3, false},
 	} {
 		sc.Disclosure = &Disclosure{SuppressBelow: tc.scenario}
-		res, err := PlanUnder(ctx, st, sc, placeplan.Disclosure{MinCount: tc.policy})
+		res, err := PlanUnder(ctx, st, sc, Policy{Disclosure: placeplan.Disclosure{MinCount: tc.policy}})
 		if err != nil {
 			t.Fatal(err)
 		}

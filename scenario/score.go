@@ -48,7 +48,15 @@ type Result struct {
 // loaded small area (England-scale when England is loaded), weighted and
 // aggregated; then, when asked, the Monte Carlo over weights,
 // normalisation and aggregation gives rank intervals and sensitivity.
+//
+// Its bounds are the default policy's; ScoreUnder takes a deployment's.
 func Score(ctx context.Context, st Store, sc *Scenario) (*Result, error) {
+	return ScoreUnder(ctx, st, sc, DefaultPolicy())
+}
+
+// ScoreUnder is Score under a deployment's policy: the uncertainty draws
+// are bounded by its MaxDrawCells.
+func ScoreUnder(ctx context.Context, st Store, sc *Scenario, pol Policy) (*Result, error) {
 	geog := placeplan.Geography(sc.Dataset.Geography)
 	res := &Result{Scenario: sc, Geography: geog}
 	warnf := func(format string, args ...any) { res.Warnings = append(res.Warnings, fmt.Sprintf(format, args...)) }
@@ -207,7 +215,7 @@ func Score(ctx context.Context, st Store, sc *Scenario) (*Result, error) {
 	}
 	if sc.Uncertainty.Draws > 0 {
 		s := scoring.UncertaintySettings{Draws: sc.Uncertainty.Draws, Seed: sc.Uncertainty.Seed,
-			Concentration: sc.Uncertainty.Concentration, TopK: sc.Uncertainty.TopK}
+			Concentration: sc.Uncertainty.Concentration, TopK: sc.Uncertainty.TopK, MaxCells: pol.MaxDrawCells}
 		if s.TopK == 0 {
 			s.TopK = min(3, len(in.Localities))
 		}
@@ -222,7 +230,7 @@ func Score(ctx context.Context, st Store, sc *Scenario) (*Result, error) {
 			pa, _ := scoring.ParseAggregation(a)
 			s.Aggregations = append(s.Aggregations, pa)
 		}
-		u, err := scoring.Uncertainty(in, s)
+		u, err := scoring.Uncertainty(ctx, in, s)
 		if err != nil {
 			return nil, err
 		}

@@ -29,6 +29,8 @@ type SiteSelection struct {
 	Fixed       []string
 	Exclude     []string
 	TargetShare float64 // lscp: the share of demand weight to cover (0: all)
+	// MaxPairs bounds the network's pairs within the standard (Policy.MaxPairs).
+	MaxPairs int
 }
 
 // SelectSites builds the travel network and solves the model. It returns
@@ -37,7 +39,7 @@ type SiteSelection struct {
 // ctx.Err().
 func SelectSites(ctx context.Context, s SiteSelection) (*siting.Result, float64, siting.Unit, error) {
 	t := siting.Travel{StandardKm: s.StandardKm, StandardMinutes: s.StandardMin, Circuity: s.Circuity, SpeedKmh: s.SpeedKmh,
-		Matrix: s.Matrix, MatrixUnit: s.MatrixUnit}
+		Matrix: s.Matrix, MatrixUnit: s.MatrixUnit, MaxArcs: s.MaxPairs}
 	standard, unit := t.Standard()
 	if (s.StandardKm > 0) == (s.StandardMin > 0) || math.IsInf(standard, 0) || math.IsNaN(standard) {
 		return nil, 0, "", placeplan.Errorf(placeplan.EINVALID, "give one service standard above 0: standard_km or standard_min")

@@ -33,6 +33,13 @@ type Options struct {
 	// Disclosure is the small-number suppression applied to every
 	// indicator value the areas tiles carry, and to scenario plans.
 	Disclosure placeplan.Disclosure
+	// MaxPairs and MaxDrawCells bound the scores and plans of scenarios
+	// (scenario.Policy; 0: the defaults).
+	MaxPairs, MaxDrawCells int
+	// Analyses, when not nil, runs each computation of a scenario's score
+	// or plan: a server's limit on analyses at once, their queue and
+	// deadline. Nil runs them directly.
+	Analyses func(ctx context.Context, run func(context.Context) error) error
 	// CacheBytes bounds the memory of the encoded-tile cache. Default
 	// DefaultCacheBytes.
 	CacheBytes int64

@@ -82,8 +82,16 @@ const (
 	MaxStandard    = 1e7
 )
 
+// PeakBytesPerPair is what a pair within the standard costs in memory at
+// the peak of building a network and solving it (the arcs, 16 bytes each,
+// the slice's growth, the solvers' state and the collector's headroom):
+// measured at 62–67 bytes on networks of 5 million pairs with the
+// p-median and the MCLP. A server turns its memory budget into a bound on
+// pairs with it.
+const PeakBytesPerPair = 64
+
 // DefaultMaxArcs is the default bound on a network's pairs: 25 million
-// (400 MB of arcs). England's 32,844 small areas with a candidate at each
+// (400 MB of arcs, about 1.6 GB at the peak of a solve). England's 32,844 small areas with a candidate at each
 // of its 6,791 MSOAs and a 30-minute standard hold a few million.
 const DefaultMaxArcs = 25_000_000
 
