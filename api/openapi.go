@@ -614,7 +614,11 @@ func openAPISchemas() map[string]schema {
 	integer := schema{"type": "integer", "minimum": 0}
 	links := schema{"type": "array", "items": ref("Link")}
 	object := func(required []string, props schema) schema {
-		return schema{"type": "object", "required": required, "properties": props}
+		o := schema{"type": "object", "properties": props}
+		if len(required) > 0 { // OpenAPI 3.1: required is a non-empty array or absent
+			o["required"] = required
+		}
+		return o
 	}
 	return map[string]schema{
 		"Problem": object([]string{"type", "title", "status"}, schema{

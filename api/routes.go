@@ -132,6 +132,11 @@ func (s *Server) register(r route) {
 		mw = append(mw, s.limitAnalysis)
 	}
 	s.echo.Add(r.Method, r.Path, r.handler, mw...)
+	if r.Method == http.MethodGet {
+		// HEAD wherever GET (RFC 9110 §9.3.2): the same handler and
+		// headers; the server sends no body.
+		s.echo.Add(http.MethodHead, r.Path, r.handler, mw...)
+	}
 	s.routes = append(s.routes, r.Route)
 }
 
