@@ -26,6 +26,10 @@ import (
 // hostile archive cannot exhaust memory.
 const maxInputBytes = 4 << 30
 
+// maxDeflateRatio is the most deflate expands its input: a 258-byte match
+// costs at least 2 bits, about 1032 to 1.
+const maxDeflateRatio = 1032
+
 // Input is one file to ingest, decompressed: its display name, its bytes,
 // and for a shapefile the sidecar files (.dbf, .prj, .cpg) keyed by their
 // lower-case extension.
@@ -135,10 +139,12 @@ func expand(name string, raw []byte) ([]Input, error) {
 			return nil, placeplan.Errorf(placeplan.EINVALID, "%s: bad gzip data: %w", name, err)
 		}
 		// The gzip trailer holds the uncompressed size (mod 4 GiB): size the
-		// buffer once instead of growing it by doubling.
+		// buffer once instead of growing it by doubling — if deflate could
+		// reach that size from these bytes at all, since a trailer can lie
+		// (30 bytes claiming 4 GiB).
 		var buf bytes.Buffer
 		if n := len(raw); n >= 8 {
-			if size := int(binary.LittleEndian.Uint32(raw[n-4:])); size < maxInputBytes {
+			if size := int(binary.LittleEndian.Uint32(raw[n-4:])); size < maxInputBytes && size/maxDeflateRatio <= n {
 				buf.Grow(size + bytes.MinRead)
 			}
 		}
