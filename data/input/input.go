@@ -31,8 +31,8 @@ const maxInputBytes = 4 << 30
 const maxDeflateRatio = 1032
 
 // Input is one file to ingest, decompressed: its display name, its bytes,
-// and for a shapefile the sidecar files (.dbf, .prj, .cpg) keyed by their
-// lower-case extension.
+// and for a shapefile the sidecar files (.shx, .dbf, .prj, .cpg) keyed by
+// their lower-case extension.
 type Input struct {
 	Name       string
 	Data       []byte
@@ -71,8 +71,8 @@ func (in Input) SHA256() string {
 
 // OpenInputs reads the file at p, decompressing .gz and expanding .zip
 // archives, and returns the inputs it holds. A shapefile (.shp) comes with
-// its .dbf, .prj and .cpg sidecars, from beside it on disk or in the zip.
-// The reader progress, if not nil, is told how many compressed bytes have
+// its .shx, .dbf, .prj and .cpg sidecars, from beside it on disk or in the
+// zip. The reader progress, if not nil, is told how many compressed bytes have
 // been read.
 func OpenInputs(p string, progress func(read, total int64)) ([]Input, error) {
 	f, err := os.Open(p)
@@ -106,7 +106,7 @@ func OpenInputs(p string, progress func(read, total int64)) ([]Input, error) {
 		if strings.EqualFold(path.Ext(ins[i].Name), ".shp") && ins[i].Sidecars == nil && len(ins) == 1 {
 			ins[i].Sidecars = map[string][]byte{}
 			base := strings.TrimSuffix(p, filepath.Ext(p))
-			for _, ext := range []string{".dbf", ".prj", ".cpg"} {
+			for _, ext := range []string{".shx", ".dbf", ".prj", ".cpg"} {
 				for _, cand := range []string{base + ext, base + strings.ToUpper(ext)} {
 					if b, err := os.ReadFile(cand); err == nil {
 						ins[i].Sidecars[ext] = b
