@@ -70,8 +70,8 @@ func ParseInput(in input.Input, opts IngestOptions) (*Part, error) {
 		if in.Sidecars == nil || in.Sidecars[".dbf"] == nil {
 			return nil, placeplan.Errorf(placeplan.EINVALID, "%s: shapefile without its .dbf (attributes) beside it", in.Name)
 		}
-		fs, err := shapefile.Read(bytes.NewReader(in.Data), bytes.NewReader(in.Sidecars[".dbf"]),
-			optReader(in.Sidecars[".prj"]), optReader(in.Sidecars[".cpg"]))
+		fs, err := shapefile.Read(shapefile.Parts{SHP: bytes.NewReader(in.Data), SHX: optReader(in.Sidecars[".shx"]),
+			DBF: bytes.NewReader(in.Sidecars[".dbf"]), PRJ: optReader(in.Sidecars[".prj"]), CPG: optReader(in.Sidecars[".cpg"])})
 		if err != nil {
 			return nil, placeplan.Wrap(placeplan.ErrorCode(err), err, "%s", in.Name)
 		}

@@ -26,9 +26,13 @@ import (
 // hostile archive cannot exhaust memory.
 const maxInputBytes = 4 << 30
 
+// maxDeflateRatio is the most deflate expands its input: a 258-byte match
+// costs at least 2 bits, about 1032 to 1.
+const maxDeflateRatio = 1032
+
 // Input is one file to ingest, decompressed: its display name, its bytes,
-// and for a shapefile the sidecar files (.dbf, .prj, .cpg) keyed by their
-// lower-case extension.
+// and for a shapefile the sidecar files (.shx, .dbf, .prj, .cpg) keyed by
+// their lower-case extension.
 type Input struct {
 	Name       string
 	Data       []byte
@@ -67,8 +71,8 @@ func (in Input) SHA256() string {
 
 // OpenInputs reads the file at p, decompressing .gz and expanding .zip
 // archives, and returns the inputs it holds. A shapefile (.shp) comes with
-// its .dbf, .prj and .cpg sidecars, from beside it on disk or in the zip.
-// The reader progress, if not nil, is told how many compressed bytes have
+// its .shx, .dbf, .prj and .cpg sidecars, from beside it on disk or in the
+// zip. The reader progress, if not nil, is told how many compressed bytes have
 // been read.
 func OpenInputs(p string, progress func(read, total int64)) ([]Input, error) {
 	f, err := os.Open(p)
@@ -102,7 +106,7 @@ func OpenInputs(p string, progress func(read, total int64)) ([]Input, error) {
 		if strings.EqualFold(path.Ext(ins[i].Name), ".shp") && ins[i].Sidecars == nil && len(ins) == 1 {
 			ins[i].Sidecars = map[string][]byte{}
 			base := strings.TrimSuffix(p, filepath.Ext(p))
-			for _, ext := range []string{".dbf", ".prj", ".cpg"} {
+			for _, ext := range []string{".shx", ".dbf", ".prj", ".cpg"} {
 				for _, cand := range []string{base + ext, base + strings.ToUpper(ext)} {
 					if b, err := os.ReadFile(cand); err == nil {
 						ins[i].Sidecars[ext] = b
@@ -135,10 +139,12 @@ func expand(name string, raw []byte) ([]Input, error) {
 			return nil, placeplan.Errorf(placeplan.EINVALID, "%s: bad gzip data: %w", name, err)
 		}
 		// The gzip trailer holds the uncompressed size (mod 4 GiB): size the
-		// buffer once instead of growing it by doubling.
+		// buffer once instead of growing it by doubling — if deflate could
+		// reach that size from these bytes at all, since a trailer can lie
+		// (30 bytes claiming 4 GiB).
 		var buf bytes.Buffer
 		if n := len(raw); n >= 8 {
-			if size := int(binary.LittleEndian.Uint32(raw[n-4:])); size < maxInputBytes {
+			if size := int(binary.LittleEndian.Uint32(raw[n-4:])); size < maxInputBytes && size/maxDeflateRatio <= n {
 				buf.Grow(size + bytes.MinRead)
 			}
 		}

@@ -27,7 +27,9 @@ import (
 	"placeplan/geo"
 )
 
-// The .shp is read record by record; the .shx index is not needed.
+// The .shp is read record by record; the .shx index is not needed, but
+// when given it must agree with the .shp record for record, as GDAL reads
+// records where the .shx says they are.
 
 // Shape types of the ESRI Shapefile Technical Description.
 const (
@@ -107,9 +109,14 @@ func checkShapeType(where string, t int32) error {
 	return placeplan.Errorf(placeplan.EINVALID, "%s: unknown shape type %d", where, t)
 }
 
-// Read reads an ESRI Shapefile from its parts: the .shp geometry,
-// the .dbf attribute table, and optionally the .prj (the CRS as WKT) and the
-// .cpg (the .dbf's character encoding); prj and cpg may be nil.
+// Parts are the files of one shapefile. SHP (the geometry) and DBF (the
+// attribute table) are required; SHX (the record index), PRJ (the CRS as
+// WKT) and CPG (the .dbf's character encoding) may be nil.
+type Parts struct {
+	SHP, SHX, DBF, PRJ, CPG io.Reader
+}
+
+// Read reads an ESRI Shapefile from its parts.
 //
 // It reads Null, Point, MultiPoint and Polygon shapes and their Z and M
 // variants (dropping Z and M); PolyLine and MultiPatch files give an
@@ -123,35 +130,42 @@ func checkShapeType(where string, t int32) error {
 //
 // A file without a .prj has CRS geo.CRSUnknown; a .prj other than WGS84 or
 // British National Grid gives an EUNSUPPORTED error. Malformed input gives an
-// EINVALID error naming the record and what is wrong.
-func Read(shp, dbf, prj, cpg io.Reader) (*feature.Set, error) {
-	if shp == nil {
+// EINVALID error naming the file, the record and what is wrong, as does a
+// .shx whose records are not where the .shp has them.
+func Read(p Parts) (*feature.Set, error) {
+	if p.SHP == nil {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "shp: missing .shp file")
 	}
-	if dbf == nil {
+	if p.DBF == nil {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "dbf: missing .dbf file (a shapefile needs its .shp and .dbf)")
 	}
 	crs := geo.CRSUnknown
-	if prj != nil {
+	if p.PRJ != nil {
 		var err error
-		if crs, err = readPrj(prj); err != nil {
+		if crs, err = readPrj(p.PRJ); err != nil {
 			return nil, err
 		}
 	}
 	enc := encodingWindows1252
-	if cpg != nil {
+	if p.CPG != nil {
 		var err error
-		if enc, err = readCpg(cpg); err != nil {
+		if enc, err = readCpg(p.CPG); err != nil {
 			return nil, err
 		}
 	}
 
-	sr := bufio.NewReaderSize(shp, 64<<10)
-	fileLen, fileType, err := readShpHeader(sr)
+	sr := bufio.NewReaderSize(p.SHP, 64<<10)
+	fileLen, fileType, err := readShpHeader(sr, "shp")
 	if err != nil {
 		return nil, err
 	}
-	d, err := newDBFReader(dbf, enc)
+	var index *shxIndex
+	if p.SHX != nil {
+		if index, err = readShx(p.SHX, fileLen, fileType); err != nil {
+			return nil, err
+		}
+	}
+	d, err := newDBFReader(p.DBF, enc)
 	if err != nil {
 		return nil, err
 	}
@@ -164,6 +178,9 @@ func Read(shp, dbf, prj, cpg io.Reader) (*feature.Set, error) {
 		n++
 		contentLen, err := readShpRecord(sr, n, offset, fileLen, &content)
 		if err != nil {
+			return nil, err
+		}
+		if err := index.check(n, offset, contentLen); err != nil {
 			return nil, err
 		}
 		offset += 8 + contentLen
@@ -183,6 +200,10 @@ func Read(shp, dbf, prj, cpg io.Reader) (*feature.Set, error) {
 		}
 		fs.Features = append(fs.Features, feature.Feature{Properties: props, Geometry: g})
 	}
+	if index != nil && index.records() != n {
+		return nil, placeplan.Errorf(placeplan.EINVALID,
+			"record count mismatch: shp has %d records, shx has %d: the .shx belongs to another .shp", n, index.records())
+	}
 	if n != d.numRecords {
 		return nil, placeplan.Errorf(placeplan.EINVALID,
 			"record count mismatch: shp has %d records, dbf has %d", n, d.numRecords)
@@ -190,29 +211,80 @@ func Read(shp, dbf, prj, cpg io.Reader) (*feature.Set, error) {
 	return fs, nil
 }
 
-// readShpHeader reads the 100-byte main file header and returns the file
-// length it gives, in bytes, and the file's shape type.
-func readShpHeader(r io.Reader) (fileLen int64, shapeType int32, err error) {
+// shxIndex is a .shx file's records: each an offset and a content length,
+// in 16-bit words, big-endian.
+type shxIndex struct{ entries []byte }
+
+// readShx reads a .shx index and checks its header against the .shp's
+// file length and shape type. A .shx holds 8 bytes a record, and a record
+// takes at least 12 bytes of the .shp, which bounds what is read.
+func readShx(r io.Reader, shpLen int64, shpType int32) (*shxIndex, error) {
+	b, err := io.ReadAll(io.LimitReader(r, shpHeaderBytes+(shpLen-shpHeaderBytes)/12*8+1))
+	if err != nil {
+		return nil, placeplan.Errorf(placeplan.EINVALID, "shx: %w", err)
+	}
+	fileLen, shapeType, err := readShpHeader(bytes.NewReader(b), "shx")
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case shapeType != shpType:
+		return nil, placeplan.Errorf(placeplan.EINVALID, "shx: shape type %d (%s), but the .shp's is %d (%s): the .shx belongs to another .shp",
+			shapeType, shapeTypeName(shapeType), shpType, shapeTypeName(shpType))
+	case fileLen != int64(len(b)):
+		return nil, placeplan.Errorf(placeplan.EINVALID, "shx: header gives a file length of %d bytes, the file has %d", fileLen, len(b))
+	case (fileLen-shpHeaderBytes)%8 != 0:
+		return nil, placeplan.Errorf(placeplan.EINVALID, "shx: %d bytes after the header, not a whole number of 8-byte records", fileLen-shpHeaderBytes)
+	}
+	return &shxIndex{entries: b[shpHeaderBytes:]}, nil
+}
+
+// records returns the number of records the index holds.
+func (x *shxIndex) records() int64 { return int64(len(x.entries) / 8) }
+
+// check reports an error unless the index (if any) puts record n at
+// offset with content length contentLen, both in bytes, as the .shp does.
+func (x *shxIndex) check(n, offset, contentLen int64) error {
+	if x == nil {
+		return nil
+	}
+	if n > x.records() {
+		return placeplan.Errorf(placeplan.EINVALID, "shx: %d records, the .shp has more: the .shx belongs to another .shp", x.records())
+	}
+	e := x.entries[(n-1)*8:]
+	at, length := int64(binary.BigEndian.Uint32(e[0:4]))*2, int64(binary.BigEndian.Uint32(e[4:8]))*2
+	if at != offset || length != contentLen {
+		return placeplan.Errorf(placeplan.EINVALID,
+			"shx record %d: offset %d, content length %d bytes; the .shp has record %d at offset %d, %d bytes: the .shx belongs to another .shp",
+			n, at, length, n, offset, contentLen)
+	}
+	return nil
+}
+
+// readShpHeader reads the 100-byte header of a .shp or a .shx (which is
+// "shp" or "shx", for messages) and returns the file length it gives, in
+// bytes, and the file's shape type.
+func readShpHeader(r io.Reader, which string) (fileLen int64, shapeType int32, err error) {
 	var h [shpHeaderBytes]byte
 	if n, err := io.ReadFull(r, h[:]); err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return 0, 0, placeplan.Errorf(placeplan.EINVALID, "shp: %d bytes, shorter than the 100-byte header", n)
+			return 0, 0, placeplan.Errorf(placeplan.EINVALID, "%s: %d bytes, shorter than the 100-byte header", which, n)
 		}
-		return 0, 0, placeplan.Errorf(placeplan.EINVALID, "shp: read header: %w", err)
+		return 0, 0, placeplan.Errorf(placeplan.EINVALID, "%s: read header: %w", which, err)
 	}
 	if code := int32(binary.BigEndian.Uint32(h[0:4])); code != shpFileCode {
-		return 0, 0, placeplan.Errorf(placeplan.EINVALID, "shp: file code %d, want %d: not a shapefile", code, shpFileCode)
+		return 0, 0, placeplan.Errorf(placeplan.EINVALID, "%s: file code %d, want %d: not a shapefile", which, code, shpFileCode)
 	}
 	if v := int32(binary.LittleEndian.Uint32(h[28:32])); v != shpVersion {
-		return 0, 0, placeplan.Errorf(placeplan.EINVALID, "shp: version %d, want %d", v, shpVersion)
+		return 0, 0, placeplan.Errorf(placeplan.EINVALID, "%s: version %d, want %d", which, v, shpVersion)
 	}
 	fileLen = int64(int32(binary.BigEndian.Uint32(h[24:28]))) * 2
 	if fileLen < shpHeaderBytes {
 		return 0, 0, placeplan.Errorf(placeplan.EINVALID,
-			"shp: header gives a file length of %d bytes, less than the 100-byte header", fileLen)
+			"%s: header gives a file length of %d bytes, less than the 100-byte header", which, fileLen)
 	}
 	shapeType = int32(binary.LittleEndian.Uint32(h[32:36]))
-	if err := checkShapeType("shp", shapeType); err != nil {
+	if err := checkShapeType(which, shapeType); err != nil {
 		return 0, 0, err
 	}
 	return fileLen, shapeType, nil
@@ -725,7 +797,7 @@ func (d *dbfReader) value(f dbfField, b []byte) (any, error) {
 
 // ReadZip reads a zipped ESRI Shapefile: the archive must hold
 // exactly one .shp (at any depth, any letter case), with its .dbf and
-// optionally its .prj and .cpg beside it under the same base name. macOS
+// optionally its .shx, .prj and .cpg beside it under the same base name. macOS
 // metadata entries (__MACOSX/, ._*) are ignored. See Read.
 func ReadZip(r io.ReaderAt, size int64) (*feature.Set, error) {
 	zr, err := zip.NewReader(r, size)
@@ -776,16 +848,20 @@ func ReadZip(r io.ReaderAt, size int64) (*feature.Set, error) {
 		}
 		return rc, nil
 	}
-	var readers [4]io.Reader
-	for i, ext := range []string{".shp", ".dbf", ".prj", ".cpg"} {
-		rc, err := open(ext, i < 2)
+	var p Parts
+	for _, part := range []struct {
+		ext      string
+		required bool
+		r        *io.Reader
+	}{{".shp", true, &p.SHP}, {".shx", false, &p.SHX}, {".dbf", true, &p.DBF}, {".prj", false, &p.PRJ}, {".cpg", false, &p.CPG}} {
+		rc, err := open(part.ext, part.required)
 		if err != nil {
 			return nil, err
 		}
 		if rc != nil {
 			defer rc.Close()
-			readers[i] = rc
+			*part.r = rc
 		}
 	}
-	return Read(readers[0], readers[1], readers[2], readers[3])
+	return Read(p)
 }

@@ -24,12 +24,21 @@ import (
 	"placeplan/geo"
 )
 
-// shapefileParts opens testdata/stem.{shp,dbf,prj,cpg}; prj and cpg
-// are nil when absent.
-func shapefileParts(t testing.TB, stem string) (shp, dbf, prj, cpg []byte) {
+// set holds the bytes of one shapefile's files; nil for a file absent.
+type set struct{ shp, shx, dbf, prj, cpg []byte }
+
+// shapefileSet reads testdata/stem.{shp,shx,dbf,prj,cpg}; the .shx, .prj
+// and .cpg may be absent.
+func shapefileSet(t testing.TB, stem string) set {
+	t.Helper()
+	return readSet(t, filepath.Join("testdata", stem))
+}
+
+// readSet reads the files of the shapefile at path stem (no extension).
+func readSet(t testing.TB, stem string) set {
 	t.Helper()
 	read := func(ext string, required bool) []byte {
-		b, err := os.ReadFile(filepath.Join("testdata", stem+ext))
+		b, err := os.ReadFile(stem + ext)
 		if err != nil {
 			if !required && errors.Is(err, os.ErrNotExist) {
 				return nil
@@ -38,24 +47,23 @@ func shapefileParts(t testing.TB, stem string) (shp, dbf, prj, cpg []byte) {
 		}
 		return b
 	}
-	return read(".shp", true), read(".dbf", true), read(".prj", false), read(".cpg", false)
+	return set{shp: read(".shp", true), shx: read(".shx", false), dbf: read(".dbf", true), prj: read(".prj", false), cpg: read(".cpg", false)}
 }
 
-// readShapefileBytes calls Read, passing nil for nil prj and cpg.
-func readShapefileBytes(shp, dbf, prj, cpg []byte) (*feature.Set, error) {
-	var prjR, cpgR io.Reader
-	if prj != nil {
-		prjR = bytes.NewReader(prj)
+// read calls Read over the set's files, passing nil for those absent.
+func (s set) read() (*feature.Set, error) {
+	r := func(b []byte) io.Reader {
+		if b == nil {
+			return nil
+		}
+		return bytes.NewReader(b)
 	}
-	if cpg != nil {
-		cpgR = bytes.NewReader(cpg)
-	}
-	return Read(bytes.NewReader(shp), bytes.NewReader(dbf), prjR, cpgR)
+	return Read(Parts{SHP: r(s.shp), SHX: r(s.shx), DBF: r(s.dbf), PRJ: r(s.prj), CPG: r(s.cpg)})
 }
 
 func readShapefileFixture(t testing.TB, stem string) *feature.Set {
 	t.Helper()
-	fs, err := readShapefileBytes(shapefileParts(t, stem))
+	fs, err := shapefileSet(t, stem).read()
 	if err != nil {
 		t.Fatalf("%s: %v", stem, err)
 	}
@@ -118,7 +126,8 @@ func zipOf(t testing.TB, files ...string) []byte {
 }
 
 func TestReadShapefileZipMembers(t *testing.T) {
-	shp, dbf, prj, cpg := shapefileParts(t, "points_cp1252")
+	pts := shapefileSet(t, "points_cp1252")
+	shp, dbf, prj, cpg := pts.shp, pts.dbf, pts.prj, pts.cpg
 	t.Run("upper case names in a folder, macOS junk ignored", func(t *testing.T) {
 		z := zipOf(t,
 			"Data/Sites/POINTS.SHP", string(shp), "Data/Sites/POINTS.DBF", string(dbf),
@@ -443,7 +452,7 @@ func TestReadShapefileDBFTypes(t *testing.T) {
 	}
 	good, dbf := dbfFile(fields, records[:3]...), dbfFile(fields, records...)
 	shp := shpFile(shpPoint, pointRecord(orb.Point{1, 2}), pointRecord(orb.Point{3, 4}), pointRecord(orb.Point{5, 6}))
-	fs, err := Read(bytes.NewReader(shp), bytes.NewReader(good), nil, nil)
+	fs, err := Read(Parts{SHP: bytes.NewReader(shp), DBF: bytes.NewReader(good)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -466,7 +475,7 @@ func TestReadShapefileDBFTypes(t *testing.T) {
 		}
 	}
 	shp4 := shpFile(shpPoint, pointRecord(orb.Point{1, 2}), pointRecord(orb.Point{3, 4}), pointRecord(orb.Point{5, 6}), pointRecord(orb.Point{7, 8}))
-	_, err = Read(bytes.NewReader(shp4), bytes.NewReader(dbf), nil, nil)
+	_, err = Read(Parts{SHP: bytes.NewReader(shp4), DBF: bytes.NewReader(dbf)})
 	datatest.AssertAppError(t, err, placeplan.EINVALID, `dbf record 4: field 4 (FLOAT): bad number "1e400x"`)
 }
 
@@ -533,7 +542,7 @@ func TestShapefileAssemblePolygons(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			shp := shpFile(shpPolygon, polygonRecord(c.rings...))
-			fs, err := Read(bytes.NewReader(shp), bytes.NewReader(dbfFile(oneTextField, []string{"a"})), nil, nil)
+			fs, err := Read(Parts{SHP: bytes.NewReader(shp), DBF: bytes.NewReader(dbfFile(oneTextField, []string{"a"}))})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -545,7 +554,8 @@ func TestShapefileAssemblePolygons(t *testing.T) {
 }
 
 func TestReadShapefileMalformed(t *testing.T) {
-	shp, dbf, prj, _ := shapefileParts(t, "lsoa_bng")
+	lsoa := shapefileSet(t, "lsoa_bng")
+	shp, shx, dbf, prj := lsoa.shp, lsoa.shx, lsoa.dbf, lsoa.prj
 	patch := func(b []byte, at int, v []byte) []byte {
 		c := bytes.Clone(b)
 		copy(c[at:], v)
@@ -555,11 +565,25 @@ func TestReadShapefileMalformed(t *testing.T) {
 	dbf1 := dbfFile(oneTextField, []string{"a"})
 	tri := []orb.Point{{0, 0}, {0, 1}, {1, 1}, {0, 0}}
 	cases := []struct {
-		name               string
-		shp, dbf, prj, cpg []byte
-		code               string
-		parts              []string
+		name                    string
+		shp, shx, dbf, prj, cpg []byte
+		code                    string
+		parts                   []string
 	}{
+		{name: "shx shorter than its header", shp: shp, shx: shx[:50], dbf: dbf,
+			code: placeplan.EINVALID, parts: []string{"shx: 50 bytes, shorter than the 100-byte header"}},
+		{name: "shx of another shape type", shp: shp, shx: patch(shx, 32, le32(shpPoint)), dbf: dbf,
+			code: placeplan.EINVALID, parts: []string{"shx: shape type 1 (Point), but the .shp's is 5 (Polygon): the .shx belongs to another .shp"}},
+		{name: "shx truncated", shp: shp, shx: shx[:len(shx)-8], dbf: dbf,
+			code: placeplan.EINVALID, parts: []string{"shx: header gives a file length of 260 bytes, the file has 252"}},
+		{name: "shx with a partial record", shp: shp, shx: patch(shx[:len(shx)-4], 24, be32(128)), dbf: dbf,
+			code: placeplan.EINVALID, parts: []string{"shx: 156 bytes after the header, not a whole number of 8-byte records"}},
+		{name: "shx one record short", shp: shp, shx: patch(shx[:len(shx)-8], 24, be32(126)), dbf: dbf,
+			code: placeplan.EINVALID, parts: []string{"shx: 19 records, the .shp has more: the .shx belongs to another .shp"}},
+		{name: "shx one record over", shp: shp, shx: patch(append(bytes.Clone(shx), shx[len(shx)-8:]...), 24, be32(134)), dbf: dbf,
+			code: placeplan.EINVALID, parts: []string{"record count mismatch: shp has 20 records, shx has 21: the .shx belongs to another .shp"}},
+		{name: "shx offset of another record", shp: shp, shx: patch(shx, 100+8, shx[100+16:100+20]), dbf: dbf,
+			code: placeplan.EINVALID, parts: []string{"shx record 2: offset ", "; the .shp has record 2 at offset "}},
 		{name: "truncated shp", shp: shp[:len(shp)/2], dbf: dbf,
 			code: placeplan.EINVALID, parts: []string{"shp record", "truncated"}},
 		{name: "shp shorter than its header", shp: shp[:60], dbf: dbf,
@@ -628,17 +652,7 @@ func TestReadShapefileMalformed(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var dbfR, prjR, cpgR io.Reader
-			if c.dbf != nil {
-				dbfR = bytes.NewReader(c.dbf)
-			}
-			if c.prj != nil {
-				prjR = bytes.NewReader(c.prj)
-			}
-			if c.cpg != nil {
-				cpgR = bytes.NewReader(c.cpg)
-			}
-			fs, err := Read(bytes.NewReader(c.shp), dbfR, prjR, cpgR)
+			fs, err := set{shp: c.shp, shx: c.shx, dbf: c.dbf, prj: c.prj, cpg: c.cpg}.read()
 			if err == nil {
 				t.Fatalf("no error; read %d features", len(fs.Features))
 			}
@@ -647,19 +661,38 @@ func TestReadShapefileMalformed(t *testing.T) {
 	}
 }
 
-// FuzzReadShapefile fuzzes the .shp and .dbf bytes, seeded with the
-// fixtures' matching pairs. Errors must be application errors; what is
-// read must be well formed.
+// FuzzReadShapefile fuzzes a whole shapefile set — .shp, .shx, .dbf,
+// .prj and .cpg together (an empty one is absent) — seeded with the
+// fixtures' sets and the malformed sets of ../testdata/malformed. Errors
+// must be application errors; what is read must be well formed.
 func FuzzReadShapefile(f *testing.F) {
+	// The fixtures of a few hundred bytes: the fuzzer minimises each new
+	// input it finds, an execution per byte or so, and lsoa_bng's 18 KB
+	// would take it most of a short run.
 	for _, stem := range []string{"wales_latin1", "wales_polygonz", "wales_polygonm", "points_cp1252", "points_z",
-		"points_m", "multipoints_z", "lsoa_bng"} {
-		shp, dbf, _, _ := shapefileParts(f, stem)
-		f.Add(shp, dbf)
+		"points_m", "multipoints_z"} {
+		s := shapefileSet(f, stem)
+		f.Add(s.shp, s.shx, s.dbf, s.prj, s.cpg)
 	}
-	f.Add(shpFile(shpPolygon, polygonRecord(square(0, 0, 10, false), square(20, 0, 10, false), square(2, 2, 2, true))),
-		dbfFile([]dbfTestField{{"N", 'N', 5, 0}, {"L", 'L', 1, 0}, {"D", 'D', 8, 0}, {"F", 'F', 8, 2}}, []string{"1", "T", "20240101", "1.5"}))
-	f.Fuzz(func(t *testing.T, shp, dbf []byte) {
-		fs, err := Read(bytes.NewReader(shp), bytes.NewReader(dbf), nil, nil)
+	malformed, err := filepath.Glob(filepath.Join("..", "testdata", "malformed", "*.shp"))
+	if err != nil || len(malformed) == 0 {
+		f.Fatalf("no malformed shapefiles in ../testdata/malformed (%v)", err)
+	}
+	for _, p := range malformed {
+		s := readSet(f, strings.TrimSuffix(p, ".shp"))
+		f.Add(s.shp, s.shx, s.dbf, s.prj, s.cpg)
+	}
+	f.Add(shpFile(shpPolygon, polygonRecord(square(0, 0, 10, false), square(20, 0, 10, false), square(2, 2, 2, true))), []byte{},
+		dbfFile([]dbfTestField{{"N", 'N', 5, 0}, {"L", 'L', 1, 0}, {"D", 'D', 8, 0}, {"F", 'F', 8, 2}}, []string{"1", "T", "20240101", "1.5"}),
+		[]byte{}, []byte("UTF-8"))
+	f.Fuzz(func(t *testing.T, shp, shx, dbf, prj, cpg []byte) {
+		absent := func(b []byte) []byte {
+			if len(b) == 0 {
+				return nil
+			}
+			return b
+		}
+		fs, err := set{shp: shp, shx: absent(shx), dbf: dbf, prj: absent(prj), cpg: absent(cpg)}.read()
 		if err != nil {
 			var e *placeplan.Error
 			if !errors.As(err, &e) || (e.Code != placeplan.EINVALID && e.Code != placeplan.EUNSUPPORTED) {
@@ -718,11 +751,11 @@ func ExampleReadZip() {
 }
 
 func BenchmarkReadShapefile(b *testing.B) {
-	shp, dbf, prj, cpg := shapefileParts(b, "lsoa_bng")
-	b.SetBytes(int64(len(shp) + len(dbf)))
+	lsoa := shapefileSet(b, "lsoa_bng")
+	b.SetBytes(int64(len(lsoa.shp) + len(lsoa.dbf)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := readShapefileBytes(shp, dbf, prj, cpg); err != nil {
+		if _, err := lsoa.read(); err != nil {
 			b.Fatal(err)
 		}
 	}
