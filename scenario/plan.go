@@ -69,6 +69,9 @@ type CandidateSite struct {
 type Stability struct {
 	ID       string
 	Selected bool // in the main selection
+	// Fixed is a site the scenario keeps open (sites.fixed): it is in
+	// every run by definition, so its shares say nothing of the choice.
+	Fixed bool
 	// Draws is the share of the needs-score uncertainty draws in which it
 	// is chosen (NaN when no draws were run); Standards the share of the
 	// other service standards; ByStandard whether it is chosen under each

@@ -194,8 +194,15 @@ func TestPlanShropshire(t *testing.T) {
 	if math.Abs(sum-5) > 1e-9 {
 		t.Errorf("stabilities over the draws sum to %v, want 5 sites per run", sum)
 	}
-	if !strings.Contains(rb.Summary, "Oswestry") {
-		t.Errorf("summary %q", rb.Summary)
+	// Oswestry is fixed: named apart as fixed, never as a safe choice.
+	for _, s := range rb.Candidates {
+		if s.Fixed != (s.ID == "Oswestry") {
+			t.Errorf("%s: fixed %v; only Oswestry is fixed", s.ID, s.Fixed)
+		}
+	}
+	safe, _, _ := strings.Cut(rb.Summary, "safe choice")
+	if strings.Contains(safe, "Oswestry") || !strings.Contains(rb.Summary, "Oswestry is fixed (kept open in every run), not a choice.") {
+		t.Errorf("summary %q: Oswestry must be named as fixed, not among the safe choices", rb.Summary)
 	}
 }
 

@@ -337,7 +337,7 @@ export interface Plan {
   robustness?: {
     draws: number;
     standards: number[];
-    candidates: { id: string; selected: boolean; draws: number; standards: number; by_standard: boolean[] }[];
+    candidates: { id: string; selected: boolean; fixed: boolean; draws: number | null; standards: number | null; by_standard: boolean[] }[];
     summary: string;
   } | null;
   localities: ScoreLocality[];
