@@ -51,8 +51,8 @@ func TestSelectSitesTravelDefaults(t *testing.T) {
 	if !reflect.DeepEqual(got, want) || standard != 10 || unit != siting.Minutes {
 		t.Errorf("defaults: %+v (%v %s), want %+v (10 minutes)", got, standard, unit, want)
 	}
-	if got.Objective != 17 || strings.Join(got.Selected, ",") != "L,S" {
-		t.Errorf("selected %v covering %v, want L and S covering 17", got.Selected, got.Objective)
+	if got.Objective != 17 || strings.Join(got.Selected, ",") != "S,L" {
+		t.Errorf("selected %v covering %v, want S (10) then L (7) covering 17", got.Selected, got.Objective)
 	}
 }
 

@@ -144,8 +144,8 @@ func (c *sitesCmd) run(ctx context.Context, stdout io.Writer) error {
 	return enc.Encode(out)
 }
 
-// writeSitesCSV writes one row per selected site, in the order chosen, with
-// the demand weight it serves.
+// writeSitesCSV writes one row per selected site, in the order of what
+// each adds (siting.Result.Selected), with the demand weight it serves.
 func writeSitesCSV(w io.Writer, r wire.Sites, cands []record.Candidate) error {
 	at := map[string]record.Candidate{}
 	for _, c := range cands {

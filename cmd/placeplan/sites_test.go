@@ -58,7 +58,12 @@ func TestSitesCommand(t *testing.T) {
 	out, _, code := runCLI(t, "sites", "--demand", demand, "--candidates", cands, "--model", "mclp", "--p", "2", "--standard-km", "5", "--circuity", "1", "--format", "csv")
 	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	if code != 0 || err != nil || len(rows) != 3 || strings.Join(rows[0], ",") != "order,id,lon,lat,capacity,served" {
-		t.Errorf("csv: %v %v", rows, err)
+		t.Fatalf("csv: %v %v", rows, err)
+	}
+	// In the order of what each adds, not the exhaustive search's id
+	// order: S covers a (10), then L adds c (7).
+	if got := rows[1][0] + rows[1][1] + "," + rows[2][0] + rows[2][1]; got != "1S,2L" {
+		t.Errorf("csv order %v: want S (adds 10) first, then L (adds 7)", rows)
 	}
 	// Capacities: S serves at most 30 and L 20, so with both open and a
 	// 100 km standard everything (22) is served, split within capacity.
