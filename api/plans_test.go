@@ -12,6 +12,7 @@ import (
 
 	"placeplan/data"
 	"placeplan/scenario"
+	"placeplan/scoring/siting"
 	"placeplan/wire"
 )
 
@@ -321,6 +322,14 @@ func TestSitesRoute(t *testing.T) {
 	decode(t, post(t, srv.Handler(), "/api/v1/sites", "application/json", body), http.StatusOK, "application/json", &doc)
 	if doc.Objective != 17 || !doc.ProvenOptimal || len(doc.Selected) != 2 || doc.TotalWeight != 22 {
 		t.Errorf("toy MCLP %+v", doc)
+	}
+	if doc.Seed != siting.DefaultSeed || doc.Warnings == nil {
+		t.Errorf("seed %d, warnings %v: want the command line's default seed, %d, and an empty warnings list", doc.Seed, doc.Warnings, siting.DefaultSeed)
+	}
+	decode(t, post(t, srv.Handler(), "/api/v1/sites", "application/json", strings.Replace(body, `"circuity": 1`, `"circuity": 1, "seed": 0`, 1)),
+		http.StatusOK, "application/json", &doc)
+	if doc.Seed != 0 {
+		t.Errorf("seed %d: an explicit 0 is recorded as 0", doc.Seed)
 	}
 	decode(t, post(t, srv.Handler(), "/api/v1/sites", "application/json", strings.Replace(body, `"mclp"`, `"capacitated"`, 1)),
 		http.StatusOK, "application/json", &doc)

@@ -194,7 +194,6 @@ func PlanUnder(ctx context.Context, st PlanStore, sc *Scenario, policy placeplan
 		return nil, err
 	}
 	res.Demand, res.ProfileKeys = pb.demand, pb.profileKeys
-	res.Warnings = append(res.Warnings, pb.warnings...)
 	for _, d := range res.Demand {
 		res.TotalWeight += d.Weight
 		res.TotalPopulation += d.Population
@@ -266,6 +265,9 @@ func PlanUnder(ctx context.Context, st PlanStore, sc *Scenario, policy placeplan
 			return nil, err
 		}
 	}
+	// The steps' warnings, from the demand to the re-runs, once they
+	// have all run.
+	res.Warnings = append(res.Warnings, pb.warnings...)
 	if err := res.withhold(net, in, explain); err != nil {
 		return nil, err
 	}
@@ -291,6 +293,9 @@ type planBuilder struct {
 	population   []float64 // per demand area, for need weighting in draws
 	confidential bool
 	warnings     []string
+	// matrixChecked is set once the travel matrix's gaps are warned of:
+	// network reads it for every standard re-run.
+	matrixChecked bool
 }
 
 func (pb *planBuilder) warnf(format string, args ...any) {
@@ -743,6 +748,12 @@ func (pb *planBuilder) network(cands []CandidateSite, weights []float64, standar
 	net, err := t.Network(ds, cs)
 	if err != nil {
 		return nil, placeplan.Wrap(placeplan.ErrorCode(err), err, "sites.matrix: %s", ss.Matrix)
+	}
+	if !pb.matrixChecked {
+		pb.matrixChecked = true
+		if w := matrixWarning(siting.FindMatrixGaps(ds, cs, t.Matrix), len(ds), len(cs)); w != "" {
+			pb.warnf("sites.matrix: %s: %s", ss.Matrix, w)
+		}
 	}
 	return net, nil
 }

@@ -381,6 +381,52 @@ func TestSitesValidation(t *testing.T) {
 	}
 }
 
+// TestPlanWarnsOfMatrixGaps: a plan over a travel matrix that has rows
+// for one site and one area says, once, how many it leaves out.
+func TestPlanWarnsOfMatrixGaps(t *testing.T) {
+	matrix := filepath.Join(t.TempDir(), "minutes.csv")
+	if err := os.WriteFile(matrix, []byte("origin,destination,minutes\nE01028826,Oswestry,5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sc := readScenario(t, "shropshire-five-teams.yaml")
+	sc.Sites.Matrix = matrix
+	sc.Sites.Robustness.Draws = 0 // the standards still re-read the matrix
+	res, err := Plan(context.Background(), loadDefault(t), sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range res.Warnings {
+		if strings.HasPrefix(w, "sites.matrix: ") {
+			got = append(got, w)
+		}
+	}
+	if len(got) != 1 || !strings.Contains(got[0], "no rows for 17 of the 18 candidate sites (") ||
+		!strings.Contains(got[0], "and for 192 of the 193 demand points (") {
+		t.Errorf("matrix warnings %q: want one, naming 17 of 18 candidates and 192 of 193 demand areas", got)
+	}
+}
+
+// TestPlanKeepsLateWarnings: warnings found after the demand is built —
+// a readiness date for a site not chosen, re-runs that cannot move the
+// selection — reach the plan's warnings.
+func TestPlanKeepsLateWarnings(t *testing.T) {
+	sc := readScenario(t, "shropshire-five-teams.yaml")
+	sc.Sites.Readiness = map[string]string{"Ludlow": "2026-06-01"}
+	sc.Sites.Demand.Weight = "population"
+	sc.Sites.Robustness = Robustness{Draws: 10}
+	res, err := Plan(context.Background(), loadDefault(t), sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(res.Warnings, "\n")
+	for _, want := range []string{"sites.readiness: Ludlow is not among the sites chosen", "sites.robustness.draws: demand is weighted by population"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("warnings %q: want %q", res.Warnings, want)
+		}
+	}
+}
+
 func TestNeedShares(t *testing.T) {
 	got := NeedShares([]float64{3, 1, 2, 2, 5})
 	want := []float64{0.75, 0, 0.375, 0.375, 1}
