@@ -14,6 +14,7 @@ import (
 	"placeplan"
 	"placeplan/data/input"
 	"placeplan/data/table"
+	"placeplan/internal/suggest"
 	"placeplan/scoring"
 	"placeplan/scoring/rollout"
 	"placeplan/scoring/siting"
@@ -369,7 +370,8 @@ func newPlanBuilder(ctx context.Context, st PlanStore, sc *Scenario, score *Resu
 		return nil, err
 	}
 	if pop == nil {
-		return nil, placeplan.Errorf(placeplan.EINVALID, "sites.demand.population: no indicator %q on %s (placeplan indicators lists them)", popKey, pb.geog.Label())
+		return nil, placeplan.Errorf(placeplan.EINVALID, "sites.demand.population: no indicator %q on %s%s; placeplan indicators lists them",
+			popKey, pb.geog.Label(), suggest.Hint(popKey, sortedSet(byKey)))
 	}
 	if ind := byKey[popKey]; ind.Kind != placeplan.KindPopulation && ind.Kind != placeplan.KindCount {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "sites.demand.population: %s is a %s, not a population", popKey, ind.Kind)
@@ -424,7 +426,8 @@ func newPlanBuilder(ctx context.Context, st PlanStore, sc *Scenario, score *Resu
 	default:
 		ind, ok := byKey[w]
 		if !ok {
-			return nil, placeplan.Errorf(placeplan.EINVALID, "sites.demand.weight: %q is not need, population or an indicator on %s", w, pb.geog.Label())
+			return nil, placeplan.Errorf(placeplan.EINVALID, "sites.demand.weight: %q is not need, population or an indicator on %s%s",
+				w, pb.geog.Label(), suggest.Hint(w, append([]string{"need", "population"}, sortedSet(byKey)...)))
 		}
 		vals, err := values(w)
 		if err != nil {
@@ -667,13 +670,13 @@ func (pb *planBuilder) candidates(ctx context.Context) ([]CandidateSite, error) 
 	}
 	for id := range cs.Capacity {
 		if !ids[id] {
-			return nil, placeplan.Errorf(placeplan.EINVALID, "sites.candidates.capacity: %q is not a candidate (candidates: %s)", id, idList(out))
+			return nil, placeplan.Errorf(placeplan.EINVALID, "sites.candidates.capacity: %q is not a candidate%s (candidates: %s)", id, suggest.Hint(id, sortedSet(ids)), idList(out))
 		}
 	}
 	for field, list := range map[string][]string{"sites.fixed": pb.ss.Fixed, "sites.exclude": pb.ss.Exclude} {
 		for i, id := range list {
 			if !ids[id] {
-				return nil, placeplan.Errorf(placeplan.EINVALID, "%s[%d]: %q is not a candidate (candidates: %s)", field, i, id, idList(out))
+				return nil, placeplan.Errorf(placeplan.EINVALID, "%s[%d]: %q is not a candidate%s (candidates: %s)", field, i, id, suggest.Hint(id, sortedSet(ids)), idList(out))
 			}
 		}
 	}

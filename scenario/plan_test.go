@@ -337,7 +337,7 @@ func TestSitesValidation(t *testing.T) {
 		{"negative draws", "draws: 200", "draws: -1", "sites.robustness.draws: -1"},
 		{"bad standard", "standards: [15, 20, 30]", "standards: [15, 0]", "sites.robustness.standards[1]: 0"},
 		{"no source", "source: localities", "source: wards", `sites.candidates.source: "wards" is not localities`},
-		{"unknown field", "teams: 5", "teams: 5\n  team: 4", "field team not found"},
+		{"unknown field", "teams: 5", "teams: 5\n  team: 4", `sites: unknown field "team" (did you mean "teams"?)`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
