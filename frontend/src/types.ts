@@ -363,6 +363,7 @@ export interface Comparison {
     cumulative_most_deprived_share: (number | null)[];
   }[];
   equity: { weight_share: number; population_share: number; most_deprived_share: number }[];
+  areas_compared?: string[];
   areas: Record<string, 'both' | 'a_only' | 'b_only' | 'neither'>;
 }
 
