@@ -42,7 +42,7 @@ type sitesRequest struct {
 	Fixed       []string `json:"fixed"`
 	Exclude     []string `json:"exclude"`
 	TargetShare float64  `json:"target_share"`
-	Seed        int64    `json:"seed"`
+	Seed        *int64   `json:"seed"` // recorded; siting.DefaultSeed when absent
 }
 
 // handleSites answers POST /api/v1/sites: where to put sites for the demand
@@ -82,9 +82,13 @@ func (s *Server) handleSites(c echo.Context) error {
 	if sel.Model != siting.ModelLSCP && sel.P < 1 {
 		return invalidf("p: %d; want 1 or more sites", sel.P)
 	}
-	res, standard, unit, err := scenario.SelectSites(c.Request().Context(), sel)
+	res, err := scenario.SelectSites(c.Request().Context(), sel)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, wire.NewSites(sel.Model, res, standard, unit, req.Circuity, req.Seed))
+	seed := siting.DefaultSeed
+	if req.Seed != nil {
+		seed = *req.Seed
+	}
+	return c.JSON(http.StatusOK, wire.NewSites(sel.Model, res, req.Circuity, seed))
 }

@@ -275,6 +275,7 @@ func routeDocs() map[string]routeDoc {
 					"standard_min": schema{"type": "number"}, "circuity": schema{"type": "number", "minimum": 1},
 					"speed_kmh": schema{"type": "number"}, "fixed": schema{"type": "array", "items": schema{"type": "string"}},
 					"exclude": schema{"type": "array", "items": schema{"type": "string"}}, "target_share": schema{"type": "number"},
+					"seed": schema{"type": "integer", "default": siting.DefaultSeed, "description": "recorded in the answer; the solvers are deterministic"},
 				}}}},
 		"/api/v1/plans": {tag: "scenarios", content: appJSON, schema: planDoc, revisioned: true,
 			params: []openAPIParameter{scenarioID, planAreas}, status: []int{400, 404}, post: scenarioBody,

@@ -14,6 +14,7 @@ import (
 	"placeplan"
 	"placeplan/data/input"
 	"placeplan/data/table"
+	"placeplan/internal/suggest"
 	"placeplan/scoring"
 	"placeplan/scoring/rollout"
 	"placeplan/scoring/siting"
@@ -69,6 +70,9 @@ type CandidateSite struct {
 type Stability struct {
 	ID       string
 	Selected bool // in the main selection
+	// Fixed is a site the scenario keeps open (sites.fixed): it is in
+	// every run by definition, so its shares say nothing of the choice.
+	Fixed bool
 	// Draws is the share of the needs-score uncertainty draws in which it
 	// is chosen (NaN when no draws were run); Standards the share of the
 	// other service standards; ByStandard whether it is chosen under each
@@ -216,7 +220,6 @@ func PlanUnder(ctx context.Context, st PlanStore, sc *Scenario, pol Policy) (*Pl
 	}
 	pb.maxPairs = pol.MaxPairs
 	res.Demand, res.ProfileKeys = pb.demand, pb.profileKeys
-	res.Warnings = append(res.Warnings, pb.warnings...)
 	for _, d := range res.Demand {
 		res.TotalWeight += d.Weight
 		res.TotalPopulation += d.Population
@@ -288,6 +291,9 @@ func PlanUnder(ctx context.Context, st PlanStore, sc *Scenario, pol Policy) (*Pl
 			return nil, err
 		}
 	}
+	// The steps' warnings, from the demand to the re-runs, once they
+	// have all run.
+	res.Warnings = append(res.Warnings, pb.warnings...)
 	if err := res.withhold(net, in, explain); err != nil {
 		return nil, err
 	}
@@ -314,6 +320,9 @@ type planBuilder struct {
 	confidential bool
 	maxPairs     int // the policy's bound on a network's pairs
 	warnings     []string
+	// matrixChecked is set once the travel matrix's gaps are warned of:
+	// network reads it for every standard re-run.
+	matrixChecked bool
 }
 
 func (pb *planBuilder) warnf(format string, args ...any) {
@@ -387,7 +396,8 @@ func newPlanBuilder(ctx context.Context, st PlanStore, sc *Scenario, score *Resu
 		return nil, err
 	}
 	if pop == nil {
-		return nil, placeplan.Errorf(placeplan.EINVALID, "sites.demand.population: no indicator %q on %s (placeplan indicators lists them)", popKey, pb.geog.Label())
+		return nil, placeplan.Errorf(placeplan.EINVALID, "sites.demand.population: no indicator %q on %s%s; placeplan indicators lists them",
+			popKey, pb.geog.Label(), suggest.Hint(popKey, sortedSet(byKey)))
 	}
 	if ind := byKey[popKey]; ind.Kind != placeplan.KindPopulation && ind.Kind != placeplan.KindCount {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "sites.demand.population: %s is a %s, not a population", popKey, ind.Kind)
@@ -442,7 +452,8 @@ func newPlanBuilder(ctx context.Context, st PlanStore, sc *Scenario, score *Resu
 	default:
 		ind, ok := byKey[w]
 		if !ok {
-			return nil, placeplan.Errorf(placeplan.EINVALID, "sites.demand.weight: %q is not need, population or an indicator on %s", w, pb.geog.Label())
+			return nil, placeplan.Errorf(placeplan.EINVALID, "sites.demand.weight: %q is not need, population or an indicator on %s%s",
+				w, pb.geog.Label(), suggest.Hint(w, append([]string{"need", "population"}, sortedSet(byKey)...)))
 		}
 		vals, err := values(w)
 		if err != nil {
@@ -685,13 +696,13 @@ func (pb *planBuilder) candidates(ctx context.Context) ([]CandidateSite, error) 
 	}
 	for id := range cs.Capacity {
 		if !ids[id] {
-			return nil, placeplan.Errorf(placeplan.EINVALID, "sites.candidates.capacity: %q is not a candidate (candidates: %s)", id, idList(out))
+			return nil, placeplan.Errorf(placeplan.EINVALID, "sites.candidates.capacity: %q is not a candidate%s (candidates: %s)", id, suggest.Hint(id, sortedSet(ids)), idList(out))
 		}
 	}
 	for field, list := range map[string][]string{"sites.fixed": pb.ss.Fixed, "sites.exclude": pb.ss.Exclude} {
 		for i, id := range list {
 			if !ids[id] {
-				return nil, placeplan.Errorf(placeplan.EINVALID, "%s[%d]: %q is not a candidate (candidates: %s)", field, i, id, idList(out))
+				return nil, placeplan.Errorf(placeplan.EINVALID, "%s[%d]: %q is not a candidate%s (candidates: %s)", field, i, id, suggest.Hint(id, sortedSet(ids)), idList(out))
 			}
 		}
 	}
@@ -767,6 +778,12 @@ func (pb *planBuilder) network(cands []CandidateSite, weights []float64, standar
 	net, err := t.Network(ds, cs)
 	if err != nil {
 		return nil, placeplan.Wrap(placeplan.ErrorCode(err), err, "sites.matrix: %s", ss.Matrix)
+	}
+	if !pb.matrixChecked {
+		pb.matrixChecked = true
+		if w := matrixWarning(siting.FindMatrixGaps(ds, cs, t.Matrix), len(ds), len(cs)); w != "" {
+			pb.warnf("sites.matrix: %s: %s", ss.Matrix, w)
+		}
 	}
 	return net, nil
 }

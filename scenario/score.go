@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"placeplan"
+	"placeplan/internal/suggest"
 	"placeplan/scoring"
 )
 
@@ -99,7 +100,14 @@ func ScoreUnder(ctx context.Context, st Store, sc *Scenario, pol Policy) (*Resul
 			}
 		}
 		if len(keep) > 0 {
-			return nil, placeplan.Errorf(placeplan.EINVALID, "localities.only: %s not in %q", strings.Join(sortedSet(keep), ", "), sc.Localities.Scheme)
+			var names, missing []string
+			for _, l := range chosen {
+				names = append(names, l.Name)
+			}
+			for _, n := range sortedSet(keep) {
+				missing = append(missing, fmt.Sprintf("%q%s", n, suggest.Hint(n, names)))
+			}
+			return nil, placeplan.Errorf(placeplan.EINVALID, "localities.only: %s not in %q", strings.Join(missing, ", "), sc.Localities.Scheme)
 		}
 		chosen = only
 	}
@@ -131,7 +139,8 @@ func ScoreUnder(ctx context.Context, st Store, sc *Scenario, pol Policy) (*Resul
 		field := fmt.Sprintf("indicators[%d]", i)
 		ind, ok := byKey[si.Key]
 		if !ok {
-			return nil, placeplan.Errorf(placeplan.EINVALID, "%s.key: no indicator %q on %s (placeplan indicators --db FILE lists them)", field, si.Key, geog.Label())
+			return nil, placeplan.Errorf(placeplan.EINVALID, "%s.key: no indicator %q on %s%s; placeplan indicators --db FILE lists them",
+				field, si.Key, geog.Label(), suggest.Hint(si.Key, sortedSet(byKey)))
 		}
 		if ind.Kind == placeplan.KindRank || ind.Kind == placeplan.KindDecile || ind.Kind == placeplan.KindPopulation {
 			return nil, placeplan.Errorf(placeplan.EINVALID, "%s.key: %s is a %s, not a measure of need: use the score (e.g. %s_score or %s_exp)",
@@ -263,7 +272,8 @@ func ScoreUnder(ctx context.Context, st Store, sc *Scenario, pol Policy) (*Resul
 	return res, nil
 }
 
-func sortedSet(m map[string]bool) []string {
+// sortedSet returns the keys of m in order.
+func sortedSet[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)

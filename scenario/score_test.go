@@ -149,7 +149,9 @@ func TestScoreRefuses(t *testing.T) {
 		{"rank is not a measure", "income_score", "income_rank", "indicators[0].key: income_rank is a rank, not a measure of need"},
 		{"unknown scheme", "scheme: Oxfordshire early intervention areas", "scheme: Wessex", `localities.scheme: no scheme "Wessex" on LSOA 2021`},
 		{"wrong vintage", "vintage: IoD2025", "vintage: IoD2019", "indicators[0].key: income_score is from IoD2025, not IoD2019"},
-		{"unknown locality", "scheme: Oxfordshire early intervention areas}", "scheme: Oxfordshire early intervention areas, only: [North, Bicester]}", "localities.only: Bicester not in"},
+		{"misspelt indicator", "income_score", "incme_score", `indicators[0].key: no indicator "incme_score" on LSOA 2021 (did you mean "income_score"?)`},
+		{"unknown locality", "scheme: Oxfordshire early intervention areas}", "scheme: Oxfordshire early intervention areas, only: [North, Bicester]}", `localities.only: "Bicester" not in`},
+		{"misspelt locality", "scheme: Oxfordshire early intervention areas}", "scheme: Oxfordshire early intervention areas, only: [North, Centrl]}", `localities.only: "Centrl" (did you mean "Central"?) not in`},
 		{"top k beyond the localities", "top_k: 1", "top_k: 9", "uncertainty.top_k: 9 is more than the 3 localities"},
 		{"iod weights need IoD domains", "weights: equal", "weights: iod\n", ""},
 	}

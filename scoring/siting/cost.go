@@ -31,6 +31,11 @@ const (
 	DefaultSpeedKmh = 40.0
 )
 
+// DefaultSeed is the random seed a site selection records when none is
+// given, on the command line and over HTTP alike. The solvers are
+// deterministic (ties go to the smaller id), so it changes no result.
+const DefaultSeed int64 = 1
+
 // Unit is the unit of a network's travel costs.
 type Unit string
 
@@ -425,6 +430,40 @@ type ODRow struct {
 	OriginID      string // demand id
 	DestinationID string // candidate site id
 	Cost          float64
+}
+
+// MatrixGaps is what an origin–destination matrix leaves out: the ids of
+// the demand points and of the candidate sites with no row at all, in the
+// order given. A candidate without rows can serve no one; a demand point
+// without rows is out of every site's reach. A matrix exported for other
+// sites, or cut short, leaves most of them out.
+type MatrixGaps struct {
+	Demands    []string
+	Candidates []string
+}
+
+// FindMatrixGaps returns the demand points and candidates that no row of
+// rows names (rows naming ids that are neither are NetworkFromMatrix's to
+// refuse).
+func FindMatrixGaps(demands []Demand, candidates []Candidate, rows []ODRow) MatrixGaps {
+	origins := make(map[string]bool, len(demands))
+	dests := make(map[string]bool, len(candidates))
+	for _, r := range rows {
+		origins[r.OriginID] = true
+		dests[r.DestinationID] = true
+	}
+	var g MatrixGaps
+	for _, d := range demands {
+		if !origins[d.ID] {
+			g.Demands = append(g.Demands, d.ID)
+		}
+	}
+	for _, c := range candidates {
+		if !dests[c.ID] {
+			g.Candidates = append(g.Candidates, c.ID)
+		}
+	}
+	return g
 }
 
 // MatrixOptions describes an imported origin–destination matrix: the unit of
