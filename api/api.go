@@ -200,7 +200,7 @@ func NewServer(cfg Config, store Store, logger *slog.Logger) *Server {
 	s.policy = analysisPolicy(cfg)
 	s.metricsOf = newServerMetrics(func() tile.CacheStats { return s.tiles.Cache().Stats() })
 	s.tiles = tiles.NewService(store, tiles.Options{
-		Disclosure: cfg.Disclosure, MaxPairs: s.policy.MaxPairs, MaxDrawCells: s.policy.MaxDrawCells, Analyses: s.analyses.do,
+		Policy: s.policy, Analyses: s.analyses.do,
 		CacheBytes: cfg.TileCacheBytes, Logger: logger, Metrics: s.metricsOf,
 	})
 	if cfg.FrontendDir != "" {

@@ -99,30 +99,26 @@ func statusOf(code string) int {
 
 // codeOfStatus is the code of a problem whose status was chosen without a
 // placeplan error (the router's 404 and 405, a handler's 428, the body
-// limit's 413): statusOf's inverse, so that every problem has a code.
+// limit's 413), so that every problem has one: the code statusOf maps to
+// that status (the first, for 503), else the nearest of the codes.
 func codeOfStatus(status int) string {
-	switch status {
-	case http.StatusBadRequest, http.StatusRequestEntityTooLarge:
-		return placeplan.EINVALID
-	case http.StatusNotFound:
-		return placeplan.ENOTFOUND
-	case http.StatusConflict:
-		return placeplan.ECONFLICT
-	case http.StatusPreconditionFailed, http.StatusPreconditionRequired:
-		return placeplan.EPRECONDITION
-	case http.StatusMethodNotAllowed, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity, http.StatusNotAcceptable:
-		return placeplan.EUNSUPPORTED
-	case http.StatusUnauthorized:
-		return placeplan.EUNAUTHORIZED
-	case http.StatusForbidden:
-		return placeplan.EFORBIDDEN
-	case http.StatusServiceUnavailable, http.StatusTooManyRequests:
-		return placeplan.EBUSY
+	for _, code := range []string{placeplan.EINVALID, placeplan.ENOTFOUND, placeplan.ECONFLICT, placeplan.EPRECONDITION,
+		placeplan.EUNSUPPORTED, placeplan.EBUSY, placeplan.EUNAUTHORIZED, placeplan.EFORBIDDEN} {
+		if statusOf(code) == status {
+			return code
+		}
 	}
-	if status >= 500 {
+	switch {
+	case status == http.StatusPreconditionRequired:
+		return placeplan.EPRECONDITION
+	case status == http.StatusMethodNotAllowed, status == http.StatusUnsupportedMediaType, status == http.StatusNotAcceptable:
+		return placeplan.EUNSUPPORTED
+	case status == http.StatusTooManyRequests:
+		return placeplan.EBUSY
+	case status >= 500:
 		return placeplan.EINTERNAL
 	}
-	return placeplan.EINVALID
+	return placeplan.EINVALID // 413 and any other 4xx: the request is at fault
 }
 
 // handleError is the router's one error handler: it turns any error a

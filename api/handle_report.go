@@ -149,7 +149,7 @@ func (s *Server) handleReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	req := report.Request{Label: n.label, Scenario: n.sc, Disclosure: s.policy.Disclosure, MaxPairs: s.policy.MaxPairs}
+	req := report.Request{Label: n.label, Scenario: n.sc, Policy: s.policy}
 	if req.Approvals, err = scenario.ApprovalsOfLabel(ctx, s.store, n.label); err != nil {
 		return err
 	}

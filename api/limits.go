@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"errors"
-	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -41,10 +40,9 @@ type analysisGate struct {
 	timeout time.Duration
 }
 
+// newAnalysisGate takes Config's resolved values (withDefaults): running
+// at least 1.
 func newAnalysisGate(running, queue int, timeout time.Duration) *analysisGate {
-	if running <= 0 {
-		running = runtime.GOMAXPROCS(0)
-	}
 	if queue < 0 {
 		queue = 0
 	}

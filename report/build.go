@@ -49,11 +49,10 @@ type Report struct {
 // names), optionally a second scenario to set beside it as the
 // alternative, and the paper's date.
 type Request struct {
-	// Disclosure is the deployment's small-number policy; the zero value
-	// means the default (scenario.Plan's).
-	Disclosure placeplan.Disclosure
-	// MaxPairs bounds the plans' travel networks (scenario.Policy.MaxPairs).
-	MaxPairs     int
+	// Policy is the deployment's: its small-number floor and the bounds
+	// of the plans' work; a zero threshold means the default
+	// (scenario.DefaultPolicy's).
+	Policy       scenario.Policy
 	Label        string
 	Scenario     *scenario.Scenario
 	CompareLabel string
@@ -77,7 +76,7 @@ func Make(ctx context.Context, st Store, req Request) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	policy := scenario.Policy{Disclosure: req.Disclosure, MaxPairs: req.MaxPairs}
+	policy := req.Policy
 	if policy.Disclosure.MinCount == 0 {
 		policy.Disclosure = scenario.DefaultPolicy().Disclosure
 	}

@@ -128,7 +128,7 @@ func NewService(store Store, opts Options) *Service {
 		opts.Analyses = func(ctx context.Context, run func(context.Context) error) error { return run(ctx) }
 	}
 	s := &Service{store: store, analyses: opts.Analyses,
-		policy: scenario.Policy{Disclosure: opts.Disclosure, MaxPairs: opts.MaxPairs, MaxDrawCells: opts.MaxDrawCells},
+		policy: opts.Policy,
 		logger: opts.Logger, metrics: opts.Metrics,
 		cache: tile.NewCache(opts.CacheBytes)}
 	s.results.MaxEntries = maxResults
