@@ -33,6 +33,10 @@ type scenarioListItem struct {
 	Updated  string `json:"updated"` // RFC 3339, UTC
 	Author   string `json:"author"`
 	Archived bool   `json:"archived,omitempty"`
+	// Who archived it, when (RFC 3339, UTC) and why; only when archived.
+	ArchivedBy  string `json:"archived_by,omitempty"`
+	ArchivedAt  string `json:"archived_at,omitempty"`
+	ArchiveNote string `json:"archive_note,omitempty"`
 }
 
 // scenarioRevisionItem is one revision in a scenario's history.
@@ -100,6 +104,9 @@ func (s *Server) handleScenarios(c echo.Context) error {
 	for i, r := range recs {
 		out[i] = scenarioListItem{ID: r.ID, Name: r.Name, Revision: r.Revision, Updated: r.UpdatedAt.UTC().Format(timeLayout),
 			Author: r.Author, Archived: r.Archived}
+		if r.Archived {
+			out[i].ArchivedBy, out[i].ArchivedAt, out[i].ArchiveNote = r.ArchivedBy, r.ArchivedAt.UTC().Format(timeLayout), r.ArchiveNote
+		}
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -188,7 +195,7 @@ func (s *Server) handleArchiveScenario(c echo.Context) error {
 // every revision, oldest first, with who, when, the note and what changed.
 func (s *Server) handleScenarioRevisions(c echo.Context) error {
 	ctx := c.Request().Context()
-	revs, err := scenario.History(ctx, s.store, c.Param("id"))
+	_, revs, err := scenario.History(ctx, s.store, c.Param("id"))
 	if err != nil {
 		return err
 	}

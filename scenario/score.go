@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -84,8 +85,7 @@ func ScoreUnder(ctx context.Context, st Store, sc *Scenario, pol Policy) (*Resul
 		}
 	}
 	if len(chosen) == 0 {
-		return nil, placeplan.Errorf(placeplan.EINVALID, "localities.scheme: no scheme %q on %s (loaded: %s)",
-			sc.Localities.Scheme, geog.Label(), strings.Join(sortedSet(schemes), "; "))
+		return nil, noScheme(ctx, st, sc.Localities.Scheme, geog, sortedSet(schemes))
 	}
 	if len(sc.Localities.Only) > 0 {
 		keep := map[string]bool{}
@@ -270,6 +270,34 @@ func ScoreUnder(ctx context.Context, st Store, sc *Scenario, pol Policy) (*Resul
 		}
 	}
 	return res, nil
+}
+
+// noScheme is the error of a locality scheme that is not defined on geog,
+// whose schemes are loaded: it says when the scheme is defined on the
+// other geography only, and how to carry it over; else which schemes
+// there are, and the one probably meant.
+func noScheme(ctx context.Context, st Store, scheme string, geog placeplan.Geography, loaded []string) error {
+	other := geog.Other()
+	locs, err := st.Localities(ctx, other)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(locs, func(l placeplan.Locality) bool { return l.Scheme == scheme }) {
+		msg := fmt.Sprintf("localities.scheme: %q is defined on %s only, not on %s. To score it on %s, ingest its locality file again "+
+			"now that %s areas are loaded (each locality is defined by those of its codes or names that exist on %s)",
+			scheme, other.Label(), geog.Label(), geog.Label(), geog.Label(), geog.Label())
+		if other == placeplan.LSOA2011 {
+			msg += fmt.Sprintf("; to compare it across the vintages, placeplan vintages --db FILE --scheme %q carries its %s definition onto %s through the ONS lookup",
+				scheme, other.Label(), geog.Label())
+		}
+		return placeplan.Errorf(placeplan.EINVALID, "%s", msg)
+	}
+	if len(loaded) == 0 {
+		return placeplan.Errorf(placeplan.EINVALID, "localities.scheme: no scheme %q: no locality scheme is loaded on %s (ingest a locality file: placeplan ingest --db FILE localities.csv)",
+			scheme, geog.Label())
+	}
+	return placeplan.Errorf(placeplan.EINVALID, "localities.scheme: no scheme %q on %s%s; loaded: %s",
+		scheme, geog.Label(), suggest.Hint(scheme, loaded), strings.Join(loaded, "; "))
 }
 
 // sortedSet returns the keys of m in order.
