@@ -148,9 +148,9 @@ type Server struct {
 	routes    []Route
 	tiles     *tiles.Service // the tile layers, their tiles and TileJSON, and the kept scores and plans of named scenarios
 	metricsOf *serverMetrics
-	ranks     revcache.Cache[int64, []float64]              // by indicator id: its values sorted most need first, for area ranks (a binary search)
-	search    revcache.Cache[string, *scenario.SearchIndex] // one entry, key "": the places search finds
-	reports   *reportJobs                                   // board papers and analysts' files being made
+	profiles  revcache.Cache[placeplan.Geography, *scenario.AreaProfiles] // by geography: every area's profile, ranked
+	search    revcache.Cache[string, *scenario.SearchIndex]               // one entry, key "": the places search finds
+	reports   *reportJobs                                                 // board papers and analysts' files being made
 	// crossOrigin refuses writes a browser sends from a page of another
 	// site (Sec-Fetch-Site, Origin), the origins of CORSOrigins excepted.
 	crossOrigin *http.CrossOriginProtection
