@@ -486,6 +486,20 @@ func TestGzip(t *testing.T) {
 			t.Errorf("%s: status %d, Content-Encoding %q; want 200 uncompressed", tc.name, rec.Code, rec.Header().Get("Content-Encoding"))
 		}
 	}
+	// The gzip writers are kept for the next responses: each of several
+	// bodies in turn still decompresses to itself.
+	for i := range 6 {
+		path := []string{script, "/api/openapi.json"}[i%2]
+		body := get(t, h, path).Body.Bytes()
+		rec := get(t, h, path, "Accept-Encoding", "gzip")
+		zr, err := gzip.NewReader(rec.Body)
+		if err != nil {
+			t.Fatalf("%s, response %d: %v", path, i, err)
+		}
+		if got, err := io.ReadAll(zr); err != nil || !bytes.Equal(got, body) {
+			t.Errorf("%s, response %d: decompressed body differs (err %v)", path, i, err)
+		}
+	}
 	tag := rec.Header().Get("ETag")
 	if rec := get(t, h, script, "Accept-Encoding", "gzip", "If-None-Match", tag); rec.Code != 304 || rec.Body.Len() != 0 {
 		t.Errorf("gzip + If-None-Match: status %d, body %d bytes; want 304, empty", rec.Code, rec.Body.Len())
