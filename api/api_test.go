@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -217,6 +218,28 @@ func TestInternalErrorIsLoggedOnceAndNotShown(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), `"status":500`) {
 		t.Errorf("access log does not record status 500:\n%s", logs)
+	}
+}
+
+// TestClientGone: a request whose client went away before its answer
+// was ready is answered 499, logged as INFO and not counted as a server
+// failure (5xx).
+func TestClientGone(t *testing.T) {
+	srv, logs := newServer(t, Config{}, newStore(t))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequestWithContext(ctx, http.MethodGet, "/api/v1/datasets", nil)
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != statusClientClosed {
+		t.Fatalf("status %d, want %d: %s", rec.Code, statusClientClosed, rec.Body)
+	}
+	if strings.Contains(logs.String(), `"level":"WARN"`) || strings.Contains(logs.String(), `"level":"ERROR"`) {
+		t.Errorf("a client gone is logged as a failure:\n%s", logs)
+	}
+	m := get(t, srv.Handler(), "/metrics").Body.String()
+	if !strings.Contains(m, `route="/api/v1/datasets",status="499"`) || strings.Contains(m, `status="5`) {
+		t.Errorf("metrics do not count a 499 alone:\n%s", m)
 	}
 }
 

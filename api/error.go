@@ -97,6 +97,11 @@ func statusOf(code string) int {
 	return http.StatusInternalServerError
 }
 
+// statusClientClosed is the status of a request whose client went away
+// before its answer was ready (nginx's 499, "client closed request"): the
+// log and the metrics record it, nobody reads it.
+const statusClientClosed = 499
+
 // handleError is the router's one error handler: it turns any error a
 // handler, middleware or the router returns into a problem document, and
 // logs server-side failures (once, here).
@@ -134,8 +139,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 				slog.String("request_id", p.RequestID), slog.Int("status", he.Code), slog.Any("err", he.Internal))
 		}
 	case errors.Is(err, context.Canceled) && req.Context().Err() != nil:
-		// The client went away; nobody will read the answer.
-		p.Status = http.StatusServiceUnavailable
+		// The client went away; nobody will read the answer. Not a
+		// server failure, so not a 5xx in the log and the metrics.
+		p.Status = statusClientClosed
 		p.Detail = "request cancelled"
 	default:
 		err = data.StorageError(err)
@@ -161,6 +167,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 	}
 	p.Title = http.StatusText(p.Status)
+	if p.Status == statusClientClosed {
+		p.Title = "Client Closed Request"
+	}
 	if p.Status == http.StatusUnauthorized {
 		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="placeplan"`)
 	}
