@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -403,5 +404,45 @@ func TestServeWhoMayUseIt(t *testing.T) {
 		if resp.StatusCode != want {
 			t.Errorf("GET %s: %d, want %d", path, resp.StatusCode, want)
 		}
+	}
+}
+
+// TestServeMemoryLimit: --memory-limit-mb sets the soft memory limit
+// when given (0 for none, whatever GOMEMLIMIT says); without it the
+// default applies unless GOMEMLIMIT is set, which the runtime then obeys.
+func TestServeMemoryLimit(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		args       []string
+		gomemlimit string
+		want       int64
+		set        bool
+	}{
+		{"default", nil, "", defaultMemoryLimitMB << 20, true},
+		{"GOMEMLIMIT", nil, "2GiB", 0, false},
+		{"given", []string{"--memory-limit-mb", "512"}, "", 512 << 20, true},
+		{"given over GOMEMLIMIT", []string{"--memory-limit-mb", "512"}, "2GiB", 512 << 20, true},
+		{"none", []string{"--memory-limit-mb", "0"}, "2GiB", math.MaxInt64, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("GOMEMLIMIT", tc.gomemlimit)
+			c := newServeCmd().(*serveCmd)
+			if _, err := parseInterspersed(c.flagSet(), tc.args); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.validate(); err != nil {
+				t.Fatal(err)
+			}
+			if got, set := c.memoryLimit(); got != tc.want || set != tc.set {
+				t.Errorf("memoryLimit() = %d, %v; want %d, %v", got, set, tc.want, tc.set)
+			}
+		})
+	}
+	c := newServeCmd().(*serveCmd)
+	if _, err := parseInterspersed(c.flagSet(), []string{"--memory-limit-mb", "-1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.validate(); err == nil {
+		t.Error("a negative --memory-limit-mb is accepted")
 	}
 }
