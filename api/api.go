@@ -74,7 +74,8 @@ type Config struct {
 	// Auth is who may use the server; the zero value requires sign-in.
 	Auth AuthConfig
 	// MaxAnalyses is how many analyses (scores, site selections, plans,
-	// comparisons) run at once; 0 means one per core. AnalysisQueue is how
+	// comparisons) run at once; 0 means one per core but one, at least one
+	// (defaultMaxAnalyses). AnalysisQueue is how
 	// many more may wait (0: DefaultAnalysisQueue; negative: none); beyond
 	// that they get 503 with Retry-After.
 	MaxAnalyses   int

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -89,5 +90,18 @@ func TestOverflowingSitesRequestIs400(t *testing.T) {
 	p := decodeProblem(t, request(t, srv.Handler(), http.MethodPost, "/api/v1/sites", "application/json", body), http.StatusBadRequest)
 	if !strings.Contains(p.Detail, "demand weights add up to") {
 		t.Errorf("detail %q", p.Detail)
+	}
+}
+
+// TestDefaultMaxAnalyses: one analysis per core but one, at least one;
+// the gate of a server told nothing takes that many.
+func TestDefaultMaxAnalyses(t *testing.T) {
+	for cores, want := range map[int]int{1: 1, 2: 1, 3: 2, 8: 7, 64: 63} {
+		if got := defaultMaxAnalyses(cores); got != want {
+			t.Errorf("defaultMaxAnalyses(%d) = %d, want %d", cores, got, want)
+		}
+	}
+	if got, want := cap(newAnalysisGate(0, 0).run), defaultMaxAnalyses(runtime.GOMAXPROCS(0)); got != want {
+		t.Errorf("a gate told nothing runs %d analyses at once, want %d", got, want)
 	}
 }

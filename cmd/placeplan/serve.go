@@ -135,7 +135,7 @@ func newServeCmd() command {
 	def := auth.DefaultSessionPolicy()
 	fs.DurationVar(&c.sessionIdle, "session-idle", def.Idle, "sign a browser out after `DURATION` unused")
 	fs.DurationVar(&c.sessionMax, "session-max", def.Absolute, "sign a browser out `DURATION` after it signed in")
-	fs.IntVar(&c.maxAnalyses, "max-analyses", 0, "run at most `N` analyses (scores, site selections, plans, comparisons) at once (default: one per core)")
+	fs.IntVar(&c.maxAnalyses, "max-analyses", 0, "run at most `N` analyses (scores, site selections, plans, comparisons) at once (default: one per core but one, at least one, so that maps are never kept waiting)")
 	fs.IntVar(&c.analysisQueue, "analysis-queue", api.DefaultAnalysisQueue, "let `N` more analyses wait their turn; beyond that answer 503 with Retry-After")
 	fs.BoolVar(&c.public, "public", false, "with --db: a public, read-only map for anonymous visitors, without any confidential data")
 	fs.StringVar(&c.oidc.Issuer, "oidc-issuer", "", "single sign-on: the OpenID Connect issuer `URL` (such as https://login.microsoftonline.com/TENANT/v2.0)")
