@@ -49,6 +49,20 @@ type Result struct {
 // aggregated; then, when asked, the Monte Carlo over weights,
 // normalisation and aggregation gives rank intervals and sensitivity.
 func Score(ctx context.Context, st Store, sc *Scenario) (*Result, error) {
+	return score(ctx, st, sc, false)
+}
+
+// checkScore is Score without the Monte Carlo's draws: what Score would
+// refuse it refuses (scoring.CheckUncertainty), and its Result has no
+// Uncertainty. Validating a scenario calls it: a save need not wait for
+// draws nobody reads.
+func checkScore(ctx context.Context, st Store, sc *Scenario) error {
+	_, err := score(ctx, st, sc, true)
+	return err
+}
+
+// score is Score, or with checkOnly checkScore.
+func score(ctx context.Context, st Store, sc *Scenario, checkOnly bool) (*Result, error) {
 	geog := placeplan.Geography(sc.Dataset.Geography)
 	res := &Result{Scenario: sc, Geography: geog}
 	warnf := func(format string, args ...any) { res.Warnings = append(res.Warnings, fmt.Sprintf(format, args...)) }
@@ -222,17 +236,24 @@ func Score(ctx context.Context, st Store, sc *Scenario) (*Result, error) {
 			pa, _ := scoring.ParseAggregation(a)
 			s.Aggregations = append(s.Aggregations, pa)
 		}
-		u, err := scoring.Uncertainty(in, s)
-		if err != nil {
-			return nil, err
+		if checkOnly {
+			if err := scoring.CheckUncertainty(in, s); err != nil {
+				return nil, err
+			}
+		} else {
+			u, err := scoring.Uncertainty(in, s)
+			if err != nil {
+				return nil, err
+			}
+			res.Uncertainty = &u
+			res.Need = u.Base
+			for i := range u.Localities {
+				res.Explanations = append(res.Explanations, scoring.Explain(u.Base, i)+" "+scoring.ExplainUncertainty(u, i))
+			}
+			res.Sensitivity = scoring.ExplainSensitivity(u)
 		}
-		res.Uncertainty = &u
-		res.Need = u.Base
-		for i := range u.Localities {
-			res.Explanations = append(res.Explanations, scoring.Explain(u.Base, i)+" "+scoring.ExplainUncertainty(u, i))
-		}
-		res.Sensitivity = scoring.ExplainSensitivity(u)
-	} else {
+	}
+	if res.Uncertainty == nil {
 		if res.Need, err = scoring.Need(in); err != nil {
 			return nil, err
 		}
