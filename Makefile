@@ -33,7 +33,7 @@ VULNDB              := $(CACHE)/vulndb/$(VULNDB_VERSION)
 # The packages that run goroutines, tested again under the race detector.
 RACE_PKGS           := ./api ./data ./scenario ./geo/tile ./cmd/placeplan
 
-.PHONY: all build frontend run bench-browser screenshots test test-go test-race test-frontend test-browser deps deps-deb deps-tools vet fmt-check staticcheck vulncheck fuzz bench load generate clean
+.PHONY: all build frontend run bench-browser screenshots test test-go test-race test-frontend test-browser deps deps-deb deps-tools vet fmt-check staticcheck vulncheck fuzz bench load load-tiles generate clean
 
 all: build
 
@@ -152,6 +152,7 @@ bench:
 	$(GO) test -run '^$$' -bench '^BenchmarkTilesEngland$$/^(uncached|cached)$$' -benchtime 2000x ./api
 	$(GO) test -run '^$$' -bench '^BenchmarkTilesEngland$$/breaks' -benchtime 20x ./api
 	$(GO) test -run '^$$' -bench '^Benchmark(Draft|SearchEngland)$$' -benchmem ./api
+	$(GO) test -run '^$$' -bench '^BenchmarkAreaProfileEngland$$' -benchtime 2000x ./api
 	$(GO) test -run '^$$' -bench '^BenchmarkFirstTileEngland$$' -benchtime 5x ./api
 	$(GO) test -run '^TestTileSizesEngland$$' -v ./api
 
@@ -164,9 +165,16 @@ bench-browser: build
 screenshots: build
 	cd frontend && PLACEPLAN_BIN=$(CURDIR)/$(BIN) node scripts/screenshots.mjs
 
-# Cached-tile throughput and a 5-minute soak with a real load generator
-# (wrk: apt-get install wrk) against England; see docs/BENCHMARKS.md.
+# Five minutes of mixed traffic on England with a real load generator
+# (wrk: apt-get install wrk): tiles cached and not, area profiles,
+# scenario reads and concurrent edits, analyses at the concurrency limit;
+# LOAD_FLAGS="--duration 20" for a short run. See docs/BENCHMARKS.md.
+LOAD_FLAGS ?=
 load:
+	scripts/mixed-load.sh --duration 300 $(LOAD_FLAGS)
+
+# Cached-tile throughput and a 5-minute tile soak against England.
+load-tiles:
 	scripts/tiles-load.sh --duration 20 --connections 64
 	scripts/tiles-load.sh --duration 20 --connections 64 --soak 300
 

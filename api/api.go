@@ -75,7 +75,8 @@ type Config struct {
 	// Auth is who may use the server; the zero value requires sign-in.
 	Auth AuthConfig
 	// MaxAnalyses is how many analyses (scores, site selections, plans,
-	// comparisons) run at once; 0 means one per core. AnalysisQueue is how
+	// comparisons) run at once; 0 means one per core but one, at least one
+	// (defaultMaxAnalyses). AnalysisQueue is how
 	// many more may wait (0: DefaultAnalysisQueue; negative: none); beyond
 	// that they get 503 with Retry-After.
 	MaxAnalyses   int
@@ -128,7 +129,7 @@ func (cfg Config) withDefaults() Config {
 		cfg.AnalysisQueue = DefaultAnalysisQueue
 	}
 	if cfg.MaxAnalyses <= 0 {
-		cfg.MaxAnalyses = runtime.GOMAXPROCS(0)
+		cfg.MaxAnalyses = defaultMaxAnalyses(runtime.GOMAXPROCS(0))
 	}
 	if cfg.AnalysisTimeout <= 0 {
 		cfg.AnalysisTimeout = DefaultAnalysisTimeout
@@ -174,9 +175,9 @@ type Server struct {
 	routes    []Route
 	tiles     *tiles.Service // the tile layers, their tiles and TileJSON, and the kept scores and plans of named scenarios
 	metricsOf *serverMetrics
-	ranks     revcache.Cache[int64, []float64]              // by indicator id: its values sorted most need first, for area ranks (a binary search)
-	search    revcache.Cache[string, *scenario.SearchIndex] // one entry, key "": the places search finds
-	reports   *reportJobs                                   // board papers and analysts' files being made
+	profiles  revcache.Cache[placeplan.Geography, *scenario.AreaProfiles] // by geography: every area's profile, ranked
+	search    revcache.Cache[string, *scenario.SearchIndex]               // one entry, key "": the places search finds
+	reports   *reportJobs                                                 // board papers and analysts' files being made
 	// crossOrigin refuses writes a browser sends from a page of another
 	// site (Sec-Fetch-Site, Origin), the origins of CORSOrigins excepted.
 	crossOrigin *http.CrossOriginProtection

@@ -222,6 +222,28 @@ func TestInternalErrorIsLoggedOnceAndNotShown(t *testing.T) {
 	}
 }
 
+// TestClientGone: a request whose client went away before its answer
+// was ready is answered 499, logged as INFO and not counted as a server
+// failure (5xx).
+func TestClientGone(t *testing.T) {
+	srv, logs := newServer(t, Config{}, newStore(t))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequestWithContext(ctx, http.MethodGet, "/api/v1/datasets", nil)
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != statusClientClosed {
+		t.Fatalf("status %d, want %d: %s", rec.Code, statusClientClosed, rec.Body)
+	}
+	if strings.Contains(logs.String(), `"level":"WARN"`) || strings.Contains(logs.String(), `"level":"ERROR"`) {
+		t.Errorf("a client gone is logged as a failure:\n%s", logs)
+	}
+	m := get(t, srv.Handler(), "/metrics").Body.String()
+	if !strings.Contains(m, `route="/api/v1/datasets",status="499"`) || strings.Contains(m, `status="5`) {
+		t.Errorf("metrics do not count a 499 alone:\n%s", m)
+	}
+}
+
 func TestPanicBecomesInternalError(t *testing.T) {
 	srv, logs := newServer(t, Config{}, newStore(t))
 	srv.echo.GET("/boom", func(c echo.Context) error { panic("kaboom") })
@@ -488,6 +510,20 @@ func TestGzip(t *testing.T) {
 			t.Errorf("%s: status %d, Content-Encoding %q; want 200 uncompressed", tc.name, rec.Code, rec.Header().Get("Content-Encoding"))
 		}
 	}
+	// The gzip writers are kept for the next responses: each of several
+	// bodies in turn still decompresses to itself.
+	for i := range 6 {
+		path := []string{script, "/api/openapi.json"}[i%2]
+		body := get(t, h, path).Body.Bytes()
+		rec := get(t, h, path, "Accept-Encoding", "gzip")
+		zr, err := gzip.NewReader(rec.Body)
+		if err != nil {
+			t.Fatalf("%s, response %d: %v", path, i, err)
+		}
+		if got, err := io.ReadAll(zr); err != nil || !bytes.Equal(got, body) {
+			t.Errorf("%s, response %d: decompressed body differs (err %v)", path, i, err)
+		}
+	}
 	tag := rec.Header().Get("ETag")
 	if rec := get(t, h, script, "Accept-Encoding", "gzip", "If-None-Match", tag); rec.Code != 304 || rec.Body.Len() != 0 {
 		t.Errorf("gzip + If-None-Match: status %d, body %d bytes; want 304, empty", rec.Code, rec.Body.Len())
@@ -608,7 +644,7 @@ func TestURLWildcardAddress(t *testing.T) {
 func TestConfigDefaults(t *testing.T) {
 	got := Config{WriteTimeout: time.Second}.withDefaults()
 	want := Config{Addr: DefaultAddr, ReadTimeout: DefaultReadTimeout, WriteTimeout: time.Second, IdleTimeout: DefaultIdleTimeout,
-		TileCacheBytes: DefaultTileCacheBytes, AnalysisQueue: DefaultAnalysisQueue, MaxAnalyses: runtime.GOMAXPROCS(0),
+		TileCacheBytes: DefaultTileCacheBytes, AnalysisQueue: DefaultAnalysisQueue, MaxAnalyses: defaultMaxAnalyses(runtime.GOMAXPROCS(0)),
 		AnalysisTimeout: DefaultAnalysisTimeout, MemoryBudgetBytes: DefaultMemoryBudgetBytes}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("withDefaults = %+v, want %+v", got, want)

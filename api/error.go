@@ -121,6 +121,11 @@ func codeOfStatus(status int) string {
 	return placeplan.EINVALID // 413 and any other 4xx: the request is at fault
 }
 
+// statusClientClosed is the status of a request whose client went away
+// before its answer was ready (nginx's 499, "client closed request"): the
+// log and the metrics record it, nobody reads it.
+const statusClientClosed = 499
+
 // handleError is the router's one error handler: it turns any error a
 // handler, middleware or the router returns into a problem document, and
 // logs server-side failures (once, here).
@@ -158,8 +163,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 				slog.String("request_id", p.RequestID), slog.Int("status", he.Code), slog.Any("err", he.Internal))
 		}
 	case errors.Is(err, context.Canceled) && req.Context().Err() != nil:
-		// The client went away; nobody will read the answer.
-		p.Status = http.StatusServiceUnavailable
+		// The client went away; nobody will read the answer. Not a
+		// server failure, so not a 5xx in the log and the metrics.
+		p.Status = statusClientClosed
 		p.Detail = "request cancelled"
 	default:
 		err = data.StorageError(err)
@@ -185,6 +191,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 	}
 	p.Title = http.StatusText(p.Status)
+	if p.Status == statusClientClosed {
+		p.Title = "Client Closed Request"
+	}
 	if p.Status == http.StatusUnauthorized {
 		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="placeplan"`)
 	}

@@ -5,12 +5,23 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 )
 
 // gzipMinBytes is the smallest body worth compressing.
 const gzipMinBytes = 1024
+
+// gzipWriters keeps the gzip writers of finished responses for the next
+// ones: each holds about 1 MB of compressor state, which a new writer per
+// response would allocate and drop (a gigabyte a second at 1,000
+// compressed responses a second, and the garbage the server's peak
+// memory was made of).
+var gzipWriters = sync.Pool{New: func() any {
+	gz, _ := gzip.NewWriterLevel(nil, 5) // 5 is a valid level
+	return gz
+}}
 
 // gzipBodies compresses response bodies of gzipMinBytes or more for
 // clients that accept gzip. (echo's own Gzip middleware would pull in a
@@ -100,7 +111,8 @@ func (w *gzipWriter) decide(big bool) error {
 	if big && h.Get(echo.HeaderContentEncoding) == "" && status != http.StatusNoContent && status != http.StatusNotModified {
 		h.Set(echo.HeaderContentEncoding, "gzip")
 		h.Del(echo.HeaderContentLength)
-		w.gz, _ = gzip.NewWriterLevel(w.ResponseWriter, 5) // 5 is a valid level
+		w.gz = gzipWriters.Get().(*gzip.Writer)
+		w.gz.Reset(w.ResponseWriter)
 	}
 	if w.status != 0 || len(w.buf) > 0 {
 		w.ResponseWriter.WriteHeader(status)
@@ -126,6 +138,8 @@ func (w *gzipWriter) finish() {
 	}
 	if w.gz != nil {
 		_ = w.gz.Close()
+		gzipWriters.Put(w.gz)
+		w.gz = nil
 	}
 }
 

@@ -1,11 +1,13 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
 	"placeplan"
+	"placeplan/scenario"
 	"placeplan/scenario/tiles"
 	"placeplan/wire"
 )
@@ -30,7 +32,9 @@ func (s *Server) handleAreas(c echo.Context) error {
 }
 
 // handleAreaProfile answers GET /api/v1/areas/{geography}/{code}: one area
-// with every indicator value held for it, small numbers suppressed.
+// with every indicator value held for it, small numbers suppressed, and
+// its ranks (scenario.AreaProfiles, built once per data revision and
+// geography, so that a profile reads nothing from the store).
 func (s *Server) handleAreaProfile(c echo.Context) error {
 	ctx := c.Request().Context()
 	geog, err := tiles.ParseGeography(c.Param("geography"))
@@ -40,62 +44,26 @@ func (s *Server) handleAreaProfile(c echo.Context) error {
 	if geog == "" {
 		return invalidf("missing geography: want lsoa11 or lsoa21")
 	}
-	code := c.Param("code")
-	areas, err := s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, Codes: []string{code}})
+	rev, err := s.requestRevision(c)
 	if err != nil {
 		return err
 	}
-	if len(areas) == 0 {
+	profiles, _, err := s.profiles.Get(ctx, geog, rev, func(ctx context.Context) (*scenario.AreaProfiles, error) {
+		return scenario.NewAreaProfiles(ctx, s.store, geog)
+	})
+	if err != nil {
+		return err
+	}
+	code := c.Param("code")
+	prof, ok := profiles.Profile(code)
+	if !ok {
 		return notFoundf("no %s area %q", geog.Label(), code)
 	}
-	inds, err := s.store.Indicators(ctx, geog)
-	if err != nil {
-		return err
-	}
-	values, err := s.store.AreaValues(ctx, geog, code)
-	if err != nil {
-		return err
-	}
-	// MHCLG's published ranks and deciles, by index (imd, income, …).
-	published := map[placeplan.IoDIndex][2]float64{}
-	for _, ind := range inds {
-		v, ok := values[ind.Key]
-		if !ok || ind.Index == "" {
-			continue
-		}
-		p := published[ind.Index]
-		switch ind.Kind {
-		case placeplan.KindRank:
-			p[0] = v
-		case placeplan.KindDecile:
-			p[1] = v
-		}
-		published[ind.Index] = p
-	}
-	out := wire.AreaProfile{Area: wire.NewArea(areas[0]), Indicators: []wire.IndicatorValue{}}
-	for _, ind := range inds {
-		v, ok := values[ind.Key]
-		if !ok {
-			continue
-		}
-		r := indicatorValue(ind, v, s.cfg.Disclosure)
-		switch {
-		case r.Suppressed || ind.Direction == 0:
-		case ind.Kind != placeplan.KindCount && ind.Kind != placeplan.KindRate && ind.Kind != placeplan.KindScore:
-		case (ind.Key == ind.Index.Key(placeplan.MeasureScore) || ind.Key == ind.Index.Key(placeplan.MeasureExp)) &&
-			published[ind.Index][0] > 0 && published[ind.Index][1] > 0:
-			// The domain's own score: its published rank (File 8's
-			// indicators share the domain's index but not its rank).
-			rank, decile := int(published[ind.Index][0]), int(published[ind.Index][1])
-			r.Rank, r.Decile, r.RankOf, r.RankBasis = &rank, &decile, geog.LSOAsInEngland(), basisPublished
-		default:
-			ar, err := s.rankOf(ctx, ind, v)
-			if err != nil {
-				return err
-			}
-			if ar.Of > 0 {
-				r.Rank, r.Decile, r.RankOf, r.RankBasis = &ar.Rank, &ar.Decile, ar.Of, ar.Basis
-			}
+	out := wire.AreaProfile{Area: wire.NewArea(prof.Area), Indicators: make([]wire.IndicatorValue, 0, len(prof.Values))}
+	for _, pv := range prof.Values {
+		r := indicatorValue(pv.Indicator, pv.Value, s.cfg.Disclosure)
+		if ar := pv.Rank; !r.Suppressed && ar.Basis != "" { // a withheld value has no rank
+			r.Rank, r.Decile, r.RankOf, r.RankBasis = &ar.Rank, &ar.Decile, ar.Of, ar.Basis
 		}
 		out.Indicators = append(out.Indicators, r)
 	}

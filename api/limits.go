@@ -32,6 +32,13 @@ import (
 // analysisWait bounds how long a queued analysis waits for its turn.
 const analysisWait = 30 * time.Second
 
+// defaultMaxAnalyses is how many analyses run at once on cores cores
+// unless told: one per core but one, at least one. The core left is the
+// maps': with every core running an analysis, area profiles waited up to
+// half a second (p99, England, 2 cores) for a turn, and two analyses at
+// once on two cores finished no more of them than one.
+func defaultMaxAnalyses(cores int) int { return max(1, cores-1) }
+
 // analysisGate is the analyses' concurrency limit, queue and deadline.
 type analysisGate struct {
 	run     chan struct{} // a token per running analysis

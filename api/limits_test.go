@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -165,5 +166,19 @@ func TestCompareIsBounded(t *testing.T) {
 	p := decodeProblem(t, get(t, srv.Handler(), "/api/v1/compare?ids="+ids), http.StatusUnprocessableEntity)
 	if !strings.Contains(p.Detail, "ids: 7 scenarios; at most 6 are compared at once") {
 		t.Errorf("detail %q", p.Detail)
+	}
+}
+
+// TestDefaultMaxAnalyses: one analysis per core but one, at least one;
+// the gate of a server told nothing takes that many.
+func TestDefaultMaxAnalyses(t *testing.T) {
+	for cores, want := range map[int]int{1: 1, 2: 1, 3: 2, 8: 7, 64: 63} {
+		if got := defaultMaxAnalyses(cores); got != want {
+			t.Errorf("defaultMaxAnalyses(%d) = %d, want %d", cores, got, want)
+		}
+	}
+	srv, _ := newServer(t, Config{}, loadDefault(t))
+	if got, want := cap(srv.analyses.run), defaultMaxAnalyses(runtime.GOMAXPROCS(0)); got != want {
+		t.Errorf("a server told nothing runs %d analyses at once, want %d", got, want)
 	}
 }

@@ -223,7 +223,7 @@ func TestAreaProfileRanks(t *testing.T) {
 		byKey[r.Key] = r
 	}
 	imd := byKey["imd_score"]
-	if imd.Rank == nil || imd.RankBasis != basisPublished || imd.RankOf != 32844 ||
+	if imd.Rank == nil || imd.RankBasis != scenario.RankPublished || imd.RankOf != 32844 ||
 		float64(*imd.Rank) != *byKey["imd_rank"].Value || float64(*imd.Decile) != *byKey["imd_decile"].Value {
 		t.Errorf("imd_score rank %+v, published rank %v decile %v", imd, *byKey["imd_rank"].Value, *byKey["imd_decile"].Value)
 	}
@@ -231,7 +231,7 @@ func TestAreaProfileRanks(t *testing.T) {
 		t.Error("ranks and populations are not ranked again")
 	}
 	am := byKey["acute_morbidity_indicator"]
-	if am.Rank == nil || am.RankBasis != basisLoaded {
+	if am.Rank == nil || am.RankBasis != scenario.RankLoaded {
 		t.Fatalf("acute morbidity: %+v", am)
 	}
 	inds, err := store.Indicators(context.Background(), "lsoa11")

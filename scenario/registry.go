@@ -61,8 +61,9 @@ func Encode(sc *Scenario) ([]byte, error) {
 
 // Validate checks a scenario against the data: every indicator, locality,
 // candidate and constraint must exist and fit, which it checks by scoring
-// the scenario and, when it has a sites section, working out its plan
-// (without the robustness re-runs). Errors name the field.
+// the scenario (its Monte Carlo checked, not drawn: checkScore) and, when
+// it has a sites section, working out its plan (without the draws or the
+// robustness re-runs). Errors name the field.
 func Validate(ctx context.Context, st PlanStore, sc *Scenario) error {
 	geog := placeplan.Geography(sc.Dataset.Geography)
 	inds, err := st.Indicators(ctx, geog)
@@ -84,8 +85,7 @@ func Validate(ctx context.Context, st PlanStore, sc *Scenario) error {
 		}
 	}
 	if sc.Sites == nil {
-		_, err = Score(ctx, st, sc)
-		return err
+		return checkScore(ctx, st, sc)
 	}
 	light := *sc
 	sites := *sc.Sites

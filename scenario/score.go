@@ -59,6 +59,20 @@ func Score(ctx context.Context, st Store, sc *Scenario) (*Result, error) {
 // ScoreUnder is Score under a deployment's policy: the uncertainty draws
 // are bounded by its MaxDrawCells.
 func ScoreUnder(ctx context.Context, st Store, sc *Scenario, pol Policy) (*Result, error) {
+	return score(ctx, st, sc, pol, false)
+}
+
+// checkScore is Score without the Monte Carlo's draws: what Score would
+// refuse it refuses (scoring.CheckUncertainty), and its Result has no
+// Uncertainty. Validating a scenario calls it: a save need not wait for
+// draws nobody reads.
+func checkScore(ctx context.Context, st Store, sc *Scenario) error {
+	_, err := score(ctx, st, sc, DefaultPolicy(), true)
+	return err
+}
+
+// score is ScoreUnder, or with checkOnly checkScore.
+func score(ctx context.Context, st Store, sc *Scenario, pol Policy, checkOnly bool) (*Result, error) {
 	geog := placeplan.Geography(sc.Dataset.Geography)
 	res := &Result{Scenario: sc, Geography: geog}
 	warnf := func(format string, args ...any) { res.Warnings = append(res.Warnings, fmt.Sprintf(format, args...)) }
@@ -239,17 +253,24 @@ func ScoreUnder(ctx context.Context, st Store, sc *Scenario, pol Policy) (*Resul
 			pa, _ := scoring.ParseAggregation(a)
 			s.Aggregations = append(s.Aggregations, pa)
 		}
-		u, err := scoring.Uncertainty(ctx, in, s)
-		if err != nil {
-			return nil, err
+		if checkOnly {
+			if err := scoring.CheckUncertainty(in, s); err != nil {
+				return nil, err
+			}
+		} else {
+			u, err := scoring.Uncertainty(ctx, in, s)
+			if err != nil {
+				return nil, err
+			}
+			res.Uncertainty = &u
+			res.Need = u.Base
+			for i := range u.Localities {
+				res.Explanations = append(res.Explanations, scoring.Explain(u.Base, i)+" "+scoring.ExplainUncertainty(u, i))
+			}
+			res.Sensitivity = scoring.ExplainSensitivity(u)
 		}
-		res.Uncertainty = &u
-		res.Need = u.Base
-		for i := range u.Localities {
-			res.Explanations = append(res.Explanations, scoring.Explain(u.Base, i)+" "+scoring.ExplainUncertainty(u, i))
-		}
-		res.Sensitivity = scoring.ExplainSensitivity(u)
-	} else {
+	}
+	if res.Uncertainty == nil {
 		if res.Need, err = scoring.Need(in); err != nil {
 			return nil, err
 		}

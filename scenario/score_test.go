@@ -239,3 +239,38 @@ aggregation: arithmetic
 		t.Errorf("after ingesting the locality file again: %v", err)
 	}
 }
+
+// TestValidateChecksTheMonteCarlo: validating a scenario checks its Monte
+// Carlo without drawing it, and refuses what scoring it refuses, with the
+// same message (the oracle is Score itself), and takes what it takes.
+func TestValidateChecksTheMonteCarlo(t *testing.T) {
+	st := loadDefault(t)
+	for _, tc := range []struct {
+		name string
+		edit func(u *Uncertainty)
+		ok   bool
+	}{
+		{"as shipped", func(u *Uncertainty) {}, true},
+		{"one draw", func(u *Uncertainty) { u.Draws = 1 }, false},
+		{"two draws", func(u *Uncertainty) { u.Draws = 2 }, true},
+		{"geometric only", func(u *Uncertainty) { u.Aggregations = []string{"geometric"} }, true},
+		{"top 1", func(u *Uncertainty) { u.TopK = 1 }, true},
+		{"no draws", func(u *Uncertainty) { u.Draws = 0 }, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sc, err := ReadFile(filepath.Join("defaults", "shropshire-need.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.edit(&sc.Uncertainty)
+			_, scoreErr := Score(context.Background(), st, sc)
+			validErr := Validate(context.Background(), st, sc)
+			if (scoreErr == nil) != tc.ok {
+				t.Fatalf("Score: %v, want ok %v", scoreErr, tc.ok)
+			}
+			if fmt.Sprint(validErr) != fmt.Sprint(scoreErr) {
+				t.Errorf("Validate: %v; Score: %v", validErr, scoreErr)
+			}
+		})
+	}
+}

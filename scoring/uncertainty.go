@@ -135,31 +135,11 @@ type UncertaintyResult struct {
 // reproducible. It stops soon after ctx is done, returning an error that
 // wraps ctx.Err().
 func Uncertainty(ctx context.Context, in NeedInput, s UncertaintySettings) (UncertaintyResult, error) {
-	base, err := Need(in)
+	base, model, s, err := prepareUncertainty(in, s)
 	if err != nil {
 		return UncertaintyResult{}, err
 	}
 	n, k := len(in.Localities), len(in.Indicators)
-	maxCells := s.MaxCells
-	if maxCells <= 0 {
-		maxCells = MaxDrawCells
-	}
-	switch {
-	case s.Draws < 2:
-		return UncertaintyResult{}, placeplan.Errorf(placeplan.EINVALID, "%d draws: want 2 or more", s.Draws)
-	case s.Draws > maxCells/n:
-		e := placeplan.Errorf(placeplan.EUNSUPPORTED, "%d draws for %d localities is more than the %d ranks this server keeps: use at most %d draws", s.Draws, n, maxCells, maxCells/n)
-		e.Details = map[string]any{"draws": s.Draws, "max_draws": maxCells / n}
-		return UncertaintyResult{}, e
-	case math.IsNaN(s.Concentration) || math.IsInf(s.Concentration, 0) || s.Concentration < 0:
-		return UncertaintyResult{}, placeplan.Errorf(placeplan.EINVALID, "concentration %v: want a finite number of zero or more", s.Concentration)
-	case s.TopK < 1 || s.TopK > n:
-		return UncertaintyResult{}, placeplan.Errorf(placeplan.EINVALID, "top %d of %d localities: want 1 to %d", s.TopK, n, n)
-	}
-	model, s, err := newMCModel(in, s)
-	if err != nil {
-		return UncertaintyResult{}, err
-	}
 
 	sampler := newDrawSampler(s, base.Weights)
 	sample := sampler.sample
@@ -257,6 +237,46 @@ func Uncertainty(ctx context.Context, in NeedInput, s UncertaintySettings) (Unce
 		res.Sensitivity[f] = si
 	}
 	return res, nil
+}
+
+// CheckUncertainty returns the error Uncertainty would return for in and
+// s, if any, without drawing: the need, the settings and every
+// normalisation drawn from are checked, in a small part of the time (the
+// draws are most of it). Validating a scenario calls it.
+func CheckUncertainty(in NeedInput, s UncertaintySettings) error {
+	_, _, _, err := prepareUncertainty(in, s)
+	return err
+}
+
+// prepareUncertainty is Uncertainty up to its draws: the need with the
+// chosen settings, the checks of s, and the model the draws rank with.
+func prepareUncertainty(in NeedInput, s UncertaintySettings) (NeedResult, mcModel, UncertaintySettings, error) {
+	base, err := Need(in)
+	if err != nil {
+		return NeedResult{}, mcModel{}, s, err
+	}
+	n := len(in.Localities)
+	maxCells := s.MaxCells
+	if maxCells <= 0 {
+		maxCells = MaxDrawCells
+	}
+	switch {
+	case s.Draws < 2:
+		return NeedResult{}, mcModel{}, s, placeplan.Errorf(placeplan.EINVALID, "%d draws: want 2 or more", s.Draws)
+	case s.Draws > maxCells/n:
+		e := placeplan.Errorf(placeplan.EUNSUPPORTED, "%d draws for %d localities is more than the %d ranks this server keeps: use at most %d draws", s.Draws, n, maxCells, maxCells/n)
+		e.Details = map[string]any{"draws": s.Draws, "max_draws": maxCells / n}
+		return NeedResult{}, mcModel{}, s, e
+	case math.IsNaN(s.Concentration) || math.IsInf(s.Concentration, 0) || s.Concentration < 0:
+		return NeedResult{}, mcModel{}, s, placeplan.Errorf(placeplan.EINVALID, "concentration %v: want a finite number of zero or more", s.Concentration)
+	case s.TopK < 1 || s.TopK > n:
+		return NeedResult{}, mcModel{}, s, placeplan.Errorf(placeplan.EINVALID, "top %d of %d localities: want 1 to %d", s.TopK, n, n)
+	}
+	model, s, err := newMCModel(in, s)
+	if err != nil {
+		return NeedResult{}, mcModel{}, s, err
+	}
+	return base, model, s, nil
 }
 
 // newMCModel fills in the settings' default lists and normalises every

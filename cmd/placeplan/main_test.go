@@ -405,3 +405,35 @@ func TestServeWhoMayUseIt(t *testing.T) {
 		}
 	}
 }
+
+// TestServeMemoryLimit: the Go runtime's soft memory limit is 3/8 of
+// --memory-budget (768 MiB at the default 2 GiB), unless GOMEMLIMIT is set,
+// which the runtime then obeys.
+func TestServeMemoryLimit(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		args       []string
+		gomemlimit string
+		want       int64
+		set        bool
+	}{
+		{"default", nil, "", 768 << 20, true},
+		{"GOMEMLIMIT", nil, "2GiB", 0, false},
+		{"budget", []string{"--memory-budget", "1GiB"}, "", 384 << 20, true},
+		{"GOMEMLIMIT over budget", []string{"--memory-budget", "1GiB"}, "512MiB", 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("GOMEMLIMIT", tc.gomemlimit)
+			c := newServeCmd().(*serveCmd)
+			if _, err := parseInterspersed(c.flagSet(), tc.args); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.validate(); err != nil {
+				t.Fatal(err)
+			}
+			if got, set := c.memoryLimit(); got != tc.want || set != tc.set {
+				t.Errorf("memoryLimit() = %d, %v; want %d, %v", got, set, tc.want, tc.set)
+			}
+		})
+	}
+}

@@ -73,10 +73,15 @@ to a role, and a user with no mapped role needs an account here.`,
 // under it (persistTiles).
 const defaultSuppressBelow = 5
 
-// goMemoryPercent is the share of --memory-budget given to the Go runtime
-// as its memory limit; the rest is for SQLite's caches (a few MiB a
-// connection) and cgo.
-const goMemoryPercent = 85
+// goMemoryEighths is the share of --memory-budget, in eighths, that is the
+// Go runtime's soft memory limit (unless GOMEMLIMIT is set): 768 MiB of the
+// default 2 GiB. All of England under mixed load holds about 460–650 MiB
+// live, which the collector's default pace lets grow to twice that between
+// collections (1.2–1.3 GiB resident); collecting harder from 3/8 of the
+// budget keeps it under 1 GiB. An analysis as large as its bound may hold
+// more live than that: the collector then runs more often (Go caps it at
+// half the CPU), and the process still stays within the budget.
+const goMemoryEighths = 3
 
 // minMemoryBudget is the smallest --memory-budget: the embedded default
 // served with its caches needs about a hundred MiB.
@@ -166,7 +171,7 @@ func newServeCmd() command {
 	def := auth.DefaultSessionPolicy()
 	fs.DurationVar(&c.sessionIdle, "session-idle", def.Idle, "sign a browser out after `DURATION` unused")
 	fs.DurationVar(&c.sessionMax, "session-max", def.Absolute, "sign a browser out `DURATION` after it signed in")
-	fs.IntVar(&c.maxAnalyses, "max-analyses", 0, "run at most `N` analyses (scores, site selections, plans, comparisons) at once (default: one per core)")
+	fs.IntVar(&c.maxAnalyses, "max-analyses", 0, "run at most `N` analyses (scores, site selections, plans, comparisons) at once (default: one per core but one, at least one, so that maps are never kept waiting)")
 	fs.IntVar(&c.analysisQueue, "analysis-queue", api.DefaultAnalysisQueue, "let `N` more analyses wait their turn; beyond that answer 503 with Retry-After")
 	fs.DurationVar(&c.analysisTime, "analysis-timeout", api.DefaultAnalysisTimeout, "stop an analysis after `DURATION` and answer 422")
 	c.memoryBudget = api.DefaultMemoryBudgetBytes
@@ -246,6 +251,16 @@ func (c *serveCmd) validate() error {
 		return checkBasemapStyle(c.basemapStyle)
 	}
 	return nil
+}
+
+// memoryLimit returns the Go runtime's soft memory limit to set, in
+// bytes, and false to leave GOMEMLIMIT's, which an operator who set it
+// chose: goMemoryEighths of --memory-budget.
+func (c *serveCmd) memoryLimit() (int64, bool) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return 0, false
+	}
+	return c.memoryBudget / 8 * goMemoryEighths, true
 }
 
 // authConfig decides who may use the server: sign-in when the store has
@@ -333,6 +348,14 @@ func checkBasemapStyle(v string) error {
 
 func (c *serveCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	if limit, ok := c.memoryLimit(); ok {
+		// The runtime collects harder as its memory nears this soft limit,
+		// which leaves room within the budget for SQLite's page caches and
+		// other C memory it does not count; the analyses' bounds keep what
+		// is live within the budget.
+		debug.SetMemoryLimit(limit)
+		logger.Info("soft memory limit", "mib", limit>>20, "memory_budget_mib", c.memoryBudget>>20)
+	}
 	frontendDir, err := checkFrontendDir(c.frontendDir)
 	if err != nil {
 		return err
@@ -372,11 +395,6 @@ func (c *serveCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 	if queue == 0 {
 		queue = -1 // none: api.Config's 0 is its default
 	}
-	// The runtime collects harder as its memory nears the limit (a soft
-	// one), which leaves room within the budget for SQLite's page caches
-	// and other C memory it does not count; the analyses' bounds keep
-	// what is live within it.
-	debug.SetMemoryLimit(c.memoryBudget / 100 * goMemoryPercent)
 	srv := api.NewServer(api.Config{Addr: c.addr, Auth: authCfg, MaxAnalyses: c.maxAnalyses, AnalysisQueue: queue,
 		AnalysisTimeout: c.analysisTime, MemoryBudgetBytes: c.memoryBudget, Version: version, CORSOrigins: c.corsOrigins, TileCacheBytes: c.tileCacheMB << 20,
 		Disclosure: placeplan.Disclosure{MinCount: c.suppressBelow}, Persistent: c.db != "", BasemapStyle: c.basemapStyle,
