@@ -131,6 +131,7 @@ func TestNoWithheldCountOnAnyRoute(t *testing.T) {
 		"/ogc/collections/:collectionId/items/:featureId": {"/ogc/collections/areas/items/" + code + "?geography=lsoa11"},
 		"/ogc/conformance":                                {"/ogc/conformance"},
 		"/tiles/:layer":                                   {"/tiles/areas.json", "/tiles/catchments.json?scenario=referrals"},
+		"/tiles/style.json":                               {"/tiles/style.json?field=referrals&geography=lsoa11", "/tiles/style.json?scenario=referrals"},
 		"/tiles/:layer/:z/:x/:y": append(append(append(tilesOf("areas", "?geography=lsoa11"), tilesOf("areas", "?scenario=referrals")...),
 			tilesOf("catchments", "?scenario=referrals")...), tilesOf("sites", "")...),
 	}

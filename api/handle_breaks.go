@@ -24,36 +24,45 @@ import (
 // With scenario=ID[@REV] the field is need_score or need_share, and the
 // breaks are those of the scenario's need over every area it scores.
 func (s *Server) handleBreaks(c echo.Context) error {
-	q := c.QueryParams()
-	field, method, classes, err := parseBreaks(q)
+	req, err := s.legendRequest(c, c.QueryParams())
 	if err != nil {
 		return err
+	}
+	return s.writeLegend(c, req)
+}
+
+// legendRequest reads what a stored legend is asked for by (handleBreaks):
+// an indicator's, or with scenario=ID[@REV] a stored scenario's need.
+func (s *Server) legendRequest(c echo.Context, q url.Values) (scenario.LegendRequest, error) {
+	field, method, classes, err := parseBreaks(q)
+	if err != nil {
+		return scenario.LegendRequest{}, err
 	}
 	ctx := c.Request().Context()
 	req := scenario.LegendRequest{Field: field, Method: method, Classes: classes}
 	if ref := q.Get("scenario"); ref != "" {
 		if !scenario.IsNeedField(field) {
-			return invalidf("field %q: with a scenario, want need_score or need_share", field)
+			return req, invalidf("field %q: with a scenario, want need_score or need_share", field)
 		}
 		if req.Scenario, err = s.tiles.Score(ctx, ref); err != nil {
-			return err
+			return req, err
 		}
 		if g := q.Get("geography"); g != "" && g != string(req.Scenario.Geography) {
-			return invalidf("scenario %s is on %s: ask for geography=%s or leave geography out", ref, req.Scenario.Geography.Label(), req.Scenario.Geography)
+			return req, invalidf("scenario %s is on %s: ask for geography=%s or leave geography out", ref, req.Scenario.Geography.Label(), req.Scenario.Geography)
 		}
 		if req.Areas, err = s.tiles.AreaNeed(ctx, ref); err != nil {
-			return err
+			return req, err
 		}
-	} else {
-		if scenario.IsNeedField(field) {
-			return invalidf("field %q is a scenario's: add scenario=ID, or POST the scenario document", field)
-		}
-		if req.Indicator, err = s.indicatorOf(c, q.Get("geography"), field); err != nil {
-			return err
-		}
-		req.Disclosure = s.cfg.Disclosure
+		return req, nil
 	}
-	return s.writeLegend(c, req)
+	if scenario.IsNeedField(field) {
+		return req, invalidf("field %q is a scenario's: add scenario=ID, or POST the scenario document", field)
+	}
+	if req.Indicator, err = s.indicatorOf(c, q.Get("geography"), field); err != nil {
+		return req, err
+	}
+	req.Disclosure = s.cfg.Disclosure
+	return req, nil
 }
 
 // handlePostBreaks answers POST /api/v1/breaks?field=need_score|need_share

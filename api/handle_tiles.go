@@ -144,6 +144,9 @@ func (s *Server) handleTileJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if name != tiles.LayerSites && name != tiles.LayerCatchments {
+		doc["links"] = []any{styleLink(c)}
+	}
 	c.Response().Header().Add(echo.HeaderVary, echo.HeaderXForwardedProto)
 	return c.JSON(http.StatusOK, doc)
 }

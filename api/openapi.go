@@ -309,6 +309,12 @@ func routeDocs() map[string]routeDoc {
 			status: []int{400, 404}, params: []openAPIParameter{
 				pathParamDoc("layer", "TileJSON 3.0 of a tile layer", enumSchema(tileSetFiles()...)),
 				geography, tileScenario}},
+		"/tiles/style.json": {tag: "tiles", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
+			status: []int{400, 404}, params: []openAPIParameter{
+				queryParam("field", "what the areas are coloured by: an indicator key (default imd_score, else the first loaded), "+
+					"or need_score or need_share with a scenario (default need_score)", schema{"type": "string"}),
+				breaksMethod, breaksClasses, geography,
+				queryParam("scenario", "a scenario id or id@revision: colour the areas by its need", schema{"type": "string"})}},
 		"/api/v1/breaks": {tag: "layers", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
 			status: []int{400, 404}, params: []openAPIParameter{
 				queryParam("layer", "layer to classify (required without a scenario)", enumSchema("areas")),

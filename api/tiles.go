@@ -23,7 +23,9 @@ func (s *Server) tileRoutes() []route {
 		get("/tiles/:layer/:z/:x/:y", RoleViewer, true, s.handleTile,
 			"one Mapbox Vector Tile, /tiles/{layer}/{z}/{x}/{y}.mvt, of a tile layer (fields= keeps only those properties); 204 when empty"),
 		get("/tiles/:layer", RoleViewer, true, s.handleTileJSON,
-			"TileJSON 3.0 of a tile layer, /tiles/{layer}.json"),
+			"TileJSON 3.0 of a tile layer, /tiles/{layer}.json, with vector_layers and their fields, linking the style (rel stylesheet)"),
+		get("/tiles/style.json", RoleViewer, true, s.handleStyle,
+			"a MapLibre style of the tile layers as the web map draws them (field=, scenario=, method=, classes= as for breaks), for QGIS and other MapLibre clients"),
 		get("/api/v1/breaks", RoleViewer, true, s.handleBreaks,
 			"legend class breaks of an indicator: quantile, equal, jenks or stddev, with a colour-blind-safe palette"),
 	}

@@ -9,6 +9,8 @@ package frontend
 
 import (
 	"embed"
+	"encoding/json"
+	"fmt"
 	"io/fs"
 )
 
@@ -17,6 +19,29 @@ var dist embed.FS
 
 //go:embed fallback
 var fallback embed.FS
+
+//go:embed src/map/ink.json
+var inkJSON []byte
+
+// Ink holds the colours of the web map's furniture (src/map/ink.json),
+// which the server's MapLibre style for other clients shares.
+type Ink struct {
+	Text       string `json:"text"`
+	Halo       string `json:"halo"`
+	Background string `json:"background"`
+	NoData     string `json:"noData"`
+	NoDataLine string `json:"noDataLine"`
+	Focus      string `json:"focus"`
+}
+
+// Colours returns the web map's furniture colours.
+func Colours() (Ink, error) {
+	var ink Ink
+	if err := json.Unmarshal(inkJSON, &ink); err != nil {
+		return Ink{}, fmt.Errorf("frontend/src/map/ink.json: %w", err)
+	}
+	return ink, nil
+}
 
 // FS returns the web map's files, rooted so that index.html is at the top:
 // the built app when it was embedded, else the fallback page alone.

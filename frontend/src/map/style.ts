@@ -5,15 +5,19 @@
 
 import type { ExpressionSpecification, FilterSpecification, LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
 
-/** Colours of the map's furniture, chosen for contrast (see test/unit/style.test.ts). */
-export const ink = {
-  text: '#0b0c0c', // GOV.UK text colour
-  halo: '#ffffff',
-  background: '#f3f2f1', // GOV.UK light grey: beyond the loaded areas
-  noData: '#ffffff', // an area with no value (or one withheld) is left white …
-  noDataLine: '#6f777b', // … with a grey outline, so it reads as "no colour", not as a class
-  focus: '#ffdd00', // GOV.UK focus yellow, over a black casing
-} as const;
+import inkColours from './ink.json';
+
+/**
+ * Colours of the map's furniture, chosen for contrast (see
+ * test/unit/style.test.ts): text is GOV.UK's text colour, background its
+ * light grey beyond the loaded areas, an area with no value (or one
+ * withheld) is left white (noData) with a grey outline (noDataLine) so it
+ * reads as "no colour", not as a class, and focus is GOV.UK's focus
+ * yellow over a black casing. They live in ink.json because the server's
+ * MapLibre style for other clients (GET /tiles/style.json) draws with them
+ * too.
+ */
+export const ink: Readonly<{ text: string; halo: string; background: string; noData: string; noDataLine: string; focus: string }> = inkColours;
 
 /** Tile layers of the basemap and their zoom ranges. */
 export const AREAS_MIN_ZOOM = 6;
