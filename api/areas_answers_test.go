@@ -281,7 +281,7 @@ func TestPlanAreasUnderSuppression(t *testing.T) {
 	}
 	for _, c := range raw.Candidates {
 		for k := range c {
-			if !slices.Contains([]string{"id", "locality", "lon", "lat", "placed", "selected", "fixed", "excluded"}, k) {
+			if !slices.Contains([]string{"id", "locality", "lon", "lat", "placed", "selected", "fixed", "named", "excluded"}, k) {
 				t.Fatalf("a candidate carries %s", k)
 			}
 		}

@@ -39,7 +39,7 @@ func TestScenarioRoutes(t *testing.T) {
 	}
 	var list []scenarioListItem
 	decode(t, get(t, h, "/api/v1/scenarios"), http.StatusOK, "application/json", &list)
-	if len(list) != 4 || list[1].ID != "shropshire-five-teams" || list[1].Revision != 1 || list[1].Author != "placeplan" {
+	if len(list) != 5 || list[2].ID != "shropshire-five-teams" || list[2].Revision != 1 || list[2].Author != "placeplan" {
 		t.Fatalf("scenarios %+v", list)
 	}
 	var doc map[string]any

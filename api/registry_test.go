@@ -188,7 +188,7 @@ func TestRegistryRoutes(t *testing.T) {
 		}
 	}
 	decode(t, get(t, h, "/api/v1/scenarios?all=true"), http.StatusOK, "application/json", &list)
-	if len(list) != 5 {
+	if len(list) != 6 {
 		t.Errorf("with archived: %d", len(list))
 	}
 }

@@ -26,7 +26,7 @@ func TestBuiltins(t *testing.T) {
 			t.Errorf("%s: %v", b.ID, err)
 		}
 	}
-	if got := strings.Join(ids, ","); got != "oxfordshire-hubs,shropshire-five-teams,shropshire-five-teams-30min,shropshire-need" {
+	if got := strings.Join(ids, ","); got != "oxfordshire-hubs,shropshire-board-order,shropshire-five-teams,shropshire-five-teams-30min,shropshire-need" {
 		t.Errorf("built-in scenarios %s", got)
 	}
 	sc, err := Open("shropshire-five-teams")
@@ -37,7 +37,7 @@ func TestBuiltins(t *testing.T) {
 		t.Errorf("Open by path: %v", err)
 	}
 	_, err = Open("shropshire")
-	if placeplan.ErrorCode(err) != placeplan.ENOTFOUND || !strings.Contains(err.Error(), "built in: oxfordshire-hubs, shropshire-five-teams, shropshire-five-teams-30min, shropshire-need") {
+	if placeplan.ErrorCode(err) != placeplan.ENOTFOUND || !strings.Contains(err.Error(), "built in: oxfordshire-hubs, shropshire-board-order, shropshire-five-teams, shropshire-five-teams-30min, shropshire-need") {
 		t.Errorf("unknown id: %v", err)
 	}
 	if _, err := Open("missing.yaml"); placeplan.ErrorCode(err) != placeplan.ENOTFOUND {

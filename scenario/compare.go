@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"placeplan"
+	"placeplan/scoring/siting"
 )
 
 // Compared is one scenario (or one revision of one) to compare: its label
@@ -42,6 +43,10 @@ type Comparison struct {
 	// standard: shares of the demand weight, of the population, and of the
 	// population in England's most deprived decile.
 	Equity []Equity
+	// Verdicts are, per scenario, the evaluation's verdict in plain words
+	// (rollout.Evaluation.Verdict): whether its rollout can be evaluated as
+	// a stepped wedge; "" without a plan or an evaluation.
+	Verdicts []string
 	// Areas is the map-ready difference between the first two scenarios
 	// with plans, AreasOf (indices into Labels): each demand area covered
 	// in the first only (CoveredAOnly), the second only, both or neither.
@@ -83,10 +88,14 @@ type PhaseCoverage struct {
 	MostDeprivedShare []float64
 }
 
-// Equity is one scenario's whole-plan reach.
+// Equity is one scenario's whole-plan reach, and its rollout's need-time.
 type Equity struct {
 	WeightShare, PopulationShare, MostDeprivedShare float64
 	MostDeprivedPopulation                          float64 // reached
+	// NeedTimeShare is the rollout's need-time (demand reached × days over
+	// the horizon) as a share of opening every site on the first day
+	// (rollout.Plan.AUCShare): how much the order of opening gives.
+	NeedTimeShare float64
 }
 
 // Coverage states of an area in a two-scenario comparison.
@@ -128,6 +137,11 @@ func Compare(items []Compared) (*Comparison, error) {
 	c.Phases = phaseCoverage(items)
 	for _, it := range items {
 		c.Equity = append(c.Equity, equity(it.Plan))
+		verdict := ""
+		if it.Plan != nil && it.Plan.Evaluation != nil {
+			verdict = it.Plan.Evaluation.Verdict
+		}
+		c.Verdicts = append(c.Verdicts, verdict)
 	}
 	c.Areas, c.AreasOf = areaDifference(items)
 	c.Summary = comparisonSummary(c, items)
@@ -318,7 +332,7 @@ func phaseCoverage(items []Compared) []PhaseCoverage {
 
 func equity(p *PlanResult) Equity {
 	if p == nil {
-		return Equity{WeightShare: math.NaN(), PopulationShare: math.NaN(), MostDeprivedShare: math.NaN(), MostDeprivedPopulation: math.NaN()}
+		return Equity{WeightShare: math.NaN(), PopulationShare: math.NaN(), MostDeprivedShare: math.NaN(), MostDeprivedPopulation: math.NaN(), NeedTimeShare: math.NaN()}
 	}
 	var w, pop, md, tw, tp, tmd float64
 	for i, d := range p.Demand {
@@ -341,7 +355,12 @@ func equity(p *PlanResult) Equity {
 		}
 		return a / b
 	}
-	return Equity{WeightShare: share(w, tw), PopulationShare: share(pop, tp), MostDeprivedShare: share(md, tmd), MostDeprivedPopulation: md}
+	needTime := math.NaN()
+	if p.Rollout != nil {
+		needTime = p.Rollout.AUCShare
+	}
+	return Equity{WeightShare: share(w, tw), PopulationShare: share(pop, tp), MostDeprivedShare: share(md, tmd), MostDeprivedPopulation: md,
+		NeedTimeShare: needTime}
 }
 
 // areaDifference compares the coverage of the first two plans, area by
@@ -422,8 +441,9 @@ func comparisonSummary(c *Comparison, items []Compared) []string {
 			continue
 		}
 		e := c.Equity[k]
-		out = append(out, fmt.Sprintf("%s chooses %s: %s of the demand, %s of the population and %s of the most deprived decile's population within the standard.",
-			c.Labels[k], strings.Join(it.Plan.Selection.Selected, ", "), pctText(e.WeightShare), pctText(e.PopulationShare), pctText(e.MostDeprivedShare)))
+		out = append(out, fmt.Sprintf("%s chooses %s: %s of the demand, %s of the population and %s of the most deprived decile's population within the standard; its rollout gives %s of the need-time of opening every site at once.",
+			c.Labels[k], strings.Join(it.Plan.Selection.Selected, ", "), pctText(e.WeightShare), pctText(e.PopulationShare), pctText(e.MostDeprivedShare),
+			pctText(e.NeedTimeShare)))
 	}
 	if len(c.Areas) > 0 {
 		n := map[string]int{}
@@ -433,8 +453,67 @@ func comparisonSummary(c *Comparison, items []Compared) []string {
 		a, b := c.Labels[c.AreasOf[0]], c.Labels[c.AreasOf[1]]
 		out = append(out, fmt.Sprintf("Area by area, %s against %s: %d reached by both, %d by %s only, %d by %s only, %d by neither.",
 			a, b, n[CoveredBoth], n[CoveredAOnly], a, n[CoveredBOnly], b, n[CoveredNeither]))
+		out = append(out, whyTheyDiffer(c, items[c.AreasOf[0]], items[c.AreasOf[1]])...)
+	}
+	for k, v := range c.Verdicts {
+		if v != "" {
+			out = append(out, fmt.Sprintf("Evaluation of %s: %s", c.Labels[k], v))
+		}
 	}
 	return slices.Clip(out)
+}
+
+// whyTheyDiffer says, for the two plans the area difference compares,
+// where each reaches what the other does not and through which of its own
+// sites: the demand and the most deprived decile's population in the
+// areas only it reaches (demand withheld as the plan withholds it).
+func whyTheyDiffer(c *Comparison, a, b Compared) []string {
+	status := map[string]string{}
+	for _, ac := range c.Areas {
+		status[ac.Code] = ac.Status
+	}
+	line := func(self, other Compared, only string) string {
+		p := self.Plan
+		var weight, md float64
+		n := 0
+		through := map[string]bool{}
+		for i, d := range p.Demand {
+			if status[d.Code] != only || p.ServedBy[i] < 0 {
+				continue
+			}
+			n++
+			weight += d.Weight
+			if d.MostDeprived {
+				md += d.Population
+			}
+			through[p.Selection.Selected[p.ServedBy[i]]] = true
+		}
+		if n == 0 {
+			return fmt.Sprintf("%s reaches no area that %s does not.", self.Label, other.Label)
+		}
+		var own, shared []string
+		for _, id := range sortedSet(through) {
+			if slices.Contains(other.Plan.Selection.Selected, id) {
+				shared = append(shared, id)
+			} else {
+				own = append(own, id)
+			}
+		}
+		var via []string
+		if len(own) > 0 {
+			via = append(via, "through "+strings.Join(own, ", ")+", which "+other.Label+" does not choose")
+		}
+		if len(shared) > 0 {
+			via = append(via, "through "+strings.Join(shared, ", ")+", which both choose but reach differently")
+		}
+		deprived := "none in England's most deprived decile"
+		if md > 0 {
+			deprived = fmt.Sprintf("%s %s in England's most deprived decile", siting.Amount(md), placeplan.PopulationNoun(self.Scenario.Sites.Demand.PopulationKey()))
+		}
+		return fmt.Sprintf("%s reaches %d %s that %s does not (%s %s; %s), %s.",
+			self.Label, n, pluralWord(n, "area", "areas"), other.Label, p.amountText(weight), p.Noun, deprived, strings.Join(via, ", and "))
+	}
+	return []string{line(a, b, CoveredAOnly), line(b, a, CoveredBOnly)}
 }
 
 func pctText(x float64) string {

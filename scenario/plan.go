@@ -253,7 +253,7 @@ func PlanUnder(ctx context.Context, st PlanStore, sc *Scenario, pol Policy) (*Pl
 	if res.Selection, err = pb.solve(ctx, net, res.Groups); err != nil {
 		return nil, err
 	}
-	explain := siting.ExplainOptions{Noun: res.Noun, Fixed: ss.Fixed, Excluded: ss.Exclude, Amount: res.amountText}
+	explain := siting.ExplainOptions{Noun: res.Noun, Fixed: ss.Fixed, Named: ss.Kept()[len(ss.Fixed):], Excluded: ss.Exclude, Amount: res.amountText}
 	if res.Explanation, err = siting.ExplainSelection(net, res.Selection.Selected, explain); err != nil {
 		return nil, err
 	}
@@ -699,7 +699,11 @@ func (pb *planBuilder) candidates(ctx context.Context) ([]CandidateSite, error) 
 			return nil, placeplan.Errorf(placeplan.EINVALID, "sites.candidates.capacity: %q is not a candidate%s (candidates: %s)", id, suggest.Hint(id, sortedSet(ids)), idList(out))
 		}
 	}
-	for field, list := range map[string][]string{"sites.fixed": pb.ss.Fixed, "sites.exclude": pb.ss.Exclude} {
+	lists := map[string][]string{"sites.fixed": pb.ss.Fixed, "sites.exclude": pb.ss.Exclude}
+	for i, step := range pb.ss.Order {
+		lists[fmt.Sprintf("sites.order[%d]", i)] = step
+	}
+	for field, list := range lists {
 		for i, id := range list {
 			if !ids[id] {
 				return nil, placeplan.Errorf(placeplan.EINVALID, "%s[%d]: %q is not a candidate%s (candidates: %s)", field, i, id, suggest.Hint(id, sortedSet(ids)), idList(out))
@@ -817,7 +821,7 @@ func (pb *planBuilder) groups(cands []CandidateSite) ([]siting.Group, error) {
 
 // solve chooses the sites with the scenario's model.
 func (pb *planBuilder) solve(ctx context.Context, net *siting.Network, groups []siting.Group) (*siting.Result, error) {
-	pr := siting.Problem{P: pb.ss.Teams, Fixed: pb.ss.Fixed, Excluded: pb.ss.Exclude, Groups: groups}
+	pr := siting.Problem{P: pb.ss.Teams, Fixed: pb.ss.Kept(), Excluded: pb.ss.Exclude, Groups: groups}
 	r, err := siting.Solve(ctx, net, pb.ss.Model, pr)
 	if err != nil {
 		return nil, placeplan.Wrap(placeplan.ErrorCode(err), err, "sites")
@@ -908,6 +912,7 @@ func (pb *planBuilder) rolloutInput(net *siting.Network, selected []string) (rol
 		}
 		in.Precedence = append(in.Precedence, [2]string{p.Before, p.After})
 	}
+	in.Precedence = append(in.Precedence, pb.ss.orderPrecedence(selected)...)
 	in.Fixed = pb.ss.Fixed
 	in.ProfileNames = pb.profileKeys
 	in.Noun = placeplan.PopulationNoun(pb.ss.Demand.PopulationKey())

@@ -115,8 +115,8 @@ func (pb *planBuilder) robustness(ctx context.Context, res *PlanResult) (*Robust
 	for _, id := range res.Selection.Selected {
 		selected[id] = true
 	}
-	fixed := map[string]bool{}
-	for _, id := range ss.Fixed {
+	fixed := map[string]bool{} // kept: fixed, or named in the order
+	for _, id := range ss.Kept() {
 		fixed[id] = true
 	}
 	for _, c := range res.Candidates {
@@ -147,7 +147,7 @@ func (pb *planBuilder) robustness(ctx context.Context, res *PlanResult) (*Robust
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
-	rr.Summary = robustnessSummary(rr, res)
+	rr.Summary = robustnessSummary(rr, res, len(ss.Order) > 0)
 	return rr, nil
 }
 
@@ -177,9 +177,10 @@ func compareDesc(a, b float64) int {
 	return 0
 }
 
-// robustnessSummary words the re-runs. Fixed sites are in every run by
-// definition: they are named apart, never as safe choices.
-func robustnessSummary(rr *RobustnessResult, res *PlanResult) string {
+// robustnessSummary words the re-runs. Fixed sites, and with ordered the
+// sites named in the order, are in every run by definition: they are
+// named apart, never as safe choices.
+func robustnessSummary(rr *RobustnessResult, res *PlanResult, ordered bool) string {
 	var fixed, safe, shaky, rivals []string
 	for _, s := range rr.Candidates {
 		if s.Fixed {
@@ -223,7 +224,11 @@ func robustnessSummary(rr *RobustnessResult, res *PlanResult) string {
 		lines = append(lines, "no chosen site holds its place in 90 % of runs.")
 	}
 	if len(fixed) > 0 {
-		lines = append(lines, fmt.Sprintf("%s %s fixed (kept open in every run), not %s.", strings.Join(fixed, ", "), isAre(len(fixed)), pluralWord(len(fixed), "a choice", "choices")))
+		kept := "fixed (kept open in every run)"
+		if ordered {
+			kept = "fixed or named in the order (kept in every run)"
+		}
+		lines = append(lines, fmt.Sprintf("%s %s %s, not %s.", strings.Join(fixed, ", "), isAre(len(fixed)), kept, pluralWord(len(fixed), "a choice", "choices")))
 	}
 	b.WriteString(strings.Join(lines, " "))
 	if len(shaky) > 0 {

@@ -338,6 +338,10 @@ func TestSitesValidation(t *testing.T) {
 		{"bad standard", "standards: [15, 20, 30]", "standards: [15, 0]", "sites.robustness.standards[1]: 0"},
 		{"no source", "source: localities", "source: wards", `sites.candidates.source: "wards" is not localities`},
 		{"unknown field", "teams: 5", "teams: 5\n  team: 4", `sites: unknown field "team" (did you mean "teams"?)`},
+		{"an empty step", "fixed: [Oswestry]", "fixed: [Oswestry]\n  order: [[Ludlow], []]", "sites.order[1]: an empty step"},
+		{"fixed and ordered", "fixed: [Oswestry]", "fixed: [Oswestry]\n  order: [[Ludlow, Oswestry]]", "sites.order[0][1]: Oswestry is also sites.fixed[0]"},
+		{"ordered twice", "fixed: [Oswestry]", "fixed: [Oswestry]\n  order: [[Ludlow], [Ludlow]]", "sites.order[1][0]: Ludlow is also sites.order[0][0]"},
+		{"more kept than teams", "teams: 5", "teams: 2\n  order: [[Ludlow], [Wem]]", "sites.order: 1 fixed sites and 2 in the order but only 2 teams"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -363,6 +367,8 @@ func TestSitesValidation(t *testing.T) {
 		want string
 	}{
 		{"unknown fixed site", func(s *Sites) { s.Fixed = []string{"Atlantis"} }, `sites.fixed[0]: "Atlantis" is not a candidate`},
+		{"unknown ordered site", func(s *Sites) { s.Order = [][]string{{"Ludlow"}, {"Market Drayten"}} },
+			`sites.order[1][0]: "Market Drayten" is not a candidate (did you mean "Market Drayton"?)`},
 		{"unknown weight", func(s *Sites) { s.Demand.Weight = "unicorns" }, `sites.demand.weight: "unicorns" is not need, population or an indicator`},
 		{"a decile as weight", func(s *Sites) { s.Demand.Weight = "imd_decile" }, "sites.demand.weight: imd_decile is a decile"},
 		{"too many per locality", func(s *Sites) { s.Constraints.MinPerLocality = 1 }, "needs 18 teams, but there are 5"},
@@ -437,5 +443,88 @@ func TestNeedShares(t *testing.T) {
 	}
 	if s := NeedShares([]float64{7}); s[0] != 0.5 {
 		t.Errorf("one score: %v", s)
+	}
+}
+
+// TestBoardOrder: the shipped board's-order scenario keeps the sites the
+// Health and Wellbeing Board named, opens them in its order — Oswestry
+// live, then North Shrewsbury, then Ludlow and Market Drayton — and opens
+// the fifth site, the model's choice, last; its texts say the named sites
+// were kept, not chosen; and compared with the optimised plan it says
+// where each reaches what the other does not, with both verdicts.
+func TestBoardOrder(t *testing.T) {
+	st := loadDefault(t)
+	board := readScenario(t, "shropshire-board-order.yaml")
+	res, err := Plan(context.Background(), st, board)
+	if err != nil {
+		t.Fatal(err)
+	}
+	phase := map[string]int{}
+	for k, ph := range res.Rollout.Phases {
+		for _, s := range ph.Sites {
+			phase[s.ID] = k
+		}
+	}
+	if len(phase) != 5 || phase["Oswestry"] != 0 || phase["North Shrewsbury"] != 1 {
+		t.Fatalf("phases %v: want Oswestry live, North Shrewsbury next", phase)
+	}
+	if a, b := phase["Ludlow"], phase["Market Drayton"]; min(a, b) != 2 || max(a, b) != 3 {
+		t.Errorf("Ludlow in phase %d, Market Drayton in %d: want phases 2 and 3", a, b)
+	}
+	var fifth string
+	for id, k := range phase {
+		if !slices.Contains([]string{"Oswestry", "North Shrewsbury", "Ludlow", "Market Drayton"}, id) {
+			fifth = id
+			if k != 4 {
+				t.Errorf("the model's site %s opens in phase %d, want the last (4)", id, k)
+			}
+		}
+	}
+	for _, e := range res.Explanation {
+		named := e.ID == "North Shrewsbury" || e.ID == "Ludlow" || e.ID == "Market Drayton"
+		if named != strings.Contains(e.Text, "is named in the stated order (kept, not chosen)") || e.Named != named {
+			t.Errorf("%s: named %v, text %q", e.ID, e.Named, e.Text)
+		}
+	}
+	if res.Robustness != nil && !strings.Contains(res.Robustness.Summary, "fixed or named in the order (kept in every run)") {
+		t.Errorf("robustness: %q", res.Robustness.Summary)
+	}
+	opt := readScenario(t, "shropshire-five-teams.yaml")
+	optRes, err := Plan(context.Background(), st, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items []Compared
+	for _, x := range []struct {
+		label string
+		sc    *Scenario
+		res   *PlanResult
+	}{{"optimised", opt, optRes}, {"board", board, res}} {
+		items = append(items, Compared{Label: x.label, Scenario: x.sc, Score: x.res.Score, Plan: x.res})
+	}
+	c, err := Compare(items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Differences) != 1 || c.Differences[0].Field != "sites.order" {
+		t.Errorf("differences %+v: want sites.order alone", c.Differences)
+	}
+	text := strings.Join(c.Summary, "\n")
+	for _, want := range []string{
+		"board reaches 16 areas that optimised does not",
+		"through Ludlow, North Shrewsbury, which optimised does not choose",
+		"optimised reaches 11 areas that board does not",
+		"Evaluation of board: Too few units for a stepped-wedge evaluation",
+		"of the need-time of opening every site at once",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("summary lacks %q:\n%s", want, text)
+		}
+	}
+	if c.Equity[1].MostDeprivedShare != 1 || !(c.Equity[0].MostDeprivedShare < 1) {
+		t.Errorf("most deprived decile reached: optimised %v, board %v", c.Equity[0].MostDeprivedShare, c.Equity[1].MostDeprivedShare)
+	}
+	if fifth == "" {
+		t.Error("no site left to the model")
 	}
 }

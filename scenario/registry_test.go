@@ -34,7 +34,7 @@ func TestRegistry(t *testing.T) {
 	ctx := context.Background()
 	st := registryStore(t)
 	added, err := SeedBuiltins(ctx, st)
-	if err != nil || len(added) != 4 {
+	if err != nil || len(added) != 5 {
 		t.Fatalf("seeded %v, %v", added, err)
 	}
 	if again, err := SeedBuiltins(ctx, st); err != nil || len(again) != 0 {

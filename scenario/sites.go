@@ -3,6 +3,7 @@ package scenario
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"placeplan"
@@ -35,7 +36,13 @@ type Sites struct {
 	Matrix string `yaml:"matrix,omitempty" json:"matrix,omitempty"`
 	// Fixed sites are open already (or must be): they open first and count
 	// toward Teams. Exclude lists candidates that may not be chosen.
-	Fixed       []string    `yaml:"fixed,omitempty" json:"fixed,omitempty"`
+	Fixed []string `yaml:"fixed,omitempty" json:"fixed,omitempty"`
+	// Order is a stated order of opening after the fixed sites, such as a
+	// board's: steps of one or more sites, each opening after every site
+	// of the step before it. The sites named are kept (chosen whatever the
+	// model would choose, counting toward Teams, but not open yet); the
+	// sites the model chooses besides open after the last step.
+	Order       [][]string  `yaml:"order,omitempty" json:"order,omitempty"`
 	Exclude     []string    `yaml:"exclude,omitempty" json:"exclude,omitempty"`
 	Constraints Constraints `yaml:"constraints,omitempty" json:"constraints,omitempty"`
 	Phases      Phases      `yaml:"phases" json:"phases"`
@@ -122,6 +129,43 @@ type Phase struct {
 	Budget   float64 `yaml:"budget,omitempty" json:"budget,omitempty"`
 }
 
+// Kept returns the sites the model must keep: the fixed sites, then those
+// named in the order.
+func (s *Sites) Kept() []string {
+	out := slices.Clone(s.Fixed)
+	for _, step := range s.Order {
+		out = append(out, step...)
+	}
+	return out
+}
+
+// orderPrecedence returns the pairs the order puts in sequence among the
+// sites chosen: each site of a step before each of the next step's, and
+// each of the last step's before every chosen site that is neither fixed
+// nor named.
+func (s *Sites) orderPrecedence(chosen []string) [][2]string {
+	if len(s.Order) == 0 {
+		return nil
+	}
+	var out [][2]string
+	for k := 1; k < len(s.Order); k++ {
+		for _, a := range s.Order[k-1] {
+			for _, b := range s.Order[k] {
+				out = append(out, [2]string{a, b})
+			}
+		}
+	}
+	kept := s.Kept()
+	for _, b := range chosen {
+		if !slices.Contains(kept, b) {
+			for _, a := range s.Order[len(s.Order)-1] {
+				out = append(out, [2]string{a, b})
+			}
+		}
+	}
+	return out
+}
+
 // Precedence says site Before opens in an earlier phase than site After.
 type Precedence struct {
 	Before string `yaml:"before" json:"before"`
@@ -193,6 +237,8 @@ func (s *Sites) check(fail func(field, format string, args ...any) error) error 
 		return fail("sites.teams", "%d: want 1 or more", s.Teams)
 	case len(s.Fixed) > s.Teams:
 		return fail("sites.fixed", "%d fixed sites but only %d teams", len(s.Fixed), s.Teams)
+	case len(s.Kept()) > s.Teams:
+		return fail("sites.order", "%d fixed sites and %d in the order but only %d teams", len(s.Fixed), len(s.Kept())-len(s.Fixed), s.Teams)
 	case (s.StandardMinutes > 0) == (s.StandardKm > 0):
 		return fail("sites.standard_minutes", "give one service standard: standard_minutes or standard_km, above 0")
 	case s.Circuity != 0 && (s.Circuity < 1 || math.IsInf(s.Circuity, 0) || math.IsNaN(s.Circuity)):
@@ -203,6 +249,18 @@ func (s *Sites) check(fail func(field, format string, args ...any) error) error 
 	seen := map[string]string{}
 	for i, id := range s.Fixed {
 		seen[id] = fmt.Sprintf("sites.fixed[%d]", i)
+	}
+	for i, step := range s.Order {
+		if len(step) == 0 {
+			return fail(fmt.Sprintf("sites.order[%d]", i), "an empty step: name one or more sites")
+		}
+		for j, id := range step {
+			field := fmt.Sprintf("sites.order[%d][%d]", i, j)
+			if f, ok := seen[id]; ok {
+				return fail(field, "%s is also %s", id, f)
+			}
+			seen[id] = field
+		}
 	}
 	for i, id := range s.Exclude {
 		if f, ok := seen[id]; ok {

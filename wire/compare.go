@@ -15,6 +15,8 @@ type Compare struct {
 	Sites       []CompareSite       `json:"sites"`
 	Phases      []ComparePhase      `json:"phases"`
 	Equity      []CompareEquity     `json:"equity"`
+	// Verdicts are the evaluation's verdict per scenario ("" for none).
+	Verdicts []string `json:"verdicts"`
 	// Areas is the coverage difference between the first two plans, by
 	// area code: both, a_only, b_only or neither; AreasCompared names the
 	// two (a, then b), as in Labels.
@@ -58,6 +60,7 @@ type CompareEquity struct {
 	WeightShare       *float64 `json:"weight_share"`
 	PopulationShare   *float64 `json:"population_share"`
 	MostDeprivedShare *float64 `json:"most_deprived_share"`
+	NeedTimeShare     *float64 `json:"need_time_share"` // of opening every site on the first day
 }
 
 // NewCompare converts a comparison for the wire.
@@ -94,8 +97,10 @@ func NewCompare(c *scenario.Comparison) Compare {
 			WeightShare: nums(p.WeightShare), PopulationShare: nums(p.PopulationShare), MostDeprivedShare: nums(p.MostDeprivedShare)})
 	}
 	for _, e := range c.Equity {
-		d.Equity = append(d.Equity, CompareEquity{WeightShare: Finite(e.WeightShare), PopulationShare: Finite(e.PopulationShare), MostDeprivedShare: Finite(e.MostDeprivedShare)})
+		d.Equity = append(d.Equity, CompareEquity{WeightShare: Finite(e.WeightShare), PopulationShare: Finite(e.PopulationShare), MostDeprivedShare: Finite(e.MostDeprivedShare),
+			NeedTimeShare: Finite(e.NeedTimeShare)})
 	}
+	d.Verdicts = c.Verdicts
 	if len(c.Areas) > 0 {
 		d.AreasCompared = []string{c.Labels[c.AreasOf[0]], c.Labels[c.AreasOf[1]]}
 		d.Areas = make(map[string]string, len(c.Areas))

@@ -48,6 +48,7 @@ type PlanCandidate struct {
 	Placed   string  `json:"placed"`
 	Selected bool    `json:"selected"`
 	Fixed    bool    `json:"fixed"`
+	Named    bool    `json:"named"` // kept because sites.order names it
 	Excluded bool    `json:"excluded"`
 }
 
@@ -112,6 +113,7 @@ type PlanSite struct {
 	Lat         float64  `json:"lat"`
 	Placed      string   `json:"placed"`
 	Fixed       bool     `json:"fixed"`
+	Named       bool     `json:"named"` // kept because sites.order names it
 	Reach       *float64 `json:"reach"`
 	ReachShare  *float64 `json:"reach_share"`
 	Served      *float64 `json:"served"`
@@ -271,19 +273,22 @@ func NewPlan(r *scenario.PlanResult) Plan {
 	for _, e := range r.Explanation {
 		c := cands[e.ID]
 		doc.Sites = append(doc.Sites, PlanSite{ID: e.ID, Locality: c.Locality, Lon: RoundCoord(c.Point[0]), Lat: RoundCoord(c.Point[1]),
-			Placed: c.Placed, Fixed: e.Fixed, Reach: Finite(e.Reach), ReachShare: Finite(e.ReachShare), Served: Finite(e.Served),
+			Placed: c.Placed, Fixed: e.Fixed, Named: e.Named, Reach: Finite(e.Reach), ReachShare: Finite(e.ReachShare), Served: Finite(e.Served),
 			Unique: Finite(e.Unique), MeanTravel: Finite(e.MeanCost), MaxTravel: Finite(e.MaxCost), Capacity: Finite(c.Capacity),
 			Explanation: e.Text, Alternative: e.Alternative})
 		if e.Alternative != "" {
 			doc.Sites[len(doc.Sites)-1].AlternativeLoss = Finite(e.AlternativeLoss)
 		}
 	}
-	selected, fixed, excluded := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	selected, fixed, named, excluded := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, id := range s.Selected {
 		selected[id] = true
 	}
 	for _, id := range ss.Fixed {
 		fixed[id] = true
+	}
+	for _, id := range ss.Kept()[len(ss.Fixed):] {
+		named[id] = true
 	}
 	for _, id := range ss.Exclude {
 		excluded[id] = true
@@ -291,7 +296,7 @@ func NewPlan(r *scenario.PlanResult) Plan {
 	doc.Candidates = make([]PlanCandidate, len(r.Candidates))
 	for i, c := range r.Candidates {
 		doc.Candidates[i] = PlanCandidate{ID: c.ID, Locality: c.Locality, Lon: RoundCoord(c.Point[0]), Lat: RoundCoord(c.Point[1]),
-			Placed: c.Placed, Selected: selected[c.ID], Fixed: fixed[c.ID], Excluded: excluded[c.ID]}
+			Placed: c.Placed, Selected: selected[c.ID], Fixed: fixed[c.ID], Named: named[c.ID], Excluded: excluded[c.ID]}
 	}
 	doc.Rollout = rolloutDocument(r.Rollout)
 	if ev := r.Evaluation; ev != nil {

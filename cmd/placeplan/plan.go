@@ -126,12 +126,17 @@ func writePlanTable(w io.Writer, d wire.Plan) error {
 	fmt.Fprintf(tw, "site\tlocality\treach\treached by no other\tmean %s\tchosen in draws\tchosen in standards\t\n", unit)
 	for _, site := range d.Sites {
 		name := site.ID
-		if site.Fixed {
+		kept := "fixed"
+		switch {
+		case site.Fixed:
 			name += " (live)"
+		case site.Named:
+			name += " (named)"
+			kept = "named"
 		}
 		draws, stds := "–", "–"
 		if c, ok := stab[site.ID]; ok && c.Fixed {
-			draws, stds = "fixed", "fixed" // in every run: not a choice
+			draws, stds = kept, kept // in every run: not a choice
 		} else if ok {
 			if c.Draws != nil {
 				draws = pct(*c.Draws)

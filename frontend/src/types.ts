@@ -362,7 +362,10 @@ export interface Comparison {
     cumulative_population_share: (number | null)[];
     cumulative_most_deprived_share: (number | null)[];
   }[];
-  equity: { weight_share: number; population_share: number; most_deprived_share: number }[];
+  /** per scenario: need-time is the rollout's share of opening every site on the first day */
+  equity: { weight_share: number | null; population_share: number | null; most_deprived_share: number | null; need_time_share: number | null }[];
+  /** per scenario: the evaluation's verdict, "" for none (also in the summary) */
+  verdicts: string[];
   areas_compared?: string[];
   areas: Record<string, 'both' | 'a_only' | 'b_only' | 'neither'>;
 }

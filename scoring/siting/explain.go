@@ -22,7 +22,8 @@ type Overlap struct {
 // costs are in the network's unit.
 type SiteExplanation struct {
 	ID    string
-	Fixed bool
+	Fixed bool // kept open, not chosen
+	Named bool // kept because a stated order names it, not chosen
 	// Reach is the demand weight within the standard of the site, and
 	// ReachShare that weight as a share of all demand.
 	Reach      float64
@@ -54,8 +55,9 @@ type ExplainOptions struct {
 	// Noun names the demand weight in the text, e.g. "need-weighted
 	// children"; empty means "demand".
 	Noun string
-	// Fixed are sites that were kept open rather than chosen.
-	Fixed []string
+	// Fixed are sites that were kept open rather than chosen; Named are
+	// sites kept because a stated order names them, not open yet.
+	Fixed, Named []string
 	// Amount formats demand weights in the text; nil means Amount. Callers
 	// use it to withhold small confidential counts.
 	Amount func(float64) string
@@ -95,7 +97,7 @@ func ExplainSelection(n *Network, selected []string, opts ExplainOptions) ([]Sit
 	overlap := make([][]float64, len(selected))
 	costSum := make([]float64, len(selected))
 	for p, id := range selected {
-		out[p] = SiteExplanation{ID: id, Fixed: slices.Contains(opts.Fixed, id), MeanCost: math.NaN(), MaxCost: math.NaN()}
+		out[p] = SiteExplanation{ID: id, Fixed: slices.Contains(opts.Fixed, id), Named: slices.Contains(opts.Named, id), MeanCost: math.NaN(), MaxCost: math.NaN()}
 		overlap[p] = make([]float64, len(selected))
 	}
 	total := n.TotalWeight()
@@ -178,8 +180,11 @@ func explainText(e SiteExplanation, n *Network, opts ExplainOptions) string {
 		return math.IsNaN(v) || opts.Withheld != nil && opts.Withheld(v)
 	}
 	var b strings.Builder
-	if e.Fixed {
+	switch {
+	case e.Fixed:
 		fmt.Fprintf(&b, "%s is already open (kept, not chosen). ", e.ID)
+	case e.Named:
+		fmt.Fprintf(&b, "%s is named in the stated order (kept, not chosen). ", e.ID)
 	}
 	within := fmt.Sprintf("within %s %s", strconv.FormatFloat(n.Standard, 'f', -1, 64), unitWord(n.Unit))
 	if math.IsInf(n.Standard, 1) {

@@ -202,6 +202,7 @@ export function Compare() {
                 { key: 'weight_share', label: 'Need', numeric: true, value: (e) => e.weight_share, render: (e) => share(e.weight_share) },
                 { key: 'population_share', label: 'People', numeric: true, value: (e) => e.population_share, render: (e) => share(e.population_share) },
                 { key: 'most_deprived_share', label: 'Most deprived decile', numeric: true, value: (e) => e.most_deprived_share, render: (e) => share(e.most_deprived_share) },
+                { key: 'need_time_share', label: 'Need-time of the rollout', numeric: true, value: (e) => e.need_time_share, render: (e) => share(e.need_time_share) },
               ]} />
           </section>
           <section class="pp-section">
