@@ -27,7 +27,9 @@ import (
 
 // Read reads one feature layer of the GeoPackage r. layer names
 // the table; "" picks the only feature table and is an EINVALID error,
-// listing the tables, when there are several. The GeoPackage is copied to a
+// listing the tables, when there are several. A layer that is a view or a
+// virtual table is an EUNSUPPORTED error: reading one runs SQL or code the
+// file brings, which need not end. The GeoPackage is copied to a
 // temporary file, opened read-only and the copy removed before returning.
 //
 // The CRS comes from gpkg_spatial_ref_sys: EPSG 4326 (and 4979, WGS 84 3D)
@@ -85,7 +87,9 @@ func readFile(ctx context.Context, path, layer string) (*feature.Set, error) {
 	db.SetMaxOpenConns(1)
 
 	var tables int
-	err = db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view')
+	// Tables, not views: a view runs the file's own SQL, which can loop
+	// for ever (a recursive CTE without end) — see gpkgCheckTable.
+	err = db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table'
 		AND name IN ('gpkg_contents', 'gpkg_geometry_columns', 'gpkg_spatial_ref_sys')`).Scan(&tables)
 	if err != nil {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "gpkg: not a geopackage: %w", err)
@@ -97,6 +101,9 @@ func readFile(ctx context.Context, path, layer string) (*feature.Set, error) {
 
 	l, err := gpkgPickLayer(ctx, db, layer)
 	if err != nil {
+		return nil, err
+	}
+	if err := gpkgCheckTable(ctx, db, l); err != nil {
 		return nil, err
 	}
 	crs, err := gpkgCRS(ctx, db, l)
@@ -159,6 +166,30 @@ func gpkgPickLayer(ctx context.Context, db *sql.DB, layer string) (gpkgLayer, er
 		}
 	}
 	return gpkgLayer{}, placeplan.Errorf(placeplan.ENOTFOUND, "gpkg: no feature layer %q (layers: %s)", layer, feature.ListNames(names))
+}
+
+// gpkgCheckTable refuses a layer that is not an ordinary table. The
+// specification lets a feature layer be a view, but reading a view runs
+// SQL the file brings: a recursive CTE that never ends held an ingest for
+// ever while its memory grew by gigabytes a minute (found by fuzzing), and
+// a virtual table runs a module's code. A table's rows are bounded by the
+// file.
+func gpkgCheckTable(ctx context.Context, db *sql.DB, l gpkgLayer) error {
+	var kind, def sql.NullString
+	err := db.QueryRowContext(ctx, `SELECT type, sql FROM sqlite_master WHERE name = ? COLLATE NOCASE AND type IN ('table', 'view')`,
+		l.table).Scan(&kind, &def)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return placeplan.Errorf(placeplan.EINVALID, "gpkg: layer %s: gpkg_contents names it, but the file has no such table", l.table)
+	case err != nil:
+		return placeplan.Errorf(placeplan.EINVALID, "gpkg: layer %s: %w", l.table, err)
+	case kind.String == "view":
+		return placeplan.Errorf(placeplan.EUNSUPPORTED,
+			"gpkg: layer %s is a view: placeplan reads feature tables only, as a view runs SQL of the file's own (save it as a table, e.g. with ogr2ogr)", l.table)
+	case strings.HasPrefix(strings.ToUpper(strings.Join(strings.Fields(def.String), " ")), "CREATE VIRTUAL TABLE"):
+		return placeplan.Errorf(placeplan.EUNSUPPORTED, "gpkg: layer %s is a virtual table: placeplan reads feature tables only", l.table)
+	}
+	return nil
 }
 
 // gpkgCRS reads the layer's spatial reference system.
