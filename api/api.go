@@ -19,6 +19,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"sync"
 	"time"
 
@@ -79,6 +80,16 @@ type Config struct {
 	// that they get 503 with Retry-After.
 	MaxAnalyses   int
 	AnalysisQueue int
+	// AnalysisTimeout bounds one analysis: past it the analysis stops and
+	// its request gets 422 naming the limit. Default
+	// DefaultAnalysisTimeout.
+	AnalysisTimeout time.Duration
+	// MemoryBudgetBytes is the memory the server plans to stay within:
+	// half of it is for analyses, shared among MaxAnalyses, and bounds
+	// the size of the work one may ask for (analysisLimits). Default
+	// DefaultMemoryBudgetBytes. The command also gives it to the Go
+	// runtime as its memory limit.
+	MemoryBudgetBytes int64
 }
 
 // Defaults for the zero fields of Config.
@@ -89,7 +100,13 @@ const (
 	DefaultIdleTimeout  = 120 * time.Second
 	// DefaultAnalysisQueue is how many analyses may wait for a turn.
 	DefaultAnalysisQueue = 8
-	// DefaultTileCacheBytes is the default bound on cached tiles: 256 MiB.
+	// DefaultAnalysisTimeout is the most one analysis may take: under
+	// DefaultWriteTimeout, so that its refusal can still be written.
+	DefaultAnalysisTimeout = 45 * time.Second
+	// DefaultMemoryBudgetBytes is the default memory budget: 2 GiB.
+	DefaultMemoryBudgetBytes = 2 << 30
+	// DefaultTileCacheBytes is the default bound on cached tiles: 256 MiB,
+	// or an eighth of the memory budget when that is less.
 	DefaultTileCacheBytes = 256 << 20
 )
 
@@ -107,11 +124,20 @@ func (cfg Config) withDefaults() Config {
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = DefaultIdleTimeout
 	}
-	if cfg.TileCacheBytes <= 0 {
-		cfg.TileCacheBytes = DefaultTileCacheBytes
-	}
 	if cfg.AnalysisQueue == 0 {
 		cfg.AnalysisQueue = DefaultAnalysisQueue
+	}
+	if cfg.MaxAnalyses <= 0 {
+		cfg.MaxAnalyses = runtime.GOMAXPROCS(0)
+	}
+	if cfg.AnalysisTimeout <= 0 {
+		cfg.AnalysisTimeout = DefaultAnalysisTimeout
+	}
+	if cfg.MemoryBudgetBytes <= 0 {
+		cfg.MemoryBudgetBytes = DefaultMemoryBudgetBytes
+	}
+	if cfg.TileCacheBytes <= 0 {
+		cfg.TileCacheBytes = min(DefaultTileCacheBytes, cfg.MemoryBudgetBytes/8)
 	}
 	return cfg
 }
@@ -154,7 +180,8 @@ type Server struct {
 	// crossOrigin refuses writes a browser sends from a page of another
 	// site (Sec-Fetch-Site, Origin), the origins of CORSOrigins excepted.
 	crossOrigin *http.CrossOriginProtection
-	analyses    *analysisGate // the analyses' concurrency limit and queue
+	analyses    *analysisGate   // the analyses' concurrency limit and queue
+	policy      scenario.Policy // the floor and bounds of every plan
 
 	mu   sync.Mutex
 	ln   net.Listener
@@ -169,10 +196,12 @@ func NewServer(cfg Config, store Store, logger *slog.Logger) *Server {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg, store: store, logger: logger, frontend: frontend.FS(), reports: newReportJobs(),
-		analyses: newAnalysisGate(cfg.MaxAnalyses, cfg.AnalysisQueue)}
+		analyses: newAnalysisGate(cfg.MaxAnalyses, cfg.AnalysisQueue, cfg.AnalysisTimeout)}
+	s.policy = analysisPolicy(cfg)
 	s.metricsOf = newServerMetrics(func() tile.CacheStats { return s.tiles.Cache().Stats() })
 	s.tiles = tiles.NewService(store, tiles.Options{
-		Disclosure: cfg.Disclosure, CacheBytes: cfg.TileCacheBytes, Logger: logger, Metrics: s.metricsOf,
+		Policy: s.policy, Analyses: s.analyses.do,
+		CacheBytes: cfg.TileCacheBytes, Logger: logger, Metrics: s.metricsOf,
 	})
 	if cfg.FrontendDir != "" {
 		s.frontend = os.DirFS(cfg.FrontendDir)

@@ -8,10 +8,12 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -120,7 +122,7 @@ func TestProblems(t *testing.T) {
 		{"localities layer with unknown geography", "GET", "/api/v1/layers/localities?geography=x", 400, "invalid", `unknown geography "x"`},
 		{"sites without layer", "GET", "/api/v1/layers/sites", 400, "invalid", "missing layer"},
 		{"unknown point layer", "GET", "/api/v1/layers/sites?layer=nope", 404, "not_found", `no point layer "nope"`},
-		{"method not allowed", "POST", "/api/v1/datasets", 405, "", "POST is not allowed on /api/v1/datasets; allowed: "},
+		{"method not allowed", "POST", "/api/v1/datasets", 405, "unsupported", "POST is not allowed on /api/v1/datasets; allowed: "},
 		{"missing asset", "GET", "/missing.js", 404, "not_found", "nothing at /missing.js"},
 		{"asset path escaping", "GET", "/..%2fgo.mod", 404, "not_found", ""},
 	} {
@@ -606,8 +608,82 @@ func TestURLWildcardAddress(t *testing.T) {
 func TestConfigDefaults(t *testing.T) {
 	got := Config{WriteTimeout: time.Second}.withDefaults()
 	want := Config{Addr: DefaultAddr, ReadTimeout: DefaultReadTimeout, WriteTimeout: time.Second, IdleTimeout: DefaultIdleTimeout,
-		TileCacheBytes: DefaultTileCacheBytes, AnalysisQueue: DefaultAnalysisQueue}
+		TileCacheBytes: DefaultTileCacheBytes, AnalysisQueue: DefaultAnalysisQueue, MaxAnalyses: runtime.GOMAXPROCS(0),
+		AnalysisTimeout: DefaultAnalysisTimeout, MemoryBudgetBytes: DefaultMemoryBudgetBytes}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("withDefaults = %+v, want %+v", got, want)
+	}
+	// A small budget makes a smaller tile cache and smaller analyses.
+	small := Config{MemoryBudgetBytes: 512 << 20, MaxAnalyses: 2}.withDefaults()
+	if small.TileCacheBytes != 64<<20 {
+		t.Errorf("tile cache under a 512 MiB budget: %d bytes, want 64 MiB", small.TileCacheBytes)
+	}
+	if pol := analysisPolicy(small); pol.MaxPairs != 128<<20/64 || pol.MaxDrawCells != 25_000_000 {
+		t.Errorf("analysis bounds under a 512 MiB budget, 2 at once: %+v; want 2,097,152 pairs (128 MiB each) and the default 25,000,000 cells", pol)
+	}
+	if pol := analysisPolicy(Config{MemoryBudgetBytes: 128 << 20, MaxAnalyses: 2}.withDefaults()); pol.MaxPairs != 524_288 || pol.MaxDrawCells != 8_388_608 {
+		t.Errorf("analysis bounds under a 128 MiB budget, 2 at once: %+v; want 524,288 pairs and 8,388,608 cells (32 MiB each)", pol)
+	}
+	if def := analysisPolicy(Config{MaxAnalyses: 1}.withDefaults()); def.MaxPairs != 16_777_216 || def.MaxDrawCells != 25_000_000 {
+		t.Errorf("analysis bounds under the default budget, 1 at once: %+v; want 16,777,216 pairs (1 GiB) and the default 25,000,000 cells", def)
+	}
+}
+
+// TestHeadWhereverGet: every GET route answers HEAD (RFC 9110) with the
+// status and headers GET gives and no body, over a real connection (the
+// server discards the body); with real paths and the table's filled
+// ones. Every problem has a code, the router's 405 and 404 included.
+func TestHeadWhereverGet(t *testing.T) {
+	srv, _ := newServer(t, Config{}, loadDefault(t))
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	urls := []string{"/healthz", "/api/v1/datasets", "/api/v1/areas/lsoa11/E01028826", "/api/v1/layers/areas?geography=lsoa11&lad=E06000051",
+		"/tiles/areas.json", "/tiles/districts/7/63/42.mvt", "/ogc/collections/areas/items?limit=5", "/api/openapi.json", "/"}
+	for _, r := range srv.Routes() {
+		if r.Method == http.MethodGet {
+			urls = append(urls, fillPath(r.Path))
+		}
+	}
+	for _, u := range urls {
+		g, err := http.Get(ts.URL + u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gb, _ := io.ReadAll(g.Body)
+		g.Body.Close()
+		h, err := http.Head(ts.URL + u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hb, _ := io.ReadAll(h.Body)
+		h.Body.Close()
+		if h.StatusCode != g.StatusCode || len(hb) != 0 {
+			t.Errorf("HEAD %s: %d with %d bytes; GET: %d", u, h.StatusCode, len(hb), g.StatusCode)
+			continue
+		}
+		for _, name := range []string{"Content-Type", "ETag", "Cache-Control"} {
+			if h.Header.Get(name) != g.Header.Get(name) {
+				t.Errorf("HEAD %s: %s %q, GET's %q", u, name, h.Header.Get(name), g.Header.Get(name))
+			}
+		}
+		if g.StatusCode >= 400 && strings.Contains(g.Header.Get("Content-Type"), "problem") && !strings.Contains(string(gb), `"code":"`) {
+			t.Errorf("GET %s: a problem without a code: %s", u, gb)
+		}
+	}
+	for _, tc := range []struct{ method, url, code string }{
+		{http.MethodPost, "/api/v1/datasets", "unsupported"}, {http.MethodGet, "/api/v2/nothing", "not_found"},
+		{http.MethodPut, "/api/v1/scenarios/shropshire-need", "precondition"}, // 428: no If-Match
+	} {
+		req, _ := http.NewRequest(tc.method, ts.URL+tc.url, strings.NewReader("placeplan_scenario: 1\nname: x\n"))
+		req.Header.Set("Content-Type", "application/yaml")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), `"code":"`+tc.code+`"`) {
+			t.Errorf("%s %s: %d %s; want code %s", tc.method, tc.url, resp.StatusCode, b, tc.code)
+		}
 	}
 }

@@ -97,6 +97,30 @@ func statusOf(code string) int {
 	return http.StatusInternalServerError
 }
 
+// codeOfStatus is the code of a problem whose status was chosen without a
+// placeplan error (the router's 404 and 405, a handler's 428, the body
+// limit's 413), so that every problem has one: the code statusOf maps to
+// that status (the first, for 503), else the nearest of the codes.
+func codeOfStatus(status int) string {
+	for _, code := range []string{placeplan.EINVALID, placeplan.ENOTFOUND, placeplan.ECONFLICT, placeplan.EPRECONDITION,
+		placeplan.EUNSUPPORTED, placeplan.EBUSY, placeplan.EUNAUTHORIZED, placeplan.EFORBIDDEN} {
+		if statusOf(code) == status {
+			return code
+		}
+	}
+	switch {
+	case status == http.StatusPreconditionRequired:
+		return placeplan.EPRECONDITION
+	case status == http.StatusMethodNotAllowed, status == http.StatusUnsupportedMediaType, status == http.StatusNotAcceptable:
+		return placeplan.EUNSUPPORTED
+	case status == http.StatusTooManyRequests:
+		return placeplan.EBUSY
+	case status >= 500:
+		return placeplan.EINTERNAL
+	}
+	return placeplan.EINVALID // 413 and any other 4xx: the request is at fault
+}
+
 // handleError is the router's one error handler: it turns any error a
 // handler, middleware or the router returns into a problem document, and
 // logs server-side failures (once, here).
@@ -115,9 +139,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case errors.As(err, &he):
 		// The router's 404 and 405, or a status chosen by a handler.
 		p.Status = he.Code
+		p.Code = codeOfStatus(he.Code)
 		switch he.Code {
 		case http.StatusNotFound:
-			p.Code = placeplan.ENOTFOUND
 			p.Detail = fmt.Sprintf("nothing at %s", req.URL.Path)
 		case http.StatusMethodNotAllowed:
 			p.Detail = fmt.Sprintf("%s is not allowed on %s", req.Method, req.URL.Path)
@@ -168,12 +192,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	h := c.Response().Header()
 	h.Del("ETag") // an error is not the representation the tag names
 	h.Set("Cache-Control", "no-store")
-	if req.Method == http.MethodHead {
-		if err := c.NoContent(p.Status); err != nil {
-			s.logger.LogAttrs(req.Context(), slog.LevelWarn, "write problem", slog.Any("err", err))
-		}
-		return
-	}
+	// For HEAD the same headers; the server drops the body.
 	h.Set(echo.HeaderContentType, problemContentType)
 	if err := c.JSON(p.Status, p); err != nil {
 		s.logger.LogAttrs(req.Context(), slog.LevelWarn, "write problem", slog.Any("err", err))

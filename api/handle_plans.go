@@ -137,7 +137,7 @@ func (s *Server) scorePosted(c echo.Context) (*scenario.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return scenario.Score(c.Request().Context(), s.store, sc)
+	return scenario.ScoreUnder(c.Request().Context(), s.store, sc, s.policy)
 }
 
 // handlePostPlan answers POST /api/v1/plans[?areas=true] with a scenario
@@ -153,7 +153,7 @@ func (s *Server) handlePostPlan(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := scenario.PlanUnder(c.Request().Context(), s.store, sc, s.cfg.Disclosure)
+	res, err := scenario.PlanUnder(c.Request().Context(), s.store, sc, s.policy)
 	if err != nil {
 		return err
 	}

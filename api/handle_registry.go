@@ -33,6 +33,10 @@ type scenarioListItem struct {
 	Updated  string `json:"updated"` // RFC 3339, UTC
 	Author   string `json:"author"`
 	Archived bool   `json:"archived,omitempty"`
+	// Who archived it, when (RFC 3339, UTC) and why; only when archived.
+	ArchivedBy  string `json:"archived_by,omitempty"`
+	ArchivedAt  string `json:"archived_at,omitempty"`
+	ArchiveNote string `json:"archive_note,omitempty"`
 }
 
 // scenarioRevisionItem is one revision in a scenario's history.
@@ -100,6 +104,9 @@ func (s *Server) handleScenarios(c echo.Context) error {
 	for i, r := range recs {
 		out[i] = scenarioListItem{ID: r.ID, Name: r.Name, Revision: r.Revision, Updated: r.UpdatedAt.UTC().Format(timeLayout),
 			Author: r.Author, Archived: r.Archived}
+		if r.Archived {
+			out[i].ArchivedBy, out[i].ArchivedAt, out[i].ArchiveNote = r.ArchivedBy, r.ArchivedAt.UTC().Format(timeLayout), r.ArchiveNote
+		}
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -188,7 +195,7 @@ func (s *Server) handleArchiveScenario(c echo.Context) error {
 // every revision, oldest first, with who, when, the note and what changed.
 func (s *Server) handleScenarioRevisions(c echo.Context) error {
 	ctx := c.Request().Context()
-	revs, err := scenario.History(ctx, s.store, c.Param("id"))
+	_, revs, err := scenario.History(ctx, s.store, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -372,12 +379,20 @@ func (s *Server) handleCompareLayer(c echo.Context) error {
 	return writeGeoJSON(c, fc)
 }
 
+// maxCompared is the most scenarios compared at once: each is a plan.
+const maxCompared = 6
+
 // compare resolves the ids parameter and compares the scenarios.
 func (s *Server) compare(c echo.Context) (*scenario.Comparison, error) {
 	ctx := c.Request().Context()
 	refs := strings.Split(c.QueryParam("ids"), ",")
 	if len(refs) < 2 || slicesContainsEmpty(refs) {
 		return nil, invalidf("ids: give two or more scenarios, comma-separated (id or id@revision)")
+	}
+	if len(refs) > maxCompared {
+		e := placeplan.Errorf(placeplan.EUNSUPPORTED, "ids: %d scenarios; at most %d are compared at once", len(refs), maxCompared)
+		e.Details = map[string]any{"scenarios": len(refs), "max_scenarios": maxCompared}
+		return nil, e
 	}
 	var items []scenario.Compared
 	for _, ref := range refs {

@@ -149,7 +149,7 @@ func (s *Server) handleReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	req := report.Request{Label: n.label, Scenario: n.sc, Disclosure: s.cfg.Disclosure}
+	req := report.Request{Label: n.label, Scenario: n.sc, Policy: s.policy}
 	if req.Approvals, err = scenario.ApprovalsOfLabel(ctx, s.store, n.label); err != nil {
 		return err
 	}
@@ -169,9 +169,17 @@ func (s *Server) handleReport(c echo.Context) error {
 	}
 	key := strings.Join([]string{string(format), n.label, req.CompareLabel, strconv.FormatInt(rev, 10), strconv.Itoa(len(req.Approvals))}, "\x00")
 	job := s.reports.get(key, func(ctx context.Context, j *reportJob) ([]byte, string, error) {
+		// Working out the plans is an analysis, in its turn; drawing and
+		// printing are not.
+		j.say("waiting for a turn to work out the plan")
+		release, err := s.analyses.acquire(ctx)
+		if err != nil {
+			return nil, "", err
+		}
 		j.say("working out the plan")
 		req.Now = time.Now()
 		rep, err := report.Make(ctx, s.store, req)
+		release()
 		if err != nil {
 			return nil, "", err
 		}

@@ -42,7 +42,7 @@ type sitesRequest struct {
 	Fixed       []string `json:"fixed"`
 	Exclude     []string `json:"exclude"`
 	TargetShare float64  `json:"target_share"`
-	Seed        int64    `json:"seed"`
+	Seed        *int64   `json:"seed"` // recorded; siting.DefaultSeed when absent
 }
 
 // handleSites answers POST /api/v1/sites: where to put sites for the demand
@@ -64,7 +64,8 @@ func (s *Server) handleSites(c echo.Context) error {
 		req.Circuity = siting.DefaultCircuity
 	}
 	sel := scenario.SiteSelection{Model: siting.Model(req.Model), P: req.P, StandardKm: req.StandardKm, StandardMin: req.StandardMin,
-		Circuity: req.Circuity, SpeedKmh: req.SpeedKmh, Fixed: req.Fixed, Exclude: req.Exclude, TargetShare: req.TargetShare}
+		Circuity: req.Circuity, SpeedKmh: req.SpeedKmh, Fixed: req.Fixed, Exclude: req.Exclude, TargetShare: req.TargetShare,
+		MaxPairs: s.policy.MaxPairs}
 	for _, d := range req.Demand {
 		sel.Demand = append(sel.Demand, siting.Demand{ID: d.ID, Point: orb.Point{d.Lon, d.Lat}, Weight: d.Weight})
 	}
@@ -81,9 +82,13 @@ func (s *Server) handleSites(c echo.Context) error {
 	if sel.Model != siting.ModelLSCP && sel.P < 1 {
 		return invalidf("p: %d; want 1 or more sites", sel.P)
 	}
-	res, standard, unit, err := scenario.SelectSites(c.Request().Context(), sel)
+	res, err := scenario.SelectSites(c.Request().Context(), sel)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, wire.NewSites(sel.Model, res, standard, unit, req.Circuity, req.Seed))
+	seed := siting.DefaultSeed
+	if req.Seed != nil {
+		seed = *req.Seed
+	}
+	return c.JSON(http.StatusOK, wire.NewSites(sel.Model, res, req.Circuity, seed))
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"placeplan"
+	"placeplan/internal/suggest"
 	"placeplan/scenario"
 	"placeplan/scenario/tiles"
 	"placeplan/wire"
@@ -97,7 +98,11 @@ func (s *Server) indicatorOf(c echo.Context, geogParam, field string) (placeplan
 	}
 	i := slices.IndexFunc(inds, func(ind placeplan.Indicator) bool { return ind.Key == field })
 	if i < 0 {
-		return placeplan.Indicator{}, invalidf("unknown field %q: no such indicator for %s (see /api/v1/indicators)", field, geog.Label())
+		keys := make([]string, len(inds))
+		for k, ind := range inds {
+			keys[k] = ind.Key
+		}
+		return placeplan.Indicator{}, invalidf("unknown field %q: no such indicator for %s%s (see /api/v1/indicators)", field, geog.Label(), suggest.Hint(field, keys))
 	}
 	return inds[i], nil
 }

@@ -275,6 +275,7 @@ func routeDocs() map[string]routeDoc {
 					"standard_min": schema{"type": "number"}, "circuity": schema{"type": "number", "minimum": 1},
 					"speed_kmh": schema{"type": "number"}, "fixed": schema{"type": "array", "items": schema{"type": "string"}},
 					"exclude": schema{"type": "array", "items": schema{"type": "string"}}, "target_share": schema{"type": "number"},
+					"seed": schema{"type": "integer", "default": siting.DefaultSeed, "description": "recorded in the answer; the solvers are deterministic"},
 				}}}},
 		"/api/v1/plans": {tag: "scenarios", content: appJSON, schema: planDoc, revisioned: true,
 			params: []openAPIParameter{scenarioID, planAreas}, status: []int{400, 404}, post: scenarioBody,
@@ -614,7 +615,11 @@ func openAPISchemas() map[string]schema {
 	integer := schema{"type": "integer", "minimum": 0}
 	links := schema{"type": "array", "items": ref("Link")}
 	object := func(required []string, props schema) schema {
-		return schema{"type": "object", "required": required, "properties": props}
+		o := schema{"type": "object", "properties": props}
+		if len(required) > 0 { // OpenAPI 3.1: required is a non-empty array or absent
+			o["required"] = required
+		}
+		return o
 	}
 	return map[string]schema{
 		"Problem": object([]string{"type", "title", "status"}, schema{

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"placeplan/scenario/tiles"
 
 	"encoding/json"
@@ -241,4 +242,38 @@ func TestOpenAPIPath(t *testing.T) {
 			t.Errorf("operationID(%q) = %q, want %q", tc.in, got, tc.op)
 		}
 	}
+}
+
+// TestOpenAPIRequiredIsAlwaysAList: in a schema, "required" is a
+// non-empty list of names or absent (JSON Schema 2020-12, which OpenAPI
+// 3.1 uses); a parameter's or request body's is a boolean. The Collection schema's extent
+// once had "required": null, which validators refuse.
+func TestOpenAPIRequiredIsAlwaysAList(t *testing.T) {
+	srv, _ := newServer(t, Config{}, newStore(t))
+	rec := get(t, srv.Handler(), "/api/openapi.json")
+	var doc any
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if r, ok := x["required"]; ok {
+				_, isBool := r.(bool)
+				list, isList := r.([]any)
+				if !(isBool && (x["in"] != nil || x["content"] != nil)) && !(isList && len(list) > 0) {
+					t.Errorf("%s.required = %v", path, r)
+				}
+			}
+			for k, c := range x {
+				walk(path+"."+k, c)
+			}
+		case []any:
+			for i, c := range x {
+				walk(fmt.Sprintf("%s[%d]", path, i), c)
+			}
+		}
+	}
+	walk("$", doc)
 }

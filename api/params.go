@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"placeplan"
+	"placeplan/internal/suggest"
 	"placeplan/scenario/tiles"
 )
 
@@ -59,8 +60,10 @@ func selectFields(inds []placeplan.Indicator, q url.Values, geog placeplan.Geogr
 		return inds, nil
 	}
 	byKey := make(map[string]placeplan.Indicator, len(inds))
-	for _, ind := range inds {
+	keys := make([]string, len(inds))
+	for k, ind := range inds {
 		byKey[ind.Key] = ind
+		keys[k] = ind.Key
 	}
 	var out []placeplan.Indicator
 	for _, f := range tiles.FieldNames(q.Get("fields")) {
@@ -69,7 +72,7 @@ func selectFields(inds []placeplan.Indicator, q url.Values, geog placeplan.Geogr
 			if geog == "" {
 				return nil, invalidf("unknown field %q: no indicators are loaded", f)
 			}
-			return nil, invalidf("unknown field %q: no such indicator for %s (see /api/v1/layers)", f, geog.Label())
+			return nil, invalidf("unknown field %q: no such indicator for %s%s (see /api/v1/layers)", f, geog.Label(), suggest.Hint(f, keys))
 		}
 		out = append(out, ind)
 	}

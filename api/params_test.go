@@ -109,6 +109,7 @@ func TestSelectFields(t *testing.T) {
 		{"one", "fields=imd_decile", []string{"imd_decile"}, ""},
 		{"sorted, deduplicated, trimmed", "fields=imd_score,+imd_decile,imd_score,", []string{"imd_decile", "imd_score"}, ""},
 		{"unknown", "fields=imd_decile,bogus", nil, `unknown field "bogus": no such indicator for LSOA 2011`},
+		{"misspelt", "fields=imd_decile,imd_rnak", nil, `unknown field "imd_rnak": no such indicator for LSOA 2011 (did you mean "imd_rank"?)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			q, _ := url.ParseQuery(tc.query)

@@ -12,6 +12,7 @@ import (
 
 	"placeplan/data"
 	"placeplan/scenario"
+	"placeplan/scoring/siting"
 	"placeplan/wire"
 )
 
@@ -79,7 +80,7 @@ func TestScenarioRoutes(t *testing.T) {
 		}
 	}
 	if plan.Sites[1].Alternative == "" {
-		t.Errorf("Bridgnorth has no alternative: %+v", plan.Sites[1])
+		t.Errorf("the second site has no alternative: %+v", plan.Sites[1])
 	}
 	tag := rec.Header().Get("ETag")
 	if !strings.HasPrefix(tag, `W/"rev-`) {
@@ -322,9 +323,17 @@ func TestSitesRoute(t *testing.T) {
 	if doc.Objective != 17 || !doc.ProvenOptimal || len(doc.Selected) != 2 || doc.TotalWeight != 22 {
 		t.Errorf("toy MCLP %+v", doc)
 	}
+	if doc.Seed != siting.DefaultSeed || doc.Warnings == nil {
+		t.Errorf("seed %d, warnings %v: want the command line's default seed, %d, and an empty warnings list", doc.Seed, doc.Warnings, siting.DefaultSeed)
+	}
+	decode(t, post(t, srv.Handler(), "/api/v1/sites", "application/json", strings.Replace(body, `"circuity": 1`, `"circuity": 1, "seed": 0`, 1)),
+		http.StatusOK, "application/json", &doc)
+	if doc.Seed != 0 {
+		t.Errorf("seed %d: an explicit 0 is recorded as 0", doc.Seed)
+	}
 	decode(t, post(t, srv.Handler(), "/api/v1/sites", "application/json", strings.Replace(body, `"mclp"`, `"capacitated"`, 1)),
 		http.StatusOK, "application/json", &doc)
-	if doc.Objective != 15 || strings.Join(doc.Selected, ",") != "O,S" { // L would serve only 3 of c's 7: O's 5 is better
+	if doc.Objective != 15 || strings.Join(doc.Selected, ",") != "S,O" { // L would serve only 3 of c's 7: O's 5 is better; S (10) adds most
 		t.Errorf("capacitated %+v", doc)
 	}
 	for _, c := range []struct{ from, to, want string }{

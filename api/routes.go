@@ -39,8 +39,10 @@ type route struct {
 	// revision as a weak ETag, Cache-Control: no-cache, and answers a
 	// matching If-None-Match with 304.
 	revisioned bool
-	// analysis marks a route that scores, selects sites or plans: it runs
-	// under the analyses' concurrency limit (limitAnalysis).
+	// analysis marks a route that scores, selects sites or plans what the
+	// request sends: it runs as one analysis (limitAnalysis). Routes of
+	// stored scenarios compute through the tile service, which runs each
+	// score and plan so.
 	analysis bool
 	handler  echo.HandlerFunc
 }
@@ -99,14 +101,14 @@ func (s *Server) routeTable() []route {
 		get("/api/v1/scenarios/:id/revisions/:rev", RoleViewer, false, s.handleGetScenarioRevision, "one revision's document"),
 		{Route: Route{Method: http.MethodPost, Path: "/api/v1/scenarios/:id/revisions/:rev/approvals", Role: RoleApprover,
 			Summary: "approve a revision for a board: {committee, meeting (a day), note} as JSON"}, handler: s.handleApprove},
-		analysis(get("/api/v1/scenarios/:id/revisions/:rev/:kind", RoleViewer, false, s.handleRevisionResult, "one revision's plan or score on the current data, kept once computed")),
+		get("/api/v1/scenarios/:id/revisions/:rev/:kind", RoleViewer, false, s.handleRevisionResult, "one revision's plan or score on the current data, kept once computed"),
 		get("/api/v1/scenarios/:id/:file", RoleViewer, false, s.handleReport,
 			"the board paper or analysts' files, /api/v1/scenarios/{id}/report.{pdf,docx,html,xlsx,csv,gpkg,geojson,pmtiles} ({id} may be id@revision; compare= a second scenario): the file when ready within 2 s, else 202 with the status to poll"),
 		get("/api/v1/layers/compare", RoleViewer, false, s.handleCompareLayer, "where two plans differ: each area reached by both, one or neither, as GeoJSON"),
-		analysis(get("/api/v1/compare", RoleViewer, false, s.handleCompare, "scenarios side by side: assumptions, ranks, sites, phases, equity, area coverage")),
-		analysis(get("/api/v1/scores", RoleViewer, true, s.handleScore, "a named scenario's need ranking of its localities")),
+		get("/api/v1/compare", RoleViewer, false, s.handleCompare, "scenarios side by side: assumptions, ranks, sites, phases, equity, area coverage"),
+		get("/api/v1/scores", RoleViewer, true, s.handleScore, "a named scenario's need ranking of its localities"),
 		analysis(post("/api/v1/scores", s.handlePostScore, "the need ranking of the scenario document sent")),
-		analysis(get("/api/v1/plans", RoleViewer, true, s.handlePlan, "a named scenario's rollout plan: sites, phases, evaluation, stability")),
+		get("/api/v1/plans", RoleViewer, true, s.handlePlan, "a named scenario's rollout plan: sites, phases, evaluation, stability"),
 		analysis(post("/api/v1/sites", s.handleSites, "choose sites for the demand and candidates sent (mclp, pmedian, lscp or capacitated)")),
 		analysis(post("/api/v1/plans", s.handlePostPlan, "the rollout plan of the scenario document sent")),
 		analysis(post("/api/v1/breaks", s.handlePostBreaks, "legend class breaks of the need (need_score or need_share) of the scenario document sent")),
@@ -130,6 +132,11 @@ func (s *Server) register(r route) {
 		mw = append(mw, s.limitAnalysis)
 	}
 	s.echo.Add(r.Method, r.Path, r.handler, mw...)
+	if r.Method == http.MethodGet {
+		// HEAD wherever GET (RFC 9110 §9.3.2): the same handler and
+		// headers; the server sends no body.
+		s.echo.Add(http.MethodHead, r.Path, r.handler, mw...)
+	}
 	s.routes = append(s.routes, r.Route)
 }
 

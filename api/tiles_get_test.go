@@ -70,7 +70,7 @@ func TestTileIsTheRoute(t *testing.T) {
 		msg  string
 	}{
 		{"an unknown layer", tiles.TileRequest{Layer: "roads", Tile: shrewsbury(8)}, placeplan.ENOTFOUND, `no tile layer "roads"`},
-		{"an unknown field", tiles.TileRequest{Layer: tiles.LayerAreas, Tile: shrewsbury(8), Fields: []string{"imd_scor"}}, placeplan.EINVALID, `unknown field "imd_scor"`},
+		{"an unknown field", tiles.TileRequest{Layer: tiles.LayerAreas, Tile: shrewsbury(8), Fields: []string{"imd_scor"}}, placeplan.EINVALID, `unknown field "imd_scor" (did you mean "imd_score"?)`},
 		{"catchments without a scenario", tiles.TileRequest{Layer: tiles.LayerCatchments, Tile: shrewsbury(8)}, placeplan.EINVALID, "scenario: missing"},
 		{"a scenario on districts", tiles.TileRequest{Layer: tiles.LayerDistricts, Scenario: "shropshire-five-teams", Tile: shrewsbury(8)}, placeplan.EINVALID, "do not depend on a scenario"},
 		{"a tile outside the zoom", tiles.TileRequest{Layer: tiles.LayerAreas, Tile: maptile.New(9, 0, 3)}, placeplan.EINVALID, "no tile 3/9/0"},

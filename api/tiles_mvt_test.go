@@ -506,7 +506,7 @@ func TestTileFields(t *testing.T) {
 
 	t.Run("unknown fields", func(t *testing.T) {
 		for _, tc := range []struct{ path, detail string }{
-			{tilePath(tiles.LayerAreas, tileAt(-2.75, 52.71, 12)) + "?fields=code,imd_scor", `unknown field "imd_scor": the areas tiles have`},
+			{tilePath(tiles.LayerAreas, tileAt(-2.75, 52.71, 12)) + "?fields=code,imd_scor", `unknown field "imd_scor" (did you mean "imd_score"?): the areas tiles have`},
 			{tilePath(tiles.LayerLocalities, tileAt(-2.75, 52.71, 9)) + "?fields=code", `unknown field "code": the localities tiles have area_count, id, name, scheme`},
 		} {
 			p := decodeProblem(t, get(t, h, tc.path), http.StatusBadRequest)

@@ -71,6 +71,7 @@ func TestValues(t *testing.T) {
 	}{
 		{"/api/v1/values", "missing field"},
 		{"/api/v1/values?field=unicorns", `unknown field "unicorns": no such indicator for LSOA 2011`},
+		{"/api/v1/values?field=imd_scroe", `unknown field "imd_scroe": no such indicator for LSOA 2011 (did you mean "imd_score"?)`},
 		{"/api/v1/values?field=referrals&geography=lsoa21", `unknown field "referrals"`},
 		{"/api/v1/values?field=imd_score&geography=msoa", "unknown geography"},
 	} {

@@ -37,9 +37,7 @@ var defaultProvenance = map[string]input.Provenance{
 		Licence:     "Open Parliament Licence (MSOA names); Open Government Licence v3.0 (codes)",
 		Attribution: "MSOA names © House of Commons Library, Open Parliament Licence. Source: Office for National Statistics licensed under the Open Government Licence v.3.0.",
 	},
-	"lsoa2011_bgc.geojson.gz": {
-		Attribution: "Contains National Statistics data © Crown copyright and database right 2014. Contains OS data © Crown copyright and database right 2014. GeoJSON and TopoJSON UK Boundary Data by Martin Chorley (CC-BY-4.0).",
-	},
+	"lsoa2011_bgc.geojson.gz": {Attribution: record.LSOA2011BGCAttribution},
 }
 
 // DefaultInputs returns the files of the embedded default dataset, plus

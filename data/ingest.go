@@ -306,6 +306,9 @@ func onlyGeography(stored []placeplan.Geography, parts []*Part) placeplan.Geogra
 // source and its hash.
 func (in *ingest) dataset(p *Part, d placeplan.Dataset) (int64, error) {
 	pv := input.Provenance{Publisher: d.Publisher, Licence: d.Licence, Attribution: d.Attribution}.Over(p.Provenance)
+	if pv.Attribution == "" {
+		in.warnf("%s: no attribution: nothing made with it will say where it comes from; give --attribution TEXT (and --publisher, --licence) to record its source", p.Input)
+	}
 	var id int64
 	err := in.tx.QueryRowContext(in.ctx, `INSERT INTO datasets (kind, format, vintage, geography, source, sha256,
 		publisher, licence, attribution, records, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -528,7 +531,11 @@ func (in *ingest) areaCodes(geog placeplan.Geography) (map[string]bool, error) {
 
 func (in *ingest) boundaries(p *Part) error {
 	b := p.Boundaries
-	if _, err := in.dataset(p, onsDataset(b.Format+" boundaries", b.Geography, len(b.Areas))); err != nil {
+	d := onsDataset(b.Format+" boundaries", b.Geography, len(b.Areas))
+	if b.Attribution != "" {
+		d.Attribution = b.Attribution
+	}
+	if _, err := in.dataset(p, d); err != nil {
 		return err
 	}
 	for _, w := range b.Warnings {

@@ -49,9 +49,10 @@ type Report struct {
 // names), optionally a second scenario to set beside it as the
 // alternative, and the paper's date.
 type Request struct {
-	// Disclosure is the deployment's small-number policy; the zero value
-	// means the default (scenario.Plan's).
-	Disclosure   placeplan.Disclosure
+	// Policy is the deployment's: its small-number floor and the bounds
+	// of the plans' work; a zero threshold means the default
+	// (scenario.DefaultPolicy's).
+	Policy       scenario.Policy
 	Label        string
 	Scenario     *scenario.Scenario
 	CompareLabel string
@@ -75,9 +76,9 @@ func Make(ctx context.Context, st Store, req Request) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	policy := req.Disclosure
-	if policy.MinCount == 0 {
-		policy.MinCount = scenario.DefaultSuppressBelow
+	policy := req.Policy
+	if policy.Disclosure.MinCount == 0 {
+		policy.Disclosure = scenario.DefaultPolicy().Disclosure
 	}
 	res, err := scenario.PlanUnder(ctx, st, sc, policy)
 	if err != nil {
@@ -153,7 +154,7 @@ type alternative struct {
 }
 
 // compareWith plans the alternative and compares the two plans.
-func compareWith(ctx context.Context, st Store, label string, res *scenario.PlanResult, altLabel string, alt *scenario.Scenario, policy placeplan.Disclosure) (*alternative, error) {
+func compareWith(ctx context.Context, st Store, label string, res *scenario.PlanResult, altLabel string, alt *scenario.Scenario, policy scenario.Policy) (*alternative, error) {
 	if alt.Sites == nil {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "compare: scenario %s has no sites section: a paper compares plans", altLabel)
 	}

@@ -8,7 +8,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -18,8 +17,8 @@ import (
 	_ "github.com/mattn/go-sqlite3" // the GeoPackage is read back with SQLite
 	"github.com/xuri/excelize/v2"
 
-	"placeplan"
 	"placeplan/data"
+	"placeplan/internal/fixture"
 	"placeplan/report"
 	"placeplan/scenario"
 )
@@ -44,18 +43,11 @@ func TestNoWithheldCountLeaves(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	var rows strings.Builder
-	rows.WriteString("lsoa11cd,referrals\n")
-	counts := map[string]int{}
+	codes := make([]string, len(plain.Demand))
 	for i, d := range plain.Demand {
-		counts[d.Code] = i%4 + 1
-		fmt.Fprintf(&rows, "%s,%d\n", d.Code, counts[d.Code])
+		codes[i] = d.Code
 	}
-	os.WriteFile(filepath.Join(dir, "referrals.csv"), []byte(rows.String()), 0o644)
-	os.WriteFile(filepath.Join(dir, "referrals.meta.csv"), []byte("indicator,name,unit,direction,kind,denominator,confidential\n"+
-		"referrals,Early help referrals,referrals,higher_is_worse,count,children,yes\n"), 0o644)
-	if _, err := st.IngestFiles(ctx, []string{filepath.Join(dir, "referrals.csv")}, data.IngestOptions{Geography: placeplan.LSOA2011}); err != nil {
+	if err := fixture.IngestReferrals(ctx, st, t.TempDir(), codes); err != nil {
 		t.Fatal(err)
 	}
 	doc, _ := base.YAML()

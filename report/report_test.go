@@ -606,7 +606,7 @@ func TestPMTiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep, _ := shropshireReport(t)
-	svc := tiles.NewService(st, tiles.Options{Disclosure: placeplan.Disclosure{MinCount: 5}})
+	svc := tiles.NewService(st, tiles.Options{Policy: scenario.Policy{Disclosure: placeplan.Disclosure{MinCount: 5}}})
 	var buf bytes.Buffer
 	if err := report.WritePMTiles(context.Background(), &buf, rep, report.ServiceTiles(svc, "shropshire-five-teams", placeplan.LSOA2011), nil); err != nil {
 		t.Fatal(err)

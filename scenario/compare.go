@@ -43,9 +43,11 @@ type Comparison struct {
 	// population in England's most deprived decile.
 	Equity []Equity
 	// Areas is the map-ready difference between the first two scenarios
-	// with plans: each demand area covered in the first only, the second
-	// only, both or neither. Empty unless both have plans on one geography.
+	// with plans, AreasOf (indices into Labels): each demand area covered
+	// in the first only (CoveredAOnly), the second only, both or neither.
+	// Empty unless both have plans on one geography.
 	Areas   []AreaCoverage
+	AreasOf [2]int
 	Summary []string // plain-words lines
 }
 
@@ -127,7 +129,7 @@ func Compare(items []Compared) (*Comparison, error) {
 	for _, it := range items {
 		c.Equity = append(c.Equity, equity(it.Plan))
 	}
-	c.Areas = areaDifference(items)
+	c.Areas, c.AreasOf = areaDifference(items)
 	c.Summary = comparisonSummary(c, items)
 	return c, nil
 }
@@ -343,16 +345,18 @@ func equity(p *PlanResult) Equity {
 }
 
 // areaDifference compares the coverage of the first two plans, area by
-// area, when they are on the same geography.
-func areaDifference(items []Compared) []AreaCoverage {
+// area, when they are on the same geography, and says which items they are.
+func areaDifference(items []Compared) ([]AreaCoverage, [2]int) {
 	var plans []*PlanResult
-	for _, it := range items {
+	var of []int
+	for k, it := range items {
 		if it.Plan != nil {
 			plans = append(plans, it.Plan)
+			of = append(of, k)
 		}
 	}
 	if len(plans) < 2 || plans[0].Score.Geography != plans[1].Score.Geography {
-		return nil
+		return nil, [2]int{}
 	}
 	covered := func(p *PlanResult) map[string]bool {
 		m := map[string]bool{}
@@ -382,7 +386,7 @@ func areaDifference(items []Compared) []AreaCoverage {
 		}
 		out = append(out, AreaCoverage{Code: code, Status: st})
 	}
-	return out
+	return out, [2]int{of[0], of[1]}
 }
 
 func comparisonSummary(c *Comparison, items []Compared) []string {
@@ -409,7 +413,7 @@ func comparisonSummary(c *Comparison, items []Compared) []string {
 	if both == 0 {
 		out = append(out, fmt.Sprintf("%s and %s rank different localities.", c.Labels[0], c.Labels[last]))
 	} else if moved == 0 {
-		out = append(out, fmt.Sprintf("No locality changes need rank (%d ranked by both).", both))
+		out = append(out, fmt.Sprintf("No locality changes need rank between %s and %s (%d ranked by both).", c.Labels[0], c.Labels[last], both))
 	} else {
 		out = append(out, fmt.Sprintf("%d of the %d localities ranked by both change need rank between %s and %s.", moved, both, c.Labels[0], c.Labels[last]))
 	}
@@ -426,8 +430,9 @@ func comparisonSummary(c *Comparison, items []Compared) []string {
 		for _, a := range c.Areas {
 			n[a.Status]++
 		}
-		out = append(out, fmt.Sprintf("Area by area: %d reached by both, %d by the first only, %d by the second only, %d by neither.",
-			n[CoveredBoth], n[CoveredAOnly], n[CoveredBOnly], n[CoveredNeither]))
+		a, b := c.Labels[c.AreasOf[0]], c.Labels[c.AreasOf[1]]
+		out = append(out, fmt.Sprintf("Area by area, %s against %s: %d reached by both, %d by %s only, %d by %s only, %d by neither.",
+			a, b, n[CoveredBoth], n[CoveredAOnly], a, n[CoveredBOnly], b, n[CoveredNeither]))
 	}
 	return slices.Clip(out)
 }

@@ -94,4 +94,28 @@ func TestCompare(t *testing.T) {
 	if _, err := Compare(items[:1]); err == nil {
 		t.Error("one scenario compared")
 	}
+
+	// Three scenarios, the first without a plan: the summary names the
+	// scenarios it sets against each other, never "the first" or "both"
+	// alone — the area difference is of the two plans, the second and
+	// the third.
+	need := readScenario(t, "shropshire-need.yaml")
+	score, err := Score(ctx, st, need)
+	if err != nil {
+		t.Fatal(err)
+	}
+	three := append([]Compared{{Label: "need", Scenario: need, Score: score}}, items...)
+	c, err = Compare(three)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(c.Summary, "\n")
+	if c.AreasOf != [2]int{1, 2} || !strings.Contains(all, "Area by area, "+a.Name+" against "+b.Name+": ") ||
+		!strings.Contains(all, " by "+a.Name+" only, ") || !strings.Contains(all, " by "+b.Name+" only, ") {
+		t.Errorf("areas of %v, summary:\n%s", c.AreasOf, all)
+	}
+	if strings.Contains(all, "the first") || strings.Contains(all, "the second") || strings.Contains(all, "(18 ranked by both).") &&
+		!strings.Contains(all, "between need and "+b.Name) {
+		t.Errorf("the summary must name the scenarios:\n%s", all)
+	}
 }

@@ -11,7 +11,8 @@ import (
 
 // FuzzRead feeds arbitrary bytes to the scenario document reader, as YAML
 // and as JSON: it never panics, refuses with EINVALID (never an internal
-// error), and what it accepts encodes and reads back to the same document.
+// error) in the document's words (never a Go type), and what it accepts
+// encodes and reads back to the same document.
 func FuzzRead(f *testing.F) {
 	for _, name := range []string{"shropshire-five-teams.yaml", "shropshire-need.yaml"} {
 		if b, err := os.ReadFile(filepath.Join("defaults", name)); err == nil {
@@ -21,11 +22,16 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte(`{"placeplan_scenario": 1, "name": "x", "indicators": [{"key": "idaci_score", "weight": 1}]}`))
 	f.Add([]byte("placeplan_scenario: 1\nname: \"\\xff\"\nsites: {teams: -1}\n"))
 	f.Add([]byte("{\"name\": \"a\xffb\"}"))
+	f.Add([]byte(`{"placeplan_scenario": 1, "name": "x", "uncertainty": {"draws": "many", "seed": -1}, "sites": {"teams": 5.5}}`))
+	f.Add([]byte("placeplan_scenario: 1\nnormalization: zscore\ndataset: [lsoa11]\nsites: {teams: five, fixed: {a: b}}\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		sc, err := Read("f", bytes.NewReader(b))
 		if err != nil {
 			if code := placeplan.ErrorCode(err); code != placeplan.EINVALID && code != placeplan.EUNSUPPORTED {
 				t.Fatalf("refused with %q, want invalid: %v", code, err)
+			}
+			if goType.MatchString(err.Error()) {
+				t.Fatalf("the refusal shows a Go type: %v", err)
 			}
 			return
 		}

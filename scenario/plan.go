@@ -14,6 +14,7 @@ import (
 	"placeplan"
 	"placeplan/data/input"
 	"placeplan/data/table"
+	"placeplan/internal/suggest"
 	"placeplan/scoring"
 	"placeplan/scoring/rollout"
 	"placeplan/scoring/siting"
@@ -69,6 +70,9 @@ type CandidateSite struct {
 type Stability struct {
 	ID       string
 	Selected bool // in the main selection
+	// Fixed is a site the scenario keeps open (sites.fixed): it is in
+	// every run by definition, so its shares say nothing of the choice.
+	Fixed bool
 	// Draws is the share of the needs-score uncertainty draws in which it
 	// is chosen (NaN when no draws were run); Standards the share of the
 	// other service standards; ByStandard whether it is chosen under each
@@ -161,23 +165,47 @@ func (r *PlanResult) amountText(v float64) string {
 // evaluation, matches comparison areas, and re-runs the selection under the
 // needs score's uncertainty and other service standards.
 //
-// Small figures are withheld under the default policy (DefaultSuppressBelow);
-// PlanUnder takes a deployment's.
+// Small figures are withheld under the default policy (DefaultSuppressBelow)
+// and networks are bounded by siting.DefaultMaxArcs; PlanUnder takes a
+// deployment's policy.
 func Plan(ctx context.Context, st PlanStore, sc *Scenario) (*PlanResult, error) {
-	return PlanUnder(ctx, st, sc, placeplan.Disclosure{MinCount: DefaultSuppressBelow})
+	return PlanUnder(ctx, st, sc, DefaultPolicy())
 }
 
-// PlanUnder is Plan under a deployment's small-number policy (serve
-// --suppress-below): when demand is a confidential count, its figures are
-// withheld below the larger of the policy's threshold and the scenario's
-// disclosure.suppress_below (default DefaultSuppressBelow), so a scenario
-// may raise the threshold but never lower it.
-func PlanUnder(ctx context.Context, st PlanStore, sc *Scenario, policy placeplan.Disclosure) (*PlanResult, error) {
+// Policy is what a deployment imposes on every plan: its small-number
+// floor and the most work one analysis may ask for.
+type Policy struct {
+	// Disclosure is the small-number floor (serve --suppress-below).
+	Disclosure placeplan.Disclosure
+	// MaxPairs bounds the demand–site pairs within the service standard
+	// of each travel network the plan builds (siting.CostOptions.MaxArcs;
+	// 0 means siting.DefaultMaxArcs). A server derives it from its memory
+	// budget.
+	MaxPairs int
+	// MaxDrawCells bounds the needs score's uncertainty draws × localities
+	// (scoring.UncertaintySettings.MaxCells; 0: scoring.MaxDrawCells).
+	MaxDrawCells int
+}
+
+// DefaultPolicy is the policy of the command line: the default threshold
+// and network bound.
+func DefaultPolicy() Policy {
+	return Policy{Disclosure: placeplan.Disclosure{MinCount: DefaultSuppressBelow}}
+}
+
+// PlanUnder is Plan under a deployment's policy. When demand is a
+// confidential count, its figures are withheld below the larger of the
+// policy's threshold and the scenario's disclosure.suppress_below (default
+// DefaultSuppressBelow), so a scenario may raise the threshold but never
+// lower it; a network over the policy's MaxPairs is refused before it is
+// built.
+func PlanUnder(ctx context.Context, st PlanStore, sc *Scenario, pol Policy) (*PlanResult, error) {
+	policy := pol.Disclosure
 	ss := sc.Sites
 	if ss == nil {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "sites: missing: add a sites section to plan a rollout (docs/SCENARIOS.md)")
 	}
-	score, err := Score(ctx, st, sc)
+	score, err := ScoreUnder(ctx, st, sc, pol)
 	if err != nil {
 		return nil, err
 	}
@@ -190,8 +218,8 @@ func PlanUnder(ctx context.Context, st PlanStore, sc *Scenario, policy placeplan
 	if err != nil {
 		return nil, err
 	}
+	pb.maxPairs = pol.MaxPairs
 	res.Demand, res.ProfileKeys = pb.demand, pb.profileKeys
-	res.Warnings = append(res.Warnings, pb.warnings...)
 	for _, d := range res.Demand {
 		res.TotalWeight += d.Weight
 		res.TotalPopulation += d.Population
@@ -263,6 +291,9 @@ func PlanUnder(ctx context.Context, st PlanStore, sc *Scenario, policy placeplan
 			return nil, err
 		}
 	}
+	// The steps' warnings, from the demand to the re-runs, once they
+	// have all run.
+	res.Warnings = append(res.Warnings, pb.warnings...)
 	if err := res.withhold(net, in, explain); err != nil {
 		return nil, err
 	}
@@ -287,7 +318,11 @@ type planBuilder struct {
 	needIndex    []int
 	population   []float64 // per demand area, for need weighting in draws
 	confidential bool
+	maxPairs     int // the policy's bound on a network's pairs
 	warnings     []string
+	// matrixChecked is set once the travel matrix's gaps are warned of:
+	// network reads it for every standard re-run.
+	matrixChecked bool
 }
 
 func (pb *planBuilder) warnf(format string, args ...any) {
@@ -361,7 +396,8 @@ func newPlanBuilder(ctx context.Context, st PlanStore, sc *Scenario, score *Resu
 		return nil, err
 	}
 	if pop == nil {
-		return nil, placeplan.Errorf(placeplan.EINVALID, "sites.demand.population: no indicator %q on %s (placeplan indicators lists them)", popKey, pb.geog.Label())
+		return nil, placeplan.Errorf(placeplan.EINVALID, "sites.demand.population: no indicator %q on %s%s; placeplan indicators lists them",
+			popKey, pb.geog.Label(), suggest.Hint(popKey, sortedSet(byKey)))
 	}
 	if ind := byKey[popKey]; ind.Kind != placeplan.KindPopulation && ind.Kind != placeplan.KindCount {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "sites.demand.population: %s is a %s, not a population", popKey, ind.Kind)
@@ -416,7 +452,8 @@ func newPlanBuilder(ctx context.Context, st PlanStore, sc *Scenario, score *Resu
 	default:
 		ind, ok := byKey[w]
 		if !ok {
-			return nil, placeplan.Errorf(placeplan.EINVALID, "sites.demand.weight: %q is not need, population or an indicator on %s", w, pb.geog.Label())
+			return nil, placeplan.Errorf(placeplan.EINVALID, "sites.demand.weight: %q is not need, population or an indicator on %s%s",
+				w, pb.geog.Label(), suggest.Hint(w, append([]string{"need", "population"}, sortedSet(byKey)...)))
 		}
 		vals, err := values(w)
 		if err != nil {
@@ -659,13 +696,13 @@ func (pb *planBuilder) candidates(ctx context.Context) ([]CandidateSite, error) 
 	}
 	for id := range cs.Capacity {
 		if !ids[id] {
-			return nil, placeplan.Errorf(placeplan.EINVALID, "sites.candidates.capacity: %q is not a candidate (candidates: %s)", id, idList(out))
+			return nil, placeplan.Errorf(placeplan.EINVALID, "sites.candidates.capacity: %q is not a candidate%s (candidates: %s)", id, suggest.Hint(id, sortedSet(ids)), idList(out))
 		}
 	}
 	for field, list := range map[string][]string{"sites.fixed": pb.ss.Fixed, "sites.exclude": pb.ss.Exclude} {
 		for i, id := range list {
 			if !ids[id] {
-				return nil, placeplan.Errorf(placeplan.EINVALID, "%s[%d]: %q is not a candidate (candidates: %s)", field, i, id, idList(out))
+				return nil, placeplan.Errorf(placeplan.EINVALID, "%s[%d]: %q is not a candidate%s (candidates: %s)", field, i, id, suggest.Hint(id, sortedSet(ids)), idList(out))
 			}
 		}
 	}
@@ -730,6 +767,7 @@ func (pb *planBuilder) network(cands []CandidateSite, weights []float64, standar
 		cs[i] = siting.Candidate{ID: c.ID, Point: c.Point, Capacity: c.Capacity}
 	}
 	t := ss.travel().WithStandard(standard)
+	t.MaxArcs = pb.maxPairs
 	if ss.Matrix == "" {
 		return t.Network(ds, cs)
 	}
@@ -740,6 +778,12 @@ func (pb *planBuilder) network(cands []CandidateSite, weights []float64, standar
 	net, err := t.Network(ds, cs)
 	if err != nil {
 		return nil, placeplan.Wrap(placeplan.ErrorCode(err), err, "sites.matrix: %s", ss.Matrix)
+	}
+	if !pb.matrixChecked {
+		pb.matrixChecked = true
+		if w := matrixWarning(siting.FindMatrixGaps(ds, cs, t.Matrix), len(ds), len(cs)); w != "" {
+			pb.warnf("sites.matrix: %s: %s", ss.Matrix, w)
+		}
 	}
 	return net, nil
 }

@@ -115,8 +115,12 @@ func (pb *planBuilder) robustness(ctx context.Context, res *PlanResult) (*Robust
 	for _, id := range res.Selection.Selected {
 		selected[id] = true
 	}
+	fixed := map[string]bool{}
+	for _, id := range ss.Fixed {
+		fixed[id] = true
+	}
 	for _, c := range res.Candidates {
-		s := Stability{ID: c.ID, Selected: selected[c.ID], Draws: math.NaN(), Standards: math.NaN(), ByStandard: byStandard[c.ID]}
+		s := Stability{ID: c.ID, Selected: selected[c.ID], Fixed: fixed[c.ID], Draws: math.NaN(), Standards: math.NaN(), ByStandard: byStandard[c.ID]}
 		if rr.Draws > 0 {
 			s.Draws = float64(chosenDraws[c.ID]) / float64(rr.Draws)
 		}
@@ -173,9 +177,15 @@ func compareDesc(a, b float64) int {
 	return 0
 }
 
+// robustnessSummary words the re-runs. Fixed sites are in every run by
+// definition: they are named apart, never as safe choices.
 func robustnessSummary(rr *RobustnessResult, res *PlanResult) string {
-	var safe, shaky, rivals []string
+	var fixed, safe, shaky, rivals []string
 	for _, s := range rr.Candidates {
+		if s.Fixed {
+			fixed = append(fixed, s.ID)
+			continue
+		}
 		min := 1.0
 		if !math.IsNaN(s.Draws) {
 			min = math.Min(min, s.Draws)
@@ -205,11 +215,17 @@ func robustnessSummary(rr *RobustnessResult, res *PlanResult) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Re-run under %s: ", strings.Join(runs, " and "))
-	if len(safe) > 0 {
-		fmt.Fprintf(&b, "%s %s chosen in at least 90 %% of runs — safe choices.", strings.Join(safe, ", "), isAre(len(safe)))
-	} else {
-		b.WriteString("no chosen site holds its place in 90 % of runs.")
+	var lines []string
+	switch {
+	case len(safe) > 0:
+		lines = append(lines, fmt.Sprintf("%s %s chosen in at least 90 %% of runs — %s.", strings.Join(safe, ", "), isAre(len(safe)), pluralWord(len(safe), "a safe choice", "safe choices")))
+	case len(shaky) > 0:
+		lines = append(lines, "no chosen site holds its place in 90 % of runs.")
 	}
+	if len(fixed) > 0 {
+		lines = append(lines, fmt.Sprintf("%s %s fixed (kept open in every run), not %s.", strings.Join(fixed, ", "), isAre(len(fixed)), pluralWord(len(fixed), "a choice", "choices")))
+	}
+	b.WriteString(strings.Join(lines, " "))
 	if len(shaky) > 0 {
 		fmt.Fprintf(&b, " Less certain: %s.", strings.Join(shaky, "; "))
 	}

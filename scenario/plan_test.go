@@ -194,8 +194,15 @@ func TestPlanShropshire(t *testing.T) {
 	if math.Abs(sum-5) > 1e-9 {
 		t.Errorf("stabilities over the draws sum to %v, want 5 sites per run", sum)
 	}
-	if !strings.Contains(rb.Summary, "Oswestry") {
-		t.Errorf("summary %q", rb.Summary)
+	// Oswestry is fixed: named apart as fixed, never as a safe choice.
+	for _, s := range rb.Candidates {
+		if s.Fixed != (s.ID == "Oswestry") {
+			t.Errorf("%s: fixed %v; only Oswestry is fixed", s.ID, s.Fixed)
+		}
+	}
+	safe, _, _ := strings.Cut(rb.Summary, "safe choice")
+	if strings.Contains(safe, "Oswestry") || !strings.Contains(rb.Summary, "Oswestry is fixed (kept open in every run), not a choice.") {
+		t.Errorf("summary %q: Oswestry must be named as fixed, not among the safe choices", rb.Summary)
 	}
 }
 
@@ -299,7 +306,7 @@ func TestPlanSuppressesSmallConfidentialCounts(t *testing.T) {
 		{2, 5, 5, true}, {0, 5, 5, true}, {10, 5, 10, false}, {3, 0, 3, false},
 	} {
 		sc.Disclosure = &Disclosure{SuppressBelow: tc.scenario}
-		res, err := PlanUnder(ctx, st, sc, placeplan.Disclosure{MinCount: tc.policy})
+		res, err := PlanUnder(ctx, st, sc, Policy{Disclosure: placeplan.Disclosure{MinCount: tc.policy}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -330,7 +337,7 @@ func TestSitesValidation(t *testing.T) {
 		{"negative draws", "draws: 200", "draws: -1", "sites.robustness.draws: -1"},
 		{"bad standard", "standards: [15, 20, 30]", "standards: [15, 0]", "sites.robustness.standards[1]: 0"},
 		{"no source", "source: localities", "source: wards", `sites.candidates.source: "wards" is not localities`},
-		{"unknown field", "teams: 5", "teams: 5\n  team: 4", "field team not found"},
+		{"unknown field", "teams: 5", "teams: 5\n  team: 4", `sites: unknown field "team" (did you mean "teams"?)`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -371,6 +378,52 @@ func TestSitesValidation(t *testing.T) {
 				t.Errorf("got %v, want EINVALID with %q", err, c.want)
 			}
 		})
+	}
+}
+
+// TestPlanWarnsOfMatrixGaps: a plan over a travel matrix that has rows
+// for one site and one area says, once, how many it leaves out.
+func TestPlanWarnsOfMatrixGaps(t *testing.T) {
+	matrix := filepath.Join(t.TempDir(), "minutes.csv")
+	if err := os.WriteFile(matrix, []byte("origin,destination,minutes\nE01028826,Oswestry,5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sc := readScenario(t, "shropshire-five-teams.yaml")
+	sc.Sites.Matrix = matrix
+	sc.Sites.Robustness.Draws = 0 // the standards still re-read the matrix
+	res, err := Plan(context.Background(), loadDefault(t), sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range res.Warnings {
+		if strings.HasPrefix(w, "sites.matrix: ") {
+			got = append(got, w)
+		}
+	}
+	if len(got) != 1 || !strings.Contains(got[0], "no rows for 17 of the 18 candidate sites (") ||
+		!strings.Contains(got[0], "and for 192 of the 193 demand points (") {
+		t.Errorf("matrix warnings %q: want one, naming 17 of 18 candidates and 192 of 193 demand areas", got)
+	}
+}
+
+// TestPlanKeepsLateWarnings: warnings found after the demand is built —
+// a readiness date for a site not chosen, re-runs that cannot move the
+// selection — reach the plan's warnings.
+func TestPlanKeepsLateWarnings(t *testing.T) {
+	sc := readScenario(t, "shropshire-five-teams.yaml")
+	sc.Sites.Readiness = map[string]string{"Ludlow": "2026-06-01"}
+	sc.Sites.Demand.Weight = "population"
+	sc.Sites.Robustness = Robustness{Draws: 10}
+	res, err := Plan(context.Background(), loadDefault(t), sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(res.Warnings, "\n")
+	for _, want := range []string{"sites.readiness: Ludlow is not among the sites chosen", "sites.robustness.draws: demand is weighted by population"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("warnings %q: want %q", res.Warnings, want)
+		}
 	}
 }
 

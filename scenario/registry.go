@@ -167,6 +167,34 @@ func Create(ctx context.Context, st RegistryStore, sc *Scenario, by placeplan.Ac
 	return Saved{}, placeplan.Errorf(placeplan.ECONFLICT, "no free id for %q", sc.Name)
 }
 
+// Import stores a scenario document as a new scenario, as Create does,
+// unless a scenario that is not archived holds the same document at its
+// current revision: then it stores nothing and returns that revision with
+// existing true, so that importing a file twice makes no copy of it.
+func Import(ctx context.Context, st RegistryStore, sc *Scenario, by placeplan.Actor, note string) (saved Saved, existing bool, err error) {
+	doc, err := Encode(sc)
+	if err != nil {
+		return Saved{}, false, err
+	}
+	recs, err := st.Scenarios(ctx, false)
+	if err != nil {
+		return Saved{}, false, err
+	}
+	for _, rec := range recs {
+		cur, err := Get(ctx, st, rec.ID, rec.Revision)
+		if err != nil {
+			return Saved{}, false, err
+		}
+		// Compared re-encoded, so that a document stored by an older
+		// placeplan, in another field order, is still the same.
+		if same, err := Encode(cur.Scenario); err == nil && bytes.Equal(same, doc) {
+			return cur, true, nil
+		}
+	}
+	saved, err = Create(ctx, st, sc, by, note)
+	return saved, false, err
+}
+
 // Get returns a scenario's revision rev (0 for the current one).
 func Get(ctx context.Context, st RegistryStore, id string, rev int) (Saved, error) {
 	rec, err := st.Scenario(ctx, id)
@@ -203,9 +231,15 @@ func List(ctx context.Context, st RegistryStore, includeArchived bool) ([]placep
 	return st.Scenarios(ctx, includeArchived)
 }
 
-// History returns every revision of a scenario, oldest first.
-func History(ctx context.Context, st RegistryStore, id string) ([]placeplan.ScenarioRevision, error) {
-	return st.ScenarioRevisions(ctx, id)
+// History returns a scenario's record — who archived it, when and why,
+// if it is archived — and every revision, oldest first.
+func History(ctx context.Context, st RegistryStore, id string) (placeplan.ScenarioRecord, []placeplan.ScenarioRevision, error) {
+	rec, err := st.Scenario(ctx, id)
+	if err != nil {
+		return placeplan.ScenarioRecord{}, nil, err
+	}
+	revs, err := st.ScenarioRevisions(ctx, id)
+	return rec, revs, err
 }
 
 // Update validates a new version of a scenario and stores it as the next

@@ -74,9 +74,9 @@ func TestRegistry(t *testing.T) {
 	if placeplan.ErrorCode(err) != placeplan.EPRECONDITION || !strings.Contains(err.Error(), "someone else (ben) saved revision 2") || placeplan.ErrorDetails(err)["current_revision"] != 2 {
 		t.Errorf("stale update: %v", err)
 	}
-	hist, err := History(ctx, st, saved.ID)
-	if err != nil || len(hist) != 2 {
-		t.Fatalf("history %d, %v", len(hist), err)
+	rec, hist, err := History(ctx, st, saved.ID)
+	if err != nil || len(hist) != 2 || rec.Archived {
+		t.Fatalf("history %d, %+v, %v", len(hist), rec, err)
 	}
 	// Reproducible: each revision reads back to the same document.
 	for rev, want := range map[int]*Scenario{1: sc, 2: &four} {
@@ -94,8 +94,21 @@ func TestRegistry(t *testing.T) {
 	if err != nil || cur.Revision != 2 || cur.Current != 2 || cur.Author != "ben" || cur.Label() != "shropshire-my-five-teams@2" {
 		t.Errorf("current %+v, %v", cur, err)
 	}
+	// Importing the current document again stores nothing: it is there.
+	again, existing, err := Import(ctx, st, &four, placeplan.Actor{Name: "cat"}, "")
+	if err != nil || !existing || again.Label() != "shropshire-my-five-teams@2" {
+		t.Errorf("import of the stored document: %s, existing %v, %v", again.Label(), existing, err)
+	}
 	if err := Archive(ctx, st, saved.ID, 2, placeplan.Actor{Name: "ben"}, "superseded"); err != nil {
 		t.Fatal(err)
+	}
+	// The history says who archived it and why.
+	if rec, _, err := History(ctx, st, saved.ID); err != nil || !rec.Archived || rec.ArchivedBy != "ben" || rec.ArchiveNote != "superseded" {
+		t.Errorf("history after archiving: %+v, %v", rec, err)
+	}
+	// Once archived, the document imports as a new scenario.
+	if fresh, existing, err := Import(ctx, st, &four, placeplan.Actor{Name: "cat"}, ""); err != nil || existing || fresh.ID == saved.ID {
+		t.Errorf("import of an archived document: %s, existing %v, %v", fresh.Label(), existing, err)
 	}
 	list, _ := List(ctx, st, false)
 	for _, r := range list {

@@ -13,6 +13,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -110,18 +112,31 @@ func Read(name string, r io.Reader) (*Scenario, error) {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "%s: line %d: not valid UTF-8 (save the file as UTF-8)", name, line)
 	}
 	var sc Scenario
-	if t := bytes.TrimSpace(b); t[0] == '{' {
+	asJSON := bytes.TrimSpace(b)[0] == '{'
+	if asJSON {
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
-		if err := dec.Decode(&sc); err != nil {
-			return nil, placeplan.Errorf(placeplan.EINVALID, "%s: %s", name, jsonProblem(b, err))
-		}
+		err = dec.Decode(&sc)
 	} else {
 		dec := yaml.NewDecoder(bytes.NewReader(b))
 		dec.KnownFields(true)
-		if err := dec.Decode(&sc); err != nil && !errors.Is(err, io.EOF) {
-			return nil, placeplan.Errorf(placeplan.EINVALID, "%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+		if err = dec.Decode(&sc); errors.Is(err, io.EOF) {
+			err = nil
 		}
+	}
+	if err != nil {
+		// Say which field, on which line, in the document's words: the
+		// decoders name Go types and, for JSON, no line.
+		var doc yaml.Node
+		if yaml.Unmarshal(b, &doc) == nil {
+			if p := shapeProblem(&doc, reflect.TypeOf(sc), "", asJSON); p != "" {
+				return nil, placeplan.Errorf(placeplan.EINVALID, "%s: %s", name, p)
+			}
+		}
+		if asJSON {
+			return nil, placeplan.Errorf(placeplan.EINVALID, "%s: %s", name, jsonProblem(b, err))
+		}
+		return nil, placeplan.Errorf(placeplan.EINVALID, "%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	if err := sc.check(name); err != nil {
 		return nil, err
@@ -195,7 +210,7 @@ func jsonProblem(b []byte, err error) string {
 		off = se.Offset
 	case errors.As(err, &te):
 		off = te.Offset
-		err = fmt.Errorf("field %q: %s is not a %s", te.Field, te.Value, te.Type)
+		err = fmt.Errorf("%s: %s is not %s", te.Field, te.Value, kindWords(te.Type))
 	}
 	if off < 0 || off > int64(len(b)) {
 		return strings.TrimPrefix(err.Error(), "json: ")
@@ -223,7 +238,7 @@ func (sc *Scenario) check(name string) error {
 	case "":
 		return fail("dataset.geography", "missing (lsoa11 or lsoa21)")
 	default:
-		return fail("dataset.geography", "%q is not lsoa11 or lsoa21", sc.Dataset.Geography)
+		return fail("dataset.geography", "%s", notOneOf(sc.Dataset.Geography, "lsoa11", "lsoa21"))
 	}
 	if sc.Localities.Scheme == "" {
 		return fail("localities.scheme", "missing: name the locality scheme to rank (placeplan localities lists them)")
@@ -241,7 +256,7 @@ func (sc *Scenario) check(name string) error {
 		case ind.Weight < 0:
 			return fail(field+".weight", "%s has a negative weight %v", ind.Key, ind.Weight)
 		case ind.Direction != "" && ind.Direction != "higher_is_worse" && ind.Direction != "higher_is_better":
-			return fail(field+".direction", "%q is not higher_is_worse or higher_is_better", ind.Direction)
+			return fail(field+".direction", "%s", notOneOf(ind.Direction, "higher_is_worse", "higher_is_better"))
 		}
 		if j, dup := seen[ind.Key]; dup {
 			return fail(field+".key", "%s is listed twice (also indicators[%d])", ind.Key, j)
@@ -256,13 +271,13 @@ func (sc *Scenario) check(name string) error {
 		}
 	case "equal", "iod", "pca":
 	default:
-		return fail("weights", "%q is not user, equal, iod or pca", sc.Weights)
+		return fail("weights", "%s", notOneOf(sc.Weights, "user", "equal", "iod", "pca"))
 	}
 	if !validMethod(sc.Normalisation) {
-		return fail("normalisation", "%q is not zscore, minmax, rank or exponential", sc.Normalisation)
+		return fail("normalisation", "%s", notOneOf(sc.Normalisation, methods...))
 	}
 	if !validAggregation(sc.Aggregation) {
-		return fail("aggregation", "%q is not arithmetic or geometric", sc.Aggregation)
+		return fail("aggregation", "%s", notOneOf(sc.Aggregation, aggregations...))
 	}
 	u := sc.Uncertainty
 	switch {
@@ -275,12 +290,12 @@ func (sc *Scenario) check(name string) error {
 	}
 	for i, m := range u.Normalisations {
 		if !validMethod(m) {
-			return fail(fmt.Sprintf("uncertainty.normalisations[%d]", i), "%q is not zscore, minmax, rank or exponential", m)
+			return fail(fmt.Sprintf("uncertainty.normalisations[%d]", i), "%s", notOneOf(m, methods...))
 		}
 	}
 	for i, a := range u.Aggregations {
 		if !validAggregation(a) {
-			return fail(fmt.Sprintf("uncertainty.aggregations[%d]", i), "%q is not arithmetic or geometric", a)
+			return fail(fmt.Sprintf("uncertainty.aggregations[%d]", i), "%s", notOneOf(a, aggregations...))
 		}
 	}
 	if sc.Disclosure != nil && sc.Disclosure.SuppressBelow < 0 {
@@ -294,12 +309,12 @@ func (sc *Scenario) check(name string) error {
 	return sc.Paper.check(name)
 }
 
-func validMethod(m string) bool {
-	switch m {
-	case "zscore", "minmax", "rank", "exponential":
-		return true
-	}
-	return false
-}
+// The normalisations and aggregations a scenario may name.
+var (
+	methods      = []string{"zscore", "minmax", "rank", "exponential"}
+	aggregations = []string{"arithmetic", "geometric"}
+)
 
-func validAggregation(a string) bool { return a == "arithmetic" || a == "geometric" }
+func validMethod(m string) bool { return slices.Contains(methods, m) }
+
+func validAggregation(a string) bool { return slices.Contains(aggregations, a) }

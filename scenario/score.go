@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
 	"placeplan"
+	"placeplan/internal/suggest"
 	"placeplan/scoring"
 )
 
@@ -48,7 +50,15 @@ type Result struct {
 // loaded small area (England-scale when England is loaded), weighted and
 // aggregated; then, when asked, the Monte Carlo over weights,
 // normalisation and aggregation gives rank intervals and sensitivity.
+//
+// Its bounds are the default policy's; ScoreUnder takes a deployment's.
 func Score(ctx context.Context, st Store, sc *Scenario) (*Result, error) {
+	return ScoreUnder(ctx, st, sc, DefaultPolicy())
+}
+
+// ScoreUnder is Score under a deployment's policy: the uncertainty draws
+// are bounded by its MaxDrawCells.
+func ScoreUnder(ctx context.Context, st Store, sc *Scenario, pol Policy) (*Result, error) {
 	geog := placeplan.Geography(sc.Dataset.Geography)
 	res := &Result{Scenario: sc, Geography: geog}
 	warnf := func(format string, args ...any) { res.Warnings = append(res.Warnings, fmt.Sprintf(format, args...)) }
@@ -75,8 +85,7 @@ func Score(ctx context.Context, st Store, sc *Scenario) (*Result, error) {
 		}
 	}
 	if len(chosen) == 0 {
-		return nil, placeplan.Errorf(placeplan.EINVALID, "localities.scheme: no scheme %q on %s (loaded: %s)",
-			sc.Localities.Scheme, geog.Label(), strings.Join(sortedSet(schemes), "; "))
+		return nil, noScheme(ctx, st, sc.Localities.Scheme, geog, sortedSet(schemes))
 	}
 	if len(sc.Localities.Only) > 0 {
 		keep := map[string]bool{}
@@ -91,7 +100,14 @@ func Score(ctx context.Context, st Store, sc *Scenario) (*Result, error) {
 			}
 		}
 		if len(keep) > 0 {
-			return nil, placeplan.Errorf(placeplan.EINVALID, "localities.only: %s not in %q", strings.Join(sortedSet(keep), ", "), sc.Localities.Scheme)
+			var names, missing []string
+			for _, l := range chosen {
+				names = append(names, l.Name)
+			}
+			for _, n := range sortedSet(keep) {
+				missing = append(missing, fmt.Sprintf("%q%s", n, suggest.Hint(n, names)))
+			}
+			return nil, placeplan.Errorf(placeplan.EINVALID, "localities.only: %s not in %q", strings.Join(missing, ", "), sc.Localities.Scheme)
 		}
 		chosen = only
 	}
@@ -123,7 +139,8 @@ func Score(ctx context.Context, st Store, sc *Scenario) (*Result, error) {
 		field := fmt.Sprintf("indicators[%d]", i)
 		ind, ok := byKey[si.Key]
 		if !ok {
-			return nil, placeplan.Errorf(placeplan.EINVALID, "%s.key: no indicator %q on %s (placeplan indicators --db FILE lists them)", field, si.Key, geog.Label())
+			return nil, placeplan.Errorf(placeplan.EINVALID, "%s.key: no indicator %q on %s%s; placeplan indicators --db FILE lists them",
+				field, si.Key, geog.Label(), suggest.Hint(si.Key, sortedSet(byKey)))
 		}
 		if ind.Kind == placeplan.KindRank || ind.Kind == placeplan.KindDecile || ind.Kind == placeplan.KindPopulation {
 			return nil, placeplan.Errorf(placeplan.EINVALID, "%s.key: %s is a %s, not a measure of need: use the score (e.g. %s_score or %s_exp)",
@@ -207,7 +224,7 @@ func Score(ctx context.Context, st Store, sc *Scenario) (*Result, error) {
 	}
 	if sc.Uncertainty.Draws > 0 {
 		s := scoring.UncertaintySettings{Draws: sc.Uncertainty.Draws, Seed: sc.Uncertainty.Seed,
-			Concentration: sc.Uncertainty.Concentration, TopK: sc.Uncertainty.TopK}
+			Concentration: sc.Uncertainty.Concentration, TopK: sc.Uncertainty.TopK, MaxCells: pol.MaxDrawCells}
 		if s.TopK == 0 {
 			s.TopK = min(3, len(in.Localities))
 		}
@@ -222,7 +239,7 @@ func Score(ctx context.Context, st Store, sc *Scenario) (*Result, error) {
 			pa, _ := scoring.ParseAggregation(a)
 			s.Aggregations = append(s.Aggregations, pa)
 		}
-		u, err := scoring.Uncertainty(in, s)
+		u, err := scoring.Uncertainty(ctx, in, s)
 		if err != nil {
 			return nil, err
 		}
@@ -255,7 +272,36 @@ func Score(ctx context.Context, st Store, sc *Scenario) (*Result, error) {
 	return res, nil
 }
 
-func sortedSet(m map[string]bool) []string {
+// noScheme is the error of a locality scheme that is not defined on geog,
+// whose schemes are loaded: it says when the scheme is defined on the
+// other geography only, and how to carry it over; else which schemes
+// there are, and the one probably meant.
+func noScheme(ctx context.Context, st Store, scheme string, geog placeplan.Geography, loaded []string) error {
+	other := geog.Other()
+	locs, err := st.Localities(ctx, other)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(locs, func(l placeplan.Locality) bool { return l.Scheme == scheme }) {
+		msg := fmt.Sprintf("localities.scheme: %q is defined on %s only, not on %s. To score it on %s, ingest its locality file again "+
+			"now that %s areas are loaded (each locality is defined by those of its codes or names that exist on %s)",
+			scheme, other.Label(), geog.Label(), geog.Label(), geog.Label(), geog.Label())
+		if other == placeplan.LSOA2011 {
+			msg += fmt.Sprintf("; to compare it across the vintages, placeplan vintages --db FILE --scheme %q carries its %s definition onto %s through the ONS lookup",
+				scheme, other.Label(), geog.Label())
+		}
+		return placeplan.Errorf(placeplan.EINVALID, "%s", msg)
+	}
+	if len(loaded) == 0 {
+		return placeplan.Errorf(placeplan.EINVALID, "localities.scheme: no scheme %q: no locality scheme is loaded on %s (ingest a locality file: placeplan ingest --db FILE localities.csv)",
+			scheme, geog.Label())
+	}
+	return placeplan.Errorf(placeplan.EINVALID, "localities.scheme: no scheme %q on %s%s; loaded: %s",
+		scheme, geog.Label(), suggest.Hint(scheme, loaded), strings.Join(loaded, "; "))
+}
+
+// sortedSet returns the keys of m in order.
+func sortedSet[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)

@@ -12,6 +12,7 @@ import (
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/data/input"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
@@ -149,7 +150,9 @@ func TestScoreRefuses(t *testing.T) {
 		{"rank is not a measure", "income_score", "income_rank", "indicators[0].key: income_rank is a rank, not a measure of need"},
 		{"unknown scheme", "scheme: Oxfordshire early intervention areas", "scheme: Wessex", `localities.scheme: no scheme "Wessex" on LSOA 2021`},
 		{"wrong vintage", "vintage: IoD2025", "vintage: IoD2019", "indicators[0].key: income_score is from IoD2025, not IoD2019"},
-		{"unknown locality", "scheme: Oxfordshire early intervention areas}", "scheme: Oxfordshire early intervention areas, only: [North, Bicester]}", "localities.only: Bicester not in"},
+		{"misspelt indicator", "income_score", "incme_score", `indicators[0].key: no indicator "incme_score" on LSOA 2021 (did you mean "income_score"?)`},
+		{"unknown locality", "scheme: Oxfordshire early intervention areas}", "scheme: Oxfordshire early intervention areas, only: [North, Bicester]}", `localities.only: "Bicester" not in`},
+		{"misspelt locality", "scheme: Oxfordshire early intervention areas}", "scheme: Oxfordshire early intervention areas, only: [North, Centrl]}", `localities.only: "Centrl" (did you mean "Central"?) not in`},
 		{"top k beyond the localities", "top_k: 1", "top_k: 9", "uncertainty.top_k: 9 is more than the 3 localities"},
 		{"iod weights need IoD domains", "weights: equal", "weights: iod\n", ""},
 	}
@@ -170,5 +173,69 @@ func TestScoreRefuses(t *testing.T) {
 				t.Errorf("error %v, want %q", err, c.want)
 			}
 		})
+	}
+}
+
+// TestSchemeOnTheOtherVintage: a locality scheme ingested while only LSOA
+// 2011 areas were loaded, then asked for on LSOA 2021, is refused with
+// what to do — ingest the locality file again, or compare with vintages —
+// instead of an empty "(loaded: )"; once the file is ingested again, the
+// scheme scores on LSOA 2021.
+func TestSchemeOnTheOtherVintage(t *testing.T) {
+	ctx := context.Background()
+	st, err := data.Open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	all, err := data.DefaultInputs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var old, new []input.Input
+	for _, in := range all {
+		switch {
+		case strings.Contains(in.Name, "lsoa21") || strings.Contains(in.Name, "lsoa2021") || strings.Contains(in.Name, "msoa21"):
+			new = append(new, in)
+		case in.Name != "localities.csv":
+			old = append(old, in)
+		}
+	}
+	dir := t.TempDir()
+	locs := filepath.Join(dir, "mine.csv")
+	if err := os.WriteFile(locs, []byte("scheme,locality,code\nMine,Telford,E06000020\nMine,Shropshire,E06000051\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.IngestInputs(ctx, old, data.IngestOptions{Geography: placeplan.LSOA2011}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.IngestFiles(ctx, []string{locs}, data.IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.IngestInputs(ctx, new, data.IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := Read("s.yaml", strings.NewReader(`placeplan_scenario: 1
+name: mine
+dataset: {geography: lsoa21}
+localities: {scheme: Mine}
+indicators: [{key: imd_score, weight: 1}]
+normalisation: zscore
+aggregation: arithmetic
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Score(ctx, st, sc)
+	want := `localities.scheme: "Mine" is defined on LSOA 2011 only, not on LSOA 2021. To score it on LSOA 2021, ingest its locality file again`
+	if placeplan.ErrorCode(err) != placeplan.EINVALID || !strings.Contains(err.Error(), want) ||
+		!strings.Contains(err.Error(), `placeplan vintages --db FILE --scheme "Mine"`) || strings.Contains(err.Error(), "(loaded: )") {
+		t.Fatalf("got %v, want %q and the vintages command", err, want)
+	}
+	if _, err := st.IngestFiles(ctx, []string{locs}, data.IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := Score(ctx, st, sc); err != nil || len(res.Need.Localities) != 2 {
+		t.Errorf("after ingesting the locality file again: %v", err)
 	}
 }

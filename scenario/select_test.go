@@ -38,21 +38,52 @@ func selection() SiteSelection {
 func TestSelectSitesTravelDefaults(t *testing.T) {
 	ctx := context.Background()
 	defaults := selection()
-	got, standard, unit, err := SelectSites(ctx, defaults)
+	res, err := SelectSites(ctx, defaults)
 	if err != nil {
 		t.Fatal(err)
 	}
 	explicit := selection()
 	explicit.SpeedKmh, explicit.Circuity = siting.DefaultSpeedKmh, siting.DefaultCircuity
-	want, _, _, err := SelectSites(ctx, explicit)
+	want, err := SelectSites(ctx, explicit)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(got, want) || standard != 10 || unit != siting.Minutes {
-		t.Errorf("defaults: %+v (%v %s), want %+v (10 minutes)", got, standard, unit, want)
+	got := res.Selection
+	if !reflect.DeepEqual(res, want) || res.Standard != 10 || res.Unit != siting.Minutes || res.Warnings != nil {
+		t.Errorf("defaults: %+v (%v %s, warnings %q), want %+v (10 minutes)", got, res.Standard, res.Unit, res.Warnings, want.Selection)
 	}
-	if got.Objective != 17 || strings.Join(got.Selected, ",") != "L,S" {
-		t.Errorf("selected %v covering %v, want L and S covering 17", got.Selected, got.Objective)
+	if got.Objective != 17 || strings.Join(got.Selected, ",") != "S,L" {
+		t.Errorf("selected %v covering %v, want S (10) then L (7) covering 17", got.Selected, got.Objective)
+	}
+}
+
+// TestSelectSitesWarnsOfMatrixGaps: a travel matrix with no rows for most
+// candidates is used, but not silently — the warning says how many
+// candidates and demand points it leaves out, and which.
+func TestSelectSitesWarnsOfMatrixGaps(t *testing.T) {
+	s := selection()
+	s.Matrix, s.MatrixUnit = []siting.ODRow{{OriginID: "a", DestinationID: "S", Cost: 4}, {OriginID: "b", DestinationID: "S", Cost: 40}}, siting.Minutes
+	res, err := SelectSites(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "the travel matrix has no rows for 2 of the 3 candidate sites (O, L), which can serve no one, " +
+		"and for 1 of the 3 demand points (c), which no site can reach: check that it was made for these sites and areas"
+	if len(res.Warnings) != 1 || res.Warnings[0] != want {
+		t.Errorf("warnings %q, want %q", res.Warnings, want)
+	}
+	if res.Selection.Objective != 10 {
+		t.Errorf("the matrix is still used: objective %v, want a's 10 within 10 minutes of S", res.Selection.Objective)
+	}
+	// A full matrix warns of nothing.
+	s.Matrix = nil
+	for _, d := range s.Demand {
+		for _, c := range s.Candidates {
+			s.Matrix = append(s.Matrix, siting.ODRow{OriginID: d.ID, DestinationID: c.ID, Cost: 30})
+		}
+	}
+	if res, err := SelectSites(context.Background(), s); err != nil || res.Warnings != nil {
+		t.Errorf("a complete matrix: warnings %q, %v", res.Warnings, err)
 	}
 }
 
@@ -72,7 +103,7 @@ func TestSelectSitesRefuses(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := selection()
 			tc.edit(&s)
-			_, _, _, err := SelectSites(context.Background(), s)
+			_, err := SelectSites(context.Background(), s)
 			if placeplan.ErrorCode(err) != placeplan.EINVALID || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got %v, want invalid with %q", err, tc.want)
 			}
@@ -85,7 +116,7 @@ func TestSelectSitesRefuses(t *testing.T) {
 func TestSelectSitesStopsWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	res, _, _, err := SelectSites(ctx, selection())
+	res, err := SelectSites(ctx, selection())
 	if !errors.Is(err, context.Canceled) || res != nil {
 		t.Errorf("got %v, %v; want context.Canceled", res, err)
 	}

@@ -174,7 +174,7 @@ func (s *Sites) check(fail func(field, format string, args ...any) error) error 
 	case "":
 		return fail("sites.candidates.source", "missing: localities, msoas, layer or file")
 	default:
-		return fail("sites.candidates.source", "%q is not localities, msoas, layer or file", s.Candidates.Source)
+		return fail("sites.candidates.source", "%s", notOneOf(s.Candidates.Source, "localities", "msoas", "layer", "file"))
 	}
 	for id, c := range s.Candidates.Capacity {
 		if math.IsNaN(c) || math.IsInf(c, 0) || c < 0 {
@@ -186,7 +186,7 @@ func (s *Sites) check(fail func(field, format string, args ...any) error) error 
 	case "":
 		return fail("sites.model", "missing: mclp, pmedian or capacitated")
 	default:
-		return fail("sites.model", "%q is not mclp, pmedian or capacitated", s.Model)
+		return fail("sites.model", "%s", notOneOf(string(s.Model), "mclp", "pmedian", "capacitated"))
 	}
 	switch {
 	case s.Teams < 1:

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -148,7 +149,7 @@ func TestExplainGolden(t *testing.T) {
 	}
 
 	in := explainCase(t, Rank, Arithmetic, []float64{2, 1, 1, 1})
-	u, err := Uncertainty(in, UncertaintySettings{Draws: 1000, Seed: 20190926, Concentration: 20, TopK: 2, Methods: Methods(), Aggregations: Aggregations()})
+	u, err := Uncertainty(context.Background(), in, UncertaintySettings{Draws: 1000, Seed: 20190926, Concentration: 20, TopK: 2, Methods: Methods(), Aggregations: Aggregations()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +157,7 @@ func TestExplainGolden(t *testing.T) {
 	for _, i := range byRank(u.Base) {
 		fmt.Fprintf(&b, "- %s\n", ExplainUncertainty(u, i))
 	}
-	fixed, err := Uncertainty(in, UncertaintySettings{Draws: 100, Seed: 1, TopK: 1})
+	fixed, err := Uncertainty(context.Background(), in, UncertaintySettings{Draws: 100, Seed: 1, TopK: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +176,7 @@ func TestExplainShropshireGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := Uncertainty(in, UncertaintySettings{
+	u, err := Uncertainty(context.Background(), in, UncertaintySettings{
 		Draws: 1000, Seed: 20190926, Concentration: 20, TopK: 3,
 		Methods: Methods(), Aggregations: Aggregations(),
 	})

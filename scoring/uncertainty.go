@@ -1,6 +1,8 @@
 package scoring
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -35,11 +37,18 @@ type UncertaintySettings struct {
 	// TopK is the k of "the probability of being in the top k"; 1 to the
 	// number of localities.
 	TopK int
+	// MaxCells bounds Draws × localities (0: MaxDrawCells); a server
+	// derives it from its memory budget.
+	MaxCells int
 }
 
 // MaxDrawCells bounds Draws × localities, the ranks Uncertainty keeps
-// (4 bytes each) to compute percentiles: 25,000,000 is 100 MB.
+// (DrawCellBytes each) to compute percentiles: 25,000,000 is 100 MB.
 const MaxDrawCells = 25_000_000
+
+// DrawCellBytes is what one draw of one locality costs in memory: its
+// rank, kept for the percentiles.
+const DrawCellBytes = 4
 
 // Factor names one assumption whose effect on the ranking is measured.
 type Factor string
@@ -123,18 +132,25 @@ type UncertaintyResult struct {
 // Normalised values are computed once per method, so draws are cheap. The
 // random numbers come from a PCG generator (math/rand/v2) seeded with
 // Seed, and gonum's Gamma sampler drawing from it: the result is
-// reproducible.
-func Uncertainty(in NeedInput, s UncertaintySettings) (UncertaintyResult, error) {
+// reproducible. It stops soon after ctx is done, returning an error that
+// wraps ctx.Err().
+func Uncertainty(ctx context.Context, in NeedInput, s UncertaintySettings) (UncertaintyResult, error) {
 	base, err := Need(in)
 	if err != nil {
 		return UncertaintyResult{}, err
 	}
 	n, k := len(in.Localities), len(in.Indicators)
+	maxCells := s.MaxCells
+	if maxCells <= 0 {
+		maxCells = MaxDrawCells
+	}
 	switch {
 	case s.Draws < 2:
 		return UncertaintyResult{}, placeplan.Errorf(placeplan.EINVALID, "%d draws: want 2 or more", s.Draws)
-	case s.Draws > MaxDrawCells/n:
-		return UncertaintyResult{}, placeplan.Errorf(placeplan.EINVALID, "%d draws for %d localities is more than %d ranks to keep: use at most %d draws", s.Draws, n, MaxDrawCells, MaxDrawCells/n)
+	case s.Draws > maxCells/n:
+		e := placeplan.Errorf(placeplan.EUNSUPPORTED, "%d draws for %d localities is more than the %d ranks this server keeps: use at most %d draws", s.Draws, n, maxCells, maxCells/n)
+		e.Details = map[string]any{"draws": s.Draws, "max_draws": maxCells / n}
+		return UncertaintyResult{}, e
 	case math.IsNaN(s.Concentration) || math.IsInf(s.Concentration, 0) || s.Concentration < 0:
 		return UncertaintyResult{}, placeplan.Errorf(placeplan.EINVALID, "concentration %v: want a finite number of zero or more", s.Concentration)
 	case s.TopK < 1 || s.TopK > n:
@@ -159,6 +175,11 @@ func Uncertainty(in NeedInput, s UncertaintySettings) (UncertaintyResult, error)
 	acc := make([]sobolAcc, n)
 	factors := Factors()
 	for r := range N {
+		if r%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return UncertaintyResult{}, fmt.Errorf("uncertainty: stopped after %d of %d draws: %w", r, N, err)
+			}
+		}
 		sample(&a)
 		sample(&b)
 		model.ranks(fA, a.w, a.m, a.a)

@@ -1,10 +1,14 @@
 package scoring
 
 import (
+	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"placeplan"
 )
@@ -50,7 +54,7 @@ func syntheticNeed(t testing.TB, seed uint64, n, k, refN int, shape func(j int, 
 // move a rank, and the normalisation's indices must be 0.
 func TestUncertaintyOnlyWeightsMatter(t *testing.T) {
 	in := syntheticNeed(t, 3, 12, 4, 2000, func(j int, z float64) float64 { return float64(10*j) + float64(j+1)*z })
-	u, err := Uncertainty(in, UncertaintySettings{
+	u, err := Uncertainty(context.Background(), in, UncertaintySettings{
 		Draws: 2000, Seed: 1, Concentration: 4, TopK: 3,
 		Methods: []Method{ZScore, MinMax}, Aggregations: []Aggregation{Arithmetic},
 	})
@@ -91,7 +95,7 @@ func TestUncertaintyNormalisationDominates(t *testing.T) {
 	if reflect.DeepEqual(ranks(Rank), ranks(ZScore)) {
 		t.Fatal("the case does not separate the methods")
 	}
-	u, err := Uncertainty(in, UncertaintySettings{
+	u, err := Uncertainty(context.Background(), in, UncertaintySettings{
 		Draws: 1000, Seed: 2, Concentration: 1e6, TopK: 5,
 		Methods: []Method{Rank, ZScore}, Aggregations: []Aggregation{Arithmetic},
 	})
@@ -128,11 +132,11 @@ func checkVarianceWeighted(t *testing.T, u UncertaintyResult) {
 func TestUncertaintyReproducible(t *testing.T) {
 	in := syntheticNeed(t, 9, 10, 4, 500, func(j int, z float64) float64 { return z * float64(j+1) })
 	s := UncertaintySettings{Draws: 300, Seed: 42, Concentration: 10, TopK: 3, Methods: Methods(), Aggregations: Aggregations()}
-	a, err := Uncertainty(in, s)
+	a, err := Uncertainty(context.Background(), in, s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Uncertainty(in, s)
+	b, err := Uncertainty(context.Background(), in, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +144,7 @@ func TestUncertaintyReproducible(t *testing.T) {
 		t.Error("the same seed gave different results")
 	}
 	s.Seed = 43
-	c, err := Uncertainty(in, s)
+	c, err := Uncertainty(context.Background(), in, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +161,7 @@ func TestUncertaintyReproducible(t *testing.T) {
 
 func TestUncertaintyNothingVaried(t *testing.T) {
 	in := smallNeed(t, Rank, Arithmetic)
-	u, err := Uncertainty(in, UncertaintySettings{Draws: 50, Seed: 1, TopK: 1})
+	u, err := Uncertainty(context.Background(), in, UncertaintySettings{Draws: 50, Seed: 1, TopK: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +226,6 @@ func TestUncertaintyErrors(t *testing.T) {
 		want   string
 	}{
 		{"too few draws", func(s *UncertaintySettings) { s.Draws = 1 }, "1 draws: want 2 or more"},
-		{"too many draws", func(s *UncertaintySettings) { s.Draws = MaxDrawCells }, "use at most 8333333 draws"},
 		{"negative concentration", func(s *UncertaintySettings) { s.Concentration = -1 }, "concentration -1"},
 		{"top k beyond the localities", func(s *UncertaintySettings) { s.TopK = 4 }, "top 4 of 3 localities: want 1 to 3"},
 		{"an unknown method", func(s *UncertaintySettings) { s.Methods = []Method{Rank, "logit"} }, `unknown normalisation method "logit"`},
@@ -232,9 +235,33 @@ func TestUncertaintyErrors(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			s := ok
 			c.change(&s)
-			_, err := Uncertainty(smallNeed(t, Rank, Arithmetic), s)
+			_, err := Uncertainty(context.Background(), smallNeed(t, Rank, Arithmetic), s)
 			assertInvalid(t, err, c.want)
 		})
+	}
+}
+
+// TestUncertaintyTooManyDraws: draws × localities over the bound — the
+// default, or a server's MaxCells — are refused as too large (422 over
+// HTTP), naming the most draws allowed, before any is drawn.
+func TestUncertaintyTooManyDraws(t *testing.T) {
+	for _, tc := range []struct {
+		draws, maxCells int
+		want            string
+		maxDraws        int
+	}{
+		{MaxDrawCells, 0, "more than the 25000000 ranks this server keeps: use at most 8333333 draws", 8333333},
+		{1000, 2999, "1000 draws for 3 localities is more than the 2999 ranks this server keeps: use at most 999 draws", 999},
+	} {
+		s := UncertaintySettings{Draws: tc.draws, Seed: 1, Concentration: 5, TopK: 2, MaxCells: tc.maxCells}
+		_, err := Uncertainty(context.Background(), smallNeed(t, Rank, Arithmetic), s)
+		var e *placeplan.Error
+		if !errors.As(err, &e) || e.Code != placeplan.EUNSUPPORTED || !strings.Contains(e.Error(), tc.want) || e.Details["max_draws"] != tc.maxDraws {
+			t.Errorf("%d draws, max %d cells: %v (details %v); want unsupported, %q", tc.draws, tc.maxCells, err, e.Details, tc.want)
+		}
+	}
+	if _, err := Uncertainty(context.Background(), smallNeed(t, Rank, Arithmetic), UncertaintySettings{Draws: 999, Seed: 1, TopK: 2, MaxCells: 2999}); err != nil {
+		t.Errorf("999 draws within 2999 cells: %v", err)
 	}
 }
 
@@ -253,7 +280,7 @@ func BenchmarkUncertainty(b *testing.B) {
 	b.Run("references_built", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := Uncertainty(in, s); err != nil {
+			if _, err := Uncertainty(context.Background(), in, s); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -271,9 +298,31 @@ func BenchmarkUncertainty(b *testing.B) {
 				}
 				c.References[j] = ref
 			}
-			if _, err := Uncertainty(c, s); err != nil {
+			if _, err := Uncertainty(context.Background(), c, s); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
+}
+
+// TestUncertaintyStopsWhenCancelled: a million draws for 20 localities
+// would take minutes; cancelled after 50 ms, Uncertainty returns
+// context.Canceled within a fraction of a second, saying how far it got.
+func TestUncertaintyStopsWhenCancelled(t *testing.T) {
+	in := syntheticNeed(t, 2019, 20, 10, 2000, func(j int, z float64) float64 { return math.Exp(0.3 * float64(j%4+1) * z) })
+	s := UncertaintySettings{Draws: 1_000_000, Seed: 1, Concentration: 20, TopK: 5, Methods: Methods(), Aggregations: Aggregations()}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := Uncertainty(ctx, in, s)
+	took := time.Since(start)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v after %v: want context.Canceled", err, took)
+	}
+	if !strings.Contains(err.Error(), "of 1000000 draws") {
+		t.Errorf("err %q: want how far it got", err)
+	}
+	if took > 2*time.Second {
+		t.Errorf("stopped %v after the start (cancelled at 50 ms)", took)
+	}
 }

@@ -16,8 +16,10 @@ type Compare struct {
 	Phases      []ComparePhase      `json:"phases"`
 	Equity      []CompareEquity     `json:"equity"`
 	// Areas is the coverage difference between the first two plans, by
-	// area code: both, a_only, b_only or neither.
-	Areas map[string]string `json:"areas,omitempty"`
+	// area code: both, a_only, b_only or neither; AreasCompared names the
+	// two (a, then b), as in Labels.
+	Areas         map[string]string `json:"areas,omitempty"`
+	AreasCompared []string          `json:"areas_compared,omitempty"`
 }
 
 // CompareDifference is one assumption that differs.
@@ -95,6 +97,7 @@ func NewCompare(c *scenario.Comparison) Compare {
 		d.Equity = append(d.Equity, CompareEquity{WeightShare: Finite(e.WeightShare), PopulationShare: Finite(e.PopulationShare), MostDeprivedShare: Finite(e.MostDeprivedShare)})
 	}
 	if len(c.Areas) > 0 {
+		d.AreasCompared = []string{c.Labels[c.AreasOf[0]], c.Labels[c.AreasOf[1]]}
 		d.Areas = make(map[string]string, len(c.Areas))
 		for _, a := range c.Areas {
 			d.Areas[a.Code] = a.Status

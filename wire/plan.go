@@ -219,10 +219,12 @@ type PlanRobustness struct {
 	Summary    string          `json:"summary"`
 }
 
-// PlanStability is one candidate's stability.
+// PlanStability is one candidate's stability. A fixed site is in every
+// run by definition: its shares are not a measure of the choice.
 type PlanStability struct {
 	ID         string   `json:"id"`
 	Selected   bool     `json:"selected"`
+	Fixed      bool     `json:"fixed"`
 	Draws      *float64 `json:"draws"`
 	Standards  *float64 `json:"standards"`
 	ByStandard []bool   `json:"by_standard"`
@@ -325,7 +327,7 @@ func NewPlan(r *scenario.PlanResult) Plan {
 	if rb := r.Robustness; rb != nil {
 		pr := &PlanRobustness{Draws: rb.Draws, Standards: append([]float64{}, rb.Standards...), Summary: rb.Summary}
 		for _, c := range rb.Candidates {
-			pr.Candidates = append(pr.Candidates, PlanStability{ID: c.ID, Selected: c.Selected, Draws: Finite(c.Draws),
+			pr.Candidates = append(pr.Candidates, PlanStability{ID: c.ID, Selected: c.Selected, Fixed: c.Fixed, Draws: Finite(c.Draws),
 				Standards: Finite(c.Standards), ByStandard: c.ByStandard})
 		}
 		doc.Robustness = pr

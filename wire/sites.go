@@ -1,6 +1,9 @@
 package wire
 
-import "placeplan/scoring/siting"
+import (
+	"placeplan/scenario"
+	"placeplan/scoring/siting"
+)
 
 // Sites is a site selection on the wire: what "placeplan sites
 // --format json" prints and POST /api/v1/sites answers. For MCLP and the
@@ -26,13 +29,21 @@ type Sites struct {
 	Unit          string    `json:"unit"`
 	Circuity      float64   `json:"circuity,omitempty"` // 0 for an imported matrix
 	Seed          int64     `json:"seed"`
+	// Warnings are what in the input did not stop the selection but may
+	// make it wrong: a travel matrix with no rows for some sites or areas.
+	Warnings []string `json:"warnings"`
 }
 
 // NewSites converts a selection for the wire.
-func NewSites(model siting.Model, res *siting.Result, standard float64, unit siting.Unit, circuity float64, seed int64) Sites {
+func NewSites(model siting.Model, r *scenario.SitesResult, circuity float64, seed int64) Sites {
+	res := r.Selection
 	out := Sites{Model: model.String(), Selected: res.Selected, Served: res.Served, Objective: res.Objective, UpperBound: res.UpperBound,
 		Gap: res.Gap, CoveredWeight: res.CoveredWeight, TotalWeight: res.TotalWeight, Solver: string(res.Solver),
-		ProvenOptimal: res.ProvenOptimal, P: len(res.Selected), Standard: standard, Unit: string(unit), Circuity: circuity, Seed: seed}
+		ProvenOptimal: res.ProvenOptimal, P: len(res.Selected), Standard: r.Standard, Unit: string(r.Unit), Circuity: circuity, Seed: seed,
+		Warnings: r.Warnings}
+	if out.Warnings == nil {
+		out.Warnings = []string{}
+	}
 	if model.Minimises() {
 		lb := res.LowerBound
 		out.LowerBound = &lb

@@ -61,7 +61,7 @@ func TestAccountCommands(t *testing.T) {
 		if _, errOut := run(0, "user", "add", "--name", "ben", "--role", "viewer"); !strings.Contains(errOut, "stdin is empty") {
 			t.Errorf("user add from an empty file: %q", errOut)
 		}
-		run(1, "user", "add", "--name", "BEN", "--role", "viewer") // taken
+		run(exitConflict, "user", "add", "--name", "BEN", "--role", "viewer") // taken
 	})
 	withStdin(t, "short\n", false, func() {
 		if _, errOut := run(65, "user", "add", "--name", "cat", "--role", "viewer"); !strings.Contains(errOut, "shorter than 12 characters") {
@@ -94,12 +94,12 @@ func TestAccountCommands(t *testing.T) {
 	if out, _ := run(0, "token", "revoke", "--id", id); out != "revoked token "+id+" of qgis\n" {
 		t.Errorf("token revoke: %q", out)
 	}
-	run(1, "token", "revoke", "--id", id)
+	run(exitConflict, "token", "revoke", "--id", id)
 	if out, _ := run(0, "token", "list"); !strings.Contains(out, "revoked 20") {
 		t.Errorf("token list after revoking: %q", out)
 	}
 	run(0, "user", "disable", "--name", "qgis")
-	if _, errOut := run(1, "user", "disable", "--name", "ana@council.gov.uk"); !strings.Contains(errOut, "only enabled admin") {
+	if _, errOut := run(exitConflict, "user", "disable", "--name", "ana@council.gov.uk"); !strings.Contains(errOut, "only enabled admin") {
 		t.Errorf("disabling the last admin: %q", errOut)
 	}
 
@@ -148,7 +148,7 @@ func TestAccountCommands(t *testing.T) {
 		{[]string{"token", "create", "--db", db}, 2, "token create: --user NAME is required"},
 		{[]string{"token", "create", "--db", db, "--user", "ben", "--scope", "admin"}, 2, `--scope "admin": use read or write`},
 		{[]string{"token", "create", "--db", db, "--user", "ben", "--expires", "400d"}, 2, "--expires: token lifetime 400d: use 1m0s to 366 days"},
-		{[]string{"token", "create", "--db", db, "--user", "qgis"}, 1, `user "qgis" is disabled`},
+		{[]string{"token", "create", "--db", db, "--user", "qgis"}, exitConflict, `user "qgis" is disabled`},
 		{[]string{"token", "revoke", "--db", db, "--id", "pp_123"}, 2, "a token id is 12 lower-case hex digits"},
 		{[]string{"token", "revoke", "--db", db, "--id", "ffffffffffff"}, 66, `no token "ffffffffffff"`},
 		{[]string{"token", "list", "--db", db, "--user", "zed"}, 66, `no user "zed"`},

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"placeplan/internal/suggest"
 )
 
 // A command is one subcommand: a struct holding its typed config, whose
@@ -71,7 +73,7 @@ func isHelpFlag(arg string) bool { return arg == "-h" || arg == "-help" || arg =
 func dispatch(ctx context.Context, specs []spec, parent string, args []string, stdout, stderr io.Writer) error {
 	sp, ok := find(specs, args[0])
 	if !ok {
-		return usageError{msg: fmt.Sprintf("unknown command %q", args[0])}
+		return usageError{msg: fmt.Sprintf("unknown command %q%s", args[0], suggest.Hint(args[0], specNames(specs)))}
 	}
 	name := strings.TrimSpace(parent + " " + sp.name)
 	if sp.subs != nil {
@@ -85,7 +87,7 @@ func dispatch(ctx context.Context, specs []spec, parent string, args []string, s
 		fmt.Fprint(stdout, usage)
 		return nil
 	case err != nil:
-		return usageError{msg: err.Error(), usage: usage}
+		return usageError{msg: flagMistake(c.flagSet(), err), usage: usage}
 	}
 	c.setArgs(pos)
 	if err := c.validate(); err != nil {
@@ -116,7 +118,7 @@ func dispatchGroup(ctx context.Context, g spec, args []string, stdout, stderr io
 		if strings.HasPrefix(args[0], "-") {
 			return usageError{msg: fmt.Sprintf("%s: give the action first (%s), then its flags", g.name, names(g.subs)), usage: usage}
 		}
-		return usageError{msg: fmt.Sprintf("%s %q: use %s", g.name, args[0], names(g.subs)), usage: usage}
+		return usageError{msg: fmt.Sprintf("%s %q: use %s%s", g.name, args[0], names(g.subs), suggest.Hint(args[0], specNames(g.subs))), usage: usage}
 	}
 	return dispatch(ctx, g.subs, g.name, args, stdout, stderr)
 }
@@ -177,6 +179,33 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// specNames are the names of specs.
+func specNames(specs []spec) []string {
+	n := make([]string, len(specs))
+	for i, s := range specs {
+		n[i] = s.name
+	}
+	return n
+}
+
+// flagMistake is the flag package's error, with the flag meant when it
+// names one the command does not have: "flag provided but not defined:
+// -modle (did you mean "--model"?)".
+func flagMistake(fs *flag.FlagSet, err error) string {
+	const undefined = "flag provided but not defined: -"
+	msg := err.Error()
+	name, ok := strings.CutPrefix(msg, undefined)
+	if !ok {
+		return msg
+	}
+	var flags []string
+	fs.VisitAll(func(f *flag.Flag) { flags = append(flags, f.Name) })
+	if c := suggest.Closest(name, flags); c != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", "--"+c)
+	}
+	return msg
+}
+
 // cmdLine is what every command has: its flag set and the positional
 // arguments found among its flags.
 type cmdLine struct {
@@ -225,10 +254,7 @@ func stringVar[T ~string](fs *flag.FlagSet, p *T, name string, def T, usage stri
 
 // names joins the names of specs as "a, b or c".
 func names(specs []spec) string {
-	n := make([]string, len(specs))
-	for i, s := range specs {
-		n[i] = s.name
-	}
+	n := specNames(specs)
 	if len(n) < 2 {
 		return strings.Join(n, "")
 	}

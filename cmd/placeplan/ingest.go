@@ -11,6 +11,7 @@ import (
 	"placeplan/data"
 	"placeplan/data/input"
 	"placeplan/geo"
+	"placeplan/scenario"
 	"placeplan/scenario/tiles"
 )
 
@@ -110,7 +111,7 @@ func (c *ingestCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 // and serve then encodes those tiles itself.
 func persistTiles(ctx context.Context, s *data.Store, quiet bool, stdout, stderr io.Writer) {
 	start := time.Now()
-	svc := tiles.NewService(s, tiles.Options{Disclosure: placeplan.Disclosure{MinCount: defaultSuppressBelow}})
+	svc := tiles.NewService(s, tiles.Options{Policy: scenario.Policy{Disclosure: placeplan.Disclosure{MinCount: defaultSuppressBelow}}})
 	var progress tiles.PersistProgress
 	if !quiet {
 		progress = tilesProgressPrinter(stderr)

@@ -31,6 +31,7 @@ const (
 	exitOK       = 0
 	exitError    = 1  // anything else, including internal errors
 	exitUsage    = 2  // bad flags or arguments
+	exitConflict = 3  // the change clashes with what is stored: a stale revision, an archived scenario, a name taken
 	exitDataErr  = 65 // the input data is invalid or unsupported
 	exitNotFound = 66 // a file, area or layer that does not exist
 	exitStorage  = 74 // the database cannot be read or written (sysexits EX_IOERR)
@@ -93,6 +94,8 @@ func exitCode(err error, stderr io.Writer) int {
 		return exitDataErr
 	case placeplan.ENOTFOUND:
 		return exitNotFound
+	case placeplan.ECONFLICT, placeplan.EPRECONDITION:
+		return exitConflict
 	case placeplan.ESTORAGE:
 		return exitStorage
 	case placeplan.EBUSY:

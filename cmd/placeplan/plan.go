@@ -130,7 +130,9 @@ func writePlanTable(w io.Writer, d wire.Plan) error {
 			name += " (live)"
 		}
 		draws, stds := "–", "–"
-		if c, ok := stab[site.ID]; ok {
+		if c, ok := stab[site.ID]; ok && c.Fixed {
+			draws, stds = "fixed", "fixed" // in every run: not a choice
+		} else if ok {
 			if c.Draws != nil {
 				draws = pct(*c.Draws)
 			}

@@ -117,7 +117,7 @@ func (c *reportCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 	if c.format == string(report.PMTiles) {
 		// The tiles come from the same tile service the server answers
 		// with, over this store, under the default small-number policy.
-		svc := tiles.NewService(st, tiles.Options{Disclosure: placeplan.Disclosure{MinCount: defaultSuppressBelow}})
+		svc := tiles.NewService(st, tiles.Options{Policy: scenario.Policy{Disclosure: placeplan.Disclosure{MinCount: defaultSuppressBelow}}})
 		tools.Tiles = report.ServiceTiles(svc, req.Label, placeplan.Geography(sc.Dataset.Geography))
 	}
 	err = report.Write(ctx, tmp, rep, report.Format(c.format), tools, step)

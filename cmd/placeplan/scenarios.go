@@ -39,17 +39,17 @@ shipped scenarios are stored the first time a database is used. Without
 			{name: "show", synopsis: []string{"ID[@REV] [--db FILE] [--as yaml|json] [--out FILE]"},
 				about: "Show prints a scenario's document (the current revision, or REV) after a header\nsaying who saved it when, with what note and changes.", make: newScenarioShowCmd},
 			{name: "history", synopsis: []string{"ID [--db FILE]"},
-				about: "History lists a scenario's revisions: who, when, note and what changed.", make: newScenarioHistoryCmd},
+				about: "History lists a scenario's revisions: who, when, note and what changed; and, last, who archived it, when and why.", make: newScenarioHistoryCmd},
 			{name: "create", synopsis: []string{"--file FILE --db FILE [--author NAME] [--note TEXT]"},
 				about: "Create validates the scenario in FILE against the data and stores it as revision 1.", make: newScenarioCreateCmd},
 			{name: "update", synopsis: []string{"ID --file FILE --base REV --db FILE [--author NAME] [--note TEXT]"},
-				about: "Update stores FILE as revision REV+1 of ID, only if ID is still at REV.", make: newScenarioUpdateCmd},
+				about: "Update stores FILE as revision REV+1 of ID, only if ID is still at REV; else it says who saved\nwhat since, and exits 3.", make: newScenarioUpdateCmd},
 			{name: "archive", synopsis: []string{"ID --base REV --db FILE [--author NAME] [--note TEXT]"},
-				about: "Archive hides a scenario (if it is still at REV) and keeps its revisions.", make: newScenarioArchiveCmd},
+				about: "Archive hides a scenario (if it is still at REV; else exit 3) and keeps its revisions; history\nshows who archived it, when and with what note.", make: newScenarioArchiveCmd},
 			{name: "export", synopsis: []string{"ID[@REV] [--db FILE] [--as yaml|json] [--out FILE]"},
 				about: "Export writes a scenario's document, as import reads it.", make: newScenarioExportCmd},
 			{name: "import", synopsis: []string{"FILE... --db FILE [--author NAME] [--note TEXT]"},
-				about: "Import stores each scenario document as a new scenario.", make: newScenarioImportCmd},
+				about: "Import stores each scenario document as a new scenario, unless one holds the same document already\n(then it says which, on stderr, and stores nothing).", make: newScenarioImportCmd},
 		},
 	}
 }
@@ -280,7 +280,7 @@ func (c *scenarioHistoryCmd) run(ctx context.Context, stdout io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	revs, err := scenario.History(ctx, st, c.args[0])
+	rec, revs, err := scenario.History(ctx, st, c.args[0])
 	if err != nil {
 		return err
 	}
@@ -288,6 +288,9 @@ func (c *scenarioHistoryCmd) run(ctx context.Context, stdout io.Writer) error {
 	fmt.Fprintln(tw, "revision\twhen\twho\tnote\tchanges")
 	for _, r := range revs {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", r.Revision, r.CreatedAt.UTC().Format("2006-01-02 15:04"), r.Author, r.Note, r.Changes)
+	}
+	if rec.Archived {
+		fmt.Fprintf(tw, "archived\t%s\t%s\t%s\tarchived at revision %d (kept)\n", rec.ArchivedAt.UTC().Format("2006-01-02 15:04"), rec.ArchivedBy, rec.ArchiveNote, rec.Revision)
 	}
 	return tw.Flush()
 }
@@ -319,7 +322,17 @@ func (c *scenarioCreateCmd) validate() error {
 }
 
 func (c *scenarioCreateCmd) run(ctx context.Context, stdout io.Writer) error {
-	return createScenarios(ctx, stdout, c.db, []string{c.file}, c.change)
+	st, sc, err := openWithFile(ctx, c.db, c.file)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	saved, err := scenario.Create(ctx, st, sc, c.who(), c.note)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "%s\t%s\n", saved.Label(), sc.Name)
+	return err
 }
 
 // scenarioImportCmd is "placeplan scenario import".
@@ -343,26 +356,26 @@ func (c *scenarioImportCmd) validate() error {
 	return storing(c.db)
 }
 
-func (c *scenarioImportCmd) run(ctx context.Context, stdout io.Writer) error {
-	return createScenarios(ctx, stdout, c.db, c.args, c.change)
-}
-
-// createScenarios stores each file as a new scenario and prints its
-// id@revision and name.
-func createScenarios(ctx context.Context, stdout io.Writer, db string, files []string, ch change) error {
-	st, err := openRegistry(ctx, db)
+// run stores each file as a new scenario and prints its id@revision and
+// name; a document already stored is not stored again: it prints where
+// it is, and says so on stderr.
+func (c *scenarioImportCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
+	st, err := openRegistry(ctx, c.db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	for _, f := range files {
+	for _, f := range c.args {
 		sc, err := scenario.ReadFile(f)
 		if err != nil {
 			return err
 		}
-		saved, err := scenario.Create(ctx, st, sc, ch.who(), ch.note)
+		saved, existing, err := scenario.Import(ctx, st, sc, c.who(), c.note)
 		if err != nil {
 			return err
+		}
+		if existing {
+			fmt.Fprintf(stderr, "placeplan: %s is already stored as %s (the same document): not imported again\n", f, saved.Label())
 		}
 		fmt.Fprintf(stdout, "%s\t%s\n", saved.Label(), sc.Name)
 	}
@@ -401,15 +414,11 @@ func (c *scenarioUpdateCmd) validate() error {
 }
 
 func (c *scenarioUpdateCmd) run(ctx context.Context, stdout io.Writer) error {
-	st, err := openRegistry(ctx, c.db)
+	st, sc, err := openWithFile(ctx, c.db, c.file)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	sc, err := scenario.ReadFile(c.file)
-	if err != nil {
-		return err
-	}
 	saved, err := scenario.Update(ctx, st, c.args[0], c.base, sc, c.who(), c.note)
 	if err != nil {
 		return err
@@ -456,6 +465,21 @@ func (c *scenarioArchiveCmd) run(ctx context.Context, stdout io.Writer) error {
 // openRegistry opens --db (scenarios are stored there) and stores the
 // shipped scenarios it lacks; without --db, the embedded default data in
 // memory, where nothing lasts beyond the command.
+// openWithFile opens the registry of db and reads the scenario file; the
+// caller closes the store.
+func openWithFile(ctx context.Context, db, file string) (*data.Store, *scenario.Scenario, error) {
+	st, err := openRegistry(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	sc, err := scenario.ReadFile(file)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, sc, nil
+}
+
 func openRegistry(ctx context.Context, path string) (*data.Store, error) {
 	var st *data.Store
 	var err error

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -35,7 +36,7 @@ func TestScenarioCommands(t *testing.T) {
 	if out := run(0, "scenario", "update", "our-five-teams", "--file", four, "--base", "1", "--author", "ben"); !strings.Contains(out, "our-five-teams@2\tsites.teams: 5 → 4") {
 		t.Errorf("update: %q", out)
 	}
-	if out := run(1, "scenario", "update", "our-five-teams", "--file", mine, "--base", "1"); !strings.Contains(out, "someone else (ben) saved revision 2 of \"our-five-teams\"") || !strings.Contains(out, "since you opened revision 1") {
+	if out := run(exitConflict, "scenario", "update", "our-five-teams", "--file", mine, "--base", "1"); !strings.Contains(out, "someone else (ben) saved revision 2 of \"our-five-teams\"") || !strings.Contains(out, "since you opened revision 1") {
 		t.Errorf("stale update: %q", out)
 	}
 	if out := run(0, "scenario", "show", "our-five-teams@1"); !strings.Contains(out, "# our-five-teams — revision 1 of 2, by ana") || !strings.Contains(out, "teams: 5") {
@@ -60,12 +61,23 @@ func TestScenarioCommands(t *testing.T) {
 	if err := json.Unmarshal([]byte(readFile(t, exported)), &doc); err != nil || doc["name"] != "Our five teams" {
 		t.Errorf("export: %v %v", doc["name"], err)
 	}
-	// The export imports back as a new scenario with the same document.
-	if out := run(0, "scenario", "import", exported); !strings.HasPrefix(out, "our-five-teams-2@1") {
+	// The export is the document stored: importing it stores nothing,
+	// and says where it is.
+	if out := run(0, "scenario", "import", exported); !strings.HasPrefix(out, "our-five-teams@2\tOur five teams") ||
+		!strings.Contains(out, exported+" is already stored as our-five-teams@2 (the same document): not imported again") {
+		t.Errorf("import of a stored document: %q", out)
+	}
+	// A changed one is a new scenario.
+	writeFile(t, exported, strings.Replace(readFile(t, exported), "Our five teams", "Our four teams", 1))
+	if out := run(0, "scenario", "import", exported); !strings.HasPrefix(out, "our-four-teams@1\t") || strings.Contains(out, "already") {
 		t.Errorf("import: %q", out)
 	}
-	run(1, "scenario", "archive", "our-five-teams", "--base", "1")
-	run(0, "scenario", "archive", "our-five-teams", "--base", "2")
+	run(exitConflict, "scenario", "archive", "our-five-teams", "--base", "1")
+	run(0, "scenario", "archive", "our-five-teams", "--base", "2", "--author", "cat", "--note", "superseded by four")
+	if out := run(0, "scenario", "history", "our-five-teams"); !regexp.MustCompile(`\narchived +\S+ \S+ +cat +superseded by four +archived at revision 2 \(kept\)\n`).MatchString(out) {
+		t.Errorf("history of an archived scenario: %s", out)
+	}
+	run(exitConflict, "scenario", "archive", "our-five-teams", "--base", "2")
 	if out := run(0, "scenario", "list"); strings.Contains(out, "our-five-teams\t") || strings.Contains(out, "our-five-teams ") {
 		t.Errorf("archived scenario listed: %s", out)
 	}

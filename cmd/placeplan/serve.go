@@ -7,11 +7,14 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net"
 	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,7 +33,7 @@ func serveSpec() spec {
 			"[--db FILE [--create]] [--addr HOST:PORT] [--suppress-below N] [--cors-origin ORIGIN]",
 			"[--tile-cache-mb N] [--basemap-style URL] [--frontend-dir DIR]",
 			"[--trusted-proxy CIDR] [--trusted-user-header NAME] [--secure-cookies] [--session-idle DURATION] [--session-max DURATION]",
-			"[--public] [--max-analyses N] [--analysis-queue N]",
+			"[--public] [--max-analyses N] [--analysis-queue N] [--analysis-timeout DURATION] [--memory-budget SIZE]",
 			"[--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE --oidc-redirect-url URL [--oidc-roles-claim NAME --oidc-role VALUE=ROLE] [--oidc-scope SCOPE] [--oidc-name NAME]]",
 		},
 		about: `Serve serves the web map at /, the HTTP API under /api/v1 (described at
@@ -70,6 +73,43 @@ to a role, and a user with no mapped role needs an account here.`,
 // under it (persistTiles).
 const defaultSuppressBelow = 5
 
+// goMemoryPercent is the share of --memory-budget given to the Go runtime
+// as its memory limit; the rest is for SQLite's caches (a few MiB a
+// connection) and cgo.
+const goMemoryPercent = 85
+
+// minMemoryBudget is the smallest --memory-budget: the embedded default
+// served with its caches needs about a hundred MiB.
+const minMemoryBudget = 128 << 20
+
+// parseSize reads a size such as 2GiB, 512MiB, 1.5GB or 1048576 (bytes).
+func parseSize(v string) (int64, error) {
+	units := []struct {
+		name  string
+		bytes float64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"B", 1}}
+	num, unit := strings.TrimSpace(v), 1.0
+	for _, u := range units {
+		if rest, ok := strings.CutSuffix(num, u.name); ok {
+			num, unit = strings.TrimSpace(rest), u.bytes
+			break
+		}
+	}
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil || !(f >= 0) || f*unit >= math.MaxInt64 {
+		return 0, fmt.Errorf("%q: want a size such as 2GiB, 512MiB or 1.5GB", v)
+	}
+	return int64(f * unit), nil
+}
+
+// formatSize writes a size in MiB or GiB.
+func formatSize(n int64) string {
+	if n >= 1<<30 && n%(1<<30) == 0 {
+		return fmt.Sprintf("%dGiB", n>>30)
+	}
+	return fmt.Sprintf("%gMiB", math.Round(float64(n)/(1<<20)*10)/10)
+}
+
 // serveCmd is "placeplan serve": the web map and the HTTP API over a
 // database, until ctx is cancelled.
 type serveCmd struct {
@@ -90,6 +130,8 @@ type serveCmd struct {
 	public        bool
 	maxAnalyses   int
 	analysisQueue int
+	analysisTime  time.Duration
+	memoryBudget  int64 // bytes
 	oidc          api.OIDCConfig
 	oidcSecret    string // the file holding the client secret
 }
@@ -102,7 +144,7 @@ func newServeCmd() command {
 	fs.StringVar(&c.addr, "addr", api.DefaultAddr, "`HOST:PORT` to listen on (port 0 picks a free port)")
 	fs.Float64Var(&c.suppressBelow, "suppress-below", defaultSuppressBelow, "withhold confidential counts from 1 to `N`-1 (0 switches suppression off)")
 	fs.StringVar(&c.basemapStyle, "basemap-style", "", "absolute http(s) `URL` of a MapLibre style for the web map's basemap (default: drawn from placeplan's own layers; nothing leaves the machine)")
-	fs.Int64Var(&c.tileCacheMB, "tile-cache-mb", api.DefaultTileCacheBytes>>20, "memory bound of the vector-tile cache: `N` MiB")
+	fs.Int64Var(&c.tileCacheMB, "tile-cache-mb", 0, "memory bound of the vector-tile cache: `N` MiB (default: an eighth of --memory-budget, at most 256)")
 	fs.Func("cors-origin", "allow browser pages from this `ORIGIN` (e.g. https://maps.example.org, or *) to read the API; repeatable", func(v string) error {
 		c.corsOrigins = append(c.corsOrigins, v)
 		return nil
@@ -126,6 +168,16 @@ func newServeCmd() command {
 	fs.DurationVar(&c.sessionMax, "session-max", def.Absolute, "sign a browser out `DURATION` after it signed in")
 	fs.IntVar(&c.maxAnalyses, "max-analyses", 0, "run at most `N` analyses (scores, site selections, plans, comparisons) at once (default: one per core)")
 	fs.IntVar(&c.analysisQueue, "analysis-queue", api.DefaultAnalysisQueue, "let `N` more analyses wait their turn; beyond that answer 503 with Retry-After")
+	fs.DurationVar(&c.analysisTime, "analysis-timeout", api.DefaultAnalysisTimeout, "stop an analysis after `DURATION` and answer 422")
+	c.memoryBudget = api.DefaultMemoryBudgetBytes
+	fs.Func("memory-budget", "keep the server within `SIZE` of memory (such as 2GiB or 512MiB; default 2GiB): half is for analyses, and it bounds what one may ask for", func(v string) error {
+		n, err := parseSize(v)
+		if err != nil {
+			return err
+		}
+		c.memoryBudget = n
+		return nil
+	})
 	fs.BoolVar(&c.public, "public", false, "with --db: a public, read-only map for anonymous visitors, without any confidential data")
 	fs.StringVar(&c.oidc.Issuer, "oidc-issuer", "", "single sign-on: the OpenID Connect issuer `URL` (such as https://login.microsoftonline.com/TENANT/v2.0)")
 	fs.StringVar(&c.oidc.ClientID, "oidc-client-id", "", "single sign-on: this server's client `ID` at the provider")
@@ -170,6 +222,12 @@ func (c *serveCmd) validate() error {
 		return usageError{msg: "--session-idle must not be longer than --session-max"}
 	case c.maxAnalyses < 0 || c.analysisQueue < 0:
 		return usageError{msg: "--max-analyses and --analysis-queue must not be negative"}
+	case c.analysisTime <= 0:
+		return usageError{msg: "--analysis-timeout must be positive"}
+	case c.tileCacheMB<<20 > c.memoryBudget/4:
+		return usageError{msg: fmt.Sprintf("--tile-cache-mb %d is more than a quarter of --memory-budget %s", c.tileCacheMB, formatSize(c.memoryBudget))}
+	case c.memoryBudget < minMemoryBudget:
+		return usageError{msg: fmt.Sprintf("--memory-budget %s is too small: at least %s", formatSize(c.memoryBudget), formatSize(minMemoryBudget))}
 	case c.public && c.db == "":
 		return usageError{msg: "--public needs --db FILE: the database whose open data it serves"}
 	case c.public && c.create:
@@ -314,7 +372,13 @@ func (c *serveCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 	if queue == 0 {
 		queue = -1 // none: api.Config's 0 is its default
 	}
-	srv := api.NewServer(api.Config{Addr: c.addr, Auth: authCfg, MaxAnalyses: c.maxAnalyses, AnalysisQueue: queue, Version: version, CORSOrigins: c.corsOrigins, TileCacheBytes: c.tileCacheMB << 20,
+	// The runtime collects harder as its memory nears the limit (a soft
+	// one), which leaves room within the budget for SQLite's page caches
+	// and other C memory it does not count; the analyses' bounds keep
+	// what is live within it.
+	debug.SetMemoryLimit(c.memoryBudget / 100 * goMemoryPercent)
+	srv := api.NewServer(api.Config{Addr: c.addr, Auth: authCfg, MaxAnalyses: c.maxAnalyses, AnalysisQueue: queue,
+		AnalysisTimeout: c.analysisTime, MemoryBudgetBytes: c.memoryBudget, Version: version, CORSOrigins: c.corsOrigins, TileCacheBytes: c.tileCacheMB << 20,
 		Disclosure: placeplan.Disclosure{MinCount: c.suppressBelow}, Persistent: c.db != "", BasemapStyle: c.basemapStyle,
 		FrontendDir: frontendDir}, s, logger)
 	if err := srv.Start(); err != nil {

@@ -67,7 +67,7 @@ func newSitesCmd() command {
 	fs.StringVar(&c.fixed, "fixed", "", "the sites that stay open: `ID,...`")
 	fs.StringVar(&c.exclude, "exclude", "", "the sites that may not be chosen: `ID,...`")
 	fs.Float64Var(&c.targetShare, "target-share", 1, "lscp: cover share `S` of the demand weight")
-	fs.Int64Var(&c.seed, "seed", 1, "random seed `S` (the solvers are deterministic; recorded in the output)")
+	fs.Int64Var(&c.seed, "seed", siting.DefaultSeed, "random seed `S` (the solvers are deterministic; recorded in the output)")
 	fs.StringVar(&c.format, "format", "json", "output format: `json|csv`")
 	return c
 }
@@ -94,7 +94,7 @@ func (c *sitesCmd) validate() error {
 	return c.noArgs()
 }
 
-func (c *sitesCmd) run(ctx context.Context, stdout io.Writer) error {
+func (c *sitesCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 	demand, err := input.ReadPath(c.demand, table.ReadDemandCSV)
 	if err != nil {
 		return err
@@ -127,15 +127,18 @@ func (c *sitesCmd) run(ctx context.Context, stdout io.Writer) error {
 			return placeplan.Errorf(placeplan.EINVALID, "%s is in %s but the service standard is in %s", c.matrix, sel.MatrixUnit, want)
 		}
 	}
-	res, standard, unit, err := scenario.SelectSites(ctx, sel)
+	res, err := scenario.SelectSites(ctx, sel)
 	if err != nil {
 		return err
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
 	}
 	circuity := c.circuity
 	if c.matrix != "" {
 		circuity = 0
 	}
-	out := wire.NewSites(sel.Model, res, standard, unit, circuity, c.seed)
+	out := wire.NewSites(sel.Model, res, circuity, c.seed)
 	if c.format == "csv" {
 		return writeSitesCSV(stdout, out, cands)
 	}
@@ -144,8 +147,8 @@ func (c *sitesCmd) run(ctx context.Context, stdout io.Writer) error {
 	return enc.Encode(out)
 }
 
-// writeSitesCSV writes one row per selected site, in the order chosen, with
-// the demand weight it serves.
+// writeSitesCSV writes one row per selected site, in the order of what
+// each adds (siting.Result.Selected), with the demand weight it serves.
 func writeSitesCSV(w io.Writer, r wire.Sites, cands []record.Candidate) error {
 	at := map[string]record.Candidate{}
 	for _, c := range cands {

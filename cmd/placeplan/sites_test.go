@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"placeplan/scoring/siting"
 	"placeplan/wire"
 )
 
@@ -51,14 +52,31 @@ func TestSitesCommand(t *testing.T) {
 	if res.Objective != 3 || res.CoveredWeight != 22 || res.Unit != "minutes" || res.LowerBound == nil {
 		t.Errorf("LSCP on the matrix: %+v", res)
 	}
+	if res.Seed != siting.DefaultSeed || len(res.Warnings) != 0 {
+		t.Errorf("seed %d, warnings %q: want the one default seed, %d, and no warnings", res.Seed, res.Warnings, siting.DefaultSeed)
+	}
+	// A matrix with no rows for L nor for c is used, with a warning on
+	// stderr and in the JSON.
+	partial := filepath.Join(dir, "partial.csv")
+	writeFile(t, partial, "origin,destination,minutes\na,S,6\nb,O,4\n")
+	out, errOut, code := runCLI(t, "sites", "--demand", demand, "--candidates", cands, "--model", "mclp", "--p", "2", "--matrix", partial, "--standard-min", "10")
+	const gap = "the travel matrix has no rows for 1 of the 3 candidate sites (L), which can serve no one, and for 1 of the 3 demand points (c), which no site can reach"
+	if code != 0 || !strings.Contains(errOut, "warning: "+gap) || !strings.Contains(out, gap) {
+		t.Errorf("a partial matrix: exit %d, stderr %q, stdout %s", code, errOut, out)
+	}
 	decode("--model", "pmedian", "--p", "3", "--standard-km", "50", "--circuity", "1.3")
 	if len(res.Selected) != 3 || res.LowerBound == nil || *res.LowerBound > res.Objective+1e-9 {
 		t.Errorf("p-median: %+v", res)
 	}
-	out, _, code := runCLI(t, "sites", "--demand", demand, "--candidates", cands, "--model", "mclp", "--p", "2", "--standard-km", "5", "--circuity", "1", "--format", "csv")
+	out, _, code = runCLI(t, "sites", "--demand", demand, "--candidates", cands, "--model", "mclp", "--p", "2", "--standard-km", "5", "--circuity", "1", "--format", "csv")
 	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	if code != 0 || err != nil || len(rows) != 3 || strings.Join(rows[0], ",") != "order,id,lon,lat,capacity,served" {
-		t.Errorf("csv: %v %v", rows, err)
+		t.Fatalf("csv: %v %v", rows, err)
+	}
+	// In the order of what each adds, not the exhaustive search's id
+	// order: S covers a (10), then L adds c (7).
+	if got := rows[1][0] + rows[1][1] + "," + rows[2][0] + rows[2][1]; got != "1S,2L" {
+		t.Errorf("csv order %v: want S (adds 10) first, then L (adds 7)", rows)
 	}
 	// Capacities: S serves at most 30 and L 20, so with both open and a
 	// 100 km standard everything (22) is served, split within capacity.

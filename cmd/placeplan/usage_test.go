@@ -177,6 +177,9 @@ func TestHelp(t *testing.T) {
 		{[]string{"help", "scenario", "rename"}, `help: scenario "rename": use list, show, history, create, update, archive, export or import`},
 		{[]string{"help", "areas", "extra"}, `help: unexpected argument "extra"`},
 		{[]string{"scenario", "rename"}, `scenario "rename": use list, show, history, create, update, archive, export or import`},
+		{[]string{"scenraio", "list"}, `unknown command "scenraio" (did you mean "scenario"?)`},
+		{[]string{"scenario", "lsit"}, `scenario "lsit": use list, show, history, create, update, archive, export or import (did you mean "list"?)`},
+		{[]string{"sites", "--modle", "mclp"}, `flag provided but not defined: -modle (did you mean "--model"?)`},
 		{[]string{"scenario", "--db", "x.db", "list"}, "scenario: give the action first (list, show, history, create, update, archive, export or import), then its flags"},
 		{nil, "no command given"},
 	} {

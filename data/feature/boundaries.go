@@ -73,6 +73,12 @@ func Boundaries(name string, fs *Set, crs geo.CRS) (*record.BoundarySet, error) 
 		}
 	}
 	bs := &record.BoundarySet{Name: name, Format: fs.Format, Geography: geog, SourceCRS: fs.CRS}
+	if _, ok := props["src_lad_file"]; ok && geog == placeplan.LSOA2011 {
+		// The England file of ../shared/data/lsoa2011_boundaries: the
+		// 326 per-district files of martinjc/UK-GeoJSON merged, each
+		// feature naming its source file.
+		bs.Attribution = record.LSOA2011BGCAttribution
+	}
 	probs := record.NewProblems(name)
 	seen := map[string]int{}
 	var other []string

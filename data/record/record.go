@@ -20,6 +20,13 @@ const (
 	MHCLG          = "Ministry of Housing, Communities and Local Government"
 	ONS            = "Office for National Statistics"
 	ONSAttribution = "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and database right."
+	// LSOA2011BGCAttribution is the line of ONS's December 2011
+	// generalised clipped LSOA boundaries as Martin Chorley's
+	// UK-GeoJSON converted them (the shared England file, and the
+	// embedded default's): the year of the data and the converter's
+	// CC-BY credit.
+	LSOA2011BGCAttribution = "Contains National Statistics data © Crown copyright and database right 2014. Contains OS data © Crown copyright and database right 2014. " +
+		"GeoJSON and TopoJSON UK Boundary Data by Martin Chorley (CC-BY-4.0)."
 )
 
 // Area is what one file says about one small area; empty fields say
@@ -71,9 +78,12 @@ type BoundarySet struct {
 	Format    string
 	Geography placeplan.Geography
 	SourceCRS geo.CRS
-	Areas     []Area
-	Repaired  int // polygons whose rings were repaired
-	Warnings  []string
+	// Attribution is the line the file's licence asks for, when the
+	// reader knows the file; "" takes ONS's.
+	Attribution string
+	Areas       []Area
+	Repaired    int // polygons whose rings were repaired
+	Warnings    []string
 }
 
 // PointLayer is a point file read and validated: sites in WGS84.

@@ -337,7 +337,7 @@ export interface Plan {
   robustness?: {
     draws: number;
     standards: number[];
-    candidates: { id: string; selected: boolean; draws: number; standards: number; by_standard: boolean[] }[];
+    candidates: { id: string; selected: boolean; fixed: boolean; draws: number | null; standards: number | null; by_standard: boolean[] }[];
     summary: string;
   } | null;
   localities: ScoreLocality[];
@@ -363,6 +363,7 @@ export interface Comparison {
     cumulative_most_deprived_share: (number | null)[];
   }[];
   equity: { weight_share: number; population_share: number; most_deprived_share: number }[];
+  areas_compared?: string[];
   areas: Record<string, 'both' | 'a_only' | 'b_only' | 'neither'>;
 }
 

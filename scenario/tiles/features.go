@@ -17,6 +17,7 @@ import (
 	"placeplan"
 	"placeplan/geo"
 	"placeplan/geo/tile"
+	"placeplan/internal/suggest"
 	"placeplan/scenario"
 	"placeplan/wire"
 )
@@ -255,7 +256,7 @@ func checkTileFields(fields []string, layer string, known map[string]string) err
 				have = append(have, k)
 			}
 			sort.Strings(have)
-			return invalidf("unknown field %q: the %s tiles have %s (see /tiles/%s.json)", f, layer, strings.Join(have, ", "), layer)
+			return invalidf("unknown field %q%s: the %s tiles have %s (see /tiles/%s.json)", f, suggest.Hint(f, have), layer, strings.Join(have, ", "), layer)
 		}
 	}
 	return nil

@@ -165,7 +165,7 @@ func (s *Service) areaFeatures(areas []placeplan.Area, inds []placeplan.Indicato
 			continue
 		}
 		f := geojson.NewFeature(a.Geometry)
-		f.Properties = tileProperties(AreaProperties(a, inds, values, s.disclosure), integral)
+		f.Properties = tileProperties(AreaProperties(a, inds, values, s.policy.Disclosure), integral)
 		fc.Append(f)
 	}
 	return fc

@@ -30,9 +30,14 @@ type Store interface {
 
 // Options configure a Service.
 type Options struct {
-	// Disclosure is the small-number suppression applied to every
-	// indicator value the areas tiles carry, and to scenario plans.
-	Disclosure placeplan.Disclosure
+	// Policy is the deployment's: its small-number floor, applied to
+	// every indicator value the areas tiles carry and to scenario plans,
+	// and the bounds of scenarios' scores and plans (zero: the defaults).
+	Policy scenario.Policy
+	// Analyses, when not nil, runs each computation of a scenario's score
+	// or plan: a server's limit on analyses at once, their queue and
+	// deadline. Nil runs them directly.
+	Analyses func(ctx context.Context, run func(context.Context) error) error
 	// CacheBytes bounds the memory of the encoded-tile cache. Default
 	// DefaultCacheBytes.
 	CacheBytes int64

@@ -79,7 +79,7 @@ func (s *Service) persistedLayer(id tileLayerID) string {
 	if id.name != LayerAreas {
 		return id.String()
 	}
-	return id.String() + "/suppress-below-" + strconv.FormatFloat(s.disclosure.MinCount, 'g', -1, 64)
+	return id.String() + "/suppress-below-" + strconv.FormatFloat(s.policy.Disclosure.MinCount, 'g', -1, 64)
 }
 
 // persistable reports whether tile t of layer id may be persisted: not a

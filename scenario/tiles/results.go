@@ -122,7 +122,10 @@ func (s *Service) Plan(ctx context.Context, ref string) (*scenario.PlanResult, e
 			e.err = invalidf("scenario %s has no sites section, so it has no plan", ref)
 			return
 		}
-		e.plan, e.err = scenario.PlanUnder(ctx, s.store, n.Scenario, s.disclosure)
+		e.err = s.analyses(ctx, func(ctx context.Context) (err error) {
+			e.plan, err = scenario.PlanUnder(ctx, s.store, n.Scenario, s.policy)
+			return err
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -133,7 +136,10 @@ func (s *Service) Plan(ctx context.Context, ref string) (*scenario.PlanResult, e
 // Score returns the need ranking of the named scenario on the current data.
 func (s *Service) Score(ctx context.Context, ref string) (*scenario.Result, error) {
 	e, err := s.cached(ctx, "score", ref, func(ctx context.Context, n Named, e *resultEntry) {
-		e.score, e.err = scenario.Score(ctx, s.store, n.Scenario)
+		e.err = s.analyses(ctx, func(ctx context.Context) (err error) {
+			e.score, err = scenario.ScoreUnder(ctx, s.store, n.Scenario, s.policy)
+			return err
+		})
 	})
 	if err != nil {
 		return nil, err

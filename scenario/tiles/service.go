@@ -13,6 +13,7 @@ import (
 	"placeplan"
 	"placeplan/geo/tile"
 	"placeplan/internal/revcache"
+	"placeplan/scenario"
 )
 
 // The vector tile layers, by the name in their URLs, which is also their
@@ -42,10 +43,11 @@ func WarmLayers() []string { return []string{LayerAreas, LayerDistricts, LayerLa
 // It has no transport: the HTTP routes, a tile export and tests call it.
 // Build it with NewService.
 type Service struct {
-	store      Store
-	disclosure placeplan.Disclosure
-	logger     *slog.Logger
-	metrics    Metrics
+	store    Store
+	policy   scenario.Policy // the disclosure floor and bounds of scores and plans
+	analyses func(context.Context, func(context.Context) error) error
+	logger   *slog.Logger
+	metrics  Metrics
 
 	cache    *tile.Cache
 	catalog  revcache.Cache[string, *tileCatalog] // one entry, key ""
@@ -122,7 +124,12 @@ func NewService(store Store, opts Options) *Service {
 	if opts.Metrics == nil {
 		opts.Metrics = noMetrics{}
 	}
-	s := &Service{store: store, disclosure: opts.Disclosure, logger: opts.Logger, metrics: opts.Metrics,
+	if opts.Analyses == nil {
+		opts.Analyses = func(ctx context.Context, run func(context.Context) error) error { return run(ctx) }
+	}
+	s := &Service{store: store, analyses: opts.Analyses,
+		policy: opts.Policy,
+		logger: opts.Logger, metrics: opts.Metrics,
 		cache: tile.NewCache(opts.CacheBytes)}
 	s.results.MaxEntries = maxResults
 	s.tiles, _ = store.(TileStore)

@@ -14,6 +14,7 @@ import (
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/scenario"
 	"placeplan/scenario/tiles"
 )
 
@@ -31,7 +32,7 @@ func TestGetWithoutTransport(t *testing.T) {
 	if _, err := data.LoadDefault(ctx, store); err != nil {
 		t.Fatalf("load default dataset: %v", err)
 	}
-	svc := tiles.NewService(store, tiles.Options{Disclosure: placeplan.Disclosure{MinCount: 5}})
+	svc := tiles.NewService(store, tiles.Options{Policy: scenario.Policy{Disclosure: placeplan.Disclosure{MinCount: 5}}})
 	t.Cleanup(svc.StopWarmUp)
 	shrewsbury := maptile.At(orb.Point{-2.75, 52.71}, tiles.AreasDetailMinZoom)
 

@@ -31,6 +31,11 @@ const (
 	DefaultSpeedKmh = 40.0
 )
 
+// DefaultSeed is the random seed a site selection records when none is
+// given, on the command line and over HTTP alike. The solvers are
+// deterministic (ties go to the smaller id), so it changes no result.
+const DefaultSeed int64 = 1
+
 // Unit is the unit of a network's travel costs.
 type Unit string
 
@@ -82,8 +87,16 @@ const (
 	MaxStandard    = 1e7
 )
 
+// PeakBytesPerPair is what a pair within the standard costs in memory at
+// the peak of building a network and solving it (the arcs, 16 bytes each,
+// the slice's growth, the solvers' state and the collector's headroom):
+// measured at 62–67 bytes on networks of 5 million pairs with the
+// p-median and the MCLP. A server turns its memory budget into a bound on
+// pairs with it.
+const PeakBytesPerPair = 64
+
 // DefaultMaxArcs is the default bound on a network's pairs: 25 million
-// (400 MB of arcs). England's 32,844 small areas with a candidate at each
+// (400 MB of arcs, about 1.6 GB at the peak of a solve). England's 32,844 small areas with a candidate at each
 // of its 6,791 MSOAs and a 30-minute standard hold a few million.
 const DefaultMaxArcs = 25_000_000
 
@@ -417,6 +430,40 @@ type ODRow struct {
 	OriginID      string // demand id
 	DestinationID string // candidate site id
 	Cost          float64
+}
+
+// MatrixGaps is what an origin–destination matrix leaves out: the ids of
+// the demand points and of the candidate sites with no row at all, in the
+// order given. A candidate without rows can serve no one; a demand point
+// without rows is out of every site's reach. A matrix exported for other
+// sites, or cut short, leaves most of them out.
+type MatrixGaps struct {
+	Demands    []string
+	Candidates []string
+}
+
+// FindMatrixGaps returns the demand points and candidates that no row of
+// rows names (rows naming ids that are neither are NetworkFromMatrix's to
+// refuse).
+func FindMatrixGaps(demands []Demand, candidates []Candidate, rows []ODRow) MatrixGaps {
+	origins := make(map[string]bool, len(demands))
+	dests := make(map[string]bool, len(candidates))
+	for _, r := range rows {
+		origins[r.OriginID] = true
+		dests[r.DestinationID] = true
+	}
+	var g MatrixGaps
+	for _, d := range demands {
+		if !origins[d.ID] {
+			g.Demands = append(g.Demands, d.ID)
+		}
+	}
+	for _, c := range candidates {
+		if !dests[c.ID] {
+			g.Candidates = append(g.Candidates, c.ID)
+		}
+	}
+	return g
 }
 
 // MatrixOptions describes an imported origin–destination matrix: the unit of

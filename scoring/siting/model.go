@@ -135,7 +135,7 @@ type Problem struct {
 // CapacitatedMCLP it is the flow into the site, at most its capacity. Served
 // sums to CoveredWeight.
 type Result struct {
-	Selected      []string  // site ids in the order chosen (fixed sites first)
+	Selected      []string  // site ids: the fixed ones (in id order), then each next the one that adds most to the objective given those before it
 	Served        []float64 // demand weight served by each selected site, aligned with Selected
 	Objective     float64
 	UpperBound    float64 // MCLP and CapacitatedMCLP; equals Objective when ProvenOptimal

@@ -1,7 +1,10 @@
 package siting
 
 import (
+	"cmp"
+	"container/heap"
 	"math"
+	"slices"
 	"sort"
 
 	"placeplan"
@@ -57,10 +60,57 @@ func solve(in *instance, m model, pr Problem) (solution, error) {
 	if err == nil {
 		err = in.stopErr()
 	}
+	if err == nil {
+		s.sites = byGain(in, m, s.sites)
+		err = in.stopErr()
+	}
 	if err != nil {
 		return solution{}, err
 	}
 	return s, nil
+}
+
+// byGain orders the chosen sites by what each adds to the objective: the
+// fixed sites first, in id order, then one at a time the chosen site whose
+// opening adds the most to those before it (ties to the smaller id). The
+// solvers find a set, not an order (an exhaustive search enumerates sets
+// in id order); this is the order a reader can follow — each site's gain
+// is its contribution given the ones listed above it. Gains are evaluated
+// lazily, as in lazyGreedy: the objective is submodular, so a stale gain
+// bounds the current one. It leaves m holding the chosen set, and stops
+// early (its order then unfinished) once the caller's context is done.
+func byGain(in *instance, m searcher, sites []int32) []int32 {
+	m.reset()
+	out := make([]int32, 0, len(sites))
+	q := &celfQueue{rank: in.rank}
+	for _, j := range sites {
+		if in.isFixed[j] {
+			out = append(out, j)
+			continue
+		}
+		q.items = append(q.items, celfItem{j: j})
+	}
+	slices.SortFunc(out, func(a, b int32) int { return cmp.Compare(in.rank[a], in.rank[b]) })
+	for _, j := range out {
+		m.open(j)
+	}
+	for k := range q.items {
+		q.items[k].gain = m.gain(q.items[k].j)
+		q.items[k].round = 0
+	}
+	heap.Init(q)
+	for round := 0; q.Len() > 0 && !in.stopped(); {
+		if top := &q.items[0]; top.round != round {
+			top.gain, top.round = m.gain(top.j), round
+			heap.Fix(q, 0)
+			continue
+		}
+		it := heap.Pop(q).(celfItem)
+		m.open(it.j)
+		out = append(out, it.j)
+		round++
+	}
+	return out
 }
 
 // choose is solve's choice of solvers. A search that stops because the

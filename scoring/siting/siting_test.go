@@ -50,13 +50,14 @@ func TestToyMCLP(t *testing.T) {
 }
 
 // ExampleMCLP chooses two of three sites to cover the most demand within
-// 5 km of great-circle distance.
+// 5 km of great-circle distance; S (10) is listed before L (7), as it adds
+// more.
 func ExampleMCLP() {
 	d, c := toy()
 	n, _ := BuildNetwork(d, c, CostOptions{Circuity: 1, StandardKm: 5})
 	r, _ := MCLP(context.Background(), n, Problem{P: 2})
 	fmt.Println(r.Selected, r.Objective, r.Solver, r.ProvenOptimal)
-	// Output: [L S] 17 exhaustive true
+	// Output: [S L] 17 exhaustive true
 }
 
 func sortedCopy(s []string) []string {
@@ -663,5 +664,68 @@ func TestMCLPAgainstCBC(t *testing.T) {
 			}
 			checkResult(t, n, r, pr.P, pr)
 		})
+	}
+}
+
+// TestSelectedInOrderOfGain: whichever solver found the set (an exhaustive
+// search enumerates sets in id order), Selected lists the fixed sites
+// first, in id order, then at each place the site that adds the most to the
+// objective given those above it — checked against the objective computed
+// from the network (coverage, capped p-median cost, maximum flow).
+func TestSelectedInOrderOfGain(t *testing.T) {
+	type objective func(n *Network, open []bool) float64 // larger is better
+	models := []struct {
+		name  string
+		solve func(context.Context, *Network, Problem) (*Result, error)
+		value objective
+		caps  bool
+	}{
+		{"mclp", MCLP, func(n *Network, open []bool) float64 { c, _ := coverAndCost(n, open, n.Standard); return c }, false},
+		{"pmedian", PMedian, func(n *Network, open []bool) float64 { _, c := coverAndCost(n, open, n.Standard); return -c }, false},
+		{"capacitated", CapacitatedMCLP, edmondsKarp, true},
+	}
+	for _, m := range models {
+		for _, solver := range []Solver{Exhaustive, BranchAndBound, GreedySwap} {
+			for seed := uint64(1); seed <= 6; seed++ {
+				d, c := randomInstance(seed, 40, 9)
+				if m.caps {
+					randomCapacities(rand.New(rand.NewPCG(seed, 3)), c, 40*50)
+				}
+				n, err := BuildNetwork(d, c, CostOptions{Circuity: 1.3, StandardKm: 25})
+				if err != nil {
+					t.Fatal(err)
+				}
+				fixed := []string{c[seed%9].ID}
+				r, err := m.solve(context.Background(), n, Problem{P: 5, Fixed: fixed, Solver: solver})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r.Selected[0] != fixed[0] {
+					t.Fatalf("%s %s seed %d: %v: the fixed site %s must come first", m.name, solver, seed, r.Selected, fixed[0])
+				}
+				idx := map[string]int{}
+				for j, cand := range n.Candidates {
+					idx[cand.ID] = j
+				}
+				open := make([]bool, len(n.Candidates))
+				open[idx[fixed[0]]] = true
+				for k := 1; k < len(r.Selected); k++ {
+					before := m.value(n, open)
+					gain := func(id string) float64 {
+						open[idx[id]] = true
+						defer func() { open[idx[id]] = false }()
+						return m.value(n, open) - before
+					}
+					g := gain(r.Selected[k])
+					for _, later := range r.Selected[k+1:] {
+						if h := gain(later); h > g+1e-6*math.Max(1, math.Abs(before)) {
+							t.Errorf("%s %s seed %d: %v: %s (place %d) adds %.4f, but %s, listed after it, adds %.4f",
+								m.name, solver, seed, r.Selected, r.Selected[k], k+1, g, later, h)
+						}
+					}
+					open[idx[r.Selected[k]]] = true
+				}
+			}
+		}
 	}
 }
