@@ -134,8 +134,8 @@ deps-deb:
 # Every fuzz target of every package for FUZZTIME each (whole seconds, as
 # 20s), found by go test -list so that a new one cannot be left out; see
 # .ci/fuzz. test-fuzz is the short run make test makes: TEST_FUZZTIME each,
-# about 3 minutes for the 29 targets on the 2-core machine of
-# docs/BENCHMARKS.md. A crasher's input is written under the package's
+# 3 to 4½ minutes for the 29 targets on the 2-core machine of
+# docs/BENCHMARKS.md, as its load goes. A crasher's input is written under the package's
 # testdata/fuzz/FuzzX/: fix the bug and commit it as a regression test.
 FUZZTIME           ?= 20s
 FUZZMINIMIZETIME   ?= 10s
