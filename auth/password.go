@@ -196,10 +196,12 @@ func ParseHash(encoded string) (Hash, error) {
 		return bad("%v", err)
 	}
 	var err error
-	if h.Salt, err = base64.RawStdEncoding.Strict().DecodeString(parts[4]); err != nil {
+	// The decoder skips \r and \n even when strict, which would give one
+	// hash many spellings.
+	if h.Salt, err = base64.RawStdEncoding.Strict().DecodeString(parts[4]); err != nil || strings.ContainsAny(parts[4], "\r\n") {
 		return bad("salt is not unpadded base64")
 	}
-	if h.Key, err = base64.RawStdEncoding.Strict().DecodeString(parts[5]); err != nil {
+	if h.Key, err = base64.RawStdEncoding.Strict().DecodeString(parts[5]); err != nil || strings.ContainsAny(parts[5], "\r\n") {
 		return bad("key is not unpadded base64")
 	}
 	if len(h.Salt) < minSaltBytes || len(h.Salt) > maxSaltBytes {

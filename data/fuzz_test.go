@@ -2,6 +2,8 @@ package data
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"placeplan/data/internal/datatest"
@@ -25,7 +27,8 @@ func FuzzReadGeoJSON(f *testing.F) {
 }
 
 // FuzzParseInput drives the content sniffing over any bytes, as ingest does
-// for a file of unknown kind.
+// for a file of unknown kind, seeded with one file of each kind and the
+// malformed files of testdata/malformed.
 func FuzzParseInput(f *testing.F) {
 	f.Add([]byte("scheme,locality,code\nS,North,E07000177\n"))
 	f.Add([]byte("F_LSOA11CD,LSOA11NM,LSOA21CD,LSOA21NM,CHGIND\nE01000001,a,E01000001,a,U\n"))
@@ -33,6 +36,21 @@ func FuzzParseInput(f *testing.F) {
 	f.Add([]byte("msoa11cd,msoa11nm,msoa11hclnm\nE02006024,Shropshire 006,Oswestry East\n"))
 	f.Add([]byte(gz("lsoa11cd,referrals\nE01028826,3\n")))
 	f.Add([]byte("PK\x03\x04"))
+	malformed, err := filepath.Glob(filepath.Join("testdata", "malformed", "*"))
+	if err != nil || len(malformed) == 0 {
+		f.Fatalf("no files in testdata/malformed (%v)", err)
+	}
+	for _, m := range malformed {
+		switch filepath.Ext(m) {
+		case ".shp", ".shx", ".dbf", ".prj", ".cpg": // a set, fuzzed by shapefile.FuzzReadShapefile
+			continue
+		}
+		b, err := os.ReadFile(m)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ins, err := input.ReadInputs("f", bytes.NewReader(b))
 		datatest.CheckFuzzErr(t, err)

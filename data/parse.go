@@ -96,8 +96,13 @@ func ParseInput(in input.Input, opts IngestOptions) (*Part, error) {
 		return nil, err
 	}
 	if p.Kind = classifyTable(t); p.Kind == "" {
-		return nil, placeplan.Errorf(placeplan.EINVALID, "%s line 1: not a file placeplan recognises: no LSOA code column and no coordinate columns (headers: %s)",
-			in.Name, strings.Join(t.Header, ", "))
+		hint := ""
+		if len(t.Header) == 1 && strings.ContainsAny(t.Header[0], ";\t") {
+			// a spreadsheet's export where the list separator is ';', or tab-separated text
+			hint = "; the header is one column holding semicolons or tabs: placeplan reads comma-separated files"
+		}
+		return nil, placeplan.Errorf(placeplan.EINVALID, "%s line 1: not a file placeplan recognises: no LSOA code column and no coordinate columns (headers: %s)%s",
+			in.Name, strings.Join(t.Header, ", "), hint)
 	}
 	switch p.Kind {
 	case placeplan.DatasetIoD:

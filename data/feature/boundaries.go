@@ -164,6 +164,11 @@ func wgs84Polygons(g orb.Geometry, crs geo.CRS) (orb.MultiPolygon, error) {
 		}
 		return mp, nil
 	}
+	if crs == geo.BNG {
+		if err := record.CheckBNG(mp.Bound()); err != nil {
+			return nil, err
+		}
+	}
 	out, err := geo.ToWGS84(mp, crs)
 	if err != nil {
 		return nil, err

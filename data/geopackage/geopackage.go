@@ -27,7 +27,10 @@ import (
 
 // Read reads one feature layer of the GeoPackage r. layer names
 // the table; "" picks the only feature table and is an EINVALID error,
-// listing the tables, when there are several. The GeoPackage is copied to a
+// listing the tables, when there are several. A layer that is a view or a
+// virtual table, or has a virtual generated column, is an EUNSUPPORTED
+// error: reading one runs SQL or code the file brings, which need not end
+// (see gpkgCheckTable). The GeoPackage is copied to a
 // temporary file, opened read-only and the copy removed before returning.
 //
 // The CRS comes from gpkg_spatial_ref_sys: EPSG 4326 (and 4979, WGS 84 3D)
@@ -85,7 +88,9 @@ func readFile(ctx context.Context, path, layer string) (*feature.Set, error) {
 	db.SetMaxOpenConns(1)
 
 	var tables int
-	err = db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view')
+	// Tables, not views: a view runs the file's own SQL, which can loop
+	// for ever (a recursive CTE without end) — see gpkgCheckTable.
+	err = db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table'
 		AND name IN ('gpkg_contents', 'gpkg_geometry_columns', 'gpkg_spatial_ref_sys')`).Scan(&tables)
 	if err != nil {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "gpkg: not a geopackage: %w", err)
@@ -94,9 +99,17 @@ func readFile(ctx context.Context, path, layer string) (*feature.Set, error) {
 		return nil, placeplan.Errorf(placeplan.EINVALID,
 			"gpkg: not a geopackage: no gpkg_contents, gpkg_geometry_columns and gpkg_spatial_ref_sys tables")
 	}
+	for _, t := range []string{"gpkg_contents", "gpkg_geometry_columns", "gpkg_spatial_ref_sys"} {
+		if err := gpkgCheckTable(ctx, db, "table "+t, t); err != nil {
+			return nil, err
+		}
+	}
 
 	l, err := gpkgPickLayer(ctx, db, layer)
 	if err != nil {
+		return nil, err
+	}
+	if err := gpkgCheckTable(ctx, db, "layer "+l.table, l.table); err != nil {
 		return nil, err
 	}
 	crs, err := gpkgCRS(ctx, db, l)
@@ -159,6 +172,43 @@ func gpkgPickLayer(ctx context.Context, db *sql.DB, layer string) (gpkgLayer, er
 		}
 	}
 	return gpkgLayer{}, placeplan.Errorf(placeplan.ENOTFOUND, "gpkg: no feature layer %q (layers: %s)", layer, feature.ListNames(names))
+}
+
+// gpkgCheckTable refuses a table, named where in messages, whose reading
+// would run SQL of the file's own rather than read rows the file holds.
+// The specification lets a feature layer be a view, but a view can be a
+// recursive CTE that never ends (data/testdata/malformed/
+// never_ending_view.gpkg held an ingest for ever while its memory grew); a
+// virtual table runs a module's code; and a virtual generated column is an
+// expression computed on every read, such as printf('%.*c', 999999999,
+// 'x'), a gigabyte a row from a file of a few kilobytes. A table's rows
+// and stored values are bounded by the file.
+func gpkgCheckTable(ctx context.Context, db *sql.DB, where, table string) error {
+	var kind, def sql.NullString
+	err := db.QueryRowContext(ctx, `SELECT type, sql FROM sqlite_master WHERE name = ? COLLATE NOCASE AND type IN ('table', 'view')`,
+		table).Scan(&kind, &def)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return placeplan.Errorf(placeplan.EINVALID, "gpkg: %s: gpkg_contents names it, but the file has no such table", where)
+	case err != nil:
+		return placeplan.Errorf(placeplan.EINVALID, "gpkg: %s: %w", where, err)
+	case kind.String == "view":
+		return placeplan.Errorf(placeplan.EUNSUPPORTED,
+			"gpkg: %s is a view: placeplan reads feature tables only, as a view runs SQL of the file's own (save it as a table, e.g. with ogr2ogr)", where)
+	case strings.HasPrefix(strings.ToUpper(strings.Join(strings.Fields(def.String), " ")), "CREATE VIRTUAL TABLE"):
+		return placeplan.Errorf(placeplan.EUNSUPPORTED, "gpkg: %s is a virtual table: placeplan reads feature tables only", where)
+	}
+	// hidden is 2 for a virtual generated column, 3 for a stored one.
+	var column string
+	err = db.QueryRowContext(ctx, `SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 2`, table).Scan(&column)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return placeplan.Errorf(placeplan.EINVALID, "gpkg: %s: read columns: %w", where, err)
+	}
+	return placeplan.Errorf(placeplan.EUNSUPPORTED,
+		"gpkg: %s column %s is a virtual generated column: placeplan reads stored values only, as its expression runs on every read", where, column)
 }
 
 // gpkgCRS reads the layer's spatial reference system.

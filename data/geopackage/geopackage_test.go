@@ -333,6 +333,33 @@ func testGeoPackage(t testing.TB, org string, code int, def string, blobs ...[]b
 	return b
 }
 
+// editGeoPackage returns the GeoPackage b after the SQL statements.
+func editGeoPackage(t testing.TB, b []byte, stmts ...string) []byte {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "edit.gpkg")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, s := range stmts {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func TestReadGeoPackageHandMade(t *testing.T) {
 	square := gpBlob(0, wkb.MustMarshal(orb.Polygon{{{0, 0}, {0, 1}, {1, 1}, {1, 0}, {0, 0}}})) // clockwise
 	b := testGeoPackage(t, "epsg", 27700, "whatever", square, nil)
@@ -404,6 +431,32 @@ func TestReadGeoPackageMalformed(t *testing.T) {
 		{"empty", nil, "", placeplan.EINVALID, []string{"not an sqlite database"}},
 		{"corrupt sqlite", append([]byte("SQLite format 3\x00"), bytes.Repeat([]byte{0xEE}, 2000)...), "", placeplan.EINVALID,
 			[]string{"gpkg: not a geopackage: "}},
+		{"a view that never ends", editGeoPackage(t, testGeoPackage(t, "EPSG", 4326, "x", square),
+			`CREATE VIEW loop AS WITH RECURSIVE c(fid) AS (SELECT 1 UNION ALL SELECT fid + 1 FROM c) SELECT fid, NULL AS geom FROM c`,
+			`INSERT INTO gpkg_contents (table_name, data_type, srs_id) VALUES ('loop', 'features', 9000)`,
+			`INSERT INTO gpkg_geometry_columns VALUES ('loop', 'geom', 'POINT', 9000, 0, 0)`), "loop", placeplan.EUNSUPPORTED,
+			[]string{"gpkg: layer loop is a view: placeplan reads feature tables only"}},
+		{"gpkg_contents a view", editGeoPackage(t, testGeoPackage(t, "EPSG", 4326, "x", square),
+			`ALTER TABLE gpkg_contents RENAME TO contents`, `CREATE VIEW gpkg_contents AS SELECT * FROM contents`), "", placeplan.EINVALID,
+			[]string{"gpkg: not a geopackage: no gpkg_contents, gpkg_geometry_columns and gpkg_spatial_ref_sys tables"}},
+		{"a virtual table", editGeoPackage(t, testGeoPackage(t, "EPSG", 4326, "x", square),
+			`CREATE VIRTUAL TABLE spatial USING rtree(id, minx, maxx, miny, maxy)`,
+			`INSERT INTO gpkg_contents (table_name, data_type, srs_id) VALUES ('spatial', 'features', 9000)`,
+			`INSERT INTO gpkg_geometry_columns VALUES ('spatial', 'geom', 'POINT', 9000, 0, 0)`), "spatial", placeplan.EUNSUPPORTED,
+			[]string{"gpkg: layer spatial is a virtual table"}},
+		{"contents names a missing table", editGeoPackage(t, testGeoPackage(t, "EPSG", 4326, "x", square),
+			`INSERT INTO gpkg_contents (table_name, data_type, srs_id) VALUES ('gone', 'features', 9000)`,
+			`INSERT INTO gpkg_geometry_columns VALUES ('gone', 'geom', 'POINT', 9000, 0, 0)`), "gone", placeplan.EINVALID,
+			[]string{"gpkg: layer gone: gpkg_contents names it, but the file has no such table"}},
+		{"a virtual generated column", editGeoPackage(t, testGeoPackage(t, "EPSG", 4326, "x", square),
+			`ALTER TABLE areas ADD COLUMN big TEXT GENERATED ALWAYS AS (printf('%.*c', 999999999, 'x')) VIRTUAL`), "", placeplan.EUNSUPPORTED,
+			[]string{"gpkg: layer areas column big is a virtual generated column"}},
+		{"a virtual generated column in gpkg_contents", editGeoPackage(t, testGeoPackage(t, "EPSG", 4326, "x", square),
+			`ALTER TABLE gpkg_contents ADD COLUMN big TEXT GENERATED ALWAYS AS (printf('%.*c', 999999999, 'x')) VIRTUAL`), "", placeplan.EUNSUPPORTED,
+			[]string{"gpkg: table gpkg_contents column big is a virtual generated column"}},
+		{"srs not defined", editGeoPackage(t, testGeoPackage(t, "EPSG", 4326, "x", square),
+			`UPDATE gpkg_geometry_columns SET srs_id = 27700`), "", placeplan.EINVALID,
+			[]string{"gpkg: layer areas: srs_id 27700 is not in gpkg_spatial_ref_sys"}},
 		{"lambert crs", testGeoPackage(t, "ESRI", 3034, datatest.LambertPrj, square), "", placeplan.EUNSUPPORTED,
 			[]string{`gpkg: layer areas: unsupported crs "ETRS_1989_LCC" (projection Lambert_Conformal_Conic)`}},
 		{"line geometry", testGeoPackage(t, "EPSG", 4326, "x", square, line), "", placeplan.EUNSUPPORTED,

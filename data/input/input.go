@@ -177,12 +177,12 @@ func expandZip(name string, raw []byte) ([]Input, error) {
 		}
 		rc, err := f.Open()
 		if err != nil {
-			return nil, placeplan.Errorf(placeplan.EINVALID, "%s: %s: %w", name, f.Name, err)
+			return nil, placeplan.Errorf(placeplan.EINVALID, "%s: %s: damaged zip archive: %w", name, f.Name, err)
 		}
 		b, err := io.ReadAll(io.LimitReader(rc, maxInputBytes-total+1))
 		rc.Close()
 		if err != nil {
-			return nil, placeplan.Errorf(placeplan.EINVALID, "%s: %s: %w", name, f.Name, err)
+			return nil, placeplan.Errorf(placeplan.EINVALID, "%s: %s: damaged zip archive: %w", name, f.Name, err)
 		}
 		total += int64(len(b))
 		if total > maxInputBytes {

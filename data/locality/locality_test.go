@@ -1,16 +1,21 @@
 package locality_test
 
 import (
+	"compress/gzip"
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/data/internal/datatest"
 	"placeplan/data/locality"
 	"placeplan/data/record"
 	"placeplan/data/registry"
+	"placeplan/data/table"
 )
 
 // defaultStore returns an in-memory store holding the embedded default.
@@ -114,4 +119,85 @@ func TestResolveRefusals(t *testing.T) {
 	if len(res.Localities) != 1 || res.Localities[0].Name != "A" {
 		t.Errorf("localities %+v, want A alone (row 6 is for LSOA 2021)", res.Localities)
 	}
+}
+
+// FuzzReadLocalities reads any bytes as a locality definition CSV and
+// resolves what it reads over the default LSOA 2011 areas, as ingest
+// does. Reading may fail only with an error naming the file; resolving
+// must put each area in at most one locality of a scheme, and only areas
+// that exist. It is seeded with the head of the embedded default's
+// definitions (Shropshire's by House of Commons Library MSOA name,
+// Oxfordshire's by district code), rows naming LSOAs, MSOAs and a
+// geography, and the malformed Windows-1252 definitions of
+// ../testdata/malformed.
+func FuzzReadLocalities(f *testing.F) {
+	// The default's LSOA 2011 areas, from its lookup (loading the default
+	// into a store, as the other tests do, took longer than test-fuzz's
+	// whole run of a target).
+	lf, err := os.Open(filepath.Join("..", "default", "lsoa11_msoa11_lad19_lookup.csv.gz"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer lf.Close()
+	zr, err := gzip.NewReader(lf)
+	if err != nil {
+		f.Fatal(err)
+	}
+	lookup, err := table.ReadLookup("lsoa11_msoa11_lad19_lookup.csv", zr)
+	if err != nil {
+		f.Fatal(err)
+	}
+	areas := lookup.Areas
+	known := map[string]bool{}
+	for _, a := range areas {
+		known[a.Code] = true
+	}
+	msoas, err := registry.MSOAs()
+	if err != nil {
+		f.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join("..", "default", "localities.csv"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(b), "\n")
+	f.Add([]byte(strings.Join(lines[:min(8, len(lines))], "")))
+	for _, l := range lines {
+		if strings.Contains(l, "E07000") { // the first row by district code
+			f.Add([]byte(lines[0] + l))
+			break
+		}
+	}
+	f.Add([]byte("\ufeffscheme,locality,code,geography\r\nS,Oswestry,E02006024,lsoa11\r\nS,Ludlow,E01028826,\r\nT,Telford,E06000020,lsoa21\r\n"))
+	f.Add([]byte("locality,msoa11hclnm\nNorth,\"Gobowen, St Martin's & Weston Rhyn\"\nNorth,oswestry east\n"))
+	if b, err = os.ReadFile(filepath.Join("..", "testdata", "malformed", "windows1252_localities.csv")); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		tb, err := table.Read("l.csv", b)
+		datatest.CheckFuzzErrNames(t, err, "l.csv")
+		if err != nil {
+			return
+		}
+		defs, err := table.Localities(tb)
+		datatest.CheckFuzzErrNames(t, err, "l.csv")
+		if err != nil {
+			return
+		}
+		res := locality.Resolve(defs, placeplan.LSOA2011, areas, msoas)
+		owner := map[[2]string]string{}
+		for _, l := range res.Localities {
+			for _, a := range l.Areas {
+				if !known[a] {
+					t.Fatalf("locality %q of %q holds %s, which is no loaded area", l.Name, l.Scheme, a)
+				}
+				k := [2]string{l.Scheme, a}
+				if prev, dup := owner[k]; dup {
+					t.Fatalf("area %s is in both %q and %q of %q", a, prev, l.Name, l.Scheme)
+				}
+				owner[k] = l.Name
+			}
+		}
+	})
 }

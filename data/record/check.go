@@ -99,6 +99,9 @@ func PointToWGS84(p orb.Point, crs geo.CRS) (orb.Point, error) {
 		if p[0] < -10000 || p[0] > 800000 || p[1] < -20000 || p[1] > 1400000 {
 			return p, fmt.Errorf("easting/northing (%g, %g) is outside the British National Grid", p[0], p[1])
 		}
+		if err := CheckBNG(orb.Bound{Min: p, Max: p}); err != nil {
+			return p, err
+		}
 		lon, lat := geo.BNGToWGS84(p[0], p[1])
 		return orb.Point{lon, lat}, nil
 	}
@@ -121,6 +124,18 @@ func CheckLonLat(b orb.Bound) error {
 			return fmt.Errorf("coordinates such as (%.0f, %.0f) look like British National Grid metres, but the file is read as WGS84: declare EPSG:27700 (a \"crs\" member, a .prj, or --crs EPSG:27700)", b.Min[0], b.Min[1])
 		}
 		return fmt.Errorf("coordinates such as (%g, %g) are outside longitude/latitude range", b.Min[0], b.Min[1])
+	}
+	return nil
+}
+
+// CheckBNG catches the converse mistake: longitude/latitude degrees in a
+// file that claims to be British National Grid (a GeoPackage with the
+// wrong srs_id, a wrong .prj). Grid coordinates within 180 m and 90 m of
+// the grid's origin lie in the Atlantic south-west of the Isles of Scilly,
+// where no area or site is.
+func CheckBNG(b orb.Bound) error {
+	if math.Abs(b.Min[0]) <= 180 && math.Abs(b.Max[0]) <= 180 && math.Abs(b.Min[1]) <= 90 && math.Abs(b.Max[1]) <= 90 {
+		return fmt.Errorf("coordinates such as (%g, %g) look like longitude/latitude degrees, but the file is read as British National Grid metres: declare EPSG:4326 (the .prj, the GeoPackage srs_id, or --crs EPSG:4326)", b.Min[0], b.Min[1])
 	}
 	return nil
 }

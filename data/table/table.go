@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"placeplan"
 	"placeplan/data/record"
@@ -33,12 +34,15 @@ type Table struct {
 }
 
 // Read reads CSV from b: it accepts a UTF-8 byte-order mark, CRLF line
-// ends and quoted fields, and requires every record to have as many fields
-// as the header.
+// ends and quoted fields, and requires UTF-8 text and every record to have
+// as many fields as the header.
 func Read(name string, b []byte) (*Table, error) {
 	b = record.TrimBOM(b)
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "%s: empty file", name)
+	}
+	if err := checkUTF8(name, b); err != nil {
+		return nil, err
 	}
 	r := csv.NewReader(bytes.NewReader(b))
 	r.ReuseRecord = false
@@ -72,6 +76,31 @@ func Read(name string, b []byte) (*Table, error) {
 		return nil, placeplan.Errorf(placeplan.EINVALID, "%s: no data rows after the header", name)
 	}
 	return t, nil
+}
+
+// checkUTF8 refuses text that is not UTF-8, naming the line and the first
+// bad byte: a name in Windows-1252 (as Excel saves "CSV (Comma
+// delimited)") would otherwise be stored as bytes no page or scenario can
+// match, and a UTF-16 file ("Unicode Text") read as columns of garbage.
+func checkUTF8(name string, b []byte) error {
+	if bytes.HasPrefix(b, []byte{0xff, 0xfe}) || bytes.HasPrefix(b, []byte{0xfe, 0xff}) {
+		return placeplan.Errorf(placeplan.EINVALID, "%s: UTF-16 text, not UTF-8: save the file as CSV UTF-8", name)
+	}
+	if utf8.Valid(b) {
+		return nil
+	}
+	at := 0
+	for at < len(b) {
+		r, n := utf8.DecodeRune(b[at:])
+		if r == utf8.RuneError && n <= 1 {
+			break
+		}
+		at += n
+	}
+	line := 1 + bytes.Count(b[:at], []byte("\n"))
+	col := 1 + utf8.RuneCount(b[bytes.LastIndexByte(b[:at], '\n')+1:at])
+	return placeplan.Errorf(placeplan.EINVALID,
+		"%s line %d, character %d: byte 0x%02x is not UTF-8 (a Windows-1252 file?): save the file as CSV UTF-8", name, line, col, b[at])
 }
 
 // ReadFrom is Read over everything r holds.

@@ -59,6 +59,24 @@ func CheckFuzzErr(t *testing.T, err error) {
 	}
 }
 
+// CheckFuzzErrNames is CheckFuzzErr for a reader of the file name: the
+// error must also be a *placeplan.Error whose message starts with name,
+// so that it says which file was at fault.
+func CheckFuzzErrNames(t *testing.T, err error, name string) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	CheckFuzzErr(t, err)
+	var e *placeplan.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error %v (%T), want a *placeplan.Error", err, err)
+	}
+	if !strings.HasPrefix(err.Error(), name) {
+		t.Fatalf("error %q does not start with the file's name %q", err, name)
+	}
+}
+
 // ReadShared returns the contents of a file under ../shared/data
 // (SharedData), gunzipped when its name ends in .gz, and its name without
 // that suffix.
