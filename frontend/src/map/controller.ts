@@ -50,8 +50,10 @@ const SOURCE = { source: 'areas', sourceLayer: 'areas' } as const;
 
 /** fitPadding keeps what the map is fitted to clear of the legend at its bottom left, where the map is wide enough. */
 function fitPadding(container: HTMLElement): maplibregl.PaddingOptions {
+  // The legend sits bottom left: beside what is fitted on a wide map, and
+  // under it on a narrow one (two maps side by side).
   const wide = container.clientWidth > 640;
-  return { top: 32, right: 56, bottom: 32, left: wide ? 320 : 32 };
+  return { top: 32, right: 56, bottom: wide ? 32 : Math.min(280, Math.round(container.clientHeight / 3)), left: wide ? 320 : 32 };
 }
 
 export class MapController {
@@ -68,6 +70,8 @@ export class MapController {
   private dismissed = false;
   private announceTimer: ReturnType<typeof setTimeout> | null = null;
   private syncing = false;
+  /** the last fit, held (and made again on a resize) until the map is moved by hand */
+  private lastFit: { bbox: [number, number, number, number]; maxZoom: number } | null = null;
 
   constructor(o: ControllerOptions) {
     this.opts = o;
@@ -87,6 +91,9 @@ export class MapController {
       fadeDuration: 0,
       cancelPendingTileRequestsWhileZooming: true,
     });
+    // A move someone makes (with an originalEvent: a drag, a wheel, a key)
+    // ends the hold of the last fit.
+    this.map.on('movestart', (e) => { if ((e as { originalEvent?: Event }).originalEvent) this.lastFit = null; });
     this.map.keyboard.disableRotation();
     this.map.touchZoomRotate.disableRotation();
     this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
@@ -338,8 +345,14 @@ export class MapController {
     }
   }
 
-  /** fit moves the map to show a bounding box [w, s, e, n], clear of the legend. */
+  /**
+   * fit moves the map to show a bounding box [w, s, e, n], clear of the
+   * legend. The fit holds until someone moves the map: a resize (a second
+   * map opening beside this one, a narrower window) fits the box again to
+   * the new size, where keeping the centre would leave it off to one side.
+   */
   fit(bbox: [number, number, number, number], maxZoom = 13): void {
+    this.lastFit = { bbox, maxZoom };
     this.map.fitBounds(bbox, { padding: fitPadding(this.map.getContainer()), maxZoom, duration: 600 });
   }
 
@@ -372,6 +385,8 @@ export class MapController {
 
   resize(): void {
     this.map.resize();
+    const f = this.lastFit;
+    if (f) this.map.fitBounds(f.bbox, { padding: fitPadding(this.map.getContainer()), maxZoom: f.maxZoom, duration: 0 });
   }
 
   destroy(): void {
