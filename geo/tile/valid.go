@@ -100,8 +100,21 @@ func spike(p, q *iseg) bool {
 
 // fixer holds the working memory of one feature's repair.
 type fixer struct {
-	segs []iseg
-	hot  []ipt
+	segs  []iseg
+	tmp   []iseg
+	keys  []uint64
+	hot   []ipt
+	frags []frag
+	stops []stop
+	// faces' graph, reused
+	edges                      []edge
+	pts                        []ipt
+	from, out, start, pos, cyc []int32
+	parent, at, queue          []int32
+	weight, wind               []int64
+	cycStart                   []int
+	cycArea                    []int64
+	known, seen                []bool
 }
 
 // load makes the edges of rings, closed rings of grid points.
@@ -119,20 +132,43 @@ func (f *fixer) load(rings [][]ipt) {
 			f.segs = append(f.segs, iseg{a: a, b: b, ring: int32(ri), i: i, n: n, lo: lo, hi: hi})
 		}
 	}
-	slices.SortFunc(f.segs, func(p, q iseg) int {
-		if c := cmp.Compare(p.lo.x, q.lo.x); c != 0 {
-			return c
+	if len(f.segs) > bruteForceSegs {
+		// By least x (offset to be non-negative), then input order.
+		f.keys = f.keys[:0]
+		for i := range f.segs {
+			f.keys = append(f.keys, uint64(f.segs[i].lo.x+1<<30)<<32|uint64(i))
 		}
-		if c := cmp.Compare(p.ring, q.ring); c != 0 {
-			return c
+		slices.Sort(f.keys)
+		f.tmp = f.tmp[:0]
+		for _, k := range f.keys {
+			f.tmp = append(f.tmp, f.segs[uint32(k)])
 		}
-		return cmp.Compare(p.i, q.i)
-	})
+		f.segs, f.tmp = f.tmp, f.segs
+	}
 }
+
+// bruteForceSegs is the most edges whose pairs are all tried; more are
+// swept in order of their least x.
+const bruteForceSegs = 32
 
 // pairs calls fn for every two edges whose bounding boxes meet, until fn
 // returns false; it reports whether fn always returned true.
 func (f *fixer) pairs(fn func(p, q *iseg) bool) bool {
+	if len(f.segs) <= bruteForceSegs {
+		for i := range f.segs {
+			p := &f.segs[i]
+			for j := i + 1; j < len(f.segs); j++ {
+				q := &f.segs[j]
+				if q.hi.x < p.lo.x || p.hi.x < q.lo.x || q.hi.y < p.lo.y || p.hi.y < q.lo.y {
+					continue
+				}
+				if !fn(p, q) {
+					return false
+				}
+			}
+		}
+		return true
+	}
 	for i := range f.segs {
 		p := &f.segs[i]
 		for j := i + 1; j < len(f.segs) && f.segs[j].lo.x <= p.hi.x; j++ {
@@ -148,17 +184,45 @@ func (f *fixer) pairs(fn func(p, q *iseg) bool) bool {
 	return true
 }
 
-// simple reports whether the loaded edges touch nowhere but where
-// consecutive edges of a ring meet, without folding back: every ring is
-// simple and no two rings meet.
-func (f *fixer) simple() bool {
-	return f.pairs(func(p, q *iseg) bool {
-		if adjacent(p, q) {
-			return !spike(p, q) && (p.n > 2)
+// tangle says how a feature's edges meet.
+type tangle int
+
+const (
+	// untouched: edges meet only where consecutive edges of a ring do,
+	// without folding back — every ring is simple and no two rings meet.
+	untouched tangle = iota
+	// noded: edges meet elsewhere too, but only at vertices of both or
+	// as the same edge, so the rings need rebuilding but not snapping.
+	noded
+	// tangled: edges cross, or a vertex lies inside another edge.
+	tangled
+)
+
+// interior reports whether grid point p lies on segment a–b but is not
+// an end of it.
+func interior(p, a, b ipt) bool {
+	return p != a && p != b && cross(a, b, p) == 0 && onSeg(a, b, p)
+}
+
+// check says how the loaded edges meet.
+func (f *fixer) check() tangle {
+	t := untouched
+	f.pairs(func(p, q *iseg) bool {
+		if adjacent(p, q) && !spike(p, q) && p.n > 2 {
+			return true
 		}
-		any, _ := meet(p, q)
-		return !any
+		any, proper := meet(p, q)
+		switch {
+		case !any:
+			return true
+		case proper || interior(p.a, q.a, q.b) || interior(p.b, q.a, q.b) || interior(q.a, p.a, p.b) || interior(q.b, p.a, p.b):
+			t = tangled
+			return false
+		}
+		t = noded
+		return true
 	})
+	return t
 }
 
 // crossing returns the grid point nearest the crossing of properly
@@ -234,11 +298,8 @@ const maxSnapDepth = 32
 // snap appends to out the fragments of a→b snapped to the hot pixels it
 // passes through, re-snapping each fragment in turn.
 func (f *fixer) snap(a, b ipt, depth int, out []frag) []frag {
-	type stop struct {
-		at frac
-		p  ipt
-	}
-	var stops []stop
+	base := len(f.stops)
+	defer func() { f.stops = f.stops[:base] }()
 	lo := ipt{min(a.x, b.x), min(a.y, b.y)}
 	hi := ipt{max(a.x, b.x), max(a.y, b.y)}
 	i, _ := slices.BinarySearchFunc(f.hot, lo, comparePts)
@@ -248,9 +309,12 @@ func (f *fixer) snap(a, b ipt, depth int, out []frag) []frag {
 			continue
 		}
 		if t, ok := enter(a, b, h); ok {
-			stops = append(stops, stop{t, h})
+			f.stops = append(f.stops, stop{t, h})
 		}
 	}
+	// Deeper calls append after these and may move f.stops: keep this
+	// slice of them.
+	stops := f.stops[base:]
 	if len(stops) <= 2 || depth >= maxSnapDepth {
 		return append(out, frag{a, b})
 	}
@@ -272,13 +336,52 @@ func (f *fixer) snap(a, b ipt, depth int, out []frag) []frag {
 	return out
 }
 
+// stop is a hot pixel p an edge enters a fraction at of the way along.
+type stop struct {
+	at frac
+	p  ipt
+}
+
+// edge is an undirected edge u–v (u < v) run net more times from u to v
+// than back.
+type edge struct {
+	u, v ipt
+	net  int64
+}
+
+// grow returns s resized to n zero elements, reusing its array when it
+// is large enough.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
 // frag is a snapped edge a→b.
 type frag struct{ a, b ipt }
 
 // rebuild returns the valid polygons (exterior ring then holes, each
 // closed, exteriors positive) of the region the loaded edges wind
 // around positively.
-func (f *fixer) rebuild() [][][]ipt {
+func (f *fixer) rebuild(t tangle) [][][]ipt {
+	// Edges that meet only at vertices need no snapping.
+	frags := f.frags[:0]
+	if t != tangled {
+		for i := range f.segs {
+			frags = append(frags, frag{f.segs[i].a, f.segs[i].b})
+		}
+	} else {
+		frags = f.snapAll(frags)
+	}
+	f.frags = frags
+	return f.faces(frags)
+}
+
+// snapAll appends the loaded edges snap-rounded to frags.
+func (f *fixer) snapAll(frags []frag) []frag {
 	// Hot pixels: every vertex and every rounded crossing.
 	f.hot = f.hot[:0]
 	for i := range f.segs {
@@ -293,32 +396,41 @@ func (f *fixer) rebuild() [][][]ipt {
 	slices.SortFunc(f.hot, comparePts)
 	f.hot = slices.Compact(f.hot)
 
-	// Snapped edges, counted with direction: net[e] is how many more
-	// times edge e runs from its lesser end to its greater than back.
-	var frags []frag
 	for i := range f.segs {
 		frags = f.snap(f.segs[i].a, f.segs[i].b, 0, frags)
 	}
-	type edge struct {
-		u, v ipt // u < v
-		net  int64
-	}
-	var edges []edge
-	index := map[[2]ipt]int{}
-	for _, fr := range frags {
+	return frags
+}
+
+// faces returns the polygons of the region frags, edges that meet only
+// at shared vertices, wind around positively.
+func (f *fixer) faces(frags []frag) [][][]ipt {
+	// Edges counted with direction: net is how many more times an edge
+	// runs from its lesser end to its greater than back.
+	edges := grow(f.edges, len(frags))
+	f.edges = edges
+	for i, fr := range frags {
 		u, v, d := fr.a, fr.b, int64(1)
 		if v.less(u) {
 			u, v, d = v, u, -1
 		}
-		k := [2]ipt{u, v}
-		e, ok := index[k]
-		if !ok {
-			e = len(edges)
-			index[k] = e
-			edges = append(edges, edge{u: u, v: v})
-		}
-		edges[e].net += d
+		edges[i] = edge{u: u, v: v, net: d}
 	}
+	slices.SortStableFunc(edges, func(e, g edge) int {
+		if c := comparePts(e.u, g.u); c != 0 {
+			return c
+		}
+		return comparePts(e.v, g.v)
+	})
+	merged := edges[:0]
+	for _, e := range edges {
+		if k := len(merged) - 1; k >= 0 && merged[k].u == e.u && merged[k].v == e.v {
+			merged[k].net += e.net
+			continue
+		}
+		merged = append(merged, e)
+	}
+	edges = merged
 	edges = slices.DeleteFunc(edges, func(e edge) bool { return e.net == 0 })
 	if len(edges) == 0 {
 		return nil
@@ -327,19 +439,21 @@ func (f *fixer) rebuild() [][][]ipt {
 	// Half-edges 2e (u→v) and 2e+1 (v→u); weight is the winding
 	// number gained crossing from right to left.
 	nh := 2 * len(edges)
-	vid := map[ipt]int32{}
-	var pts []ipt
-	vertex := func(p ipt) int32 {
-		id, ok := vid[p]
-		if !ok {
-			id = int32(len(pts))
-			vid[p] = id
-			pts = append(pts, p)
-		}
-		return id
+	pts := f.pts[:0]
+	for _, e := range edges {
+		pts = append(pts, e.u, e.v)
 	}
-	from := make([]int32, nh)
-	weight := make([]int64, nh)
+	slices.SortFunc(pts, comparePts)
+	pts = slices.Compact(pts)
+	vertex := func(p ipt) int32 {
+		i, _ := slices.BinarySearchFunc(pts, p, comparePts)
+		return int32(i)
+	}
+	f.pts = pts
+	from := grow(f.from, nh)
+	f.from = from
+	weight := grow(f.weight, nh)
+	f.weight = weight
 	for e, ed := range edges {
 		from[2*e], from[2*e+1] = vertex(ed.u), vertex(ed.v)
 		weight[2*e], weight[2*e+1] = ed.net, -ed.net
@@ -356,7 +470,8 @@ func (f *fixer) rebuild() [][][]ipt {
 		return 1
 	}
 	// Outgoing half-edges grouped by vertex, anticlockwise.
-	out := make([]int32, nh)
+	out := grow(f.out, nh)
+	f.out = out
 	for h := range out {
 		out[h] = int32(h)
 	}
@@ -370,14 +485,16 @@ func (f *fixer) rebuild() [][][]ipt {
 		}
 		return -cmp.Compare(cross(ipt{}, dg, dh), 0)
 	})
-	start := make([]int32, len(pts)+1) // out[start[v]:start[v+1]] leave v
+	start := grow(f.start, len(pts)+1) // out[start[v]:start[v+1]] leave v
+	f.start = start
 	for _, h := range out {
 		start[from[h]+1]++
 	}
 	for v := range pts {
 		start[v+1] += start[v]
 	}
-	pos := make([]int32, nh) // h's index in out
+	pos := grow(f.pos, nh) // h's index in out
+	f.pos = pos
 	for i, h := range out {
 		pos[h] = int32(i)
 	}
@@ -399,12 +516,12 @@ func (f *fixer) rebuild() [][][]ipt {
 	all := func(int) bool { return true }
 
 	// Face cycles, their areas and connected components.
-	cyc := make([]int32, nh)
+	cyc := grow(f.cyc, nh)
+	f.cyc = cyc
 	for h := range cyc {
 		cyc[h] = -1
 	}
-	var cycStart []int
-	var cycArea []int64
+	cycStart, cycArea := f.cycStart[:0], f.cycArea[:0]
 	for h := range nh {
 		if cyc[h] >= 0 {
 			continue
@@ -418,7 +535,9 @@ func (f *fixer) rebuild() [][][]ipt {
 		}
 		cycArea = append(cycArea, a)
 	}
-	parent := make([]int32, len(pts))
+	f.cycStart, f.cycArea = cycStart, cycArea
+	parent := grow(f.parent, len(pts))
+	f.parent = parent
 	for v := range parent {
 		parent[v] = int32(v)
 	}
@@ -439,9 +558,10 @@ func (f *fixer) rebuild() [][][]ipt {
 	// Winding numbers: a component's outer cycle (negative area) winds
 	// as its surroundings do — the winding of its vertex by every other
 	// component's edges — and crossing an edge adds its weight.
-	wind := make([]int64, len(cycStart))
-	known := make([]bool, len(cycStart))
-	var queue []int32
+	wind := grow(f.wind, len(cycStart))
+	known := grow(f.known, len(cycStart))
+	queue := f.queue[:0]
+	f.wind, f.known = wind, known
 	for c, a := range cycArea {
 		if a >= 0 {
 			continue
@@ -482,8 +602,10 @@ func (f *fixer) rebuild() [][][]ipt {
 	// The region's boundary, region on the left, walked face by face
 	// and cut into simple rings.
 	kept := func(h int) bool { return wind[cyc[h]] > 0 && wind[cyc[h^1]] <= 0 }
-	seen := make([]bool, nh)
-	at := make([]int32, len(pts)) // a vertex's place in the walk's stack, +1
+	f.queue = queue
+	seen := grow(f.seen, nh)
+	at := grow(f.at, len(pts)) // a vertex's place in the walk's stack, +1
+	f.seen, f.at = seen, at
 	type loop struct {
 		pts  []ipt
 		area int64 // twice the signed area

@@ -205,13 +205,21 @@ func TestRebuildTable(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var f fixer
 			f.load(tc.rings)
-			if got := f.simple(); got != tc.simple {
-				t.Fatalf("simple() = %v, want %v", got, tc.simple)
+			tg := f.check()
+			if got := tg == untouched; got != tc.simple {
+				t.Fatalf("check() = %v, want untouched %v", tg, tc.simple)
 			}
 			if tc.simple {
 				return
 			}
-			polys := f.rebuild()
+			polys := f.rebuild(tg)
+			if tg == noded {
+				// The same without the short cut: snapped first.
+				f.load(tc.rings)
+				if snapped := f.rebuild(tangled); !slices.EqualFunc(snapped, polys, func(a, b [][]ipt) bool { return slices.EqualFunc(a, b, slices.Equal) }) {
+					t.Errorf("noded %v, snapped %v", polys, snapped)
+				}
+			}
 			var counts []int
 			var area int64
 			for _, p := range polys {

@@ -296,7 +296,8 @@ func (s *scratch) polygons() bool {
 	s.ringsBuf = rs
 	s.fix.load(rs)
 	found := false
-	if s.fix.simple() {
+	t := s.fix.check()
+	if t == untouched {
 		shell := false
 		for i, r := range s.rings {
 			if r.exterior {
@@ -312,7 +313,7 @@ func (s *scratch) polygons() bool {
 		}
 		return found
 	}
-	for _, p := range s.fix.rebuild() {
+	for _, p := range s.fix.rebuild(t) {
 		if !validRingI(p[0], true) {
 			continue
 		}
