@@ -1,11 +1,7 @@
 package tile
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -14,60 +10,8 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"placeplan/geo"
+	"placeplan/internal/mvtcheck"
 )
-
-// validityScript checks tiles with GDAL's MVT driver and GEOS's IsValid.
-var validityScript = filepath.Join("testdata", "mvt_validity.py")
-
-// debianPython is the Python that Debian's python3-gdal installs into.
-const debianPython = "/usr/bin/python3"
-
-// gdalValidity returns, for each tile in order, how many polygon features
-// GDAL reads from it and the invalid ones GEOS finds (reason and WKT), or
-// skips the test when Debian's python3-gdal is not installed.
-func gdalValidity(t *testing.T, tiles [][]byte) []tileValidity {
-	t.Helper()
-	if err := exec.Command(debianPython, "-c", "from osgeo import ogr").Run(); err != nil {
-		t.Skipf("GDAL's Python bindings (Debian python3-gdal) are not installed (%v); skipping the GEOS validity oracle", err)
-	}
-	dir := t.TempDir()
-	args := []string{validityScript}
-	for i, b := range tiles {
-		// Not z/x/y.pbf: GDAL then reports integer tile coordinates.
-		p := filepath.Join(dir, fmt.Sprintf("tile%05d.mvt", i))
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		args = append(args, p)
-	}
-	out, err := exec.Command(debianPython, args...).Output()
-	if err != nil {
-		t.Fatalf("%s: %v", validityScript, err)
-	}
-	var byPath map[string]tileValidity
-	if err := json.Unmarshal(out, &byPath); err != nil {
-		t.Fatalf("%s: %v", validityScript, err)
-	}
-	res := make([]tileValidity, len(tiles))
-	for i := range tiles {
-		r, ok := byPath[args[i+1]]
-		if !ok {
-			t.Fatalf("%s did not report %s", validityScript, args[i+1])
-		}
-		res[i] = r
-	}
-	return res
-}
-
-// tileValidity is what mvt_validity.py reports for one tile.
-type tileValidity struct {
-	Polygons int `json:"polygons"`
-	Invalid  []struct {
-		Feature int    `json:"feature"`
-		Reason  string `json:"reason"`
-		WKT     string `json:"wkt"`
-	} `json:"invalid"`
-}
 
 // servedTolerance is the simplification of the areas layer the server
 // tiles (scenario/tiles): 4 units below zoom 11, 2 from it.
@@ -80,7 +24,7 @@ func servedTolerance(z maptile.Zoom) float64 {
 
 // checkValidTiles encodes tiles of l at every zoom minZ..maxZ (perZoom
 // sampled tiles holding features of fc, plus the tile over fc's first
-// feature) and has GDAL check every polygon; it fails on any invalid one
+// feature) and has GDAL check every polygon (package mvtcheck); it fails on any invalid one
 // and logs the count per zoom.
 func checkValidTiles(t *testing.T, fc *geojson.FeatureCollection, l *Layer, minZ, maxZ maptile.Zoom, perZoom int) {
 	t.Helper()
@@ -103,26 +47,13 @@ func checkValidTiles(t *testing.T, fc *geojson.FeatureCollection, l *Layer, minZ
 			}
 		}
 	}
-	res := gdalValidity(t, tiles)
-	polys := map[maptile.Zoom]int{}
-	bad := map[maptile.Zoom]int{}
-	shown := 0
-	for i, r := range res {
-		z := addrs[i].Z
-		polys[z] += r.Polygons
-		bad[z] += len(r.Invalid)
-		for _, inv := range r.Invalid {
-			if shown++; shown <= 10 {
-				t.Errorf("tile %d/%d/%d feature %d is invalid: %s\n%s", z, addrs[i].X, addrs[i].Y, inv.Feature, inv.Reason, inv.WKT)
-			}
-		}
+	zooms := make([]int, len(addrs))
+	for i, a := range addrs {
+		zooms[i] = int(a.Z)
 	}
-	line := ""
-	total := 0
-	for z := minZ; z <= maxZ; z++ {
-		total += polys[z]
-		line += fmt.Sprintf(" z%d %d/%d (%.1f %%);", z, bad[z], polys[z], 100*float64(bad[z])/float64(max(polys[z], 1)))
-	}
+	line, total := mvtcheck.Tally(t, mvtcheck.Check(t, tiles), zooms, int(minZ), int(maxZ), func(i int) string {
+		return fmt.Sprintf("tile %d/%d/%d", addrs[i].Z, addrs[i].X, addrs[i].Y)
+	})
 	t.Logf("%d tiles, invalid polygons per zoom:%s", len(tiles), line)
 	if total == 0 {
 		t.Fatal("no polygon was checked")
