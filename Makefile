@@ -96,10 +96,11 @@ test-browser: build
 	cd frontend && PLACEPLAN_BIN=$(CURDIR)/$(BIN) npm run test:browser --silent
 
 # Debian packages the tests use — GDAL (the oracle for shapefiles,
-# GeoPackages and reprojection), Chromium, and CBC (the exact MILP oracle for
+# GeoPackages and reprojection; its Python bindings check tiles' polygons
+# with GEOS), Chromium, and CBC (the exact MILP oracle for
 # site selection) — installed with apt-get when
 # missing and we are root; and the npm packages of the browser test.
-DEB_NEEDED = $(if $(shell command -v ogr2ogr),,gdal-bin) $(if $(wildcard /usr/bin/chromium),,chromium) $(if $(shell command -v cbc),,coinor-cbc) $(if $(shell command -v sqlite3),,sqlite3) \
+DEB_NEEDED = $(if $(shell command -v ogr2ogr),,gdal-bin) $(if $(shell /usr/bin/python3 -c 'import osgeo' 2>/dev/null && echo y),,python3-gdal) $(if $(wildcard /usr/bin/chromium),,chromium) $(if $(shell command -v cbc),,coinor-cbc) $(if $(shell command -v sqlite3),,sqlite3) \
 	$(if $(shell command -v pdftotext),,poppler-utils) $(if $(shell command -v pandoc),,pandoc) $(if $(wildcard /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf),,fonts-noto-core)
 deps: deps-deb deps-tools frontend/node_modules/.package-lock.json
 

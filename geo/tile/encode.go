@@ -34,7 +34,9 @@ type EncodeOptions struct {
 // expanded by the layer's buffer, takes their geometry as simplified for
 // zoom t.Z, scales it to integer tile coordinates (as orb's encoding/mvt
 // does), clips what crosses the buffered tile's edge, drops repeated
-// points, degenerate rings and polygons under MinPolygonAreaUnits, and
+// points, degenerate rings and polygons under MinPolygonAreaUnits, makes
+// each polygonal feature valid (OGC simple features) on the integer grid
+// where snapping pinched, folded or crossed its rings (see valid.go), and
 // writes the protocol buffer directly, with the properties interned by
 // NewLayer: features keep their NewLayer order and their properties are
 // sorted by name. The result is exactly as long as its capacity, so a

@@ -10,7 +10,7 @@
 // neighbours share, so no sliver opens between them (topology.go) — merges
 // features too small to be seen at low zooms if asked (coalesce.go) and
 // interns their properties, so that Encode only has to select, scale,
-// clip and write. SubsetBound says which features a layer for one tile
+// clip, make valid what snapping to the grid tangled (valid.go) and write. SubsetBound says which features a layer for one tile
 // needs to give the same tile as a layer of all of them.
 // Tile coordinates are the MVT integer grid of Extent (4096) units per tile
 // side, y down, computed with the same arithmetic as orb's encoding/mvt.
@@ -21,7 +21,8 @@
 // BenchmarkEncodeEngland). Input geometry is never modified, so nothing
 // needs cloning per tile. The tests decode every tile with orb's
 // mvt.Unmarshal, compare vertices with orb's ProjectToTile and, when GDAL
-// is installed, read tiles back with its MVT driver.
+// is installed, read tiles back with its MVT driver and check every
+// polygon with GEOS.
 //
 // The package imports the standard library, placeplan (errors),
 // placeplan/geo (Dissolve), github.com/paulmach/orb and

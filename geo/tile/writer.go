@@ -43,6 +43,12 @@ type scratch struct {
 
 	features []byte // Feature messages, each framed as Layer field 2
 	count    int    // features encoded
+
+	// The rings of the polygonal feature at hand, in tile units.
+	ringPts  []ipt
+	rings    []ringRef
+	ringsBuf [][]ipt
+	fix      fixer
 }
 
 // hit is a feature whose world bound meets the buffered tile.
@@ -173,15 +179,17 @@ func (s *scratch) geometry(g orb.Geometry, inside bool) uint32 {
 			return geomLine
 		}
 	case orb.Polygon:
-		if s.polygon(g, inside) {
+		s.ringPts, s.rings = s.ringPts[:0], s.rings[:0]
+		s.addPolygon(g, inside)
+		if s.polygons() {
 			return geomPolygon
 		}
 	case orb.MultiPolygon:
-		found := false
+		s.ringPts, s.rings = s.ringPts[:0], s.rings[:0]
 		for _, p := range g {
-			found = s.polygon(p, inside) || found
+			s.addPolygon(p, inside)
 		}
-		if found {
+		if s.polygons() {
 			return geomPolygon
 		}
 	}
@@ -209,63 +217,123 @@ func (s *scratch) line(ls orb.LineString, inside bool) bool {
 	return found
 }
 
-// polygon writes the part of p in the tile and reports whether there was
-// one: an exterior ring of at least MinPolygonAreaUnits, with the holes
-// that are not degenerate.
-func (s *scratch) polygon(p orb.Polygon, inside bool) bool {
+// addPolygon adds the rings of the part of p in the tile, in tile units
+// (clipped to the buffered tile unless inside), to s.rings: none when its
+// exterior ring has fewer than three distinct vertices, and no hole that
+// has.
+func (s *scratch) addPolygon(p orb.Polygon, inside bool) {
 	if inside {
-		s.pts = s.project(s.pts, p[0])
-		if !validRing(s.pts, true) {
-			return false
-		}
-		s.ring(s.pts)
-		for _, h := range p[1:] {
-			if s.pts = s.project(s.pts, h); validRing(s.pts, false) {
-				s.ring(s.pts)
+		for i, r := range p {
+			start := len(s.ringPts)
+			for _, w := range r {
+				q := s.point(w)
+				g := ipt{int64(q[0]), int64(q[1])}
+				if len(s.ringPts) > start && s.ringPts[len(s.ringPts)-1] == g {
+					continue
+				}
+				s.ringPts = append(s.ringPts, g)
 			}
+			if len(s.ringPts)-start < 4 {
+				s.ringPts = s.ringPts[:start]
+				if i == 0 {
+					return
+				}
+				continue
+			}
+			s.rings = append(s.rings, ringRef{start: start, end: len(s.ringPts), exterior: i == 0})
 		}
-		return true
+		return
 	}
 	rings := make(orb.Polygon, 0, len(p))
 	for i, r := range p {
 		pr := s.project(nil, r)
 		if len(pr) < 4 {
 			if i == 0 {
-				return false
+				return
 			}
 			continue
 		}
 		rings = append(rings, pr)
 	}
-	rings = clip.Polygon(s.box, rings)
-	if rings == nil {
-		return false
+	if rings = clip.Polygon(s.box, rings); rings == nil {
+		return
 	}
 	for i, r := range rings {
 		rings[i] = roundLine(r)
 	}
-	if !validRing(rings[0], true) {
-		return false
-	}
-	s.ring(rings[0])
-	for _, h := range rings[1:] {
-		if validRing(h, false) {
-			s.ring(h)
+	for i, r := range rings {
+		if len(r) < 4 {
+			if i == 0 {
+				return
+			}
+			continue
 		}
+		start := len(s.ringPts)
+		for _, q := range r {
+			s.ringPts = append(s.ringPts, ipt{int64(q[0]), int64(q[1])})
+		}
+		s.rings = append(s.rings, ringRef{start: start, end: len(s.ringPts), exterior: i == 0})
 	}
-	return true
 }
 
-// validRing reports whether a closed ring in tile units has at least three
-// distinct vertices and an area of at least MinPolygonAreaUnits with the
-// sign MVT requires: positive (clockwise on screen, y down) for an
-// exterior ring, negative for a hole. A ring whose sign flipped when it
-// was snapped to the grid is a sliver.
-func validRing(r []orb.Point, exterior bool) bool {
+// ringRef is one ring of s.ringPts, closed, with no repeated
+// consecutive points.
+type ringRef struct {
+	start, end int
+	exterior   bool // the first ring of its polygon
+}
+
+// polygons writes the polygons of s.rings and reports whether there were
+// any. Rings touching nowhere are written as they are, with the exterior
+// rings of at least MinPolygonAreaUnits (with their holes) and the holes
+// of at least that area; otherwise the polygons are rebuilt valid on the
+// grid first (see valid.go), and the rings of less area dropped.
+func (s *scratch) polygons() bool {
+	rs := s.ringsBuf[:0]
+	for _, r := range s.rings {
+		rs = append(rs, s.ringPts[r.start:r.end])
+	}
+	s.ringsBuf = rs
+	s.fix.load(rs)
+	found := false
+	t := s.fix.check()
+	if t == untouched {
+		shell := false
+		for i, r := range s.rings {
+			if r.exterior {
+				shell = validRingI(rs[i], true)
+				if !shell {
+					continue
+				}
+				found = true
+			} else if !shell || !validRingI(rs[i], false) {
+				continue
+			}
+			s.ringI(rs[i])
+		}
+		return found
+	}
+	for _, p := range s.fix.rebuild(t) {
+		if !validRingI(p[0], true) {
+			continue
+		}
+		found = true
+		s.ringI(p[0])
+		for _, h := range p[1:] {
+			if validRingI(h, false) {
+				s.ringI(h)
+			}
+		}
+	}
+	return found
+}
+
+// validRingI is validRing for grid points.
+func validRingI(r []ipt, exterior bool) bool {
 	if len(r) < 4 {
 		return false
 	}
-	a := signedArea(r) / 2
+	a := float64(ringArea2(r)) / 2
 	if exterior {
 		return a >= MinPolygonAreaUnits
 	}
@@ -308,16 +376,24 @@ func (s *scratch) lineTo(pts []orb.Point) {
 	}
 }
 
-// ring writes a closed ring (last point = first) of four or more points;
-// ClosePath stands for the closing point.
-func (s *scratch) ring(r []orb.Point) {
+// ringI writes a closed ring (last point = first) of four or more grid
+// points; ClosePath stands for the closing point.
+func (s *scratch) ringI(r []ipt) {
 	s.command(cmdMoveTo, 1)
-	s.vertex(r[0])
+	s.vertexI(r[0])
 	s.command(cmdLineTo, len(r)-2)
 	for _, p := range r[1 : len(r)-1] {
-		s.vertex(p)
+		s.vertexI(p)
 	}
 	s.command(cmdClosePath, 1)
+}
+
+// vertexI writes p as a zigzag-encoded delta from the cursor.
+func (s *scratch) vertexI(p ipt) {
+	x, y := int32(p.x), int32(p.y)
+	dx, dy := x-s.cx, y-s.cy
+	s.cx, s.cy = x, y
+	s.geom = append(s.geom, uint32(dx<<1)^uint32(dx>>31), uint32(dy<<1)^uint32(dy>>31))
 }
 
 // appendFeature encodes f, with the geometry in s.geom and the properties
