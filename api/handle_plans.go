@@ -244,7 +244,7 @@ func (s *Server) handleCatchmentsLayer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeGeoJSON(c, tiles.Catchments(res, geoms, doc, bbox))
+	return writeLayer(c, tiles.Catchments(res, geoms, doc, bbox))
 }
 
 // handlePhasesLayer answers GET /api/v1/layers/phases?scenario=ID&bbox=:
@@ -275,5 +275,5 @@ func (s *Server) handlePhasesLayer(c echo.Context) error {
 		})
 		fc.Append(f)
 	}
-	return writeGeoJSON(c, fc)
+	return writeLayer(c, fc)
 }

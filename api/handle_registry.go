@@ -388,7 +388,7 @@ func (s *Server) handleCompareLayer(c echo.Context) error {
 			"a": cmp.Labels[0], "b": cmp.Labels[1]}
 		fc.Append(f)
 	}
-	return writeGeoJSON(c, fc)
+	return writeLayer(c, fc)
 }
 
 // maxCompared is the most scenarios compared at once: each is a plan.

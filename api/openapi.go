@@ -50,6 +50,8 @@ type routeDoc struct {
 	// (f=csv or Accept: text/csv; table= picks one when there are
 	// several, the first by default), for GET and POST alike.
 	tables []string
+	// paged marks a GeoJSON layer sent in pages (limit=, offset=).
+	paged bool
 }
 
 // appJSONType is the JSON media type.
@@ -189,18 +191,18 @@ func routeDocs() map[string]routeDoc {
 						"description": "area code → value; areas withheld by small-number suppression are left out"},
 					"withheld": schema{"type": "array", "items": schema{"type": "string"},
 						"description": "areas whose value small-number suppression withholds"}}}},
-		"/api/v1/layers/areas": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,
+		"/api/v1/layers/areas": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true, paged: true,
 			params: []openAPIParameter{geography, lad, bbox, fields, queryParam("scenario", "a scenario id: adds its need "+
 				"score, rank and share, locality and locality rank, and (with a plan) the serving site and phase", schema{"type": "string"})},
 			status: []int{400, 404}},
-		"/api/v1/layers/localities": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,
+		"/api/v1/layers/localities": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true, paged: true,
 			params: []openAPIParameter{geography, bbox}, status: []int{400}},
-		"/api/v1/layers/sites": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,
+		"/api/v1/layers/sites": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true, paged: true,
 			params: []openAPIParameter{required(queryParam("layer", "point layer name (see /api/v1/layers)",
 				schema{"type": "string"})), bbox}, status: []int{400, 404}},
-		"/api/v1/layers/catchments": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,
+		"/api/v1/layers/catchments": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true, paged: true,
 			params: []openAPIParameter{scenarioID, bbox}, status: []int{400, 404}},
-		"/api/v1/layers/phases": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,
+		"/api/v1/layers/phases": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true, paged: true,
 			params: []openAPIParameter{scenarioID, bbox}, status: []int{400, 404}},
 
 		"/api/v1/summaries": {tag: "data", content: appJSON, revisioned: true, tables: []string{"summaries"},
@@ -261,7 +263,7 @@ func routeDocs() map[string]routeDoc {
 				pathParamDoc("file", "report.{format}: pdf, docx and html are the board paper; xlsx, csv (zipped), gpkg and geojson the analysts' files",
 					enumSchema(reportFiles()...)),
 				queryParam("compare", "a second scenario to set beside it as the alternative: id or id@revision", schema{"type": "string"})}},
-		"/api/v1/layers/compare": {tag: "layers", content: geoJSONContentType, schema: geoJSON, status: []int{400, 404},
+		"/api/v1/layers/compare": {tag: "layers", content: geoJSONContentType, schema: geoJSON, status: []int{400, 404}, paged: true,
 			params: []openAPIParameter{required(queryParam("ids", "two scenarios with plans, comma-separated: id or id@revision",
 				schema{"type": "string"})), bbox}},
 		"/api/v1/compare": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, status: []int{400, 404},
@@ -348,6 +350,17 @@ func tableParams(tables []string) []openAPIParameter {
 			schema{"type": "string", "enum": tables, "default": tables[0]}))
 	}
 	return out
+}
+
+// layerPageParams are limit and offset of a paged GeoJSON layer.
+func layerPageParams() []openAPIParameter {
+	return []openAPIParameter{
+		queryParam("limit", fmt.Sprintf("features per page (default %d); more than %d is served as %d. The collection's "+
+			"numberMatched, numberReturned and next/prev links say when there are more", layerDefaultLimit, layerMaxLimit, layerMaxLimit),
+			schema{"type": "integer", "minimum": 1, "maximum": layerMaxLimit, "default": layerDefaultLimit}),
+		queryParam("offset", "features to skip, in the layer's order (the next and prev links carry it)",
+			schema{"type": "integer", "minimum": 0, "default": 0}),
+	}
 }
 
 // OpenAPI 3.1 wire types (the parts used).
@@ -528,6 +541,13 @@ func buildOpenAPI(routes []Route, version string, docs map[string]routeDoc) open
 					"sent as an attachment named after the table"}}
 			statuses = append(statuses, http.StatusBadRequest, http.StatusNotAcceptable)
 		}
+		if doc.paged {
+			op.Parameters = append(op.Parameters, layerPageParams()...)
+			ok200.Headers = map[string]openAPIHeader{
+				"X-Total-Count": {Description: "numberMatched: the features of the whole layer", Schema: schema{"type": "integer"}},
+				"Link":          {Description: `RFC 8288 links to the next and previous pages (rel="next", rel="prev") where there are more`, Schema: schema{"type": "string"}},
+			}
+		}
 		if doc.revisioned {
 			if ok200.Headers == nil {
 				ok200.Headers = map[string]openAPIHeader{}
@@ -694,6 +714,11 @@ func openAPISchemas() map[string]schema {
 		}),
 		"GeoJSONFeatureCollection": object([]string{"type", "features"}, schema{
 			"type": enumSchema("FeatureCollection"), "features": schema{"type": "array", "items": ref("Feature")},
+			"numberMatched":  schema{"type": "integer", "description": "the features of the whole layer, every page"},
+			"numberReturned": schema{"type": "integer", "description": "the features of this page; fewer than numberMatched when the layer was cut short"},
+			"links": schema{"type": "array", "description": "self, and next and prev where there are more pages",
+				"items": object([]string{"href", "rel"}, schema{"href": schema{"type": "string", "format": "uri"},
+					"rel": schema{"type": "string"}, "type": schema{"type": "string"}, "title": schema{"type": "string"}})},
 		}),
 	}
 }
