@@ -50,7 +50,7 @@ const (
 // rounds to 6 decimal places.
 const Shortest = -1
 
-// TextCol, IntCol, BoolCol, ListCol and NumberCol declare columns.
+// TextCol declares a column of text.
 func TextCol(name string) Column { return Column{Name: name, Kind: TextKind} }
 
 // IntCol declares a column of whole numbers.
@@ -63,7 +63,7 @@ func BoolCol(name string) Column { return Column{Name: name, Kind: BoolKind} }
 func ListCol(name string) Column { return Column{Name: name, Kind: ListKind} }
 
 // NumberCol declares a column of numbers written with decimals places in
-// CSV (or Shortest).
+// CSV, or Shortest.
 func NumberCol(name string, decimals int) Column {
 	return Column{Name: name, Kind: NumberKind, Decimals: decimals}
 }

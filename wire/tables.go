@@ -270,11 +270,14 @@ func at(xs []*float64, k int) *float64 {
 	return nil
 }
 
-// ScoreTableNames, PlanTableNames and CompareTableNames name the tables
-// of a score, a plan and a comparison (the table= of the HTTP routes and
-// --table of the CLI), the default first.
-func ScoreTableNames() []string   { return []string{"localities", "areas"} }
-func PlanTableNames() []string    { return []string{"sites", "phases", "areas"} }
+// ScoreTableNames names a score's tables (the table= of the HTTP routes
+// and --table of the CLI), the default first.
+func ScoreTableNames() []string { return []string{"localities", "areas"} }
+
+// PlanTableNames names a plan's tables, the default first.
+func PlanTableNames() []string { return []string{"sites", "phases", "areas"} }
+
+// CompareTableNames names a comparison's tables, the default first.
 func CompareTableNames() []string { return []string{"localities", "sites", "phases", "areas"} }
 
 // ScoreTableOf is a score's table of that name (ScoreTableNames).
