@@ -94,44 +94,50 @@ func TestNoWithheldCountOnAnyRoute(t *testing.T) {
 	}
 	code := plain.Demand[0].Code
 	probes := map[string][]string{
-		"/api/openapi.json":                               {"/api/openapi.json"},
-		"/api/v1/areas":                                   {"/api/v1/areas?geography=lsoa11&lad=E06000051"},
-		"/api/v1/areas/:geography/:code":                  {"/api/v1/areas/lsoa11/" + code, "/api/v1/areas/lsoa11/" + plain.Demand[1].Code},
-		"/api/v1/audit":                                   {"/api/v1/audit", "/api/v1/audit?format=csv"},
-		"/api/v1/breaks":                                  {"/api/v1/breaks?layer=areas&field=referrals&geography=lsoa11", "/api/v1/breaks?layer=areas&scenario=referrals&field=need_score", "/api/v1/breaks?layer=areas&scenario=referrals&field=need_share"},
-		"/api/v1/compare":                                 {"/api/v1/compare?ids=referrals,referrals-30"},
-		"/api/v1/config":                                  {"/api/v1/config"},
-		"/api/v1/datasets":                                {"/api/v1/datasets"},
-		"/api/v1/indicators":                              {"/api/v1/indicators?geography=lsoa11"},
-		"/api/v1/layers":                                  {"/api/v1/layers"},
-		"/api/v1/layers/areas":                            {"/api/v1/layers/areas?geography=lsoa11&lad=E06000051", "/api/v1/layers/areas?scenario=referrals"},
-		"/api/v1/layers/catchments":                       {"/api/v1/layers/catchments?scenario=referrals"},
-		"/api/v1/layers/compare":                          {"/api/v1/layers/compare?ids=referrals,referrals-30"},
-		"/api/v1/layers/localities":                       {"/api/v1/layers/localities?geography=lsoa11"},
-		"/api/v1/layers/phases":                           {"/api/v1/layers/phases?scenario=referrals"},
-		"/api/v1/layers/sites":                            {"/api/v1/layers/sites?layer=towns"},
-		"/api/v1/localities":                              {"/api/v1/localities?geography=lsoa11"},
-		"/api/v1/plans":                                   {"/api/v1/plans?scenario=referrals", "/api/v1/plans?scenario=referrals&areas=true", "/api/v1/plans?scenario=referrals-30"},
-		"/api/v1/scenarios":                               {"/api/v1/scenarios"},
-		"/api/v1/scenarios/:id":                           {"/api/v1/scenarios/referrals"},
-		"/api/v1/scenarios/:id/:file":                     {"/api/v1/scenarios/referrals/report.csv", "/api/v1/scenarios/referrals/report.geojson", "/api/v1/scenarios/referrals/report.html?compare=referrals-30"},
-		"/api/v1/scenarios/:id/revisions":                 {"/api/v1/scenarios/referrals/revisions"},
-		"/api/v1/scenarios/:id/revisions/:rev":            {"/api/v1/scenarios/referrals/revisions/1"},
-		"/api/v1/scenarios/:id/revisions/:rev/:kind":      {"/api/v1/scenarios/referrals/revisions/1/plan", "/api/v1/scenarios/referrals/revisions/1/score"},
-		"/api/v1/scores":                                  {"/api/v1/scores?scenario=referrals", "/api/v1/scores?scenario=referrals&areas=true"},
-		"/api/v1/search":                                  {"/api/v1/search?q=Oswestry"},
-		"/api/v1/session":                                 {"/api/v1/session"},
-		"/api/v1/summaries":                               {"/api/v1/summaries?by=lad&geography=lsoa11", "/api/v1/summaries?by=locality&scheme=Shropshire%20early%20help%20localities"},
-		"/api/v1/values":                                  {"/api/v1/values?field=referrals&geography=lsoa11"},
-		"/metrics":                                        {"/metrics"},
-		"/ogc":                                            {"/ogc"},
-		"/ogc/collections":                                {"/ogc/collections"},
-		"/ogc/collections/:collectionId":                  {"/ogc/collections/areas"},
-		"/ogc/collections/:collectionId/items":            {"/ogc/collections/areas/items?geography=lsoa11&limit=1000", "/ogc/collections/localities/items?limit=1000"},
+		"/api/openapi.json":              {"/api/openapi.json"},
+		"/api/v1/areas":                  {"/api/v1/areas?geography=lsoa11&lad=E06000051", "/api/v1/areas?geography=lsoa11&f=csv"},
+		"/api/v1/areas/:geography/:code": {"/api/v1/areas/lsoa11/" + code, "/api/v1/areas/lsoa11/" + plain.Demand[1].Code},
+		"/api/v1/audit":                  {"/api/v1/audit", "/api/v1/audit?format=csv", "/api/v1/audit?f=csv"},
+		"/api/v1/breaks":                 {"/api/v1/breaks?layer=areas&field=referrals&geography=lsoa11", "/api/v1/breaks?layer=areas&scenario=referrals&field=need_score", "/api/v1/breaks?layer=areas&scenario=referrals&field=need_share"},
+		"/api/v1/compare": {"/api/v1/compare?ids=referrals,referrals-30", "/api/v1/compare?ids=referrals,referrals-30&f=csv",
+			"/api/v1/compare?ids=referrals,referrals-30&f=csv&table=sites", "/api/v1/compare?ids=referrals,referrals-30&f=csv&table=phases",
+			"/api/v1/compare?ids=referrals,referrals-30&f=csv&table=areas"},
+		"/api/v1/config":            {"/api/v1/config"},
+		"/api/v1/datasets":          {"/api/v1/datasets", "/api/v1/datasets?f=csv"},
+		"/api/v1/indicators":        {"/api/v1/indicators?geography=lsoa11", "/api/v1/indicators?f=csv"},
+		"/api/v1/layers":            {"/api/v1/layers"},
+		"/api/v1/layers/areas":      {"/api/v1/layers/areas?geography=lsoa11&lad=E06000051", "/api/v1/layers/areas?scenario=referrals"},
+		"/api/v1/layers/catchments": {"/api/v1/layers/catchments?scenario=referrals"},
+		"/api/v1/layers/compare":    {"/api/v1/layers/compare?ids=referrals,referrals-30"},
+		"/api/v1/layers/localities": {"/api/v1/layers/localities?geography=lsoa11"},
+		"/api/v1/layers/phases":     {"/api/v1/layers/phases?scenario=referrals"},
+		"/api/v1/layers/sites":      {"/api/v1/layers/sites?layer=towns"},
+		"/api/v1/localities":        {"/api/v1/localities?geography=lsoa11", "/api/v1/localities?f=csv"},
+		"/api/v1/plans": {"/api/v1/plans?scenario=referrals", "/api/v1/plans?scenario=referrals&areas=true", "/api/v1/plans?scenario=referrals-30",
+			"/api/v1/plans?scenario=referrals&f=csv", "/api/v1/plans?scenario=referrals&f=csv&table=phases",
+			"/api/v1/plans?scenario=referrals&f=csv&table=areas", "/api/v1/plans?scenario=referrals-30&f=csv"},
+		"/api/v1/scenarios":                          {"/api/v1/scenarios"},
+		"/api/v1/scenarios/:id":                      {"/api/v1/scenarios/referrals"},
+		"/api/v1/scenarios/:id/:file":                {"/api/v1/scenarios/referrals/report.csv", "/api/v1/scenarios/referrals/report.geojson", "/api/v1/scenarios/referrals/report.html?compare=referrals-30"},
+		"/api/v1/scenarios/:id/revisions":            {"/api/v1/scenarios/referrals/revisions"},
+		"/api/v1/scenarios/:id/revisions/:rev":       {"/api/v1/scenarios/referrals/revisions/1"},
+		"/api/v1/scenarios/:id/revisions/:rev/:kind": {"/api/v1/scenarios/referrals/revisions/1/plan", "/api/v1/scenarios/referrals/revisions/1/score"},
+		"/api/v1/scores": {"/api/v1/scores?scenario=referrals", "/api/v1/scores?scenario=referrals&areas=true",
+			"/api/v1/scores?scenario=referrals&f=csv", "/api/v1/scores?scenario=referrals&f=csv&table=areas"},
+		"/api/v1/search":  {"/api/v1/search?q=Oswestry"},
+		"/api/v1/session": {"/api/v1/session"},
+		"/api/v1/summaries": {"/api/v1/summaries?by=lad&geography=lsoa11", "/api/v1/summaries?by=locality&scheme=Shropshire%20early%20help%20localities",
+			"/api/v1/summaries?by=msoa&f=csv"},
+		"/api/v1/values":                       {"/api/v1/values?field=referrals&geography=lsoa11"},
+		"/metrics":                             {"/metrics"},
+		"/ogc":                                 {"/ogc"},
+		"/ogc/collections":                     {"/ogc/collections"},
+		"/ogc/collections/:collectionId":       {"/ogc/collections/areas"},
+		"/ogc/collections/:collectionId/items": {"/ogc/collections/areas/items?geography=lsoa11&limit=1000", "/ogc/collections/localities/items?limit=1000"},
 		"/ogc/collections/:collectionId/items/:featureId": {"/ogc/collections/areas/items/" + code + "?geography=lsoa11"},
-		"/ogc/conformance":                                {"/ogc/conformance"},
-		"/tiles/:layer":                                   {"/tiles/areas.json", "/tiles/catchments.json?scenario=referrals"},
-		"/tiles/style.json":                               {"/tiles/style.json?field=referrals&geography=lsoa11", "/tiles/style.json?scenario=referrals"},
+		"/ogc/conformance":  {"/ogc/conformance"},
+		"/tiles/:layer":     {"/tiles/areas.json", "/tiles/catchments.json?scenario=referrals"},
+		"/tiles/style.json": {"/tiles/style.json?field=referrals&geography=lsoa11", "/tiles/style.json?scenario=referrals"},
 		"/tiles/:layer/:z/:x/:y": append(append(append(tilesOf("areas", "?geography=lsoa11"), tilesOf("areas", "?scenario=referrals")...),
 			tilesOf("catchments", "?scenario=referrals")...), tilesOf("sites", "")...),
 	}
@@ -177,7 +183,8 @@ func TestNoWithheldCountOnAnyRoute(t *testing.T) {
 		if !role.Allows(auth.Analyst) {
 			continue
 		}
-		for _, url := range []string{"/api/v1/plans", "/api/v1/plans?areas=true", "/api/v1/scores?areas=true", "/api/v1/breaks?field=need_share"} {
+		for _, url := range []string{"/api/v1/plans", "/api/v1/plans?areas=true", "/api/v1/scores?areas=true", "/api/v1/breaks?field=need_share",
+			"/api/v1/plans?f=csv", "/api/v1/plans?f=csv&table=phases", "/api/v1/scores?f=csv&table=areas"} {
 			rec := request(t, f.h, http.MethodPost, url, "application/yaml", documents["referrals"], bearer(f.write[role])...)
 			asked++
 			if rec.Code != http.StatusOK {
@@ -191,6 +198,23 @@ func TestNoWithheldCountOnAnyRoute(t *testing.T) {
 	if asked < 200 {
 		t.Errorf("only %d answers checked", asked)
 	}
+}
+
+// csvLeaks lists what in a CSV table (header first) shows a withheld
+// count: a small figure in a column of demand, or a sentence spelling one.
+func csvLeaks(name string, recs [][]string, small func(float64) bool) []string {
+	var leaks []string
+	for _, r := range recs[1:] {
+		for j, c := range r {
+			if n, err := strconv.ParseFloat(c, 64); err == nil && demandKeys[recs[0][j]] && small(n) {
+				leaks = append(leaks, fmt.Sprintf("%s: %s = %s", name, recs[0][j], c))
+			}
+			if m := spelled.FindString(c); m != "" {
+				leaks = append(leaks, fmt.Sprintf("%s spells %q", name, m))
+			}
+		}
+	}
+	return leaks
 }
 
 // getReport GETs url as role, waiting for a report file to be ready
@@ -300,28 +324,14 @@ func leaksIn(t *testing.T, url string, rec *httptest.ResponseRecorder) []string 
 			if err != nil || len(recs) == 0 {
 				continue
 			}
-			for j, col := range recs[0] {
-				if !demandKeys[col] {
-					continue
-				}
-				for _, r := range recs[1:] {
-					if n, err := strconv.ParseFloat(r[j], 64); err == nil && small(n) {
-						leaks = append(leaks, fmt.Sprintf("%s: %s = %s", zf.Name, col, r[j]))
-					}
-				}
-			}
+			leaks = append(leaks, csvLeaks(zf.Name, recs, small)...)
 		}
 	case strings.Contains(ct, "csv"):
 		recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
-		if err == nil && len(recs) > 0 {
-			for _, r := range recs[1:] {
-				for _, c := range r {
-					if m := spelled.FindString(c); m != "" {
-						leaks = append(leaks, fmt.Sprintf("csv spells %q", m))
-					}
-				}
-			}
+		if err != nil || len(recs) == 0 {
+			return []string{fmt.Sprintf("not CSV with a header: %v", err)}
 		}
+		leaks = append(leaks, csvLeaks("csv", recs, small)...)
 	default: // HTML and text
 		if m := spelled.FindString(string(body)); m != "" {
 			leaks = append(leaks, fmt.Sprintf("text spells %q", m))

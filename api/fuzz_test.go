@@ -231,6 +231,11 @@ func FuzzQueryParams(f *testing.F) {
 	f.Add("/api/v1/values", "field", "imd_score")
 	f.Add("/api/v1/search", "q", "Oswestry")
 	f.Add("/api/v1/areas", "geography", "lsoa99")
+	f.Add("/api/v1/areas", "f", "csv")
+	f.Add("/api/v1/indicators", "format", "xlsx")
+	f.Add("/api/v1/localities", "table", "sites")
+	f.Add("/api/v1/layers/localities", "limit", "0")
+	f.Add("/api/v1/layers/sites", "offset", "-5")
 	h := fuzzHandler(f)
 	f.Fuzz(func(t *testing.T, path, key, value string) {
 		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, "?#\x00 \r\n") || len(path)+len(key)+len(value) > 1<<10 {
@@ -252,6 +257,37 @@ func FuzzQueryParams(f *testing.F) {
 		answers(t, "GET "+target, func() { h.ServeHTTP(rec, req) })
 		if rec.Code >= 500 {
 			t.Fatalf("GET %s: %d %s", target, rec.Code, rec.Body)
+		}
+	})
+}
+
+// FuzzAccept sends arbitrary Accept headers to a route that gives JSON or
+// CSV: each is answered with one of them or a 406 problem, never a server
+// error, and acceptQuality stays a quality from 0 to 1.
+func FuzzAccept(f *testing.F) {
+	for _, a := range []string{"text/csv", "application/json;q=0.5, text/csv;q=0.6", "*/*;q=0.1", "image/png",
+		"text/*;q=abc", "text/csv;q=2", ";;,,", "application/problem+json", "text/html,application/xhtml+xml,*/*;q=0.8"} {
+		f.Add(a)
+	}
+	h := fuzzHandler(f)
+	f.Fuzz(func(t *testing.T, accept string) {
+		if len(accept) > 1<<10 || strings.ContainsAny(accept, "\r\n\x00") {
+			return
+		}
+		for _, q := range []float64{acceptQuality(accept, "text", "csv"), acceptQuality(accept, "application", "json")} {
+			if !(q >= 0 && q <= 1) {
+				t.Fatalf("Accept %q: quality %v", accept, q)
+			}
+		}
+		req := httptest.NewRequest(http.MethodGet, "/api/v1/indicators", nil)
+		req.Header.Set("Accept", accept)
+		rec := httptest.NewRecorder()
+		answers(t, "GET /api/v1/indicators with Accept "+accept, func() { h.ServeHTTP(rec, req) })
+		switch ct := rec.Header().Get("Content-Type"); {
+		case rec.Code == http.StatusOK && (ct == csvContentType || strings.HasPrefix(ct, "application/json")):
+		case rec.Code == http.StatusNotAcceptable && ct == problemContentType:
+		default:
+			t.Fatalf("Accept %q: %d %s %.200s", accept, rec.Code, ct, rec.Body)
 		}
 	})
 }

@@ -12,10 +12,14 @@ import (
 	"placeplan/wire"
 )
 
-// handleAreas answers GET /api/v1/areas?geography=&lad=: the small areas,
-// without boundaries, of one geography (or all) and optionally one local
-// authority district.
+// handleAreas answers GET /api/v1/areas?geography=&lad=[&f=csv]: the
+// small areas, without boundaries, of one geography (or all) and
+// optionally one local authority district.
 func (s *Server) handleAreas(c echo.Context) error {
+	csv, err := wantsCSV(c)
+	if err != nil {
+		return err
+	}
 	geog, err := tiles.ParseGeography(c.QueryParam("geography"))
 	if err != nil {
 		return err
@@ -23,6 +27,9 @@ func (s *Server) handleAreas(c echo.Context) error {
 	areas, err := s.store.Areas(c.Request().Context(), placeplan.AreaQuery{Geography: geog, LAD: c.QueryParam("lad")})
 	if err != nil {
 		return err
+	}
+	if csv {
+		return writeCSV(c, "areas", wire.AreasTable(areas))
 	}
 	out := make([]wire.Area, 0, len(areas))
 	for _, a := range areas {

@@ -7,6 +7,7 @@ import (
 
 	"placeplan"
 	"placeplan/scenario/tiles"
+	"placeplan/wire"
 )
 
 // indicatorResponse is one entry of the indicator catalogue on the wire.
@@ -29,10 +30,14 @@ func toIndicatorResponse(ind placeplan.Indicator) indicatorResponse {
 		Index: string(ind.Index), Confidential: ind.Confidential}
 }
 
-// handleIndicators answers GET /api/v1/indicators?geography=: the
-// indicator catalogue — every loaded indicator with its direction, unit,
-// kind and denominator population.
+// handleIndicators answers GET /api/v1/indicators?geography=[&f=csv]:
+// the indicator catalogue — every loaded indicator with its direction,
+// unit, kind and denominator population.
 func (s *Server) handleIndicators(c echo.Context) error {
+	csv, err := wantsCSV(c)
+	if err != nil {
+		return err
+	}
 	geog, err := tiles.ParseGeography(c.QueryParam("geography"))
 	if err != nil {
 		return err
@@ -40,6 +45,9 @@ func (s *Server) handleIndicators(c echo.Context) error {
 	inds, err := s.store.Indicators(c.Request().Context(), geog)
 	if err != nil {
 		return err
+	}
+	if csv {
+		return writeCSV(c, "indicators", wire.IndicatorsTable(inds))
 	}
 	out := make([]indicatorResponse, 0, len(inds))
 	for _, ind := range inds {

@@ -12,9 +12,14 @@ import (
 // the small areas of one geography as GeoJSON MultiPolygons (WGS84, 6
 // decimals) carrying their names, parents and indicator values, and with
 // scenario=ID what that scenario says of each (see areasOf). Areas without
-// a boundary are left out.
+// a boundary are left out. The layer comes in pages by code (limit=,
+// offset=; see writeLayerPage); only the page's boundaries are read.
 func (s *Server) handleAreasLayer(c echo.Context) error {
 	ctx := c.Request().Context()
+	page, err := parseLayerPage(c)
+	if err != nil {
+		return err
+	}
 	held, err := s.store.Geographies(ctx)
 	if err != nil {
 		return err
@@ -38,7 +43,7 @@ func (s *Server) handleAreasLayer(c echo.Context) error {
 	}
 	fc := geojson.NewFeatureCollection()
 	if geog == "" {
-		return writeGeoJSON(c, fc) // nothing loaded
+		return writeLayerPage(c, fc, 0, page) // nothing loaded
 	}
 	var named *tiles.ScenarioAreas
 	if id := c.QueryParam("scenario"); id != "" {
@@ -50,8 +55,21 @@ func (s *Server) handleAreasLayer(c echo.Context) error {
 		}
 	}
 
-	areas, err := s.store.Areas(ctx, placeplan.AreaQuery{
-		Geography: geog, LAD: c.QueryParam("lad"), Bound: bound, WithGeometry: true})
+	if bound == nil {
+		bound = &world // the areas with a boundary
+	}
+	all, err := s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, LAD: c.QueryParam("lad"), Bound: bound})
+	if err != nil {
+		return err
+	}
+	codes := make([]string, 0, page.limit)
+	for _, a := range pageOf(all, page.offset, page.limit) {
+		codes = append(codes, a.Code)
+	}
+	if len(codes) == 0 {
+		return writeLayerPage(c, fc, len(all), page) // empty Codes would select every area
+	}
+	areas, err := s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, Codes: codes, WithGeometry: true})
 	if err != nil {
 		return err
 	}
@@ -73,5 +91,5 @@ func (s *Server) handleAreasLayer(c echo.Context) error {
 		}
 		fc.Append(f)
 	}
-	return writeGeoJSON(c, fc)
+	return writeLayerPage(c, fc, len(all), page)
 }

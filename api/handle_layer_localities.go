@@ -28,7 +28,7 @@ func (s *Server) handleLocalitiesLayer(c echo.Context) error {
 	}
 	fc := geojson.NewFeatureCollection()
 	if geog == "" {
-		return writeGeoJSON(c, fc)
+		return writeLayer(c, fc)
 	}
 	locs, err := s.store.Localities(ctx, geog)
 	if err != nil {
@@ -48,5 +48,5 @@ func (s *Server) handleLocalitiesLayer(c echo.Context) error {
 		f.Properties = tiles.LocalityProperties(l)
 		fc.Append(f)
 	}
-	return writeGeoJSON(c, fc)
+	return writeLayer(c, fc)
 }

@@ -42,5 +42,5 @@ func (s *Server) handleSitesLayer(c echo.Context) error {
 		f.Properties = tiles.SiteProperties(st)
 		fc.Append(f)
 	}
-	return writeGeoJSON(c, fc)
+	return writeLayer(c, fc)
 }

@@ -8,9 +8,13 @@ import (
 	"placeplan/wire"
 )
 
-// handleLocalities answers GET /api/v1/localities?geography=: the
-// localities of one geography (or all) with their member area codes.
+// handleLocalities answers GET /api/v1/localities?geography=[&f=csv]:
+// the localities of one geography (or all) with their member area codes.
 func (s *Server) handleLocalities(c echo.Context) error {
+	csv, err := wantsCSV(c)
+	if err != nil {
+		return err
+	}
 	geog, err := tiles.ParseGeography(c.QueryParam("geography"))
 	if err != nil {
 		return err
@@ -18,6 +22,9 @@ func (s *Server) handleLocalities(c echo.Context) error {
 	locs, err := s.store.Localities(c.Request().Context(), geog)
 	if err != nil {
 		return err
+	}
+	if csv {
+		return writeCSV(c, "localities", wire.LocalitiesTable(locs))
 	}
 	out := make([]wire.Locality, 0, len(locs))
 	for _, l := range locs {

@@ -20,9 +20,10 @@ const maxScenarioBytes = 1 << 20
 
 // handleScore answers GET /api/v1/scores?scenario=ID[&areas=true]: the
 // scenario's need ranking of its localities, with intervals and
-// explanations, and with areas=true its need for each small area.
+// explanations, and with areas=true its need for each small area. With
+// f=csv, one table of it (table=localities or areas).
 func (s *Server) handleScore(c echo.Context) error {
-	areas, err := areasParam(c)
+	areas, table, err := resultParams(c, wire.ScoreTableNames())
 	if err != nil {
 		return err
 	}
@@ -39,23 +40,56 @@ func (s *Server) handleScore(c echo.Context) error {
 		}
 		doc.Areas = wire.NewScoreAreas(rows)
 	}
+	if table != "" {
+		return writeCSV(c, ref+"-"+table, wire.ScoreTableOf(doc, table))
+	}
 	return c.JSON(http.StatusOK, doc)
 }
 
 // handlePlan answers GET /api/v1/plans?scenario=ID[&areas=true]: the
 // scenario's sites, phased rollout, evaluation design and stability, the
 // candidates it considered, and with areas=true what it says of each
-// demand area.
+// demand area. With f=csv, one table of it (table=sites, phases or areas).
 func (s *Server) handlePlan(c echo.Context) error {
-	areas, err := areasParam(c)
+	areas, table, err := resultParams(c, wire.PlanTableNames())
 	if err != nil {
 		return err
 	}
-	res, err := s.tiles.Plan(c.Request().Context(), c.QueryParam("scenario"))
+	ref := c.QueryParam("scenario")
+	res, err := s.tiles.Plan(c.Request().Context(), ref)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, planDocument(res, areas))
+	return sendPlan(c, ref, planDocument(res, areas), table)
+}
+
+// sendPlan sends a plan as JSON, or as its table of that name when table
+// is not "".
+func sendPlan(c echo.Context, stem string, doc wire.Plan, table string) error {
+	if table != "" {
+		return writeCSV(c, stem+"-"+table, wire.PlanTableOf(doc, table))
+	}
+	return c.JSON(http.StatusOK, doc)
+}
+
+// resultParams reads the areas parameter of the score and plan routes and,
+// when CSV is wanted, the table of the result to send ("" for JSON); the
+// areas table needs the areas.
+func resultParams(c echo.Context, tables []string) (areas bool, table string, err error) {
+	csv, err := wantsCSV(c)
+	if err != nil {
+		return false, "", err
+	}
+	if table, err = tableParam(c, csv, tables...); err != nil {
+		return false, "", err
+	}
+	if areas, err = areasParam(c); err != nil {
+		return false, "", err
+	}
+	if !csv {
+		return areas, "", nil
+	}
+	return areas || table == "areas", table, nil
 }
 
 // planDocument is a plan's wire form, with its demand areas when asked.
@@ -109,9 +143,9 @@ func readPostedScenario(c echo.Context) (*scenario.Scenario, error) {
 // handlePostScore answers POST /api/v1/scores[?areas=true] with a scenario
 // document in the body: its need ranking on the server's data, and with
 // areas=true its need for each small area. Nothing is stored: a map can
-// re-rank a draft on every change.
+// re-rank a draft on every change. f=csv and table= as for GET.
 func (s *Server) handlePostScore(c echo.Context) error {
-	areas, err := areasParam(c)
+	areas, table, err := resultParams(c, wire.ScoreTableNames())
 	if err != nil {
 		return err
 	}
@@ -126,6 +160,9 @@ func (s *Server) handlePostScore(c echo.Context) error {
 			return err
 		}
 		doc.Areas = wire.NewScoreAreas(rows)
+	}
+	if table != "" {
+		return writeCSV(c, "score-"+table, wire.ScoreTableOf(doc, table))
 	}
 	return c.JSON(http.StatusOK, doc)
 }
@@ -143,9 +180,9 @@ func (s *Server) scorePosted(c echo.Context) (*scenario.Result, error) {
 // handlePostPlan answers POST /api/v1/plans[?areas=true] with a scenario
 // document (with a sites section) in the body: its plan on the server's
 // data, with areas=true what it says of each demand area. Nothing is
-// stored.
+// stored. f=csv and table= as for GET.
 func (s *Server) handlePostPlan(c echo.Context) error {
-	areas, err := areasParam(c)
+	areas, table, err := resultParams(c, wire.PlanTableNames())
 	if err != nil {
 		return err
 	}
@@ -157,7 +194,7 @@ func (s *Server) handlePostPlan(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, planDocument(res, areas))
+	return sendPlan(c, "plan", planDocument(res, areas), table)
 }
 
 // planLayer is what the plan layers start from: the named scenario's plan,
@@ -207,7 +244,7 @@ func (s *Server) handleCatchmentsLayer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeGeoJSON(c, tiles.Catchments(res, geoms, doc, bbox))
+	return writeLayer(c, tiles.Catchments(res, geoms, doc, bbox))
 }
 
 // handlePhasesLayer answers GET /api/v1/layers/phases?scenario=ID&bbox=:
@@ -238,5 +275,5 @@ func (s *Server) handlePhasesLayer(c echo.Context) error {
 		})
 		fc.Append(f)
 	}
-	return writeGeoJSON(c, fc)
+	return writeLayer(c, fc)
 }

@@ -320,11 +320,23 @@ func (s *Server) handleRevisionResult(c echo.Context) error {
 }
 
 // handleCompare answers GET /api/v1/compare?ids=A,B[,C…]: the scenarios
-// (id, id@revision or a shipped id) side by side.
+// (id, id@revision or a shipped id) side by side. With f=csv, one table of
+// it (table=localities, sites, phases or areas), a row per scenario.
 func (s *Server) handleCompare(c echo.Context) error {
+	csv, err := wantsCSV(c)
+	if err != nil {
+		return err
+	}
+	table, err := tableParam(c, csv, wire.CompareTableNames()...)
+	if err != nil {
+		return err
+	}
 	cmp, err := s.compare(c)
 	if err != nil {
 		return err
+	}
+	if csv {
+		return writeCSV(c, "compare-"+table, wire.CompareTableOf(wire.NewCompare(cmp), table))
 	}
 	return c.JSON(http.StatusOK, wire.NewCompare(cmp))
 }
@@ -376,7 +388,7 @@ func (s *Server) handleCompareLayer(c echo.Context) error {
 			"a": cmp.Labels[0], "b": cmp.Labels[1]}
 		fc.Append(f)
 	}
-	return writeGeoJSON(c, fc)
+	return writeLayer(c, fc)
 }
 
 // maxCompared is the most scenarios compared at once: each is a plan.

@@ -114,7 +114,7 @@ func (s *Server) handleSignOut(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// handleAudit answers GET /api/v1/audit[?since=DATE][&format=json|csv]:
+// handleAudit answers GET /api/v1/audit[?since=DATE][&f=json|csv]:
 // the audit trail, oldest first, for admins.
 func (s *Server) handleAudit(c echo.Context) error {
 	acc := s.cfg.Auth.Accounts
@@ -125,22 +125,17 @@ func (s *Server) handleAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	format := c.QueryParam("format")
-	if format == "" {
-		format = "json"
-	}
-	if format != "json" && format != "csv" {
-		return invalidf("format %q: use json or csv", format)
+	csv, err := wantsCSV(c)
+	if err != nil {
+		return err
 	}
 	entries, err := acc.Audit(c.Request().Context(), since)
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	if format == "csv" {
-		c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-		c.Response().WriteHeader(http.StatusOK)
-		return wire.WriteAuditCSV(c.Response(), entries)
+	if csv {
+		return writeCSV(c, "audit", wire.AuditTable(wire.NewAudit(entries)))
 	}
 	return c.JSON(http.StatusOK, wire.NewAudit(entries))
 }

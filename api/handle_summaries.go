@@ -10,6 +10,7 @@ import (
 
 	"placeplan/scenario"
 	"placeplan/scenario/tiles"
+	"placeplan/wire"
 )
 
 // summaryDocument is GET /api/v1/summaries on the wire.
@@ -94,9 +95,12 @@ func newSummaryDocument(s *scenario.Summary) summaryDocument {
 // geography defaults to lsoa11 when it is loaded, else lsoa21.
 func (s *Server) handleSummaries(c echo.Context) error {
 	ctx := c.Request().Context()
+	csv, err := wantsCSV(c)
+	if err != nil {
+		return err
+	}
 	by := scenario.ByLAD
 	if v := c.QueryParam("by"); v != "" {
-		var err error
 		if by, err = scenario.ParseGrouping(v); err != nil {
 			return invalidf("by: unknown grouping %q: use lad, msoa or locality", v)
 		}
@@ -117,6 +121,9 @@ func (s *Server) handleSummaries(c echo.Context) error {
 	res, err := scenario.SummariseStore(ctx, s.store, scenario.SummaryQuery{Geography: geog, By: by, Scheme: c.QueryParam("scheme")})
 	if err != nil {
 		return err
+	}
+	if csv {
+		return writeCSV(c, "summaries-"+string(by), wire.SummaryTable(res))
 	}
 	return c.JSON(http.StatusOK, newSummaryDocument(res))
 }

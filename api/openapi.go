@@ -18,6 +18,7 @@ import (
 	"placeplan/scenario"
 	"placeplan/scenario/tiles"
 	"placeplan/scoring/siting"
+	"placeplan/wire"
 )
 
 // The OpenAPI 3.1 document at /api/openapi.json is generated from the
@@ -45,6 +46,12 @@ type routeDoc struct {
 	// (writes take only their path parameters otherwise).
 	post       map[string]schema
 	postParams []openAPIParameter
+	// tables, when set, names the CSV tables the route also gives
+	// (f=csv or Accept: text/csv; table= picks one when there are
+	// several, the first by default), for GET and POST alike.
+	tables []string
+	// paged marks a GeoJSON layer sent in pages (limit=, offset=).
+	paged bool
 }
 
 // appJSONType is the JSON media type.
@@ -130,7 +137,7 @@ func routeDocs() map[string]routeDoc {
 		"/readyz":  {tag: "health", content: appJSON, schema: ref("Health"), status: []int{503}},
 
 		"/api/openapi.json": {tag: "api", content: appJSON, schema: schema{"type": "object"}, status: []int{304}},
-		"/api/v1/datasets":  {tag: "data", content: appJSON, schema: jsonArray, revisioned: true},
+		"/api/v1/datasets":  {tag: "data", content: appJSON, schema: jsonArray, revisioned: true, tables: []string{"datasets"}},
 		"/api/v1/config": {tag: "data", content: appJSON, schema: schema{"type": "object",
 			"required": []string{"version", "persistent", "basemap_style", "suppress_below", "geographies", "default_geography", "bounds"},
 			"properties": schema{
@@ -147,15 +154,15 @@ func routeDocs() map[string]routeDoc {
 				"bounds": schema{"type": []string{"array", "null"}, "minItems": 4, "maxItems": 4, "items": schema{"type": "number"},
 					"description": "west, south, east, north of every area loaded (WGS84)"},
 			}}},
-		"/api/v1/areas": {tag: "data", content: appJSON, schema: jsonArray, revisioned: true,
+		"/api/v1/areas": {tag: "data", content: appJSON, schema: jsonArray, revisioned: true, tables: []string{"areas"},
 			params: []openAPIParameter{geography, lad}, status: []int{400}},
 		"/api/v1/areas/:geography/:code": {tag: "data", content: appJSON, schema: schema{"type": "object"},
 			revisioned: true, status: []int{400, 404}, params: []openAPIParameter{
 				pathParamDoc("geography", "small-area geography", enumSchema("lsoa11", "lsoa21")),
 				pathParamDoc("code", "area code, such as E01028826", schema{"type": "string"})}},
-		"/api/v1/localities": {tag: "data", content: appJSON, schema: jsonArray, revisioned: true,
+		"/api/v1/localities": {tag: "data", content: appJSON, schema: jsonArray, revisioned: true, tables: []string{"localities"},
 			params: []openAPIParameter{geography}, status: []int{400}},
-		"/api/v1/indicators": {tag: "data", content: appJSON, schema: jsonArray, revisioned: true,
+		"/api/v1/indicators": {tag: "data", content: appJSON, schema: jsonArray, revisioned: true, tables: []string{"indicators"},
 			params: []openAPIParameter{geography}, status: []int{400}},
 		"/api/v1/layers": {tag: "layers", content: appJSON, schema: jsonArray, revisioned: true},
 		"/api/v1/search": {tag: "data", content: appJSON, revisioned: true, status: []int{400},
@@ -184,21 +191,21 @@ func routeDocs() map[string]routeDoc {
 						"description": "area code → value; areas withheld by small-number suppression are left out"},
 					"withheld": schema{"type": "array", "items": schema{"type": "string"},
 						"description": "areas whose value small-number suppression withholds"}}}},
-		"/api/v1/layers/areas": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,
+		"/api/v1/layers/areas": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true, paged: true,
 			params: []openAPIParameter{geography, lad, bbox, fields, queryParam("scenario", "a scenario id: adds its need "+
 				"score, rank and share, locality and locality rank, and (with a plan) the serving site and phase", schema{"type": "string"})},
 			status: []int{400, 404}},
-		"/api/v1/layers/localities": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,
+		"/api/v1/layers/localities": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true, paged: true,
 			params: []openAPIParameter{geography, bbox}, status: []int{400}},
-		"/api/v1/layers/sites": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,
+		"/api/v1/layers/sites": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true, paged: true,
 			params: []openAPIParameter{required(queryParam("layer", "point layer name (see /api/v1/layers)",
 				schema{"type": "string"})), bbox}, status: []int{400, 404}},
-		"/api/v1/layers/catchments": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,
+		"/api/v1/layers/catchments": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true, paged: true,
 			params: []openAPIParameter{scenarioID, bbox}, status: []int{400, 404}},
-		"/api/v1/layers/phases": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true,
+		"/api/v1/layers/phases": {tag: "layers", content: geoJSONContentType, schema: geoJSON, revisioned: true, paged: true,
 			params: []openAPIParameter{scenarioID, bbox}, status: []int{400, 404}},
 
-		"/api/v1/summaries": {tag: "data", content: appJSON, revisioned: true,
+		"/api/v1/summaries": {tag: "data", content: appJSON, revisioned: true, tables: []string{"summaries"},
 			schema: schema{"type": "object", "required": []string{"by", "geography", "groups", "warnings", "attribution"},
 				"properties": schema{"by": schema{"type": "string"}, "geography": schema{"type": "string"},
 					"scheme": schema{"type": "string"}, "warnings": schema{"type": "array", "items": schema{"type": "string"}},
@@ -232,8 +239,8 @@ func routeDocs() map[string]routeDoc {
 				queryParam("state", "the sign-in's state", schema{"type": "string"})}},
 		"/api/v1/audit": {tag: "access", content: appJSON, status: []int{400}, schema: schema{"type": "array", "items": schema{"type": "object",
 			"required": []string{"seq", "at", "actor", "action", "target", "detail", "remote"}}},
-			params: []openAPIParameter{queryParam("since", "from this day (2026-12-01) or RFC 3339 time on", schema{"type": "string"}),
-				queryParam("format", "json, or csv (text/csv)", enumSchema("json", "csv"))}},
+			tables: []string{"audit"},
+			params: []openAPIParameter{queryParam("since", "from this day (2026-12-01) or RFC 3339 time on", schema{"type": "string"})}},
 		"/api/v1/scenarios": {tag: "scenarios", content: appJSON, schema: jsonArray, status: []int{400, 409},
 			params: []openAPIParameter{queryParam("all", "true: archived scenarios too", enumSchema("true", "false"))},
 			post:   scenarioBody},
@@ -256,13 +263,14 @@ func routeDocs() map[string]routeDoc {
 				pathParamDoc("file", "report.{format}: pdf, docx and html are the board paper; xlsx, csv (zipped), gpkg and geojson the analysts' files",
 					enumSchema(reportFiles()...)),
 				queryParam("compare", "a second scenario to set beside it as the alternative: id or id@revision", schema{"type": "string"})}},
-		"/api/v1/layers/compare": {tag: "layers", content: geoJSONContentType, schema: geoJSON, status: []int{400, 404},
+		"/api/v1/layers/compare": {tag: "layers", content: geoJSONContentType, schema: geoJSON, status: []int{400, 404}, paged: true,
 			params: []openAPIParameter{required(queryParam("ids", "two scenarios with plans, comma-separated: id or id@revision",
 				schema{"type": "string"})), bbox}},
 		"/api/v1/compare": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, status: []int{400, 404},
+			tables: wire.CompareTableNames(),
 			params: []openAPIParameter{required(queryParam("ids", "two or more scenarios, comma-separated: id or id@revision",
 				schema{"type": "string"}))}},
-		"/api/v1/scores": {tag: "scenarios", content: appJSON, schema: scoreDoc, revisioned: true,
+		"/api/v1/scores": {tag: "scenarios", content: appJSON, schema: scoreDoc, revisioned: true, tables: wire.ScoreTableNames(),
 			params: []openAPIParameter{scenarioID, scoreAreas}, status: []int{400, 404}, post: scenarioBody,
 			postParams: []openAPIParameter{scoreAreas}},
 		"/api/v1/sites": {tag: "scenarios", content: appJSON, schema: schema{"type": "object"}, status: []int{400},
@@ -277,7 +285,7 @@ func routeDocs() map[string]routeDoc {
 					"exclude": schema{"type": "array", "items": schema{"type": "string"}}, "target_share": schema{"type": "number"},
 					"seed": schema{"type": "integer", "default": siting.DefaultSeed, "description": "recorded in the answer; the solvers are deterministic"},
 				}}}},
-		"/api/v1/plans": {tag: "scenarios", content: appJSON, schema: planDoc, revisioned: true,
+		"/api/v1/plans": {tag: "scenarios", content: appJSON, schema: planDoc, revisioned: true, tables: wire.PlanTableNames(),
 			params: []openAPIParameter{scenarioID, planAreas}, status: []int{400, 404}, post: scenarioBody,
 			postParams: []openAPIParameter{planAreas}},
 
@@ -330,6 +338,34 @@ func routeDocs() map[string]routeDoc {
 		"/*": {tag: "web", content: "*/*", status: []int{304, 404},
 			params: []openAPIParameter{pathParamDoc("path", "a file of the web map, such as assets/index-…js (content-hashed, cached for good)",
 				schema{"type": "string"})}},
+	}
+}
+
+// csvMediaType is the CSV media type in the document (csvContentType
+// without its charset).
+const csvMediaType = "text/csv"
+
+// tableParams are the query parameters of a route that also gives CSV.
+func tableParams(tables []string) []openAPIParameter {
+	out := []openAPIParameter{
+		queryParam("f", "response format: json (the default), or csv, as Accept: text/csv asks too", enumSchema("json", "csv")),
+		queryParam("format", "the older name of f, kept for /api/v1/audit; f and format must agree", enumSchema("json", "csv")),
+	}
+	if len(tables) > 1 {
+		out = append(out, queryParam("table", "with f=csv, the table to send (the command line's --table)",
+			schema{"type": "string", "enum": tables, "default": tables[0]}))
+	}
+	return out
+}
+
+// layerPageParams are limit and offset of a paged GeoJSON layer.
+func layerPageParams() []openAPIParameter {
+	return []openAPIParameter{
+		queryParam("limit", fmt.Sprintf("features per page (default %d); more than %d is served as %d. The collection's "+
+			"numberMatched, numberReturned and next/prev links say when there are more", layerDefaultLimit, layerMaxLimit, layerMaxLimit),
+			schema{"type": "integer", "minimum": 1, "maximum": layerMaxLimit, "default": layerDefaultLimit}),
+		queryParam("offset", "features to skip, in the layer's order (the next and prev links carry it)",
+			schema{"type": "integer", "minimum": 0, "default": 0}),
 	}
 }
 
@@ -503,10 +539,26 @@ func buildOpenAPI(routes []Route, version string, docs map[string]routeDoc) open
 			ok200.Content = map[string]openAPIContent{doc.content: {Schema: doc.schema}}
 		}
 		statuses := slices.Clone(doc.status)
-		if doc.revisioned {
+		if doc.tables != nil && (r.Method == http.MethodGet || r.Method == http.MethodPost) {
+			op.Parameters = append(op.Parameters, tableParams(doc.tables)...)
+			ok200.Content[csvMediaType] = openAPIContent{Schema: schema{"type": "string",
+				"description": "RFC 4180 CSV with a header row, as the command line prints it: '.' decimals, no thousands " +
+					"separators, true/false, an empty cell where there is no value or small-number suppression withholds it; " +
+					"sent as an attachment named after the table"}}
+			statuses = append(statuses, http.StatusBadRequest, http.StatusNotAcceptable)
+		}
+		if doc.paged {
+			op.Parameters = append(op.Parameters, layerPageParams()...)
 			ok200.Headers = map[string]openAPIHeader{
-				"ETag": {Description: `the data revision, W/"rev-N"`, Schema: schema{"type": "string"}},
+				"X-Total-Count": {Description: "numberMatched: the features of the whole layer", Schema: schema{"type": "integer"}},
+				"Link":          {Description: `RFC 8288 links to the next and previous pages (rel="next", rel="prev") where there are more`, Schema: schema{"type": "string"}},
 			}
+		}
+		if doc.revisioned {
+			if ok200.Headers == nil {
+				ok200.Headers = map[string]openAPIHeader{}
+			}
+			ok200.Headers["ETag"] = openAPIHeader{Description: `the data revision, W/"rev-N"`, Schema: schema{"type": "string"}}
 			op.Parameters = append(op.Parameters, openAPIParameter{Name: "If-None-Match", In: "header",
 				Description: "an ETag from an earlier response: 304 while the data are unchanged",
 				Schema:      schema{"type": "string"}})
@@ -668,6 +720,11 @@ func openAPISchemas() map[string]schema {
 		}),
 		"GeoJSONFeatureCollection": object([]string{"type", "features"}, schema{
 			"type": enumSchema("FeatureCollection"), "features": schema{"type": "array", "items": ref("Feature")},
+			"numberMatched":  schema{"type": "integer", "description": "the features of the whole layer, every page"},
+			"numberReturned": schema{"type": "integer", "description": "the features of this page; fewer than numberMatched when the layer was cut short"},
+			"links": schema{"type": "array", "description": "self, and next and prev where there are more pages",
+				"items": object([]string{"href", "rel"}, schema{"href": schema{"type": "string", "format": "uri"},
+					"rel": schema{"type": "string"}, "type": schema{"type": "string"}, "title": schema{"type": "string"}})},
 		}),
 	}
 }

@@ -1,9 +1,6 @@
 package wire
 
 import (
-	"encoding/csv"
-	"io"
-	"strconv"
 	"time"
 
 	"placeplan"
@@ -21,9 +18,6 @@ type AuditEntry struct {
 	Remote string `json:"remote"`
 }
 
-// auditHeader is the header of the audit trail as CSV.
-var auditHeader = []string{"seq", "at", "actor", "action", "target", "detail", "remote"}
-
 // NewAudit converts the audit trail, never nil.
 func NewAudit(entries []placeplan.AuditEntry) []AuditEntry {
 	out := make([]AuditEntry, len(entries))
@@ -31,17 +25,6 @@ func NewAudit(entries []placeplan.AuditEntry) []AuditEntry {
 		out[i] = AuditEntry{e.Seq, e.At.UTC().Format(time.RFC3339Nano), e.Actor, e.Action, e.Target, e.Detail, e.Remote}
 	}
 	return out
-}
-
-// WriteAuditCSV writes the audit trail as CSV with a header row.
-func WriteAuditCSV(w io.Writer, entries []placeplan.AuditEntry) error {
-	cw := csv.NewWriter(w)
-	cw.Write(auditHeader)
-	for _, e := range NewAudit(entries) {
-		cw.Write([]string{strconv.FormatInt(e.Seq, 10), e.At, e.Actor, e.Action, e.Target, e.Detail, e.Remote})
-	}
-	cw.Flush()
-	return cw.Error()
 }
 
 // ParseSince reads the start of an audit query: a day (2026-12-01, from

@@ -54,3 +54,20 @@ func NewSites(model siting.Model, r *scenario.SitesResult, circuity float64, see
 	}
 	return out
 }
+
+// SitesTable is a site selection's chosen sites, one row each in the
+// order of what each adds (Selected), with where it is, its capacity
+// (empty for no limit) and the demand weight it serves.
+func SitesTable(r Sites, cands []siting.Candidate) Table {
+	at := map[string]siting.Candidate{}
+	for _, c := range cands {
+		at[c.ID] = c
+	}
+	t := Table{Name: "sites", Columns: []Column{IntCol("order"), TextCol("id"), NumberCol("lon", 6), NumberCol("lat", 6),
+		NumberCol("capacity", Shortest), NumberCol("served", Shortest)}}
+	for i, id := range r.Selected {
+		c := at[id]
+		t.Rows = append(t.Rows, []any{i + 1, id, RoundCoord(c.Point[0]), RoundCoord(c.Point[1]), c.Capacity, r.Served[i]})
+	}
+	return t
+}

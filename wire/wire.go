@@ -1,7 +1,8 @@
 // Package wire holds the JSON documents placeplan's CLI and HTTP API
 // exchange, with explicit converters from the domain types (which carry no
-// tags). Converters only convert: small-number suppression has been applied
-// by the use cases before a result reaches them.
+// tags), and the tables both print as CSV (Table). Converters only
+// convert: small-number suppression has been applied by the use cases
+// before a result reaches them.
 package wire
 
 import "math"

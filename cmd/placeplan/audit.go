@@ -66,5 +66,5 @@ func (c *auditCmd) run(ctx context.Context, stdout io.Writer) error {
 	if c.format == "json" {
 		return writeJSON(stdout, wire.NewAudit(entries))
 	}
-	return wire.WriteAuditCSV(stdout, entries)
+	return wire.AuditTable(wire.NewAudit(entries)).WriteCSV(stdout)
 }

@@ -2,19 +2,15 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"strings"
-	"time"
 
 	"placeplan"
 	"placeplan/data"
 	"placeplan/scenario"
+	"placeplan/wire"
 )
 
 // The commands that list what a database holds: areas, localities,
@@ -133,16 +129,7 @@ func (c *areasCmd) run(ctx context.Context, stdout io.Writer) error {
 	if c.lad != "" && len(areas) == 0 {
 		return placeplan.Errorf(placeplan.ENOTFOUND, "no areas in district %s", c.lad)
 	}
-	header := []string{"code", "name", "msoa_code", "lad_code", "vintage", "lon", "lat"}
-	rows := make([][]string, len(areas))
-	for i, a := range areas {
-		lon, lat := "", ""
-		if a.PointKind != "" {
-			lon, lat = coord(a.Point[0]), coord(a.Point[1])
-		}
-		rows[i] = []string{a.Code, a.Name, a.MSOACode, a.LADCode, string(a.Geography), lon, lat}
-	}
-	return writeRows(stdout, c.format, header, rows)
+	return writeTable(stdout, c.format, wire.AreasTable(areas))
 }
 
 // localitiesCmd is "placeplan localities": one row per locality.
@@ -170,12 +157,7 @@ func (c *localitiesCmd) run(ctx context.Context, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	header := []string{"scheme", "locality", "geography", "area_count", "definition", "area_codes"}
-	rows := make([][]string, len(locs))
-	for i, l := range locs {
-		rows[i] = []string{l.Scheme, l.Name, string(l.Geography), strconv.Itoa(len(l.Areas)), l.Definition, strings.Join(l.Areas, ";")}
-	}
-	return writeRows(stdout, c.format, header, rows)
+	return writeTable(stdout, c.format, wire.LocalitiesTable(locs))
 }
 
 // datasetsCmd is "placeplan datasets": what has been ingested.
@@ -202,13 +184,7 @@ func (c *datasetsCmd) run(ctx context.Context, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	header := []string{"id", "kind", "format", "vintage", "geography", "source", "records", "licence", "attribution", "ingested_at"}
-	rows := make([][]string, len(ds))
-	for i, d := range ds {
-		rows[i] = []string{strconv.FormatInt(d.ID, 10), d.Kind.String(), d.Format, d.Vintage, string(d.Geography), d.Source,
-			strconv.Itoa(d.Records), d.Licence, d.Attribution, d.IngestedAt.Format(time.RFC3339)}
-	}
-	return writeRows(stdout, c.format, header, rows)
+	return writeTable(stdout, c.format, wire.DatasetsTable(ds))
 }
 
 // indicatorsCmd is "placeplan indicators": the indicator catalogue, every
@@ -238,13 +214,7 @@ func (c *indicatorsCmd) run(ctx context.Context, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	header := []string{"geography", "key", "name", "vintage", "direction", "unit", "kind", "denominator", "index", "confidential"}
-	rows := make([][]string, len(inds))
-	for i, ind := range inds {
-		rows[i] = []string{string(ind.Geography), ind.Key, ind.Name, ind.Vintage, ind.Direction.String(), ind.Unit, ind.Kind,
-			ind.Denominator, string(ind.Index), strconv.FormatBool(ind.Confidential)}
-	}
-	return writeRows(stdout, c.format, header, rows)
+	return writeTable(stdout, c.format, wire.IndicatorsTable(inds))
 }
 
 // vintagesCmd is "placeplan vintages": a scheme's localities under
@@ -281,13 +251,7 @@ func (c *vintagesCmd) run(ctx context.Context, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	header := []string{"locality", "iod2019_average_rank", "iod2019_rank", "iod2025_average_rank", "iod2025_rank", "rank_change", "complex_changes"}
-	rows := make([][]string, len(cmp))
-	for i, v := range cmp {
-		rows[i] = []string{v.Locality, strconv.FormatFloat(v.IoD2019.AverageRank, 'f', 1, 64), strconv.Itoa(v.IoD2019.Rank),
-			strconv.FormatFloat(v.IoD2025.AverageRank, 'f', 1, 64), strconv.Itoa(v.IoD2025.Rank), strconv.Itoa(v.RankChange), strconv.FormatBool(v.Complex)}
-	}
-	return writeRows(stdout, c.format, header, rows)
+	return writeTable(stdout, c.format, wire.VintagesTable(cmp))
 }
 
 // openExisting opens a database that must already exist, so that a typo in
@@ -299,44 +263,11 @@ func openExisting(ctx context.Context, path string) (*data.Store, error) {
 	return data.Open(ctx, path)
 }
 
-func coord(v float64) string { return strconv.FormatFloat(v, 'f', 6, 64) }
-
-// writeRows writes a table as CSV, or as JSON objects keyed by the header
-// (numbers where a column holds numbers).
-func writeRows(w io.Writer, format string, header []string, rows [][]string) error {
+// writeTable writes a table as CSV, or as JSON objects keyed by its
+// column names with numbers and booleans typed.
+func writeTable(w io.Writer, format string, t wire.Table) error {
 	if format == "json" {
-		out := make([]map[string]any, len(rows))
-		for i, r := range rows {
-			m := map[string]any{}
-			for j, h := range header {
-				m[h] = jsonValue(h, r[j])
-			}
-			out[i] = m
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return t.WriteJSON(w)
 	}
-	cw := csv.NewWriter(w)
-	cw.Write(header)
-	cw.WriteAll(rows)
-	return cw.Error()
-}
-
-func jsonValue(col, v string) any {
-	switch col {
-	case "lon", "lat", "records", "area_count", "id":
-		if v == "" {
-			return nil
-		}
-		if f, err := strconv.ParseFloat(v, 64); err == nil {
-			return f
-		}
-	case "area_codes":
-		if v == "" {
-			return []string{}
-		}
-		return strings.Split(v, ";")
-	}
-	return v
+	return t.WriteCSV(w)
 }

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -19,12 +21,14 @@ import (
 func planSpec() spec {
 	return spec{
 		name:     "plan",
-		synopsis: []string{"--scenario FILE [--db FILE] [--format table|json]"},
+		synopsis: []string{"--scenario FILE [--db FILE] [--format table|csv|json] [--table sites|phases|areas]"},
 		about: `Plan works out a rollout from a scenario with a sites section (see
 docs/SCENARIOS.md): where the teams go and why, the phased order that
 reaches need soonest, a stepped-wedge evaluation design, matched comparison
 areas, and how stable each choice is. --scenario is a file or a shipped id
-(try shropshire-five-teams); with --db, a scenario stored there too.`,
+(try shropshire-five-teams); with --db, a scenario stored there too.
+--format csv prints one table of the plan (--table; the HTTP API's
+GET /api/v1/plans?f=csv&table= gives the same bytes).`,
 		make: newPlanCmd,
 	}
 }
@@ -34,13 +38,13 @@ areas, and how stable each choice is. --scenario is a file or a shipped id
 type planCmd struct {
 	cmdLine
 	scenarioRef
-	format string
+	tableOut
 }
 
 func newPlanCmd() command {
 	c := &planCmd{cmdLine: newCmdLine("plan")}
 	c.scenarioRef.define(c.fs, " with a sites section")
-	c.fs.StringVar(&c.format, "format", "table", "output format: `table|json`")
+	c.tableOut.define(c.fs, wire.PlanTableNames())
 	return c
 }
 
@@ -48,10 +52,37 @@ func (c *planCmd) validate() error {
 	if err := c.scenarioRef.check(&c.cmdLine); err != nil {
 		return err
 	}
-	if c.format != "table" && c.format != "json" {
-		return usageError{msg: fmt.Sprintf("--format %q: use table or json", c.format)}
+	if err := c.tableOut.check(); err != nil {
+		return err
 	}
 	return c.noArgs()
+}
+
+// tableOut is the config of a command whose result prints as a table for
+// reading, as JSON, or as one of its CSV tables (--table).
+type tableOut struct {
+	format string
+	table  string
+	tables []string // the tables --table may name, the default first
+}
+
+func (o *tableOut) define(fs *flag.FlagSet, tables []string) {
+	o.tables = tables
+	fs.StringVar(&o.format, "format", "table", "output format: `table|csv|json`")
+	fs.StringVar(&o.table, "table", tables[0], "with --format csv, the table to print: `"+strings.Join(tables, "|")+"`")
+}
+
+// check refuses an unknown format or table, and --table without CSV.
+func (o *tableOut) check() error {
+	switch {
+	case o.format != "table" && o.format != "csv" && o.format != "json":
+		return usageError{msg: fmt.Sprintf("--format %q: use table, csv or json", o.format)}
+	case !slices.Contains(o.tables, o.table):
+		return usageError{msg: fmt.Sprintf("--table %q: use %s", o.table, strings.Join(o.tables, ", "))}
+	case o.format != "csv" && o.table != o.tables[0]:
+		return usageError{msg: "--table is for --format csv"}
+	}
+	return nil
 }
 
 func (c *planCmd) run(ctx context.Context, stdout io.Writer) error {
@@ -65,6 +96,12 @@ func (c *planCmd) run(ctx context.Context, stdout io.Writer) error {
 		return err
 	}
 	doc := wire.NewPlan(res)
+	if c.format == "csv" {
+		if c.table == "areas" {
+			doc.Areas = wire.NewPlanAreas(res)
+		}
+		return wire.PlanTableOf(doc, c.table).WriteCSV(stdout)
+	}
 	if c.format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

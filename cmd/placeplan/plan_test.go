@@ -93,8 +93,14 @@ func TestPlanCommand(t *testing.T) {
 	if _, errOut, code := runCLI(t, "plan", "--scenario", example); code != 65 || !strings.Contains(errOut, "sites: missing") {
 		t.Errorf("plan on a scenario without sites: exit %d, %s", code, errOut)
 	}
-	if _, _, code := runCLI(t, "plan", "--scenario", fiveTeams, "--format", "csv"); code != 2 {
-		t.Errorf("--format csv: exit %d", code)
+	if _, _, code := runCLI(t, "plan", "--scenario", fiveTeams, "--format", "xml"); code != 2 {
+		t.Errorf("--format xml: exit %d", code)
+	}
+	if _, errOut, code := runCLI(t, "plan", "--scenario", fiveTeams, "--table", "phases"); code != 2 || !strings.Contains(errOut, "--table is for --format csv") {
+		t.Errorf("--table without csv: exit %d, %s", code, errOut)
+	}
+	if _, errOut, code := runCLI(t, "plan", "--scenario", fiveTeams, "--format", "csv", "--table", "teams"); code != 2 || !strings.Contains(errOut, "use sites, phases, areas") {
+		t.Errorf("--table teams: exit %d, %s", code, errOut)
 	}
 }
 

@@ -510,11 +510,12 @@ func getRef(ctx context.Context, st *data.Store, ref string) (scenario.Saved, er
 func compareSpec() spec {
 	return spec{
 		name:     "compare",
-		synopsis: []string{"A B [C...] [--db FILE] [--format table|json]"},
+		synopsis: []string{"A B [C...] [--db FILE] [--format table|csv|json] [--table localities|sites|phases|areas]"},
 		about: `Compare sets two or more scenarios (registry ids, id@revision, shipped ids
 or files) side by side: the assumptions that differ, need ranks and their
 changes, sites in and out with their phases, coverage per phase, equity and
-how many areas each reaches. Try: placeplan compare shropshire-five-teams
+how many areas each reaches; --format csv prints one table of it, a row per
+scenario (--table). Try: placeplan compare shropshire-five-teams
 shropshire-five-teams-30min`,
 		make: newCompareCmd,
 	}
@@ -523,25 +524,22 @@ shropshire-five-teams-30min`,
 // compareCmd is "placeplan compare": two or more scenarios side by side.
 type compareCmd struct {
 	cmdLine
-	db     string
-	format string
+	db string
+	tableOut
 }
 
 func newCompareCmd() command {
 	c := &compareCmd{cmdLine: newCmdLine("compare")}
 	c.fs.StringVar(&c.db, "db", "", "SQLite database `FILE` (default: the embedded default data)")
-	c.fs.StringVar(&c.format, "format", "table", "output format: `table|json`")
+	c.tableOut.define(c.fs, wire.CompareTableNames())
 	return c
 }
 
 func (c *compareCmd) validate() error {
-	switch {
-	case len(c.args) < 2:
+	if len(c.args) < 2 {
 		return usageError{msg: "compare: give two or more scenarios: ids (id or id@revision), built-in ids or files"}
-	case c.format != "table" && c.format != "json":
-		return usageError{msg: fmt.Sprintf("--format %q: use table or json", c.format)}
 	}
-	return nil
+	return c.tableOut.check()
 }
 
 func (c *compareCmd) run(ctx context.Context, stdout io.Writer) error {
@@ -572,8 +570,11 @@ func (c *compareCmd) run(ctx context.Context, stdout io.Writer) error {
 		return err
 	}
 	doc := wire.NewCompare(cmp)
-	if c.format == "json" {
+	switch c.format {
+	case "json":
 		return writeJSON(stdout, doc)
+	case "csv":
+		return wire.CompareTableOf(doc, c.table).WriteCSV(stdout)
 	}
 	return writeCompareTable(stdout, doc)
 }

@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -20,7 +18,7 @@ import (
 func scoreSpec() spec {
 	return spec{
 		name:     "score",
-		synopsis: []string{"--scenario FILE [--db FILE] [--format table|csv|json]"},
+		synopsis: []string{"--scenario FILE [--db FILE] [--format table|csv|json] [--table localities|areas]"},
 		about: `Score ranks a scenario's localities by need, with the range each could rank
 in across the uncertainty in the weights and methods, and explains each
 rank. --scenario is a scenario file (YAML or JSON; see docs/SCENARIOS.md) or
@@ -35,13 +33,13 @@ id@revision) too.`,
 type scoreCmd struct {
 	cmdLine
 	scenarioRef
-	format string
+	tableOut
 }
 
 func newScoreCmd() command {
 	c := &scoreCmd{cmdLine: newCmdLine("score")}
 	c.scenarioRef.define(c.fs, "")
-	c.fs.StringVar(&c.format, "format", "table", "output format: `table|csv|json`")
+	c.tableOut.define(c.fs, wire.ScoreTableNames())
 	return c
 }
 
@@ -49,8 +47,8 @@ func (c *scoreCmd) validate() error {
 	if err := c.scenarioRef.check(&c.cmdLine); err != nil {
 		return err
 	}
-	if c.format != "table" && c.format != "csv" && c.format != "json" {
-		return usageError{msg: fmt.Sprintf("--format %q: use table, csv or json", c.format)}
+	if err := c.tableOut.check(); err != nil {
+		return err
 	}
 	return c.noArgs()
 }
@@ -69,7 +67,15 @@ func (c *scoreCmd) run(ctx context.Context, stdout io.Writer) error {
 	case "json":
 		return writeScoreJSON(stdout, res)
 	case "csv":
-		return writeScoreCSV(stdout, res)
+		doc := wire.NewScore(res)
+		if c.table == "areas" {
+			rows, err := scenario.AreaResults(ctx, st, res)
+			if err != nil {
+				return err
+			}
+			doc.Areas = wire.NewScoreAreas(rows)
+		}
+		return wire.ScoreTableOf(doc, c.table).WriteCSV(stdout)
 	}
 	return writeScoreTable(stdout, res)
 }
@@ -148,23 +154,6 @@ func writeScoreJSON(w io.Writer, res *scenario.Result) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(wire.NewScore(res))
-}
-
-func writeScoreCSV(w io.Writer, res *scenario.Result) error {
-	doc := wire.NewScore(res)
-	cw := csv.NewWriter(w)
-	header := []string{"rank", "locality", "need_score", "median_rank", "rank_p5", "rank_p95", "p_top_k", "explanation"}
-	cw.Write(header)
-	for _, r := range doc.Localities {
-		rec := []string{strconv.Itoa(r.Rank), r.Locality, strconv.FormatFloat(r.NeedScore, 'f', 6, 64), "", "", "", "", r.Explanation}
-		if r.MedianRank != nil {
-			rec[3], rec[4], rec[5] = strconv.Itoa(*r.MedianRank), strconv.Itoa(*r.RankP5), strconv.Itoa(*r.RankP95)
-			rec[6] = strconv.FormatFloat(*r.TopKProbability, 'f', 3, 64)
-		}
-		cw.Write(rec)
-	}
-	cw.Flush()
-	return cw.Error()
 }
 
 func writeScoreTable(w io.Writer, res *scenario.Result) error {

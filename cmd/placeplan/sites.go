@@ -2,17 +2,13 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 	"strings"
 
 	"placeplan"
 	"placeplan/data/input"
-	"placeplan/data/record"
 	"placeplan/data/table"
 	"placeplan/scenario"
 	"placeplan/scoring/siting"
@@ -140,33 +136,11 @@ func (c *sitesCmd) run(ctx context.Context, stdout, stderr io.Writer) error {
 	}
 	out := wire.NewSites(sel.Model, res, circuity, c.seed)
 	if c.format == "csv" {
-		return writeSitesCSV(stdout, out, cands)
+		return wire.SitesTable(out, cs).WriteCSV(stdout)
 	}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
-}
-
-// writeSitesCSV writes one row per selected site, in the order of what
-// each adds (siting.Result.Selected), with the demand weight it serves.
-func writeSitesCSV(w io.Writer, r wire.Sites, cands []record.Candidate) error {
-	at := map[string]record.Candidate{}
-	for _, c := range cands {
-		at[c.ID] = c
-	}
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"order", "id", "lon", "lat", "capacity", "served"})
-	for i, id := range r.Selected {
-		c := at[id]
-		capacity := ""
-		if !math.IsNaN(c.Capacity) {
-			capacity = strconv.FormatFloat(c.Capacity, 'f', -1, 64)
-		}
-		cw.Write([]string{strconv.Itoa(i + 1), id, coord(c.Point[0]), coord(c.Point[1]), capacity,
-			strconv.FormatFloat(r.Served[i], 'f', -1, 64)})
-	}
-	cw.Flush()
-	return cw.Error()
 }
 
 func splitIDs(s string) []string {
