@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,6 +13,9 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+
+	"placeplan"
+	"placeplan/internal/revcache"
 )
 
 // OGC API – Features, Part 1: Core, with the GeoJSON encoding
@@ -28,11 +32,18 @@ import (
 // geography names. sites takes layer=NAME to keep one point layer.
 
 // ogcDefaultLimit and ogcMaxLimit bound a page of items. A larger limit is
-// served as ogcMaxLimit, as the standard requires, not refused.
+// served as ogcMaxLimit, as the standard requires, not refused. The
+// default suits GIS clients (a page of 100 England LSOAs is about 200 kB,
+// answered in 10–30 ms); both are in the OpenAPI document's limit schema,
+// where GDAL 3.9 and later and QGIS read them.
 const (
-	ogcDefaultLimit = 10
+	ogcDefaultLimit = 100
 	ogcMaxLimit     = 10000
 )
+
+// ogcSelectionsKept bounds the selections kept: a few clients paging
+// through different queries at once.
+const ogcSelectionsKept = 32
 
 // crs84 is the CRS of every coordinate served: WGS84 longitude, latitude.
 const crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -55,12 +66,17 @@ type ogcState struct {
 	collections []*ogcCollection
 	extents     extentCache
 	openAPI     openAPICache
+	// tables are the collections' tables, by collection and geography;
+	// selections the rows that recent queries selected, in order, by
+	// selectionKey, so that the pages of one query select once.
+	tables     revcache.Cache[string, *ogcTable]
+	selections revcache.Cache[string, []int]
 }
 
 // ogcRoutes are the OGC API – Features routes under /ogc and the OpenAPI
 // document.
 func (s *Server) ogcRoutes() []route {
-	o := &ogcState{s: s}
+	o := &ogcState{s: s, selections: revcache.Cache[string, []int]{MaxEntries: ogcSelectionsKept}}
 	o.collections = []*ogcCollection{o.areasCollection(), o.localitiesCollection(), o.sitesCollection()}
 	get := func(path string, role Role, revisioned bool, h echo.HandlerFunc, summary string) route {
 		return route{Route: Route{Method: http.MethodGet, Path: path, Role: role, Summary: summary},
@@ -84,9 +100,17 @@ type ogcCollection struct {
 	// itemParams and featureParams are the extension query parameters
 	// its items and single features accept beside the standard ones.
 	itemParams, featureParams []string
-	// items returns the features q selects, in a stable order, with the
-	// number that match in all pages.
-	items func(ctx context.Context, q ogcQuery) ([]ogcFeature, int, error)
+	// geographic says the collection has a geography (the geography
+	// parameter): areas and localities.
+	geographic bool
+	// build returns the collection's table for geography geog ("" unless
+	// geographic); ogcState.table caches it per data revision.
+	build func(ctx context.Context, geog placeplan.Geography) (*ogcTable, error)
+	// geometries returns the WGS84 geometries, rounded to 6 decimals, of
+	// a page's rows of t, aligned with rows (nil for none).
+	geometries func(ctx context.Context, t *ogcTable, rows []int) ([]orb.Geometry, error)
+	// check, when set, checks the collection's extension parameters.
+	check func(ctx context.Context, q ogcQuery) error
 	// feature returns one feature, or an ENOTFOUND error.
 	feature func(ctx context.Context, q ogcQuery, id string) (ogcFeature, error)
 	// extent returns the bound of every feature (WGS84), nil when there
@@ -285,12 +309,9 @@ func (o *ogcState) handleItems(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	feats, matched, err := col.items(c.Request().Context(), q)
+	feats, matched, err := o.items(c.Request().Context(), col, q)
 	if err != nil {
 		return err
-	}
-	if feats == nil {
-		feats = []ogcFeature{} // "features": [], not null
 	}
 
 	base := baseURL(c)
@@ -323,6 +344,85 @@ func (o *ogcState) handleItems(c echo.Context) error {
 		NumberMatched:  matched,
 		NumberReturned: len(feats),
 	})
+}
+
+// items returns the page of features q selects from col, with the number
+// that match in all pages.
+func (o *ogcState) items(ctx context.Context, col *ogcCollection, q ogcQuery) ([]ogcFeature, int, error) {
+	if col.check != nil {
+		if err := col.check(ctx, q); err != nil {
+			return nil, 0, err
+		}
+	}
+	t, err := o.table(ctx, col, q)
+	if err != nil {
+		return nil, 0, err
+	}
+	rows, err := o.selection(ctx, col, t, q)
+	if err != nil {
+		return nil, 0, err
+	}
+	page := pageOf(rows, q.offset, q.limit)
+	geoms, err := col.geometries(ctx, t, page)
+	if err != nil {
+		return nil, 0, err
+	}
+	feats := make([]ogcFeature, 0, len(page)) // "features": [], not null
+	for i, r := range page {
+		feats = append(feats, ogcFeature{Type: "Feature", ID: t.ids[r], Properties: t.props[r], Geometry: wireGeometry(geoms[i])})
+	}
+	return feats, len(rows), nil
+}
+
+// wireGeometry returns g as GeoJSON, nil for none.
+func wireGeometry(g orb.Geometry) *geojson.Geometry {
+	if g == nil {
+		return nil
+	}
+	return geojson.NewGeometry(g)
+}
+
+// selection returns the rows of t that q selects, in order: every row
+// without a condition, else the rows kept for the same query at this
+// revision, else found now and kept.
+func (o *ogcState) selection(ctx context.Context, col *ogcCollection, t *ogcTable, q ogcQuery) ([]int, error) {
+	layer, byLayer := q.extra.Get("layer"), q.extra.Has("layer")
+	if q.bbox == nil && !byLayer {
+		return t.all, nil
+	}
+	rev, err := o.s.store.Revision(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := selectionKey(col.id, t.geog, q)
+	rows, _, err := o.selections.Get(ctx, key, rev, func(context.Context) ([]int, error) {
+		var rows []int
+		for i := range t.ids {
+			if q.bbox != nil && !t.meets(i, *q.bbox) {
+				continue
+			}
+			if byLayer && t.props[i]["layer"] != layer {
+				continue
+			}
+			rows = append(rows, i)
+		}
+		return rows, nil
+	})
+	return rows, err
+}
+
+// selectionKey names the selection of q in col: every condition on which
+// features and in what order, none of paging or encoding.
+func selectionKey(col string, geog placeplan.Geography, q ogcQuery) string {
+	var b strings.Builder
+	b.WriteString(col + "\x00" + string(geog))
+	if q.bbox != nil {
+		fmt.Fprintf(&b, "\x00bbox=%v", *q.bbox)
+	}
+	if q.extra.Has("layer") {
+		b.WriteString("\x00layer=" + q.extra.Get("layer"))
+	}
+	return b.String()
 }
 
 // handleFeature answers GET /ogc/collections/{collectionId}/items/{featureId}.

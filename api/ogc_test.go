@@ -200,7 +200,7 @@ func TestOGCParameters(t *testing.T) {
 		detail       string // for errors, a substring of the detail
 		returned     int    // for 200, the features returned; -1 for any
 	}{
-		{"default limit", items, 200, "", 10},
+		{"default limit", items, 200, "", ogcDefaultLimit},
 		{"limit 1", items + "?limit=1", 200, "", 1},
 		{"limit above the maximum is served as the maximum", items + "?limit=20000", 200, "", 708},
 		{"limit 0", items + "?limit=0", 400, `limit "0": want a whole number from 1 to 10000`, 0},
@@ -220,14 +220,14 @@ func TestOGCParameters(t *testing.T) {
 		{"bbox with heights", items + "?bbox=-2.80,52.68,0,-2.70,52.74,100", 200, "", -1},
 		{"bbox with a bad height", items + "?bbox=-3.2,52.3,low,-2.2,53.0,100", 400, `bbox: height "low" is not a number`, 0},
 		{"bbox far away", items + "?bbox=10,10,11,11", 200, "", 0},
-		{"datetime instant", items + "?datetime=2025-01-31T00:00:00Z", 200, "", 10},
-		{"datetime open interval", items + "?datetime=../2025-01-31T00:00:00Z", 200, "", 10},
+		{"datetime instant", items + "?datetime=2025-01-31T00:00:00Z", 200, "", ogcDefaultLimit},
+		{"datetime open interval", items + "?datetime=../2025-01-31T00:00:00Z", 200, "", ogcDefaultLimit},
 		{"datetime not a date", items + "?datetime=yesterday", 400, `datetime "yesterday"`, 0},
 		{"datetime both ends open", items + "?datetime=../..", 400, "an interval needs at least one end", 0},
 		{"unknown parameter", items + "?colour=red", 400, `unknown query parameter "colour"`, 0},
 		{"layer is for sites", items + "?layer=towns", 400, `unknown query parameter "layer"`, 0},
-		{"f json", items + "?f=json", 200, "", 10},
-		{"f geojson", items + "?f=geojson", 200, "", 10},
+		{"f json", items + "?f=json", 200, "", ogcDefaultLimit},
+		{"f geojson", items + "?f=geojson", 200, "", ogcDefaultLimit},
 		{"f html", items + "?f=html", 400, `f: unsupported format "html": want json or geojson`, 0},
 		{"f html on metadata", "/ogc/collections?f=html", 400, `unsupported format "html": want json`, 0},
 		{"f geojson on metadata", "/ogc?f=geojson", 400, `unsupported format "geojson": want json`, 0},
@@ -273,11 +273,11 @@ func TestParseItemsQuery(t *testing.T) {
 		query string
 		want  ogcQuery
 	}{
-		{"", ogcQuery{limit: 10, extra: url.Values{}}},
+		{"", ogcQuery{limit: ogcDefaultLimit, extra: url.Values{}}},
 		{"limit=20000&offset=30", ogcQuery{limit: ogcMaxLimit, offset: 30, extra: url.Values{}}},
 		{"limit=+7", ogcQuery{limit: 7, extra: url.Values{}}},
-		{"geography=lsoa21&layer=towns", ogcQuery{limit: 10, extra: url.Values{"geography": {"lsoa21"}}}},
-		{"bbox=-3,52,0,-2,53,10", ogcQuery{limit: 10, extra: url.Values{},
+		{"geography=lsoa21&layer=towns", ogcQuery{limit: ogcDefaultLimit, extra: url.Values{"geography": {"lsoa21"}}}},
+		{"bbox=-3,52,0,-2,53,10", ogcQuery{limit: ogcDefaultLimit, extra: url.Values{},
 			bbox: &orb.Bound{Min: orb.Point{-3, 52}, Max: orb.Point{-2, 53}}}},
 	} {
 		q, _ := url.ParseQuery(tc.query)
@@ -314,12 +314,12 @@ func TestOGCAreas(t *testing.T) {
 		}
 		// The default page size, with links both ways.
 		first := getItems(t, h, "/ogc/collections/areas/items")
-		if first.NumberMatched != 708 || len(first.Features) != 10 || linkTo(t, first.Links, "prev") != "" {
+		if first.NumberMatched != 708 || len(first.Features) != ogcDefaultLimit || linkTo(t, first.Links, "prev") != "" {
 			t.Errorf("first page: %d of %d, prev %q", len(first.Features), first.NumberMatched, linkTo(t, first.Links, "prev"))
 		}
 		next := linkTo(t, first.Links, "next")
-		if q, _ := url.ParseQuery(strings.SplitN(next, "?", 2)[1]); q.Get("offset") != "10" || q.Get("limit") != "10" {
-			t.Errorf("next link %s, want offset 10 and limit 10", next)
+		if q, _ := url.ParseQuery(strings.SplitN(next, "?", 2)[1]); q.Get("offset") != "100" || q.Get("limit") != "100" {
+			t.Errorf("next link %s, want offset 100 and limit 100", next)
 		}
 		if self := linkTo(t, first.Links, "self"); self != "/ogc/collections/areas/items" {
 			t.Errorf("self link %s", self)
