@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"placeplan"
+	"placeplan/geo"
 	"placeplan/internal/revcache"
 )
 
@@ -45,8 +46,54 @@ const (
 // through different queries at once.
 const ogcSelectionsKept = 32
 
-// crs84 is the CRS of every coordinate served: WGS84 longitude, latitude.
-const crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+// The CRSs coordinates are served in (OGC API – Features, Part 2): WGS84
+// longitude, latitude (the default and the storage CRS), and the British
+// National Grid, easting, northing in metres.
+const (
+	crs84    = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+	crs27700 = "http://www.opengis.net/def/crs/EPSG/0/27700"
+)
+
+// bngFactor rounds British National Grid coordinates to the centimetre.
+const bngFactor = 100
+
+// ogcCRS returns the URI of c as the OGC names it.
+func ogcCRS(c geo.CRS) string {
+	if c == geo.BNG {
+		return crs27700
+	}
+	return crs84
+}
+
+// parseOGCCRS reads a crs or bbox-crs parameter: one of the two URIs,
+// or a name geo.ParseCRS reads for the same CRS (EPSG:27700, CRS84). EPSG
+// 4326 is refused: its axis order is latitude first, which is not served.
+func parseOGCCRS(param, s string) (geo.CRS, error) {
+	t := strings.TrimSpace(s)
+	if u, ok := strings.CutPrefix(t, "["); ok { // a safe CURIE, [EPSG:27700]
+		t = strings.TrimSuffix(u, "]")
+	}
+	c, err := geo.ParseCRS(t)
+	if err == nil && (c == geo.BNG || strings.HasSuffix(strings.ToUpper(t), "CRS84")) {
+		return c, nil
+	}
+	return geo.CRSUnknown, invalidf("%s %q: want %s (the default) or %s", param, s, crs84, crs27700)
+}
+
+// inCRS returns g, WGS84 rounded to 6 decimals, in c: itself for WGS84, a
+// British National Grid copy rounded to the centimetre for BNG.
+func inCRS(g orb.Geometry, c geo.CRS) orb.Geometry {
+	if g == nil || c != geo.BNG {
+		return g
+	}
+	return orb.Round(geo.ToBNG(g), bngFactor)
+}
+
+// setContentCRS says which CRS a response's coordinates are in (Part 2's
+// Content-Crs header).
+func setContentCRS(c echo.Context, crs geo.CRS) {
+	c.Response().Header().Set("Content-Crs", "<"+ogcCRS(crs)+">")
+}
 
 // ogcConformsTo lists the conformance classes implemented. The OpenAPI
 // class is not claimed: the OpenAPI document is version 3.1, and the
@@ -55,6 +102,7 @@ func ogcConformsTo() []string {
 	return []string{
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+		"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 	}
 }
 
@@ -120,7 +168,8 @@ type ogcCollection struct {
 
 // ogcQuery is a parsed items or feature request.
 type ogcQuery struct {
-	bbox   *orb.Bound // nil: everywhere
+	bbox   *orb.Bound // WGS84; nil: everywhere
+	crs    geo.CRS    // of the coordinates served: WGS84 or BNG
 	limit  int
 	offset int
 	extra  url.Values // the collection's extension parameters
@@ -164,6 +213,7 @@ type ogcCollectionResponse struct {
 	Extent      *ogcExtent `json:"extent,omitempty"`
 	ItemType    string     `json:"itemType"`
 	CRS         []string   `json:"crs"`
+	StorageCRS  string     `json:"storageCrs"`
 }
 
 // ogcExtent is a collection's extent: space only, the data have no time.
@@ -204,7 +254,7 @@ type ogcFeatureCollection struct {
 
 // handleLanding answers GET /ogc: the landing page.
 func (o *ogcState) handleLanding(c echo.Context) error {
-	if err := checkQuery(c.QueryParams(), false); err != nil {
+	if err := checkMetadataQuery(c.QueryParams()); err != nil {
 		return err
 	}
 	base := baseURL(c)
@@ -225,7 +275,7 @@ func (o *ogcState) handleLanding(c echo.Context) error {
 
 // handleConformance answers GET /ogc/conformance.
 func (o *ogcState) handleConformance(c echo.Context) error {
-	if err := checkQuery(c.QueryParams(), false); err != nil {
+	if err := checkMetadataQuery(c.QueryParams()); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, ogcConformanceResponse{ConformsTo: ogcConformsTo()})
@@ -233,7 +283,7 @@ func (o *ogcState) handleConformance(c echo.Context) error {
 
 // handleCollections answers GET /ogc/collections.
 func (o *ogcState) handleCollections(c echo.Context) error {
-	if err := checkQuery(c.QueryParams(), false); err != nil {
+	if err := checkMetadataQuery(c.QueryParams()); err != nil {
 		return err
 	}
 	base := baseURL(c)
@@ -257,7 +307,7 @@ func (o *ogcState) handleCollection(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := checkQuery(c.QueryParams(), false); err != nil {
+	if err := checkMetadataQuery(c.QueryParams()); err != nil {
 		return err
 	}
 	r, err := o.describe(c.Request().Context(), baseURL(c), col, "self")
@@ -272,7 +322,8 @@ func (o *ogcState) handleCollection(c echo.Context) error {
 func (o *ogcState) describe(ctx context.Context, base string, col *ogcCollection, rel string) (ogcCollectionResponse, error) {
 	href := base + "/ogc/collections/" + url.PathEscape(col.id)
 	r := ogcCollectionResponse{
-		ID: col.id, Title: col.title, Description: col.description, ItemType: "feature", CRS: []string{crs84},
+		ID: col.id, Title: col.title, Description: col.description, ItemType: "feature",
+		CRS: []string{crs84, crs27700}, StorageCRS: crs84,
 		Links: []ogcLink{
 			{Href: href, Rel: rel, Type: echo.MIMEApplicationJSON, Title: col.title},
 			{Href: href + "/items", Rel: "items", Type: geoJSONContentType, Title: col.title + " as GeoJSON"},
@@ -302,7 +353,7 @@ func (o *ogcState) handleItems(c echo.Context) error {
 		return err
 	}
 	params := c.QueryParams()
-	if err := checkQuery(params, true, append([]string{"bbox", "limit", "offset", "datetime"}, col.itemParams...)...); err != nil {
+	if err := checkQuery(params, true, append([]string{"bbox", "bbox-crs", "crs", "limit", "offset", "datetime"}, col.itemParams...)...); err != nil {
 		return err
 	}
 	q, err := parseItemsQuery(params, col.itemParams)
@@ -336,6 +387,7 @@ func (o *ogcState) handleItems(c echo.Context) error {
 		links = append(links, ogcLink{Href: page(max(0, q.offset-q.limit)), Rel: "prev", Type: geoJSONContentType,
 			Title: "the previous page"})
 	}
+	setContentCRS(c, q.crs)
 	return writeJSONAs(c, geoJSONContentType, ogcFeatureCollection{
 		Type:           "FeatureCollection",
 		Features:       feats,
@@ -369,7 +421,8 @@ func (o *ogcState) items(ctx context.Context, col *ogcCollection, q ogcQuery) ([
 	}
 	feats := make([]ogcFeature, 0, len(page)) // "features": [], not null
 	for i, r := range page {
-		feats = append(feats, ogcFeature{Type: "Feature", ID: t.ids[r], Properties: t.props[r], Geometry: wireGeometry(geoms[i])})
+		feats = append(feats, ogcFeature{Type: "Feature", ID: t.ids[r], Properties: t.props[r],
+			Geometry: wireGeometry(inCRS(geoms[i], q.crs))})
 	}
 	return feats, len(rows), nil
 }
@@ -436,14 +489,23 @@ func (o *ogcState) handleFeature(c echo.Context) error {
 		return err
 	}
 	params := c.QueryParams()
-	if err := checkQuery(params, true, col.featureParams...); err != nil {
+	if err := checkQuery(params, true, append([]string{"crs"}, col.featureParams...)...); err != nil {
 		return err
 	}
-	q := ogcQuery{extra: pick(params, col.featureParams)}
+	q := ogcQuery{extra: pick(params, col.featureParams), crs: geo.WGS84}
+	if params.Has("crs") {
+		if q.crs, err = parseOGCCRS("crs", params.Get("crs")); err != nil {
+			return err
+		}
+	}
 	f, err := col.feature(c.Request().Context(), q, id)
 	if err != nil {
 		return err
 	}
+	if f.Geometry != nil {
+		f.Geometry = wireGeometry(inCRS(f.Geometry.Geometry(), q.crs))
+	}
+	setContentCRS(c, q.crs)
 	base := baseURL(c)
 	collHref := base + "/ogc/collections/" + url.PathEscape(col.id)
 	f.Links = []ogcLink{
@@ -494,12 +556,46 @@ func checkQuery(q url.Values, features bool, allowed ...string) error {
 	}
 }
 
+// checkMetadataQuery checks the query of a metadata route (landing page,
+// conformance, collections): f, and crs, which is checked and otherwise
+// ignored, since GDAL before 3.7, given crs in the dataset's URL, sends
+// it with every request.
+func checkMetadataQuery(q url.Values) error {
+	if err := checkQuery(q, false, "crs"); err != nil {
+		return err
+	}
+	if q.Has("crs") {
+		_, err := parseOGCCRS("crs", q.Get("crs"))
+		return err
+	}
+	return nil
+}
+
 // parseItemsQuery parses an items request's bbox, limit, offset and
 // datetime, and keeps the collection's extension parameters.
 func parseItemsQuery(q url.Values, extra []string) (ogcQuery, error) {
-	out := ogcQuery{limit: ogcDefaultLimit, extra: pick(q, extra)}
+	out := ogcQuery{limit: ogcDefaultLimit, extra: pick(q, extra), crs: geo.WGS84}
 	var err error
-	if out.bbox, err = parseOGCBBox(q.Get("bbox")); err != nil {
+	if q.Has("crs") {
+		if out.crs, err = parseOGCCRS("crs", q.Get("crs")); err != nil {
+			return out, err
+		}
+	}
+	bboxCRS := geo.WGS84
+	if q.Has("bbox-crs") {
+		if bboxCRS, err = parseOGCCRS("bbox-crs", q.Get("bbox-crs")); err != nil {
+			return out, err
+		}
+		if !q.Has("bbox") {
+			return out, invalidf("bbox-crs without bbox: bbox-crs says the CRS of bbox")
+		}
+	}
+	if bboxCRS == geo.BNG {
+		out.bbox, err = parseBNGBBox(q.Get("bbox"))
+	} else {
+		out.bbox, err = parseOGCBBox(q.Get("bbox"))
+	}
+	if err != nil {
 		return out, err
 	}
 	if q.Has("limit") {
@@ -540,6 +636,28 @@ func parseOGCBBox(s string) (*orb.Bound, error) {
 		s = strings.Join([]string{parts[0], parts[1], parts[3], parts[4]}, ",")
 	}
 	return parseBBox(s)
+}
+
+// parseBNGBBox parses a bbox in British National Grid metres, minE,minN,
+// maxE,maxN (or six numbers with heights, ignored), and returns the WGS84
+// bound of the box's outline.
+func parseBNGBBox(s string) (*orb.Bound, error) {
+	if parts := strings.Split(s, ","); len(parts) == 6 {
+		s = strings.Join([]string{parts[0], parts[1], parts[3], parts[4]}, ",")
+	}
+	v, err := bboxNumbers(s, [4]string{"minEasting", "minNorthing", "maxEasting", "maxNorthing"}, " (bbox-crs EPSG:27700)")
+	if err != nil {
+		return nil, err
+	}
+	if v[0] > v[2] || v[1] > v[3] {
+		return nil, invalidf("bbox: the minimum %g,%g is not below the maximum %g,%g", v[0], v[1], v[2], v[3])
+	}
+	g, err := geo.ToWGS84(orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, geo.BNG)
+	if err != nil {
+		return nil, invalidf("bbox: %g,%g,%g,%g is not on the British National Grid (bbox-crs EPSG:27700)", v[0], v[1], v[2], v[3])
+	}
+	b := g.Bound()
+	return &b, nil
 }
 
 // checkDatetime checks a datetime parameter: an RFC 3339 date-time or an

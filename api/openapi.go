@@ -45,6 +45,8 @@ type routeDoc struct {
 	// (writes take only their path parameters otherwise).
 	post       map[string]schema
 	postParams []openAPIParameter
+	// contentCRS says the response carries a Content-Crs header.
+	contentCRS bool
 }
 
 // appJSONType is the JSON media type.
@@ -75,7 +77,15 @@ func routeDocs() map[string]routeDoc {
 		schema{"type": "array", "oneOf": []schema{{"minItems": 4, "maxItems": 4}, {"minItems": 6, "maxItems": 6}},
 			"items": schema{"type": "number"}})
 	ogcBBox.Style, ogcBBox.Explode = "form", new(false)
-	limit := queryParam("limit", fmt.Sprintf("features per page; more than %d is served as %d", ogcMaxLimit, ogcMaxLimit),
+	ogcCRSParam := queryParam("crs", "the CRS of the coordinates served (OGC API – Features, Part 2): "+crs84+
+		" (WGS84 longitude, latitude; the default) or "+crs27700+" (British National Grid easting, northing, "+
+		"metres, to the centimetre); the response's Content-Crs header says which", enumSchema(crs84, crs27700))
+	metaCRS := queryParam("crs", "checked and otherwise ignored, so that a client may send the crs of its items "+
+		"requests with every request (GDAL before 3.7 does, given it in the URL)", enumSchema(crs84, crs27700))
+	bboxCRS := queryParam("bbox-crs", "the CRS of bbox: "+crs84+" (the default) or "+crs27700+
+		" (minEasting,minNorthing,maxEasting,maxNorthing in metres)", enumSchema(crs84, crs27700))
+	limit := queryParam("limit", fmt.Sprintf("features per page, %d unless given; more than %d is served as %d",
+		ogcDefaultLimit, ogcMaxLimit, ogcMaxLimit),
 		schema{"type": "integer", "minimum": 1, "maximum": ogcMaxLimit, "default": ogcDefaultLimit})
 	limit.Style, limit.Explode = "form", new(false)
 	offset := queryParam("offset", "features to skip (the next and prev links carry it)",
@@ -282,21 +292,21 @@ func routeDocs() map[string]routeDoc {
 			postParams: []openAPIParameter{planAreas}},
 
 		"/ogc": {tag: "ogc", content: appJSON, schema: ref("LandingPage"),
-			params: []openAPIParameter{f}, status: []int{400}},
+			params: []openAPIParameter{f, metaCRS}, status: []int{400}},
 		"/ogc/conformance": {tag: "ogc", content: appJSON, schema: ref("ConformanceDeclaration"),
-			params: []openAPIParameter{f}, status: []int{400}},
+			params: []openAPIParameter{f, metaCRS}, status: []int{400}},
 		"/ogc/collections": {tag: "ogc", content: appJSON, schema: ref("Collections"), revisioned: true,
-			params: []openAPIParameter{f}, status: []int{400}},
+			params: []openAPIParameter{f, metaCRS}, status: []int{400}},
 		"/ogc/collections/:collectionId": {tag: "ogc", content: appJSON, schema: ref("Collection"), revisioned: true,
-			params: []openAPIParameter{collectionID, f}, status: []int{400, 404}},
-		"/ogc/collections/:collectionId/items": {tag: "ogc", content: geoJSONContentType,
+			params: []openAPIParameter{collectionID, f, metaCRS}, status: []int{400, 404}},
+		"/ogc/collections/:collectionId/items": {tag: "ogc", content: geoJSONContentType, contentCRS: true,
 			schema: ref("FeatureCollection"), revisioned: true, status: []int{400, 404},
-			params: []openAPIParameter{collectionID, ogcBBox, limit, offset, datetime, ogcGeography, layer, fFeatures}},
-		"/ogc/collections/:collectionId/items/:featureId": {tag: "ogc", content: geoJSONContentType,
+			params: []openAPIParameter{collectionID, ogcBBox, bboxCRS, ogcCRSParam, limit, offset, datetime, ogcGeography, layer, fFeatures}},
+		"/ogc/collections/:collectionId/items/:featureId": {tag: "ogc", content: geoJSONContentType, contentCRS: true,
 			schema: ref("Feature"), revisioned: true, status: []int{400, 404},
 			params: []openAPIParameter{collectionID, pathParamDoc("featureId",
 				"areas: area code; localities: locality id; sites: LAYER:ID", schema{"type": "string"}),
-				ogcGeography, fFeatures}},
+				ogcCRSParam, ogcGeography, fFeatures}},
 
 		"/tiles/:layer/:z/:x/:y": {tag: "tiles", content: "application/vnd.mapbox-vector-tile", revisioned: true,
 			status: []int{204, 400, 404}, params: []openAPIParameter{
@@ -506,6 +516,13 @@ func buildOpenAPI(routes []Route, version string, docs map[string]routeDoc) open
 				Schema:      schema{"type": "string"}})
 			statuses = append(statuses, http.StatusNotModified)
 		}
+		if doc.contentCRS {
+			if ok200.Headers == nil {
+				ok200.Headers = map[string]openAPIHeader{}
+			}
+			ok200.Headers["Content-Crs"] = openAPIHeader{Description: "the CRS of the coordinates, <URI>",
+				Schema: schema{"type": "string"}}
+		}
 		op.Responses["200"] = ok200
 		for _, st := range statuses {
 			resp := openAPIResponse{Description: http.StatusText(st)}
@@ -641,7 +658,7 @@ func openAPISchemas() map[string]schema {
 			"conformsTo": schema{"type": "array", "items": str}}),
 		"Collection": object([]string{"id", "links"}, schema{
 			"id": str, "title": str, "description": str, "links": links, "itemType": str,
-			"crs": schema{"type": "array", "items": str},
+			"crs": schema{"type": "array", "items": str}, "storageCrs": str,
 			"extent": object(nil, schema{"spatial": object(nil, schema{
 				"bbox": schema{"type": "array", "items": schema{"type": "array", "minItems": 4, "maxItems": 4,
 					"items": schema{"type": "number"}}},
