@@ -17,6 +17,7 @@ import (
 	"placeplan"
 	"placeplan/geo"
 	"placeplan/internal/revcache"
+	"placeplan/scenario"
 )
 
 // OGC API – Features, Part 1: Core, with the GeoJSON encoding
@@ -103,6 +104,12 @@ func ogcConformsTo() []string {
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 		"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+		"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+		"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+		"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+		"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+		"http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+		"http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
 	}
 }
 
@@ -137,8 +144,10 @@ func (s *Server) ogcRoutes() []route {
 		get("/ogc/collections", RoleViewer, true, o.handleCollections, "the feature collections: areas, localities and sites"),
 		get("/ogc/collections/:collectionId", RoleViewer, true, o.handleCollection, "one feature collection"),
 		get("/ogc/collections/:collectionId/items", RoleViewer, true, o.handleItems,
-			"a collection's features, filtered by bbox and paged by limit and offset"),
+			"a collection's features, filtered by bbox, CQL2 text or property values, sorted by sortby, and paged by limit and offset"),
 		get("/ogc/collections/:collectionId/items/:featureId", RoleViewer, true, o.handleFeature, "one feature"),
+		get("/ogc/collections/:collectionId/queryables", RoleViewer, true, o.handleQueryables,
+			"the properties a collection's filters, equality parameters and sortby may name (JSON Schema)"),
 	}
 }
 
@@ -168,11 +177,17 @@ type ogcCollection struct {
 
 // ogcQuery is a parsed items or feature request.
 type ogcQuery struct {
-	bbox   *orb.Bound // WGS84; nil: everywhere
-	crs    geo.CRS    // of the coordinates served: WGS84 or BNG
-	limit  int
-	offset int
-	extra  url.Values // the collection's extension parameters
+	bbox *orb.Bound // WGS84; nil: everywhere
+	// filter keeps the features whose properties match (nil: all), and
+	// sortBy orders them (nil: the collection's order); filterKey names
+	// both, for the kept selections.
+	filter    *scenario.Filter
+	sortBy    []scenario.SortKey
+	filterKey string
+	crs       geo.CRS // of the coordinates served: WGS84 or BNG
+	limit     int
+	offset    int
+	extra     url.Values // the collection's extension parameters
 }
 
 // Wire models of OGC API – Features.
@@ -327,6 +342,8 @@ func (o *ogcState) describe(ctx context.Context, base string, col *ogcCollection
 		Links: []ogcLink{
 			{Href: href, Rel: rel, Type: echo.MIMEApplicationJSON, Title: col.title},
 			{Href: href + "/items", Rel: "items", Type: geoJSONContentType, Title: col.title + " as GeoJSON"},
+			{Href: href + "/queryables", Rel: "http://www.opengis.net/def/rel/ogc/1.0/queryables", Type: schemaJSONType,
+				Title: "the properties filters may name"},
 		},
 	}
 	rev, err := o.s.store.Revision(ctx)
@@ -353,14 +370,28 @@ func (o *ogcState) handleItems(c echo.Context) error {
 		return err
 	}
 	params := c.QueryParams()
-	if err := checkQuery(params, true, append([]string{"bbox", "bbox-crs", "crs", "limit", "offset", "datetime"}, col.itemParams...)...); err != nil {
+	ctx := c.Request().Context()
+	// The table first: its queryables are parameters too.
+	t, err := o.table(ctx, col, ogcQuery{extra: pick(params, col.itemParams)})
+	if err != nil {
+		return err
+	}
+	allowed := append([]string{"bbox", "bbox-crs", "crs", "limit", "offset", "datetime", "filter", "filter-lang", "sortby"},
+		col.itemParams...)
+	for _, qb := range t.queryables {
+		allowed = append(allowed, qb.Name)
+	}
+	if err := checkQuery(params, true, allowed...); err != nil {
 		return err
 	}
 	q, err := parseItemsQuery(params, col.itemParams)
 	if err != nil {
 		return err
 	}
-	feats, matched, err := o.items(c.Request().Context(), col, q)
+	if err := parseFilterQuery(params, t.queryables, &q); err != nil {
+		return err
+	}
+	feats, matched, err := o.items(ctx, col, t, q)
 	if err != nil {
 		return err
 	}
@@ -400,15 +431,11 @@ func (o *ogcState) handleItems(c echo.Context) error {
 
 // items returns the page of features q selects from col, with the number
 // that match in all pages.
-func (o *ogcState) items(ctx context.Context, col *ogcCollection, q ogcQuery) ([]ogcFeature, int, error) {
+func (o *ogcState) items(ctx context.Context, col *ogcCollection, t *ogcTable, q ogcQuery) ([]ogcFeature, int, error) {
 	if col.check != nil {
 		if err := col.check(ctx, q); err != nil {
 			return nil, 0, err
 		}
-	}
-	t, err := o.table(ctx, col, q)
-	if err != nil {
-		return nil, 0, err
 	}
 	rows, err := o.selection(ctx, col, t, q)
 	if err != nil {
@@ -437,10 +464,9 @@ func wireGeometry(g orb.Geometry) *geojson.Geometry {
 
 // selection returns the rows of t that q selects, in order: every row
 // without a condition, else the rows kept for the same query at this
-// revision, else found now and kept.
+// revision, else found now (scenario.SelectRows) and kept.
 func (o *ogcState) selection(ctx context.Context, col *ogcCollection, t *ogcTable, q ogcQuery) ([]int, error) {
-	layer, byLayer := q.extra.Get("layer"), q.extra.Has("layer")
-	if q.bbox == nil && !byLayer {
+	if q.bbox == nil && q.filter == nil && len(q.sortBy) == 0 {
 		return t.all, nil
 	}
 	rev, err := o.s.store.Revision(ctx)
@@ -449,17 +475,12 @@ func (o *ogcState) selection(ctx context.Context, col *ogcCollection, t *ogcTabl
 	}
 	key := selectionKey(col.id, t.geog, q)
 	rows, _, err := o.selections.Get(ctx, key, rev, func(context.Context) ([]int, error) {
-		var rows []int
-		for i := range t.ids {
-			if q.bbox != nil && !t.meets(i, *q.bbox) {
-				continue
-			}
-			if byLayer && t.props[i]["layer"] != layer {
-				continue
-			}
-			rows = append(rows, i)
+		var keep func(int) bool
+		if q.bbox != nil {
+			keep = func(i int) bool { return t.meets(i, *q.bbox) }
 		}
-		return rows, nil
+		props := func(i int) scenario.Props { return t.props[i] }
+		return scenario.SelectRows(len(t.ids), props, keep, q.filter, q.sortBy), nil
 	})
 	return rows, err
 }
@@ -472,10 +493,103 @@ func selectionKey(col string, geog placeplan.Geography, q ogcQuery) string {
 	if q.bbox != nil {
 		fmt.Fprintf(&b, "\x00bbox=%v", *q.bbox)
 	}
-	if q.extra.Has("layer") {
-		b.WriteString("\x00layer=" + q.extra.Get("layer"))
-	}
+	b.WriteString("\x00" + q.filterKey)
 	return b.String()
+}
+
+// parseFilterQuery parses an items request's filter (CQL2 text; filter-
+// lang cql2-text, or cql-text as GDAL before 3.7 sends), its equality
+// filters on queryable properties (lad_code=E06000051; layer on sites)
+// and sortby (+name,-imd_score) into q.
+func parseFilterQuery(params url.Values, qs []scenario.Queryable, q *ogcQuery) error {
+	var filters []*scenario.Filter
+	var key strings.Builder
+	for _, qb := range qs {
+		for _, v := range params[qb.Name] {
+			f, err := scenario.EqualityFilter(qb.Name, v, qs)
+			if err != nil {
+				return err
+			}
+			filters = append(filters, f)
+			fmt.Fprintf(&key, "%q=%q&", qb.Name, v)
+		}
+	}
+	if params.Has("filter-lang") {
+		if lang := params.Get("filter-lang"); lang != "cql2-text" && lang != "cql-text" {
+			return invalidf("filter-lang %q: want cql2-text (the default)", lang)
+		}
+		if !params.Has("filter") {
+			return invalidf("filter-lang without filter: filter-lang says the language of filter")
+		}
+	}
+	if params.Has("filter") {
+		text := params.Get("filter")
+		f, err := scenario.ParseFilter(text, qs)
+		if err != nil {
+			return err
+		}
+		filters = append(filters, f)
+		fmt.Fprintf(&key, "filter=%q&", text)
+	}
+	if params.Has("sortby") {
+		keys, err := scenario.ParseSortBy(params.Get("sortby"), qs)
+		if err != nil {
+			return err
+		}
+		q.sortBy = keys
+		fmt.Fprintf(&key, "sortby=%v", keys)
+	}
+	q.filter = scenario.And(filters...)
+	q.filterKey = key.String()
+	return nil
+}
+
+// schemaJSONType is the media type of a JSON Schema.
+const schemaJSONType = "application/schema+json"
+
+// ogcQueryablesResponse is a collection's queryables: a JSON Schema of
+// the properties filters may name (OGC API – Features, Part 3).
+type ogcQueryablesResponse struct {
+	Schema     string                      `json:"$schema"`
+	ID         string                      `json:"$id"`
+	Type       string                      `json:"type"`
+	Title      string                      `json:"title"`
+	Properties map[string]ogcQueryableType `json:"properties"`
+	Additional bool                        `json:"additionalProperties"`
+}
+
+// ogcQueryableType is one queryable's schema.
+type ogcQueryableType struct {
+	Type        string `json:"type"`
+	Description string `json:"description,omitempty"`
+}
+
+// handleQueryables answers GET /ogc/collections/{collectionId}/queryables.
+func (o *ogcState) handleQueryables(c echo.Context) error {
+	col, err := o.collection(c)
+	if err != nil {
+		return err
+	}
+	params := c.QueryParams()
+	if err := checkQuery(params, false, append([]string{"crs"}, col.featureParams...)...); err != nil {
+		return err
+	}
+	if params.Has("crs") { // as on the other metadata routes
+		if _, err := parseOGCCRS("crs", params.Get("crs")); err != nil {
+			return err
+		}
+	}
+	t, err := o.table(c.Request().Context(), col, ogcQuery{extra: pick(params, col.featureParams)})
+	if err != nil {
+		return err
+	}
+	out := ogcQueryablesResponse{Schema: "https://json-schema.org/draft/2020-12/schema",
+		ID:   baseURL(c) + "/ogc/collections/" + url.PathEscape(col.id) + "/queryables",
+		Type: "object", Title: col.title, Properties: map[string]ogcQueryableType{}}
+	for _, q := range t.queryables {
+		out.Properties[q.Name] = ogcQueryableType{Type: q.Type, Description: q.Description}
+	}
+	return writeJSONAs(c, schemaJSONType, out)
 }
 
 // handleFeature answers GET /ogc/collections/{collectionId}/items/{featureId}.

@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"placeplan"
+	"placeplan/scenario"
 	"placeplan/scenario/tiles"
 )
 
@@ -105,6 +106,8 @@ type ogcTable struct {
 	locs  []placeplan.Locality
 	sites []placeplan.Site
 	all   []int // 0 … len(ids)-1: the selection of a query without conditions
+	// queryables are the properties filters and sorts may name.
+	queryables []scenario.Queryable
 }
 
 // newOGCTable returns an empty table of geography geog with room for n features.
@@ -185,6 +188,24 @@ func (o *ogcState) areasTable(ctx context.Context, geog placeplan.Geography) (*o
 	for _, a := range areas {
 		t.add(a.Code, tiles.AreaProperties(a, inds, values, o.s.cfg.Disclosure), a.Bound)
 		t.codes = append(t.codes, a.Code)
+	}
+	t.queryables = []scenario.Queryable{
+		{Name: "code", Type: scenario.TypeString, Description: "area code, such as E01028826"},
+		{Name: "name", Type: scenario.TypeString, Description: "area name"},
+		{Name: "msoa_code", Type: scenario.TypeString, Description: "parent MSOA code"},
+		{Name: "msoa_name", Type: scenario.TypeString, Description: "parent MSOA name"},
+		{Name: "lad_code", Type: scenario.TypeString, Description: "local authority district code, such as E06000051"},
+		{Name: "lad_name", Type: scenario.TypeString, Description: "local authority district name"},
+	}
+	for _, ind := range inds {
+		d := ind.Name
+		if ind.Unit != "" {
+			d += " (" + ind.Unit + ")"
+		}
+		if ind.Confidential && ind.Kind == placeplan.KindCount {
+			d += "; a small count is withheld, and no filter matches a withheld value"
+		}
+		t.queryables = append(t.queryables, scenario.Queryable{Name: ind.Key, Type: scenario.TypeNumber, Description: d})
 	}
 	return t.done(), nil
 }
@@ -306,6 +327,12 @@ func (o *ogcState) localitiesTable(ctx context.Context, geog placeplan.Geography
 			t.locs = append(t.locs, l)
 		}
 	}
+	t.queryables = []scenario.Queryable{
+		{Name: "id", Type: scenario.TypeInteger, Description: "locality id"},
+		{Name: "scheme", Type: scenario.TypeString, Description: "the locality scheme, such as primary care networks"},
+		{Name: "name", Type: scenario.TypeString, Description: "locality name"},
+		{Name: "area_count", Type: scenario.TypeInteger, Description: "the number of member small areas"},
+	}
 	return t.done(), nil
 }
 
@@ -390,6 +417,14 @@ func (o *ogcState) sitesTable(ctx context.Context, _ placeplan.Geography) (*ogcT
 		t.add(f.ID, f.Properties, st.Point.Bound())
 	}
 	t.sites = sites
+	t.queryables = []scenario.Queryable{
+		{Name: "layer", Type: scenario.TypeString, Description: "the point layer, such as towns"},
+		{Name: "id", Type: scenario.TypeString, Description: "the point's id within its layer"},
+		{Name: "name", Type: scenario.TypeString, Description: "name"},
+		{Name: "kind", Type: scenario.TypeString, Description: "kind of site"},
+		{Name: "status", Type: scenario.TypeString, Description: "status, such as existing or candidate"},
+		{Name: "capacity", Type: scenario.TypeNumber, Description: "capacity, where known"},
+	}
 	return t.done(), nil
 }
 

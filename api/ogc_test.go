@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -631,4 +632,141 @@ func TestPathParamDecodes(t *testing.T) {
 	if !strings.Contains(p.Detail, `"towns/Shrewsbury"`) {
 		t.Errorf("detail %q, want the decoded id", p.Detail)
 	}
+}
+
+// TestOGCFilters checks Part 3 on the default data: queryables, equality
+// parameters, CQL2 text, sortby, their errors, and that a filtered query
+// pages like an unfiltered one, with the layer's properties as the oracle.
+func TestOGCFilters(t *testing.T) {
+	srv, _ := newServer(t, Config{}, loadDefault(t))
+	h := srv.Handler()
+	const items = "/ogc/collections/areas/items?limit=10000"
+	all := getItems(t, h, items)
+	// count returns how many areas pred keeps, from the unfiltered page.
+	count := func(pred func(p map[string]any) bool) int {
+		n := 0
+		for _, f := range all.Features {
+			if pred(f.Properties) {
+				n++
+			}
+		}
+		return n
+	}
+	num := func(p map[string]any, k string) float64 { v, _ := p[k].(float64); return v }
+	shropshire := func(p map[string]any) bool { return p["lad_code"] == "E06000051" }
+	deprived := func(p map[string]any) bool { _, ok := p["imd_decile"]; return ok && num(p, "imd_decile") <= 2 }
+
+	t.Run("queryables", func(t *testing.T) {
+		rec := get(t, h, "/ogc/collections/areas/queryables")
+		var q ogcQueryablesResponse
+		decode(t, rec, http.StatusOK, schemaJSONType, &q)
+		if q.Properties["lad_code"].Type != "string" || q.Properties["imd_decile"].Type != "number" ||
+			!strings.HasSuffix(q.ID, "/ogc/collections/areas/queryables") {
+			t.Errorf("queryables: %+v", q)
+		}
+		// Every property a feature has is queryable.
+		for k := range all.Features[0].Properties {
+			if _, ok := q.Properties[k]; !ok && k != "suppressed" {
+				t.Errorf("property %s is not queryable", k)
+			}
+		}
+		var loc ogcQueryablesResponse
+		decode(t, get(t, h, "/ogc/collections/localities/queryables"), http.StatusOK, schemaJSONType, &loc)
+		if loc.Properties["area_count"].Type != "integer" || loc.Properties["scheme"].Type != "string" {
+			t.Errorf("locality queryables: %+v", loc)
+		}
+		decodeProblem(t, get(t, h, "/ogc/collections/areas/queryables?limit=1"), http.StatusBadRequest)
+	})
+
+	for _, tc := range []struct {
+		name, query string
+		want        int
+	}{
+		{"equality parameter", "lad_code=E06000051", count(shropshire)},
+		{"equality on a number", "imd_decile=1", count(func(p map[string]any) bool { return num(p, "imd_decile") == 1 })},
+		{"two equality parameters", "lad_code=E06000051&imd_decile=1",
+			count(func(p map[string]any) bool { return shropshire(p) && num(p, "imd_decile") == 1 })},
+		{"CQL2 AND", "filter=" + url.QueryEscape("imd_decile<=2 AND lad_code='E06000051'"),
+			count(func(p map[string]any) bool { return deprived(p) && shropshire(p) })},
+		{"CQL2 OR", "filter=" + url.QueryEscape("imd_decile<=2 OR lad_code='E06000051'"),
+			count(func(p map[string]any) bool { return deprived(p) || shropshire(p) })},
+		{"CQL2 NOT and filter-lang", "filter-lang=cql2-text&filter=" + url.QueryEscape("NOT (lad_code = 'E06000051')"),
+			count(func(p map[string]any) bool { return !shropshire(p) })},
+		{"GDAL 3.6's cql-text", "filter-lang=cql-text&filter=" + url.QueryEscape("(lad_code = 'E06000051') AND (imd_decile <= 2)"),
+			count(func(p map[string]any) bool { return deprived(p) && shropshire(p) })},
+		{"filter and equality and bbox together", "bbox=-3.2,52.3,-2.2,53.0&lad_code=E06000051&filter=imd_decile%3E5", -1},
+		{"nothing", "filter=" + url.QueryEscape("lad_code='E09999999'"), 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			page := getItems(t, h, items+"&"+tc.query)
+			if tc.want >= 0 && (page.NumberMatched != tc.want || len(page.Features) != tc.want) {
+				t.Errorf("%d features of %d matched, want %d", len(page.Features), page.NumberMatched, tc.want)
+			}
+			if tc.want != 0 && len(page.Features) == 0 {
+				t.Error("nothing matched")
+			}
+		})
+	}
+
+	t.Run("a filtered query pages through every match once", func(t *testing.T) {
+		ids := allItems(t, h, "/ogc/collections/areas/items?limit=7&lad_code=E06000051&sortby=-imd_score")
+		if len(ids) != count(shropshire) {
+			t.Errorf("%d areas through paging, want %d", len(ids), count(shropshire))
+		}
+	})
+
+	t.Run("sortby", func(t *testing.T) {
+		page := getItems(t, h, items+"&sortby=-imd_score,code")
+		prev := math.Inf(1)
+		for _, f := range page.Features {
+			v, ok := f.Properties["imd_score"].(float64)
+			if !ok {
+				continue
+			}
+			if v > prev {
+				t.Fatalf("%v: imd_score %v after %v, want descending", f.ID, v, prev)
+			}
+			prev = v
+		}
+		asc := getItems(t, h, items+"&sortby=%2Bname") // +name, escaped
+		plus := getItems(t, h, items+"&sortby=+name")  // + decoded as a space
+		for i := 1; i < len(asc.Features); i++ {
+			if asc.Features[i-1].Properties["name"].(string) > asc.Features[i].Properties["name"].(string) {
+				t.Fatalf("+name: %v before %v", asc.Features[i-1].Properties["name"], asc.Features[i].Properties["name"])
+			}
+			if plus.Features[i].ID != asc.Features[i].ID {
+				t.Fatalf("sortby=+name and sortby=%%2Bname differ at %d", i)
+			}
+		}
+	})
+
+	for _, tc := range []struct{ name, query, detail string }{
+		{"unknown property", "filter=" + url.QueryEscape("colour='red'"), "filter: colour is not a queryable property"},
+		{"a string for a number", "filter=" + url.QueryEscape("imd_decile<='two'"),
+			`filter: "<=" compares imd_decile (a number) with a string at position 11`},
+		{"unbalanced", "filter=" + url.QueryEscape("(imd_decile<=2"), "where the ) closing the ( at position 1 belongs"},
+		{"empty", "filter=", "filter is empty"},
+		{"unknown language", "filter-lang=cql2-json&filter=" + url.QueryEscape("{}"), `filter-lang "cql2-json": want cql2-text`},
+		{"language without filter", "filter-lang=cql2-text", "filter-lang without filter"},
+		{"equality on a number with text", "imd_decile=one", `imd_decile="one": imd_decile is a number`},
+		{"unknown sort key", "sortby=-colour", "sortby: colour is not a queryable property"},
+		{"unknown parameter still", "colour=red", `unknown query parameter "colour"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := decodeProblem(t, get(t, h, "/ogc/collections/areas/items?"+tc.query), http.StatusBadRequest)
+			if !strings.Contains(p.Detail, tc.detail) {
+				t.Errorf("detail %q, want it to contain %q", p.Detail, tc.detail)
+			}
+		})
+	}
+
+	t.Run("sites by layer and kind", func(t *testing.T) {
+		sites := getItems(t, h, "/ogc/collections/sites/items?limit=10000")
+		towns := getItems(t, h, "/ogc/collections/sites/items?limit=10000&layer=towns")
+		one := getItems(t, h, "/ogc/collections/sites/items?filter="+url.QueryEscape("layer='towns' AND name='Shrewsbury'"))
+		if len(towns.Features) == 0 || len(towns.Features) != len(sites.Features) || len(one.Features) != 1 ||
+			one.Features[0].ID != "towns:Shrewsbury" {
+			t.Errorf("%d sites, %d towns, %v by filter", len(sites.Features), len(towns.Features), one.Features)
+		}
+	})
 }

@@ -80,6 +80,17 @@ func routeDocs() map[string]routeDoc {
 	ogcCRSParam := queryParam("crs", "the CRS of the coordinates served (OGC API – Features, Part 2): "+crs84+
 		" (WGS84 longitude, latitude; the default) or "+crs27700+" (British National Grid easting, northing, "+
 		"metres, to the centimetre); the response's Content-Crs header says which", enumSchema(crs84, crs27700))
+	ogcFilter := queryParam("filter", "CQL2 text (Basic CQL2): comparisons = <> < <= > >= of queryable properties "+
+		"(see the collection's queryables) with strings in single quotes, numbers or other properties, IS [NOT] NULL, "+
+		"AND, OR, NOT and parentheses, such as imd_decile<=2 AND lad_code='E06000051'; a property a feature lacks "+
+		"(a withheld value) matches no comparison. Any queryable is also a parameter of its own: lad_code=E06000051 "+
+		"keeps the features whose lad_code is E06000051", schema{"type": "string"})
+	ogcFilterLang := queryParam("filter-lang", "the language of filter: cql2-text, or cql-text (accepted for GDAL "+
+		"before 3.7, the same text)", schema{"type": "string", "enum": []string{"cql2-text", "cql-text"}, "default": "cql2-text"})
+	ogcSortBy := queryParam("sortby", "comma-separated queryable properties to sort by, each with + (ascending, the "+
+		"default) or - (descending), such as -imd_score,code; features lacking a value sort last",
+		schema{"type": "array", "items": schema{"type": "string"}})
+	ogcSortBy.Style, ogcSortBy.Explode = "form", new(false)
 	metaCRS := queryParam("crs", "checked and otherwise ignored, so that a client may send the crs of its items "+
 		"requests with every request (GDAL before 3.7 does, given it in the URL)", enumSchema(crs84, crs27700))
 	bboxCRS := queryParam("bbox-crs", "the CRS of bbox: "+crs84+" (the default) or "+crs27700+
@@ -301,7 +312,10 @@ func routeDocs() map[string]routeDoc {
 			params: []openAPIParameter{collectionID, f, metaCRS}, status: []int{400, 404}},
 		"/ogc/collections/:collectionId/items": {tag: "ogc", content: geoJSONContentType, contentCRS: true,
 			schema: ref("FeatureCollection"), revisioned: true, status: []int{400, 404},
-			params: []openAPIParameter{collectionID, ogcBBox, bboxCRS, ogcCRSParam, limit, offset, datetime, ogcGeography, layer, fFeatures}},
+			params: []openAPIParameter{collectionID, ogcBBox, bboxCRS, ogcCRSParam, limit, offset, datetime, ogcGeography, layer,
+				ogcFilter, ogcFilterLang, ogcSortBy, fFeatures}},
+		"/ogc/collections/:collectionId/queryables": {tag: "ogc", content: schemaJSONType, schema: schema{"type": "object"},
+			revisioned: true, status: []int{400, 404}, params: []openAPIParameter{collectionID, ogcGeography, f, metaCRS}},
 		"/ogc/collections/:collectionId/items/:featureId": {tag: "ogc", content: geoJSONContentType, contentCRS: true,
 			schema: ref("Feature"), revisioned: true, status: []int{400, 404},
 			params: []openAPIParameter{collectionID, pathParamDoc("featureId",
