@@ -126,6 +126,7 @@ func TestNoWithheldCountOnAnyRoute(t *testing.T) {
 		"/api/v1/values":                             {"/api/v1/values?field=referrals&geography=lsoa11"},
 		"/metrics":                                   {"/metrics"},
 		"/ogc":                                       {"/ogc"},
+		"/ogc/api":                                   {"/ogc/api"},
 		"/ogc/collections":                           {"/ogc/collections"},
 		"/ogc/collections/:collectionId":             {"/ogc/collections/areas"},
 		"/ogc/collections/:collectionId/items": {"/ogc/collections/areas/items?geography=lsoa11&limit=1000", "/ogc/collections/localities/items?limit=1000",

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -126,6 +128,7 @@ type ogcState struct {
 	// selectionKey, so that the pages of one query select once.
 	tables     revcache.Cache[string, *ogcTable]
 	selections revcache.Cache[string, []int]
+	api        revcache.Cache[string, []byte] // one entry, key "": the OGC API's OpenAPI document
 }
 
 // ogcRoutes are the OGC API – Features routes under /ogc and the OpenAPI
@@ -141,6 +144,8 @@ func (s *Server) ogcRoutes() []route {
 		get("/api/openapi.json", RolePublic, false, o.handleOpenAPI, "the OpenAPI 3.1 definition of this API"),
 		get("/ogc", RoleViewer, false, o.handleLanding, "OGC API – Features landing page"),
 		get("/ogc/conformance", RoleViewer, false, o.handleConformance, "the OGC API conformance classes implemented"),
+		get("/ogc/api", RoleViewer, true, o.handleOGCAPI,
+			"the OpenAPI 3.1 definition of the OGC API alone (paths relative to /ogc), with each collection's queryables"),
 		get("/ogc/collections", RoleViewer, true, o.handleCollections, "the feature collections: areas, localities and sites"),
 		get("/ogc/collections/:collectionId", RoleViewer, true, o.handleCollection, "one feature collection"),
 		get("/ogc/collections/:collectionId/items", RoleViewer, true, o.handleItems,
@@ -278,7 +283,7 @@ func (o *ogcState) handleLanding(c echo.Context) error {
 		Description: "Small areas, localities and sites of placeplan as OGC API – Features collections",
 		Links: []ogcLink{
 			{Href: base + "/ogc", Rel: "self", Type: echo.MIMEApplicationJSON, Title: "this document"},
-			{Href: base + "/api/openapi.json", Rel: "service-desc", Type: echo.MIMEApplicationJSON,
+			{Href: base + "/ogc/api", Rel: "service-desc", Type: echo.MIMEApplicationJSON,
 				Title: "the API definition (OpenAPI 3.1)"},
 			{Href: base + "/ogc/conformance", Rel: "conformance", Type: echo.MIMEApplicationJSON,
 				Title: "the conformance classes implemented"},
@@ -286,6 +291,42 @@ func (o *ogcState) handleLanding(c echo.Context) error {
 				Title: "the feature collections"},
 		},
 	})
+}
+
+// handleOGCAPI answers GET /ogc/api: the OGC API's own OpenAPI document
+// (ogcOpenAPI), built once per data revision since the queryables of
+// areas are the indicators loaded.
+func (o *ogcState) handleOGCAPI(c echo.Context) error {
+	if err := checkMetadataQuery(c.QueryParams()); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	rev, err := o.s.store.Revision(ctx)
+	if err != nil {
+		return err
+	}
+	body, _, err := o.api.Get(ctx, "", rev, func(ctx context.Context) ([]byte, error) {
+		qs := map[string][]scenario.Queryable{}
+		for _, col := range o.collections {
+			t, err := o.table(ctx, col, ogcQuery{})
+			if err != nil {
+				return nil, err
+			}
+			qs[col.id] = t.queryables
+		}
+		doc := ogcOpenAPI(buildOpenAPI(o.s.Routes(), o.s.cfg.Version, routeDocs()), qs)
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(doc); err != nil {
+			return nil, fmt.Errorf("encode the ogc openapi document: %w", err)
+		}
+		return buf.Bytes(), nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, body)
 }
 
 // handleConformance answers GET /ogc/conformance.

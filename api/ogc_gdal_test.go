@@ -148,6 +148,21 @@ func TestOGCWithGDAL(t *testing.T) {
 		})
 	}
 
+	// GDAL finds the queryables in the OGC API's OpenAPI document and sends
+	// -where to the server as CQL text, which it evaluates.
+	t.Run("reads with a filter, evaluated by the server", func(t *testing.T) {
+		const where = "lad_code = 'E06000051' AND imd_decile <= 2"
+		want := getItems(t, srv.Handler(), "/ogc/collections/areas/items?limit=1&filter="+url.QueryEscape(where)).NumberMatched
+		out := ogrinfo(t, "-ro", "-al", "-q", "-geom=NO", "-where", where, ds, "areas")
+		got := len(regexp.MustCompile(`(?m)^OGRFeature\(areas\):`).FindAllString(out, -1))
+		if got != want || want == 0 {
+			t.Errorf("ogrinfo -where read %d areas, the server matches %d", got, want)
+		}
+		if !strings.Contains(logs.String(), "filter-lang=cql-text") {
+			t.Errorf("GDAL sent no filter to the server; log:\n%s", logs)
+		}
+	})
+
 	// GDAL followed the next links to the last page of areas.
 	if !strings.Contains(logs.String(), `"query":"limit=10&offset=700"`) {
 		t.Errorf("GDAL never asked for the last page of areas (offset 700)")

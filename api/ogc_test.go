@@ -140,7 +140,7 @@ func TestOGCLandingAndConformance(t *testing.T) {
 	if !reflect.DeepEqual(rels, want) {
 		t.Errorf("landing page links %v, want %v", rels, want)
 	}
-	if linkTo(t, landing.Links, "service-desc") != "/api/openapi.json" {
+	if linkTo(t, landing.Links, "service-desc") != "/ogc/api" {
 		t.Errorf("service-desc is %s", linkTo(t, landing.Links, "service-desc"))
 	}
 

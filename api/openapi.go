@@ -314,6 +314,8 @@ func routeDocs() map[string]routeDoc {
 			schema: ref("FeatureCollection"), revisioned: true, status: []int{400, 404},
 			params: []openAPIParameter{collectionID, ogcBBox, bboxCRS, ogcCRSParam, limit, offset, datetime, ogcGeography, layer,
 				ogcFilter, ogcFilterLang, ogcSortBy, fFeatures}},
+		"/ogc/api": {tag: "ogc", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
+			status: []int{400}, params: []openAPIParameter{f, metaCRS}},
 		"/ogc/collections/:collectionId/queryables": {tag: "ogc", content: schemaJSONType, schema: schema{"type": "object"},
 			revisioned: true, status: []int{400, 404}, params: []openAPIParameter{collectionID, ogcGeography, f, metaCRS}},
 		"/ogc/collections/:collectionId/items/:featureId": {tag: "ogc", content: geoJSONContentType, contentCRS: true,
@@ -357,9 +359,15 @@ func routeDocs() map[string]routeDoc {
 type openAPIDocument struct {
 	OpenAPI    string                                 `json:"openapi"`
 	Info       openAPIInfo                            `json:"info"`
+	Servers    []openAPIServer                        `json:"servers,omitempty"`
 	Tags       []openAPITag                           `json:"tags"`
 	Paths      map[string]map[string]openAPIOperation `json:"paths"` // path → lower-case method → operation
 	Components openAPIComponents                      `json:"components"`
+}
+
+// openAPIServer is where the document's paths are, relative to it.
+type openAPIServer struct {
+	URL string `json:"url"`
 }
 
 // openAPIInfo is the document's info object.
@@ -729,4 +737,55 @@ func (o *ogcState) handleOpenAPI(c echo.Context) error {
 		return c.NoContent(http.StatusNotModified)
 	}
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, cache.body)
+}
+
+// ogcOpenAPI returns the OpenAPI document of the OGC API alone, the
+// landing page's service-desc: the /ogc routes of the whole document
+// (full), under a server "/ogc" so that its paths are the standard's
+// (/collections/{collectionId}/items), with a path of its own for each
+// collection's items listing its queryables as parameters. GDAL (3.6 and
+// later) finds its paths there: /collections/areas/items's parameters
+// are the properties it sends as equality filters, filter-lang's enum
+// (cql-text) says it may send CQL text, and limit's default and maximum
+// are its page size from 3.9 on.
+func ogcOpenAPI(full openAPIDocument, queryables map[string][]scenario.Queryable) openAPIDocument {
+	d := full
+	d.Info.Title = "placeplan – OGC API – Features"
+	d.Info.Description = "Small areas, localities and sites as OGC API – Features collections (Parts 1, 2 and 3: " +
+		"GeoJSON, CRS84 and EPSG:27700, queryables, CQL2 text filters). The paths are relative to /ogc; " +
+		"/api/openapi.json describes the whole API."
+	d.Servers = []openAPIServer{{URL: "/ogc"}}
+	d.Paths = map[string]map[string]openAPIOperation{}
+	for p, ops := range full.Paths {
+		if rest, ok := strings.CutPrefix(p, "/ogc"); ok && (rest == "" || strings.HasPrefix(rest, "/")) {
+			if rest == "" {
+				rest = "/"
+			}
+			d.Paths[rest] = ops
+		}
+	}
+	items, ok := d.Paths["/collections/{collectionId}/items"]["get"]
+	if !ok {
+		return d
+	}
+	for id, qs := range queryables {
+		op := items
+		op.OperationID += strings.ToUpper(id[:1]) + id[1:]
+		op.Parameters = nil
+		have := map[string]bool{}
+		for _, p := range items.Parameters {
+			if p.Name != "collectionId" {
+				op.Parameters = append(op.Parameters, p)
+				have[p.Name] = true
+			}
+		}
+		for _, q := range qs {
+			if !have[q.Name] {
+				op.Parameters = append(op.Parameters, queryParam(q.Name, "keep the features whose "+q.Name+
+					" equals this: "+q.Description, schema{"type": q.Type}))
+			}
+		}
+		d.Paths["/collections/"+id+"/items"] = map[string]openAPIOperation{"get": op}
+	}
+	return d
 }
