@@ -264,12 +264,12 @@ func newOGCFeature(id any, g orb.Geometry, props geojson.Properties) ogcFeature 
 
 // ogcFeatureCollection is one page of items.
 type ogcFeatureCollection struct {
-	Type           string       `json:"type"`
-	Features       []ogcFeature `json:"features"`
-	Links          []ogcLink    `json:"links"`
-	TimeStamp      string       `json:"timeStamp"`
-	NumberMatched  int          `json:"numberMatched"`
-	NumberReturned int          `json:"numberReturned"`
+	Type           string            `json:"type"`
+	Features       []json.RawMessage `json:"features"`
+	Links          []ogcLink         `json:"links"`
+	TimeStamp      string            `json:"timeStamp"`
+	NumberMatched  int               `json:"numberMatched"`
+	NumberReturned int               `json:"numberReturned"`
 }
 
 // handleLanding answers GET /ogc: the landing page.
@@ -472,7 +472,7 @@ func (o *ogcState) handleItems(c echo.Context) error {
 
 // items returns the page of features q selects from col, with the number
 // that match in all pages.
-func (o *ogcState) items(ctx context.Context, col *ogcCollection, t *ogcTable, q ogcQuery) ([]ogcFeature, int, error) {
+func (o *ogcState) items(ctx context.Context, col *ogcCollection, t *ogcTable, q ogcQuery) ([]json.RawMessage, int, error) {
 	if col.check != nil {
 		if err := col.check(ctx, q); err != nil {
 			return nil, 0, err
@@ -483,16 +483,55 @@ func (o *ogcState) items(ctx context.Context, col *ogcCollection, t *ogcTable, q
 		return nil, 0, err
 	}
 	page := pageOf(rows, q.offset, q.limit)
-	geoms, err := col.geometries(ctx, t, page)
+	feats, err := o.encoded(ctx, col, t, page, q.crs)
+	return feats, len(rows), err
+}
+
+// encoded returns the features of rows of t as GeoJSON in crs. CRS84
+// features are encoded once per data revision and kept in t, so that a
+// client reading a collection page by page (GDAL 3.6 asks for 10 at a
+// time) costs the server a copy per page, not a read and an encoding;
+// British National Grid ones are encoded per request.
+func (o *ogcState) encoded(ctx context.Context, col *ogcCollection, t *ogcTable, rows []int, crs geo.CRS) ([]json.RawMessage, error) {
+	out := make([]json.RawMessage, len(rows)) // "features": [], not null
+	var missing []int                         // indices into rows
+	t.mu.Lock()
+	for i, r := range rows {
+		if crs == geo.WGS84 && t.encoded[r] != nil {
+			out[i] = t.encoded[r]
+		} else {
+			missing = append(missing, i)
+		}
+	}
+	t.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	load := make([]int, len(missing))
+	for j, i := range missing {
+		load[j] = rows[i]
+	}
+	geoms, err := col.geometries(ctx, t, load)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	feats := make([]ogcFeature, 0, len(page)) // "features": [], not null
-	for i, r := range page {
-		feats = append(feats, ogcFeature{Type: "Feature", ID: t.ids[r], Properties: t.props[r],
-			Geometry: wireGeometry(inCRS(geoms[i], q.crs))})
+	for j, i := range missing {
+		r := rows[i]
+		b, err := json.Marshal(ogcFeature{Type: "Feature", ID: t.ids[r], Properties: t.props[r],
+			Geometry: wireGeometry(inCRS(geoms[j], crs))})
+		if err != nil {
+			return nil, fmt.Errorf("encode feature %v of %s: %w", t.ids[r], col.id, err)
+		}
+		out[i] = b
 	}
-	return feats, len(rows), nil
+	if crs == geo.WGS84 {
+		t.mu.Lock()
+		for _, i := range missing {
+			t.encoded[rows[i]] = out[i]
+		}
+		t.mu.Unlock()
+	}
+	return out, nil
 }
 
 // wireGeometry returns g as GeoJSON, nil for none.

@@ -108,6 +108,9 @@ type ogcTable struct {
 	all   []int // 0 … len(ids)-1: the selection of a query without conditions
 	// queryables are the properties filters and sorts may name.
 	queryables []scenario.Queryable
+
+	mu      sync.Mutex
+	encoded [][]byte // each feature as CRS84 GeoJSON once a page has held it (ogcState.encoded)
 }
 
 // newOGCTable returns an empty table of geography geog with room for n features.
@@ -125,6 +128,7 @@ func (t *ogcTable) add(id any, props geojson.Properties, bounds ...orb.Bound) {
 
 // done fills all once every feature is added.
 func (t *ogcTable) done() *ogcTable {
+	t.encoded = make([][]byte, len(t.ids))
 	t.all = make([]int, len(t.ids))
 	for i := range t.all {
 		t.all[i] = i
