@@ -128,7 +128,8 @@ type ogcState struct {
 	// selectionKey, so that the pages of one query select once.
 	tables     revcache.Cache[string, *ogcTable]
 	selections revcache.Cache[string, []int]
-	api        revcache.Cache[string, []byte] // one entry, key "": the OGC API's OpenAPI document
+	api        revcache.Cache[string, []byte]                      // one entry, key "": the OGC API's OpenAPI document
+	held       revcache.Cache[string, map[placeplan.Geography]int] // one entry, key "": the geographies loaded
 }
 
 // ogcRoutes are the OGC API – Features routes under /ogc and the OpenAPI

@@ -81,7 +81,13 @@ func (o *ogcState) sitesCollection() *ogcCollection {
 // the geography parameter, else the layers' default; "" when nothing is
 // loaded.
 func (o *ogcState) geography(ctx context.Context, q url.Values) (placeplan.Geography, error) {
-	held, err := o.s.store.Geographies(ctx)
+	rev, err := o.s.store.Revision(ctx)
+	if err != nil {
+		return "", err
+	}
+	// Kept per revision: counting the areas of each geography takes
+	// milliseconds on England, as long as the rest of a page.
+	held, _, err := o.held.Get(ctx, "", rev, o.s.store.Geographies)
 	if err != nil {
 		return "", err
 	}
