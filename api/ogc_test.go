@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -769,4 +770,38 @@ func TestOGCFilters(t *testing.T) {
 			t.Errorf("%d sites, %d towns, %v by filter", len(sites.Features), len(towns.Features), one.Features)
 		}
 	})
+}
+
+// scanCounter is a store that counts the reads of every area of a
+// geography (an Areas query naming no codes).
+type scanCounter struct {
+	Store
+	mu    sync.Mutex
+	scans int
+}
+
+func (s *scanCounter) Areas(ctx context.Context, q placeplan.AreaQuery) ([]placeplan.Area, error) {
+	if len(q.Codes) == 0 {
+		s.mu.Lock()
+		s.scans++
+		s.mu.Unlock()
+	}
+	return s.Store.Areas(ctx, q)
+}
+
+// TestOGCPagesDoNotRescan checks item 1's "no re-scan per page": paging
+// through areas, plain, filtered and by bbox, reads the collection once
+// per data revision, however many pages follow.
+func TestOGCPagesDoNotRescan(t *testing.T) {
+	store := &scanCounter{Store: loadDefault(t)}
+	srv, _ := newServer(t, Config{}, store)
+	h := srv.Handler()
+	for _, q := range []string{"limit=10", "limit=10&filter=imd_decile%3C%3D5", "limit=10&bbox=-3.2,52.3,-2.2,53.0&sortby=-imd_score"} {
+		if ids := allItems(t, h, "/ogc/collections/areas/items?"+q); len(ids) < 30 {
+			t.Fatalf("%s: %d areas, want a few pages' worth", q, len(ids))
+		}
+	}
+	if store.scans != 1 {
+		t.Errorf("%d reads of every area while paging, want 1 (the table)", store.scans)
+	}
 }
