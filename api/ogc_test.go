@@ -19,6 +19,7 @@ import (
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/geo"
 )
 
 // ogcItems is a decoded items response.
@@ -288,11 +289,11 @@ func TestParseItemsQuery(t *testing.T) {
 		query string
 		want  ogcQuery
 	}{
-		{"", ogcQuery{limit: ogcDefaultLimit, extra: url.Values{}}},
-		{"limit=20000&offset=30", ogcQuery{limit: ogcMaxLimit, offset: 30, extra: url.Values{}}},
-		{"limit=+7", ogcQuery{limit: 7, extra: url.Values{}}},
-		{"geography=lsoa21&layer=towns", ogcQuery{limit: ogcDefaultLimit, extra: url.Values{"geography": {"lsoa21"}}}},
-		{"bbox=-3,52,0,-2,53,10", ogcQuery{limit: ogcDefaultLimit, extra: url.Values{},
+		{"", ogcQuery{crs: geo.WGS84, limit: ogcDefaultLimit, extra: url.Values{}}},
+		{"limit=20000&offset=30", ogcQuery{crs: geo.WGS84, limit: ogcMaxLimit, offset: 30, extra: url.Values{}}},
+		{"limit=+7", ogcQuery{crs: geo.WGS84, limit: 7, extra: url.Values{}}},
+		{"geography=lsoa21&layer=towns", ogcQuery{crs: geo.WGS84, limit: ogcDefaultLimit, extra: url.Values{"geography": {"lsoa21"}}}},
+		{"bbox=-3,52,0,-2,53,10", ogcQuery{crs: geo.WGS84, limit: ogcDefaultLimit, extra: url.Values{},
 			bbox: &orb.Bound{Min: orb.Point{-3, 52}, Max: orb.Point{-2, 53}}}},
 	} {
 		q, _ := url.ParseQuery(tc.query)
