@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -128,12 +129,17 @@ func TestNoWithheldCountOnAnyRoute(t *testing.T) {
 		"/api/v1/session": {"/api/v1/session"},
 		"/api/v1/summaries": {"/api/v1/summaries?by=lad&geography=lsoa11", "/api/v1/summaries?by=locality&scheme=Shropshire%20early%20help%20localities",
 			"/api/v1/summaries?by=msoa&f=csv"},
-		"/api/v1/values":                       {"/api/v1/values?field=referrals&geography=lsoa11"},
-		"/metrics":                             {"/metrics"},
-		"/ogc":                                 {"/ogc"},
-		"/ogc/collections":                     {"/ogc/collections"},
-		"/ogc/collections/:collectionId":       {"/ogc/collections/areas"},
-		"/ogc/collections/:collectionId/items": {"/ogc/collections/areas/items?geography=lsoa11&limit=1000", "/ogc/collections/localities/items?limit=1000"},
+		"/api/v1/values":                 {"/api/v1/values?field=referrals&geography=lsoa11"},
+		"/metrics":                       {"/metrics"},
+		"/ogc":                           {"/ogc"},
+		"/ogc/api":                       {"/ogc/api"},
+		"/ogc/collections":               {"/ogc/collections"},
+		"/ogc/collections/:collectionId": {"/ogc/collections/areas"},
+		"/ogc/collections/:collectionId/items": {"/ogc/collections/areas/items?geography=lsoa11&limit=1000", "/ogc/collections/localities/items?limit=1000",
+			// A filter or a sort on the confidential count reads only what is published.
+			"/ogc/collections/areas/items?limit=1000&filter=" + url.QueryEscape("referrals >= 0 OR referrals IS NULL") + "&sortby=-referrals",
+			"/ogc/collections/areas/items?limit=1000&crs=EPSG:27700&filter=" + url.QueryEscape("referrals < 5")},
+		"/ogc/collections/:collectionId/queryables":       {"/ogc/collections/areas/queryables"},
 		"/ogc/collections/:collectionId/items/:featureId": {"/ogc/collections/areas/items/" + code + "?geography=lsoa11"},
 		"/ogc/conformance":  {"/ogc/conformance"},
 		"/tiles/:layer":     {"/tiles/areas.json", "/tiles/catchments.json?scenario=referrals"},

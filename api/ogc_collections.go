@@ -9,14 +9,16 @@ import (
 	"sync"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"placeplan"
+	"placeplan/scenario"
 	"placeplan/scenario/tiles"
 )
 
-// The three OGC collections. Each reads the store per request, as the
-// GeoJSON layers do, and pages by loading boundaries and indicator values
-// for the page alone.
+// The three OGC collections. Each keeps a table of its features' ids,
+// properties and bounding boxes per data revision (ogcTable), selects and
+// pages in it, and loads the geometries of a page's features alone.
 
 // world is the whole WGS84 plane. As an area query's bound it keeps only
 // areas with a boundary, since the store holds no bounding box for the
@@ -33,7 +35,9 @@ func (o *ogcState) areasCollection() *ogcCollection {
 			"area codes. The geography is lsoa11 when both vintages are loaded; geography=lsoa21 selects the other.",
 		itemParams:    []string{"geography"},
 		featureParams: []string{"geography"},
-		items:         o.areaItems,
+		geographic:    true,
+		build:         o.areasTable,
+		geometries:    o.areasGeometries,
 		feature:       o.areaFeature,
 		extent:        o.areasExtent,
 	}
@@ -49,7 +53,9 @@ func (o *ogcState) localitiesCollection() *ogcCollection {
 			"as for areas.",
 		itemParams:    []string{"geography"},
 		featureParams: []string{"geography"},
-		items:         o.localityItems,
+		geographic:    true,
+		build:         o.localitiesTable,
+		geometries:    o.localitiesGeometries,
 		feature:       o.localityFeature,
 		extent:        o.localitiesExtent,
 	}
@@ -63,7 +69,9 @@ func (o *ogcState) sitesCollection() *ogcCollection {
 		description: "The points of every point layer (towns, family hubs, candidate sites…). The property " +
 			"\"layer\" names a point's layer and layer=NAME keeps one layer. Feature ids are LAYER:ID.",
 		itemParams: []string{"layer"},
-		items:      o.siteItems,
+		build:      o.sitesTable,
+		geometries: o.sitesGeometries,
+		check:      o.checkLayer,
 		feature:    o.siteFeature,
 		extent:     o.sitesExtent,
 	}
@@ -73,34 +81,166 @@ func (o *ogcState) sitesCollection() *ogcCollection {
 // the geography parameter, else the layers' default; "" when nothing is
 // loaded.
 func (o *ogcState) geography(ctx context.Context, q url.Values) (placeplan.Geography, error) {
-	held, err := o.s.store.Geographies(ctx)
+	rev, err := o.s.store.Revision(ctx)
+	if err != nil {
+		return "", err
+	}
+	// Kept per revision: counting the areas of each geography takes
+	// milliseconds on England, as long as the rest of a page.
+	held, _, err := o.held.Get(ctx, "", rev, o.s.store.Geographies)
 	if err != nil {
 		return "", err
 	}
 	return tiles.LayerGeography(q.Get("geography"), held)
 }
 
-// areaItems returns a page of small areas with a boundary meeting q.bbox,
-// ordered by code.
-func (o *ogcState) areaItems(ctx context.Context, q ogcQuery) ([]ogcFeature, int, error) {
-	geog, err := o.geography(ctx, q.extra)
-	if err != nil || geog == "" {
-		return nil, 0, err
+// ogcTable is a collection's features at one data revision, without their
+// geometry, in the collection's order: what every page, filter and sort
+// reads, built once per revision so that a page costs its own features
+// alone, not a scan of the collection.
+type ogcTable struct {
+	geog  placeplan.Geography // areas and localities: the geography
+	ids   []any               // feature ids
+	props []geojson.Properties
+	// bounds are each feature's boxes (WGS84): an area's boundary box, a
+	// locality's member areas' boxes, a site's point. A feature meets a
+	// bbox when one of its boxes does.
+	bounds [][]orb.Bound
+	// codes, locs and sites are what the collection loads a page's
+	// geometries from, aligned with ids.
+	codes []string
+	locs  []placeplan.Locality
+	sites []placeplan.Site
+	all   []int // 0 … len(ids)-1: the selection of a query without conditions
+	// queryables are the properties filters and sorts may name.
+	queryables []scenario.Queryable
+
+	mu      sync.Mutex
+	encoded [][]byte // each feature as CRS84 GeoJSON once a page has held it (ogcState.encoded)
+}
+
+// newOGCTable returns an empty table of geography geog with room for n features.
+func newOGCTable(geog placeplan.Geography, n int) *ogcTable {
+	return &ogcTable{geog: geog, ids: make([]any, 0, n), props: make([]geojson.Properties, 0, n),
+		bounds: make([][]orb.Bound, 0, n)}
+}
+
+// add appends a feature.
+func (t *ogcTable) add(id any, props geojson.Properties, bounds ...orb.Bound) {
+	t.ids = append(t.ids, id)
+	t.props = append(t.props, props)
+	t.bounds = append(t.bounds, bounds)
+}
+
+// done fills all once every feature is added.
+func (t *ogcTable) done() *ogcTable {
+	t.encoded = make([][]byte, len(t.ids))
+	t.all = make([]int, len(t.ids))
+	for i := range t.all {
+		t.all[i] = i
 	}
-	bound := q.bbox
-	if bound == nil {
-		bound = &world
+	return t
+}
+
+// meets reports whether feature i meets b.
+func (t *ogcTable) meets(i int, b orb.Bound) bool {
+	for _, fb := range t.bounds[i] {
+		if fb.Intersects(b) {
+			return true
+		}
 	}
-	all, err := o.s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, Bound: bound})
+	return false
+}
+
+// table returns col's table for the geography q asks for, built at most
+// once per data revision.
+func (o *ogcState) table(ctx context.Context, col *ogcCollection, q ogcQuery) (*ogcTable, error) {
+	rev, err := o.s.store.Revision(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	var codes []string
-	for _, a := range pageOf(all, q.offset, q.limit) {
-		codes = append(codes, a.Code)
+	geog := placeplan.Geography("")
+	if col.geographic {
+		if geog, err = o.geography(ctx, q.extra); err != nil {
+			return nil, err
+		}
 	}
-	feats, err := o.areaFeatures(ctx, geog, codes)
-	return feats, len(all), err
+	t, _, err := o.tables.Get(ctx, col.id+"/"+string(geog), rev, func(ctx context.Context) (*ogcTable, error) {
+		if col.geographic && geog == "" {
+			return newOGCTable("", 0).done(), nil
+		}
+		return col.build(ctx, geog)
+	})
+	return t, err
+}
+
+// areasTable is every small area of geog with a boundary, ordered by code,
+// with the properties of the areas map layer (tiles.AreaProperties, so
+// suppression is the same).
+func (o *ogcState) areasTable(ctx context.Context, geog placeplan.Geography) (*ogcTable, error) {
+	areas, err := o.s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, Bound: &world})
+	if err != nil {
+		return nil, err
+	}
+	inds, err := o.s.store.Indicators(ctx, geog)
+	if err != nil {
+		return nil, err
+	}
+	// Every value of each indicator in one query: faster than naming
+	// every area (tiles.ValuesOf), which suits a page.
+	values := make([]map[string]float64, len(inds))
+	for i, ind := range inds {
+		if values[i], err = o.s.store.ValuesByArea(ctx, ind.ID); err != nil {
+			return nil, err
+		}
+	}
+	t := newOGCTable(geog, len(areas))
+	for _, a := range areas {
+		t.add(a.Code, tiles.AreaProperties(a, inds, values, o.s.cfg.Disclosure), a.Bound)
+		t.codes = append(t.codes, a.Code)
+	}
+	t.queryables = []scenario.Queryable{
+		{Name: "code", Type: scenario.TypeString, Description: "area code, such as E01028826"},
+		{Name: "name", Type: scenario.TypeString, Description: "area name"},
+		{Name: "msoa_code", Type: scenario.TypeString, Description: "parent MSOA code"},
+		{Name: "msoa_name", Type: scenario.TypeString, Description: "parent MSOA name"},
+		{Name: "lad_code", Type: scenario.TypeString, Description: "local authority district code, such as E06000051"},
+		{Name: "lad_name", Type: scenario.TypeString, Description: "local authority district name"},
+	}
+	for _, ind := range inds {
+		d := ind.Name
+		if ind.Unit != "" {
+			d += " (" + ind.Unit + ")"
+		}
+		if ind.Confidential && ind.Kind == placeplan.KindCount {
+			d += "; a small count is withheld, and no filter matches a withheld value"
+		}
+		t.queryables = append(t.queryables, scenario.Queryable{Name: ind.Key, Type: scenario.TypeNumber, Description: d})
+	}
+	return t.done(), nil
+}
+
+// areasGeometries returns the boundaries of the table's areas rows.
+func (o *ogcState) areasGeometries(ctx context.Context, t *ogcTable, rows []int) ([]orb.Geometry, error) {
+	codes := make([]string, len(rows))
+	for i, r := range rows {
+		codes[i] = t.codes[r]
+	}
+	areas, err := o.s.store.Areas(ctx, placeplan.AreaQuery{Geography: t.geog, Codes: codes, WithGeometry: true})
+	if err != nil {
+		return nil, err
+	}
+	byCode := make(map[string]orb.MultiPolygon, len(areas))
+	for _, a := range areas {
+		byCode[a.Code] = a.Geometry
+	}
+	out := make([]orb.Geometry, len(rows))
+	for i, code := range codes {
+		if g := byCode[code]; len(g) > 0 {
+			out[i] = tiles.RoundMultiPolygon(g)
+		}
+	}
+	return out, nil
 }
 
 // areaFeature returns one small area by code.
@@ -158,54 +298,71 @@ func (o *ogcState) areasExtent(ctx context.Context) (*orb.Bound, error) {
 	if err != nil || geog == "" {
 		return nil, err
 	}
-	areas, err := o.s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, WithGeometry: true})
+	areas, err := o.s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, Bound: &world})
 	if err != nil {
 		return nil, err
 	}
 	var b *orb.Bound
 	for _, a := range areas {
-		if len(a.Geometry) > 0 {
-			b = extend(b, a.Geometry.Bound())
-		}
+		b = extend(b, a.Bound)
 	}
 	return b, nil
 }
 
-// localityItems returns a page of the localities with a member area
-// meeting q.bbox (any member with a boundary, without one), ordered by
-// scheme and name.
-func (o *ogcState) localityItems(ctx context.Context, q ogcQuery) ([]ogcFeature, int, error) {
-	geog, err := o.geography(ctx, q.extra)
-	if err != nil || geog == "" {
-		return nil, 0, err
-	}
+// localitiesTable is the localities of geog with a member boundary,
+// ordered by scheme and name.
+func (o *ogcState) localitiesTable(ctx context.Context, geog placeplan.Geography) (*ogcTable, error) {
 	locs, err := o.s.store.Localities(ctx, geog)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	bound := q.bbox
-	if bound == nil {
-		bound = &world
-	}
-	meeting, err := o.s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, Bound: bound})
+	areas, err := o.s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, Bound: &world})
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	meets := make(map[string]bool, len(meeting))
-	for _, a := range meeting {
-		meets[a.Code] = true
+	bounds := make(map[string]orb.Bound, len(areas))
+	for _, a := range areas {
+		bounds[a.Code] = a.Bound
 	}
-	var kept []placeplan.Locality
+	t := newOGCTable(geog, len(locs))
 	for _, l := range locs {
+		var bs []orb.Bound
 		for _, code := range l.Areas {
-			if meets[code] {
-				kept = append(kept, l)
-				break
+			if b, ok := bounds[code]; ok {
+				bs = append(bs, b)
 			}
 		}
+		if len(bs) > 0 {
+			t.add(l.ID, tiles.LocalityProperties(l), bs...)
+			t.locs = append(t.locs, l)
+		}
 	}
-	feats, err := o.localityFeatures(ctx, geog, pageOf(kept, q.offset, q.limit))
-	return feats, len(kept), err
+	t.queryables = []scenario.Queryable{
+		{Name: "id", Type: scenario.TypeInteger, Description: "locality id"},
+		{Name: "scheme", Type: scenario.TypeString, Description: "the locality scheme, such as primary care networks"},
+		{Name: "name", Type: scenario.TypeString, Description: "locality name"},
+		{Name: "area_count", Type: scenario.TypeInteger, Description: "the number of member small areas"},
+	}
+	return t.done(), nil
+}
+
+// localitiesGeometries returns the outlines of the table's localities rows.
+func (o *ogcState) localitiesGeometries(ctx context.Context, t *ogcTable, rows []int) ([]orb.Geometry, error) {
+	locs := make([]placeplan.Locality, len(rows))
+	for i, r := range rows {
+		locs[i] = t.locs[r]
+	}
+	outlines, err := tiles.LocalityOutlines(ctx, o.s.store, t.geog, locs, true)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]orb.Geometry, len(rows))
+	for i, mp := range outlines {
+		if mp != nil {
+			out[i] = mp
+		}
+	}
+	return out, nil
 }
 
 // localityFeature returns one locality by id.
@@ -226,33 +383,16 @@ func (o *ogcState) localityFeature(ctx context.Context, q ogcQuery, id string) (
 		if l.ID != want {
 			continue
 		}
-		feats, err := o.localityFeatures(ctx, geog, []placeplan.Locality{l})
+		outlines, err := tiles.LocalityOutlines(ctx, o.s.store, geog, []placeplan.Locality{l}, true)
 		if err != nil {
 			return ogcFeature{}, err
 		}
-		if len(feats) > 0 {
-			return feats[0], nil
+		if outlines[0] != nil {
+			return newOGCFeature(l.ID, outlines[0], tiles.LocalityProperties(l)), nil
 		}
 		break // no member has a boundary
 	}
 	return ogcFeature{}, notFoundf("no feature %q in collection localities (%s)", id, geogName(geog))
-}
-
-// localityFeatures returns locs as features with the geometry and
-// properties of the localities map layer, leaving out any without a
-// member boundary.
-func (o *ogcState) localityFeatures(ctx context.Context, geog placeplan.Geography, locs []placeplan.Locality) ([]ogcFeature, error) {
-	outlines, err := tiles.LocalityOutlines(ctx, o.s.store, geog, locs, true)
-	if err != nil {
-		return nil, err
-	}
-	var feats []ogcFeature
-	for i, l := range locs {
-		if outlines[i] != nil {
-			feats = append(feats, newOGCFeature(l.ID, outlines[i], tiles.LocalityProperties(l)))
-		}
-	}
-	return feats, nil
 }
 
 // localitiesExtent returns the bound of every member boundary of the
@@ -262,58 +402,65 @@ func (o *ogcState) localitiesExtent(ctx context.Context) (*orb.Bound, error) {
 	if err != nil || geog == "" {
 		return nil, err
 	}
-	locs, err := o.s.store.Localities(ctx, geog)
-	if err != nil {
-		return nil, err
-	}
-	var codes []string
-	for _, l := range locs {
-		codes = append(codes, l.Areas...)
-	}
-	if len(codes) == 0 {
-		return nil, nil
-	}
-	areas, err := o.s.store.Areas(ctx, placeplan.AreaQuery{Geography: geog, Codes: codes, WithGeometry: true})
+	t, err := o.localitiesTable(ctx, geog)
 	if err != nil {
 		return nil, err
 	}
 	var b *orb.Bound
-	for _, a := range areas {
-		if len(a.Geometry) > 0 {
-			b = extend(b, a.Geometry.Bound())
+	for _, bs := range t.bounds {
+		for _, fb := range bs {
+			b = extend(b, fb)
 		}
 	}
 	return b, nil
 }
 
-// siteItems returns a page of the points inside q.bbox, ordered by layer
-// and id, of one layer when the layer parameter names one.
-func (o *ogcState) siteItems(ctx context.Context, q ogcQuery) ([]ogcFeature, int, error) {
-	layer := q.extra.Get("layer")
-	if q.extra.Has("layer") {
-		layers, err := o.s.store.PointLayers(ctx)
-		if err != nil {
-			return nil, 0, err
-		}
-		if _, ok := layers[layer]; !ok {
-			return nil, 0, invalidf("layer: no point layer %q (see /api/v1/layers)", layer)
-		}
-	}
-	sites, err := o.s.store.Sites(ctx, layer)
+// sitesTable is the points of every point layer, ordered by layer and id.
+func (o *ogcState) sitesTable(ctx context.Context, _ placeplan.Geography) (*ogcTable, error) {
+	sites, err := o.s.store.Sites(ctx, "")
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	var kept []placeplan.Site
+	t := newOGCTable("", len(sites))
 	for _, st := range sites {
-		if q.bbox == nil || q.bbox.Contains(st.Point) {
-			kept = append(kept, st)
-		}
+		f := siteFeature(st)
+		t.add(f.ID, f.Properties, st.Point.Bound())
 	}
-	var feats []ogcFeature
-	for _, st := range pageOf(kept, q.offset, q.limit) {
-		feats = append(feats, siteFeature(st))
+	t.sites = sites
+	t.queryables = []scenario.Queryable{
+		{Name: "layer", Type: scenario.TypeString, Description: "the point layer, such as towns"},
+		{Name: "id", Type: scenario.TypeString, Description: "the point's id within its layer"},
+		{Name: "name", Type: scenario.TypeString, Description: "name"},
+		{Name: "kind", Type: scenario.TypeString, Description: "kind of site"},
+		{Name: "status", Type: scenario.TypeString, Description: "status, such as existing or candidate"},
+		{Name: "capacity", Type: scenario.TypeNumber, Description: "capacity, where known"},
 	}
-	return feats, len(kept), nil
+	return t.done(), nil
+}
+
+// sitesGeometries returns the points of the table's sites rows.
+func (o *ogcState) sitesGeometries(_ context.Context, t *ogcTable, rows []int) ([]orb.Geometry, error) {
+	out := make([]orb.Geometry, len(rows))
+	for i, r := range rows {
+		out[i] = orb.Round(t.sites[r].Point, coordFactor)
+	}
+	return out, nil
+}
+
+// checkLayer returns an error unless the layer parameter, when given,
+// names a point layer.
+func (o *ogcState) checkLayer(ctx context.Context, q ogcQuery) error {
+	if !q.extra.Has("layer") {
+		return nil
+	}
+	layers, err := o.s.store.PointLayers(ctx)
+	if err != nil {
+		return err
+	}
+	if _, ok := layers[q.extra.Get("layer")]; !ok {
+		return invalidf("layer: no point layer %q (see /api/v1/layers)", q.extra.Get("layer"))
+	}
+	return nil
 }
 
 // siteFeature returns one point by its id, LAYER:ID.

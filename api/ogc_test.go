@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,12 +12,14 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/geo"
 )
 
 // ogcItems is a decoded items response.
@@ -139,7 +142,7 @@ func TestOGCLandingAndConformance(t *testing.T) {
 	if !reflect.DeepEqual(rels, want) {
 		t.Errorf("landing page links %v, want %v", rels, want)
 	}
-	if linkTo(t, landing.Links, "service-desc") != "/api/openapi.json" {
+	if linkTo(t, landing.Links, "service-desc") != "/ogc/api" {
 		t.Errorf("service-desc is %s", linkTo(t, landing.Links, "service-desc"))
 	}
 
@@ -200,7 +203,7 @@ func TestOGCParameters(t *testing.T) {
 		detail       string // for errors, a substring of the detail
 		returned     int    // for 200, the features returned; -1 for any
 	}{
-		{"default limit", items, 200, "", 10},
+		{"default limit", items, 200, "", ogcDefaultLimit},
 		{"limit 1", items + "?limit=1", 200, "", 1},
 		{"limit above the maximum is served as the maximum", items + "?limit=20000", 200, "", 708},
 		{"limit 0", items + "?limit=0", 400, `limit "0": want a whole number from 1 to 10000`, 0},
@@ -220,18 +223,31 @@ func TestOGCParameters(t *testing.T) {
 		{"bbox with heights", items + "?bbox=-2.80,52.68,0,-2.70,52.74,100", 200, "", -1},
 		{"bbox with a bad height", items + "?bbox=-3.2,52.3,low,-2.2,53.0,100", 400, `bbox: height "low" is not a number`, 0},
 		{"bbox far away", items + "?bbox=10,10,11,11", 200, "", 0},
-		{"datetime instant", items + "?datetime=2025-01-31T00:00:00Z", 200, "", 10},
-		{"datetime open interval", items + "?datetime=../2025-01-31T00:00:00Z", 200, "", 10},
+		{"crs EPSG:27700", items + "?crs=" + url.QueryEscape(crs27700), 200, "", ogcDefaultLimit},
+		{"crs as a safe CURIE", items + "?crs=[EPSG:27700]", 200, "", ogcDefaultLimit},
+		{"crs CRS84", items + "?crs=" + url.QueryEscape(crs84), 200, "", ogcDefaultLimit},
+		{"crs EPSG:4326 is latitude first, not served", items + "?crs=EPSG:4326", 400, `crs "EPSG:4326": want ` + crs84, 0},
+		{"crs unknown", items + "?crs=EPSG:3857", 400, `crs "EPSG:3857"`, 0},
+		{"bbox-crs in BNG metres", items + "?bbox-crs=EPSG:27700&bbox=340000,300000,360000,320000", 200, "", -1},
+		{"bbox-crs BNG far off the grid", items + "?bbox-crs=EPSG:27700&bbox=-9e6,0,-8e6,1", 400, "is not on the British National Grid", 0},
+		{"bbox-crs BNG inverted", items + "?bbox-crs=EPSG:27700&bbox=360000,300000,340000,320000", 400, "is not below the maximum", 0},
+		{"bbox-crs without bbox", items + "?bbox-crs=EPSG:27700", 400, "bbox-crs without bbox", 0},
+		{"bbox-crs unknown", items + "?bbox-crs=EPSG:2157&bbox=1,2,3,4", 400, `bbox-crs "EPSG:2157"`, 0},
+		{"feature in BNG", "/ogc/collections/areas/items/E01028826?crs=EPSG:27700", 200, "", -1},
+		{"feature crs unknown", "/ogc/collections/areas/items/E01028826?crs=EPSG:3857", 400, `crs "EPSG:3857"`, 0},
+		{"datetime instant", items + "?datetime=2025-01-31T00:00:00Z", 200, "", ogcDefaultLimit},
+		{"datetime open interval", items + "?datetime=../2025-01-31T00:00:00Z", 200, "", ogcDefaultLimit},
 		{"datetime not a date", items + "?datetime=yesterday", 400, `datetime "yesterday"`, 0},
 		{"datetime both ends open", items + "?datetime=../..", 400, "an interval needs at least one end", 0},
 		{"unknown parameter", items + "?colour=red", 400, `unknown query parameter "colour"`, 0},
 		{"layer is for sites", items + "?layer=towns", 400, `unknown query parameter "layer"`, 0},
-		{"f json", items + "?f=json", 200, "", 10},
-		{"f geojson", items + "?f=geojson", 200, "", 10},
+		{"f json", items + "?f=json", 200, "", ogcDefaultLimit},
+		{"f geojson", items + "?f=geojson", 200, "", ogcDefaultLimit},
 		{"f html", items + "?f=html", 400, `f: unsupported format "html": want json or geojson`, 0},
 		{"f html on metadata", "/ogc/collections?f=html", 400, `unsupported format "html": want json`, 0},
 		{"f geojson on metadata", "/ogc?f=geojson", 400, `unsupported format "geojson": want json`, 0},
-		{"unknown parameter on metadata", "/ogc/conformance?limit=3", 400, `unknown query parameter "limit": only f`, 0},
+		{"unknown parameter on metadata", "/ogc/conformance?limit=3", 400, `unknown query parameter "limit": want f or crs`, 0},
+		{"crs on metadata is checked", "/ogc/collections/areas?crs=EPSG:4326", 400, `crs "EPSG:4326": want`, 0},
 		{"unknown geography", items + "?geography=lsoa01", 400, `unknown geography "lsoa01"`, 0},
 		{"lsoa21", items + "?geography=lsoa21&limit=1000", 200, "", 742},
 		{"unknown point layer", "/ogc/collections/sites/items?layer=pubs", 400, `layer: no point layer "pubs"`, 0},
@@ -273,11 +289,11 @@ func TestParseItemsQuery(t *testing.T) {
 		query string
 		want  ogcQuery
 	}{
-		{"", ogcQuery{limit: 10, extra: url.Values{}}},
-		{"limit=20000&offset=30", ogcQuery{limit: ogcMaxLimit, offset: 30, extra: url.Values{}}},
-		{"limit=+7", ogcQuery{limit: 7, extra: url.Values{}}},
-		{"geography=lsoa21&layer=towns", ogcQuery{limit: 10, extra: url.Values{"geography": {"lsoa21"}}}},
-		{"bbox=-3,52,0,-2,53,10", ogcQuery{limit: 10, extra: url.Values{},
+		{"", ogcQuery{crs: geo.WGS84, limit: ogcDefaultLimit, extra: url.Values{}}},
+		{"limit=20000&offset=30", ogcQuery{crs: geo.WGS84, limit: ogcMaxLimit, offset: 30, extra: url.Values{}}},
+		{"limit=+7", ogcQuery{crs: geo.WGS84, limit: 7, extra: url.Values{}}},
+		{"geography=lsoa21&layer=towns", ogcQuery{crs: geo.WGS84, limit: ogcDefaultLimit, extra: url.Values{"geography": {"lsoa21"}}}},
+		{"bbox=-3,52,0,-2,53,10", ogcQuery{crs: geo.WGS84, limit: ogcDefaultLimit, extra: url.Values{},
 			bbox: &orb.Bound{Min: orb.Point{-3, 52}, Max: orb.Point{-2, 53}}}},
 	} {
 		q, _ := url.ParseQuery(tc.query)
@@ -314,12 +330,12 @@ func TestOGCAreas(t *testing.T) {
 		}
 		// The default page size, with links both ways.
 		first := getItems(t, h, "/ogc/collections/areas/items")
-		if first.NumberMatched != 708 || len(first.Features) != 10 || linkTo(t, first.Links, "prev") != "" {
+		if first.NumberMatched != 708 || len(first.Features) != ogcDefaultLimit || linkTo(t, first.Links, "prev") != "" {
 			t.Errorf("first page: %d of %d, prev %q", len(first.Features), first.NumberMatched, linkTo(t, first.Links, "prev"))
 		}
 		next := linkTo(t, first.Links, "next")
-		if q, _ := url.ParseQuery(strings.SplitN(next, "?", 2)[1]); q.Get("offset") != "10" || q.Get("limit") != "10" {
-			t.Errorf("next link %s, want offset 10 and limit 10", next)
+		if q, _ := url.ParseQuery(strings.SplitN(next, "?", 2)[1]); q.Get("offset") != "100" || q.Get("limit") != "100" {
+			t.Errorf("next link %s, want offset 100 and limit 100", next)
 		}
 		if self := linkTo(t, first.Links, "self"); self != "/ogc/collections/areas/items" {
 			t.Errorf("self link %s", self)
@@ -617,5 +633,176 @@ func TestPathParamDecodes(t *testing.T) {
 	p := decodeProblem(t, rec, http.StatusNotFound)
 	if !strings.Contains(p.Detail, `"towns/Shrewsbury"`) {
 		t.Errorf("detail %q, want the decoded id", p.Detail)
+	}
+}
+
+// TestOGCFilters checks Part 3 on the default data: queryables, equality
+// parameters, CQL2 text, sortby, their errors, and that a filtered query
+// pages like an unfiltered one, with the layer's properties as the oracle.
+func TestOGCFilters(t *testing.T) {
+	srv, _ := newServer(t, Config{}, loadDefault(t))
+	h := srv.Handler()
+	const items = "/ogc/collections/areas/items?limit=10000"
+	all := getItems(t, h, items)
+	// count returns how many areas pred keeps, from the unfiltered page.
+	count := func(pred func(p map[string]any) bool) int {
+		n := 0
+		for _, f := range all.Features {
+			if pred(f.Properties) {
+				n++
+			}
+		}
+		return n
+	}
+	num := func(p map[string]any, k string) float64 { v, _ := p[k].(float64); return v }
+	shropshire := func(p map[string]any) bool { return p["lad_code"] == "E06000051" }
+	deprived := func(p map[string]any) bool { _, ok := p["imd_decile"]; return ok && num(p, "imd_decile") <= 2 }
+
+	t.Run("queryables", func(t *testing.T) {
+		rec := get(t, h, "/ogc/collections/areas/queryables")
+		var q ogcQueryablesResponse
+		decode(t, rec, http.StatusOK, schemaJSONType, &q)
+		if q.Properties["lad_code"].Type != "string" || q.Properties["imd_decile"].Type != "number" ||
+			!strings.HasSuffix(q.ID, "/ogc/collections/areas/queryables") {
+			t.Errorf("queryables: %+v", q)
+		}
+		// Every property a feature has is queryable.
+		for k := range all.Features[0].Properties {
+			if _, ok := q.Properties[k]; !ok && k != "suppressed" {
+				t.Errorf("property %s is not queryable", k)
+			}
+		}
+		var loc ogcQueryablesResponse
+		decode(t, get(t, h, "/ogc/collections/localities/queryables"), http.StatusOK, schemaJSONType, &loc)
+		if loc.Properties["area_count"].Type != "integer" || loc.Properties["scheme"].Type != "string" {
+			t.Errorf("locality queryables: %+v", loc)
+		}
+		decodeProblem(t, get(t, h, "/ogc/collections/areas/queryables?limit=1"), http.StatusBadRequest)
+	})
+
+	for _, tc := range []struct {
+		name, query string
+		want        int
+	}{
+		{"equality parameter", "lad_code=E06000051", count(shropshire)},
+		{"equality on a number", "imd_decile=1", count(func(p map[string]any) bool { return num(p, "imd_decile") == 1 })},
+		{"two equality parameters", "lad_code=E06000051&imd_decile=1",
+			count(func(p map[string]any) bool { return shropshire(p) && num(p, "imd_decile") == 1 })},
+		{"CQL2 AND", "filter=" + url.QueryEscape("imd_decile<=2 AND lad_code='E06000051'"),
+			count(func(p map[string]any) bool { return deprived(p) && shropshire(p) })},
+		{"CQL2 OR", "filter=" + url.QueryEscape("imd_decile<=2 OR lad_code='E06000051'"),
+			count(func(p map[string]any) bool { return deprived(p) || shropshire(p) })},
+		{"CQL2 NOT and filter-lang", "filter-lang=cql2-text&filter=" + url.QueryEscape("NOT (lad_code = 'E06000051')"),
+			count(func(p map[string]any) bool { return !shropshire(p) })},
+		{"GDAL 3.6's cql-text", "filter-lang=cql-text&filter=" + url.QueryEscape("(lad_code = 'E06000051') AND (imd_decile <= 2)"),
+			count(func(p map[string]any) bool { return deprived(p) && shropshire(p) })},
+		{"filter and equality and bbox together", "bbox=-3.2,52.3,-2.2,53.0&lad_code=E06000051&filter=imd_decile%3E5", -1},
+		{"nothing", "filter=" + url.QueryEscape("lad_code='E09999999'"), 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			page := getItems(t, h, items+"&"+tc.query)
+			if tc.want >= 0 && (page.NumberMatched != tc.want || len(page.Features) != tc.want) {
+				t.Errorf("%d features of %d matched, want %d", len(page.Features), page.NumberMatched, tc.want)
+			}
+			if tc.want != 0 && len(page.Features) == 0 {
+				t.Error("nothing matched")
+			}
+		})
+	}
+
+	t.Run("a filtered query pages through every match once", func(t *testing.T) {
+		ids := allItems(t, h, "/ogc/collections/areas/items?limit=7&lad_code=E06000051&sortby=-imd_score")
+		if len(ids) != count(shropshire) {
+			t.Errorf("%d areas through paging, want %d", len(ids), count(shropshire))
+		}
+	})
+
+	t.Run("sortby", func(t *testing.T) {
+		page := getItems(t, h, items+"&sortby=-imd_score,code")
+		prev := math.Inf(1)
+		for _, f := range page.Features {
+			v, ok := f.Properties["imd_score"].(float64)
+			if !ok {
+				continue
+			}
+			if v > prev {
+				t.Fatalf("%v: imd_score %v after %v, want descending", f.ID, v, prev)
+			}
+			prev = v
+		}
+		asc := getItems(t, h, items+"&sortby=%2Bname") // +name, escaped
+		plus := getItems(t, h, items+"&sortby=+name")  // + decoded as a space
+		for i := 1; i < len(asc.Features); i++ {
+			if asc.Features[i-1].Properties["name"].(string) > asc.Features[i].Properties["name"].(string) {
+				t.Fatalf("+name: %v before %v", asc.Features[i-1].Properties["name"], asc.Features[i].Properties["name"])
+			}
+			if plus.Features[i].ID != asc.Features[i].ID {
+				t.Fatalf("sortby=+name and sortby=%%2Bname differ at %d", i)
+			}
+		}
+	})
+
+	for _, tc := range []struct{ name, query, detail string }{
+		{"unknown property", "filter=" + url.QueryEscape("colour='red'"), "filter: colour is not a queryable property"},
+		{"a string for a number", "filter=" + url.QueryEscape("imd_decile<='two'"),
+			`filter: "<=" compares imd_decile (a number) with a string at position 11`},
+		{"unbalanced", "filter=" + url.QueryEscape("(imd_decile<=2"), "where the ) closing the ( at position 1 belongs"},
+		{"empty", "filter=", "filter is empty"},
+		{"unknown language", "filter-lang=cql2-json&filter=" + url.QueryEscape("{}"), `filter-lang "cql2-json": want cql2-text`},
+		{"language without filter", "filter-lang=cql2-text", "filter-lang without filter"},
+		{"equality on a number with text", "imd_decile=one", `imd_decile="one": imd_decile is a number`},
+		{"unknown sort key", "sortby=-colour", "sortby: colour is not a queryable property"},
+		{"unknown parameter still", "colour=red", `unknown query parameter "colour"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := decodeProblem(t, get(t, h, "/ogc/collections/areas/items?"+tc.query), http.StatusBadRequest)
+			if !strings.Contains(p.Detail, tc.detail) {
+				t.Errorf("detail %q, want it to contain %q", p.Detail, tc.detail)
+			}
+		})
+	}
+
+	t.Run("sites by layer and kind", func(t *testing.T) {
+		sites := getItems(t, h, "/ogc/collections/sites/items?limit=10000")
+		towns := getItems(t, h, "/ogc/collections/sites/items?limit=10000&layer=towns")
+		one := getItems(t, h, "/ogc/collections/sites/items?filter="+url.QueryEscape("layer='towns' AND name='Shrewsbury'"))
+		if len(towns.Features) == 0 || len(towns.Features) != len(sites.Features) || len(one.Features) != 1 ||
+			one.Features[0].ID != "towns:Shrewsbury" {
+			t.Errorf("%d sites, %d towns, %v by filter", len(sites.Features), len(towns.Features), one.Features)
+		}
+	})
+}
+
+// scanCounter is a store that counts the reads of every area of a
+// geography (an Areas query naming no codes).
+type scanCounter struct {
+	Store
+	mu    sync.Mutex
+	scans int
+}
+
+func (s *scanCounter) Areas(ctx context.Context, q placeplan.AreaQuery) ([]placeplan.Area, error) {
+	if len(q.Codes) == 0 {
+		s.mu.Lock()
+		s.scans++
+		s.mu.Unlock()
+	}
+	return s.Store.Areas(ctx, q)
+}
+
+// TestOGCPagesDoNotRescan checks item 1's "no re-scan per page": paging
+// through areas, plain, filtered and by bbox, reads the collection once
+// per data revision, however many pages follow.
+func TestOGCPagesDoNotRescan(t *testing.T) {
+	store := &scanCounter{Store: loadDefault(t)}
+	srv, _ := newServer(t, Config{}, store)
+	h := srv.Handler()
+	for _, q := range []string{"limit=10", "limit=10&filter=imd_decile%3C%3D5", "limit=10&bbox=-3.2,52.3,-2.2,53.0&sortby=-imd_score"} {
+		if ids := allItems(t, h, "/ogc/collections/areas/items?"+q); len(ids) < 30 {
+			t.Fatalf("%s: %d areas, want a few pages' worth", q, len(ids))
+		}
+	}
+	if store.scans != 1 {
+		t.Errorf("%d reads of every area while paging, want 1 (the table)", store.scans)
 	}
 }

@@ -52,6 +52,8 @@ type routeDoc struct {
 	tables []string
 	// paged marks a GeoJSON layer sent in pages (limit=, offset=).
 	paged bool
+	// contentCRS says the response carries a Content-Crs header.
+	contentCRS bool
 }
 
 // appJSONType is the JSON media type.
@@ -82,7 +84,26 @@ func routeDocs() map[string]routeDoc {
 		schema{"type": "array", "oneOf": []schema{{"minItems": 4, "maxItems": 4}, {"minItems": 6, "maxItems": 6}},
 			"items": schema{"type": "number"}})
 	ogcBBox.Style, ogcBBox.Explode = "form", new(false)
-	limit := queryParam("limit", fmt.Sprintf("features per page; more than %d is served as %d", ogcMaxLimit, ogcMaxLimit),
+	ogcCRSParam := queryParam("crs", "the CRS of the coordinates served (OGC API – Features, Part 2): "+crs84+
+		" (WGS84 longitude, latitude; the default) or "+crs27700+" (British National Grid easting, northing, "+
+		"metres, to the centimetre); the response's Content-Crs header says which", enumSchema(crs84, crs27700))
+	ogcFilter := queryParam("filter", "CQL2 text (Basic CQL2): comparisons = <> < <= > >= of queryable properties "+
+		"(see the collection's queryables) with strings in single quotes, numbers or other properties, IS [NOT] NULL, "+
+		"AND, OR, NOT and parentheses, such as imd_decile<=2 AND lad_code='E06000051'; a property a feature lacks "+
+		"(a withheld value) matches no comparison. Any queryable is also a parameter of its own: lad_code=E06000051 "+
+		"keeps the features whose lad_code is E06000051", schema{"type": "string"})
+	ogcFilterLang := queryParam("filter-lang", "the language of filter: cql2-text, or cql-text (accepted for GDAL "+
+		"before 3.7, the same text)", schema{"type": "string", "enum": []string{"cql2-text", "cql-text"}, "default": "cql2-text"})
+	ogcSortBy := queryParam("sortby", "comma-separated queryable properties to sort by, each with + (ascending, the "+
+		"default) or - (descending), such as -imd_score,code; features lacking a value sort last",
+		schema{"type": "array", "items": schema{"type": "string"}})
+	ogcSortBy.Style, ogcSortBy.Explode = "form", new(false)
+	metaCRS := queryParam("crs", "checked and otherwise ignored, so that a client may send the crs of its items "+
+		"requests with every request (GDAL before 3.7 does, given it in the URL)", enumSchema(crs84, crs27700))
+	bboxCRS := queryParam("bbox-crs", "the CRS of bbox: "+crs84+" (the default) or "+crs27700+
+		" (minEasting,minNorthing,maxEasting,maxNorthing in metres)", enumSchema(crs84, crs27700))
+	limit := queryParam("limit", fmt.Sprintf("features per page, %d unless given; more than %d is served as %d",
+		ogcDefaultLimit, ogcMaxLimit, ogcMaxLimit),
 		schema{"type": "integer", "minimum": 1, "maximum": ogcMaxLimit, "default": ogcDefaultLimit})
 	limit.Style, limit.Explode = "form", new(false)
 	offset := queryParam("offset", "features to skip (the next and prev links carry it)",
@@ -290,21 +311,26 @@ func routeDocs() map[string]routeDoc {
 			postParams: []openAPIParameter{planAreas}},
 
 		"/ogc": {tag: "ogc", content: appJSON, schema: ref("LandingPage"),
-			params: []openAPIParameter{f}, status: []int{400}},
+			params: []openAPIParameter{f, metaCRS}, status: []int{400}},
 		"/ogc/conformance": {tag: "ogc", content: appJSON, schema: ref("ConformanceDeclaration"),
-			params: []openAPIParameter{f}, status: []int{400}},
+			params: []openAPIParameter{f, metaCRS}, status: []int{400}},
 		"/ogc/collections": {tag: "ogc", content: appJSON, schema: ref("Collections"), revisioned: true,
-			params: []openAPIParameter{f}, status: []int{400}},
+			params: []openAPIParameter{f, metaCRS}, status: []int{400}},
 		"/ogc/collections/:collectionId": {tag: "ogc", content: appJSON, schema: ref("Collection"), revisioned: true,
-			params: []openAPIParameter{collectionID, f}, status: []int{400, 404}},
-		"/ogc/collections/:collectionId/items": {tag: "ogc", content: geoJSONContentType,
+			params: []openAPIParameter{collectionID, f, metaCRS}, status: []int{400, 404}},
+		"/ogc/collections/:collectionId/items": {tag: "ogc", content: geoJSONContentType, contentCRS: true,
 			schema: ref("FeatureCollection"), revisioned: true, status: []int{400, 404},
-			params: []openAPIParameter{collectionID, ogcBBox, limit, offset, datetime, ogcGeography, layer, fFeatures}},
-		"/ogc/collections/:collectionId/items/:featureId": {tag: "ogc", content: geoJSONContentType,
+			params: []openAPIParameter{collectionID, ogcBBox, bboxCRS, ogcCRSParam, limit, offset, datetime, ogcGeography, layer,
+				ogcFilter, ogcFilterLang, ogcSortBy, fFeatures}},
+		"/ogc/api": {tag: "ogc", content: appJSON, schema: schema{"type": "object"}, revisioned: true,
+			status: []int{400}, params: []openAPIParameter{f, metaCRS}},
+		"/ogc/collections/:collectionId/queryables": {tag: "ogc", content: schemaJSONType, schema: schema{"type": "object"},
+			revisioned: true, status: []int{400, 404}, params: []openAPIParameter{collectionID, ogcGeography, f, metaCRS}},
+		"/ogc/collections/:collectionId/items/:featureId": {tag: "ogc", content: geoJSONContentType, contentCRS: true,
 			schema: ref("Feature"), revisioned: true, status: []int{400, 404},
 			params: []openAPIParameter{collectionID, pathParamDoc("featureId",
 				"areas: area code; localities: locality id; sites: LAYER:ID", schema{"type": "string"}),
-				ogcGeography, fFeatures}},
+				ogcCRSParam, ogcGeography, fFeatures}},
 
 		"/tiles/:layer/:z/:x/:y": {tag: "tiles", content: "application/vnd.mapbox-vector-tile", revisioned: true,
 			status: []int{204, 400, 404}, params: []openAPIParameter{
@@ -375,9 +401,15 @@ func layerPageParams() []openAPIParameter {
 type openAPIDocument struct {
 	OpenAPI    string                                 `json:"openapi"`
 	Info       openAPIInfo                            `json:"info"`
+	Servers    []openAPIServer                        `json:"servers,omitempty"`
 	Tags       []openAPITag                           `json:"tags"`
 	Paths      map[string]map[string]openAPIOperation `json:"paths"` // path → lower-case method → operation
 	Components openAPIComponents                      `json:"components"`
+}
+
+// openAPIServer is where the document's paths are, relative to it.
+type openAPIServer struct {
+	URL string `json:"url"`
 }
 
 // openAPIInfo is the document's info object.
@@ -564,6 +596,13 @@ func buildOpenAPI(routes []Route, version string, docs map[string]routeDoc) open
 				Schema:      schema{"type": "string"}})
 			statuses = append(statuses, http.StatusNotModified)
 		}
+		if doc.contentCRS {
+			if ok200.Headers == nil {
+				ok200.Headers = map[string]openAPIHeader{}
+			}
+			ok200.Headers["Content-Crs"] = openAPIHeader{Description: "the CRS of the coordinates, <URI>",
+				Schema: schema{"type": "string"}}
+		}
 		op.Responses["200"] = ok200
 		for _, st := range statuses {
 			resp := openAPIResponse{Description: http.StatusText(st)}
@@ -699,7 +738,7 @@ func openAPISchemas() map[string]schema {
 			"conformsTo": schema{"type": "array", "items": str}}),
 		"Collection": object([]string{"id", "links"}, schema{
 			"id": str, "title": str, "description": str, "links": links, "itemType": str,
-			"crs": schema{"type": "array", "items": str},
+			"crs": schema{"type": "array", "items": str}, "storageCrs": str,
 			"extent": object(nil, schema{"spatial": object(nil, schema{
 				"bbox": schema{"type": "array", "items": schema{"type": "array", "minItems": 4, "maxItems": 4,
 					"items": schema{"type": "number"}}},
@@ -761,4 +800,55 @@ func (o *ogcState) handleOpenAPI(c echo.Context) error {
 		return c.NoContent(http.StatusNotModified)
 	}
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, cache.body)
+}
+
+// ogcOpenAPI returns the OpenAPI document of the OGC API alone, the
+// landing page's service-desc: the /ogc routes of the whole document
+// (full), under a server "/ogc" so that its paths are the standard's
+// (/collections/{collectionId}/items), with a path of its own for each
+// collection's items listing its queryables as parameters. GDAL (3.6 and
+// later) finds its paths there: /collections/areas/items's parameters
+// are the properties it sends as equality filters, filter-lang's enum
+// (cql-text) says it may send CQL text, and limit's default and maximum
+// are its page size from 3.9 on.
+func ogcOpenAPI(full openAPIDocument, queryables map[string][]scenario.Queryable) openAPIDocument {
+	d := full
+	d.Info.Title = "placeplan – OGC API – Features"
+	d.Info.Description = "Small areas, localities and sites as OGC API – Features collections (Parts 1, 2 and 3: " +
+		"GeoJSON, CRS84 and EPSG:27700, queryables, CQL2 text filters). The paths are relative to /ogc; " +
+		"/api/openapi.json describes the whole API."
+	d.Servers = []openAPIServer{{URL: "/ogc"}}
+	d.Paths = map[string]map[string]openAPIOperation{}
+	for p, ops := range full.Paths {
+		if rest, ok := strings.CutPrefix(p, "/ogc"); ok && (rest == "" || strings.HasPrefix(rest, "/")) {
+			if rest == "" {
+				rest = "/"
+			}
+			d.Paths[rest] = ops
+		}
+	}
+	items, ok := d.Paths["/collections/{collectionId}/items"]["get"]
+	if !ok {
+		return d
+	}
+	for id, qs := range queryables {
+		op := items
+		op.OperationID += strings.ToUpper(id[:1]) + id[1:]
+		op.Parameters = nil
+		have := map[string]bool{}
+		for _, p := range items.Parameters {
+			if p.Name != "collectionId" {
+				op.Parameters = append(op.Parameters, p)
+				have[p.Name] = true
+			}
+		}
+		for _, q := range qs {
+			if !have[q.Name] {
+				op.Parameters = append(op.Parameters, queryParam(q.Name, "keep the features whose "+q.Name+
+					" equals this: "+q.Description, schema{"type": q.Type}))
+			}
+		}
+		d.Paths["/collections/"+id+"/items"] = map[string]openAPIOperation{"get": op}
+	}
+	return d
 }

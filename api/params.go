@@ -20,18 +20,10 @@ func parseBBox(s string) (*orb.Bound, error) {
 	if s == "" {
 		return nil, nil
 	}
-	parts := strings.Split(s, ",")
-	if len(parts) != 4 {
-		return nil, invalidf("bbox: want 4 numbers minLon,minLat,maxLon,maxLat, got %d", len(parts))
-	}
 	names := [4]string{"minLon", "minLat", "maxLon", "maxLat"}
-	var v [4]float64
-	for i, p := range parts {
-		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, invalidf("bbox: %s %q is not a number", names[i], p)
-		}
-		v[i] = f
+	v, err := bboxNumbers(s, names, "")
+	if err != nil {
+		return nil, err
 	}
 	for _, i := range []int{0, 2} {
 		if v[i] < -180 || v[i] > 180 {
@@ -50,6 +42,24 @@ func parseBBox(s string) (*orb.Bound, error) {
 		return nil, invalidf("bbox: minLat %g is greater than maxLat %g", v[1], v[3])
 	}
 	return &orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
+}
+
+// bboxNumbers parses a bbox's four comma-separated numbers, named names
+// in errors; hint follows the names in the count's error.
+func bboxNumbers(s string, names [4]string, hint string) ([4]float64, error) {
+	var v [4]float64
+	parts := strings.Split(s, ",")
+	if len(parts) != 4 {
+		return v, invalidf("bbox: want 4 numbers %s%s, got %d", strings.Join(names[:], ","), hint, len(parts))
+	}
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return v, invalidf("bbox: %s %q is not a number", names[i], p)
+		}
+		v[i] = f
+	}
+	return v, nil
 }
 
 // selectFields narrows inds to the comma-separated indicator keys of the
