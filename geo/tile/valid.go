@@ -541,8 +541,7 @@ func (f *fixer) faces(frags []frag) [][][]ipt {
 	for v := range parent {
 		parent[v] = int32(v)
 	}
-	var root func(v int32) int32
-	root = func(v int32) int32 {
+	root := func(v int32) int32 {
 		for parent[v] != v {
 			parent[v] = parent[parent[v]]
 			v = parent[v]
