@@ -48,6 +48,9 @@ export interface ControllerOptions {
 
 const SOURCE = { source: 'areas', sourceLayer: 'areas' } as const;
 
+/** refitMs is how soon after a fit a change of the map's size fits again (MapController.fit). */
+const refitMs = 3000;
+
 /** fitPadding keeps what the map is fitted to clear of the legend at its bottom left, where the map is wide enough. */
 function fitPadding(container: HTMLElement): maplibregl.PaddingOptions {
   // The legend sits bottom left: beside what is fitted on a wide map, and
@@ -70,8 +73,11 @@ export class MapController {
   private dismissed = false;
   private announceTimer: ReturnType<typeof setTimeout> | null = null;
   private syncing = false;
-  /** the last fit, held (and made again on a resize) until the map is moved by hand */
-  private lastFit: { bbox: [number, number, number, number]; maxZoom: number } | null = null;
+  /**
+   * the last fit, made again when the map's size changes soon after it
+   * (a second map opening beside this one), until the map is moved by hand
+   */
+  private lastFit: { bbox: [number, number, number, number]; maxZoom: number; at: number; w: number; h: number } | null = null;
 
   constructor(o: ControllerOptions) {
     this.opts = o;
@@ -347,12 +353,14 @@ export class MapController {
 
   /**
    * fit moves the map to show a bounding box [w, s, e, n], clear of the
-   * legend. The fit holds until someone moves the map: a resize (a second
-   * map opening beside this one, a narrower window) fits the box again to
-   * the new size, where keeping the centre would leave it off to one side.
+   * legend. A change of size within refitMs of it (a second map opening
+   * beside this one) fits the box again to the new size, where keeping the
+   * centre would leave it off to one side — unless someone has moved the
+   * map since. A map hidden and shown again keeps its view.
    */
   fit(bbox: [number, number, number, number], maxZoom = 13): void {
-    this.lastFit = { bbox, maxZoom };
+    const el = this.map.getContainer();
+    this.lastFit = { bbox, maxZoom, at: performance.now(), w: el.clientWidth, h: el.clientHeight };
     this.map.fitBounds(bbox, { padding: fitPadding(this.map.getContainer()), maxZoom, duration: 600 });
   }
 
@@ -386,7 +394,16 @@ export class MapController {
   resize(): void {
     this.map.resize();
     const f = this.lastFit;
-    if (f) this.map.fitBounds(f.bbox, { padding: fitPadding(this.map.getContainer()), maxZoom: f.maxZoom, duration: 0 });
+    const el = this.map.getContainer();
+    const [w, h] = [el.clientWidth, el.clientHeight];
+    if (!f || w === 0 || h === 0 || (w === f.w && h === f.h)) return;
+    if (performance.now() - f.at > refitMs) {
+      this.lastFit = null;
+      return;
+    }
+    f.w = w;
+    f.h = h;
+    this.map.fitBounds(f.bbox, { padding: fitPadding(el), maxZoom: f.maxZoom, duration: 0 });
   }
 
   destroy(): void {
