@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"io"
 	"math"
 	"net/http"
@@ -21,28 +20,34 @@ const maxSitesBytes = 32 << 20
 // sitesRequest is the body of POST /api/v1/sites: the same problem as
 // "placeplan sites", with the demand and candidates inline (WGS84).
 type sitesRequest struct {
-	Demand []struct {
-		ID     string  `json:"id"`
-		Lon    float64 `json:"lon"`
-		Lat    float64 `json:"lat"`
-		Weight float64 `json:"weight"`
-	} `json:"demand"`
-	Candidates []struct {
-		ID       string   `json:"id"`
-		Lon      float64  `json:"lon"`
-		Lat      float64  `json:"lat"`
-		Capacity *float64 `json:"capacity"`
-	} `json:"candidates"`
-	Model       string   `json:"model"`
-	P           int      `json:"p"`
-	StandardKm  float64  `json:"standard_km"`
-	StandardMin float64  `json:"standard_min"`
-	Circuity    float64  `json:"circuity"`
-	SpeedKmh    float64  `json:"speed_kmh"`
-	Fixed       []string `json:"fixed"`
-	Exclude     []string `json:"exclude"`
-	TargetShare float64  `json:"target_share"`
-	Seed        *int64   `json:"seed"` // recorded; siting.DefaultSeed when absent
+	// Demand and Candidates are read by decodeSitesRequest's scanner, the
+	// other members by encoding/json.
+	Demand      []sitesDemand    `json:"-"`
+	Candidates  []sitesCandidate `json:"-"`
+	Model       string           `json:"model"`
+	P           int              `json:"p"`
+	StandardKm  float64          `json:"standard_km"`
+	StandardMin float64          `json:"standard_min"`
+	Circuity    float64          `json:"circuity"`
+	SpeedKmh    float64          `json:"speed_kmh"`
+	Fixed       []string         `json:"fixed"`
+	Exclude     []string         `json:"exclude"`
+	TargetShare float64          `json:"target_share"`
+	Seed        *int64           `json:"seed"` // recorded; siting.DefaultSeed when absent
+}
+
+// sitesDemand is a demand point of a sites request.
+type sitesDemand struct {
+	ID       string
+	Lon, Lat float64
+	Weight   float64
+}
+
+// sitesCandidate is a candidate site of a sites request.
+type sitesCandidate struct {
+	ID       string
+	Lon, Lat float64
+	Capacity *float64 // nil: unbounded
 }
 
 // handleSites answers POST /api/v1/sites: where to put sites for the demand
@@ -56,9 +61,9 @@ func (s *Server) handleSites(c echo.Context) error {
 	if len(body) > maxSitesBytes {
 		return invalidf("request larger than %d bytes", maxSitesBytes)
 	}
-	var req sitesRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		return invalidf("request: %v", err)
+	req, err := decodeSitesRequest(body)
+	if err != nil {
+		return err
 	}
 	if req.Circuity == 0 {
 		req.Circuity = siting.DefaultCircuity
