@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -25,25 +26,33 @@ type layerPage struct {
 // parseLayerPage reads limit (1 or more; default layerDefaultLimit, at
 // most layerMaxLimit) and offset (0 or more) of a GeoJSON layer request.
 func parseLayerPage(c echo.Context) (layerPage, error) {
-	p := layerPage{limit: layerDefaultLimit}
-	q := c.QueryParams()
+	limit, offset, err := parsePage(c.QueryParams(), layerDefaultLimit, layerMaxLimit)
+	return layerPage{limit: limit, offset: offset}, err
+}
+
+// parsePage reads the limit and offset of a paged request, of the GeoJSON
+// layers and the OGC items alike: limit 1 or more (def when absent; one
+// above max is served as max, as OGC API – Features does), offset 0 or
+// more.
+func parsePage(q url.Values, def, max int) (limit, offset int, err error) {
+	limit = def
 	if q.Has("limit") {
 		s := q.Get("limit")
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {
-			return p, invalidf("limit %q: want a whole number from 1 to %d", s, layerMaxLimit)
+			return def, 0, invalidf("limit %q: want a whole number from 1 to %d", s, max)
 		}
-		p.limit = min(n, layerMaxLimit)
+		limit = min(n, max)
 	}
 	if q.Has("offset") {
 		s := q.Get("offset")
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 0 {
-			return p, invalidf("offset %q: want a whole number, 0 or more", s)
+			return limit, 0, invalidf("offset %q: want a whole number, 0 or more", s)
 		}
-		p.offset = n
+		offset = n
 	}
-	return p, nil
+	return limit, offset, nil
 }
 
 // writeLayer sends every feature of fc within the page asked for.

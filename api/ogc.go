@@ -793,21 +793,8 @@ func parseItemsQuery(q url.Values, extra []string) (ogcQuery, error) {
 	if err != nil {
 		return out, err
 	}
-	if q.Has("limit") {
-		s := q.Get("limit")
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 1 {
-			return out, invalidf("limit %q: want a whole number from 1 to %d", s, ogcMaxLimit)
-		}
-		out.limit = min(n, ogcMaxLimit)
-	}
-	if q.Has("offset") {
-		s := q.Get("offset")
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 0 {
-			return out, invalidf("offset %q: want a whole number, 0 or more", s)
-		}
-		out.offset = n
+	if out.limit, out.offset, err = parsePage(q, ogcDefaultLimit, ogcMaxLimit); err != nil {
+		return out, err
 	}
 	if q.Has("datetime") {
 		// No feature has a time, so every feature matches a valid
