@@ -54,9 +54,10 @@ const refitMs = 3000;
 /** fitPadding keeps what the map is fitted to clear of the legend at its bottom left, where the map is wide enough. */
 function fitPadding(container: HTMLElement): maplibregl.PaddingOptions {
   // The legend sits bottom left: beside what is fitted on a wide map, and
-  // under it on a narrow one (two maps side by side).
+  // under it on a narrow one (two maps side by side), where it takes up to
+  // the lower 45 % (the whole legend at 1280×720).
   const wide = container.clientWidth > 640;
-  return { top: 32, right: 56, bottom: wide ? 32 : Math.min(280, Math.round(container.clientHeight / 3)), left: wide ? 320 : 32 };
+  return { top: 32, right: 56, bottom: wide ? 32 : Math.min(320, Math.round(container.clientHeight * 0.45)), left: wide ? 320 : 32 };
 }
 
 export class MapController {
