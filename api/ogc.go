@@ -127,33 +127,45 @@ type ogcState struct {
 	// selections the rows that recent queries selected, in order, by
 	// selectionKey, so that the pages of one query select once.
 	tables     revcache.Cache[string, *ogcTable]
+	scenarios  revcache.Cache[string, *ogcTable] // the scenario collections' tables, by collection key
 	selections revcache.Cache[string, []int]
-	api        revcache.Cache[string, []byte]                      // one entry, key "": the OGC API's OpenAPI document
+	api        revcache.Cache[string, []byte]                      // the OGC API's OpenAPI document, by the scenarios' digest
 	held       revcache.Cache[string, map[placeplan.Geography]int] // one entry, key "": the geographies loaded
 }
 
 // ogcRoutes are the OGC API – Features routes under /ogc and the OpenAPI
 // document.
 func (s *Server) ogcRoutes() []route {
-	o := &ogcState{s: s, selections: revcache.Cache[string, []int]{MaxEntries: ogcSelectionsKept}}
+	o := &ogcState{s: s, selections: revcache.Cache[string, []int]{MaxEntries: ogcSelectionsKept},
+		scenarios: revcache.Cache[string, *ogcTable]{MaxEntries: scenarioTablesKept},
+		api:       revcache.Cache[string, []byte]{MaxEntries: 2}}
 	o.collections = []*ogcCollection{o.areasCollection(), o.localitiesCollection(), o.sitesCollection()}
 	get := func(path string, role Role, revisioned bool, h echo.HandlerFunc, summary string) route {
 		return route{Route: Route{Method: http.MethodGet, Path: path, Role: role, Summary: summary},
 			revisioned: revisioned, handler: h}
 	}
+	// The list of collections and the OGC API document name every stored
+	// scenario's collections, so their ETag follows the registry too.
+	listing := func(r route) route {
+		r.listsScenarios = true
+		return r
+	}
 	return []route{
 		get("/api/openapi.json", RolePublic, false, o.handleOpenAPI, "the OpenAPI 3.1 definition of this API"),
 		get("/ogc", RoleViewer, false, o.handleLanding, "OGC API – Features landing page"),
 		get("/ogc/conformance", RoleViewer, false, o.handleConformance, "the OGC API conformance classes implemented"),
-		get("/ogc/api", RoleViewer, true, o.handleOGCAPI,
-			"the OpenAPI 3.1 definition of the OGC API alone (paths relative to /ogc), with each collection's queryables"),
-		get("/ogc/collections", RoleViewer, true, o.handleCollections, "the feature collections: areas, localities and sites"),
+		listing(get("/ogc/api", RoleViewer, true, o.handleOGCAPI,
+			"the OpenAPI 3.1 definition of the OGC API alone (paths relative to /ogc), with each collection's queryables")),
+		listing(get("/ogc/collections", RoleViewer, true, o.handleCollections,
+			"the feature collections: areas, localities and sites, and each stored scenario's results (ID.areas, ID.sites, ID.catchments)")),
 		get("/ogc/collections/:collectionId", RoleViewer, true, o.handleCollection, "one feature collection"),
 		get("/ogc/collections/:collectionId/items", RoleViewer, true, o.handleItems,
 			"a collection's features, filtered by bbox, CQL2 text or property values, sorted by sortby, and paged by limit and offset"),
 		get("/ogc/collections/:collectionId/items/:featureId", RoleViewer, true, o.handleFeature, "one feature"),
 		get("/ogc/collections/:collectionId/queryables", RoleViewer, true, o.handleQueryables,
 			"the properties a collection's filters, equality parameters and sortby may name (JSON Schema)"),
+		get("/ogc/collections/:collectionId/schema", RoleViewer, true, o.handleSchema,
+			"the JSON Schema of a collection's features (GeoJSON), with the type of each property"),
 	}
 }
 
@@ -177,8 +189,24 @@ type ogcCollection struct {
 	// feature returns one feature, or an ENOTFOUND error.
 	feature func(ctx context.Context, q ogcQuery, id string) (ogcFeature, error)
 	// extent returns the bound of every feature (WGS84), nil when there
-	// are none.
-	extent func(ctx context.Context) (*orb.Bound, error)
+	// are none; extentOf, when set, names the collection whose extent,
+	// kept per data revision, it is (a scenario's: the data's).
+	extent   func(ctx context.Context) (*orb.Bound, error)
+	extentOf string
+	// key names the collection in the caches (its id when empty): a
+	// scenario collection's names the scenario revision it resolved to.
+	key string
+	// queryables, when set, are its table's queryables, known without
+	// building it.
+	queryables []scenario.Queryable
+}
+
+// cacheKey names col in the caches.
+func (col *ogcCollection) cacheKey() string {
+	if col.key != "" {
+		return col.key
+	}
+	return col.id
 }
 
 // ogcQuery is a parsed items or feature request.
@@ -306,9 +334,17 @@ func (o *ogcState) handleOGCAPI(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	body, _, err := o.api.Get(ctx, "", rev, func(ctx context.Context) ([]byte, error) {
+	scenarios, digest, err := o.scenarioCollections(ctx)
+	if err != nil {
+		return err
+	}
+	body, _, err := o.api.Get(ctx, digest, rev, func(ctx context.Context) ([]byte, error) {
 		qs := map[string][]scenario.Queryable{}
-		for _, col := range o.collections {
+		for _, col := range append(slices.Clip(o.collections), scenarios...) {
+			if col.queryables != nil {
+				qs[col.id] = col.queryables
+				continue
+			}
 			t, err := o.table(ctx, col, ogcQuery{})
 			if err != nil {
 				return nil, err
@@ -348,7 +384,11 @@ func (o *ogcState) handleCollections(c echo.Context) error {
 		Links:       []ogcLink{{Href: base + "/ogc/collections", Rel: "self", Type: echo.MIMEApplicationJSON, Title: "this document"}},
 		Collections: []ogcCollectionResponse{},
 	}
-	for _, col := range o.collections {
+	scenarios, _, err := o.scenarioCollections(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	for _, col := range append(slices.Clip(o.collections), scenarios...) {
 		r, err := o.describe(c.Request().Context(), base, col, "collection")
 		if err != nil {
 			return err
@@ -386,13 +426,21 @@ func (o *ogcState) describe(ctx context.Context, base string, col *ogcCollection
 			{Href: href + "/items", Rel: "items", Type: geoJSONContentType, Title: col.title + " as GeoJSON"},
 			{Href: href + "/queryables", Rel: "http://www.opengis.net/def/rel/ogc/1.0/queryables", Type: schemaJSONType,
 				Title: "the properties filters may name"},
+			// GDAL (3.6 on) takes a layer's fields from a JSON Schema of its
+			// features linked so, rather than from its first page, where a
+			// property the first features lack would be lost.
+			{Href: href + "/schema", Rel: "describedBy", Type: schemaJSONType, Title: "the JSON Schema of its features"},
 		},
 	}
 	rev, err := o.s.store.Revision(ctx)
 	if err != nil {
 		return r, err
 	}
-	b, err := o.extents.get(col.id, rev, func() (*orb.Bound, error) { return col.extent(ctx) })
+	extentKey := col.id
+	if col.extentOf != "" {
+		extentKey = col.extentOf
+	}
+	b, err := o.extents.get(extentKey, rev, func() (*orb.Bound, error) { return col.extent(ctx) })
 	if err != nil {
 		return r, err
 	}
@@ -554,7 +602,7 @@ func (o *ogcState) selection(ctx context.Context, col *ogcCollection, t *ogcTabl
 	if err != nil {
 		return nil, err
 	}
-	key := selectionKey(col.id, t.geog, q)
+	key := selectionKey(col.cacheKey(), t.geog, q)
 	rows, _, err := o.selections.Get(ctx, key, rev, func(context.Context) ([]int, error) {
 		var keep func(int) bool
 		if q.bbox != nil {
@@ -647,30 +695,87 @@ type ogcQueryableType struct {
 
 // handleQueryables answers GET /ogc/collections/{collectionId}/queryables.
 func (o *ogcState) handleQueryables(c echo.Context) error {
-	col, err := o.collection(c)
-	if err != nil {
-		return err
-	}
-	params := c.QueryParams()
-	if err := checkQuery(params, false, append([]string{"crs"}, col.featureParams...)...); err != nil {
-		return err
-	}
-	if params.Has("crs") { // as on the other metadata routes
-		if _, err := parseOGCCRS("crs", params.Get("crs")); err != nil {
-			return err
-		}
-	}
-	t, err := o.table(c.Request().Context(), col, ogcQuery{extra: pick(params, col.featureParams)})
+	col, qs, err := o.queryablesOf(c)
 	if err != nil {
 		return err
 	}
 	out := ogcQueryablesResponse{Schema: "https://json-schema.org/draft/2020-12/schema",
 		ID:   baseURL(c) + "/ogc/collections/" + url.PathEscape(col.id) + "/queryables",
-		Type: "object", Title: col.title, Properties: map[string]ogcQueryableType{}}
-	for _, q := range t.queryables {
-		out.Properties[q.Name] = ogcQueryableType{Type: q.Type, Description: q.Description}
-	}
+		Type: "object", Title: col.title, Properties: ogcPropertyTypes(qs)}
 	return writeJSONAs(c, schemaJSONType, out)
+}
+
+// ogcFeatureSchema is the JSON Schema of a collection's features: GeoJSON
+// Features whose properties have the types of its queryables (and perhaps
+// others, such as "suppressed"); a property may be absent, where a value
+// is withheld or unknown.
+type ogcFeatureSchema struct {
+	Schema     string   `json:"$schema"`
+	ID         string   `json:"$id"`
+	Type       string   `json:"type"`
+	Title      string   `json:"title"`
+	Required   []string `json:"required"`
+	Properties struct {
+		Type       map[string]any `json:"type"`
+		Geometry   map[string]any `json:"geometry"`
+		Properties struct {
+			Type       string                      `json:"type"`
+			Properties map[string]ogcQueryableType `json:"properties"`
+		} `json:"properties"`
+	} `json:"properties"`
+}
+
+// handleSchema answers GET /ogc/collections/{collectionId}/schema: the
+// collection's features' schema, the describedBy link from which GDAL
+// takes a layer's fields and their types.
+func (o *ogcState) handleSchema(c echo.Context) error {
+	col, qs, err := o.queryablesOf(c)
+	if err != nil {
+		return err
+	}
+	out := ogcFeatureSchema{Schema: "https://json-schema.org/draft/2020-12/schema",
+		ID:   baseURL(c) + "/ogc/collections/" + url.PathEscape(col.id) + "/schema",
+		Type: "object", Title: col.title, Required: []string{"type", "geometry", "properties"}}
+	out.Properties.Type = map[string]any{"type": "string", "enum": []string{"Feature"}}
+	out.Properties.Geometry = map[string]any{"type": []string{"object", "null"}, "description": "GeoJSON geometry"}
+	out.Properties.Properties.Type = "object"
+	out.Properties.Properties.Properties = ogcPropertyTypes(qs)
+	return writeJSONAs(c, schemaJSONType, out)
+}
+
+// queryablesOf checks a queryables or schema request and returns its
+// collection with the collection's queryables.
+func (o *ogcState) queryablesOf(c echo.Context) (*ogcCollection, []scenario.Queryable, error) {
+	col, err := o.collection(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	params := c.QueryParams()
+	if err := checkQuery(params, false, append([]string{"crs"}, col.featureParams...)...); err != nil {
+		return nil, nil, err
+	}
+	if params.Has("crs") { // as on the other metadata routes
+		if _, err := parseOGCCRS("crs", params.Get("crs")); err != nil {
+			return nil, nil, err
+		}
+	}
+	if col.queryables != nil {
+		return col, col.queryables, nil
+	}
+	t, err := o.table(c.Request().Context(), col, ogcQuery{extra: pick(params, col.featureParams)})
+	if err != nil {
+		return nil, nil, err
+	}
+	return col, t.queryables, nil
+}
+
+// ogcPropertyTypes returns the JSON Schema of each queryable, by name.
+func ogcPropertyTypes(qs []scenario.Queryable) map[string]ogcQueryableType {
+	out := make(map[string]ogcQueryableType, len(qs))
+	for _, q := range qs {
+		out[q.Name] = ogcQueryableType{Type: q.Type, Description: q.Description}
+	}
+	return out
 }
 
 // handleFeature answers GET /ogc/collections/{collectionId}/items/{featureId}.
@@ -721,7 +826,11 @@ func (o *ogcState) collection(c echo.Context) (*ogcCollection, error) {
 			return col, nil
 		}
 	}
-	return nil, notFoundf("no collection %q: the collections are areas, localities and sites", id)
+	if col, ok, err := o.scenarioCollection(c.Request().Context(), id); ok {
+		return col, err
+	}
+	return nil, notFoundf("no collection %q: the collections are areas, localities and sites, "+
+		"and a scenario's ID.areas, ID.sites and ID.catchments (ID or ID@REVISION)", id)
 }
 
 // checkQuery rejects a query parameter that is neither f nor one of

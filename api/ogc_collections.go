@@ -155,20 +155,32 @@ func (t *ogcTable) meets(i int, b orb.Bound) bool {
 // table returns col's table for the geography q asks for, built at most
 // once per data revision.
 func (o *ogcState) table(ctx context.Context, col *ogcCollection, q ogcQuery) (*ogcTable, error) {
-	rev, err := o.s.store.Revision(ctx)
-	if err != nil {
-		return nil, err
-	}
 	geog := placeplan.Geography("")
 	if col.geographic {
+		var err error
 		if geog, err = o.geography(ctx, q.extra); err != nil {
 			return nil, err
 		}
 	}
-	t, _, err := o.tables.Get(ctx, col.id+"/"+string(geog), rev, func(ctx context.Context) (*ogcTable, error) {
-		if col.geographic && geog == "" {
-			return newOGCTable("", 0).done(), nil
-		}
+	if col.geographic && geog == "" {
+		return newOGCTable("", 0).done(), nil
+	}
+	return o.tableAt(ctx, col, geog)
+}
+
+// tableAt returns col's table for geography geog ("" unless col is
+// geographic), built at most once per data revision; a scenario
+// collection's among the last few kept.
+func (o *ogcState) tableAt(ctx context.Context, col *ogcCollection, geog placeplan.Geography) (*ogcTable, error) {
+	rev, err := o.s.store.Revision(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cache := &o.tables
+	if col.key != "" {
+		cache = &o.scenarios
+	}
+	t, _, err := cache.Get(ctx, col.cacheKey()+"/"+string(geog), rev, func(ctx context.Context) (*ogcTable, error) {
 		return col.build(ctx, geog)
 	})
 	return t, err
@@ -215,7 +227,11 @@ func (o *ogcState) areasTable(ctx context.Context, geog placeplan.Geography) (*o
 		if ind.Confidential && ind.Kind == placeplan.KindCount {
 			d += "; a small count is withheld, and no filter matches a withheld value"
 		}
-		t.queryables = append(t.queryables, scenario.Queryable{Name: ind.Key, Type: scenario.TypeNumber, Description: d})
+		typ := scenario.TypeNumber
+		if ind.Kind == placeplan.KindRank || ind.Kind == placeplan.KindDecile {
+			typ = scenario.TypeInteger
+		}
+		t.queryables = append(t.queryables, scenario.Queryable{Name: ind.Key, Type: typ, Description: d})
 	}
 	return t.done(), nil
 }

@@ -75,7 +75,9 @@ func routeDocs() map[string]routeDoc {
 		schema{"type": "string"})
 	f := queryParam("f", "response format", enumSchema("json"))
 	fFeatures := queryParam("f", "response format", enumSchema("json", "geojson"))
-	collectionID := pathParamDoc("collectionId", "collection id", enumSchema("areas", "localities", "sites"))
+	collectionID := pathParamDoc("collectionId", "collection id: areas, localities, sites, or a stored scenario's "+
+		"results, ID.areas, ID.sites or ID.catchments, where ID is a scenario id (its current revision) or ID@REVISION",
+		schema{"type": "string", "pattern": `^(areas|localities|sites|[a-z0-9-]+(@[0-9]+)?\.(areas|sites|catchments))$`})
 	ogcGeography := queryParam("geography", "areas and localities: small-area geography (default: the layers' "+
 		"default, lsoa11 when both are loaded)", enumSchema("lsoa11", "lsoa21"))
 
@@ -326,10 +328,13 @@ func routeDocs() map[string]routeDoc {
 			status: []int{400}, params: []openAPIParameter{f, metaCRS}},
 		"/ogc/collections/:collectionId/queryables": {tag: "ogc", content: schemaJSONType, schema: schema{"type": "object"},
 			revisioned: true, status: []int{400, 404}, params: []openAPIParameter{collectionID, ogcGeography, f, metaCRS}},
+		"/ogc/collections/:collectionId/schema": {tag: "ogc", content: schemaJSONType, schema: schema{"type": "object"},
+			revisioned: true, status: []int{400, 404}, params: []openAPIParameter{collectionID, ogcGeography, f, metaCRS}},
 		"/ogc/collections/:collectionId/items/:featureId": {tag: "ogc", content: geoJSONContentType, contentCRS: true,
 			schema: ref("Feature"), revisioned: true, status: []int{400, 404},
 			params: []openAPIParameter{collectionID, pathParamDoc("featureId",
-				"areas: area code; localities: locality id; sites: LAYER:ID", schema{"type": "string"}),
+				"areas: area code; localities: locality id; sites: LAYER:ID; a scenario's areas: area code; its sites and catchments: site id",
+				schema{"type": "string"}),
 				ogcCRSParam, ogcGeography, fFeatures}},
 
 		"/tiles/:layer/:z/:x/:y": {tag: "tiles", content: "application/vnd.mapbox-vector-tile", revisioned: true,

@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"placeplan/scenario/tiles"
+	"regexp"
 
 	"encoding/json"
 	"net/http"
@@ -181,8 +182,16 @@ func TestOpenAPIParameters(t *testing.T) {
 	if b := param(items, "bbox"); b.Schema["type"] != "array" || b.Style != "form" || b.Explode == nil || *b.Explode {
 		t.Errorf("bbox: %+v", b)
 	}
-	if c := param(items, "collectionId"); !slices.Equal(enum(c), []string{"areas", "localities", "sites"}) {
-		t.Errorf("collectionId: %+v", c)
+	c := param(items, "collectionId")
+	pattern, err := regexp.Compile(fmt.Sprint(c.Schema["pattern"]))
+	if err != nil {
+		t.Fatalf("collectionId: %+v: %v", c, err)
+	}
+	for id, want := range map[string]bool{"areas": true, "localities": true, "sites": true, "shropshire-five-teams.areas": true,
+		"shropshire-five-teams@2.catchments": true, "x.sites": true, "x.phases": false, "catchments": false, ".areas": false, "x@.sites": false} {
+		if pattern.MatchString(id) != want {
+			t.Errorf("collectionId pattern %s matches %q: %v", pattern, id, !want)
+		}
 	}
 	op := doc.Paths[items]["get"]
 	if _, ok := op.Responses["200"].Content[geoJSONContentType]; !ok {

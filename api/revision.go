@@ -12,7 +12,9 @@ import (
 
 // revision makes a data-derived response conditional on the store
 // revision, which every ingest increments (and on the scenario revision
-// when the request names a scenario): the response carries
+// when the request names a scenario, by its scenario parameter or its
+// scenario collection; and on every stored scenario's revision when
+// listsScenarios): the response carries
 // ETag: W/"rev-N" and Cache-Control: no-cache (so clients revalidate every
 // time and see a new ingest at once), and a matching If-None-Match is
 // answered 304 without running the handler.
@@ -21,7 +23,13 @@ import (
 // response pairs newer data with the older tag, so the client's next
 // request misses and fetches again; the other order could pin stale data
 // under a new tag.
-func (s *Server) revision(next echo.HandlerFunc) echo.HandlerFunc {
+func (s *Server) revision(listsScenarios bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return s.revisioned(next, listsScenarios)
+	}
+}
+
+func (s *Server) revisioned(next echo.HandlerFunc, listsScenarios bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		rev, err := s.store.Revision(c.Request().Context())
 		if err != nil {
@@ -32,7 +40,18 @@ func (s *Server) revision(next echo.HandlerFunc) echo.HandlerFunc {
 		// A named scenario changes with its own revisions: the tag names
 		// the revision the reference resolves to ("id@3"). A bad reference
 		// is left for the handler to report.
-		if ref := c.QueryParam("scenario"); ref != "" {
+		ref := c.QueryParam("scenario")
+		if r, _, ok := scenarioCollectionRef(c.Param("collectionId")); ok && ref == "" {
+			ref = r
+		}
+		if listsScenarios {
+			digest, err := s.registryDigest(c.Request().Context())
+			if err != nil {
+				return err
+			}
+			tag = fmt.Sprintf(`W/"rev-%d-%s"`, rev, digest)
+		}
+		if ref != "" {
 			if n, err := s.tiles.Lookup(c.Request().Context(), ref); err == nil {
 				tag = fmt.Sprintf(`W/"rev-%d-%s"`, rev, n.Label)
 				// The handler resolves the same reference: hand it this one.

@@ -39,6 +39,9 @@ type route struct {
 	// revision as a weak ETag, Cache-Control: no-cache, and answers a
 	// matching If-None-Match with 304.
 	revisioned bool
+	// listsScenarios marks a revisioned response that names every stored
+	// scenario: its ETag follows the registry as well.
+	listsScenarios bool
 	// analysis marks a route that scores, selects sites or plans what the
 	// request sends: it runs as one analysis (limitAnalysis). Routes of
 	// stored scenarios compute through the tile service, which runs each
@@ -126,7 +129,7 @@ func (s *Server) routeTable() []route {
 func (s *Server) register(r route) {
 	mw := []echo.MiddlewareFunc{s.authorize(r.Role)}
 	if r.revisioned {
-		mw = append(mw, s.revision)
+		mw = append(mw, s.revision(r.listsScenarios))
 	}
 	if r.analysis {
 		mw = append(mw, s.limitAnalysis)

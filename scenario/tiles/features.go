@@ -168,6 +168,25 @@ func GroupFeatures(res *scenario.PlanResult, geoms map[string]orb.MultiPolygon, 
 // explanation (withheld figures left out), keeping features that meet bbox
 // (nil for all). Coordinates are rounded to 6 decimals.
 func Catchments(res *scenario.PlanResult, geoms map[string]orb.MultiPolygon, doc wire.Plan, bbox *orb.Bound) *geojson.FeatureCollection {
+	fc := geojson.NewFeatureCollection()
+	props := PlanSiteProperties(doc)
+	for p, mp := range GroupFeatures(res, geoms, res.ServedBy, len(res.Selection.Selected), bbox) {
+		if mp == nil {
+			continue
+		}
+		f := geojson.NewFeature(mp)
+		f.ID = doc.Sites[p].ID
+		f.Properties = props[p]
+		fc.Append(f)
+	}
+	return fc
+}
+
+// PlanSiteProperties are the properties of each chosen site of a plan,
+// aligned with doc.Sites: its order, phase, place, reach and explanation,
+// withheld figures left out. The catchments (GeoJSON, tiles, OGC) and the
+// OGC sites of a scenario share them.
+func PlanSiteProperties(doc wire.Plan) []geojson.Properties {
 	phaseOf, orderOf := map[string]string{}, map[string]int{}
 	for _, ph := range doc.Rollout.Phases {
 		for _, o := range ph.Sites {
@@ -177,15 +196,9 @@ func Catchments(res *scenario.PlanResult, geoms map[string]orb.MultiPolygon, doc
 	for k, id := range doc.Rollout.Order {
 		orderOf[id] = k + 1
 	}
-	fc := geojson.NewFeatureCollection()
-	for p, mp := range GroupFeatures(res, geoms, res.ServedBy, len(res.Selection.Selected), bbox) {
-		if mp == nil {
-			continue
-		}
-		site := doc.Sites[p]
-		f := geojson.NewFeature(mp)
-		f.ID = site.ID
-		f.Properties = WithoutNil(geojson.Properties{
+	out := make([]geojson.Properties, len(doc.Sites))
+	for p, site := range doc.Sites {
+		out[p] = WithoutNil(geojson.Properties{
 			"site": site.ID, "locality": site.Locality, "fixed": site.Fixed,
 			"order": orderOf[site.ID], "phase": phaseOf[site.ID],
 			"site_lon": site.Lon, "site_lat": site.Lat,
@@ -193,9 +206,8 @@ func Catchments(res *scenario.PlanResult, geoms map[string]orb.MultiPolygon, doc
 			"mean_travel": site.MeanTravel, "max_travel": site.MaxTravel, "unit": doc.Unit,
 			"explanation": site.Explanation,
 		})
-		fc.Append(f)
 	}
-	return fc
+	return out
 }
 
 // WithoutNil drops nil and nil-pointer properties (withheld or unknown
