@@ -9,7 +9,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"placeplan/scenario"
-	"placeplan/scenario/tiles"
 	"placeplan/wire"
 )
 
@@ -48,11 +47,7 @@ func (s *Server) handleSearch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	held, err := s.tiles.Geographies(ctx, rev)
-	if err != nil {
-		return err
-	}
-	if query.Geography, err = tiles.LayerGeography(q.Get("geography"), held); err != nil {
+	if query.Geography, err = s.layerGeography(c, q.Get("geography")); err != nil {
 		return err
 	}
 	ix, _, err := s.search.Get(ctx, "", rev, func(ctx context.Context) (*scenario.SearchIndex, error) {

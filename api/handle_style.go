@@ -70,15 +70,7 @@ func (s *Server) styleField(c echo.Context, q url.Values) (string, error) {
 		return scenario.FieldNeedScore, nil
 	}
 	ctx := c.Request().Context()
-	rev, err := s.requestRevision(c)
-	if err != nil {
-		return "", err
-	}
-	held, err := s.tiles.Geographies(ctx, rev)
-	if err != nil {
-		return "", err
-	}
-	geog, err := tiles.LayerGeography(q.Get("geography"), held)
+	geog, err := s.layerGeography(c, q.Get("geography"))
 	if err != nil {
 		return "", err
 	}

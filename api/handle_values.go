@@ -72,20 +72,28 @@ func (s *Server) indicatorValues(c echo.Context, geogParam, field string) (scena
 	return scenario.IndicatorValues(c.Request().Context(), s.store, ind, s.cfg.Disclosure)
 }
 
+// layerGeography returns the geography a request's geography parameter
+// names (tiles.LayerGeography: the layers' default when param is empty),
+// from the geographies held at the request's revision; "" when nothing is
+// loaded.
+func (s *Server) layerGeography(c echo.Context, param string) (placeplan.Geography, error) {
+	rev, err := s.requestRevision(c)
+	if err != nil {
+		return "", err
+	}
+	held, err := s.tiles.Geographies(c.Request().Context(), rev)
+	if err != nil {
+		return "", err
+	}
+	return tiles.LayerGeography(param, held)
+}
+
 // indicatorOf finds indicator field of the geography a request names (the
 // layers' default when geogParam is empty). The breaks and the values
 // routes share it.
 func (s *Server) indicatorOf(c echo.Context, geogParam, field string) (placeplan.Indicator, error) {
 	ctx := c.Request().Context()
-	rev, err := s.requestRevision(c)
-	if err != nil {
-		return placeplan.Indicator{}, err
-	}
-	held, err := s.tiles.Geographies(ctx, rev)
-	if err != nil {
-		return placeplan.Indicator{}, err
-	}
-	geog, err := tiles.LayerGeography(geogParam, held)
+	geog, err := s.layerGeography(c, geogParam)
 	if err != nil {
 		return placeplan.Indicator{}, err
 	}
