@@ -56,7 +56,7 @@ func decodeSitesRequest(body []byte) (sitesRequest, error) {
 					f := fieldRef{"demand", i, k}
 					switch string(k) {
 					case "id":
-						p.ID, err = d.str(f)
+						p.ID, err = d.strOrNull(f)
 					case "lon":
 						p.Lon, err = d.num(f)
 					case "lat":
@@ -80,7 +80,7 @@ func decodeSitesRequest(body []byte) (sitesRequest, error) {
 					f := fieldRef{"candidates", i, k}
 					switch string(k) {
 					case "id":
-						c.ID, err = d.str(f)
+						c.ID, err = d.strOrNull(f)
 					case "lon":
 						c.Lon, err = d.num(f)
 					case "lat":
@@ -270,6 +270,15 @@ func (d *sitesScanner) object(member func(name []byte) error) error {
 func (d *sitesScanner) str(field fieldRef) (string, error) {
 	b, err := d.rawStr(field)
 	return string(b), err
+}
+
+// strOrNull reads a member's string value, null as "" (as encoding/json
+// leaves a string it is given null for).
+func (d *sitesScanner) strOrNull(field fieldRef) (string, error) {
+	if d.null() {
+		return "", nil
+	}
+	return d.str(field)
 }
 
 // rawStr reads a JSON string: its bytes in b when it has no escapes, else
