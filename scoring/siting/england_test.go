@@ -130,8 +130,11 @@ func loadEngland(tb testing.TB) *englandInstance {
 
 // TestEnglandMCLPGap is issue 4's England-scale case as a test: 32,844 LSOA
 // demand points, the MSOA 2011 centres as candidates, p = 50 within 10 km
-// (great-circle × 1.3): the answer must be within 0.5 % of optimal, as the
-// Lagrangian upper bound proves.
+// (great-circle × 1.3). The answer must be proven within 0.2 % of optimal by
+// its own upper bound (issue 16), and cover at least the 1,048,210 that
+// CBC 2.10 found on the same model in 600 s (docs/BENCHMARKS.md); the
+// bound may not fall below CBC's LP relaxation optimum, 1,050,134.158,
+// which no valid bound can.
 func TestEnglandMCLPGap(t *testing.T) {
 	in := loadEngland(t)
 	if len(in.demands) != 32844 || len(in.candidates) < 6700 || len(in.candidates) > 6800 {
@@ -145,8 +148,10 @@ func TestEnglandMCLPGap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Gap > 0.005 || r.UpperBound < r.Objective || len(r.Selected) != 50 {
-		t.Errorf("covered %.0f of %.0f, bound %.0f: gap %.3f %% (want ≤ 0.5 %%)", r.Objective, r.TotalWeight, r.UpperBound, 100*r.Gap)
+	const cbc600s, cbcLP = 1048210, 1050134.158
+	if r.Gap > 0.002 || r.Objective < cbc600s || r.UpperBound < cbcLP-0.5 || len(r.Selected) != 50 {
+		t.Errorf("covered %.0f of %.0f, bound %.0f: gap %.3f %% (want ≤ 0.2 %%, at least %d covered, the bound at least %.0f)",
+			r.Objective, r.TotalWeight, r.UpperBound, 100*r.Gap, cbc600s, cbcLP)
 	}
 	t.Logf("%s: covered %.0f of %.0f children in income-deprived families, bound %.0f, gap %.3f %%, %d pairs",
 		r.Solver, r.Objective, r.TotalWeight, r.UpperBound, 100*r.Gap, n.Pairs())
@@ -154,7 +159,7 @@ func TestEnglandMCLPGap(t *testing.T) {
 
 // BenchmarkMCLPEnglandReal times building the 10 km network and solving
 // MCLP with p = 50 on the real England instance (target: under 5 s and
-// 2 GiB, within 0.5 % of optimal).
+// 2 GiB, proven within 0.2 % of optimal).
 func BenchmarkMCLPEnglandReal(b *testing.B) {
 	in := loadEngland(b)
 	b.ReportAllocs()
