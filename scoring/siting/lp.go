@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 )
 
 // Settings of lpDual and perturb, tuned on England (32,844 LSOAs, 6,791
@@ -18,7 +19,8 @@ const (
 	perturbPool   = 1500  // free sites of largest ρ that perturb's swaps try
 	perturbDraw   = 2     // × k: the sites of largest ρ that replace chosen ones
 	perturbSites  = 5     // sites replaced per perturbation
-	perturbRounds = 80    // perturbations tried
+	perturbRounds = 80    // perturbations tried, over all chains
+	perturbChains = 2     // independent seeded chains, run side by side
 )
 
 // lpDual tightens the Lagrangian multipliers lam of a uniform instance
@@ -222,22 +224,47 @@ func (in *instance) perturb(sites []int32, val float64, best1 []float64, open []
 	if s, v, b, o := in.swap(append(slices.Clone(in.fixed), pool[:in.k]...)); v > val+in.eps {
 		sites, val, best1, open = s, v, b, o
 	}
-	rng := rand.New(rand.NewPCG(uint64(in.nd), uint64(in.k)))
-	try := make([]int32, len(sites))
-	for round := 0; round < perturbRounds && !in.stopped(); round++ {
-		copy(try, sites)
-		chosen := openSet(in.nc, try)
-		for q := 0; q < perturbSites; q++ {
-			p := nfixed + rng.IntN(in.k)
-			j := pool[rng.IntN(draw)]
-			for chosen[j] {
-				j = pool[rng.IntN(draw)]
+	// Two seeded chains, run side by side, each from the start above; the
+	// better answer wins (the first chain's on a tie), so the result does
+	// not depend on how many processors run them.
+	type answer struct {
+		sites []int32
+		val   float64
+		best1 []float64
+		open  []bool
+	}
+	var chains [perturbChains]answer
+	var wg sync.WaitGroup
+	for c := range chains {
+		wg.Add(1)
+		go func(c int) {
+			defer wg.Done()
+			a := answer{slices.Clone(sites), val, best1, open}
+			rng := rand.New(rand.NewPCG(uint64(in.nd), uint64(in.k*perturbChains+c)))
+			try := make([]int32, len(a.sites))
+			for round := 0; round < perturbRounds/perturbChains && !in.stopped(); round++ {
+				copy(try, a.sites)
+				chosen := openSet(in.nc, try)
+				for q := 0; q < perturbSites; q++ {
+					p := nfixed + rng.IntN(in.k)
+					j := pool[rng.IntN(draw)]
+					for chosen[j] {
+						j = pool[rng.IntN(draw)]
+					}
+					chosen[try[p]], chosen[j] = false, true
+					try[p] = j
+				}
+				if s, v, _, _ := in.swapOver(try, pool); v > a.val+in.eps {
+					a.sites, a.val, a.best1, a.open = in.swap(s)
+				}
 			}
-			chosen[try[p]], chosen[j] = false, true
-			try[p] = j
-		}
-		if s, v, _, _ := in.swapOver(try, pool); v > val+in.eps {
-			sites, val, best1, open = in.swap(s)
+			chains[c] = a
+		}(c)
+	}
+	wg.Wait()
+	for _, a := range chains {
+		if a.val > val+in.eps {
+			sites, val, best1, open = a.sites, a.val, a.best1, a.open
 		}
 	}
 	return sites, val, best1, open
