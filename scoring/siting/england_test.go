@@ -17,6 +17,7 @@ import (
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/internal/cbctest"
 	"placeplan/scoring/siting"
 )
 
@@ -196,4 +197,46 @@ func benchEnglandReal(b *testing.B, solve func(context.Context, *siting.Network,
 		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MiB")
 	}
 	return r
+}
+
+// TestEnglandRegionMCLPAgainstCBC solves MCLP on a real region, Greater
+// Manchester's LSOAs and MSOA centres (lon −2.75…−1.95, lat 53.33…53.70),
+// within 3 km, p = 25, with greedy+swap (the England path: Lagrangian,
+// lpDual, perturbations), and checks it against CBC on the same model:
+// the answer may not beat CBC's optimum, the bound may not fall below
+// CBC's LP optimum (no valid Lagrangian bound can) and must come within
+// 0.1 % of it.
+func TestEnglandRegionMCLPAgainstCBC(t *testing.T) {
+	cbc := cbctest.Path(t)
+	in := loadEngland(t)
+	inBox := func(p orb.Point) bool { return p[0] > -2.75 && p[0] < -1.95 && p[1] > 53.33 && p[1] < 53.70 }
+	var d []siting.Demand
+	var c []siting.Candidate
+	for _, x := range in.demands {
+		if inBox(x.Point) {
+			d = append(d, x)
+		}
+	}
+	for _, x := range in.candidates {
+		if inBox(x.Point) {
+			c = append(c, x)
+		}
+	}
+	n, err := siting.BuildNetwork(d, c, siting.CostOptions{StandardKm: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := siting.Problem{P: 25, Solver: siting.GreedySwap}
+	model := siting.LPModel(n, pr, false)
+	lpOpt := math.Abs(cbctest.Optimum(t, cbc, model[:strings.Index(model, "Binary\n")]+"End\n"))
+	want := math.Abs(cbctest.Optimum(t, cbc, model))
+	r, err := siting.MCLP(context.Background(), n, pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tol := 1e-7 * lpOpt
+	if r.Objective > want+tol || r.UpperBound < lpOpt-tol || r.UpperBound > lpOpt*1.001 {
+		t.Errorf("covered %.1f, bound %.1f; CBC: optimum %.1f, LP optimum %.1f (want the bound in [LP, LP × 1.001])", r.Objective, r.UpperBound, want, lpOpt)
+	}
+	t.Logf("%d LSOAs, %d MSOA centres, %d pairs: covered %.1f, bound %.1f; CBC optimum %.1f, LP optimum %.1f", len(d), len(c), n.Pairs(), r.Objective, r.UpperBound, want, lpOpt)
 }
