@@ -203,9 +203,11 @@ func benchEnglandReal(b *testing.B, solve func(context.Context, *siting.Network,
 // Manchester's LSOAs and MSOA centres (lon −2.75…−1.95, lat 53.33…53.70),
 // within 3 km, p = 25, with greedy+swap (the England path: Lagrangian,
 // lpDual, perturbations), and checks it against CBC on the same model:
-// the answer may not beat CBC's optimum, the bound may not fall below
-// CBC's LP optimum (no valid Lagrangian bound can) and must come within
-// 0.1 % of it.
+// the answer may not beat CBC's optimum and must come within 0.1 % of it,
+// and the bound may not fall below CBC's LP optimum (no valid Lagrangian
+// bound can) and must come within 0.05 % of it. Subgradient steps, swaps
+// and rounding alone (the path before issue 16) reach 89,512.1, 0.36 %
+// short, with a bound 0.069 % above the LP's; this path 89,802.7 and 0.041 %.
 func TestEnglandRegionMCLPAgainstCBC(t *testing.T) {
 	cbc := cbctest.Path(t)
 	in := loadEngland(t)
@@ -235,8 +237,8 @@ func TestEnglandRegionMCLPAgainstCBC(t *testing.T) {
 		t.Fatal(err)
 	}
 	tol := 1e-7 * lpOpt
-	if r.Objective > want+tol || r.UpperBound < lpOpt-tol || r.UpperBound > lpOpt*1.001 {
-		t.Errorf("covered %.1f, bound %.1f; CBC: optimum %.1f, LP optimum %.1f (want the bound in [LP, LP × 1.001])", r.Objective, r.UpperBound, want, lpOpt)
+	if r.Objective > want+tol || r.Objective < want*0.999 || r.UpperBound < lpOpt-tol || r.UpperBound > lpOpt*1.0005 {
+		t.Errorf("covered %.1f, bound %.1f; CBC: optimum %.1f, LP optimum %.1f (want the cover in [0.999 × optimum, optimum], the bound in [LP, LP × 1.0005])", r.Objective, r.UpperBound, want, lpOpt)
 	}
 	t.Logf("%d LSOAs, %d MSOA centres, %d pairs: covered %.1f, bound %.1f; CBC optimum %.1f, LP optimum %.1f", len(d), len(c), n.Pairs(), r.Objective, r.UpperBound, want, lpOpt)
 }
