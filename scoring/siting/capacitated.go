@@ -523,7 +523,7 @@ func (m *flowModel) bound(sites []int32, iters int) float64 {
 	b := m.value + topSum(flowGains, in.k)
 
 	unc := covered + topSum(coverGains, in.k)
-	if lag, _ := in.lagrangian(iters, covered); lag < unc {
+	if lag, _, _ := in.lagrangian(iters, covered); lag < unc {
 		unc = lag
 	}
 	b = math.Min(b, unc)

@@ -17,6 +17,7 @@ import (
 
 	"placeplan"
 	"placeplan/data"
+	"placeplan/internal/cbctest"
 	"placeplan/scoring/siting"
 )
 
@@ -130,8 +131,11 @@ func loadEngland(tb testing.TB) *englandInstance {
 
 // TestEnglandMCLPGap is issue 4's England-scale case as a test: 32,844 LSOA
 // demand points, the MSOA 2011 centres as candidates, p = 50 within 10 km
-// (great-circle × 1.3): the answer must be within 0.5 % of optimal, as the
-// Lagrangian upper bound proves.
+// (great-circle × 1.3). The answer must be proven within 0.2 % of optimal by
+// its own upper bound (issue 16), and cover at least the 1,048,210 that
+// CBC 2.10 found on the same model in 600 s (docs/BENCHMARKS.md); the
+// bound may not fall below CBC's LP relaxation optimum, 1,050,134.158,
+// which no valid bound can.
 func TestEnglandMCLPGap(t *testing.T) {
 	in := loadEngland(t)
 	if len(in.demands) != 32844 || len(in.candidates) < 6700 || len(in.candidates) > 6800 {
@@ -145,8 +149,10 @@ func TestEnglandMCLPGap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Gap > 0.005 || r.UpperBound < r.Objective || len(r.Selected) != 50 {
-		t.Errorf("covered %.0f of %.0f, bound %.0f: gap %.3f %% (want ≤ 0.5 %%)", r.Objective, r.TotalWeight, r.UpperBound, 100*r.Gap)
+	const cbc600s, cbcLP = 1048210, 1050134.158
+	if r.Gap > 0.002 || r.Objective < cbc600s || r.UpperBound < cbcLP-0.5 || len(r.Selected) != 50 {
+		t.Errorf("covered %.0f of %.0f, bound %.0f: gap %.3f %% (want ≤ 0.2 %%, at least %d covered, the bound at least %.0f)",
+			r.Objective, r.TotalWeight, r.UpperBound, 100*r.Gap, cbc600s, cbcLP)
 	}
 	t.Logf("%s: covered %.0f of %.0f children in income-deprived families, bound %.0f, gap %.3f %%, %d pairs",
 		r.Solver, r.Objective, r.TotalWeight, r.UpperBound, 100*r.Gap, n.Pairs())
@@ -154,8 +160,24 @@ func TestEnglandMCLPGap(t *testing.T) {
 
 // BenchmarkMCLPEnglandReal times building the 10 km network and solving
 // MCLP with p = 50 on the real England instance (target: under 5 s and
-// 2 GiB, within 0.5 % of optimal).
+// 2 GiB, proven within 0.2 % of optimal).
 func BenchmarkMCLPEnglandReal(b *testing.B) {
+	r := benchEnglandReal(b, siting.MCLP)
+	b.Logf("%s: covered %.0f of %.0f, bound %.0f, gap %.4f %%, proven %v", r.Solver, r.Objective, r.TotalWeight, r.UpperBound, 100*r.Gap, r.ProvenOptimal)
+}
+
+// BenchmarkPMedianEnglandReal times building the 10 km network and solving
+// p-median with p = 50 on the real England instance: the travel cost in
+// km × weight, a demand point with no site within 10 km costing 10 km.
+func BenchmarkPMedianEnglandReal(b *testing.B) {
+	r := benchEnglandReal(b, siting.PMedian)
+	b.Logf("%s: cost %.0f, bound %.0f, gap %.4f %%, proven %v", r.Solver, r.Objective, r.LowerBound, 100*r.Gap, r.ProvenOptimal)
+}
+
+// benchEnglandReal times building the 10 km network and solving it with
+// p = 50, reporting the gap and the process's peak RSS, and returns the
+// last result.
+func benchEnglandReal(b *testing.B, solve func(context.Context, *siting.Network, siting.Problem) (*siting.Result, error)) *siting.Result {
 	in := loadEngland(b)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -165,7 +187,7 @@ func BenchmarkMCLPEnglandReal(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if r, err = siting.MCLP(context.Background(), n, siting.Problem{P: 50}); err != nil {
+		if r, err = solve(context.Background(), n, siting.Problem{P: 50}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -174,5 +196,49 @@ func BenchmarkMCLPEnglandReal(b *testing.B) {
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
 		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MiB")
 	}
-	b.Logf("%s: covered %.0f of %.0f, bound %.0f, gap %.4f %%, proven %v", r.Solver, r.Objective, r.TotalWeight, r.UpperBound, 100*r.Gap, r.ProvenOptimal)
+	return r
+}
+
+// TestEnglandRegionMCLPAgainstCBC solves MCLP on a real region, Greater
+// Manchester's LSOAs and MSOA centres (lon −2.75…−1.95, lat 53.33…53.70),
+// within 3 km, p = 25, with greedy+swap (the England path: Lagrangian,
+// lpDual, perturbations), and checks it against CBC on the same model:
+// the answer may not beat CBC's optimum and must come within 0.1 % of it,
+// and the bound may not fall below CBC's LP optimum (no valid Lagrangian
+// bound can) and must come within 0.05 % of it. Subgradient steps, swaps
+// and rounding alone (the path before issue 16) reach 89,512.1, 0.36 %
+// short, with a bound 0.069 % above the LP's; this path 89,802.7 and 0.041 %.
+func TestEnglandRegionMCLPAgainstCBC(t *testing.T) {
+	cbc := cbctest.Path(t)
+	in := loadEngland(t)
+	inBox := func(p orb.Point) bool { return p[0] > -2.75 && p[0] < -1.95 && p[1] > 53.33 && p[1] < 53.70 }
+	var d []siting.Demand
+	var c []siting.Candidate
+	for _, x := range in.demands {
+		if inBox(x.Point) {
+			d = append(d, x)
+		}
+	}
+	for _, x := range in.candidates {
+		if inBox(x.Point) {
+			c = append(c, x)
+		}
+	}
+	n, err := siting.BuildNetwork(d, c, siting.CostOptions{StandardKm: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := siting.Problem{P: 25, Solver: siting.GreedySwap}
+	model := siting.LPModel(n, pr, false)
+	lpOpt := math.Abs(cbctest.Optimum(t, cbc, model[:strings.Index(model, "Binary\n")]+"End\n"))
+	want := math.Abs(cbctest.Optimum(t, cbc, model))
+	r, err := siting.MCLP(context.Background(), n, pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tol := 1e-7 * lpOpt
+	if r.Objective > want+tol || r.Objective < want*0.999 || r.UpperBound < lpOpt-tol || r.UpperBound > lpOpt*1.0005 {
+		t.Errorf("covered %.1f, bound %.1f; CBC: optimum %.1f, LP optimum %.1f (want the cover in [0.999 × optimum, optimum], the bound in [LP, LP × 1.0005])", r.Objective, r.UpperBound, want, lpOpt)
+	}
+	t.Logf("%d LSOAs, %d MSOA centres, %d pairs: covered %.1f, bound %.1f; CBC optimum %.1f, LP optimum %.1f", len(d), len(c), n.Pairs(), r.Objective, r.UpperBound, want, lpOpt)
 }

@@ -155,8 +155,11 @@ func (in *instance) lazyGreedy(gain func(int32) float64, open func(int32)) []int
 // greedySwap runs lazy greedy, then Teitz–Bart vertex substitution until no
 // single swap of a chosen free site for an unchosen one improves f, then
 // bounds the optimum by the better of a Lagrangian relaxation and the
-// top-k marginal gains over the final solution. Once the caller's context
-// is done it returns what it has, which solve discards.
+// top-k marginal gains over the final solution. For MCLP (a uniform
+// instance) the Lagrangian multipliers are then taken close to the LP
+// optimum (lpDual) and, without groups, their reduced profits guide an
+// iterated local search (perturb). Once the caller's context is done it
+// returns what it has, which solve discards.
 func (in *instance) greedySwap(pr Problem) solution {
 	s := in.greedy(nil)
 	if in.stopped() {
@@ -169,10 +172,20 @@ func (in *instance) greedySwap(pr Problem) solution {
 
 	// Lagrangian heuristic: the best relaxed solution, polished by swaps,
 	// may beat greedy+swap.
-	ub, y := in.lagrangian(pr.LagrangianIterations, val)
+	ub, y, lam := in.lagrangian(pr.LagrangianIterations, val)
 	if y != nil {
 		if ys, yv, yb, yo := in.swap(y); yv > val+in.eps {
 			sites, val, best1, open = ys, yv, yb, yo
+		}
+	}
+	// MCLP: multipliers near the LP optimum bound it more tightly, and
+	// their reduced profits ρ point the perturbations at the sites an
+	// optimum is made of.
+	if in.uniform && in.k > 0 && !in.stopped() && !in.proves(val, ub) {
+		lb, rho := in.lpDual(lam)
+		ub = math.Min(ub, lb)
+		if in.groups == nil && !in.stopped() && !in.proves(val, ub) {
+			sites, val, best1, open = in.perturb(sites, val, best1, open, rho)
 		}
 	}
 	s.sites, s.value = sites, val
@@ -197,6 +210,11 @@ func (in *instance) greedySwap(pr Problem) solution {
 // keep every group at its minimum, until a full pass improves nothing. It
 // returns the sites, f, each demand point's best value and the open set.
 func (in *instance) swap(start []int32) ([]int32, float64, []float64, []bool) {
+	return in.swapOver(start, in.free)
+}
+
+// swapOver is swap trying only the unchosen sites of pool, in its order.
+func (in *instance) swapOver(start, pool []int32) ([]int32, float64, []float64, []bool) {
 	sites := append([]int32(nil), start...)
 	open := make([]bool, in.nc)
 	for _, j := range sites {
@@ -290,7 +308,7 @@ func (in *instance) swap(start []int32) ([]int32, float64, []float64, []bool) {
 	const maxPasses = 100
 	for pass, improved := 0, true; improved && pass < maxPasses && in.k > 0 && !in.stopped(); pass++ {
 		improved = false
-		for _, j := range in.free {
+		for _, j := range pool {
 			if open[j] {
 				continue
 			}
@@ -301,14 +319,14 @@ func (in *instance) swap(start []int32) ([]int32, float64, []float64, []bool) {
 			touched = touched[:0]
 			for t := in.cStart[j]; t < in.cStart[j+1]; t++ {
 				i, a := in.cDem[t], in.cVal[t]
-				g1 := math.Max(a-best1[i], 0)
+				g1 := max(a-best1[i], 0)
 				g += g1
 				if s1 := site1[i]; s1 >= 0 {
 					p := posOf[s1]
 					if adj[p] == 0 {
 						touched = append(touched, p)
 					}
-					adj[p] += math.Max(a, best2[i]) - best2[i] - g1
+					adj[p] += max(a, best2[i]) - best2[i] - g1
 				}
 			}
 			bestP, bestDelta := -1, in.eps
@@ -358,8 +376,9 @@ func (in *instance) swap(start []int32) ([]int32, float64, []float64, []bool) {
 // the k most often chosen sites are polished by swaps (on England, 32,844
 // LSOAs and 6,791 MSOA centres, this is 0.6 % better than greedy + swap).
 // Each better value also sharpens the steps. It returns the smallest L
-// seen and the best set found, nil if none beat best.
-func (in *instance) lagrangian(iters int, best float64) (float64, []int32) {
+// seen, the best set found (nil if none beat best) and the multipliers
+// of that L.
+func (in *instance) lagrangian(iters int, best float64) (float64, []int32, []float64) {
 	var bestY []int32
 	cur := make([]float64, in.nd)
 	lam := make([]float64, in.nd)
@@ -374,6 +393,7 @@ func (in *instance) lagrangian(iters int, best float64) (float64, []int32) {
 	order := append([]int32(nil), in.free...)
 	cnt := make([]int32, in.nd)
 	ub := math.Inf(1)
+	bestLam := slices.Clone(lam)
 	theta, stall := 2.0, 0
 	byRho := func(a, b int32) int {
 		if rho[a] != rho[b] {
@@ -427,6 +447,7 @@ func (in *instance) lagrangian(iters int, best float64) (float64, []int32) {
 		}
 		if l < ub-in.eps {
 			ub, stall = l, 0
+			copy(bestLam, lam)
 		} else if stall++; stall >= 40 {
 			theta, stall = theta/2, 0
 		}
@@ -460,13 +481,13 @@ func (in *instance) lagrangian(iters int, best float64) (float64, []int32) {
 		}
 		step := theta * (l - best) / norm
 		for i := range lam {
-			lam[i] = math.Max(0, lam[i]-step*(1-float64(cnt[i])))
+			lam[i] = max(0, lam[i]-step*(1-float64(cnt[i])))
 		}
 	}
 	if in.k > 0 && !in.stopped() {
 		round()
 	}
-	return ub, bestY
+	return ub, bestY, bestLam
 }
 
 // rhoInto computes ρ_j = Σ_i max(v_ij − λ_i, 0) for every site, over the
